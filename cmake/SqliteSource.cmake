@@ -1,0 +1,70 @@
+# Fetches the pinned SQLite amalgamation from the npm registry and verifies it: the one place its version and checksum live.
+#
+# The npm package sqlite3@6.0.1 ships SQLite's unmodified autoconf tarball; `npm pack`
+# downloads it without running install scripts. The tarball's SHA-256 is checked before
+# any file of it is used. Native and wasm builds share one download in .cache/sqlite.
+set(SQLITE_VERSION "3.52.0")
+set(SQLITE_NPM_PACKAGE "sqlite3@6.0.1")
+set(SQLITE_TARBALL "sqlite-autoconf-3520000.tar.gz")
+set(SQLITE_SHA256 "f6b50b0c103392af32a8be15b2b9d25959de9a00a70c3979128aafeaa5338b3f")
+
+set(_sqlite_cache "${CMAKE_CURRENT_LIST_DIR}/../.cache/sqlite")
+get_filename_component(_sqlite_cache "${_sqlite_cache}" ABSOLUTE)
+set(SQLITE_SOURCE_DIR "${_sqlite_cache}/sqlite-autoconf-3520000")
+set(_sqlite_stamp "${SQLITE_SOURCE_DIR}/.verified-${SQLITE_SHA256}")
+
+if(NOT EXISTS "${_sqlite_stamp}")
+  file(MAKE_DIRECTORY "${_sqlite_cache}")
+  set(_outer "${_sqlite_cache}/sqlite3-6.0.1.tgz")
+  if(NOT EXISTS "${_outer}")
+    find_program(NPM_EXECUTABLE npm REQUIRED NO_CMAKE_FIND_ROOT_PATH)
+    message(STATUS "SQLite: fetching ${SQLITE_NPM_PACKAGE} from the npm registry")
+    execute_process(
+      COMMAND "${NPM_EXECUTABLE}" pack "${SQLITE_NPM_PACKAGE}" --ignore-scripts --silent
+      WORKING_DIRECTORY "${_sqlite_cache}"
+      RESULT_VARIABLE _rc)
+    if(NOT _rc EQUAL 0 OR NOT EXISTS "${_outer}")
+      message(FATAL_ERROR "SQLite: `npm pack ${SQLITE_NPM_PACKAGE}` failed (${_rc})")
+    endif()
+  endif()
+  file(ARCHIVE_EXTRACT INPUT "${_outer}" DESTINATION "${_sqlite_cache}/npm" PATTERNS "package/deps/${SQLITE_TARBALL}")
+  set(_inner "${_sqlite_cache}/npm/package/deps/${SQLITE_TARBALL}")
+  file(SHA256 "${_inner}" _actual)
+  if(NOT _actual STREQUAL SQLITE_SHA256)
+    file(REMOVE_RECURSE "${_sqlite_cache}")
+    message(FATAL_ERROR "SQLite: checksum mismatch for ${SQLITE_TARBALL}\n  expected ${SQLITE_SHA256}\n  actual   ${_actual}")
+  endif()
+  file(ARCHIVE_EXTRACT INPUT "${_inner}" DESTINATION "${_sqlite_cache}"
+       PATTERNS "sqlite-autoconf-3520000/sqlite3.c" "sqlite-autoconf-3520000/sqlite3.h")
+  file(REMOVE_RECURSE "${_sqlite_cache}/npm")
+  file(WRITE "${_sqlite_stamp}" "${SQLITE_VERSION}\n")
+  message(STATUS "SQLite: ${SQLITE_VERSION} verified (sha256 ${SQLITE_SHA256})")
+endif()
+
+# Features lead-outbox does not use, left out for size and speed. Only omissions that
+# are safe with the amalgamation (none that change the parser).
+set(SQLITE_COMPILE_DEFINITIONS
+  SQLITE_THREADSAFE=0
+  SQLITE_DEFAULT_MEMSTATUS=0
+  SQLITE_DQS=0
+  SQLITE_LIKE_DOESNT_MATCH_BLOBS
+  SQLITE_MAX_EXPR_DEPTH=0
+  SQLITE_OMIT_DEPRECATED
+  SQLITE_OMIT_LOAD_EXTENSION
+  SQLITE_OMIT_SHARED_CACHE
+  SQLITE_OMIT_PROGRESS_CALLBACK
+  SQLITE_OMIT_COMPLETE
+  SQLITE_OMIT_GET_TABLE
+  SQLITE_OMIT_TCL_VARIABLE
+  SQLITE_OMIT_UTF16
+  SQLITE_OMIT_DECLTYPE
+  SQLITE_OMIT_JSON
+  SQLITE_OMIT_TRACE
+  SQLITE_OMIT_WAL
+  SQLITE_OMIT_INTROSPECTION_PRAGMAS
+  SQLITE_OMIT_AUTHORIZATION
+  SQLITE_UNTESTABLE
+  SQLITE_USE_ALLOCA
+  SQLITE_DEFAULT_FOREIGN_KEYS=0
+  SQLITE_TEMP_STORE=3
+  SQLITE_DEFAULT_LOCKING_MODE=1)

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what building and testing lead-outbox needs on a fresh Debian machine; a no-op when all is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(emscripten nlohmann-json3-dev catch2 cmake g++ chromium postgresql)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci only when the lock changed since the last install (node_modules/.package-lock.json is npm's own record).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

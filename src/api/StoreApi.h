@@ -1,0 +1,43 @@
+// The JSON-in, JSON-out face of a Store that the bindings export; plain C++ so native tests cover it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/Store.h"
+
+namespace leadoutbox {
+
+// Every method returns a JSON object: {"ok":true,"value":…} or
+// {"ok":false,"code":"invalid_lead","message":…,"field":…,"fields":{…}}.
+// Times are ms since the epoch as doubles (JS numbers); the caller supplies them.
+class StoreApi {
+ public:
+  // optionsJson: {"retryBaseMs","retryCapMs","keepSyncedMs"}, each optional.
+  std::string open(const std::string& path, const std::string& tenantId, double now,
+                   const std::string& optionsJson);
+  void close();
+
+  std::string submitLead(const std::string& leadJson, const std::string& id, double now);
+  // value: {"pending","inFlight","synced","rejected","nextAttemptAt"}
+  std::string counts();
+  // value: [{"id","name","email","phone","message","createdAt","status","attempts",
+  //          "updatedAt","syncedAt","rejectReason","erased"}]
+  std::string listLeads();
+  // value: {"ids":[…],"leads":[…],"retryAt"}
+  std::string beginBatch(double now, int maxCount, double maxBytes);
+  // resultsJson: [{"id","status":"accepted|duplicate|conflict|rejected","reason"}]
+  std::string completeBatch(const std::string& resultsJson, double now);
+  // value: {"retryAt"}
+  std::string failBatch(double now, double random01, double retryAfterMs);
+  std::string retryRejected(const std::string& id, double now);
+  std::string discardRejected(const std::string& id);
+
+ private:
+  std::unique_ptr<Store> store_;
+};
+
+// Versions built in: {"sqlite":"3.52.0","schema":2}.
+std::string coreVersionsJson();
+
+}  // namespace leadoutbox

@@ -1,0 +1,184 @@
+// Outbox state changes as SQL: each runs in one transaction so a reload never sees half of one.
+#include "outbox/Outbox.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "outbox/LeadState.h"
+
+namespace leadoutbox {
+
+Status Outbox::setMeta(const char* key, std::int64_t value) {
+  return db_.prepare("INSERT INTO meta(key, value) VALUES(?1, ?2) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .bind(1, key)
+      .bind(2, std::to_string(value))
+      .run();
+}
+
+Result<std::int64_t> Outbox::meta(const char* key) {
+  Statement st = db_.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1");
+  st.bind(1, key);
+  if (st.step()) return st.columnInt(0);
+  if (!st.status().isOk()) return st.status();
+  return std::int64_t{0};
+}
+
+Result<OutboxCounts> Outbox::counts() {
+  Statement st = db_.prepare("SELECT status, count(*) FROM leads GROUP BY status");
+  OutboxCounts c;
+  while (st.step()) {
+    const auto state = parseLeadState(st.columnText(0));
+    const std::int64_t n = st.columnInt(1);
+    if (!state) continue;
+    switch (*state) {
+      case LeadState::kPending: c.pending = n; break;
+      case LeadState::kInFlight: c.inFlight = n; break;
+      case LeadState::kSynced: c.synced = n; break;
+      case LeadState::kRejected: c.rejected = n; break;
+    }
+  }
+  if (!st.status().isOk()) return st.status();
+  return c;
+}
+
+Result<std::int64_t> Outbox::nextAttemptAt() { return meta("next_attempt_at"); }
+
+Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits) {
+  Batch batch;
+  Result<std::int64_t> due = nextAttemptAt();
+  if (!due.isOk()) return due.status();
+  if (due.value() > now) {
+    batch.retryAt = due.value();
+    batch.leadsJson = "[]";
+    return batch;
+  }
+  nlohmann::json leads = nlohmann::json::array();
+  Status s = db_.transaction([&]() -> Status {
+    // Fewest attempts first: a lead that keeps failing drifts behind fresh ones.
+    Statement st = db_.prepare(
+        "SELECT id, name, email, phone, message, created_at FROM leads "
+        "WHERE status = 'pending' ORDER BY attempts, created_at, id LIMIT ?1");
+    st.bind(1, static_cast<std::int64_t>(limits.maxCount));
+    std::int64_t bytes = 2;
+    while (st.step()) {
+      nlohmann::json lead = {{"id", st.columnText(0)},        {"name", st.columnText(1)},
+                             {"email", st.columnText(2)},     {"phone", st.columnText(3)},
+                             {"message", st.columnText(4)},   {"createdAt", st.columnInt(5)}};
+      const auto size = static_cast<std::int64_t>(lead.dump().size()) + 1;
+      if (!batch.ids.empty() && bytes + size > limits.maxBytes) break;
+      bytes += size;
+      batch.ids.push_back(st.columnText(0));
+      leads.push_back(std::move(lead));
+    }
+    if (!st.status().isOk()) return st.status();
+    for (const std::string& id : batch.ids) {
+      Status u = db_.prepare("UPDATE leads SET status = 'in_flight', updated_at = ?2 "
+                             "WHERE id = ?1 AND status = 'pending'")
+                     .bind(1, id)
+                     .bind(2, now)
+                     .run();
+      if (!u.isOk()) return u;
+    }
+    return Status::ok();
+  });
+  if (!s.isOk()) return s;
+  batch.leadsJson = leads.dump();
+  return batch;
+}
+
+Status Outbox::completeBatch(const std::vector<ItemResult>& results, std::int64_t now) {
+  return db_.transaction([&]() -> Status {
+    for (const ItemResult& r : results) {
+      const bool ok = r.outcome != ItemResult::Outcome::kRejected;
+      Statement st = ok ? db_.prepare("UPDATE leads SET status = 'synced', synced_at = ?2, updated_at = ?2, "
+                                      "reject_reason = NULL WHERE id = ?1 AND status = 'in_flight'")
+                        : db_.prepare("UPDATE leads SET status = 'rejected', reject_reason = ?3, updated_at = ?2 "
+                                      "WHERE id = ?1 AND status = 'in_flight'");
+      st.bind(1, r.id).bind(2, now);
+      if (!ok) st.bind(3, r.reason.empty() ? std::string_view("rejected by the server") : r.reason);
+      if (Status u = st.run(); !u.isOk()) return u;
+    }
+    // Leads the server did not answer for count as a failed attempt and wait for the next batch.
+    Status back = db_.prepare("UPDATE leads SET status = 'pending', attempts = attempts + 1, updated_at = ?1 "
+                              "WHERE status = 'in_flight'")
+                      .bind(1, now)
+                      .run();
+    if (!back.isOk()) return back;
+    if (Status m = setMeta("failures", 0); !m.isOk()) return m;
+    if (Status m = setMeta("next_attempt_at", 0); !m.isOk()) return m;
+    return eraseExpired(now);
+  });
+}
+
+Result<std::int64_t> Outbox::failBatch(std::int64_t now, double random01, std::int64_t retryAfterMs) {
+  std::int64_t retryAt = now;
+  Status s = db_.transaction([&]() -> Status {
+    Status back = db_.prepare("UPDATE leads SET status = 'pending', attempts = attempts + 1, updated_at = ?1 "
+                              "WHERE status = 'in_flight'")
+                      .bind(1, now)
+                      .run();
+    if (!back.isOk()) return back;
+    Result<std::int64_t> failures = meta("failures");
+    if (!failures.isOk()) return failures.status();
+    const std::int64_t n = failures.value() + 1;
+    retryAt = now + retry_.delayMs(static_cast<int>(std::min<std::int64_t>(n, 62)), random01, retryAfterMs);
+    if (Status m = setMeta("failures", n); !m.isOk()) return m;
+    return setMeta("next_attempt_at", retryAt);
+  });
+  if (!s.isOk()) return s;
+  return retryAt;
+}
+
+Result<std::int64_t> Outbox::recoverInFlight(std::int64_t now) {
+  Status s = db_.prepare("UPDATE leads SET status = 'pending', updated_at = ?1 WHERE status = 'in_flight'")
+                 .bind(1, now)
+                 .run();
+  if (!s.isOk()) return s;
+  return db_.changes();
+}
+
+namespace {
+Result<LeadState> stateOf(Database& db, const std::string& id) {
+  Statement st = db.prepare("SELECT status FROM leads WHERE id = ?1");
+  st.bind(1, id);
+  if (!st.step()) {
+    if (!st.status().isOk()) return st.status();
+    return Status(ErrorCode::kNotFound, "no lead with id " + id);
+  }
+  return parseLeadState(st.columnText(0)).value_or(LeadState::kPending);
+}
+}  // namespace
+
+Status Outbox::retryRejected(const std::string& id, std::int64_t now) {
+  Result<LeadState> state = stateOf(db_, id);
+  if (!state.isOk()) return state.status();
+  if (state.value() != LeadState::kRejected || !canTransition(state.value(), LeadState::kPending)) {
+    return Status(ErrorCode::kInvalidTransition, "only a rejected lead can be retried");
+  }
+  return db_.prepare("UPDATE leads SET status = 'pending', reject_reason = NULL, attempts = 0, updated_at = ?2 "
+                     "WHERE id = ?1")
+      .bind(1, id)
+      .bind(2, now)
+      .run();
+}
+
+Status Outbox::discardRejected(const std::string& id) {
+  Result<LeadState> state = stateOf(db_, id);
+  if (!state.isOk()) return state.status();
+  if (state.value() != LeadState::kRejected) {
+    return Status(ErrorCode::kInvalidTransition, "only a rejected lead can be discarded");
+  }
+  return db_.prepare("DELETE FROM leads WHERE id = ?1").bind(1, id).run();
+}
+
+Status Outbox::eraseExpired(std::int64_t now) {
+  // secure_delete is on (Store::open), so erased text does not linger in free pages.
+  return db_.prepare("UPDATE leads SET name = NULL, email = NULL, phone = NULL, message = NULL "
+                     "WHERE status = 'synced' AND email IS NOT NULL AND synced_at <= ?1")
+      .bind(1, now - retention_.keepSyncedMs)
+      .run();
+}
+
+}  // namespace leadoutbox

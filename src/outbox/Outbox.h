@@ -1,0 +1,90 @@
+// The outbox of one tenant database: which leads go next, and what a server's answer does to them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/Result.h"
+#include "outbox/RetryPolicy.h"
+#include "store/Database.h"
+
+namespace leadoutbox {
+
+struct BatchLimits {
+  int maxCount = 100;
+  std::int64_t maxBytes = 256 * 1024;  // of the leads' JSON; one lead is always allowed
+};
+
+struct OutboxCounts {
+  std::int64_t pending = 0;
+  std::int64_t inFlight = 0;
+  std::int64_t synced = 0;
+  std::int64_t rejected = 0;
+};
+
+// A batch taken for upload: its leads are in_flight (persisted) until completed or failed.
+struct Batch {
+  std::vector<std::string> ids;
+  std::string leadsJson;        // JSON array of the leads, ready for the request body
+  std::int64_t retryAt = 0;     // when empty because of backoff: the time to try again
+};
+
+// The server's verdict on one lead of a batch.
+struct ItemResult {
+  enum class Outcome { kAccepted, kDuplicate, kConflict, kRejected };
+  std::string id;
+  Outcome outcome = Outcome::kAccepted;
+  std::string reason;  // for kRejected
+};
+
+// Keeping data of acknowledged leads in the browser: 0 erases personal fields at once.
+struct RetentionPolicy {
+  std::int64_t keepSyncedMs = 0;
+};
+
+class Outbox {
+ public:
+  Outbox(Database& db, RetryPolicy retry, RetentionPolicy retention)
+      : db_(db), retry_(retry), retention_(retention) {}
+
+  Result<OutboxCounts> counts();
+  // The earliest time the next batch may be taken (0 when not backing off).
+  Result<std::int64_t> nextAttemptAt();
+
+  // Takes the next batch: pending leads, fewest failed attempts first, then oldest,
+  // bounded by `limits`, and marks them in_flight in one transaction. Returns an empty
+  // batch when nothing is pending, or when backing off (then retryAt is set).
+  Result<Batch> beginBatch(std::int64_t now, const BatchLimits& limits);
+
+  // Applies a server's per-lead answers to the in-flight leads: accepted, duplicate
+  // and conflict become synced; rejected keeps its data and reason. In-flight leads the
+  // answer does not mention go back to pending. Clears the backoff.
+  Status completeBatch(const std::vector<ItemResult>& results, std::int64_t now);
+
+  // The whole request failed (network, timeout, 5xx, 408, 429): every in-flight lead
+  // goes back to pending and the next try waits per the RetryPolicy. Returns that time.
+  Result<std::int64_t> failBatch(std::int64_t now, double random01, std::int64_t retryAfterMs);
+
+  // After a crash or a closed tab: leads left in_flight go back to pending.
+  // Returns how many moved.
+  Result<std::int64_t> recoverInFlight(std::int64_t now);
+
+  // A person retries a rejected lead: it goes back to pending.
+  Status retryRejected(const std::string& id, std::int64_t now);
+  // A person discards a rejected lead: it is deleted.
+  Status discardRejected(const std::string& id);
+
+  // Erases personal fields of synced leads older than the retention policy allows.
+  Status eraseExpired(std::int64_t now);
+
+ private:
+  Status setMeta(const char* key, std::int64_t value);
+  Result<std::int64_t> meta(const char* key);
+
+  Database& db_;
+  RetryPolicy retry_;
+  RetentionPolicy retention_;
+};
+
+}  // namespace leadoutbox

@@ -1,0 +1,98 @@
+// SQLite calls live here and nowhere else, so the rest of the core reads as plain C++.
+#include "store/Database.h"
+
+#include <sqlite3.h>
+
+namespace leadoutbox {
+
+Status sqliteStatus(sqlite3* db, int rc, std::string_view context) {
+  if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::ok();
+  std::string message = std::string(context) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  const int primary = rc & 0xFF;
+  if (primary == SQLITE_FULL) return Status(ErrorCode::kQuotaExceeded, message);
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
+    return Status(ErrorCode::kDuplicateLead, message);
+  }
+  return Status(ErrorCode::kStorage, message);
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(other.stmt_), status_(std::move(other.status_)) {
+  other.stmt_ = nullptr;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, std::string_view text) {
+  if (stmt_) sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  if (stmt_) sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bindNull(int index) {
+  if (stmt_) sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+bool Statement::step() {
+  if (!stmt_ || !status_.isOk()) return false;
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) status_ = sqliteStatus(db_, sqlite3_extended_errcode(db_), "step");
+  return false;
+}
+
+Status Statement::run() {
+  while (step()) {
+  }
+  return status_;
+}
+
+std::int64_t Statement::columnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+std::string Statement::columnText(int index) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
+  return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))) : std::string();
+}
+
+bool Statement::columnIsNull(int index) const {
+  return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
+Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = sqliteStatus(db, rc, "open " + path);
+    sqlite3_close(db);
+    return s;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  return std::unique_ptr<Database>(new Database(db));
+}
+
+Database::~Database() { sqlite3_close(db_); }
+
+Status Database::exec(std::string_view sql) {
+  const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, nullptr);
+  return sqliteStatus(db_, rc == SQLITE_OK ? rc : sqlite3_extended_errcode(db_), "exec");
+}
+
+Statement Database::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return Statement(db_, nullptr, sqliteStatus(db_, rc, "prepare"));
+  return Statement(db_, stmt);
+}
+
+std::int64_t Database::changes() const { return sqlite3_changes(db_); }
+
+Status Database::lastError(std::string_view context) const {
+  return sqliteStatus(db_, sqlite3_extended_errcode(db_), context);
+}
+
+}  // namespace leadoutbox

@@ -1,0 +1,82 @@
+// A thin RAII wrapper over one SQLite connection and its statements, reporting errors as Status.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/Result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace leadoutbox {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt, Status status = {})
+      : db_(db), stmt_(stmt), status_(std::move(status)) {}
+  Statement(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binds are 1-based, as in SQLite.
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, std::int64_t value);
+  Statement& bindNull(int index);
+
+  // Returns true while a row is available; false when done. Errors land in status().
+  bool step();
+  // Runs a statement that returns no rows; returns its status.
+  Status run();
+  const Status& status() const { return status_; }
+
+  std::int64_t columnInt(int index) const;
+  std::string columnText(int index) const;
+  bool columnIsNull(int index) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  Status status_;
+};
+
+class Database {
+ public:
+  // Opens or creates the database file at `path`.
+  static Result<std::unique_ptr<Database>> open(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Status exec(std::string_view sql);
+  // Returns a statement; on a prepare error the statement's status() holds it and step() is false.
+  Statement prepare(std::string_view sql);
+  std::int64_t changes() const;
+
+  // Maps the connection's last error to a Status (kQuotaExceeded for a full disk).
+  Status lastError(std::string_view context) const;
+
+  // Runs `body` inside BEGIN IMMEDIATE … COMMIT; rolls back if it returns an error.
+  template <typename Fn>
+  Status transaction(Fn&& body) {
+    if (Status s = exec("BEGIN IMMEDIATE"); !s.isOk()) return s;
+    Status s = body();
+    if (!s.isOk()) {
+      exec("ROLLBACK");
+      return s;
+    }
+    return exec("COMMIT");
+  }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// Builds a Status from a SQLite result code and the connection's message.
+Status sqliteStatus(sqlite3* db, int rc, std::string_view context);
+
+}  // namespace leadoutbox

@@ -1,0 +1,20 @@
+// The versioned schema of a tenant database; migrations are keyed on PRAGMA user_version.
+#pragma once
+
+#include "core/Result.h"
+#include "store/Database.h"
+
+namespace leadoutbox {
+
+// The schema version this build writes. Bump it together with a new entry in
+// kMigrations (Schema.cpp); never edit a migration that has shipped.
+constexpr int kSchemaVersion = 2;
+
+// Brings the database from its user_version to kSchemaVersion, one migration per
+// transaction. Returns kStorage for a database newer than this build understands.
+Status migrate(Database& db);
+
+// Reads PRAGMA user_version.
+Result<int> schemaVersion(Database& db);
+
+}  // namespace leadoutbox

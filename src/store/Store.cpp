@@ -1,0 +1,108 @@
+// Opening a tenant database (pragmas, migrations, tenant check) and writing leads into it.
+#include "store/Store.h"
+
+#include "lead/LeadValidator.h"
+#include "store/Schema.h"
+
+namespace leadoutbox {
+
+bool isTenantId(std::string_view id) {
+  if (isUuid(id)) return true;
+  if (id.empty() || id.size() > 63) return false;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && (i == 0 || (c != '_' && c != '-'))) return false;
+  }
+  return true;
+}
+
+Store::Store(std::string tenantId, std::unique_ptr<Database> db, StoreOptions options)
+    : tenantId_(std::move(tenantId)),
+      db_(std::move(db)),
+      outbox_(std::make_unique<Outbox>(*db_, options.retry, options.retention)) {}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::string& tenantId,
+                                           std::int64_t now, StoreOptions options) {
+  if (!isTenantId(tenantId)) {
+    return Status(ErrorCode::kInvalidTenant,
+                  "tenant id must be a UUID or a slug of a-z, 0-9, _ and - (at most 63 characters)");
+  }
+  Result<std::unique_ptr<Database>> opened = Database::open(path);
+  if (!opened.isOk()) return opened.status();
+  Database& db = *opened.value();
+  // Durability comes from persisting the file after each commit (the JS layer), not
+  // from fsync, and the rollback journal only has to survive within one process.
+  // secure_delete overwrites erased personal data instead of leaving it in free pages.
+  if (Status s = db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; "
+                         "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;");
+      !s.isOk()) {
+    return s;
+  }
+  if (Status s = migrate(db); !s.isOk()) return s;
+
+  Statement owner = db.prepare("SELECT value FROM meta WHERE key = 'tenant_id'");
+  if (owner.step()) {
+    if (owner.columnText(0) != tenantId) {
+      return Status(ErrorCode::kTenantMismatch, "this database belongs to another tenant");
+    }
+  } else if (!owner.status().isOk()) {
+    return owner.status();
+  } else if (Status s = db.prepare("INSERT INTO meta(key, value) VALUES('tenant_id', ?1)").bind(1, tenantId).run();
+             !s.isOk()) {
+    return s;
+  }
+
+  std::unique_ptr<Store> store(new Store(tenantId, std::move(opened.value()), options));
+  if (auto r = store->outbox().recoverInFlight(now); !r.isOk()) return r.status();
+  if (Status s = store->outbox().eraseExpired(now); !s.isOk()) return s;
+  return store;
+}
+
+Result<Lead> Store::submitLead(std::string_view leadJson, std::string_view id, std::int64_t now) {
+  Result<Lead> valid = validateLead(leadJson, id, now);
+  if (!valid.isOk()) return valid;
+  const Lead& lead = valid.value();
+  Status s = db_->prepare(
+                    "INSERT INTO leads(id, name, email, phone, message, created_at, status, updated_at) "
+                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?6)")
+                 .bind(1, lead.id)
+                 .bind(2, lead.name)
+                 .bind(3, lead.email)
+                 .bind(4, lead.phone)
+                 .bind(5, lead.message)
+                 .bind(6, now)
+                 .run();
+  if (s.code() == ErrorCode::kDuplicateLead) {
+    return Status(ErrorCode::kDuplicateLead, "a lead with this id is already stored", "id");
+  }
+  if (!s.isOk()) return s;
+  return valid;
+}
+
+Result<std::vector<LeadRecord>> Store::listLeads() {
+  Statement st = db_->prepare(
+      "SELECT id, name, email, phone, message, created_at, status, attempts, updated_at, "
+      "synced_at, reject_reason, email IS NULL FROM leads ORDER BY created_at, id");
+  std::vector<LeadRecord> out;
+  while (st.step()) {
+    LeadRecord r;
+    r.lead.id = st.columnText(0);
+    r.lead.name = st.columnText(1);
+    r.lead.email = st.columnText(2);
+    r.lead.phone = st.columnText(3);
+    r.lead.message = st.columnText(4);
+    r.lead.createdAt = st.columnInt(5);
+    r.state = parseLeadState(st.columnText(6)).value_or(LeadState::kPending);
+    r.attempts = st.columnInt(7);
+    r.updatedAt = st.columnInt(8);
+    r.syncedAt = st.columnIsNull(9) ? 0 : st.columnInt(9);
+    r.rejectReason = st.columnText(10);
+    r.erased = st.columnInt(11) != 0;
+    out.push_back(std::move(r));
+  }
+  if (!st.status().isOk()) return st.status();
+  return out;
+}
+
+}  // namespace leadoutbox

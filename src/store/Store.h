@@ -1,0 +1,66 @@
+// A tenant's lead store: one SQLite database holding that tenant's leads and outbox.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/Result.h"
+#include "lead/Lead.h"
+#include "outbox/LeadState.h"
+#include "outbox/Outbox.h"
+#include "store/Database.h"
+
+namespace leadoutbox {
+
+// A stored lead with its outbox state. Personal fields are empty once erased after sync.
+struct LeadRecord {
+  Lead lead;
+  LeadState state = LeadState::kPending;
+  bool erased = false;
+  std::int64_t attempts = 0;
+  std::int64_t updatedAt = 0;
+  std::int64_t syncedAt = 0;  // 0 when not synced
+  std::string rejectReason;
+};
+
+struct StoreOptions {
+  RetryPolicy retry;
+  RetentionPolicy retention;
+};
+
+// True for a tenant id lead-outbox accepts: a UUID, or a slug ^[a-z0-9][a-z0-9_-]{0,62}$.
+bool isTenantId(std::string_view tenantId);
+
+class Store {
+ public:
+  // Opens (creating if needed) the database at `path` for `tenantId` and migrates it.
+  // A database created for another tenant gives kTenantMismatch; a bad id kInvalidTenant.
+  // Leads a crash left in_flight go back to pending.
+  static Result<std::unique_ptr<Store>> open(const std::string& path, const std::string& tenantId,
+                                             std::int64_t now, StoreOptions options = {});
+
+  const std::string& tenantId() const { return tenantId_; }
+
+  // Validates `leadJson` and stores it as pending under client id `id`. On error nothing
+  // is stored: kInvalidLead (with field errors), kInvalidArgument for a bad id,
+  // kDuplicateLead for an id already stored.
+  Result<Lead> submitLead(std::string_view leadJson, std::string_view id, std::int64_t now);
+
+  // All leads, oldest first.
+  Result<std::vector<LeadRecord>> listLeads();
+
+  Outbox& outbox() { return *outbox_; }
+  Database& database() { return *db_; }
+
+ private:
+  Store(std::string tenantId, std::unique_ptr<Database> db, StoreOptions options);
+
+  std::string tenantId_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Outbox> outbox_;
+};
+
+}  // namespace leadoutbox

@@ -1,0 +1,135 @@
+// Tests for src/lead/LeadValidator.cpp: one row per rule and boundary.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "lead/LeadValidator.h"
+#include "TestSupport.h"
+
+using namespace leadoutbox;
+using nlohmann::json;
+
+namespace {
+json base() {
+  return {{"name", "Ada Lovelace"}, {"email", "ada@example.com"}, {"phone", "+1 (555) 010-0199"},
+          {"message", "Hello, I would like a demo."}};
+}
+Result<Lead> check(const json& j) { return validateLead(j.dump(), testing::uuid(1), 1000); }
+std::string errorOn(const Result<Lead>& r, const std::string& field) {
+  auto it = r.status().fieldErrors().find(field);
+  return it == r.status().fieldErrors().end() ? std::string() : it->second;
+}
+}  // namespace
+
+TEST_CASE("a valid lead is normalized and keeps its id and time", "[validator]") {
+  json j = base();
+  j["name"] = "  Ada Lovelace \n";
+  j["email"] = "Ada.L@Example.COM";
+  auto r = validateLead(j.dump(), "AAAAAAAA-0000-4000-8000-000000000001", 1234);
+  REQUIRE(r.isOk());
+  CHECK(r.value().name == "Ada Lovelace");
+  CHECK(r.value().email == "Ada.L@example.com");  // local part keeps its case
+  CHECK(r.value().id == "aaaaaaaa-0000-4000-8000-000000000001");
+  CHECK(r.value().createdAt == 1234);
+}
+
+TEST_CASE("each field rule, at and beyond its boundary", "[validator]") {
+  struct Row {
+    const char* field;
+    json value;
+    bool ok;
+  };
+  // Three 60-byte labels and their dots: a long host made of legal labels.
+  const std::string kLongHost = std::string(60, 'd') + "." + std::string(60, 'd') + "." + std::string(60, 'd') + ".";
+  const Row rows[] = {
+      {"name", "Al", true},
+      {"name", "A", false},
+      {"name", "  A  ", false},                      // trimmed first
+      {"name", "日本", true},                         // 2 code points, 6 bytes
+      {"name", std::string(200, 'n'), true},
+      {"name", std::string(201, 'n'), false},
+      {"name", nullptr, false},
+      {"name", 42, false},
+      {"name", "Bad\tName", false},
+      {"email", "a@b.co", true},
+      {"email", "first.last+tag@sub.example.org", true},
+      {"email", "no-at-sign.example.com", false},
+      {"email", "two@@example.com", false},
+      {"email", "dot.@example.com", false},
+      {"email", "a..b@example.com", false},
+      {"email", "a@localhost", false},
+      {"email", "a@example.c", false},
+      {"email", "a@-example.com", false},
+      {"email", "a@exa_mple.com", false},
+      {"email", "ä@example.com", false},
+      {"email", std::string(64, 'l') + "@" + kLongHost + "museum", true},   // 254 bytes
+      {"email", std::string(64, 'l') + "@" + kLongHost + "museums", false},  // 255 bytes
+      {"email", std::string(65, 'l') + "@example.com", false},                         // local part > 64
+      {"phone", "", true},
+      {"phone", nullptr, true},
+      {"phone", "12345", true},
+      {"phone", "1234", false},
+      {"phone", "+1 555 CALL NOW", false},
+      {"phone", std::string(32, '1'), true},
+      {"phone", std::string(33, '1'), false},
+      {"message", "0123456789", true},
+      {"message", "012345678", false},
+      {"message", "line one\nline two", true},
+      {"message", std::string(5000, 'm'), true},
+      {"message", std::string(5001, 'm'), false},
+      {"message", "", false},
+      {"message", json::array({"x"}), false},
+  };
+  for (const Row& row : rows) {
+    json j = base();
+    j[row.field] = row.value;
+    auto r = check(j);
+    INFO(row.field << " = " << row.value.dump().substr(0, 60));
+    CHECK(r.isOk() == row.ok);
+    if (!row.ok) {
+      CHECK(r.status().code() == ErrorCode::kInvalidLead);
+      CHECK(r.status().field() == row.field);
+      CHECK_FALSE(errorOn(r, row.field).empty());
+    }
+  }
+}
+
+TEST_CASE("every failing field is reported, the first in form order", "[validator]") {
+  auto r = check({{"name", "A"}, {"email", "nope"}, {"message", "short"}});
+  REQUIRE_FALSE(r.isOk());
+  CHECK(r.status().field() == "name");
+  CHECK(r.status().fieldErrors().size() == 3);
+  CHECK(errorOn(r, "email") == "Please enter a valid email address, like name@example.com.");
+}
+
+TEST_CASE("unknown fields are rejected by name", "[validator]") {
+  json j = base();
+  j["company"] = "Acme";
+  auto r = check(j);
+  REQUIRE_FALSE(r.isOk());
+  CHECK(r.status().field() == "company");
+  CHECK(errorOn(r, "company") == "Unknown field \"company\".");
+}
+
+TEST_CASE("bad UTF-8 and non-objects are rejected as a whole", "[validator]") {
+  const std::string badUtf8 = "{\"name\":\"Ad\xC3\",\"email\":\"a@b.co\",\"message\":\"0123456789\"}";
+  auto r = validateLead(badUtf8, testing::uuid(1), 0);
+  REQUIRE_FALSE(r.isOk());
+  CHECK(r.status().code() == ErrorCode::kInvalidLead);
+  CHECK(r.status().field() == "_");
+  CHECK_FALSE(validateLead("[1,2]", testing::uuid(1), 0).isOk());
+  CHECK_FALSE(validateLead("not json", testing::uuid(1), 0).isOk());
+  CHECK_FALSE(validateLead("", testing::uuid(1), 0).isOk());
+}
+
+TEST_CASE("the lead id must be a UUID", "[validator]") {
+  auto r = validateLead(base().dump(), "not-a-uuid", 0);
+  REQUIRE_FALSE(r.isOk());
+  CHECK(r.status().code() == ErrorCode::kInvalidArgument);
+  CHECK(r.status().field() == "id");
+  CHECK(isUuid("123e4567-e89b-12d3-a456-426614174000"));
+  CHECK_FALSE(isUuid("123e4567e89b12d3a456426614174000"));
+  CHECK_FALSE(isUuid("123e4567-e89b-12d3-a456-42661417400g"));
+}

@@ -1,0 +1,165 @@
+// Tests for src/outbox/Outbox.cpp: batches, answers, failures and recovery, on a fake clock.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "store/Store.h"
+#include "TestSupport.h"
+
+using namespace leadoutbox;
+using Outcome = ItemResult::Outcome;
+
+namespace {
+struct Fixture {
+  testing::TempDb dir;
+  std::unique_ptr<Store> store;
+  std::int64_t now = 1'000'000;
+
+  explicit Fixture(int leads, StoreOptions options = {}) {
+    auto opened = Store::open(dir.path(), "acme", now, options);
+    REQUIRE(opened.isOk());
+    store = std::move(opened.value());
+    for (int i = 0; i < leads; ++i) {
+      REQUIRE(store->submitLead(testing::kValidLead, testing::uuid(i), now + i).isOk());
+    }
+  }
+  Outbox& outbox() { return store->outbox(); }
+  OutboxCounts counts() { return outbox().counts().value(); }
+  LeadRecord record(int n) {
+    for (auto& r : store->listLeads().value()) {
+      if (r.lead.id == testing::uuid(n)) return r;
+    }
+    FAIL("no lead " << n);
+    return {};
+  }
+};
+}  // namespace
+
+TEST_CASE("a batch takes the oldest pending leads and marks them in flight", "[outbox]") {
+  Fixture f(5);
+  auto batch = f.outbox().beginBatch(f.now, BatchLimits{3, 1 << 20});
+  REQUIRE(batch.isOk());
+  CHECK(batch.value().ids == std::vector<std::string>{testing::uuid(0), testing::uuid(1), testing::uuid(2)});
+  auto leads = nlohmann::json::parse(batch.value().leadsJson);
+  CHECK(leads.size() == 3);
+  CHECK(leads[0]["email"] == "ada@example.com");
+  CHECK(f.counts().pending == 2);
+  CHECK(f.counts().inFlight == 3);
+}
+
+TEST_CASE("a batch is bounded by bytes but always carries one lead", "[outbox]") {
+  Fixture f(4);
+  auto batch = f.outbox().beginBatch(f.now, BatchLimits{100, 400});
+  REQUIRE(batch.isOk());
+  CHECK(batch.value().ids.size() == 2);
+  Fixture g(2);
+  auto tiny = g.outbox().beginBatch(g.now, BatchLimits{100, 10});
+  CHECK(tiny.value().ids.size() == 1);
+}
+
+TEST_CASE("server answers move leads to synced or rejected, and unanswered back to pending", "[outbox]") {
+  Fixture f(4);
+  REQUIRE(f.outbox().beginBatch(f.now, {}).value().ids.size() == 4);
+  std::vector<ItemResult> results = {{testing::uuid(0), Outcome::kAccepted, ""},
+                                     {testing::uuid(1), Outcome::kDuplicate, ""},
+                                     {testing::uuid(2), Outcome::kRejected, "email domain is blocked"}};
+  REQUIRE(f.outbox().completeBatch(results, f.now + 10).isOk());
+  auto c = f.counts();
+  CHECK(c.synced == 2);
+  CHECK(c.rejected == 1);
+  CHECK(c.pending == 1);
+  CHECK(c.inFlight == 0);
+  CHECK(f.record(2).rejectReason == "email domain is blocked");
+  CHECK(f.record(2).lead.email == "ada@example.com");  // rejected leads keep their data
+  CHECK(f.record(3).attempts == 1);
+}
+
+TEST_CASE("acknowledged leads lose their personal fields unless retention is asked for", "[outbox]") {
+  Fixture f(1);
+  f.outbox().beginBatch(f.now, {});
+  REQUIRE(f.outbox().completeBatch({{testing::uuid(0), Outcome::kAccepted, ""}}, f.now).isOk());
+  LeadRecord r = f.record(0);
+  CHECK(r.erased);
+  CHECK(r.lead.email.empty());
+  CHECK(r.state == LeadState::kSynced);
+  CHECK(r.syncedAt == f.now);
+
+  StoreOptions keep;
+  keep.retention.keepSyncedMs = 1000;
+  Fixture g(1, keep);
+  g.outbox().beginBatch(g.now, {});
+  REQUIRE(g.outbox().completeBatch({{testing::uuid(0), Outcome::kAccepted, ""}}, g.now).isOk());
+  CHECK_FALSE(g.record(0).erased);
+  REQUIRE(g.outbox().eraseExpired(g.now + 999).isOk());
+  CHECK_FALSE(g.record(0).erased);
+  REQUIRE(g.outbox().eraseExpired(g.now + 1000).isOk());
+  CHECK(g.record(0).erased);
+}
+
+TEST_CASE("a failed request puts the batch back and backs off", "[outbox]") {
+  StoreOptions options;
+  options.retry = RetryPolicy{1000, 60000};
+  Fixture f(3, options);
+  f.outbox().beginBatch(f.now, {});
+  auto retryAt = f.outbox().failBatch(f.now, 0.5, 0);
+  REQUIRE(retryAt.isOk());
+  CHECK(retryAt.value() == f.now + 500);
+  CHECK(f.counts().pending == 3);
+
+  auto early = f.outbox().beginBatch(f.now + 499, {});
+  CHECK(early.value().ids.empty());
+  CHECK(early.value().retryAt == f.now + 500);
+
+  f.outbox().beginBatch(f.now + 500, {});
+  CHECK(f.outbox().failBatch(f.now + 500, 0.5, 0).value() == f.now + 500 + 1000);  // second failure doubles
+  f.outbox().beginBatch(f.now + 1500, {});
+  CHECK(f.outbox().failBatch(f.now + 1500, 0.1, 2000).value() == f.now + 1500 + 2000);  // Retry-After floor
+  f.outbox().beginBatch(f.now + 3500, {});
+  REQUIRE(f.outbox().completeBatch({}, f.now + 3500).isOk());
+  CHECK(f.outbox().nextAttemptAt().value() == 0);  // success clears the backoff
+}
+
+TEST_CASE("a lead that keeps failing drifts behind fresh leads", "[outbox]") {
+  Fixture f(3);
+  f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20});  // lead 0 alone
+  f.outbox().completeBatch({}, f.now);                      // no answer for it
+  auto next = f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20});
+  CHECK(next.value().ids == std::vector<std::string>{testing::uuid(1)});
+}
+
+TEST_CASE("leads left in flight by a crash go back to pending on open", "[outbox]") {
+  testing::TempDb dir;
+  {
+    auto store = Store::open(dir.path(), "acme", 1).value();
+    REQUIRE(store->submitLead(testing::kValidLead, testing::uuid(1), 1).isOk());
+    REQUIRE(store->outbox().beginBatch(2, {}).value().ids.size() == 1);
+    CHECK(store->outbox().counts().value().inFlight == 1);
+  }  // the process "crashes" with the batch in flight
+  auto reopened = Store::open(dir.path(), "acme", 3).value();
+  CHECK(reopened->outbox().counts().value().pending == 1);
+  CHECK(reopened->outbox().counts().value().inFlight == 0);
+}
+
+TEST_CASE("rejected leads can be retried or discarded, nothing else can", "[outbox]") {
+  Fixture f(2);
+  f.outbox().beginBatch(f.now, {});
+  f.outbox().completeBatch({{testing::uuid(0), Outcome::kRejected, "bad"}, {testing::uuid(1), Outcome::kAccepted, ""}},
+                           f.now);
+  CHECK(f.outbox().retryRejected(testing::uuid(1), f.now).code() == ErrorCode::kInvalidTransition);
+  CHECK(f.outbox().discardRejected(testing::uuid(1)).code() == ErrorCode::kInvalidTransition);
+  CHECK(f.outbox().retryRejected(testing::uuid(9), f.now).code() == ErrorCode::kNotFound);
+  REQUIRE(f.outbox().retryRejected(testing::uuid(0), f.now).isOk());
+  CHECK(f.counts().pending == 1);
+  f.outbox().beginBatch(f.now, {});
+  f.outbox().completeBatch({{testing::uuid(0), Outcome::kRejected, "still bad"}}, f.now);
+  REQUIRE(f.outbox().discardRejected(testing::uuid(0)).isOk());
+  CHECK(f.counts().rejected == 0);
+  CHECK(f.store->listLeads().value().size() == 1);
+}
+
+TEST_CASE("answers for leads not in flight change nothing", "[outbox]") {
+  Fixture f(1);
+  REQUIRE(f.outbox().completeBatch({{testing::uuid(0), Outcome::kAccepted, ""}}, f.now).isOk());
+  CHECK(f.counts().pending == 1);
+  CHECK(f.counts().synced == 0);
+}

@@ -1,0 +1,46 @@
+# Emscripten-only: checks the pinned toolchain and links the core and bindings into an ES module.
+file(READ "${CMAKE_SOURCE_DIR}/emsdk-version.txt" _pinned)
+string(STRIP "${_pinned}" _pinned)
+execute_process(COMMAND "${CMAKE_C_COMPILER}" --version OUTPUT_VARIABLE _emcc_out ERROR_QUIET)
+string(REGEX MATCH "[0-9]+\\.[0-9]+\\.[0-9]+" _emcc_version "${_emcc_out}")
+if(NOT _emcc_version STREQUAL _pinned)
+  message(FATAL_ERROR "emcc is ${_emcc_version}, but emsdk-version.txt pins ${_pinned}. "
+                      "Install Debian's emscripten ${_pinned} (scripts/setup.sh) or update the pin.")
+endif()
+
+set(LEAD_OUTBOX_DIST "${CMAKE_SOURCE_DIR}/web/dist" CACHE PATH "where the built module is copied")
+
+add_executable(lead_outbox_core_wasm bindings/StoreBindings.cpp)
+set_target_properties(lead_outbox_core_wasm PROPERTIES OUTPUT_NAME lead-outbox-core SUFFIX ".mjs")
+target_link_libraries(lead_outbox_core_wasm PRIVATE lead_outbox_core)
+target_compile_definitions(lead_outbox_core_wasm PRIVATE
+  LEAD_OUTBOX_EMSCRIPTEN_VERSION="${_emcc_version}")
+# Size first: -Oz everywhere, no exception tables, no RTTI outside embind's needs.
+foreach(_t sqlite3 lead_outbox_core lead_outbox_core_wasm)
+  target_compile_options(${_t} PRIVATE -Oz -fno-exceptions)
+endforeach()
+target_link_options(lead_outbox_core_wasm PRIVATE
+  -Oz
+  -fno-exceptions
+  -lembind
+  -lidbfs.js
+  -sMODULARIZE=1
+  -sEXPORT_ES6=1
+  -sEXPORT_NAME=createLeadOutboxCore
+  # The JS wrapper hands the module its wasm bytes under Node, so no Node code paths
+  # (require, __dirname) are generated and the module imports cleanly everywhere.
+  -sENVIRONMENT=web,worker
+  -sFILESYSTEM=1
+  -sFORCE_FILESYSTEM=1
+  -sALLOW_MEMORY_GROWTH=1
+  -sINITIAL_MEMORY=4MB
+  -sTOTAL_STACK=256KB
+  -sDYNAMIC_EXECUTION=0
+  -sEXPORTED_RUNTIME_METHODS=FS
+  -sINCOMING_MODULE_JS_API=instantiateWasm,locateFile,print,printErr,wasmBinary,onAbort)
+
+add_custom_command(TARGET lead_outbox_core_wasm POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -E make_directory "${LEAD_OUTBOX_DIST}"
+  COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.mjs"
+          "$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.wasm" "${LEAD_OUTBOX_DIST}/"
+  COMMENT "Copying the wasm module to web/dist")
