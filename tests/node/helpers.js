@@ -1,0 +1,39 @@
+// Shared helpers for the Node tests: valid leads and a loopback sync server that records what it gets.
+import { createServer } from 'node:http';
+
+export function lead(n = 0, extra = {}) {
+  return {
+    name: `Visitor ${n}`,
+    email: `visitor${n}@example.com`,
+    phone: '+1 555 0100',
+    message: `Lead number ${n}: please get in touch.`,
+    ...extra,
+  };
+}
+
+/**
+ * A loopback server speaking the sync protocol. `answer(body, req)` returns
+ * {status, json, headers} or undefined for "accept every lead".
+ */
+export async function startSyncServer(answer = () => undefined) {
+  const received = [];
+  const server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c) => (text += c));
+    req.on('end', () => {
+      const body = JSON.parse(text);
+      received.push({ headers: req.headers, body });
+      const custom = answer(body, req);
+      const reply = custom ?? { status: 200, json: { results: body.leads.map((l) => ({ id: l.id, status: 'accepted' })) } };
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
+      res.end(JSON.stringify(reply.json ?? {}));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/api/leads/sync`,
+    received,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}

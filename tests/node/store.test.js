@@ -1,0 +1,108 @@
+// The store under Node with fake-indexeddb: durability across instances, validation, tenants.
+import 'fake-indexeddb/auto';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getStore, closeAllStores, LeadOutboxError } from '../../web/src/index.js';
+import { lead } from './helpers.js';
+
+test('a submitted lead is still there in a new module instance', async () => {
+  const store = await getStore('persist', { autoSync: false });
+  const id = await store.submitLead(lead(1));
+  assert.match(id, /^[0-9a-f-]{36}$/);
+  await closeAllStores();
+  const again = await getStore('persist', { autoSync: false });
+  assert.notEqual(again, store);
+  const leads = again.listLeads();
+  assert.equal(leads.length, 1);
+  assert.equal(leads[0].id, id);
+  assert.equal(leads[0].email, 'visitor1@example.com');
+  assert.equal(leads[0].status, 'pending');
+  assert.equal(again.getStatus().pending, 1);
+});
+
+test('1,000 leads submitted back to back all persist, even within one millisecond', async () => {
+  let store = await getStore('thousand', { autoSync: false });
+  const ids = [];
+  // IDBFS compares file mtimes at 1 ms resolution. A frozen clock puts every write in
+  // the same millisecond: without reliable change detection only the first would persist.
+  const realNow = Date.now;
+  Date.now = () => 1_700_000_000_000;
+  try {
+    for (let i = 0; i < 500; i++) ids.push(await store.submitLead(lead(i)));
+  } finally {
+    Date.now = realNow;
+  }
+  await closeAllStores();
+  store = await getStore('thousand', { autoSync: false });
+  assert.equal(store.listLeads().length, 500);
+  // And 500 more at once: submits that overlap share IndexedDB syncs and none is lost.
+  ids.push(...(await Promise.all(Array.from({ length: 500 }, (_, i) => store.submitLead(lead(500 + i))))));
+  await closeAllStores();
+  const again = await getStore('thousand', { autoSync: false });
+  const stored = new Set(again.listLeads().map((l) => l.id));
+  assert.equal(stored.size, 1000);
+  for (const id of ids) assert.ok(stored.has(id), `lead ${id} was lost`);
+});
+
+test('invalid input is rejected with a typed error and stores nothing', async () => {
+  const store = await getStore('invalid', { autoSync: false });
+  const cases = [
+    [{ name: 'A', email: 'a@example.com', message: 'long enough message' }, 'name'],
+    [{ name: 'Ada', email: 'not-an-email', message: 'long enough message' }, 'email'],
+    [{ name: 'Ada', email: 'a@example.com', message: 'short' }, 'message'],
+    [{ name: 'Ada', email: 'a@example.com', message: 'long enough message', phone: 'call me' }, 'phone'],
+    [{ name: 'Ada', email: 'a@example.com', message: 'long enough message', extra: 1 }, 'extra'],
+    // A lone surrogate cannot be UTF-8: the lead as a whole is refused.
+    [{ name: 'Ada\uD800', email: 'a@example.com', message: 'long enough message' }, '_'],
+  ];
+  for (const [input, field] of cases) {
+    await assert.rejects(store.submitLead(input), (err) => {
+      assert.ok(err instanceof LeadOutboxError);
+      assert.equal(err.code, 'invalid_lead');
+      assert.equal(err.field, field);
+      assert.equal(typeof err.fields[field], 'string');
+      return true;
+    });
+  }
+  await assert.rejects(store.submitLead(null), { code: 'invalid_lead' });
+  await assert.rejects(store.submitLead('text'), { code: 'invalid_lead' });
+  assert.equal(store.listLeads().length, 0);
+  await closeAllStores();
+  assert.equal((await getStore('invalid')).listLeads().length, 0);
+});
+
+test('each tenant has its own store, database and IndexedDB database', async () => {
+  const a = await getStore('tenant-a', { autoSync: false });
+  const b = await getStore('tenant-b', { autoSync: false });
+  assert.notEqual(a, b);
+  assert.equal(await getStore('tenant-a'), a);
+  await a.submitLead(lead(1));
+  assert.equal(a.listLeads().length, 1);
+  assert.equal(b.listLeads().length, 0);
+  const names = (await indexedDB.databases()).map((d) => d.name);
+  assert.ok(names.includes('/lead-outbox/tenant-a'));
+  assert.ok(names.includes('/lead-outbox/tenant-b'));
+  await closeAllStores();
+  assert.equal((await getStore('tenant-b')).listLeads().length, 0);
+  assert.equal((await getStore('tenant-a')).listLeads().length, 1);
+});
+
+test('a bad tenant id is an invalid_tenant error and creates nothing', async () => {
+  for (const bad of ['../x', 'Acme', '', 'a/b', 'x'.repeat(64), 42, undefined]) {
+    await assert.rejects(getStore(bad), (err) => err instanceof LeadOutboxError && err.code === 'invalid_tenant');
+  }
+  const names = (await indexedDB.databases()).map((d) => d.name);
+  assert.ok(!names.some((n) => n.includes('..')));
+});
+
+test('status listeners see every change and can unsubscribe', async () => {
+  const store = await getStore('status', { autoSync: false });
+  const seen = [];
+  const off = store.onStatus((s) => seen.push(s.pending));
+  await store.submitLead(lead(1));
+  await store.submitLead(lead(2));
+  off();
+  await store.submitLead(lead(3));
+  assert.deepEqual(seen, [0, 1, 2]);
+  assert.equal(store.getStatus().pending, 3);
+});

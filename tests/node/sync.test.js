@@ -1,0 +1,87 @@
+// syncPending against a loopback server: the request it sends and what the answers do.
+import 'fake-indexeddb/auto';
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { getStore, closeAllStores } from '../../web/src/index.js';
+import { lead, startSyncServer } from './helpers.js';
+
+after(() => closeAllStores());
+
+test('pending leads are uploaded as one JSON batch and marked synced', async () => {
+  const server = await startSyncServer();
+  try {
+    const store = await getStore('sync-ok', { endpoint: server.url, token: 'secret-token', autoSync: false });
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await store.submitLead(lead(i)));
+    const result = await store.syncPending();
+    assert.equal(result.synced, 3);
+    assert.equal(server.received.length, 1);
+    const { headers, body } = server.received[0];
+    assert.equal(headers.authorization, 'Bearer secret-token');
+    assert.equal(headers['content-type'], 'application/json');
+    assert.equal(body.tenantId, 'sync-ok');
+    assert.deepEqual(body.leads.map((l) => l.id), ids);
+    assert.equal(body.leads[0].email, 'visitor0@example.com');
+    const status = store.getStatus();
+    assert.equal(status.pending, 0);
+    assert.equal(status.synced, 3);
+    assert.ok(status.lastSyncedAt > 0);
+    // Acknowledged leads keep id and status but lose their personal fields.
+    const leads = store.listLeads();
+    assert.ok(leads.every((l) => l.status === 'synced' && l.erased && l.email === undefined));
+    assert.deepEqual(await store.syncPending(), { sent: 0, synced: 0, rejected: 0, error: null });
+  } finally {
+    await server.close();
+  }
+});
+
+test('a server error leaves the leads pending with the error in status', async () => {
+  let fail = true;
+  const server = await startSyncServer(() => (fail ? { status: 503, json: { error: { message: 'busy' } } } : undefined));
+  try {
+    const store = await getStore('sync-fail', { endpoint: server.url, autoSync: false, retryBaseMs: 10, retryCapMs: 20 });
+    await store.submitLead(lead(1));
+    const first = await store.syncPending();
+    assert.equal(first.error.code, 'server_error');
+    assert.equal(store.getStatus().pending, 1);
+    assert.equal(store.getStatus().lastError.code, 'server_error');
+    fail = false;
+    await new Promise((r) => setTimeout(r, 25));
+    const second = await store.syncPending();
+    assert.equal(second.synced, 1);
+    assert.equal(store.getStatus().lastError, null);
+    assert.equal(server.received.length, 2);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a lead the server rejects is kept with its reason and does not block the rest', async () => {
+  const server = await startSyncServer((body) => ({
+    status: 200,
+    json: {
+      results: body.leads.map((l) =>
+        l.name === 'Visitor 1' ? { id: l.id, status: 'rejected', reason: 'blocked domain' } : { id: l.id, status: 'accepted' }),
+    },
+  }));
+  try {
+    const store = await getStore('sync-reject', { endpoint: server.url, autoSync: false });
+    for (let i = 0; i < 3; i++) await store.submitLead(lead(i));
+    const result = await store.syncPending();
+    assert.equal(result.synced, 2);
+    assert.equal(result.rejected, 1);
+    const rejected = store.listLeads().filter((l) => l.status === 'rejected');
+    assert.equal(rejected.length, 1);
+    assert.equal(rejected[0].rejectReason, 'blocked domain');
+    assert.equal(rejected[0].email, 'visitor1@example.com');
+    assert.equal(store.getStatus().rejected, 1);
+    assert.equal(store.getStatus().pending, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+test('syncPending without an endpoint is a typed error', async () => {
+  const store = await getStore('sync-none', { autoSync: false });
+  await assert.rejects(store.syncPending(), { code: 'invalid_argument' });
+});

@@ -1,0 +1,66 @@
+// lead-outbox: never lose a lead. The public entry point; importing it touches no browser global.
+import { checkTenantId } from './tenant.js';
+import { loadCore, unloadCore } from './core.js';
+import { LeadStore, DEFAULTS } from './store.js';
+
+export { LeadOutboxError, ErrorCodes } from './errors.js';
+export { LeadStore, DEFAULTS };
+
+const stores = new Map(); // tenantId → Promise<LeadStore>
+
+/**
+ * The store of `tenantId`: the same store for the same tenant, another for another.
+ * Rejects with invalid_tenant for a bad id, unsupported_environment where there is
+ * no IndexedDB (for example during server rendering).
+ */
+export function getStore(tenantId, options = {}) {
+  try {
+    checkTenantId(tenantId);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  let store = stores.get(tenantId);
+  if (!store) {
+    store = loadCore(options).then((core) => new LeadStore(core, tenantId, options).open());
+    store.catch(() => stores.delete(tenantId));
+    stores.set(tenantId, store);
+  }
+  return store;
+}
+
+/**
+ * Closes every store and drops the wasm instance; the next getStore() starts afresh
+ * from what IndexedDB holds (as a reload would).
+ */
+export async function closeAllStores() {
+  const open = [...stores.values()];
+  stores.clear();
+  await Promise.all(open.map((p) => p.then((s) => s.close(), () => {})));
+  unloadCore();
+}
+
+/** Shortcut: getStore(tenantId, options) then submitLead(lead). */
+export async function submitLead(tenantId, lead, options) {
+  return (await getStore(tenantId, options)).submitLead(lead);
+}
+
+/** Shortcut: getStore(tenantId, options) then syncPending(). */
+export async function syncPending(tenantId, options) {
+  return (await getStore(tenantId, options)).syncPending();
+}
+
+/** Shortcut: subscribe to a tenant's status; returns unsubscribe (works before the store is ready). */
+export function onStatus(tenantId, listener, options) {
+  let unsubscribe = null;
+  let cancelled = false;
+  getStore(tenantId, options).then(
+    (s) => {
+      if (!cancelled) unsubscribe = s.onStatus(listener);
+    },
+    () => {},
+  );
+  return () => {
+    cancelled = true;
+    unsubscribe?.();
+  };
+}

@@ -1,0 +1,267 @@
+// LeadStore: a tenant's durable leads in the browser and the loop that uploads them.
+import { LeadOutboxError, ErrorCodes, unwrap } from './errors.js';
+import { randomUuid } from './uuid.js';
+import { uploadBatch } from './upload.js';
+import { Volume } from './volume.js';
+
+export const DEFAULTS = Object.freeze({
+  endpoint: undefined,      // where syncPending POSTs batches
+  token: undefined,         // sent as "Authorization: Bearer <token>"
+  autoSync: true,           // sync after submit, when back online, when visible, on the retry timer
+  requestTimeoutMs: 15000,
+  retryBaseMs: 1000,
+  retryCapMs: 5 * 60 * 1000,
+  batchMaxCount: 100,
+  batchMaxBytes: 256 * 1024,
+  keepSyncedDays: 0,        // 0: erase a lead's personal fields as soon as the server has it
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export class LeadStore {
+  #api;
+  #volume;
+  #options;
+  #listeners = new Set();
+  #status;
+  #syncing = null;
+  #timer = null;
+  #authBlocked = false;
+  #closed = false;
+  #detach = () => {};
+
+  /** Use getStore(); this is the store's internal constructor. */
+  constructor(core, tenantId, options) {
+    this.tenantId = tenantId;
+    this.#options = { ...DEFAULTS, ...options };
+    this.#api = new core.CoreStore();
+    this.#volume = new Volume(core, tenantId);
+    this.#status = {
+      online: isOnline(),
+      pending: 0,
+      syncing: false,
+      rejected: 0,
+      synced: 0,
+      lastSyncedAt: null,
+      lastError: null,
+      nextRetryAt: null,
+    };
+  }
+
+  /** Mounts storage, opens the tenant database and starts the sync triggers. */
+  async open() {
+    await this.#volume.open();
+    const o = this.#options;
+    unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, Date.now(), JSON.stringify({
+      retryBaseMs: o.retryBaseMs,
+      retryCapMs: o.retryCapMs,
+      keepSyncedMs: Math.max(0, o.keepSyncedDays) * DAY_MS,
+    })));
+    await this.#volume.persist(); // a crash's in-flight leads are pending again, durably
+    this.#refresh();
+    this.#detach = this.#attachTriggers();
+    if (o.autoSync) this.#scheduleFromCore();
+    return this;
+  }
+
+  /**
+   * Validates and stores a lead; resolves with its id once it is durable in IndexedDB.
+   * Rejects with LeadOutboxError (code invalid_lead, with field/fields) and stores nothing
+   * when the input is invalid.
+   */
+  async submitLead(lead) {
+    this.#checkOpen();
+    if (lead === null || typeof lead !== 'object' || Array.isArray(lead)) {
+      throw new LeadOutboxError(ErrorCodes.INVALID_LEAD, 'A lead must be an object.', { field: '_', fields: { _: 'A lead must be an object.' } });
+    }
+    const id = randomUuid();
+    unwrap(this.#api.submitLead(JSON.stringify(lead), id, Date.now()));
+    await this.#volume.persist();
+    this.#refresh();
+    if (this.#options.autoSync && this.#options.endpoint && this.#status.online) this.#kick();
+    return id;
+  }
+
+  /** The current status; the same object shape onStatus listeners receive. */
+  getStatus() {
+    return this.#status;
+  }
+
+  /** Calls `listener(status)` now and on every change; returns the unsubscribe function. */
+  onStatus(listener) {
+    this.#listeners.add(listener);
+    listener(this.#status);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Every lead of this tenant, oldest first, with its outbox state. */
+  listLeads() {
+    this.#checkOpen();
+    return unwrap(this.#api.listLeads());
+  }
+
+  /**
+   * Uploads pending leads in batches until none is due. Resolves with what happened;
+   * a failed request is not thrown: it is in the result and in status.lastError, and
+   * the leads wait for the retry. Concurrent calls share one run.
+   */
+  syncPending() {
+    this.#checkOpen();
+    if (!this.#options.endpoint) {
+      return Promise.reject(new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'No endpoint: pass options.endpoint to getStore.'));
+    }
+    this.#authBlocked = false;
+    return this.#kick();
+  }
+
+  /** A rejected lead goes back to pending (after the person fixed what the server refused). */
+  async retryRejected(id) {
+    this.#checkOpen();
+    unwrap(this.#api.retryRejected(id, Date.now()));
+    await this.#volume.persist();
+    this.#refresh();
+  }
+
+  /** A rejected lead is deleted from the browser. */
+  async discardRejected(id) {
+    this.#checkOpen();
+    unwrap(this.#api.discardRejected(id));
+    await this.#volume.persist();
+    this.#refresh();
+  }
+
+  /** Stops timers and listeners and releases the database; pending leads stay stored. */
+  async close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#detach();
+    await this.#syncing?.catch(() => {});
+    this.#api.close();
+    this.#api.delete();
+    this.#volume.unmount();
+    this.#listeners.clear();
+  }
+
+  #checkOpen() {
+    if (this.#closed) throw new LeadOutboxError(ErrorCodes.STORAGE_ERROR, 'This store is closed.');
+  }
+
+  #kick() {
+    if (!this.#syncing) {
+      this.#syncing = this.#run().finally(() => {
+        this.#syncing = null;
+      });
+    }
+    return this.#syncing;
+  }
+
+  async #run() {
+    const o = this.#options;
+    const summary = { sent: 0, synced: 0, rejected: 0, error: null };
+    clearTimeout(this.#timer);
+    this.#set({ syncing: true });
+    try {
+      for (;;) {
+        if (this.#closed) break;
+        const batch = unwrap(this.#api.beginBatch(Date.now(), o.batchMaxCount, o.batchMaxBytes));
+        if (batch.ids.length === 0) break;
+        await this.#volume.persist(); // in_flight is durable before the request leaves
+        const outcome = await uploadBatch({
+          endpoint: o.endpoint,
+          token: o.token,
+          tenantId: this.tenantId,
+          leads: batch.leads,
+          timeoutMs: o.requestTimeoutMs,
+          fetchImpl: o.fetch,
+        });
+        if (this.#closed) break;
+        summary.sent += batch.ids.length;
+        if (outcome.kind === 'ok') {
+          unwrap(this.#api.completeBatch(JSON.stringify(outcome.results), Date.now()));
+          await this.#volume.persist();
+          for (const r of outcome.results) {
+            if (r.status === 'rejected') summary.rejected += 1;
+            else summary.synced += 1;
+          }
+          this.#set({ lastSyncedAt: Date.now(), lastError: null, online: true });
+          this.#refresh();
+          continue;
+        }
+        unwrap(this.#api.failBatch(Date.now(), Math.random(), outcome.retryAfterMs ?? 0));
+        await this.#volume.persist();
+        if (outcome.kind === 'auth') this.#authBlocked = true;
+        summary.error = outcome.error;
+        this.#set({ lastError: { code: outcome.error.code, message: outcome.error.message } });
+        break;
+      }
+    } finally {
+      if (!this.#closed) {
+        this.#set({ syncing: false });
+        this.#refresh();
+        if (o.autoSync) this.#scheduleFromCore();
+      }
+    }
+    return summary;
+  }
+
+  // Arms the retry timer for when the core says the next batch is due.
+  #scheduleFromCore() {
+    clearTimeout(this.#timer);
+    const { pending, nextAttemptAt } = unwrap(this.#api.counts());
+    if (!pending || !this.#options.endpoint || this.#authBlocked || this.#closed) {
+      this.#set({ nextRetryAt: null });
+      return;
+    }
+    const delay = Math.max(0, nextAttemptAt - Date.now());
+    this.#set({ nextRetryAt: nextAttemptAt > 0 ? nextAttemptAt : null });
+    this.#timer = setTimeout(() => this.#kick(), delay);
+    this.#timer.unref?.(); // never keep a Node process alive for a retry
+  }
+
+  #attachTriggers() {
+    const target = globalThis.window;
+    if (!target?.addEventListener) return () => {};
+    const online = () => {
+      this.#set({ online: true });
+      if (this.#options.autoSync && this.#options.endpoint) this.#kick();
+    };
+    const offline = () => this.#set({ online: false });
+    const visible = () => {
+      if (globalThis.document?.visibilityState === 'visible' && this.#options.autoSync && this.#options.endpoint) this.#kick();
+    };
+    target.addEventListener('online', online);
+    target.addEventListener('offline', offline);
+    globalThis.document?.addEventListener('visibilitychange', visible);
+    return () => {
+      target.removeEventListener('online', online);
+      target.removeEventListener('offline', offline);
+      globalThis.document?.removeEventListener('visibilitychange', visible);
+    };
+  }
+
+  #refresh() {
+    const c = unwrap(this.#api.counts());
+    this.#set({ pending: c.pending + c.inFlight, rejected: c.rejected, synced: c.synced });
+  }
+
+  #set(patch) {
+    let changed = false;
+    for (const [k, v] of Object.entries(patch)) {
+      if (this.#status[k] !== v) changed = true;
+    }
+    if (!changed) return;
+    this.#status = Object.freeze({ ...this.#status, ...patch });
+    for (const listener of this.#listeners) {
+      try {
+        listener(this.#status);
+      } catch (err) {
+        console.error('[lead-outbox] onStatus listener threw', err);
+      }
+    }
+  }
+}
+
+function isOnline() {
+  return typeof navigator === 'object' && typeof navigator.onLine === 'boolean' ? navigator.onLine : true;
+}

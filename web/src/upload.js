@@ -1,0 +1,73 @@
+// One batch upload over fetch: sends the request and classifies the answer for the outbox.
+import { LeadOutboxError, ErrorCodes } from './errors.js';
+
+/**
+ * @typedef {{kind: 'ok', results: Array<{id: string, status: string, reason?: string}>}
+ *   | {kind: 'retry', error: LeadOutboxError, retryAfterMs: number}
+ *   | {kind: 'auth', error: LeadOutboxError}} UploadOutcome
+ */
+
+/**
+ * POSTs `{tenantId, leads}` to `endpoint`. Never throws: every failure is an outcome.
+ * Whole-request failures (network, timeout, 5xx, 408, 429, other 4xx) are 'retry';
+ * 401/403 is 'auth' (retrying will not help until the token changes).
+ * @returns {Promise<UploadOutcome>}
+ */
+export async function uploadBatch({ endpoint, token, tenantId, leads, timeoutMs, fetchImpl = globalThis.fetch }) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let response;
+  try {
+    response = await fetchImpl(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify({ tenantId, leads }),
+      signal: controller.signal,
+      cache: 'no-store',
+    });
+  } catch (err) {
+    clearTimeout(timer);
+    const timedOut = controller.signal.aborted;
+    return {
+      kind: 'retry',
+      retryAfterMs: 0,
+      error: timedOut
+        ? new LeadOutboxError(ErrorCodes.TIMEOUT, `The server did not answer within ${timeoutMs} ms.`, { cause: err })
+        : new LeadOutboxError(ErrorCodes.NETWORK_ERROR, 'Could not reach the server.', { cause: err }),
+    };
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    // handled below by status and shape
+  } finally {
+    clearTimeout(timer);
+  }
+  const status = response.status;
+  if (response.ok && Array.isArray(body?.results)) return { kind: 'ok', results: body.results };
+  const detail = typeof body?.error?.message === 'string' ? body.error.message : `HTTP ${status}`;
+  if (status === 401 || status === 403) {
+    return { kind: 'auth', error: new LeadOutboxError(ErrorCodes.AUTH_ERROR, `Not authorized: ${detail}`, { status }) };
+  }
+  const code = status >= 400 && status < 500 && status !== 408 && status !== 429
+    ? ErrorCodes.REQUEST_REJECTED
+    : ErrorCodes.SERVER_ERROR;
+  const message = response.ok ? 'The server answered without results.' : `The server answered ${detail}.`;
+  return {
+    kind: 'retry',
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+    error: new LeadOutboxError(code, message, { status }),
+  };
+}
+
+/** Retry-After as ms: delta-seconds or an HTTP date; 0 when absent or unreadable. */
+export function parseRetryAfter(value, now = Date.now()) {
+  if (!value) return 0;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? 0 : Math.max(0, at - now);
+}
