@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test of lead-outbox: set-up, build, native Catch2, Node, and real Chromium; ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+bash scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+log=$(mktemp -d)
+
+# suite NAME PASSED FAILED: adds one suite's counts; a suite that ran nothing counts as a failure.
+suite() {
+  local name=$1 p=${2:-0} f=${3:-0}
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$name: no tests ran"; fi
+  echo "$name: $p passed, $f failed"
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
+echo "== core (Catch2, native)"
+./build/native/core_tests | tee "$log/core.txt"
+if grep -q "^All tests passed" "$log/core.txt"; then
+  suite core "$(sed -nE 's/^All tests passed \([0-9]+ assertions? in ([0-9]+) test cases?\)/\1/p' "$log/core.txt")" 0
+else
+  suite core "$(sed -nE 's/^test cases: *[0-9]+ \| *([0-9]+) passed.*/\1/p' "$log/core.txt")" \
+             "$(sed -nE 's/^test cases:.*\| *([0-9]+) failed.*/\1/p' "$log/core.txt")"
+fi
+
+# node_suite NAME DIR: runs a folder with Node's test runner.
+node_suite() {
+  local name=$1 dir=$2
+  echo "== $name"
+  node --test --test-reporter=spec "$dir" 2>&1 | tee "$log/$name.txt"
+  # The spec reporter closes with "ℹ pass N" and "ℹ fail N".
+  suite "$name" "$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)" \
+                "$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)"
+}
+node_suite node tests/node
+node_suite browser tests/browser
+
+rm -rf "$log"
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,51 @@
+// The demo page: a lead form over lead-outbox, with the outbox's status and contents.
+import { getStore } from '/web/src/index.js';
+
+const TENANT = 'demo';
+const $ = (id) => document.getElementById(id);
+const FIELDS = ['name', 'email', 'phone', 'message'];
+
+const store = await getStore(TENANT, { endpoint: '/api/leads/sync', token: document.documentElement.dataset.token ?? 'demo-token' });
+window.leadOutboxStore = store; // for people poking around in devtools
+
+function render(status) {
+  $('connection').dataset.state = status.online ? 'online' : 'offline';
+  $('connection').textContent = status.online ? 'Online' : 'Offline — leads are kept on this device';
+  const parts = [`${status.pending} pending`];
+  if (status.syncing) parts.push('Syncing…');
+  if (status.rejected) parts.push(`${status.rejected} rejected`);
+  if (!status.pending && !status.rejected && status.synced) parts.push('All leads sent');
+  if (status.lastError) parts.push(`Error: ${status.lastError.message}`);
+  $('status').textContent = parts.join(' · ');
+  $('sync-now').hidden = !status.lastError && !status.rejected;
+  $('leads').replaceChildren(...store.listLeads().map((lead) => {
+    const li = document.createElement('li');
+    li.dataset.status = lead.status;
+    li.textContent = `${lead.erased ? '(sent, details erased)' : `${lead.name} <${lead.email}>`} — ${lead.status}` +
+      (lead.rejectReason ? ` (${lead.rejectReason})` : '');
+    return li;
+  }));
+}
+store.onStatus(render);
+
+$('sync-now').addEventListener('click', () => store.syncPending());
+$('submit').disabled = false;
+$('lead-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const lead = Object.fromEntries(FIELDS.map((f) => [f, form.elements[f].value]));
+  for (const f of FIELDS) $(`${f}-error`).textContent = '';
+  $('submit').disabled = true;
+  try {
+    await store.submitLead(lead);
+    form.reset();
+    $('form-result').textContent = 'Saved on this device. It will be sent when the network allows.';
+  } catch (err) {
+    for (const [field, message] of Object.entries(err.fields ?? {})) {
+      if ($(`${field}-error`)) $(`${field}-error`).textContent = message;
+    }
+    $('form-result').textContent = err.code === 'invalid_lead' ? 'Please check the highlighted fields.' : err.message;
+  } finally {
+    $('submit').disabled = false;
+  }
+});

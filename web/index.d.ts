@@ -1,0 +1,128 @@
+// Types of lead-outbox's public entry point (web/src/index.js); written by hand, kept in step with it.
+
+/** Stable error codes; the first group comes from the C++ core (src/core/ErrorCode.h). */
+export declare const ErrorCodes: Readonly<{
+  INVALID_LEAD: 'invalid_lead';
+  INVALID_TENANT: 'invalid_tenant';
+  TENANT_MISMATCH: 'tenant_mismatch';
+  DUPLICATE_LEAD: 'duplicate_lead';
+  NOT_FOUND: 'not_found';
+  INVALID_TRANSITION: 'invalid_transition';
+  INVALID_ARGUMENT: 'invalid_argument';
+  QUOTA_EXCEEDED: 'quota_exceeded';
+  STORAGE_ERROR: 'storage_error';
+  UNSUPPORTED: 'unsupported_environment';
+  NETWORK_ERROR: 'network_error';
+  TIMEOUT: 'timeout';
+  SERVER_ERROR: 'server_error';
+  AUTH_ERROR: 'auth_error';
+  REQUEST_REJECTED: 'request_rejected';
+}>;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** The one error type lead-outbox throws or rejects with. */
+export declare class LeadOutboxError extends Error {
+  constructor(code: ErrorCode, message: string, details?: { field?: string; fields?: Record<string, string>; status?: number; cause?: unknown });
+  readonly name: 'LeadOutboxError';
+  readonly code: ErrorCode;
+  /** The first failing field in form order (`name`, `email`, `phone`, `message`), or `_` for the lead as a whole. */
+  readonly field?: string;
+  /** One message per failing field, ready to show next to it. */
+  readonly fields?: Record<string, string>;
+  /** The HTTP status, for errors from the sync endpoint. */
+  readonly status?: number;
+}
+
+/** What a visitor enters. Unknown fields are rejected. */
+export interface LeadInput {
+  name: string;
+  email: string;
+  phone?: string | null;
+  message: string;
+}
+
+export type LeadState = 'pending' | 'in_flight' | 'synced' | 'rejected';
+
+export interface StoredLead {
+  id: string;
+  status: LeadState;
+  createdAt: number;
+  updatedAt: number;
+  attempts: number;
+  syncedAt: number | null;
+  rejectReason: string | null;
+  /** True once the server has the lead and its personal fields were erased from the browser. */
+  erased: boolean;
+  name?: string;
+  email?: string;
+  phone?: string;
+  message?: string;
+}
+
+export interface LeadOutboxStatus {
+  online: boolean;
+  /** Leads not yet acknowledged by the server (pending and in flight). */
+  pending: number;
+  syncing: boolean;
+  rejected: number;
+  synced: number;
+  lastSyncedAt: number | null;
+  lastError: { code: ErrorCode; message: string } | null;
+  /** When the next automatic retry is due (ms since epoch), or null. */
+  nextRetryAt: number | null;
+}
+
+export interface StoreOptions {
+  /** URL of the sync endpoint, e.g. "/api/leads/sync". */
+  endpoint?: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Sync after submit, when back online, when the page becomes visible, and on the retry timer. Default true. */
+  autoSync?: boolean;
+  requestTimeoutMs?: number;
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  batchMaxCount?: number;
+  batchMaxBytes?: number;
+  /** Days to keep an acknowledged lead's personal fields in the browser. Default 0 (erase at once). */
+  keepSyncedDays?: number;
+  /** Where the .wasm file is served from, if a bundler does not resolve it. */
+  wasmUrl?: string;
+  /** A fetch implementation (defaults to globalThis.fetch). */
+  fetch?: typeof fetch;
+}
+
+export interface SyncResult {
+  sent: number;
+  synced: number;
+  rejected: number;
+  error: LeadOutboxError | null;
+}
+
+export declare class LeadStore {
+  readonly tenantId: string;
+  /** Resolves with the lead's id once it is durable in IndexedDB; rejects with LeadOutboxError for invalid input. */
+  submitLead(lead: LeadInput): Promise<string>;
+  getStatus(): LeadOutboxStatus;
+  /** Calls the listener now and on every change; returns unsubscribe. */
+  onStatus(listener: (status: LeadOutboxStatus) => void): () => void;
+  listLeads(): StoredLead[];
+  syncPending(): Promise<SyncResult>;
+  retryRejected(id: string): Promise<void>;
+  discardRejected(id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'endpoint' | 'token' | 'wasmUrl' | 'fetch'>>> & {
+  endpoint: undefined;
+  token: undefined;
+};
+
+/** The store of a tenant (a UUID or a slug); the same store for the same tenant. */
+export declare function getStore(tenantId: string, options?: StoreOptions): Promise<LeadStore>;
+/** Closes every store and drops the wasm instance. */
+export declare function closeAllStores(): Promise<void>;
+export declare function submitLead(tenantId: string, lead: LeadInput, options?: StoreOptions): Promise<string>;
+export declare function syncPending(tenantId: string, options?: StoreOptions): Promise<SyncResult>;
+export declare function onStatus(tenantId: string, listener: (status: LeadOutboxStatus) => void, options?: StoreOptions): () => void;
