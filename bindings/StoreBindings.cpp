@@ -26,4 +26,5 @@ EMSCRIPTEN_BINDINGS(lead_outbox) {
       .function("retryRejected", &StoreApi::retryRejected)
       .function("discardRejected", &StoreApi::discardRejected);
   emscripten::function("versions", &versions);
+  emscripten::function("validateLead", &leadoutbox::validateLeadJson);
 }

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lead/LeadValidator.h"
 #include "store/Schema.h"
 
 namespace leadoutbox {
@@ -154,6 +155,14 @@ std::string StoreApi::discardRejected(const std::string& id) {
   if (!store_) return errorJson(kClosed);
   Status s = store_->outbox().discardRejected(id);
   return s.isOk() ? okJson() : errorJson(s);
+}
+
+std::string validateLeadJson(const std::string& leadJson, const std::string& id, double createdAt) {
+  auto r = validateLead(leadJson, id, ms(createdAt));
+  if (!r.isOk()) return errorJson(r.status());
+  const Lead& l = r.value();
+  return okJson({{"id", l.id}, {"name", l.name}, {"email", l.email}, {"phone", l.phone},
+                 {"message", l.message}, {"createdAt", l.createdAt}});
 }
 
 std::string coreVersionsJson() {

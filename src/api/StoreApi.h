@@ -37,6 +37,10 @@ class StoreApi {
   std::unique_ptr<Store> store_;
 };
 
+// Validates a lead without storing it (for servers and forms): value is the normalized
+// lead {"id","name","email","phone","message","createdAt"}, or the invalid_lead error.
+std::string validateLeadJson(const std::string& leadJson, const std::string& id, double createdAt);
+
 // Versions built in: {"sqlite":"3.52.0","schema":2}.
 std::string coreVersionsJson();
 

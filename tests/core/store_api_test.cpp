@@ -50,3 +50,15 @@ TEST_CASE("a closed store answers with an error, not a crash", "[api]") {
 TEST_CASE("versions name the pinned SQLite", "[api]") {
   CHECK(json::parse(coreVersionsJson())["sqlite"] == "3.52.0");
 }
+
+TEST_CASE("validation alone returns the normalized lead or every field error", "[api]") {
+  json ok = json::parse(validateLeadJson(R"({"name":" Ada ","email":"ada@EXAMPLE.com","message":"0123456789"})",
+                                         testing::uuid(3), 7));
+  CHECK(ok["value"]["name"] == "Ada");
+  CHECK(ok["value"]["email"] == "ada@example.com");
+  CHECK(ok["value"]["phone"] == "");
+  CHECK(ok["value"]["createdAt"] == 7);
+  json bad = json::parse(validateLeadJson(R"({"name":"","email":"","message":""})", testing::uuid(3), 7));
+  CHECK(bad["code"] == "invalid_lead");
+  CHECK(bad["fields"].size() == 3);
+}

@@ -1,0 +1,151 @@
+// The sync handler against a real PostgreSQL: idempotency, bounds, tokens and row-level security.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { startPostgres } from '../../scripts/postgres.mjs';
+import { createLeadSyncHandler, mintTenantToken, verifyTenantToken, migrate } from '../../web/server/index.js';
+import { lead } from './helpers.js';
+
+const SECRET = 'test-secret-0123456789';
+let cluster;
+let appPool;
+let ownerPool;
+let handler;
+
+before(async () => {
+  cluster = await startPostgres();
+  ownerPool = new pg.Pool({ connectionString: cluster.ownerUrl, max: 2 });
+  const client = await ownerPool.connect();
+  await migrate(client, { appRole: 'lead_app' });
+  client.release();
+  appPool = new pg.Pool({ connectionString: cluster.appUrl, max: 4 });
+  handler = createLeadSyncHandler({
+    pool: appPool,
+    tokenSecret: SECRET,
+    maxItems: 50,
+    maxBytes: 64 * 1024,
+    checkLead: (l) => (l.email.endsWith('@blocked.example') ? 'this address is blocked' : null),
+  });
+});
+after(async () => {
+  await appPool?.end();
+  await ownerPool?.end();
+  cluster?.stop();
+});
+
+let seq = 0;
+const nextId = () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
+const wire = (n, extra = {}) => ({ id: nextId(), createdAt: 1_700_000_000_000 + n, ...lead(n), ...extra });
+
+function post(tenant, body, { token = mintTenantToken(tenant, SECRET), type = 'application/json' } = {}) {
+  return handler(new Request('http://localhost/api/leads/sync', {
+    method: 'POST',
+    headers: { 'content-type': type, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  }));
+}
+
+async function rows(tenant) {
+  const c = await ownerPool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
+    const { rows: r } = await c.query('SELECT id::text, email FROM lead_outbox.leads ORDER BY id');
+    await c.query('COMMIT');
+    return r;
+  } finally {
+    c.release();
+  }
+}
+
+test('a batch is stored once: resend is duplicate, changed content is conflict', async () => {
+  const a = wire(1), b = wire(2);
+  let res = await post('acme', { tenantId: 'acme', leads: [a, b] });
+  assert.equal(res.status, 200);
+  assert.deepEqual((await res.json()).results, [{ id: a.id, status: 'accepted' }, { id: b.id, status: 'accepted' }]);
+  res = await post('acme', { tenantId: 'acme', leads: [a, { ...b, message: 'A different message now.' }] });
+  const { results } = await res.json();
+  assert.equal(results[0].status, 'duplicate');
+  assert.equal(results[1].status, 'conflict');
+  assert.equal(results[1].server.message, b.message);
+  assert.equal((await rows('acme')).filter((r) => r.id === a.id || r.id === b.id).length, 2);
+});
+
+test('invalid and policy-rejected leads are rejected with a reason; the rest are stored', async () => {
+  const good = wire(3), bad = wire(4, { email: 'nope' }), blocked = wire(5, { email: 'x@blocked.example' });
+  const res = await post('acme', { tenantId: 'acme', leads: [good, bad, blocked] });
+  const { results } = await res.json();
+  assert.equal(results[0].status, 'accepted');
+  assert.equal(results[1].status, 'rejected');
+  assert.match(results[1].reason, /email/);
+  assert.deepEqual(results[2], { id: blocked.id, status: 'rejected', reason: 'this address is blocked' });
+  const ids = (await rows('acme')).map((r) => r.id);
+  assert.ok(ids.includes(good.id) && !ids.includes(bad.id) && !ids.includes(blocked.id));
+});
+
+test('bad requests are refused with a JSON error and write nothing', async () => {
+  const before = (await rows('bounds')).length;
+  const cases = [
+    [post('bounds', { leads: [wire(6)] }, { token: null }), 401, 'unauthorized'],
+    [post('bounds', { leads: [wire(6)] }, { token: mintTenantToken('bounds', 'another-secret-0123456') }), 401, 'unauthorized'],
+    [post('bounds', { leads: [wire(6)] }, { type: 'text/plain' }), 415, 'unsupported_media_type'],
+    [post('bounds', '{"leads": [', {}), 400, 'malformed_json'],
+    [post('bounds', { leads: 'x' }), 400, 'malformed_batch'],
+    [post('bounds', { leads: Array.from({ length: 51 }, (_, i) => wire(i)) }), 413, 'too_many_items'],
+    [post('bounds', { leads: [wire(7, { message: 'x'.repeat(70 * 1024) })] }), 413, 'too_large'],
+  ];
+  for (const [pending, status, code] of cases) {
+    const res = await pending;
+    assert.equal(res.status, status, code);
+    assert.equal((await res.json()).error.code, code);
+  }
+  assert.equal((await rows('bounds')).length, before);
+});
+
+test("tenant A's token with tenant B's leads is refused and writes nothing for B", async () => {
+  const res = await post('tenant-a', { tenantId: 'tenant-b', leads: [wire(8)] });
+  assert.equal(res.status, 403);
+  assert.equal((await res.json()).error.code, 'tenant_mismatch');
+  const perLead = await post('tenant-a', { leads: [wire(9, { tenantId: 'tenant-b' })] });
+  assert.equal(perLead.status, 403);
+  assert.equal((await rows('tenant-b')).length, 0);
+  assert.equal((await rows('tenant-a')).length, 0);
+});
+
+test('row-level security keeps tenants apart even for a query that forgets the tenant', async () => {
+  await post('rls-a', { leads: [wire(10)] });
+  await post('rls-b', { leads: [wire(11)] });
+  const c = await appPool.connect();
+  try {
+    await c.query('BEGIN');
+    assert.equal((await c.query('SELECT * FROM lead_outbox.leads')).rows.length, 0, 'no tenant set: no rows');
+    await c.query("SELECT set_config('lead_outbox.tenant_id', 'rls-a', true)");
+    const { rows: seen } = await c.query('SELECT tenant_id FROM lead_outbox.leads');
+    assert.deepEqual([...new Set(seen.map((r) => r.tenant_id))], ['rls-a']);
+    await assert.rejects(
+      c.query(`INSERT INTO lead_outbox.leads (tenant_id, id, name, email, message, client_created_at)
+               VALUES ('rls-b', gen_random_uuid(), 'Eve', 'eve@example.com', 'sneaking in here', now())`),
+      /row-level security/,
+    );
+    await c.query('ROLLBACK');
+    for (const sql of ["UPDATE lead_outbox.leads SET name = 'x' WHERE tenant_id = 'rls-b'", 'DELETE FROM lead_outbox.leads']) {
+      await c.query('BEGIN');
+      await c.query("SELECT set_config('lead_outbox.tenant_id', 'rls-a', true)");
+      await assert.rejects(c.query(sql), /permission denied/);
+      await c.query('ROLLBACK');
+    }
+  } finally {
+    c.release();
+  }
+  assert.equal((await rows('rls-b')).length, 1);
+});
+
+test('tenant tokens verify only with the secret that minted them', () => {
+  const token = mintTenantToken('acme', SECRET);
+  assert.equal(verifyTenantToken(token, SECRET), 'acme');
+  assert.equal(verifyTenantToken(token, 'another-secret-0123456'), null);
+  assert.equal(verifyTenantToken(token.replace('.', '.x'), SECRET), null);
+  const [p, , sig] = token.split('.');
+  assert.equal(verifyTenantToken(`${p}.${Buffer.from('other').toString('base64url')}.${sig}`, SECRET), null);
+  assert.throws(() => mintTenantToken('acme', 'short'), /at least 16/);
+});

@@ -1,0 +1,169 @@
+// The /api/leads/sync request handler on web-standard Request/Response, writing to PostgreSQL.
+import pg from 'pg';
+import { loadCore } from '../src/core.js';
+import { verifyTenantToken } from './token.js';
+
+export const HANDLER_DEFAULTS = Object.freeze({
+  maxItems: 500,
+  maxBytes: 1024 * 1024,
+});
+
+const TENANT = /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9][a-z0-9_-]{0,62})$/;
+
+class HttpError extends Error {
+  constructor(status, code, message, headers = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
+function json(status, body, headers = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+  });
+}
+
+/**
+ * Creates the POST handler. Options:
+ * - `databaseUrl` (default process.env.DATABASE_URL) or `pool` (a pg.Pool): connect as
+ *   the app role, not the tables' owner;
+ * - `tokenSecret` (default process.env.LEAD_OUTBOX_TOKEN_SECRET): verifies tenant tokens;
+ * - `maxItems`, `maxBytes`: request bounds (413 beyond them);
+ * - `checkLead(lead)`: the site's own policy; return a reason string to reject a lead.
+ * @returns {(request: Request) => Promise<Response>}
+ */
+export function createLeadSyncHandler(options = {}) {
+  const o = { ...HANDLER_DEFAULTS, ...options };
+  const secret = o.tokenSecret ?? process.env.LEAD_OUTBOX_TOKEN_SECRET;
+  let pool = o.pool;
+  const getPool = () => (pool ??= new pg.Pool({ connectionString: o.databaseUrl ?? process.env.DATABASE_URL, max: 10 }));
+
+  return async function POST(request) {
+    try {
+      if (request.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST.', { allow: 'POST' });
+      const auth = request.headers.get('authorization') ?? '';
+      const tenantId = secret && auth.startsWith('Bearer ') ? verifyTenantToken(auth.slice(7), secret) : null;
+      if (!tenantId || !TENANT.test(tenantId)) throw new HttpError(401, 'unauthorized', 'A valid tenant token is required.');
+      const type = request.headers.get('content-type') ?? '';
+      if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(415, 'unsupported_media_type', 'Send application/json.');
+      const body = parseBody(await readLimited(request, o.maxBytes));
+      if (body.tenantId !== undefined && body.tenantId !== tenantId) {
+        throw new HttpError(403, 'tenant_mismatch', 'The batch names another tenant than the token.');
+      }
+      if (body.leads.length > o.maxItems) throw new HttpError(413, 'too_many_items', `At most ${o.maxItems} leads per request.`);
+      if (body.leads.some((l) => l?.tenantId !== undefined && l.tenantId !== tenantId)) {
+        throw new HttpError(403, 'tenant_mismatch', 'A lead names another tenant than the token.');
+      }
+      const results = await store(getPool(), tenantId, await validate(body.leads, o.checkLead));
+      return json(200, { results });
+    } catch (err) {
+      if (err instanceof HttpError) return json(err.status, { error: { code: err.code, message: err.message } }, err.headers);
+      console.error('[lead-outbox] sync handler failed', err);
+      return json(503, { error: { code: 'unavailable', message: 'The lead store is unavailable; try again later.' } }, { 'retry-after': '5' });
+    }
+  };
+}
+
+async function readLimited(request, maxBytes) {
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > maxBytes) throw new HttpError(413, 'too_large', `At most ${maxBytes} bytes per request.`);
+  if (!request.body) return '';
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new HttpError(413, 'too_large', `At most ${maxBytes} bytes per request.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(text) {
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'malformed_json', 'The body is not valid JSON.');
+  }
+  if (!body || typeof body !== 'object' || !Array.isArray(body.leads)) {
+    throw new HttpError(400, 'malformed_batch', 'Expected {"tenantId": …, "leads": [ … ]}.');
+  }
+  return body;
+}
+
+// Checks each lead with the same rules as the browser (the wasm core) and the site's
+// policy. Returns [{id, lead?} | {id, result}] in request order.
+async function validate(leads, checkLead) {
+  const core = await loadCore();
+  return leads.map((raw) => {
+    const id = typeof raw?.id === 'string' ? raw.id.toLowerCase() : String(raw?.id ?? '');
+    if (!raw || typeof raw !== 'object') return { id, result: { id, status: 'rejected', reason: 'not an object' } };
+    const { id: _id, createdAt, tenantId: _t, ...fields } = raw;
+    if (!Number.isFinite(createdAt)) return { id, result: { id, status: 'rejected', reason: 'createdAt must be a number (ms)' } };
+    const answer = JSON.parse(core.validateLead(JSON.stringify(fields), id, createdAt));
+    if (!answer.ok) {
+      const reason = answer.fields ? Object.entries(answer.fields).map(([f, m]) => `${f}: ${m}`).join(' ') : answer.message;
+      return { id, result: { id, status: 'rejected', reason } };
+    }
+    const policy = checkLead?.(answer.value);
+    if (typeof policy === 'string' && policy) return { id, result: { id, status: 'rejected', reason: policy } };
+    return { id, lead: answer.value };
+  });
+}
+
+const SAME = ['name', 'email', 'phone', 'message', 'createdAt'];
+
+// Writes the valid leads in one transaction under the tenant's row-level security.
+async function store(pool, tenantId, items) {
+  const leads = items.filter((i) => i.lead).map((i) => i.lead);
+  const byId = new Map();
+  if (leads.length) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenantId]);
+      const inserted = await client.query(
+        `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at)
+         SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0)
+           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
+             AS u(id, name, email, phone, message, created)
+         ON CONFLICT (tenant_id, id) DO NOTHING
+         RETURNING id::text`,
+        [tenantId, ...['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k]))],
+      );
+      const fresh = new Set(inserted.rows.map((r) => r.id));
+      const seen = leads.filter((l) => !fresh.has(l.id));
+      const existing = new Map();
+      if (seen.length) {
+        const { rows } = await client.query(
+          `SELECT id::text, name, email, phone, message,
+                  round(extract(epoch FROM client_created_at) * 1000)::float8 AS "createdAt"
+             FROM lead_outbox.leads WHERE id = ANY($1::uuid[])`,
+          [seen.map((l) => l.id)],
+        );
+        for (const r of rows) existing.set(r.id, r);
+      }
+      await client.query('COMMIT');
+      for (const l of leads) {
+        if (fresh.has(l.id)) {
+          byId.set(l.id, { id: l.id, status: 'accepted' });
+          fresh.delete(l.id); // a second copy in the same batch compares with the first
+          existing.set(l.id, l);
+          continue;
+        }
+        const server = existing.get(l.id);
+        const same = server && SAME.every((k) => server[k] === l[k]);
+        byId.set(l.id, same ? { id: l.id, status: 'duplicate' } : { id: l.id, status: 'conflict', server });
+      }
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+  return items.map((i) => i.result ?? byId.get(i.id));
+}

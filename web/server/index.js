@@ -1,0 +1,5 @@
+// lead-outbox/server: the sync endpoint a site mounts, its PostgreSQL schema, and tenant tokens.
+export { createLeadSyncHandler, HANDLER_DEFAULTS } from './handler.js';
+export { toNodeListener } from './node.js';
+export { mintTenantToken, verifyTenantToken } from './token.js';
+export { migrate, MIGRATIONS } from './schema.js';
