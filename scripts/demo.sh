@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 SKIP_NATIVE=1 bash scripts/build.sh
-exec node scripts/demo-server.mjs
+exec node scripts/demo.mjs

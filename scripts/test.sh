@@ -32,7 +32,8 @@ fi
 node_suite() {
   local name=$1 dir=$2
   echo "== $name"
-  node --test --test-reporter=spec "$dir" 2>&1 | tee "$log/$name.txt"
+  # A hung browser or server must not eat CI's time: each folder gets 15 minutes at most.
+  timeout --kill-after=10 900 node --test --test-reporter=spec "$dir" 2>&1 | tee "$log/$name.txt"
   # The spec reporter closes with "ℹ pass N" and "ℹ fail N".
   suite "$name" "$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)" \
                 "$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)"

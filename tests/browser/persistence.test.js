@@ -1,17 +1,29 @@
 // Real Chromium, real IndexedDB: leads submitted on the demo page survive a reload and a browser restart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemoServer } from '../../scripts/demo-server.mjs';
 import { launch, newProfile } from './chromium.js';
+import { drain, startTestBackend, startTestSite } from './site.js';
 
+let backend;
 let server;
 let profile;
+let available = false; // the sync route answers 503 until a test says otherwise
 before(async () => {
-  server = await startDemoServer({ syncAvailable: false });
+  backend = await startTestBackend();
+  server = await startTestSite(backend, {
+    tenant: 'persist',
+    wrap: (listener) => async (req, res) => {
+      if (available) return listener(req, res);
+      await drain(req);
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end('{"error":{"code":"unavailable","message":"down for maintenance"}}');
+    },
+  });
   profile = newProfile();
 });
 after(async () => {
   await server?.close();
+  await backend?.stop();
   profile?.remove();
 });
 
@@ -59,10 +71,10 @@ test('leads survive a reload and a browser restart', async () => {
     for (const name of people) assert.ok(afterRestart.some((t) => t.includes(name)), `${name} missing after restart`);
 
     // The server comes back: "Try again" sends all three, once.
-    server.setSyncAvailable(true);
+    available = true;
     await page.click('#sync-now');
     await page.waitForFunction(() => document.querySelector('#status').textContent.includes('All leads sent'));
-    assert.deepEqual([...server.leads.values()].map((l) => l.name).sort(), [...people].sort());
+    assert.deepEqual((await backend.listLeads('persist')).map((l) => l.name).sort(), [...people].sort());
   } finally {
     await context.close();
   }

@@ -1,6 +1,9 @@
 // Tests for src/outbox/Outbox.cpp: batches, answers, failures and recovery, on a fake clock.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "store/Store.h"
@@ -162,4 +165,93 @@ TEST_CASE("answers for leads not in flight change nothing", "[outbox]") {
   REQUIRE(f.outbox().completeBatch({{testing::uuid(0), Outcome::kAccepted, ""}}, f.now).isOk());
   CHECK(f.counts().pending == 1);
   CHECK(f.counts().synced == 0);
+}
+
+namespace {
+// A scripted server for the sync loop: each reply is a status code; 200 accepts every
+// lead except those named in `poisoned`. The loop is what the JS layer does, with a
+// fake clock that jumps to each retry time.
+struct ScriptedSync {
+  Fixture& f;
+  std::vector<int> replies;
+  std::vector<std::string> poisoned;
+  std::vector<std::int64_t> requestTimes;
+  std::map<std::string, int> received;  // id → times the server stored it
+
+  void run(std::int64_t retryAfterMs = 0) {
+    std::size_t next = 0;
+    for (int guard = 0; guard < 100; ++guard) {
+      auto batch = f.outbox().beginBatch(f.now, BatchLimits{20, 1 << 20});
+      REQUIRE(batch.isOk());
+      if (batch.value().ids.empty()) {
+        if (batch.value().retryAt == 0) return;
+        f.now = batch.value().retryAt;  // the fake clock jumps to the retry
+        continue;
+      }
+      requestTimes.push_back(f.now);
+      const int status = next < replies.size() ? replies[next++] : 200;
+      if (status != 200) {
+        REQUIRE(f.outbox().failBatch(f.now, 0.5, status == 429 ? retryAfterMs : 0).isOk());
+        continue;
+      }
+      std::vector<ItemResult> results;
+      for (const auto& id : batch.value().ids) {
+        const bool poison = std::find(poisoned.begin(), poisoned.end(), id) != poisoned.end();
+        if (!poison) ++received[id];
+        results.push_back({id, poison ? Outcome::kRejected : Outcome::kAccepted, poison ? "poisoned" : ""});
+      }
+      REQUIRE(f.outbox().completeBatch(results, f.now).isOk());
+    }
+    FAIL("the sync loop did not settle");
+  }
+};
+}  // namespace
+
+TEST_CASE("scripted: three 500s then 200 deliver every lead once, with growing waits", "[outbox][scripted]") {
+  StoreOptions options;
+  options.retry = RetryPolicy{1000, 60000};
+  Fixture f(5, options);
+  ScriptedSync sync{f, {500, 500, 500}};
+  const std::int64_t start = f.now;
+  sync.run();
+  REQUIRE(sync.requestTimes.size() == 4);
+  CHECK(sync.requestTimes[1] - sync.requestTimes[0] == 500);   // 0.5 × 1 s
+  CHECK(sync.requestTimes[2] - sync.requestTimes[1] == 1000);  // 0.5 × 2 s
+  CHECK(sync.requestTimes[3] - sync.requestTimes[2] == 2000);  // 0.5 × 4 s
+  CHECK(sync.requestTimes[0] == start);
+  CHECK(sync.received.size() == 5);
+  for (const auto& [id, times] : sync.received) CHECK(times == 1);
+  CHECK(f.counts().synced == 5);
+}
+
+TEST_CASE("scripted: 429 with Retry-After waits at least that long", "[outbox][scripted]") {
+  Fixture f(1);
+  ScriptedSync sync{f, {429}};
+  sync.run(2000);
+  REQUIRE(sync.requestTimes.size() == 2);
+  CHECK(sync.requestTimes[1] - sync.requestTimes[0] >= 2000);
+  CHECK(f.counts().synced == 1);
+}
+
+TEST_CASE("scripted: one poisoned lead among 50 is rejected and nothing is stuck", "[outbox][scripted]") {
+  Fixture f(50);
+  ScriptedSync sync{f, {}, {testing::uuid(7)}};
+  sync.run();
+  CHECK(sync.received.size() == 49);
+  CHECK(f.counts().synced == 49);
+  CHECK(f.counts().rejected == 1);
+  CHECK(f.counts().pending == 0);
+  CHECK(f.record(7).rejectReason == "poisoned");
+}
+
+TEST_CASE("scripted: a crash with a batch in flight resends it after reopening", "[outbox][scripted]") {
+  testing::TempDb dir;
+  {
+    auto store = Store::open(dir.path(), "acme", 1).value();
+    for (int i = 0; i < 3; ++i) REQUIRE(store->submitLead(testing::kValidLead, testing::uuid(i), 1).isOk());
+    REQUIRE(store->outbox().beginBatch(2, {}).value().ids.size() == 3);
+  }
+  auto store = Store::open(dir.path(), "acme", 3).value();
+  auto resend = store->outbox().beginBatch(3, {});
+  CHECK(resend.value().ids.size() == 3);
 }

@@ -1,11 +1,13 @@
 // The demo page: a lead form over lead-outbox, with the outbox's status and contents.
 import { getStore } from '/web/src/index.js';
 
-const TENANT = 'demo';
 const $ = (id) => document.getElementById(id);
 const FIELDS = ['name', 'email', 'phone', 'message'];
 
-const store = await getStore(TENANT, { endpoint: '/api/leads/sync', token: document.documentElement.dataset.token ?? 'demo-token' });
+// Keeps the page working offline: a reload without network is served from the cache.
+navigator.serviceWorker?.register('/sw.js').catch((err) => console.warn('service worker not registered', err));
+
+const store = await getStore(document.documentElement.dataset.tenant ?? 'demo', { endpoint: '/api/leads/sync', token: document.documentElement.dataset.token });
 window.leadOutboxStore = store; // for people poking around in devtools
 
 function render(status) {
@@ -16,6 +18,7 @@ function render(status) {
   if (status.rejected) parts.push(`${status.rejected} rejected`);
   if (!status.pending && !status.rejected && status.synced) parts.push('All leads sent');
   if (status.lastError) parts.push(`Error: ${status.lastError.message}`);
+  if (status.nextRetryAt && status.pending) parts.push(`next try ${new Date(status.nextRetryAt).toLocaleTimeString()}`);
   $('status').textContent = parts.join(' · ');
   $('sync-now').hidden = !status.lastError && !status.rejected;
   $('leads').replaceChildren(...store.listLeads().map((lead) => {

@@ -192,7 +192,10 @@ export class LeadStore {
         await this.#volume.persist();
         if (outcome.kind === 'auth') this.#authBlocked = true;
         summary.error = outcome.error;
-        this.#set({ lastError: { code: outcome.error.code, message: outcome.error.message } });
+        // navigator.onLine says little (a captive portal is "online"): reachability is
+        // what the last request found.
+        const unreachable = outcome.error.code === ErrorCodes.NETWORK_ERROR || outcome.error.code === ErrorCodes.TIMEOUT;
+        this.#set({ lastError: { code: outcome.error.code, message: outcome.error.message }, online: !unreachable });
         break;
       }
     } finally {

@@ -1,0 +1,66 @@
+// After sync, an acknowledged lead's personal data is gone from the bytes IndexedDB holds.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, newProfile } from './chromium.js';
+import { openDemo, startTestBackend, startTestSite, waitForStatus } from './site.js';
+
+let backend;
+let site;
+let profile;
+before(async () => {
+  backend = await startTestBackend();
+  site = await startTestSite(backend, { tenant: 'privacy' });
+  profile = newProfile();
+});
+after(async () => {
+  await site?.close();
+  await backend?.stop();
+  profile?.remove();
+});
+
+// Reads the stored database file straight from IndexedDB (IDBFS's FILE_DATA store), the
+// whole buffer it holds, and tells whether `needle` occurs in it.
+function storedBytesContain(page, needle) {
+  return page.evaluate(async (needle) => {
+    const db = await new Promise((resolve, reject) => {
+      const req = indexedDB.open('/lead-outbox/privacy');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const entry = await new Promise((resolve, reject) => {
+      const req = db.transaction('FILE_DATA').objectStore('FILE_DATA').get('/lead-outbox/privacy/leads.sqlite3');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    db.close();
+    const bytes = new Uint8Array(entry.contents.buffer); // the whole buffer, beyond the file's length too
+    const pattern = new TextEncoder().encode(needle);
+    outer: for (let i = 0; i + pattern.length <= bytes.length; i++) {
+      for (let j = 0; j < pattern.length; j++) if (bytes[i + j] !== pattern[j]) continue outer;
+      return true;
+    }
+    return false;
+  }, needle);
+}
+
+test("an acknowledged lead's email is not in the stored database bytes", async () => {
+  const context = await launch(profile.dir);
+  try {
+    const page = await openDemo(context, site.url);
+    await context.setOffline(true);
+    await page.evaluate(() => window.leadOutboxStore.submitLead({
+      name: 'Private Person', email: 'private.person@secret-example.org', message: 'Please keep my address safe.',
+    }));
+    assert.equal(await storedBytesContain(page, 'private.person@secret-example.org'), true, 'pending: stored');
+    await context.setOffline(false);
+    await waitForStatus(page, () => window.leadOutboxStore.getStatus().synced === 1);
+    assert.equal(await backend.countLeads('privacy'), 1);
+    assert.equal(await storedBytesContain(page, 'private.person@secret-example.org'), false, 'synced: erased');
+    assert.equal(await storedBytesContain(page, 'Please keep my address safe.'), false);
+    const [lead] = await page.evaluate(() => window.leadOutboxStore.listLeads());
+    assert.equal(lead.status, 'synced');
+    assert.equal(lead.erased, true);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,46 @@
+// Types of lead-outbox/server (web/server/index.js); written by hand, kept in step with it.
+import type { Pool, ClientBase } from 'pg';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface NormalizedLead {
+  id: string;
+  name: string;
+  email: string;
+  phone: string;
+  message: string;
+  createdAt: number;
+}
+
+export interface LeadSyncHandlerOptions {
+  /** Connection string for the app role (not the tables' owner). Default: process.env.DATABASE_URL. */
+  databaseUrl?: string;
+  /** Or a pool of your own, connecting as the app role. */
+  pool?: Pool;
+  /** Verifies tenant tokens (at least 16 characters). Default: process.env.LEAD_OUTBOX_TOKEN_SECRET. */
+  tokenSecret?: string;
+  /** Most leads per request (default 500); more is a 413. */
+  maxItems?: number;
+  /** Most bytes per request (default 1 MiB); more is a 413. */
+  maxBytes?: number;
+  /** The site's own policy: return a reason to reject a lead, or null to accept it. */
+  checkLead?: (lead: NormalizedLead) => string | null | undefined;
+}
+
+export declare const HANDLER_DEFAULTS: Readonly<{ maxItems: number; maxBytes: number }>;
+
+/** The POST handler for `/api/leads/sync`: `export const POST = createLeadSyncHandler({...})`. */
+export declare function createLeadSyncHandler(options?: LeadSyncHandlerOptions): (request: Request) => Promise<Response>;
+
+/** Adapts a Request => Response handler to Node's `http.createServer`. */
+export declare function toNodeListener(
+  handler: (request: Request) => Promise<Response>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** Mints the token a site embeds for its tenant. */
+export declare function mintTenantToken(tenantId: string, secret: string): string;
+/** The tenant a token names, or null when it is missing, malformed or forged. */
+export declare function verifyTenantToken(token: string | null | undefined, secret: string): string | null;
+
+/** Applies the shipped schema migrations; `client` connects as the schema owner. */
+export declare function migrate(client: ClientBase, options: { appRole: string }): Promise<void>;
+export declare const MIGRATIONS: readonly string[];
