@@ -1,24 +1,22 @@
-// The demo's default backend: a private PostgreSQL (or DATABASE_URL), migrated, behind the real sync handler.
+// The demo's and tests' default backend: a private PostgreSQL (or DATABASE_URL), migrated, and the real sync handler.
 import pg from 'pg';
 import { startPostgres } from './postgres.mjs';
 import { createLeadSyncHandler, migrate, mintTenantToken, toNodeListener } from '../web/server/index.js';
 
 /**
- * Starts the backend. With `databaseUrl` (the schema owner's URL) it uses that database
- * and `appRole`; without, it starts a private cluster. `wrap(listener)` lets tests put
- * faults in front of the real handler.
+ * A migrated database. With `databaseUrl` (the schema owner's URL) and `appUrl` (the
+ * app role's) it uses that server; without, it starts a private cluster.
  */
-export async function startBackend({ databaseUrl, appUrl, appRole = 'lead_app', tenantId = 'demo', secret = 'demo-secret-change-me', wrap = (l) => l, handlerOptions = {} } = {}) {
+export async function startDatabase({ databaseUrl, appUrl, appRole = 'lead_app' } = {}) {
   const cluster = databaseUrl ? null : await startPostgres();
-  const ownerPool = new pg.Pool({ connectionString: databaseUrl ?? cluster.ownerUrl, max: 2 });
+  const ownerUrl = databaseUrl ?? cluster.ownerUrl;
+  const ownerPool = new pg.Pool({ connectionString: ownerUrl, max: 2 });
   const client = await ownerPool.connect();
   try {
     await migrate(client, { appRole });
   } finally {
     client.release();
   }
-  const appPool = new pg.Pool({ connectionString: appUrl ?? databaseUrl ?? cluster.appUrl, max: 10 });
-  const handler = createLeadSyncHandler({ pool: appPool, tokenSecret: secret, ...handlerOptions });
 
   // Reads run as the owner under the tenant's row-level security, like any other query.
   async function query(tenant, sql, params = []) {
@@ -35,17 +33,36 @@ export async function startBackend({ databaseUrl, appUrl, appRole = 'lead_app', 
   }
 
   return {
+    ownerUrl,
+    appUrl: appUrl ?? databaseUrl ?? cluster.appUrl,
+    listLeads: (tenant) =>
+      query(tenant, 'SELECT id::text, name, email, phone, message, received_at FROM lead_outbox.leads ORDER BY received_at, id'),
+    countLeads: async (tenant) => Number((await query(tenant, 'SELECT count(*) AS n FROM lead_outbox.leads'))[0].n),
+    async stop() {
+      await ownerPool.end();
+      cluster?.stop();
+    },
+  };
+}
+
+/**
+ * A database plus the real sync handler as a Node listener. `wrap(listener)` lets tests
+ * put faults in front of the handler.
+ */
+export async function startBackend({ tenantId = 'demo', secret = 'demo-secret-change-me', wrap = (l) => l, handlerOptions = {}, ...dbOptions } = {}) {
+  const db = await startDatabase(dbOptions);
+  const appPool = new pg.Pool({ connectionString: db.appUrl, max: 10 });
+  const handler = createLeadSyncHandler({ pool: appPool, tokenSecret: secret, ...handlerOptions });
+  return {
     tenantId,
     token: mintTenantToken(tenantId, secret),
     mintToken: (t) => mintTenantToken(t, secret),
     syncListener: wrap(toNodeListener(handler)),
-    listLeads: (tenant = tenantId) =>
-      query(tenant, 'SELECT id::text, name, email, phone, message, received_at FROM lead_outbox.leads ORDER BY received_at, id'),
-    countLeads: async (tenant = tenantId) => Number((await query(tenant, 'SELECT count(*) AS n FROM lead_outbox.leads'))[0].n),
+    listLeads: (tenant = tenantId) => db.listLeads(tenant),
+    countLeads: (tenant = tenantId) => db.countLeads(tenant),
     async stop() {
       await appPool.end();
-      await ownerPool.end();
-      cluster?.stop();
+      await db.stop();
     },
   };
 }

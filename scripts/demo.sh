@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds the module and serves the demo page on localhost.
+# `npm start`: installs what is missing, builds the module and the Next.js demo site, and serves it on localhost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 SKIP_NATIVE=1 bash scripts/build.sh
-exec node scripts/demo.mjs
+bash scripts/build-demo.sh
+exec node scripts/next-demo.mjs

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 bash scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+bash scripts/build-demo.sh || { echo "demo site build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0

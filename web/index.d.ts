@@ -104,6 +104,8 @@ export declare class LeadStore {
   readonly tenantId: string;
   /** Resolves with the lead's id once it is durable in IndexedDB; rejects with LeadOutboxError for invalid input. */
   submitLead(lead: LeadInput): Promise<string>;
+  /** Null when the lead is valid, else one message per failing field (the core's rules and messages). */
+  validateLead(lead: unknown): Record<string, string> | null;
   getStatus(): LeadOutboxStatus;
   /** Calls the listener now and on every change; returns unsubscribe. */
   onStatus(listener: (status: LeadOutboxStatus) => void): () => void;

@@ -19,6 +19,7 @@ export const DEFAULTS = Object.freeze({
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class LeadStore {
+  #core;
   #api;
   #volume;
   #options;
@@ -34,6 +35,7 @@ export class LeadStore {
   constructor(core, tenantId, options) {
     this.tenantId = tenantId;
     this.#options = { ...DEFAULTS, ...options };
+    this.#core = core;
     this.#api = new core.CoreStore();
     this.#volume = new Volume(core, tenantId);
     this.#status = {
@@ -80,6 +82,15 @@ export class LeadStore {
     this.#refresh();
     if (this.#options.autoSync && this.#options.endpoint && this.#status.online) this.#kick();
     return id;
+  }
+
+  /**
+   * Checks a lead with the core's rules without storing it: null when valid, else one
+   * message per failing field (the same messages submitLead rejects with).
+   */
+  validateLead(lead) {
+    const answer = JSON.parse(this.#core.validateLead(JSON.stringify(lead ?? null), randomUuid(), Date.now()));
+    return answer.ok ? null : (answer.fields ?? { _: answer.message });
   }
 
   /** The current status; the same object shape onStatus listeners receive. */

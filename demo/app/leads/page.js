@@ -1,0 +1,39 @@
+// The leads that reached PostgreSQL, read under the demo tenant's row-level security.
+import pg from 'pg';
+
+export const dynamic = 'force-dynamic';
+
+let pool;
+
+async function receivedLeads(tenantId) {
+  pool ??= new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenantId]);
+    const { rows } = await client.query('SELECT id, name, email, received_at FROM lead_outbox.leads ORDER BY received_at, id');
+    await client.query('COMMIT');
+    return rows;
+  } finally {
+    client.release();
+  }
+}
+
+export default async function Leads() {
+  const rows = await receivedLeads(process.env.LEAD_OUTBOX_TENANT ?? 'demo');
+  return (
+    <>
+      <h1>Leads received by the server</h1>
+      <p id="lead-count">{rows.length} {rows.length === 1 ? 'lead' : 'leads'}</p>
+      <table>
+        <thead><tr><th>Name</th><th>Email</th><th>Received</th></tr></thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id}><td>{r.name}</td><td>{r.email}</td><td>{r.received_at.toISOString()}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      <p><a href="/">Back to the form</a></p>
+    </>
+  );
+}

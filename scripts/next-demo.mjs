@@ -1,0 +1,59 @@
+// Runs the built Next.js demo (demo/) against a migrated database; used by `npm start` and the browser tests.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { startDatabase } from './backend.mjs';
+
+const DEMO = fileURLToPath(new URL('../demo', import.meta.url));
+
+/**
+ * Starts `next start` on `port` with DATABASE_URL (the app role) and a token secret.
+ * Resolves when the site answers. REQUIRES: scripts/build-demo.sh has run.
+ */
+export async function startNextDemo({ port = 3000, tenantId = 'demo', databaseUrl, appUrl, quiet = false } = {}) {
+  const db = await startDatabase({ databaseUrl, appUrl });
+  const secret = process.env.LEAD_OUTBOX_TOKEN_SECRET ?? randomBytes(24).toString('base64url');
+  const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: DEMO,
+    env: {
+      ...process.env,
+      DATABASE_URL: db.appUrl,
+      LEAD_OUTBOX_TOKEN_SECRET: secret,
+      LEAD_OUTBOX_TENANT: tenantId,
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+    stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise((resolve) => next.once('exit', resolve));
+  const stop = async () => {
+    next.kill('SIGTERM');
+    await exited;
+    await db.stop();
+  };
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(url)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (next.exitCode !== null || i > 300) {
+      await stop();
+      throw new Error('the Next.js demo did not start');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, tenantId, countLeads: () => db.countLeads(tenantId), stop };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const demo = await startNextDemo({
+    port: Number(process.env.PORT ?? 3000),
+    databaseUrl: process.env.DATABASE_URL,
+    appUrl: process.env.LEAD_OUTBOX_APP_DATABASE_URL,
+  });
+  console.log(`\nlead-outbox demo: ${demo.url}/   (leads that reached PostgreSQL: ${demo.url}/leads)\n`);
+  const stop = () => demo.stop().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

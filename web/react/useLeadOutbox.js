@@ -1,0 +1,60 @@
+'use client';
+// useLeadOutbox: a React hook over a tenant's LeadStore, safe during server rendering.
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { getStore, LeadOutboxError, ErrorCodes } from '../src/index.js';
+
+/** The status while the store is not ready (always, during server rendering). */
+export const NOT_READY_STATUS = Object.freeze({
+  online: true,
+  pending: 0,
+  syncing: false,
+  rejected: 0,
+  synced: 0,
+  lastSyncedAt: null,
+  lastError: null,
+  nextRetryAt: null,
+});
+
+const noop = () => () => {};
+const notReady = () => Promise.reject(new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'The lead store is not ready yet.'));
+
+/**
+ * Loads the wasm store on the client only (in an effect) and follows its status.
+ * Returns {status, submitLead, syncNow, validateLead, ready, error, store}.
+ * `options` are read when the tenant first loads (endpoint, token, …).
+ */
+export function useLeadOutbox(tenantId, options = {}) {
+  const [state, setState] = useState({ store: null, error: null });
+  const optionsKey = JSON.stringify({ endpoint: options.endpoint, token: options.token });
+
+  useEffect(() => {
+    let cancelled = false;
+    setState({ store: null, error: null });
+    getStore(tenantId, options).then(
+      (store) => !cancelled && setState({ store, error: null }),
+      (error) => !cancelled && setState({ store: null, error }),
+    );
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tenantId, optionsKey]);
+
+  const { store } = state;
+  const subscribe = useCallback((onChange) => (store ? store.onStatus(onChange) : noop()), [store]);
+  const status = useSyncExternalStore(
+    store ? subscribe : noop,
+    () => (store ? store.getStatus() : NOT_READY_STATUS),
+    () => NOT_READY_STATUS,
+  );
+
+  return {
+    status,
+    ready: store !== null,
+    error: state.error,
+    store,
+    submitLead: useCallback((lead) => (store ? store.submitLead(lead) : notReady()), [store]),
+    syncNow: useCallback(() => (store ? store.syncPending() : notReady()), [store]),
+    validateLead: useCallback((lead) => (store ? store.validateLead(lead) : null), [store]),
+  };
+}
