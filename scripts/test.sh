@@ -39,6 +39,9 @@ node_suite() {
   suite "$name" "$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)" \
                 "$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)"
 }
+echo "== types (tsc against the hand-written .d.ts)"
+if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0 1; fi
+
 node_suite node tests/node
 node_suite browser tests/browser
 

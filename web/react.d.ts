@@ -1,6 +1,6 @@
 // Types of lead-outbox/react (web/react/index.js); written by hand, kept in step with it.
 import type { ReactElement } from 'react';
-import type { LeadInput, LeadOutboxStatus, LeadStore, StoreOptions, SyncResult } from './index';
+import type { LeadInput, LeadOutboxStatus, LeadStore, StoreOptions, SyncResult } from './index.js';
 
 export declare const NOT_READY_STATUS: Readonly<LeadOutboxStatus>;
 

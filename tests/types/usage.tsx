@@ -1,0 +1,36 @@
+// Compiles against the hand-written .d.ts files the way a TypeScript site would import the package.
+import { getStore, LeadOutboxError, ErrorCodes, type LeadOutboxStatus, type StoredLead } from 'lead-outbox';
+import { OfflineLeadForm, useLeadOutbox, describeStatus } from 'lead-outbox/react';
+import { createLeadSyncHandler, mintTenantToken, verifyTenantToken, toNodeListener, migrate } from 'lead-outbox/server';
+
+export async function client(): Promise<string> {
+  const store = await getStore('acme', { endpoint: '/api/leads/sync', token: 't', keepSyncedDays: 1 });
+  const off = store.onStatus((s: LeadOutboxStatus) => console.log(s.pending, s.lastError?.code));
+  off();
+  try {
+    return await store.submitLead({ name: 'Ada', email: 'ada@example.com', message: 'Hello there!' });
+  } catch (err) {
+    if (err instanceof LeadOutboxError && err.code === ErrorCodes.INVALID_LEAD) return err.fields?.email ?? '';
+    throw err;
+  }
+}
+
+export function leads(all: StoredLead[]): string[] {
+  return all.filter((l) => l.status === 'rejected').map((l) => l.rejectReason ?? '');
+}
+
+export function Form() {
+  const { status, ready, submitLead } = useLeadOutbox('acme', { endpoint: '/api/leads/sync' });
+  void submitLead;
+  return (
+    <div>
+      <p>{describeStatus(status, ready).outbox}</p>
+      <OfflineLeadForm tenantId="acme" endpoint="/api/leads/sync" token="t" onSubmitted={(id: string) => id} />
+    </div>
+  );
+}
+
+export const POST: (request: Request) => Promise<Response> = createLeadSyncHandler({ checkLead: (l) => (l.email ? null : 'no email') });
+export const token: string = mintTenantToken('acme', 'a-secret-of-16-chars');
+export const tenant: string | null = verifyTenantToken(token, 'a-secret-of-16-chars');
+export { toNodeListener, migrate };
