@@ -11,4 +11,12 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 # The package the way a site gets it: from its tarball, not from the source folders.
 npm install --no-save --no-audit --no-fund --loglevel=error ../build/pkg/lead-outbox-*.tgz
-NEXT_TELEMETRY_DISABLED=1 node node_modules/next/dist/bin/next build
+log=$(mktemp)
+NEXT_TELEMETRY_DISABLED=1 node node_modules/next/dist/bin/next build 2>&1 | tee "$log"
+# A site must be able to build with no warnings about the package (wasm asset, SSR, externals).
+if grep -iE -A3 "warn" "$log" | grep -q "lead-outbox"; then
+  echo "build-demo: next build warned about lead-outbox" >&2
+  rm -f "$log"
+  exit 1
+fi
+rm -f "$log"
