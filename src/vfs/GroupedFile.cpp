@@ -62,7 +62,10 @@ GroupedFile::~GroupedFile() { closeFrom(0); }
 
 void GroupedFile::closeFrom(std::int64_t index) {
   for (auto i = static_cast<std::size_t>(index); i < fds_.size(); ++i) {
-    if (fds_[i] >= 0) ::close(fds_[i]);
+    if (fds_[i] >= 0) {
+      ::close(fds_[i]);
+      --open_;
+    }
   }
   fds_.resize(std::min(fds_.size(), static_cast<std::size_t>(index)));
 }
@@ -70,7 +73,14 @@ void GroupedFile::closeFrom(std::int64_t index) {
 int GroupedFile::fd(std::int64_t index) {
   const auto i = static_cast<std::size_t>(index);
   if (i >= fds_.size()) fds_.resize(i + 1, -1);
-  if (fds_[i] < 0) fds_[i] = ::open(groupPath(base_, index).c_str(), O_RDWR | O_CREAT, 0644);
+  if (fds_[i] >= 0) return fds_[i];
+  if (open_ >= kMaxOpenGroups) {
+    // Rare (a database over kMaxOpenGroups groups, read end to end): start afresh.
+    closeFrom(0);
+    fds_.resize(i + 1, -1);
+  }
+  fds_[i] = ::open(groupPath(base_, index).c_str(), O_RDWR | O_CREAT, 0644);
+  if (fds_[i] >= 0) ++open_;
   return fds_[i];
 }
 

@@ -10,8 +10,12 @@
 
 namespace leadoutbox {
 
-// Bytes per group file: sixteen of SQLite's default 4 KiB pages (see docs/storage.md).
-inline constexpr std::int64_t kGroupBytes = 64 * 1024;
+// Bytes per group file: four of SQLite's default 4 KiB pages. Measured against 64 KiB
+// it writes a third of the bytes per submit for about the same number of files
+// (docs/storage.md).
+inline constexpr std::int64_t kGroupBytes = 16 * 1024;
+// Open group descriptors a file keeps at most (Emscripten allows 4096 in all).
+inline constexpr std::size_t kMaxOpenGroups = 64;
 
 // Every group but the last is exactly kGroupBytes long, so the logical size is known
 // from the group files alone and no separate size record can disagree with them.
@@ -52,6 +56,7 @@ class GroupedFile {
   std::string base_;
   std::int64_t size_;
   std::vector<int> fds_;  // by group index; -1 while not open
+  std::size_t open_ = 0;  // how many of fds_ are open
 };
 
 }  // namespace leadoutbox
