@@ -50,17 +50,17 @@ async function reload(tenant) {
 // 40 leads, then 100 long ones submitted at once: the first goes out alone, the other
 // 99 share the next IndexedDB transaction, which writes some thirty group files.
 // Returns the ids whose submit resolved.
-async function scenario(tenant) {
+async function scenario(tenant, crashAt) {
   const store = await getStore(tenant, { autoSync: false });
   for (let i = 0; i < 40; i++) await store.submitLead(lead(i));
   crash.ops = 0;
+  crash.at = crashAt;
   const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => store.submitLead(lead(100 + i, { message: `${i} `.padEnd(4000, 'x') }))));
   return results.filter((r) => r.status === 'fulfilled').map((r) => r.value);
 }
 
 test('a crash at any IndexedDB write leaves the old or the new leads, never a torn database', async () => {
-  crash.at = Infinity;
-  await scenario('crash-dry');
+  await scenario('crash-dry', Infinity);
   const writes = crash.ops;
   assert.ok(writes >= 20, `the bulk commit wrote only ${writes} files`);
   await closeAllStores();
@@ -68,10 +68,7 @@ test('a crash at any IndexedDB write leaves the old or the new leads, never a to
   const seen = new Set();
   for (let k = 0; k <= writes; k++) {
     const tenant = `crash-${k}`;
-    crash.at = Infinity;
-    crash.dead = false;
-    crash.at = k;
-    const acknowledged = await scenario(tenant);
+    const acknowledged = await scenario(tenant, k);
     crash.at = Infinity;
     crash.dead = false;
     const { ids, integrity } = await reload(tenant);
