@@ -24,7 +24,9 @@ EMSCRIPTEN_BINDINGS(lead_outbox) {
       .function("completeBatch", &StoreApi::completeBatch)
       .function("failBatch", &StoreApi::failBatch)
       .function("retryRejected", &StoreApi::retryRejected)
-      .function("discardRejected", &StoreApi::discardRejected);
+      .function("discardRejected", &StoreApi::discardRejected)
+      .function("integrityCheck", &StoreApi::integrityCheck);
+  emscripten::function("changedFiles", &leadoutbox::changedFilesJson);
   emscripten::function("versions", &versions);
   emscripten::function("validateLead", &leadoutbox::validateLeadJson);
 }

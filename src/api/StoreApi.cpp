@@ -7,6 +7,7 @@
 
 #include "lead/LeadValidator.h"
 #include "store/Schema.h"
+#include "vfs/ChangedFiles.h"
 
 namespace leadoutbox {
 namespace {
@@ -60,6 +61,7 @@ std::string StoreApi::open(const std::string& path, const std::string& tenantId,
     if (o.contains("keepSyncedMs") && o["keepSyncedMs"].is_number()) {
       options.retention.keepSyncedMs = o["keepSyncedMs"].get<std::int64_t>();
     }
+    if (o.contains("importFrom") && o["importFrom"].is_string()) options.importFrom = o["importFrom"].get<std::string>();
   } else if (!optionsJson.empty()) {
     return errorJson(Status(ErrorCode::kInvalidArgument, "options must be a JSON object"));
   }
@@ -156,6 +158,14 @@ std::string StoreApi::discardRejected(const std::string& id) {
   Status s = store_->outbox().discardRejected(id);
   return s.isOk() ? okJson() : errorJson(s);
 }
+
+std::string StoreApi::integrityCheck() {
+  if (!store_) return errorJson(kClosed);
+  auto r = store_->integrityCheck();
+  return r.isOk() ? okJson(r.value()) : errorJson(r.status());
+}
+
+std::string changedFilesJson(const std::string& dir) { return dump(takeChangedFiles(dir)); }
 
 std::string validateLeadJson(const std::string& leadJson, const std::string& id, double createdAt) {
   auto r = validateLead(leadJson, id, ms(createdAt));

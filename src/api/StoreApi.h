@@ -13,7 +13,7 @@ namespace leadoutbox {
 // Times are ms since the epoch as doubles (JS numbers); the caller supplies them.
 class StoreApi {
  public:
-  // optionsJson: {"retryBaseMs","retryCapMs","keepSyncedMs"}, each optional.
+  // optionsJson: {"retryBaseMs","retryCapMs","keepSyncedMs","importFrom"}, each optional.
   std::string open(const std::string& path, const std::string& tenantId, double now,
                    const std::string& optionsJson);
   void close();
@@ -32,6 +32,8 @@ class StoreApi {
   std::string failBatch(double now, double random01, double retryAfterMs);
   std::string retryRejected(const std::string& id, double now);
   std::string discardRejected(const std::string& id);
+  // value: "ok", or PRAGMA integrity_check's list of problems.
+  std::string integrityCheck();
 
  private:
   std::unique_ptr<Store> store_;
@@ -40,6 +42,10 @@ class StoreApi {
 // Validates a lead without storing it (for servers and forms): value is the normalized
 // lead {"id","name","email","phone","message","createdAt"}, or the invalid_lead error.
 std::string validateLeadJson(const std::string& leadJson, const std::string& id, double createdAt);
+
+// The files under `dir` that the database wrote or removed since the last call, as a
+// JSON array of paths; the JS volume persists exactly these after each commit.
+std::string changedFilesJson(const std::string& dir);
 
 // Versions built in: {"sqlite":"3.52.0","schema":2}.
 std::string coreVersionsJson();

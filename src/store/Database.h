@@ -45,8 +45,8 @@ class Statement {
 
 class Database {
  public:
-  // Opens or creates the database file at `path`.
-  static Result<std::unique_ptr<Database>> open(const std::string& path);
+  // Opens or creates the database at `path`, through the VFS named `vfs` (nullptr: SQLite's default).
+  static Result<std::unique_ptr<Database>> open(const std::string& path, const char* vfs = nullptr);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

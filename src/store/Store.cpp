@@ -3,6 +3,7 @@
 
 #include "lead/LeadValidator.h"
 #include "store/Schema.h"
+#include "vfs/PageGroupVfs.h"
 
 namespace leadoutbox {
 
@@ -28,10 +29,14 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::s
     return Status(ErrorCode::kInvalidTenant,
                   "tenant id must be a UUID or a slug of a-z, 0-9, _ and - (at most 63 characters)");
   }
-  Result<std::unique_ptr<Database>> opened = Database::open(path);
+  if (Status s = registerPageGroupVfs(); !s.isOk()) return s;
+  if (!options.importFrom.empty()) {
+    if (Status s = importSingleFile(options.importFrom, path); !s.isOk()) return s;
+  }
+  Result<std::unique_ptr<Database>> opened = Database::open(path, kPageGroupVfsName);
   if (!opened.isOk()) return opened.status();
   Database& db = *opened.value();
-  // Durability comes from persisting the file after each commit (the JS layer), not
+  // Durability comes from persisting the changed files after each commit (the JS layer), not
   // from fsync, and the rollback journal only has to survive within one process.
   // secure_delete overwrites erased personal data instead of leaving it in free pages.
   if (Status s = db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; "
@@ -78,6 +83,14 @@ Result<Lead> Store::submitLead(std::string_view leadJson, std::string_view id, s
   }
   if (!s.isOk()) return s;
   return valid;
+}
+
+Result<std::string> Store::integrityCheck() {
+  Statement st = db_->prepare("PRAGMA integrity_check");
+  std::string verdict;
+  while (st.step()) verdict += (verdict.empty() ? "" : "\n") + st.columnText(0);
+  if (!st.status().isOk()) return st.status();
+  return verdict;
 }
 
 Result<std::vector<LeadRecord>> Store::listLeads() {

@@ -29,6 +29,9 @@ struct LeadRecord {
 struct StoreOptions {
   RetryPolicy retry;
   RetentionPolicy retention;
+  // A single-file database from before page groups (leads.sqlite3): imported into the
+  // page groups at open when there are none yet, then deleted. Empty: no import.
+  std::string importFrom;
 };
 
 // True for a tenant id lead-outbox accepts: a UUID, or a slug ^[a-z0-9][a-z0-9_-]{0,62}$.
@@ -37,6 +40,7 @@ bool isTenantId(std::string_view tenantId);
 class Store {
  public:
   // Opens (creating if needed) the database at `path` for `tenantId` and migrates it.
+  // The database is kept as page-group files "<path>.gNNNNNN" (vfs/PageGroupVfs.h).
   // A database created for another tenant gives kTenantMismatch; a bad id kInvalidTenant.
   // Leads a crash left in_flight go back to pending.
   static Result<std::unique_ptr<Store>> open(const std::string& path, const std::string& tenantId,
@@ -51,6 +55,9 @@ class Store {
 
   // All leads, oldest first.
   Result<std::vector<LeadRecord>> listLeads();
+
+  // PRAGMA integrity_check's verdict: "ok", or the problems it found.
+  Result<std::string> integrityCheck();
 
   Outbox& outbox() { return *outbox_; }
   Database& database() { return *db_; }

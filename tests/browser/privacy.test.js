@@ -18,8 +18,9 @@ after(async () => {
   profile?.remove();
 });
 
-// Reads the stored database file straight from IndexedDB (IDBFS's FILE_DATA store), the
-// whole buffer it holds, and tells whether `needle` occurs in it.
+// Reads every stored file of the tenant straight from IndexedDB (IDBFS's FILE_DATA store:
+// the database's page groups), the whole buffer each holds, and tells whether `needle`
+// occurs in any of them.
 function storedBytesContain(page, needle) {
   return page.evaluate(async (needle) => {
     const db = await new Promise((resolve, reject) => {
@@ -27,17 +28,20 @@ function storedBytesContain(page, needle) {
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
-    const entry = await new Promise((resolve, reject) => {
-      const req = db.transaction('FILE_DATA').objectStore('FILE_DATA').get('/lead-outbox/privacy/leads.sqlite3');
+    const entries = await new Promise((resolve, reject) => {
+      const req = db.transaction('FILE_DATA').objectStore('FILE_DATA').getAll();
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
     db.close();
-    const bytes = new Uint8Array(entry.contents.buffer); // the whole buffer, beyond the file's length too
     const pattern = new TextEncoder().encode(needle);
-    outer: for (let i = 0; i + pattern.length <= bytes.length; i++) {
-      for (let j = 0; j < pattern.length; j++) if (bytes[i + j] !== pattern[j]) continue outer;
-      return true;
+    for (const entry of entries) {
+      if (!entry.contents) continue; // a folder
+      const bytes = new Uint8Array(entry.contents.buffer); // the whole buffer, beyond the file's length too
+      outer: for (let i = 0; i + pattern.length <= bytes.length; i++) {
+        for (let j = 0; j < pattern.length; j++) if (bytes[i + j] !== pattern[j]) continue outer;
+        return true;
+      }
     }
     return false;
   }, needle);

@@ -3,6 +3,7 @@
 
 #include "store/Schema.h"
 #include "store/Store.h"
+#include "vfs/PageGroupVfs.h"
 #include "TestSupport.h"
 
 using namespace leadoutbox;
@@ -20,7 +21,9 @@ TEST_CASE("an empty database is migrated to the current schema", "[schema]") {
 TEST_CASE("a version 1 database keeps its leads when migrated", "[schema]") {
   testing::TempDb dir;
   {
-    auto db = Database::open(dir.path()).value();
+    // Laid out as Store keeps its databases: in page groups.
+    REQUIRE(registerPageGroupVfs().isOk());
+    auto db = Database::open(dir.path(), kPageGroupVfsName).value();
     // The schema as version 1 shipped it.
     REQUIRE(db->exec(R"sql(
       CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

@@ -54,12 +54,14 @@ export class LeadStore {
   async open() {
     await this.#volume.open();
     const o = this.#options;
-    unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, Date.now(), JSON.stringify({
+    // Opening may import the old single-file database, migrate, and put a crash's
+    // in-flight leads back to pending: all of it is durable before the store is used.
+    await this.#commit(() => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, Date.now(), JSON.stringify({
       retryBaseMs: o.retryBaseMs,
       retryCapMs: o.retryCapMs,
       keepSyncedMs: Math.max(0, o.keepSyncedDays) * DAY_MS,
-    })));
-    await this.#volume.persist(); // a crash's in-flight leads are pending again, durably
+      importFrom: this.#volume.legacyPath,
+    }))));
     this.#refresh();
     this.#detach = this.#attachTriggers();
     if (o.autoSync) this.#scheduleFromCore();
@@ -77,8 +79,7 @@ export class LeadStore {
       throw new LeadOutboxError(ErrorCodes.INVALID_LEAD, 'A lead must be an object.', { field: '_', fields: { _: 'A lead must be an object.' } });
     }
     const id = randomUuid();
-    unwrap(this.#api.submitLead(JSON.stringify(lead), id, Date.now()));
-    await this.#volume.persist();
+    await this.#commit(() => unwrap(this.#api.submitLead(JSON.stringify(lead), id, Date.now())));
     this.#refresh();
     if (this.#options.autoSync && this.#options.endpoint && this.#status.online) this.#kick();
     return id;
@@ -128,16 +129,14 @@ export class LeadStore {
   /** A rejected lead goes back to pending (after the person fixed what the server refused). */
   async retryRejected(id) {
     this.#checkOpen();
-    unwrap(this.#api.retryRejected(id, Date.now()));
-    await this.#volume.persist();
+    await this.#commit(() => unwrap(this.#api.retryRejected(id, Date.now())));
     this.#refresh();
   }
 
   /** A rejected lead is deleted from the browser. */
   async discardRejected(id) {
     this.#checkOpen();
-    unwrap(this.#api.discardRejected(id));
-    await this.#volume.persist();
+    await this.#commit(() => unwrap(this.#api.discardRejected(id)));
     this.#refresh();
   }
 
@@ -152,6 +151,12 @@ export class LeadStore {
     this.#api.delete();
     this.#volume.unmount();
     this.#listeners.clear();
+  }
+
+  // Every change to stored data goes through here: the core call, then its changes
+  // written to IndexedDB in one transaction. REQUIRES: `write` is synchronous.
+  #commit(write) {
+    return this.#volume.commit(write);
   }
 
   #checkOpen() {
@@ -175,9 +180,9 @@ export class LeadStore {
     try {
       for (;;) {
         if (this.#closed) break;
-        const batch = unwrap(this.#api.beginBatch(Date.now(), o.batchMaxCount, o.batchMaxBytes));
+        // in_flight is durable before the request leaves
+        const batch = await this.#commit(() => unwrap(this.#api.beginBatch(Date.now(), o.batchMaxCount, o.batchMaxBytes)));
         if (batch.ids.length === 0) break;
-        await this.#volume.persist(); // in_flight is durable before the request leaves
         const outcome = await uploadBatch({
           endpoint: o.endpoint,
           token: o.token,
@@ -189,8 +194,7 @@ export class LeadStore {
         if (this.#closed) break;
         summary.sent += batch.ids.length;
         if (outcome.kind === 'ok') {
-          unwrap(this.#api.completeBatch(JSON.stringify(outcome.results), Date.now()));
-          await this.#volume.persist();
+          await this.#commit(() => unwrap(this.#api.completeBatch(JSON.stringify(outcome.results), Date.now())));
           for (const r of outcome.results) {
             if (r.status === 'rejected') summary.rejected += 1;
             else summary.synced += 1;
@@ -199,8 +203,7 @@ export class LeadStore {
           this.#refresh();
           continue;
         }
-        unwrap(this.#api.failBatch(Date.now(), Math.random(), outcome.retryAfterMs ?? 0));
-        await this.#volume.persist();
+        await this.#commit(() => unwrap(this.#api.failBatch(Date.now(), Math.random(), outcome.retryAfterMs ?? 0)));
         if (outcome.kind === 'auth') this.#authBlocked = true;
         summary.error = outcome.error;
         // navigator.onLine says little (a captive portal is "online"): reachability is

@@ -1,0 +1,83 @@
+// GroupedFile: one logical file as fixed-size group files, and the changed-file record it keeps.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "TestSupport.h"
+#include "vfs/ChangedFiles.h"
+#include "vfs/GroupedFile.h"
+
+using namespace leadoutbox;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string dirOf(const testing::TempDb& tmp) { return fs::path(tmp.path()).parent_path().string(); }
+
+std::vector<unsigned char> bytes(std::int64_t n, unsigned char fill) {
+  return std::vector<unsigned char>(static_cast<std::size_t>(n), fill);
+}
+
+}  // namespace
+
+TEST_CASE("a write across a group boundary lands in both groups, and reopening finds the size", "[vfs]") {
+  testing::TempDb tmp;
+  const std::string base = tmp.path("db");
+  takeChangedFiles(dirOf(tmp));
+  {
+    auto file = GroupedFile::open(base, true).value();
+    const auto data = bytes(1000, 7);
+    REQUIRE(file->write(data.data(), 1000, kGroupBytes - 500).isOk());
+    CHECK(file->size() == kGroupBytes + 500);
+  }
+  CHECK(fs::file_size(GroupedFile::groupPath(base, 0)) == static_cast<std::uintmax_t>(kGroupBytes));
+  CHECK(fs::file_size(GroupedFile::groupPath(base, 1)) == 500u);
+  CHECK(takeChangedFiles(dirOf(tmp)) ==
+        std::vector<std::string>{GroupedFile::groupPath(base, 0), GroupedFile::groupPath(base, 1)});
+
+  auto file = GroupedFile::open(base, false).value();
+  CHECK(file->size() == kGroupBytes + 500);
+  auto out = bytes(2000, 1);
+  auto got = file->read(out.data(), 2000, kGroupBytes - 1000);
+  REQUIRE(got.isOk());
+  CHECK(got.value() == 1500);  // short at the end of the file
+  CHECK(out[0] == 0);          // the gap before the write reads as zeros
+  CHECK(out[500] == 7);
+  CHECK(out[1499] == 7);
+  CHECK(out[1500] == 0);  // past the end: zeros
+}
+
+TEST_CASE("truncating removes the groups past the end and reports them", "[vfs]") {
+  testing::TempDb tmp;
+  const std::string base = tmp.path("db");
+  auto file = GroupedFile::open(base, true).value();
+  const auto data = bytes(3 * kGroupBytes, 9);
+  REQUIRE(file->write(data.data(), 3 * kGroupBytes, 0).isOk());
+  takeChangedFiles(dirOf(tmp));
+
+  REQUIRE(file->truncate(kGroupBytes + 4096).isOk());
+  CHECK(file->size() == kGroupBytes + 4096);
+  CHECK(fs::exists(GroupedFile::groupPath(base, 1)));
+  CHECK_FALSE(fs::exists(GroupedFile::groupPath(base, 2)));
+  CHECK(takeChangedFiles(dirOf(tmp)) ==
+        std::vector<std::string>{GroupedFile::groupPath(base, 1), GroupedFile::groupPath(base, 2)});
+  CHECK(GroupedFile::open(base, false).value()->size() == kGroupBytes + 4096);
+}
+
+TEST_CASE("a missing file opens only with create", "[vfs]") {
+  testing::TempDb tmp;
+  CHECK(GroupedFile::open(tmp.path("none"), false).status().code() == ErrorCode::kNotFound);
+  CHECK_FALSE(GroupedFile::exists(tmp.path("none")));
+  CHECK(GroupedFile::open(tmp.path("none"), true).value()->size() == 0);
+}
+
+TEST_CASE("changed files are taken per folder and forgotten once taken", "[vfs]") {
+  noteChangedFile("/a/x.g000000");
+  noteChangedFile("/a/x.g000001");
+  noteChangedFile("/ab/y.g000000");
+  CHECK(takeChangedFiles("/a") == std::vector<std::string>{"/a/x.g000000", "/a/x.g000001"});
+  CHECK(takeChangedFiles("/a").empty());
+  CHECK(takeChangedFiles("/ab/") == std::vector<std::string>{"/ab/y.g000000"});
+}
