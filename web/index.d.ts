@@ -116,6 +116,9 @@ export declare class LeadStore {
   close(): Promise<void>;
 }
 
+/** A store's status before it has looked at its database. */
+export declare const EMPTY_STATUS: Readonly<LeadOutboxStatus>;
+
 export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'endpoint' | 'token' | 'wasmUrl' | 'fetch'>>> & {
   endpoint: undefined;
   token: undefined;

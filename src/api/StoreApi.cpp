@@ -62,6 +62,9 @@ std::string StoreApi::open(const std::string& path, const std::string& tenantId,
       options.retention.keepSyncedMs = o["keepSyncedMs"].get<std::int64_t>();
     }
     if (o.contains("importFrom") && o["importFrom"].is_string()) options.importFrom = o["importFrom"].get<std::string>();
+    if (o.contains("recoverInFlight") && o["recoverInFlight"].is_boolean()) {
+      options.recoverInFlight = o["recoverInFlight"].get<bool>();
+    }
   } else if (!optionsJson.empty()) {
     return errorJson(Status(ErrorCode::kInvalidArgument, "options must be a JSON object"));
   }

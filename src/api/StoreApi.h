@@ -13,7 +13,7 @@ namespace leadoutbox {
 // Times are ms since the epoch as doubles (JS numbers); the caller supplies them.
 class StoreApi {
  public:
-  // optionsJson: {"retryBaseMs","retryCapMs","keepSyncedMs","importFrom"}, each optional.
+  // optionsJson: {"retryBaseMs","retryCapMs","keepSyncedMs","importFrom","recoverInFlight"}, each optional.
   std::string open(const std::string& path, const std::string& tenantId, double now,
                    const std::string& optionsJson);
   void close();

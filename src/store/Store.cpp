@@ -59,7 +59,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::s
   }
 
   std::unique_ptr<Store> store(new Store(tenantId, std::move(opened.value()), options));
-  if (auto r = store->outbox().recoverInFlight(now); !r.isOk()) return r.status();
+  if (options.recoverInFlight) {
+    if (auto r = store->outbox().recoverInFlight(now); !r.isOk()) return r.status();
+  }
   if (Status s = store->outbox().eraseExpired(now); !s.isOk()) return s;
   return store;
 }

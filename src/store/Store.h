@@ -32,6 +32,9 @@ struct StoreOptions {
   // A single-file database from before page groups (leads.sqlite3): imported into the
   // page groups at open when there are none yet, then deleted. Empty: no import.
   std::string importFrom;
+  // False when a tab reopens the database another tab changed: leads that tab has in
+  // flight are its own, not a crash's. True on a page's first open.
+  bool recoverInFlight = true;
 };
 
 // True for a tenant id lead-outbox accepts: a UUID, or a slug ^[a-z0-9][a-z0-9_-]{0,62}$.

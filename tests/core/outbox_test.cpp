@@ -255,3 +255,17 @@ TEST_CASE("scripted: a crash with a batch in flight resends it after reopening",
   auto resend = store->outbox().beginBatch(3, {});
   CHECK(resend.value().ids.size() == 3);
 }
+
+TEST_CASE("reopening without recovery leaves another tab's batch in flight", "[outbox]") {
+  testing::TempDb dir;
+  {
+    auto store = Store::open(dir.path(), "acme", 1).value();
+    REQUIRE(store->submitLead(testing::kValidLead, testing::uuid(1), 1).isOk());
+    REQUIRE(store->outbox().beginBatch(2, {}).value().ids.size() == 1);
+  }
+  StoreOptions noRecovery;
+  noRecovery.recoverInFlight = false;
+  auto store = Store::open(dir.path(), "acme", 3, noRecovery).value();
+  CHECK(store->outbox().counts().value().inFlight == 1);
+  CHECK(store->outbox().counts().value().pending == 0);
+}

@@ -20,7 +20,8 @@ function render(status) {
   if (status.lastError) parts.push(`Error: ${status.lastError.message}`);
   if (status.nextRetryAt && status.pending) parts.push(`next try ${new Date(status.nextRetryAt).toLocaleTimeString()}`);
   $('status').textContent = parts.join(' · ');
-  $('sync-now').hidden = !status.lastError && !status.rejected;
+  // "Try again" whenever something waits: after an error, or before the next timed retry.
+  $('sync-now').hidden = !status.lastError && !status.rejected && !status.pending;
   $('leads').replaceChildren(...store.listLeads().map((lead) => {
     const li = document.createElement('li');
     li.dataset.status = lead.status;

@@ -1,19 +1,10 @@
 'use client';
 // useLeadOutbox: a React hook over a tenant's LeadStore, safe during server rendering.
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { getStore, LeadOutboxError, ErrorCodes } from '../src/index.js';
+import { getStore, LeadOutboxError, ErrorCodes, EMPTY_STATUS } from '../src/index.js';
 
 /** The status while the store is not ready (always, during server rendering). */
-export const NOT_READY_STATUS = Object.freeze({
-  online: true,
-  pending: 0,
-  syncing: false,
-  rejected: 0,
-  synced: 0,
-  lastSyncedAt: null,
-  lastError: null,
-  nextRetryAt: null,
-});
+export const NOT_READY_STATUS = EMPTY_STATUS;
 
 const noop = () => () => {};
 const notReady = () => Promise.reject(new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'The lead store is not ready yet.'));

@@ -1,10 +1,10 @@
 // lead-outbox: never lose a lead. The public entry point; importing it touches no browser global.
 import { checkTenantId } from './tenant.js';
 import { loadCore, unloadCore } from './core.js';
-import { LeadStore, DEFAULTS } from './store.js';
+import { LeadStore, DEFAULTS, EMPTY_STATUS } from './store.js';
 
 export { LeadOutboxError, ErrorCodes } from './errors.js';
-export { LeadStore, DEFAULTS };
+export { LeadStore, DEFAULTS, EMPTY_STATUS };
 
 const stores = new Map(); // tenantId → Promise<LeadStore>
 

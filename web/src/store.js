@@ -18,6 +18,18 @@ export const DEFAULTS = Object.freeze({
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A store's status before it has looked at its database (and, in React, before it is ready). */
+export const EMPTY_STATUS = Object.freeze({
+  online: true,
+  pending: 0,
+  syncing: false,
+  rejected: 0,
+  synced: 0,
+  lastSyncedAt: null,
+  lastError: null,
+  nextRetryAt: null,
+});
+
 export class LeadStore {
   #core;
   #api;
@@ -30,6 +42,7 @@ export class LeadStore {
   #authBlocked = false;
   #closed = false;
   #detach = () => {};
+  #channel = null;
 
   /** Use getStore(); this is the store's internal constructor. */
   constructor(core, tenantId, options) {
@@ -38,30 +51,29 @@ export class LeadStore {
     this.#core = core;
     this.#api = new core.CoreStore();
     this.#volume = new Volume(core, tenantId);
-    this.#status = {
-      online: isOnline(),
-      pending: 0,
-      syncing: false,
-      rejected: 0,
-      synced: 0,
-      lastSyncedAt: null,
-      lastError: null,
-      nextRetryAt: null,
-    };
+    this.#status = Object.freeze({ ...EMPTY_STATUS, online: isOnline() });
   }
 
   /** Mounts storage, opens the tenant database and starts the sync triggers. */
   async open() {
     await this.#volume.open();
     const o = this.#options;
-    // Opening may import the old single-file database, migrate, and put a crash's
-    // in-flight leads back to pending: all of it is durable before the store is used.
-    await this.#commit(() => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, Date.now(), JSON.stringify({
+    const openCore = (extra) => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, Date.now(), JSON.stringify({
       retryBaseMs: o.retryBaseMs,
       retryCapMs: o.retryCapMs,
       keepSyncedMs: Math.max(0, o.keepSyncedDays) * DAY_MS,
-      importFrom: this.#volume.legacyPath,
-    }))));
+      ...extra,
+    })));
+    // Opening may import the old single-file database, migrate, and put a crash's
+    // in-flight leads back to pending: all of it is durable before the store is used.
+    await this.#commit(() => openCore({ importFrom: this.#volume.legacyPath }));
+    // Another tab committed: reopen on its files. Its in-flight leads stay its own.
+    this.#volume.onReload(async (reload) => {
+      this.#api.close();
+      await reload();
+      openCore({ recoverInFlight: false });
+    });
+    this.#listenToOtherTabs();
     this.#refresh();
     this.#detach = this.#attachTriggers();
     if (o.autoSync) this.#scheduleFromCore();
@@ -146,6 +158,7 @@ export class LeadStore {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#detach();
+    this.#channel?.close();
     await this.#syncing?.catch(() => {});
     this.#api.close();
     this.#api.delete();
@@ -155,8 +168,21 @@ export class LeadStore {
 
   // Every change to stored data goes through here: the core call, then its changes
   // written to IndexedDB in one transaction. REQUIRES: `write` is synchronous.
-  #commit(write) {
-    return this.#volume.commit(write);
+  // The one commit path: a core call made durable (under the cross-tab lock), then
+  // announced to the site's other tabs so that their status follows.
+  async #commit(write) {
+    const result = await this.#volume.commit(write);
+    this.#channel?.postMessage('committed');
+    return result;
+  }
+
+  #listenToOtherTabs() {
+    if (typeof BroadcastChannel !== 'function') return;
+    this.#channel = new BroadcastChannel(this.#volume.lockName);
+    this.#channel.onmessage = () => {
+      if (this.#closed) return;
+      this.#volume.catchUp().then(() => !this.#closed && this.#refresh(), () => {});
+    };
   }
 
   #checkOpen() {

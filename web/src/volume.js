@@ -1,8 +1,10 @@
 // A tenant's folder on Emscripten's file system, mounted on IDBFS: one IndexedDB database per tenant, written one changed file set per commit.
 import { LeadOutboxError, ErrorCodes } from './errors.js';
+import { randomUuid } from './uuid.js';
 
 const ROOT = '/lead-outbox';
 const FILE_STORE = 'FILE_DATA'; // IDBFS's object store: key = path, value = {timestamp, mode, contents}
+const STAMP_MODE = 0o100644; // a regular file, as IDBFS would store one
 
 /**
  * Mounts /lead-outbox/<tenant> on IDBFS. IDBFS names the IndexedDB database after the
@@ -12,6 +14,12 @@ const FILE_STORE = 'FILE_DATA'; // IDBFS's object store: key = path, value = {ti
  * docs/storage.md). IDBFS only loads them at open. Writes go through commit(): it runs
  * the core call, then puts exactly the files the core reports changed, in one
  * IndexedDB transaction, so a commit costs what it changed and is all-or-nothing.
+ *
+ * Several tabs of a site share the IndexedDB database but each has its own copy of the
+ * files in memory. Commits therefore run under a Web Lock per tenant, and each commit
+ * transaction also writes a commit stamp: a tab whose last known stamp is no longer the
+ * stored one reloads the files before it writes, so it never overwrites another tab's
+ * commit with stale pages.
  */
 export class Volume {
   #core;
@@ -19,8 +27,11 @@ export class Volume {
   #mount;
   #db = null; // IDBFS's cached IDBDatabase for this mount
   #unsaved = new Set(); // changed paths whose last IndexedDB write failed
-  #running = false;
-  #waiters = [];
+  #queue = Promise.resolve(); // the lock where there are no Web Locks (Node)
+  #stamp = null; // the commit stamp this tab last wrote or loaded
+  #tab = randomUuid();
+  #commits = 0;
+  #reopen = (reload) => reload(); // set by the store: closes the database around a reload
 
   constructor(core, tenantId) {
     this.#core = core;
@@ -29,6 +40,16 @@ export class Volume {
     this.dbPath = `${this.dir}/leads.db`;
     // The single file databases were kept in before page groups; imported at open.
     this.legacyPath = `${this.dir}/leads.sqlite3`;
+    this.stampPath = `${this.dir}/.commit-stamp`;
+    this.lockName = `lead-outbox:${this.dir}`;
+  }
+
+  /**
+   * `reopen(reload)` must close the database, call reload() (which replaces the files),
+   * and open the database again. Called under the lock when another tab has committed.
+   */
+  onReload(reopen) {
+    this.#reopen = reopen;
   }
 
   /** Mounts and loads what IndexedDB holds for this tenant. */
@@ -40,24 +61,31 @@ export class Volume {
     FS.mkdirTree(this.dir);
     FS.mount(FS.filesystems.IDBFS, {}, this.dir);
     this.#mount = FS.lookupPath(this.dir, { follow_mount: true }).node.mount;
-    await new Promise((resolve, reject) => {
-      this.#mount.type.syncfs(this.#mount, true, (err) => (err ? reject(toStorageError(err)) : resolve()));
-    });
+    // IDBFS creates the database (name, object store, index) the way it expects it.
     this.#db = await new Promise((resolve, reject) => {
       this.#mount.type.getDB(this.#mount.mountpoint, (err, db) => (err ? reject(toStorageError(err)) : resolve(db)));
     });
+    await this.#locked(() => this.#load());
   }
 
   /**
    * The one way to change stored data: runs `write` (a synchronous core call) and
    * resolves with its result once every change it made is in IndexedDB. If `write`
    * throws, that error is thrown and whatever it changed goes out with the next commit.
-   * Commits that overlap share IndexedDB transactions.
+   * Commits run one at a time per tenant, across the site's tabs.
    */
-  async commit(write) {
-    const result = write();
-    await this.#persist();
-    return result;
+  commit(write) {
+    return this.#locked(async () => {
+      if ((await this.#storedStamp()) !== this.#stamp) await this.#reopen(() => this.#load());
+      const result = write();
+      await this.#persist();
+      return result;
+    });
+  }
+
+  /** Brings this tab's files up to what IndexedDB holds, if another tab has committed. */
+  catchUp() {
+    return this.commit(() => undefined);
   }
 
   unmount() {
@@ -68,30 +96,17 @@ export class Volume {
     }
   }
 
-  #persist() {
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ resolve, reject });
-      if (!this.#running) this.#drain();
-    });
-  }
-
-  async #drain() {
-    this.#running = true;
-    while (this.#waiters.length) {
-      // Everything written before this point is in the transaction below; callers that
-      // arrive while it runs wait for the next one.
-      const round = this.#waiters.splice(0);
-      const paths = this.#takeChanged();
-      try {
-        if (paths.length) await this.#write(paths);
-        for (const w of round) w.resolve();
-      } catch (err) {
-        for (const p of paths) this.#unsaved.add(p);
-        const error = toStorageError(err);
-        for (const w of round) w.reject(error);
-      }
+  // Saves every file changed since the last save in one transaction. A failed save
+  // keeps its paths for the next one. REQUIRES: the lock is held.
+  async #persist() {
+    const paths = this.#takeChanged();
+    if (!paths.length) return;
+    try {
+      await this.#write(paths);
+    } catch (err) {
+      for (const p of paths) this.#unsaved.add(p);
+      throw toStorageError(err);
     }
-    this.#running = false;
   }
 
   #takeChanged() {
@@ -110,7 +125,11 @@ export class Volume {
     const FS = this.#fs;
     return new Promise((resolve, reject) => {
       const tx = this.#db.transaction([FILE_STORE], 'readwrite');
-      tx.oncomplete = () => resolve();
+      const stamp = `${this.#tab}:${++this.#commits}`;
+      tx.oncomplete = () => {
+        this.#stamp = stamp;
+        resolve();
+      };
       tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
       try {
         const files = tx.objectStore(FILE_STORE);
@@ -124,6 +143,7 @@ export class Volume {
             files.delete(path);
           }
         }
+        files.put({ timestamp: new Date(), mode: STAMP_MODE, contents: new TextEncoder().encode(stamp) }, this.stampPath);
       } catch (err) {
         try {
           tx.abort();
@@ -133,6 +153,70 @@ export class Volume {
         reject(err);
       }
     });
+  }
+  // Replaces this tab's files with what IndexedDB holds, read in one transaction (one
+  // consistent commit), and remembers its stamp. REQUIRES: the lock is held.
+  async #load() {
+    const FS = this.#fs;
+    const range = IDBKeyRange.bound(`${this.dir}/`, `${this.dir}/\uffff`);
+    const [keys, values] = await new Promise((resolve, reject) => {
+      const tx = this.#db.transaction([FILE_STORE], 'readonly');
+      const store = tx.objectStore(FILE_STORE);
+      const k = store.getAllKeys(range);
+      const v = store.getAll(range);
+      tx.oncomplete = () => resolve([k.result, v.result]);
+      tx.onabort = () => reject(toStorageError(tx.error));
+    });
+    const stored = new Set(keys);
+    for (const path of this.#localFiles()) if (!stored.has(path)) FS.unlink(path);
+    let stamp = null;
+    keys.forEach((path, i) => {
+      const entry = values[i];
+      if (path === this.stampPath) stamp = new TextDecoder().decode(entry.contents);
+      if (FS.isDir(entry.mode)) {
+        FS.mkdirTree(path);
+      } else {
+        FS.writeFile(path, entry.contents);
+        FS.utime(path, entry.timestamp.getTime(), entry.timestamp.getTime());
+      }
+    });
+    this.#core.changedFiles(this.dir); // what was just loaded is not a change to save
+    this.#unsaved.clear();
+    this.#stamp = stamp;
+  }
+
+  #storedStamp() {
+    return new Promise((resolve, reject) => {
+      const tx = this.#db.transaction([FILE_STORE], 'readonly');
+      const req = tx.objectStore(FILE_STORE).get(this.stampPath);
+      tx.oncomplete = () => resolve(req.result ? new TextDecoder().decode(req.result.contents) : null);
+      tx.onabort = () => reject(toStorageError(tx.error));
+    });
+  }
+
+  #localFiles() {
+    const FS = this.#fs;
+    const out = [];
+    const walk = (dir) => {
+      for (const name of FS.readdir(dir)) {
+        if (name === '.' || name === '..') continue;
+        const path = `${dir}/${name}`;
+        if (FS.isDir(FS.stat(path).mode)) walk(path);
+        else out.push(path);
+      }
+    };
+    walk(this.dir);
+    return out;
+  }
+
+  // Runs `fn` holding this tenant's lock: a Web Lock shared by the site's tabs where
+  // there is one, else a queue within this page.
+  #locked(fn) {
+    const locks = globalThis.navigator?.locks;
+    if (locks?.request) return locks.request(this.lockName, { mode: 'exclusive' }, fn);
+    const run = this.#queue.then(fn);
+    this.#queue = run.catch(() => {});
+    return run;
   }
 }
 
