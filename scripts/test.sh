@@ -40,6 +40,7 @@ node_suite() {
 }
 node_suite node tests/node
 node_suite browser tests/browser
+node_suite bench bench/quick.test.js
 
 rm -rf "$log"
 echo
