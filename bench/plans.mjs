@@ -2,7 +2,7 @@
 
 export const PLANS = {
   full: {
-    runs: 5,
+    runs: 7,
     sizes: [0, 1000, 10000],  // leads already stored when the single submits are measured
     submitsPerSize: 20,       // durable single submits measured at each size, per run
     syncLeads: 10000,
