@@ -21,7 +21,13 @@ if (args.includes('--render')) {
   const runsArg = args.find((a) => a.startsWith('--runs='));
   const plan = { ...(quick ? PLANS.quick : PLANS.full) };
   if (runsArg) plan.runs = Number(runsArg.slice('--runs='.length));
-  results = await runBench(plan, { log: (line) => console.log(`bench: ${line}`) });
+  try {
+    results = await runBench(plan, { log: (line) => console.log(`bench: ${line}`) });
+  } catch (err) {
+    console.error(err);
+    if (quick) console.log('bench-quick: 0 passed, 1 failed');
+    process.exit(1);
+  }
   results.command = ['node bench/run.mjs', ...args].join(' ');
 }
 const summary = summarize(results);
