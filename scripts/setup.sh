@@ -20,3 +20,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# The benchmark's own dependencies (PGlite), kept apart from the package's; same rule as above.
+if [ -f bench/package-lock.json ] && { [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; }; then
+  echo "setup: npm ci in bench/"
+  (cd bench && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,64 @@
+// Runs a plan: starts the backend and the bench server, then measures the engines alternately, run after run.
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { relative } from 'node:path';
+import { startBackend } from '../scripts/backend.mjs';
+import { startBenchServer, MOUNTS } from './server.mjs';
+import { ENGINES } from './engines.mjs';
+import { measureEngine } from './measure.mjs';
+import { weigh } from './weight.mjs';
+
+/**
+ * Measures every engine `plan.runs` times, alternating engines within each run so that
+ * background load on the machine hits both alike. Returns
+ * {plan, machine, startedAt, durationMs, engines: {[id]: {label, weight, runs: [...]}}}.
+ */
+export async function runBench(plan, { log = () => {} } = {}) {
+  const started = Date.now();
+  const backend = await startBackend({ secret: 'bench-secret-0123456789' });
+  const server = await startBenchServer({ syncListener: backend.syncListener });
+  try {
+    const engines = Object.fromEntries(ENGINES.map((e) => [e.id, { label: e.label, canSync: e.canSync, runs: [] }]));
+    for (let run = 1; run <= plan.runs; run++) {
+      // Alternate which engine goes first, so neither always gets the warmer machine.
+      const order = run % 2 ? ENGINES : [...ENGINES].reverse();
+      for (const engine of order) {
+        engines[engine.id].runs.push(await measureEngine({ engine, server, plan, backend, run, log }));
+      }
+    }
+    for (const engine of ENGINES) {
+      const files = engines[engine.id].runs.flatMap((r) => r.files.map((f) => f.file));
+      engines[engine.id].weight = weigh(files, (f) => displayName(f));
+    }
+    return { plan, machine: machine(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, engines };
+  } finally {
+    await server.close();
+    await backend.stop();
+  }
+}
+
+// A served file's name as the page asked for it (/web/dist/…, /pglite/…).
+function displayName(file) {
+  for (const [prefix, dir] of Object.entries(MOUNTS)) {
+    const rel = relative(dir, file);
+    if (!rel.startsWith('..')) return prefix + rel;
+  }
+  return file;
+}
+
+function machine() {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  let version = 'unknown';
+  try {
+    version = execFileSync(chromium, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    // reported as unknown
+  }
+  return {
+    nproc: Number(execFileSync('nproc').toString().trim()),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: totalmem() / 2 ** 30,
+    chromium: version,
+    node: process.version,
+  };
+}

@@ -1,0 +1,17 @@
+// What a full and a quick run measure, as data: store sizes, submits per size, runs, leads synced.
+
+export const PLANS = {
+  full: {
+    runs: 7,
+    sizes: [0, 1000, 10000],  // leads already stored when the single submits are measured
+    submitsPerSize: 20,       // durable single submits measured at each size, per run
+    syncLeads: 10000,
+  },
+  // Proves the harness works (every metric produced); its figures mean little.
+  quick: {
+    runs: 2,
+    sizes: [0, 100],
+    submitsPerSize: 3,
+    syncLeads: 200,
+  },
+};

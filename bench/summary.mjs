@@ -1,0 +1,40 @@
+// Turns raw samples (every run of every engine) into the figures the report shows: medians and p95s.
+import { median, p95 } from './stats.mjs';
+
+const spread = (xs) => ({ median: median(xs), p95: p95(xs) });
+
+/**
+ * Per engine: weight totals, cold-start phases (one sample per run), durable submit latency
+ * and bytes per submit at each size (all submits of all runs pooled), memory at the largest
+ * size and, for engines that sync, the sync time. Every leaf is a number (NaN when missing).
+ */
+export function summarize(results) {
+  const out = {};
+  for (const [id, engine] of Object.entries(results.engines)) {
+    const runs = engine.runs;
+    const visit = (key) => Object.fromEntries(
+      ['readyMs', 'countMs'].map((m) => [m, spread(runs.map((r) => r[key][m]))]),
+    );
+    const s = {
+      // A page that loaded none of its engine's files would weigh 0: that is a harness fault.
+      weight: engine.weight.files.length
+        ? { raw: engine.weight.raw, gzip: engine.weight.gzip, brotli: engine.weight.brotli }
+        : { raw: NaN, gzip: NaN, brotli: NaN },
+      firstVisit: visit('firstVisit'),
+      reload: visit('reload'),
+      submitMs: {},
+      submitBytes: {},
+      heapBytes: median(runs.map((r) => r.heapBytes)),
+      rendererRss: median(runs.map((r) => r.memory.rendererRss)),
+      rendererHwm: median(runs.map((r) => r.memory.rendererHwm)),
+      jsHeapUsed: median(runs.map((r) => r.memory.jsHeapUsed)),
+    };
+    for (const size of results.plan.sizes) {
+      s.submitMs[size] = spread(runs.flatMap((r) => r.submits[size].ms));
+      s.submitBytes[size] = median(runs.flatMap((r) => r.submits[size].bytes));
+    }
+    if (engine.canSync) s.syncMs = spread(runs.map((r) => r.sync?.ms));
+    out[id] = s;
+  }
+  return out;
+}
