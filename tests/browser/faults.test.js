@@ -181,7 +181,7 @@ test('1,000 leads queued offline all arrive in batches after reconnect', async (
     await waitForStatus(page, () => window.leadOutboxStore.getStatus().pending === 0, undefined, 60000);
     const elapsed = Date.now() - started;
     console.log(`# 1,000 leads uploaded in ${elapsed} ms over ${requests} requests`);
-    assert.ok(requests >= 10, `batched: ${requests} requests`);
+    assert.ok(requests >= 4, `batched (at most 250 a request): ${requests} requests`);
     assert.equal(await backend.countLeads('f-thousand'), 1000);
   });
 });

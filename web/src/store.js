@@ -11,8 +11,8 @@ export const DEFAULTS = Object.freeze({
   requestTimeoutMs: 15000,
   retryBaseMs: 1000,
   retryCapMs: 5 * 60 * 1000,
-  batchMaxCount: 100,
-  batchMaxBytes: 256 * 1024,
+  batchMaxCount: 250,
+  batchMaxBytes: 512 * 1024,
   keepSyncedDays: 0,        // 0: erase a lead's personal fields as soon as the server has it
 });
 
@@ -179,6 +179,7 @@ export class LeadStore {
   #listenToOtherTabs() {
     if (typeof BroadcastChannel !== 'function') return;
     this.#channel = new BroadcastChannel(this.#volume.lockName);
+    this.#channel.unref?.(); // Node: never keep a process alive for it
     this.#channel.onmessage = () => {
       if (this.#closed) return;
       this.#volume.catchUp().then(() => !this.#closed && this.#refresh(), () => {});

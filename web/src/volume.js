@@ -28,6 +28,8 @@ export class Volume {
   #db = null; // IDBFS's cached IDBDatabase for this mount
   #unsaved = new Set(); // changed paths whose last IndexedDB write failed
   #queue = Promise.resolve(); // the lock where there are no Web Locks (Node)
+  #queued = []; // commits waiting for the next round: {write, resolve, reject}
+  #draining = false;
   #stamp = null; // the commit stamp this tab last wrote or loaded
   #tab = randomUuid();
   #commits = 0;
@@ -72,15 +74,46 @@ export class Volume {
    * The one way to change stored data: runs `write` (a synchronous core call) and
    * resolves with its result once every change it made is in IndexedDB. If `write`
    * throws, that error is thrown and whatever it changed goes out with the next commit.
-   * Commits run one at a time per tenant, across the site's tabs.
+   * Commits run one round at a time per tenant, across the site's tabs; commits that
+   * overlap share a round and its IndexedDB transaction.
    */
   commit(write) {
-    return this.#locked(async () => {
-      if ((await this.#storedStamp()) !== this.#stamp) await this.#reopen(() => this.#load());
-      const result = write();
-      await this.#persist();
-      return result;
+    return new Promise((resolve, reject) => {
+      this.#queued.push({ write, resolve, reject });
+      if (!this.#draining) this.#drain();
     });
+  }
+
+  // Group commit under the lock: every write queued by the time the lock is held runs
+  // on the files IndexedDB holds now, and one transaction saves them all.
+  async #drain() {
+    this.#draining = true;
+    while (this.#queued.length) {
+      try {
+        await this.#locked(async () => {
+          if ((await this.#storedStamp()) !== this.#stamp) await this.#reopen(() => this.#load());
+          const round = this.#queued.splice(0);
+          const outcomes = round.map(({ write }) => {
+            try {
+              return { value: write() };
+            } catch (error) {
+              return { error };
+            }
+          });
+          try {
+            await this.#persist();
+          } catch (err) {
+            for (const w of round) w.reject(err);
+            return;
+          }
+          round.forEach((w, i) => ('error' in outcomes[i] ? w.reject(outcomes[i].error) : w.resolve(outcomes[i].value)));
+        });
+      } catch (err) {
+        // The lock or the reload failed: nothing of this round ran.
+        for (const w of this.#queued.splice(0)) w.reject(err instanceof LeadOutboxError ? err : toStorageError(err));
+      }
+    }
+    this.#draining = false;
   }
 
   /** Brings this tab's files up to what IndexedDB holds, if another tab has committed. */
