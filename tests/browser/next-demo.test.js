@@ -54,7 +54,9 @@ test('offline: 3 leads pending, still pending after a reload, all sent once onli
   await withPage(async ({ page, context }) => {
     await page.screenshot({ path: `${SHOTS}online-empty.png`, fullPage: true });
     await page.waitForFunction(async () => (await navigator.serviceWorker.ready) && navigator.serviceWorker.controller !== null);
-    await page.waitForTimeout(2500); // the page hands its resources to the service worker's cache
+    // The page hands its resources to the service worker's cache; the wasm comes last.
+    await page.waitForFunction(async () => (await (await caches.open('lead-outbox-demo-v1')).keys())
+      .some((r) => r.url.endsWith('.wasm')));
     await context.setOffline(true);
     await page.evaluate(() => window.dispatchEvent(new Event('offline')));
     for (let n = 1; n <= 3; n++) {
