@@ -33,6 +33,7 @@ target_link_options(lead_outbox_core_wasm PRIVATE
   -sFILESYSTEM=1
   -sFORCE_FILESYSTEM=1
   -sALLOW_MEMORY_GROWTH=1
+  -sMALLOC=emmalloc
   -sINITIAL_MEMORY=4MB
   -sTOTAL_STACK=256KB
   -sDYNAMIC_EXECUTION=0

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include <nlohmann/json.hpp>
+#include "core/Json.h"
 
 #include "lead/LeadValidator.h"
 #include "store/Schema.h"
@@ -54,7 +54,7 @@ json recordJson(const LeadRecord& r) {
 std::string StoreApi::open(const std::string& path, const std::string& tenantId, double now,
                            const std::string& optionsJson) {
   StoreOptions options;
-  const json o = json::parse(optionsJson, nullptr, false);
+  const json o = parseJson(optionsJson);
   if (o.is_object()) {
     if (o.contains("retryBaseMs") && o["retryBaseMs"].is_number()) options.retry.baseMs = o["retryBaseMs"].get<std::int64_t>();
     if (o.contains("retryCapMs") && o["retryCapMs"].is_number()) options.retry.capMs = o["retryCapMs"].get<std::int64_t>();
@@ -114,13 +114,13 @@ std::string StoreApi::beginBatch(double now, int maxCount, double maxBytes) {
   auto r = store_->outbox().beginBatch(ms(now), limits);
   if (!r.isOk()) return errorJson(r.status());
   return okJson({{"ids", r.value().ids},
-                 {"leads", json::parse(r.value().leadsJson, nullptr, false)},
+                 {"leads", parseJson(r.value().leadsJson)},
                  {"retryAt", r.value().retryAt}});
 }
 
 std::string StoreApi::completeBatch(const std::string& resultsJson, double now) {
   if (!store_) return errorJson(kClosed);
-  const json arr = json::parse(resultsJson, nullptr, false);
+  const json arr = parseJson(resultsJson);
   if (!arr.is_array()) return errorJson(Status(ErrorCode::kInvalidArgument, "results must be a JSON array"));
   std::vector<ItemResult> results;
   for (const json& item : arr) {

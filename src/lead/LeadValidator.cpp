@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "core/Json.h"
 
 #include "lead/Utf8.h"
 
@@ -167,7 +167,7 @@ Result<Lead> validateLead(std::string_view text, std::string_view id, std::int64
     return Status(ErrorCode::kInvalidArgument, "Lead id must be a UUID.", "id");
   }
   // nlohmann rejects ill-formed UTF-8 inside strings, so bad bytes end here as well.
-  const json object = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  const json object = parseJson(text);
   if (object.is_discarded() || !object.is_object()) {
     return invalid({{"_", "A lead must be a JSON object of valid UTF-8 text."}});
   }
