@@ -88,7 +88,7 @@ test('bad requests are refused with a JSON error and write nothing', async () =>
   const cases = [
     [post('bounds', { leads: [wire(6)] }, { token: null }), 401, 'unauthorized'],
     [post('bounds', { leads: [wire(6)] }, { token: mintTenantToken('bounds', 'another-secret-0123456') }), 401, 'unauthorized'],
-    [post('bounds', { leads: [wire(6)] }, { type: 'text/plain' }), 415, 'unsupported_media_type'],
+    [post('bounds', { leads: [wire(6)] }, { type: 'text/plain' }), 400, 'unsupported_media_type'],
     [post('bounds', '{"leads": [', {}), 400, 'malformed_json'],
     [post('bounds', { leads: 'x' }), 400, 'malformed_batch'],
     [post('bounds', { leads: Array.from({ length: 51 }, (_, i) => wire(i)) }), 413, 'too_many_items'],

@@ -48,7 +48,7 @@ export function createLeadSyncHandler(options = {}) {
       const tenantId = secret && auth.startsWith('Bearer ') ? verifyTenantToken(auth.slice(7), secret) : null;
       if (!tenantId || !TENANT.test(tenantId)) throw new HttpError(401, 'unauthorized', 'A valid tenant token is required.');
       const type = request.headers.get('content-type') ?? '';
-      if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(415, 'unsupported_media_type', 'Send application/json.');
+      if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(400, 'unsupported_media_type', 'Send application/json.');
       const body = parseBody(await readLimited(request, o.maxBytes));
       if (body.tenantId !== undefined && body.tenantId !== tenantId) {
         throw new HttpError(403, 'tenant_mismatch', 'The batch names another tenant than the token.');
