@@ -11,7 +11,8 @@ const STAMP_MODE = 0o100644; // a regular file, as IDBFS would store one
  * mount point, so each tenant's files live in an IndexedDB database of their own.
  *
  * The database is kept as page-group files (<dir>/leads.db.g000000, …; see
- * docs/storage.md). IDBFS only loads them at open. Writes go through commit(): it runs
+ * docs/storage.md), in IDBFS's IndexedDB format; they are read in one transaction at open
+ * (and when another tab has committed). Writes go through commit(): it runs
  * the core call, then puts exactly the files the core reports changed, in one
  * IndexedDB transaction, so a commit costs what it changed and is all-or-nothing.
  *
@@ -24,7 +25,6 @@ const STAMP_MODE = 0o100644; // a regular file, as IDBFS would store one
 export class Volume {
   #core;
   #fs;
-  #mount;
   #db = null; // IDBFS's cached IDBDatabase for this mount
   #unsaved = new Set(); // changed paths whose last IndexedDB write failed
   #queue = Promise.resolve(); // the lock where there are no Web Locks (Node)
@@ -62,10 +62,10 @@ export class Volume {
     const FS = this.#fs;
     FS.mkdirTree(this.dir);
     FS.mount(FS.filesystems.IDBFS, {}, this.dir);
-    this.#mount = FS.lookupPath(this.dir, { follow_mount: true }).node.mount;
+    const { mount } = FS.lookupPath(this.dir, { follow_mount: true }).node;
     // IDBFS creates the database (name, object store, index) the way it expects it.
     this.#db = await new Promise((resolve, reject) => {
-      this.#mount.type.getDB(this.#mount.mountpoint, (err, db) => (err ? reject(toStorageError(err)) : resolve(db)));
+      mount.type.getDB(mount.mountpoint, (err, db) => (err ? reject(toStorageError(err)) : resolve(db)));
     });
     await this.#locked(() => this.#load());
   }
