@@ -85,3 +85,29 @@ test('syncPending without an endpoint is a typed error', async () => {
   const store = await getStore('sync-none', { autoSync: false });
   await assert.rejects(store.syncPending(), { code: 'invalid_argument' });
 });
+
+test('a server that refuses large batches (413) gets smaller ones, and a lead too large alone is rejected', async () => {
+  const server = await startSyncServer((body) => {
+    if (body.leads.length > 2 || body.leads.some((l) => l.message.length > 1000)) {
+      return { status: 413, json: { error: { code: 'too_large', message: 'too large' } } };
+    }
+    return undefined;
+  });
+  try {
+    const store = await getStore('sync-413', { endpoint: server.url, autoSync: false });
+    for (let i = 0; i < 7; i++) await store.submitLead(lead(i));
+    await store.submitLead(lead(99, { message: 'x'.repeat(2000) }));
+    const result = await store.syncPending();
+    assert.equal(result.synced, 7);
+    assert.equal(result.rejected, 1);
+    assert.equal(result.error, null);
+    const rejected = store.listLeads().filter((l) => l.status === 'rejected');
+    assert.deepEqual(rejected.map((l) => l.name), ['Visitor 99']);
+    assert.equal(rejected[0].rejectReason, 'The server refused this lead as too large.');
+    assert.equal(store.getStatus().pending, 0);
+    const accepted = server.received.filter((r) => r.body.leads.length <= 2 && r.body.leads.every((l) => l.message.length <= 1000));
+    assert.equal(accepted.reduce((n, r) => n + r.body.leads.length, 0), 7);
+  } finally {
+    await server.close();
+  }
+});

@@ -4,13 +4,15 @@ import { LeadOutboxError, ErrorCodes } from './errors.js';
 /**
  * @typedef {{kind: 'ok', results: Array<{id: string, status: string, reason?: string}>}
  *   | {kind: 'retry', error: LeadOutboxError, retryAfterMs: number}
- *   | {kind: 'auth', error: LeadOutboxError}} UploadOutcome
+ *   | {kind: 'auth', error: LeadOutboxError}
+ *   | {kind: 'too_large', error: LeadOutboxError}} UploadOutcome
  */
 
 /**
  * POSTs `{tenantId, leads}` to `endpoint`. Never throws: every failure is an outcome.
  * Whole-request failures (network, timeout, 5xx, 408, 429, other 4xx) are 'retry';
- * 401/403 is 'auth' (retrying will not help until the token changes).
+ * 401/403 is 'auth' (retrying will not help until the token changes); 413 is
+ * 'too_large' (a smaller batch will do).
  * @returns {Promise<UploadOutcome>}
  */
 export async function uploadBatch({ endpoint, token, tenantId, leads, timeoutMs, fetchImpl = globalThis.fetch }) {
@@ -50,6 +52,9 @@ export async function uploadBatch({ endpoint, token, tenantId, leads, timeoutMs,
   const status = response.status;
   if (response.ok && Array.isArray(body?.results)) return { kind: 'ok', results: body.results };
   const detail = typeof body?.error?.message === 'string' ? body.error.message : `HTTP ${status}`;
+  if (status === 413) {
+    return { kind: 'too_large', error: new LeadOutboxError(ErrorCodes.REQUEST_REJECTED, `The server refused the batch as too large: ${detail}`, { status }) };
+  }
   if (status === 401 || status === 403) {
     return { kind: 'auth', error: new LeadOutboxError(ErrorCodes.AUTH_ERROR, `Not authorized: ${detail}`, { status }) };
   }
