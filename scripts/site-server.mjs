@@ -27,7 +27,7 @@ export async function startSiteServer({ port = 0, tenant = 'demo', token, syncLi
         const html = await readFile(join(ROOT, 'web/demo/index.html'), 'utf8');
         return send(res, 200, TYPES['.html'], html.replace('<html lang="en">', `<html lang="en" data-tenant="${escapeHtml(tenant)}" data-token="${escapeHtml(token)}">`));
       }
-      if (url.pathname === '/sw.js') return send(res, 200, TYPES['.js'], await readFile(join(ROOT, 'web/demo/sw.js')));
+      if (url.pathname === '/sw.js') return send(res, 200, TYPES['.js'], await readFile(join(ROOT, 'demo/public/sw.js')));
       const path = normalize(url.pathname.slice(1));
       if (!path.startsWith('web/') || path.includes('..')) return send(res, 404, 'text/plain', 'not found');
       send(res, 200, TYPES[extname(path)] ?? 'application/octet-stream', await readFile(join(ROOT, path)));

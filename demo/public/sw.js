@@ -1,4 +1,4 @@
-// The demo site's service worker: network first, the cache when offline, for same-origin GETs.
+// The demos' service worker (the Next.js site and web/demo): network first, the cache when offline, for same-origin GETs.
 const CACHE = 'lead-outbox-demo-v1';
 
 self.addEventListener('install', () => self.skipWaiting());
@@ -6,9 +6,11 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 
 self.addEventListener('message', (event) => {
   if (event.data?.type !== 'cache') return;
+  // The page lists what it loaded; the reply (on a MessageChannel port, if given) says
+  // it is all in the cache, so the page works offline from now on.
   event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(
     event.data.urls.map((url) => cache.add(url).catch(() => {})),
-  )));
+  )).then(() => event.ports[0]?.postMessage('cached')));
 });
 
 self.addEventListener('fetch', (event) => {

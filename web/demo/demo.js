@@ -4,11 +4,27 @@ import { getStore } from '/web/src/index.js';
 const $ = (id) => document.getElementById(id);
 const FIELDS = ['name', 'email', 'phone', 'message'];
 
-// Keeps the page working offline: a reload without network is served from the cache.
-navigator.serviceWorker?.register('/sw.js').catch((err) => console.warn('service worker not registered', err));
-
 const store = await getStore(document.documentElement.dataset.tenant ?? 'demo', { endpoint: '/api/leads/sync', token: document.documentElement.dataset.token });
 window.leadOutboxStore = store; // for people poking around in devtools
+cacheForOffline();
+
+// Keeps the page working offline: the service worker caches every same-origin resource
+// this page loaded (the wasm included, now that the store is open), and a reload without
+// network is served from that cache. <html data-offline="ready"> once it is.
+async function cacheForOffline() {
+  if (!('serviceWorker' in navigator)) return;
+  try {
+    await navigator.serviceWorker.register('/sw.js');
+    const { active } = await navigator.serviceWorker.ready;
+    const urls = [location.pathname, ...performance.getEntriesByType('resource').map((e) => e.name)]
+      .filter((u) => new URL(u, location.href).origin === location.origin);
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { document.documentElement.dataset.offline = 'ready'; };
+    active.postMessage({ type: 'cache', urls }, [channel.port2]);
+  } catch (err) {
+    console.warn('offline cache not available', err);
+  }
+}
 
 function render(status) {
   $('connection').dataset.state = status.online ? 'online' : 'offline';
