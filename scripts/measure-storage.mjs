@@ -1,4 +1,4 @@
-// Measures what one durable submit costs in IndexedDB: bytes of file data put into IDBFS's FILE_DATA store, at several database sizes.
+// Measures what one durable submit costs in IndexedDB: bytes put into the FILE_DATA store (groups, blocks, stamp), at several database sizes.
 //
 // Usage: node scripts/measure-storage.mjs [leads …]   (default 0 1000 10000; needs web/dist built)
 // Runs under Node with fake-indexeddb. "Stored" counts what structured clone keeps: the

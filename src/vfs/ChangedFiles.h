@@ -7,7 +7,8 @@
 
 namespace leadoutbox {
 
-// Records that `path` was written, created or removed.
+// Records that `path` was written, created or removed; "<path>#<n>" records that only
+// block n of it was written (see GroupedFile).
 void noteChangedFile(const std::string& path);
 
 // Returns the recorded paths inside folder `dir` (sorted) and forgets them. Paths

@@ -35,6 +35,10 @@ std::string GroupedFile::groupPath(const std::string& base, std::int64_t index) 
   return base + suffix;
 }
 
+std::string GroupedFile::blockKey(const std::string& groupPath, std::int64_t block) {
+  return groupPath + "#" + std::to_string(block);
+}
+
 bool GroupedFile::exists(const std::string& base) { return fileSize(groupPath(base, 0)) >= 0; }
 
 Status GroupedFile::remove(const std::string& base) {
@@ -114,7 +118,17 @@ Status GroupedFile::write(const void* data, std::int64_t n, std::int64_t offset)
     if (f < 0 || ::pwrite(f, src + done, static_cast<std::size_t>(chunk), at % kGroupBytes) != chunk) {
       return ioError("write", groupPath(base_, index));
     }
-    noteChangedFile(groupPath(base_, index));
+    // A new group goes out whole; in an existing one, only the blocks written (a write
+    // that extends the last group reaches blocks past its stored end, which is fine:
+    // they are applied at their offsets).
+    const std::string path = groupPath(base_, index);
+    if (index * kGroupBytes >= size_) {
+      noteChangedFile(path);
+    } else {
+      const std::int64_t first = (at % kGroupBytes) / kBlockBytes;
+      const std::int64_t last = (at % kGroupBytes + chunk - 1) / kBlockBytes;
+      for (std::int64_t b = first; b <= last; ++b) noteChangedFile(blockKey(path, b));
+    }
     done += chunk;
     size_ = std::max(size_, at + chunk);
   }

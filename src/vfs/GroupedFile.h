@@ -10,17 +10,21 @@
 
 namespace leadoutbox {
 
-// Bytes per group file: four of SQLite's default 4 KiB pages. Measured against 64 KiB
-// it writes a third of the bytes per submit for about the same number of files
-// (docs/storage.md).
-inline constexpr std::int64_t kGroupBytes = 16 * 1024;
+// Bytes per group file: sixteen of SQLite's default 4 KiB pages. A group is what a
+// reload reads as one IndexedDB record, and 64 KiB is where Chromium starts keeping
+// values as blobs, which read several times faster than smaller values.
+inline constexpr std::int64_t kGroupBytes = 64 * 1024;
+// Bytes per block: the unit a write inside an existing group is reported in, so a
+// commit saves the pages it touched rather than their whole groups (docs/storage.md).
+inline constexpr std::int64_t kBlockBytes = 4 * 1024;
 // Open group descriptors a file keeps at most (Emscripten allows 4096 in all).
 inline constexpr std::size_t kMaxOpenGroups = 64;
 
 // Every group but the last is exactly kGroupBytes long, so the logical size is known
 // from the group files alone and no separate size record can disagree with them.
-// Each group file created, written, truncated or removed is reported to
-// noteChangedFile(), which is how the persistence layer learns what to write.
+// Changes are reported to noteChangedFile(), which is how the persistence layer learns
+// what to write: a group created, resized or removed as its path, a write inside an
+// existing group as "<group path>#<block>" for each kBlockBytes block it touched.
 class GroupedFile {
  public:
   // Opens the file whose groups are "<base>.gNNNNNN"; with `create`, a file with no
@@ -32,6 +36,8 @@ class GroupedFile {
   static Status remove(const std::string& base);
   // The path of group `index`.
   static std::string groupPath(const std::string& base, std::int64_t index);
+  // The change key of block `block` of a group: "<group path>#<block>".
+  static std::string blockKey(const std::string& groupPath, std::int64_t block);
 
   ~GroupedFile();
   GroupedFile(const GroupedFile&) = delete;

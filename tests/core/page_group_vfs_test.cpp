@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -40,13 +41,27 @@ class DurableCopy {
  public:
   explicit DurableCopy(fs::path dir) : dir_(std::move(dir)) {}
 
-  // Returns how many files were written or removed.
+  // Returns how many changes (whole files or blocks) were saved.
   std::size_t persist() {
     const std::vector<std::string> changed = takeChangedFiles(dir_.string());
-    for (const std::string& path : changed) {
-      const std::string name = fs::path(path).filename().string();
-      if (fs::exists(path)) files_[name] = readAll(path);
-      else files_.erase(name);
+    const std::set<std::string> whole(changed.begin(), changed.end());
+    for (const std::string& key : changed) {
+      const std::size_t hash = key.rfind('#');
+      if (hash == std::string::npos) {
+        const std::string name = fs::path(key).filename().string();
+        if (fs::exists(key)) files_[name] = readAll(key);
+        else files_.erase(name);
+        continue;
+      }
+      // One block of a group: its bytes as they are now, laid over the saved group.
+      const std::string path = key.substr(0, hash);
+      if (whole.count(path)) continue;  // the whole group goes out anyway
+      const std::string now = readAll(path);
+      const std::size_t at = std::stoul(key.substr(hash + 1)) * kBlockBytes;
+      std::string& saved = files_[fs::path(path).filename().string()];
+      const std::size_t end = std::min(now.size(), at + kBlockBytes);
+      if (saved.size() < end) saved.resize(end);
+      saved.replace(at, end - at, now, at, end - at);
     }
     return changed.size();
   }
@@ -196,10 +211,10 @@ TEST_CASE("a submit changes a few groups however large the database is", "[vfs]"
   const std::size_t small = durable.persist();
   submit(*store, 1, 5000);
   durable.persist();
-  CHECK(fs::exists(GroupedFile::groupPath(path, 40)));  // well past a few groups
+  CHECK(fs::exists(GroupedFile::groupPath(path, 10)));  // well past a few groups
   submit(*store, 5001, 1);
   const std::size_t large = durable.persist();
-  // The header group, the leads table's last leaf, and a leaf of each index.
+  // Blocks: the header page, the leads table's last leaf, and a leaf of each index.
   CHECK(small <= 4);
   CHECK(large <= 6);
 }

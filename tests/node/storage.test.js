@@ -11,9 +11,11 @@ import { lead } from './helpers.js';
 // transaction is aborted (IndexedDB discards it, as it does when a page goes away) and
 // no later transaction reaches IndexedDB.
 const crash = { at: Infinity, ops: 0, dead: false };
+const puts = []; // [key, bytes] of every put into FILE_DATA
 for (const method of ['put', 'delete']) {
   const real = IDBObjectStore.prototype[method];
   IDBObjectStore.prototype[method] = function (...args) {
+    if (method === 'put' && this.name === 'FILE_DATA') puts.push([args[1], args[0].contents.length]);
     if (this.name === 'FILE_DATA' && !crash.dead && crash.ops++ === crash.at) {
       crash.dead = true;
       this.transaction.abort();
@@ -49,7 +51,7 @@ async function reload(tenant) {
 
 // 100 long leads are stored; then the crash is armed and they are synced: the batch
 // is marked in flight (one commit) and the server's answer erases their personal
-// fields (another commit). Each of those commits writes some thirty group files.
+// fields (another commit). Between them they put or delete a few dozen records.
 const acceptAll = async (_url, init) => {
   const { leads } = JSON.parse(init.body);
   return new Response(JSON.stringify({ results: leads.map((l) => ({ id: l.id, status: 'accepted' })) }), {
@@ -74,7 +76,7 @@ async function scenario(tenant, crashAt) {
 test('a crash at any IndexedDB write leaves the old or the new state, never a torn database', async () => {
   await scenario('crash-dry', Infinity);
   const writes = crash.ops;
-  assert.ok(writes >= 40, `the sync's commits wrote only ${writes} files`);
+  assert.ok(writes >= 20, `the sync's commits wrote only ${writes} records`);
   await closeAllStores();
 
   const seen = new Set();
@@ -96,60 +98,115 @@ test('a crash at any IndexedDB write leaves the old or the new state, never a to
   assert.ok(seen.has(0) && seen.has(100), `states seen: ${[...seen]}`);
 });
 
-test('an old single-file leads.sqlite3 in IndexedDB is imported into page groups on open', async () => {
-  const tenant = 'legacy';
+test('a submit puts the 4 KiB blocks it changed, and block records are folded into their groups', async () => {
+  const tenant = 'blocks';
   const store = await getStore(tenant, { autoSync: false });
-  const ids = [];
-  for (let i = 0; i < 3; i++) ids.push(await store.submitLead(lead(i)));
-  await closeAllStores();
+  for (let i = 0; i < 600; i++) await store.submitLead(lead(i, { message: `${i} `.padEnd(300, 'x') }));
+  puts.length = 0;
+  for (let i = 600; i < 700; i++) await store.submitLead(lead(i));
+  const blockPuts = puts.filter(([key]) => key.includes('#'));
+  const groupPuts = puts.filter(([key]) => /\.g\d{6}$/.test(key));
+  // Each submit changes a handful of pages: block records, never more than 4 KiB each.
+  assert.ok(blockPuts.length >= 100, `${blockPuts.length} block records`);
+  assert.ok(blockPuts.every(([, n]) => n <= 4096));
+  // Groups are put whole now and then: new groups, and groups that gathered blocks.
+  assert.ok(groupPuts.length > 0 && groupPuts.length < blockPuts.length / 2, `${groupPuts.length} group puts`);
+  const { ids, integrity } = await reload(tenant);
+  assert.equal(integrity, 'ok');
+  assert.equal(ids.length, 700);
+  // What IndexedDB holds: at most three block records per group (the fourth folds them).
+  const db = await openFiles(`/lead-outbox/${tenant}`);
+  const keys = await allKeys(db);
+  db.close();
+  const perGroup = new Map();
+  for (const key of keys.filter((k) => k.includes('#'))) {
+    const group = key.slice(0, key.lastIndexOf('#'));
+    perGroup.set(group, (perGroup.get(group) ?? 0) + 1);
+    assert.ok(keys.includes(group), `the group of ${key} is stored`);
+  }
+  assert.ok([...perGroup.values()].every((n) => n <= 3), JSON.stringify([...perGroup]));
+});
 
-  // Rewrite IndexedDB as the previous release left it: the group files laid end to end
-  // are the single database file it kept at <dir>/leads.sqlite3.
-  const dir = `/lead-outbox/${tenant}`;
-  const db = await new Promise((resolve, reject) => {
+// The database file as one byte array: the tenant's current groups (blocks applied by
+// the load) laid end to end.
+async function databaseImage(tenant) {
+  await closeAllStores();
+  const core = await loadCore();
+  const volume = new Volume(core, tenant);
+  await volume.open();
+  const parts = [];
+  for (let i = 0; core.FS.analyzePath(`${volume.dbPath}.g${String(i).padStart(6, '0')}`).exists; i++) {
+    parts.push(core.FS.readFile(`${volume.dbPath}.g${String(i).padStart(6, '0')}`));
+  }
+  volume.unmount();
+  await closeAllStores();
+  const image = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    image.set(p, at);
+    at += p.length;
+  }
+  return image;
+}
+
+// Every record of the tenant's IndexedDB database, as [key, value] pairs.
+function openFiles(dir) {
+  return new Promise((resolve, reject) => {
     const req = indexedDB.open(dir);
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
-  const files = db.transaction('FILE_DATA', 'readwrite').objectStore('FILE_DATA');
-  const entries = await new Promise((resolve) => {
-    const out = [];
-    files.openCursor().onsuccess = (e) => {
-      const c = e.target.result;
-      if (!c) return resolve(out);
-      out.push([c.key, c.value]);
-      c.continue();
-    };
-  });
-  const groups = entries.filter(([key]) => key.startsWith(`${dir}/leads.db.g`)).sort(([a], [b]) => (a < b ? -1 : 1));
-  assert.ok(groups.length > 0);
-  const single = new Uint8Array(groups.reduce((n, [, v]) => n + v.contents.length, 0));
-  let at = 0;
-  for (const [, v] of groups) {
-    single.set(v.contents, at);
-    at += v.contents.length;
-  }
-  await new Promise((resolve, reject) => {
-    const tx = db.transaction('FILE_DATA', 'readwrite');
-    const s = tx.objectStore('FILE_DATA');
-    for (const [key] of groups) s.delete(key);
-    s.put({ timestamp: new Date(), mode: 0o100666, contents: single }, `${dir}/leads.sqlite3`);
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-  });
-
-  const again = await getStore(tenant, { autoSync: false });
-  assert.deepEqual(again.listLeads().map((l) => l.id).sort(), [...ids].sort());
-  await again.submitLead(lead(9));
-  await closeAllStores();
-  const keys = await new Promise((resolve) => {
+}
+function allKeys(db) {
+  return new Promise((resolve) => {
     const req = db.transaction('FILE_DATA').objectStore('FILE_DATA').getAllKeys();
     req.onsuccess = () => resolve(req.result);
   });
-  db.close();
-  assert.ok(!keys.includes(`${dir}/leads.sqlite3`), 'the old file is gone from IndexedDB');
-  assert.ok(keys.includes(`${dir}/leads.db.g000000`));
-  const { ids: after, integrity } = await reload(tenant);
-  assert.equal(integrity, 'ok');
-  assert.equal(after.length, 4);
-});
+}
+
+// The layouts earlier releases left in IndexedDB, made from the current database image.
+const OLD_LAYOUTS = {
+  'one file, leads.sqlite3': (dir, image) => [[`${dir}/leads.sqlite3`, image]],
+  '16 KiB groups, leads.db.gNNNNNN': (dir, image) => {
+    const out = [];
+    for (let at = 0, i = 0; at < image.length; at += 16384, i++) {
+      out.push([`${dir}/leads.db.g${String(i).padStart(6, '0')}`, image.slice(at, at + 16384)]);
+    }
+    return out;
+  },
+};
+
+for (const [layout, toRecords] of Object.entries(OLD_LAYOUTS)) {
+  test(`a database stored by an earlier release (${layout}) is imported on open`, async () => {
+    const tenant = `legacy-${layout.split(',')[0].replace(/\W+/g, '-').toLowerCase()}`;
+    const store = await getStore(tenant, { autoSync: false });
+    const ids = [];
+    for (let i = 0; i < 30; i++) ids.push(await store.submitLead(lead(i)));
+    const image = await databaseImage(tenant);
+
+    // Rewrite IndexedDB as that release left it.
+    const dir = `/lead-outbox/${tenant}`;
+    const db = await openFiles(dir);
+    const before = await allKeys(db);
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction('FILE_DATA', 'readwrite');
+      const s = tx.objectStore('FILE_DATA');
+      for (const key of before) s.delete(key);
+      for (const [key, contents] of toRecords(dir, image)) s.put({ timestamp: new Date(), mode: 0o100666, contents }, key);
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+
+    const again = await getStore(tenant, { autoSync: false });
+    assert.deepEqual(again.listLeads().map((l) => l.id).sort(), [...ids].sort());
+    await again.submitLead(lead(99));
+    await closeAllStores();
+    const keys = await allKeys(db);
+    db.close();
+    assert.deepEqual(keys.filter((k) => k.endsWith('leads.sqlite3') || /leads\.db\.g/.test(k)), [], 'the old records are gone');
+    assert.ok(keys.includes(`${dir}/leads.v2.db.g000000`));
+    const { ids: after, integrity } = await reload(tenant);
+    assert.equal(integrity, 'ok');
+    assert.equal(after.length, 31);
+  });
+}

@@ -2,6 +2,7 @@
 import { checkTenantId } from './tenant.js';
 import { loadCore, unloadCore } from './core.js';
 import { LeadStore, DEFAULTS, EMPTY_STATUS } from './store.js';
+import { readVolume } from './volume.js';
 
 export { LeadOutboxError, ErrorCodes } from './errors.js';
 export { LeadStore, DEFAULTS, EMPTY_STATUS };
@@ -21,7 +22,11 @@ export function getStore(tenantId, options = {}) {
   }
   let store = stores.get(tenantId);
   if (!store) {
-    store = loadCore(options).then((core) => new LeadStore(core, tenantId, options).open());
+    // Storage is read while the wasm module loads: a reload waits for the slower of
+    // the two, not for both in turn.
+    const files = readVolume(tenantId);
+    files.catch(() => {}); // handled by open(); loadCore may fail first
+    store = loadCore(options).then((core) => new LeadStore(core, tenantId, options).open(files));
     store.catch(() => stores.delete(tenantId));
     stores.set(tenantId, store);
   }

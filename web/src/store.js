@@ -1,6 +1,6 @@
 // LeadStore: a tenant's durable leads in the browser and the loop that uploads them.
 import { LeadOutboxError, ErrorCodes, unwrap } from './errors.js';
-import { randomUuid } from './uuid.js';
+import { randomUuid, timeOrderedUuid } from './uuid.js';
 import { uploadBatch } from './upload.js';
 import { Volume } from './volume.js';
 
@@ -56,9 +56,12 @@ export class LeadStore {
     this.#status = Object.freeze({ ...EMPTY_STATUS, online: isOnline() });
   }
 
-  /** Mounts storage, opens the tenant database and starts the sync triggers. */
-  async open() {
-    await this.#volume.open();
+  /**
+   * Mounts storage, opens the tenant database and starts the sync triggers. `files`:
+   * readVolume(tenantId) when the caller started reading storage early.
+   */
+  async open(files) {
+    await this.#volume.open(files);
     const o = this.#options;
     const openCore = (extra) => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, Date.now(), JSON.stringify({
       retryBaseMs: o.retryBaseMs,
@@ -92,7 +95,7 @@ export class LeadStore {
     if (lead === null || typeof lead !== 'object' || Array.isArray(lead)) {
       throw new LeadOutboxError(ErrorCodes.INVALID_LEAD, 'A lead must be an object.', { field: '_', fields: { _: 'A lead must be an object.' } });
     }
-    const id = randomUuid();
+    const id = timeOrderedUuid();
     await this.#commit(() => unwrap(this.#api.submitLead(JSON.stringify(lead), id, Date.now())));
     this.#refresh();
     if (this.#options.autoSync && this.#options.endpoint && this.#status.online) this.#kick();

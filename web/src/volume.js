@@ -1,32 +1,57 @@
-// A tenant's folder on Emscripten's file system, mounted on IDBFS: one IndexedDB database per tenant, written one changed file set per commit.
+// A tenant's database files in MEMFS and in IndexedDB: read in one transaction, saved as the changed blocks and groups of each commit in one transaction.
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 import { randomUuid } from './uuid.js';
 
 const ROOT = '/lead-outbox';
 const FILE_STORE = 'FILE_DATA'; // IDBFS's object store: key = path, value = {timestamp, mode, contents}
-const STAMP_MODE = 0o100644; // a regular file, as IDBFS would store one
+const IDBFS_VERSION = 21; // IDBFS.DB_VERSION: the database is created as IDBFS creates it
+const FILE_MODE = 0o100644; // a regular file, as IDBFS would store one
+// Mirrors kBlockBytes in src/vfs/GroupedFile.h: a change key "<group>#<n>" is this many
+// bytes at n * BLOCK_BYTES in the group.
+const BLOCK_BYTES = 4096;
+// A group with this many block records is saved whole instead (and its blocks dropped):
+// 64 KiB once rather than more and more small records for a reload to read.
+const COMPACT_AT_BLOCKS = 4;
+// The 16 KiB page groups of the previous layout ("leads.db.g000000"), imported at open.
+const OLD_GROUP = /\/leads\.db\.g\d{6}$/;
 
 /**
- * Mounts /lead-outbox/<tenant> on IDBFS. IDBFS names the IndexedDB database after the
- * mount point, so each tenant's files live in an IndexedDB database of their own.
+ * Starts reading what IndexedDB holds for `tenantId` (one transaction), so a page can
+ * read storage while the wasm module is still loading. Resolves with the snapshot
+ * Volume#open takes; rejects with unsupported_environment where there is no IndexedDB.
+ */
+export function readVolume(tenantId) {
+  if (typeof indexedDB === 'undefined') {
+    return Promise.reject(new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'IndexedDB is not available here.'));
+  }
+  const dir = `${ROOT}/${tenantId}`;
+  return openDatabase(dir).then((db) => readAll(db, dir).then((files) => ({ db, files })));
+}
+
+/**
+ * A tenant's folder on Emscripten's file system (MEMFS, mounted as IDBFS) and its
+ * IndexedDB database, named, laid out and valued as IDBFS would (database = mount point,
+ * store FILE_DATA, values {timestamp, mode, contents}).
  *
- * The database is kept as page-group files (<dir>/leads.db.g000000, …; see
- * docs/storage.md), in IDBFS's IndexedDB format; they are read in one transaction at open
- * (and when another tab has committed). Writes go through commit(): it runs
- * the core call, then puts exactly the files the core reports changed, in one
- * IndexedDB transaction, so a commit costs what it changed and is all-or-nothing.
+ * The SQLite database is kept as 64 KiB page-group files (<dir>/leads.v2.db.g000000, …;
+ * see docs/storage.md). IndexedDB holds one record per group, plus block records
+ * ("<group>#<n>", 4 KiB) for pages changed since the group was last saved whole; a load
+ * lays the blocks over their groups. Writes go through commit(): it runs the core call,
+ * then puts exactly the blocks and groups the core reports changed, in one IndexedDB
+ * transaction, so a commit costs what it changed and is all-or-nothing.
  *
  * Several tabs of a site share the IndexedDB database but each has its own copy of the
  * files in memory. Commits therefore run under a Web Lock per tenant, and each commit
- * transaction also writes a commit stamp: a tab whose last known stamp is no longer the
- * stored one reloads the files before it writes, so it never overwrites another tab's
- * commit with stale pages.
+ * transaction first reads the commit stamp and then writes a new one: a tab whose last
+ * known stamp is no longer the stored one reloads the files before it writes, so it
+ * never overwrites another tab's commit with stale pages.
  */
 export class Volume {
   #core;
   #fs;
-  #db = null; // IDBFS's cached IDBDatabase for this mount
-  #unsaved = new Set(); // changed paths whose last IndexedDB write failed
+  #db = null;
+  #unsaved = new Set(); // change keys whose last IndexedDB write failed
+  #blocks = new Map(); // group path → the block numbers IndexedDB holds records of
   #queue = Promise.resolve(); // the lock where there are no Web Locks (Node)
   #queued = []; // commits waiting for the next round: {write, resolve, reject}
   #draining = false;
@@ -38,9 +63,11 @@ export class Volume {
   constructor(core, tenantId) {
     this.#core = core;
     this.#fs = core.FS;
+    this.tenantId = tenantId;
     this.dir = `${ROOT}/${tenantId}`;
-    this.dbPath = `${this.dir}/leads.db`;
-    // The single file databases were kept in before page groups; imported at open.
+    // v2: 64 KiB groups with block records. The 16 KiB groups of "leads.db" and the
+    // single-file "leads.sqlite3" before them are imported through legacyPath at open.
+    this.dbPath = `${this.dir}/leads.v2.db`;
     this.legacyPath = `${this.dir}/leads.sqlite3`;
     this.stampPath = `${this.dir}/.commit-stamp`;
     this.lockName = `lead-outbox:${this.dir}`;
@@ -54,20 +81,18 @@ export class Volume {
     this.#reopen = reopen;
   }
 
-  /** Mounts and loads what IndexedDB holds for this tenant. */
-  async open() {
-    if (typeof indexedDB === 'undefined') {
-      throw new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'IndexedDB is not available here.');
-    }
+  /**
+   * Mounts the folder and loads what IndexedDB holds: `snapshot` from readVolume() when
+   * the caller started reading early, else read now. The read needs no lock: it is one
+   * transaction, so one commit's state, and the first commit checks the stamp anyway.
+   */
+  async open(snapshot = readVolume(this.tenantId)) {
+    const { db, files } = await snapshot;
+    this.#db = db;
     const FS = this.#fs;
     FS.mkdirTree(this.dir);
     FS.mount(FS.filesystems.IDBFS, {}, this.dir);
-    const { mount } = FS.lookupPath(this.dir, { follow_mount: true }).node;
-    // IDBFS creates the database (name, object store, index) the way it expects it.
-    this.#db = await new Promise((resolve, reject) => {
-      mount.type.getDB(mount.mountpoint, (err, db) => (err ? reject(toStorageError(err)) : resolve(db)));
-    });
-    await this.#locked(() => this.#load());
+    this.#load(files);
   }
 
   /**
@@ -91,17 +116,13 @@ export class Volume {
     while (this.#queued.length) {
       try {
         await this.#locked(async () => {
-          if ((await this.#storedStamp()) !== this.#stamp) await this.#reopen(() => this.#load());
           const round = this.#queued.splice(0);
-          const outcomes = round.map(({ write }) => {
-            try {
-              return { value: write() };
-            } catch (error) {
-              return { error };
-            }
-          });
+          let outcomes;
           try {
-            await this.#persist();
+            while (!(outcomes = await this.#round(round))) {
+              // Another tab committed since this tab last loaded: load its state, retry.
+              await this.#reopen(async () => this.#load(await readAll(this.#db, this.dir)));
+            }
           } catch (err) {
             for (const w of round) w.reject(err);
             return;
@@ -109,11 +130,59 @@ export class Volume {
           round.forEach((w, i) => ('error' in outcomes[i] ? w.reject(outcomes[i].error) : w.resolve(outcomes[i].value)));
         });
       } catch (err) {
-        // The lock or the reload failed: nothing of this round ran.
+        // The lock or the reload failed: nothing of this round was saved.
         for (const w of this.#queued.splice(0)) w.reject(err instanceof LeadOutboxError ? err : toStorageError(err));
       }
     }
     this.#draining = false;
+  }
+
+  // One readwrite transaction: reads the stored stamp; when it is this tab's, runs the
+  // round's writes and puts every change with a new stamp. Resolves with the writes'
+  // outcomes once committed, or null (nothing run) when the stamp is another tab's.
+  // A failed save keeps its change keys for the next one. REQUIRES: the lock is held.
+  #round(round) {
+    return new Promise((resolve, reject) => {
+      const tx = this.#db.transaction([FILE_STORE], 'readwrite');
+      const files = tx.objectStore(FILE_STORE);
+      const stamp = `${this.#tab}:${++this.#commits}`;
+      let outcomes = null;
+      let keys = [];
+      let blocks = null;
+      const stampRead = files.get(this.stampPath);
+      stampRead.onsuccess = () => {
+        if (decodeStamp(stampRead.result) !== this.#stamp) return; // outcomes stay null
+        outcomes = round.map(({ write }) => {
+          try {
+            return { value: write() };
+          } catch (error) {
+            return { error };
+          }
+        });
+        keys = this.#takeChanged();
+        if (!keys.length) return;
+        try {
+          blocks = this.#put(files, keys);
+          files.put({ timestamp: new Date(), mode: FILE_MODE, contents: new TextEncoder().encode(stamp) }, this.stampPath);
+        } catch (err) {
+          abort(tx);
+          fail(err);
+        }
+      };
+      const fail = (err) => {
+        for (const k of keys) this.#unsaved.add(k);
+        keys = [];
+        reject(toStorageError(err));
+      };
+      tx.oncomplete = () => {
+        if (blocks) {
+          this.#blocks = blocks;
+          this.#stamp = stamp;
+        }
+        resolve(outcomes);
+      };
+      tx.onabort = () => fail(tx.error ?? new Error('IndexedDB transaction aborted'));
+    });
   }
 
   /** Brings this tab's files up to what IndexedDB holds, if another tab has committed. */
@@ -129,102 +198,114 @@ export class Volume {
     }
   }
 
-  // Saves every file changed since the last save in one transaction. A failed save
-  // keeps its paths for the next one. REQUIRES: the lock is held.
-  async #persist() {
-    const paths = this.#takeChanged();
-    if (!paths.length) return;
-    try {
-      await this.#write(paths);
-    } catch (err) {
-      for (const p of paths) this.#unsaved.add(p);
-      throw toStorageError(err);
-    }
-  }
-
   #takeChanged() {
-    const paths = new Set(this.#unsaved);
+    const keys = new Set(this.#unsaved);
     this.#unsaved.clear();
-    for (const p of JSON.parse(this.#core.changedFiles(this.dir))) paths.add(p);
-    return [...paths];
+    for (const k of JSON.parse(this.#core.changedFiles(this.dir))) keys.add(k);
+    return [...keys];
   }
 
-  // Puts the current bytes of `paths` (deleting the ones that are gone) in one readwrite
-  // transaction. Every value is read and handed to put() before this returns, in the
-  // same task as the commit: the transaction holds one instant of the files, never a
-  // mix of two commits. (IDBFS's own syncfs reads the files only after an asynchronous
-  // listing of IndexedDB, when another commit may have changed some of them.)
-  #write(paths) {
+  // Queues the puts and deletes that save `keys` (paths and "<group>#<n>" blocks) as the
+  // files are now. Every value is read and handed to put() in this call, so the
+  // transaction holds one instant of the files. Returns the block records IndexedDB
+  // will hold once the transaction commits.
+  #put(files, keys) {
     const FS = this.#fs;
-    return new Promise((resolve, reject) => {
-      const tx = this.#db.transaction([FILE_STORE], 'readwrite');
-      const stamp = `${this.#tab}:${++this.#commits}`;
-      tx.oncomplete = () => {
-        this.#stamp = stamp;
-        resolve();
-      };
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    const blocks = new Map(this.#blocks); // copied: this.#blocks changes only on commit
+    const whole = new Set();
+    const changedBlocks = new Map(); // group → block numbers
+    for (const key of keys) {
+      const hash = key.lastIndexOf('#');
+      if (hash < 0) {
+        whole.add(key);
+        continue;
+      }
+      const group = key.slice(0, hash);
+      if (!changedBlocks.has(group)) changedBlocks.set(group, new Set());
+      changedBlocks.get(group).add(Number(key.slice(hash + 1)));
+    }
+    for (const [group, numbers] of changedBlocks) {
+      if (whole.has(group)) continue;
+      const stored = new Set([...(blocks.get(group) ?? []), ...numbers]);
+      if (stored.size >= COMPACT_AT_BLOCKS || !FS.analyzePath(group).exists) {
+        whole.add(group);
+        continue;
+      }
+      const stream = FS.open(group, 'r');
       try {
-        const files = tx.objectStore(FILE_STORE);
-        for (const path of paths) {
-          if (FS.analyzePath(path).exists) {
-            const { mtime, mode } = FS.stat(path);
-            // readFile copies exactly the file's bytes: a MEMFS buffer has spare capacity
-            // that structured clone would store too.
-            files.put({ timestamp: mtime, mode, contents: FS.readFile(path) }, path);
-          } else {
-            files.delete(path);
-          }
+        const size = FS.stat(group).size;
+        for (const n of numbers) {
+          const at = n * BLOCK_BYTES;
+          const bytes = new Uint8Array(Math.max(0, Math.min(BLOCK_BYTES, size - at)));
+          FS.read(stream, bytes, 0, bytes.length, at);
+          files.put({ timestamp: new Date(), mode: FILE_MODE, contents: bytes }, `${group}#${n}`);
         }
-        files.put({ timestamp: new Date(), mode: STAMP_MODE, contents: new TextEncoder().encode(stamp) }, this.stampPath);
-      } catch (err) {
-        try {
-          tx.abort();
-        } catch {
-          // already finished
-        }
-        reject(err);
+      } finally {
+        FS.close(stream);
       }
-    });
-  }
-  // Replaces this tab's files with what IndexedDB holds, read in one transaction (one
-  // consistent commit), and remembers its stamp. REQUIRES: the lock is held.
-  async #load() {
-    const FS = this.#fs;
-    const range = IDBKeyRange.bound(`${this.dir}/`, `${this.dir}/\uffff`);
-    const [keys, values] = await new Promise((resolve, reject) => {
-      const tx = this.#db.transaction([FILE_STORE], 'readonly');
-      const store = tx.objectStore(FILE_STORE);
-      const k = store.getAllKeys(range);
-      const v = store.getAll(range);
-      tx.oncomplete = () => resolve([k.result, v.result]);
-      tx.onabort = () => reject(toStorageError(tx.error));
-    });
-    const stored = new Set(keys);
-    for (const path of this.#localFiles()) if (!stored.has(path)) FS.unlink(path);
-    let stamp = null;
-    keys.forEach((path, i) => {
-      const entry = values[i];
-      if (path === this.stampPath) stamp = new TextDecoder().decode(entry.contents);
-      if (FS.isDir(entry.mode)) {
-        FS.mkdirTree(path);
+      blocks.set(group, stored);
+    }
+    for (const path of whole) {
+      if (FS.analyzePath(path).exists) {
+        const { mtime, mode } = FS.stat(path);
+        // readFile copies exactly the file's bytes: a MEMFS buffer has spare capacity
+        // that structured clone would store too.
+        files.put({ timestamp: mtime, mode, contents: FS.readFile(path) }, path);
       } else {
-        FS.writeFile(path, entry.contents);
-        FS.utime(path, entry.timestamp.getTime(), entry.timestamp.getTime());
+        files.delete(path);
       }
-    });
-    this.#core.changedFiles(this.dir); // what was just loaded is not a change to save
-    this.#unsaved.clear();
-    this.#stamp = stamp;
+      // Its block records, whether or not this tab counted them: cheap, and never stale.
+      files.delete(IDBKeyRange.bound(`${path}#`, `${path}#\uffff`));
+      blocks.delete(path);
+    }
+    return blocks;
   }
 
-  #storedStamp() {
-    return new Promise((resolve, reject) => {
-      const tx = this.#db.transaction([FILE_STORE], 'readonly');
-      const req = tx.objectStore(FILE_STORE).get(this.stampPath);
-      tx.oncomplete = () => resolve(req.result ? new TextDecoder().decode(req.result.contents) : null);
-      tx.onabort = () => reject(toStorageError(tx.error));
-    });
+  // Replaces this tab's files with `files` (from readAll: one commit's state) and
+  // remembers its stamp. Groups of the previous layout are joined into legacyPath, for
+  // the core to import at open, and their records are deleted by the next commit.
+  #load(files) {
+    const FS = this.#fs;
+    const stored = new Set(files.map(([path]) => path));
+    for (const path of this.#localFiles()) if (!stored.has(path)) FS.unlink(path);
+    this.#unsaved.clear();
+    this.#blocks = new Map();
+    this.#stamp = null;
+    const old = [];
+    const blocks = [];
+    for (const [path, entry] of files) {
+      if (path === this.stampPath) this.#stamp = decodeStamp(entry);
+      if (FS.isDir(entry.mode)) FS.mkdirTree(path);
+      else if (OLD_GROUP.test(path)) old.push([path, entry.contents]);
+      else if (path.includes('#')) blocks.push([path, entry.contents]);
+      // canOwn: MEMFS keeps the buffer IndexedDB gave instead of copying it.
+      else FS.writeFile(path, entry.contents, { canOwn: true });
+    }
+    for (const [key, bytes] of blocks) {
+      const hash = key.lastIndexOf('#');
+      const group = key.slice(0, hash);
+      const n = Number(key.slice(hash + 1));
+      if (!this.#blocks.has(group)) this.#blocks.set(group, new Set());
+      this.#blocks.get(group).add(n);
+      const stream = FS.open(group, 'r+');
+      try {
+        FS.write(stream, bytes, 0, bytes.length, n * BLOCK_BYTES);
+      } finally {
+        FS.close(stream);
+      }
+    }
+    if (old.length) {
+      old.sort(([a], [b]) => (a < b ? -1 : 1));
+      const joined = new Uint8Array(old.reduce((n, [, bytes]) => n + bytes.length, 0));
+      let at = 0;
+      for (const [path, bytes] of old) {
+        joined.set(bytes, at);
+        at += bytes.length;
+        this.#unsaved.add(path); // gone from the file system: the next commit deletes it
+      }
+      FS.writeFile(this.legacyPath, joined);
+    }
+    this.#core.changedFiles(this.dir); // what was just loaded is not a change to save
   }
 
   #localFiles() {
@@ -238,7 +319,7 @@ export class Volume {
         else out.push(path);
       }
     };
-    walk(this.dir);
+    if (FS.analyzePath(this.dir).exists) walk(this.dir);
     return out;
   }
 
@@ -250,6 +331,48 @@ export class Volume {
     const run = this.#queue.then(fn);
     this.#queue = run.catch(() => {});
     return run;
+  }
+}
+
+// Opens (creating if needed) the IndexedDB database IDBFS would use for mount point `dir`.
+function openDatabase(dir) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(dir, IDBFS_VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      const files = db.objectStoreNames.contains(FILE_STORE)
+        ? req.transaction.objectStore(FILE_STORE)
+        : db.createObjectStore(FILE_STORE);
+      if (!files.indexNames.contains('timestamp')) files.createIndex('timestamp', 'timestamp', { unique: false });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(toStorageError(req.error));
+    req.onblocked = () => reject(toStorageError(new Error('IndexedDB upgrade blocked by another tab')));
+  });
+}
+
+// Every record under `dir`, as [path, value] pairs in key order, read in one transaction.
+function readAll(db, dir) {
+  return new Promise((resolve, reject) => {
+    const range = IDBKeyRange.bound(`${dir}/`, `${dir}/\uffff`);
+    const tx = db.transaction([FILE_STORE], 'readonly');
+    const store = tx.objectStore(FILE_STORE);
+    const k = store.getAllKeys(range);
+    const v = store.getAll(range);
+    tx.oncomplete = () => resolve(k.result.map((key, i) => [key, v.result[i]]));
+    tx.onabort = () => reject(toStorageError(tx.error));
+  });
+}
+
+function decodeStamp(entry) {
+  return entry ? new TextDecoder().decode(entry.contents) : null;
+}
+
+function abort(tx) {
+  try {
+    tx.abort();
+  } catch {
+    // already finished
   }
 }
 
