@@ -6,14 +6,12 @@
 #include <map>
 #include <string>
 
-#include "core/Json.h"
+#include "core/JsonParser.h"
 
-#include "lead/Utf8.h"
+#include "core/Utf8.h"
 
 namespace leadoutbox {
 namespace {
-
-using json = nlohmann::json;
 
 constexpr std::array<std::string_view, 4> kFieldOrder = {"name", "email", "phone", "message"};
 
@@ -39,14 +37,14 @@ struct FieldText {
   std::string value;  // trimmed
 };
 
-FieldText readField(const json& object, const char* name) {
+FieldText readField(const JsonValue& object, const char* name) {
   FieldText out;
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return out;
+  const JsonValue& field = object[name];
+  if (field.isNull()) return out;
   out.present = true;
-  if (!it->is_string()) return out;
+  if (!field.isString()) return out;
   out.isString = true;
-  out.value = utf8::trim(it->get_ref<const std::string&>());
+  out.value = utf8::trim(field.asString());
   return out;
 }
 
@@ -166,17 +164,18 @@ Result<Lead> validateLead(std::string_view text, std::string_view id, std::int64
   if (!isUuid(id)) {
     return Status(ErrorCode::kInvalidArgument, "Lead id must be a UUID.", "id");
   }
-  // nlohmann rejects ill-formed UTF-8 inside strings, so bad bytes end here as well.
-  const json object = parseJson(text);
-  if (object.is_discarded() || !object.is_object()) {
+  // The parser rejects ill-formed UTF-8 inside strings, so bad bytes end here as well.
+  const Result<JsonValue> parsed = parseJson(text);
+  if (!parsed.isOk() || !parsed.value().isObject()) {
     return invalid({{"_", "A lead must be a JSON object of valid UTF-8 text."}});
   }
+  const JsonValue& object = parsed.value();
 
   std::map<std::string, std::string> errors;
-  for (const auto& item : object.items()) {
+  for (const auto& [key, value] : object.members()) {
     bool known = false;
-    for (std::string_view name : kFieldOrder) known = known || item.key() == name;
-    if (!known) errors[item.key()] = "Unknown field \"" + item.key() + "\".";
+    for (std::string_view name : kFieldOrder) known = known || key == name;
+    if (!known) errors[key] = "Unknown field \"" + key + "\".";
   }
 
   const FieldText name = readField(object, "name");

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
+#include "core/JsonWriter.h"
 
 #include "outbox/LeadState.h"
 
@@ -54,7 +54,7 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits) {
     batch.leadsJson = "[]";
     return batch;
   }
-  nlohmann::json leads = nlohmann::json::array();
+  JsonValue leads = JsonValue::array();
   Status s = db_.transaction([&]() -> Status {
     // Fewest attempts first: a lead that keeps failing drifts behind fresh ones.
     Statement st = db_.prepare(
@@ -63,14 +63,14 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits) {
     st.bind(1, static_cast<std::int64_t>(limits.maxCount));
     std::int64_t bytes = 2;
     while (st.step()) {
-      nlohmann::json lead = {{"id", st.columnText(0)},        {"name", st.columnText(1)},
-                             {"email", st.columnText(2)},     {"phone", st.columnText(3)},
-                             {"message", st.columnText(4)},   {"createdAt", st.columnInt(5)}};
-      const auto size = static_cast<std::int64_t>(lead.dump().size()) + 1;
+      JsonValue lead = JsonValue::object({{"id", st.columnText(0)},      {"name", st.columnText(1)},
+                                          {"email", st.columnText(2)},   {"phone", st.columnText(3)},
+                                          {"message", st.columnText(4)}, {"createdAt", st.columnInt(5)}});
+      const auto size = static_cast<std::int64_t>(writeJson(lead).size()) + 1;
       if (!batch.ids.empty() && bytes + size > limits.maxBytes) break;
       bytes += size;
       batch.ids.push_back(st.columnText(0));
-      leads.push_back(std::move(lead));
+      leads.push(std::move(lead));
     }
     if (!st.status().isOk()) return st.status();
     for (const std::string& id : batch.ids) {
@@ -84,7 +84,7 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits) {
     return Status::ok();
   });
   if (!s.isOk()) return s;
-  batch.leadsJson = leads.dump();
+  batch.leadsJson = writeJson(leads);
   return batch;
 }
 

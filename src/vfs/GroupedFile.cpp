@@ -30,9 +30,10 @@ std::int64_t fileSize(const std::string& path) {
 }  // namespace
 
 std::string GroupedFile::groupPath(const std::string& base, std::int64_t index) {
-  char suffix[24];
-  std::snprintf(suffix, sizeof suffix, ".g%06lld", static_cast<long long>(index));
-  return base + suffix;
+  // ".g" and at least six digits, by hand: snprintf would link all of printf's float code.
+  std::string digits = std::to_string(index);
+  if (digits.size() < 6) digits.insert(0, 6 - digits.size(), '0');
+  return base + ".g" + digits;
 }
 
 std::string GroupedFile::blockKey(const std::string& groupPath, std::int64_t block) {

@@ -3,20 +3,18 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "core/JsonWriter.h"
 #include "lead/LeadValidator.h"
 #include "TestSupport.h"
 
 using namespace leadoutbox;
-using nlohmann::json;
 
 namespace {
-json base() {
-  return {{"name", "Ada Lovelace"}, {"email", "ada@example.com"}, {"phone", "+1 (555) 010-0199"},
-          {"message", "Hello, I would like a demo."}};
+JsonValue base() {
+  return JsonValue::object({{"name", "Ada Lovelace"}, {"email", "ada@example.com"}, {"phone", "+1 (555) 010-0199"},
+                            {"message", "Hello, I would like a demo."}});
 }
-Result<Lead> check(const json& j) { return validateLead(j.dump(), testing::uuid(1), 1000); }
+Result<Lead> check(const JsonValue& j) { return validateLead(writeJson(j), testing::uuid(1), 1000); }
 std::string errorOn(const Result<Lead>& r, const std::string& field) {
   auto it = r.status().fieldErrors().find(field);
   return it == r.status().fieldErrors().end() ? std::string() : it->second;
@@ -24,10 +22,10 @@ std::string errorOn(const Result<Lead>& r, const std::string& field) {
 }  // namespace
 
 TEST_CASE("a valid lead is normalized and keeps its id and time", "[validator]") {
-  json j = base();
-  j["name"] = "  Ada Lovelace \n";
-  j["email"] = "Ada.L@Example.COM";
-  auto r = validateLead(j.dump(), "AAAAAAAA-0000-4000-8000-000000000001", 1234);
+  JsonValue j = base();
+  j.set("name", "  Ada Lovelace \n");
+  j.set("email", "Ada.L@Example.COM");
+  auto r = validateLead(writeJson(j), "AAAAAAAA-0000-4000-8000-000000000001", 1234);
   REQUIRE(r.isOk());
   CHECK(r.value().name == "Ada Lovelace");
   CHECK(r.value().email == "Ada.L@example.com");  // local part keeps its case
@@ -38,7 +36,7 @@ TEST_CASE("a valid lead is normalized and keeps its id and time", "[validator]")
 TEST_CASE("each field rule, at and beyond its boundary", "[validator]") {
   struct Row {
     const char* field;
-    json value;
+    JsonValue value;
     bool ok;
   };
   // Three 60-byte labels and their dots: a long host made of legal labels.
@@ -80,13 +78,13 @@ TEST_CASE("each field rule, at and beyond its boundary", "[validator]") {
       {"message", std::string(5000, 'm'), true},
       {"message", std::string(5001, 'm'), false},
       {"message", "", false},
-      {"message", json::array({"x"}), false},
+      {"message", JsonValue::array({"x"}), false},
   };
   for (const Row& row : rows) {
-    json j = base();
-    j[row.field] = row.value;
+    JsonValue j = base();
+    j.set(row.field, row.value);
     auto r = check(j);
-    INFO(row.field << " = " << row.value.dump().substr(0, 60));
+    INFO(row.field << " = " << writeJson(row.value).substr(0, 60));
     CHECK(r.isOk() == row.ok);
     if (!row.ok) {
       CHECK(r.status().code() == ErrorCode::kInvalidLead);
@@ -97,7 +95,7 @@ TEST_CASE("each field rule, at and beyond its boundary", "[validator]") {
 }
 
 TEST_CASE("every failing field is reported, the first in form order", "[validator]") {
-  auto r = check({{"name", "A"}, {"email", "nope"}, {"message", "short"}});
+  auto r = check(JsonValue::object({{"name", "A"}, {"email", "nope"}, {"message", "short"}}));
   REQUIRE_FALSE(r.isOk());
   CHECK(r.status().field() == "name");
   CHECK(r.status().fieldErrors().size() == 3);
@@ -105,8 +103,8 @@ TEST_CASE("every failing field is reported, the first in form order", "[validato
 }
 
 TEST_CASE("unknown fields are rejected by name", "[validator]") {
-  json j = base();
-  j["company"] = "Acme";
+  JsonValue j = base();
+  j.set("company", "Acme");
   auto r = check(j);
   REQUIRE_FALSE(r.isOk());
   CHECK(r.status().field() == "company");
@@ -125,7 +123,7 @@ TEST_CASE("bad UTF-8 and non-objects are rejected as a whole", "[validator]") {
 }
 
 TEST_CASE("the lead id must be a UUID", "[validator]") {
-  auto r = validateLead(base().dump(), "not-a-uuid", 0);
+  auto r = validateLead(writeJson(base()), "not-a-uuid", 0);
   REQUIRE_FALSE(r.isOk());
   CHECK(r.status().code() == ErrorCode::kInvalidArgument);
   CHECK(r.status().field() == "id");

@@ -4,8 +4,7 @@
 #include <algorithm>
 #include <map>
 
-#include <nlohmann/json.hpp>
-
+#include "core/JsonParser.h"
 #include "store/Store.h"
 #include "TestSupport.h"
 
@@ -43,9 +42,10 @@ TEST_CASE("a batch takes the oldest pending leads and marks them in flight", "[o
   auto batch = f.outbox().beginBatch(f.now, BatchLimits{3, 1 << 20});
   REQUIRE(batch.isOk());
   CHECK(batch.value().ids == std::vector<std::string>{testing::uuid(0), testing::uuid(1), testing::uuid(2)});
-  auto leads = nlohmann::json::parse(batch.value().leadsJson);
-  CHECK(leads.size() == 3);
-  CHECK(leads[0]["email"] == "ada@example.com");
+  auto leads = parseJson(batch.value().leadsJson);
+  REQUIRE(leads.isOk());
+  CHECK(leads.value().size() == 3);
+  CHECK(leads.value()[0]["email"].asString() == "ada@example.com");
   CHECK(f.counts().pending == 2);
   CHECK(f.counts().inFlight == 3);
 }

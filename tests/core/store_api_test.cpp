@@ -1,64 +1,92 @@
 // Tests for src/api/StoreApi.cpp: the JSON contract the JS layer relies on.
 #include <catch2/catch.hpp>
 
-#include <nlohmann/json.hpp>
-
 #include "api/StoreApi.h"
+#include "core/JsonParser.h"
 #include "TestSupport.h"
 
 using namespace leadoutbox;
-using nlohmann::json;
+
+namespace {
+// Every answer must be valid JSON; REQUIRE stops the test on the first that is not.
+JsonValue parse(const std::string& text) {
+  auto r = parseJson(text);
+  INFO(text);
+  REQUIRE(r.isOk());
+  return std::move(r).value();
+}
+}  // namespace
 
 TEST_CASE("errors cross the boundary as code, message, field and fields", "[api]") {
   testing::TempDb dir;
   StoreApi api;
-  REQUIRE(json::parse(api.open(dir.path(), "acme", 1, "{}"))["ok"] == true);
-  json r = json::parse(api.submitLead(R"({"name":"A","email":"ada@example.com","message":"0123456789"})",
+  REQUIRE(parse(api.open(dir.path(), "acme", 1, "{}"))["ok"].asBool());
+  JsonValue r = parse(api.submitLead(R"({"name":"A","email":"ada@example.com","message":"0123456789"})",
                                       testing::uuid(1), 1));
-  CHECK(r["ok"] == false);
-  CHECK(r["code"] == "invalid_lead");
-  CHECK(r["field"] == "name");
-  CHECK(r["fields"]["name"] == "Name must be at least 2 characters.");
-  json bad = json::parse(api.open(dir.path("x"), "../x", 1, ""));
-  CHECK(bad["code"] == "invalid_tenant");
+  CHECK_FALSE(r["ok"].asBool());
+  CHECK(r["code"].asString() == "invalid_lead");
+  CHECK(r["field"].asString() == "name");
+  CHECK(r["fields"]["name"].asString() == "Name must be at least 2 characters.");
+  JsonValue bad = parse(api.open(dir.path("x"), "../x", 1, ""));
+  CHECK(bad["code"].asString() == "invalid_tenant");
 }
 
 TEST_CASE("a batch round-trips through JSON", "[api]") {
   testing::TempDb dir;
   StoreApi api;
   api.open(dir.path(), "acme", 1, "");
-  REQUIRE(json::parse(api.submitLead(testing::kValidLead, testing::uuid(1), 5))["ok"] == true);
-  json batch = json::parse(api.beginBatch(10, 0, 0))["value"];
+  REQUIRE(parse(api.submitLead(testing::kValidLead, testing::uuid(1), 5))["ok"].asBool());
+  JsonValue batch = parse(api.beginBatch(10, 0, 0))["value"];
   REQUIRE(batch["ids"].size() == 1);
-  CHECK(batch["leads"][0]["createdAt"] == 5);
-  json done = json::parse(api.completeBatch(R"([{"id":")" + testing::uuid(1) + R"(","status":"accepted"}])", 20));
-  CHECK(done["ok"] == true);
-  json counts = json::parse(api.counts())["value"];
-  CHECK(counts["synced"] == 1);
-  json leads = json::parse(api.listLeads())["value"];
-  CHECK(leads[0]["erased"] == true);
-  CHECK_FALSE(leads[0].contains("email"));
-  CHECK(json::parse(api.completeBatch(R"([{"id":"x","status":"maybe"}])", 1))["code"] == "invalid_argument");
+  CHECK(batch["leads"][0]["createdAt"].asInt64() == 5);
+  JsonValue done = parse(api.completeBatch(R"([{"id":")" + testing::uuid(1) + R"(","status":"accepted"}])", 20));
+  CHECK(done["ok"].asBool());
+  JsonValue counts = parse(api.counts())["value"];
+  CHECK(counts["synced"].asInt64() == 1);
+  JsonValue leads = parse(api.listLeads())["value"];
+  CHECK(leads[0]["erased"].asBool());
+  CHECK(leads[0].find("email") == nullptr);
+  CHECK(parse(api.completeBatch(R"([{"id":"x","status":"maybe"}])", 1))["code"].asString() == "invalid_argument");
 }
 
 TEST_CASE("a closed store answers with an error, not a crash", "[api]") {
   StoreApi api;
-  CHECK(json::parse(api.counts())["ok"] == false);
-  CHECK(json::parse(api.submitLead("{}", testing::uuid(1), 1))["code"] == "storage_error");
+  CHECK_FALSE(parse(api.counts())["ok"].asBool());
+  CHECK(parse(api.submitLead("{}", testing::uuid(1), 1))["code"].asString() == "storage_error");
 }
 
 TEST_CASE("versions name the pinned SQLite", "[api]") {
-  CHECK(json::parse(coreVersionsJson())["sqlite"] == "3.52.0");
+  CHECK(parse(coreVersionsJson())["sqlite"].asString() == "3.52.0");
 }
 
 TEST_CASE("validation alone returns the normalized lead or every field error", "[api]") {
-  json ok = json::parse(validateLeadJson(R"({"name":" Ada ","email":"ada@EXAMPLE.com","message":"0123456789"})",
+  JsonValue ok = parse(validateLeadJson(R"({"name":" Ada ","email":"ada@EXAMPLE.com","message":"0123456789"})",
                                          testing::uuid(3), 7));
-  CHECK(ok["value"]["name"] == "Ada");
-  CHECK(ok["value"]["email"] == "ada@example.com");
-  CHECK(ok["value"]["phone"] == "");
-  CHECK(ok["value"]["createdAt"] == 7);
-  json bad = json::parse(validateLeadJson(R"({"name":"","email":"","message":""})", testing::uuid(3), 7));
-  CHECK(bad["code"] == "invalid_lead");
+  CHECK(ok["value"]["name"].asString() == "Ada");
+  CHECK(ok["value"]["email"].asString() == "ada@example.com");
+  CHECK(ok["value"]["phone"].isString());
+  CHECK(ok["value"]["phone"].asString() == "");
+  CHECK(ok["value"]["createdAt"].asInt64() == 7);
+  JsonValue bad = parse(validateLeadJson(R"({"name":"","email":"","message":""})", testing::uuid(3), 7));
+  CHECK(bad["code"].asString() == "invalid_lead");
   CHECK(bad["fields"].size() == 3);
+}
+
+TEST_CASE("answers are byte-for-byte what nlohmann::json wrote: compact, keys sorted", "[api]") {
+  CHECK(coreVersionsJson() == R"({"schema":2,"sqlite":"3.52.0"})");
+  StoreApi api;
+  CHECK(api.counts() == R"({"code":"storage_error","message":"the store is closed","ok":false})");
+  CHECK(validateLeadJson(R"({"name":"Ada","email":"ada@example.com","message":"0123456789"})", testing::uuid(3), 7) ==
+        R"({"ok":true,"value":{"createdAt":7,"email":"ada@example.com","id":")" + testing::uuid(3) +
+            R"(","message":"0123456789","name":"Ada","phone":""}})");
+}
+
+TEST_CASE("options are read leniently: numbers truncate, malformed text is an error", "[api]") {
+  testing::TempDb dir;
+  StoreApi api;
+  CHECK(parse(api.open(dir.path(), "acme", 1, R"({"retryBaseMs":1500.9,"keepSyncedMs":1e3})"))["ok"].asBool());
+  api.close();
+  JsonValue bad = parse(api.open(dir.path(), "acme", 1, R"({"retryBaseMs":})"));
+  CHECK(bad["code"].asString() == "invalid_argument");
+  CHECK(parse(api.open(dir.path(), "acme", 1, "[]"))["code"].asString() == "invalid_argument");
 }
