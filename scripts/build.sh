@@ -13,5 +13,6 @@ if [ "${SKIP_NATIVE:-0}" != 1 ]; then
 fi
 emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/wasm -j"$jobs"
+node scripts/bundle.mjs # web/dist/lead-outbox.mjs: the browser API in one file, for pages without a bundler
 
 node scripts/sizes.mjs

@@ -1,6 +1,5 @@
 // lead-outbox behind the benchmark's window.bench API (see harness.js).
-import { getStore } from '/web/src/index.js';
-import { loadCore } from '/web/src/core.js'; // the same instance index.js uses: read for its heap size only
+import { getStore, coreHeapBytes } from '/web/dist/lead-outbox.mjs';
 import { expose, makeLead } from './harness.js';
 
 const TENANT = 'bench';
@@ -21,7 +20,7 @@ expose({
 
   count: async () => store.getStatus().pending,
 
-  heapBytes: async () => (await loadCore()).HEAP8.byteLength,
+  heapBytes: coreHeapBytes, // the heap of the one core instance the stores above use
 
   /** Queues `n` leads for a fresh tenant, then times syncPending() until all are acknowledged. */
   async sync(n, tenant, token) {

@@ -34,3 +34,10 @@ export const POST: (request: Request) => Promise<Response> = createLeadSyncHandl
 export const token: string = mintTenantToken('acme', 'a-secret-of-16-chars');
 export const tenant: string | null = verifyTenantToken(token, 'a-secret-of-16-chars');
 export { toNodeListener, migrate };
+
+export async function plainPage(): Promise<number> {
+  const browser = await import('lead-outbox/browser');
+  browser.preloadCore({ wasmUrl: '/lead-outbox-core.wasm' });
+  const store = await browser.getStore('acme');
+  return store.getStatus().pending + (await browser.coreHeapBytes());
+}

@@ -1,5 +1,5 @@
 // The demo page: a lead form over lead-outbox, with the outbox's status and contents.
-import { getStore } from '/web/src/index.js';
+import { getStore } from '/web/dist/lead-outbox.mjs'; // the browser bundle: one request, no import map
 
 const $ = (id) => document.getElementById(id);
 const FIELDS = ['name', 'email', 'phone', 'message'];

@@ -1,5 +1,5 @@
 // Loads the wasm core once per page (lazily: importing lead-outbox loads nothing).
-import { wasmModuleArgs } from '#wasm-module-args';
+import { compileWasm } from '#wasm-module-args';
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 
 let instance = null;
@@ -18,6 +18,21 @@ export function loadCore(options = {}) {
   return instance;
 }
 
+/**
+ * Starts loading the core now (the glue and the wasm, side by side), so that a later
+ * getStore() finds it loaded or on its way. Pass the same wasmUrl as getStore() would.
+ * Never rejects: after a failure the next getStore() tries again and reports its error.
+ * @param {{wasmUrl?: string}} [options]
+ */
+export function preloadCore(options = {}) {
+  loadCore(options).catch(() => {});
+}
+
+/** Bytes in the wasm heap of the loaded core (0 when none is loaded): for memory measurements. */
+export async function coreHeapBytes() {
+  return instance ? (await instance).HEAP8.byteLength : 0;
+}
+
 /** Drops the module so that the next loadCore() creates a new instance. */
 export function unloadCore() {
   instance = null;
@@ -27,11 +42,25 @@ async function instantiate({ wasmUrl }) {
   if (typeof WebAssembly !== 'object') {
     throw new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'WebAssembly is not available here.');
   }
-  const { default: createLeadOutboxCore } = await import((globalThis.__LO_DIST ?? '../dist/') + 'lead-outbox-core.mjs');
-  const args = await wasmModuleArgs(wasmUrl);
-  return createLeadOutboxCore({
-    ...args,
+  // The wasm is fetched and compiled while the glue loads, instead of by the glue once
+  // it has loaded: the two downloads overlap.
+  const [{ default: createLeadOutboxCore }, wasmModule] = await Promise.all([
+    import((globalThis.__LO_DIST ?? '../dist/') + 'lead-outbox-core.mjs'),
+    compileWasm(wasmUrl),
+  ]);
+  let instantiateFailed;
+  const failure = new Promise((_, reject) => { instantiateFailed = reject; });
+  const core = createLeadOutboxCore({
+    // Emscripten's hook: return {} now, hand over the instance when it is made.
+    instantiateWasm(imports, receiveInstance) {
+      WebAssembly.instantiate(wasmModule, imports)
+        .then((wasmInstance) => receiveInstance(wasmInstance, wasmModule))
+        .catch(instantiateFailed);
+      return {};
+    },
     print: () => {},
     printErr: (text) => console.warn('[lead-outbox]', text),
   });
+  // The glue offers instantiateWasm no way to fail, so a failure there rejects through this race.
+  return Promise.race([core, failure]);
 }
