@@ -124,6 +124,12 @@ export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'endpoint' |
   token: undefined;
 };
 
+/**
+ * Starts loading the wasm core now (its glue and the .wasm, side by side) so that a later
+ * getStore() finds it on its way. Pass the same wasmUrl as getStore() gets. Never rejects.
+ */
+export declare function preloadCore(options?: Pick<StoreOptions, 'wasmUrl'>): void;
+
 /** The store of a tenant (a UUID or a slug); the same store for the same tenant. */
 export declare function getStore(tenantId: string, options?: StoreOptions): Promise<LeadStore>;
 /** Closes every store and drops the wasm instance. */
