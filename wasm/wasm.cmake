@@ -8,6 +8,15 @@ if(NOT _emcc_version STREQUAL _pinned)
                       "Install Debian's emscripten ${_pinned} (scripts/setup.sh) or update the pin.")
 endif()
 
+# Closure minifies the JS glue (ADVANCED). Emscripten runs the compiler named by
+# EM_CLOSURE_COMPILER: the google-closure-compiler version Emscripten 3.1.6 pins, installed
+# by npm (package.json), whose native Linux binary needs no Java.
+set(LEAD_OUTBOX_CLOSURE_COMPILER "${CMAKE_SOURCE_DIR}/node_modules/.bin/google-closure-compiler"
+    CACHE FILEPATH "google-closure-compiler for the JS glue")
+if(NOT EXISTS "${LEAD_OUTBOX_CLOSURE_COMPILER}")
+  message(FATAL_ERROR "${LEAD_OUTBOX_CLOSURE_COMPILER} is missing: run `npm ci` (scripts/setup.sh).")
+endif()
+
 set(LEAD_OUTBOX_DIST "${CMAKE_SOURCE_DIR}/web/dist" CACHE PATH "where the built module is copied")
 
 add_executable(lead_outbox_core_wasm bindings/StoreBindings.cpp)
@@ -19,8 +28,15 @@ target_compile_definitions(lead_outbox_core_wasm PRIVATE
 foreach(_t sqlite3 lead_outbox_core lead_outbox_core_wasm)
   target_compile_options(${_t} PRIVATE -Oz -fno-exceptions)
 endforeach()
+set_property(TARGET lead_outbox_core_wasm PROPERTY RULE_LAUNCH_LINK
+  "${CMAKE_COMMAND} -E env EM_CLOSURE_COMPILER=${LEAD_OUTBOX_CLOSURE_COMPILER}")
+set(_files_js "${CMAKE_CURRENT_LIST_DIR}/files.post.js")
+set_property(TARGET lead_outbox_core_wasm APPEND PROPERTY LINK_DEPENDS "${_files_js}")
 target_link_options(lead_outbox_core_wasm PRIVATE
   -Oz
+  --closure=1
+  # The FS calls the JS layer makes, under names Closure keeps (instead of exporting FS).
+  "SHELL:--post-js ${_files_js}"
   -fno-exceptions
   -lembind
   -lidbfs.js
@@ -37,7 +53,6 @@ target_link_options(lead_outbox_core_wasm PRIVATE
   -sINITIAL_MEMORY=4MB
   -sTOTAL_STACK=256KB
   -sDYNAMIC_EXECUTION=0
-  -sEXPORTED_RUNTIME_METHODS=FS
   -sINCOMING_MODULE_JS_API=instantiateWasm,locateFile,print,printErr,wasmBinary,onAbort)
 
 add_custom_command(TARGET lead_outbox_core_wasm POST_BUILD

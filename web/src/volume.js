@@ -37,7 +37,7 @@ export class Volume {
 
   constructor(core, tenantId) {
     this.#core = core;
-    this.#fs = core.FS;
+    this.#fs = core.files; // wasm/files.post.js
     this.dir = `${ROOT}/${tenantId}`;
     this.dbPath = `${this.dir}/leads.db`;
     // The single file databases were kept in before page groups; imported at open.
@@ -61,11 +61,10 @@ export class Volume {
     }
     const FS = this.#fs;
     FS.mkdirTree(this.dir);
-    FS.mount(FS.filesystems.IDBFS, {}, this.dir);
-    const { mount } = FS.lookupPath(this.dir, { follow_mount: true }).node;
+    FS.mountIdbfs(this.dir);
     // IDBFS creates the database (name, object store, index) the way it expects it.
     this.#db = await new Promise((resolve, reject) => {
-      mount.type.getDB(mount.mountpoint, (err, db) => (err ? reject(toStorageError(err)) : resolve(db)));
+      FS.idbfsDatabase(this.dir, (err, db) => (err ? reject(toStorageError(err)) : resolve(db)));
     });
     await this.#locked(() => this.#load());
   }
@@ -167,7 +166,7 @@ export class Volume {
       try {
         const files = tx.objectStore(FILE_STORE);
         for (const path of paths) {
-          if (FS.analyzePath(path).exists) {
+          if (FS.exists(path)) {
             const { mtime, mode } = FS.stat(path);
             // readFile copies exactly the file's bytes: a MEMFS buffer has spare capacity
             // that structured clone would store too.
