@@ -24,9 +24,10 @@ set_target_properties(lead_outbox_core_wasm PROPERTIES OUTPUT_NAME lead-outbox-c
 target_link_libraries(lead_outbox_core_wasm PRIVATE lead_outbox_core)
 target_compile_definitions(lead_outbox_core_wasm PRIVATE
   LEAD_OUTBOX_EMSCRIPTEN_VERSION="${_emcc_version}")
-# Size first: -Oz everywhere, no exception tables, no RTTI outside embind's needs.
+# Size first: -Oz everywhere, no exception tables, no RTTI outside embind's needs. LTO lets
+# the linker drop and inline across SQLite, the core and libc (Emscripten's LTO libc).
 foreach(_t sqlite3 lead_outbox_core lead_outbox_core_wasm)
-  target_compile_options(${_t} PRIVATE -Oz -fno-exceptions)
+  target_compile_options(${_t} PRIVATE -Oz -flto -fno-exceptions)
 endforeach()
 set_property(TARGET lead_outbox_core_wasm PROPERTY RULE_LAUNCH_LINK
   "${CMAKE_COMMAND} -E env EM_CLOSURE_COMPILER=${LEAD_OUTBOX_CLOSURE_COMPILER}")
@@ -34,6 +35,7 @@ set(_files_js "${CMAKE_CURRENT_LIST_DIR}/files.post.js")
 set_property(TARGET lead_outbox_core_wasm APPEND PROPERTY LINK_DEPENDS "${_files_js}")
 target_link_options(lead_outbox_core_wasm PRIVATE
   -Oz
+  -flto
   --closure=1
   # The FS calls the JS layer makes, under names Closure keeps (instead of exporting FS).
   "SHELL:--post-js ${_files_js}"
