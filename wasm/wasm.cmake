@@ -55,6 +55,8 @@ target_link_options(lead_outbox_core_wasm PRIVATE
   -sINITIAL_MEMORY=4MB
   -sTOTAL_STACK=256KB
   -sDYNAMIC_EXECUTION=0
+  # Every target (browsers, Node >= 20) has TextDecoder: no JS UTF-8 fallback.
+  -sTEXTDECODER=2
   # wasm-opt repeats -Oz until the module stops shrinking.
   -sBINARYEN_EXTRA_PASSES=--converge
   -sINCOMING_MODULE_JS_API=instantiateWasm,locateFile,print,printErr,wasmBinary,onAbort)
