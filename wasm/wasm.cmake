@@ -8,6 +8,15 @@ if(NOT _emcc_version STREQUAL _pinned)
                       "Install Debian's emscripten ${_pinned} (scripts/setup.sh) or update the pin.")
 endif()
 
+# Closure minifies the JS glue (ADVANCED). Emscripten runs the compiler named by
+# EM_CLOSURE_COMPILER: the google-closure-compiler version Emscripten 3.1.6 pins, installed
+# by npm (package.json), whose native Linux binary needs no Java.
+set(LEAD_OUTBOX_CLOSURE_COMPILER "${CMAKE_SOURCE_DIR}/node_modules/.bin/google-closure-compiler"
+    CACHE FILEPATH "google-closure-compiler for the JS glue")
+if(NOT EXISTS "${LEAD_OUTBOX_CLOSURE_COMPILER}")
+  message(FATAL_ERROR "${LEAD_OUTBOX_CLOSURE_COMPILER} is missing: run `npm ci` (scripts/setup.sh).")
+endif()
+
 set(LEAD_OUTBOX_DIST "${CMAKE_SOURCE_DIR}/web/dist" CACHE PATH "where the built module is copied")
 
 add_executable(lead_outbox_core_wasm bindings/StoreBindings.cpp)
@@ -15,12 +24,21 @@ set_target_properties(lead_outbox_core_wasm PROPERTIES OUTPUT_NAME lead-outbox-c
 target_link_libraries(lead_outbox_core_wasm PRIVATE lead_outbox_core)
 target_compile_definitions(lead_outbox_core_wasm PRIVATE
   LEAD_OUTBOX_EMSCRIPTEN_VERSION="${_emcc_version}")
-# Size first: -Oz everywhere, no exception tables, no RTTI outside embind's needs.
+# Size first: -Oz everywhere, no exception tables, no RTTI outside embind's needs. LTO lets
+# the linker drop and inline across SQLite, the core and libc (Emscripten's LTO libc).
 foreach(_t sqlite3 lead_outbox_core lead_outbox_core_wasm)
-  target_compile_options(${_t} PRIVATE -Oz -fno-exceptions)
+  target_compile_options(${_t} PRIVATE -Oz -flto -fno-exceptions)
 endforeach()
+set_property(TARGET lead_outbox_core_wasm PROPERTY RULE_LAUNCH_LINK
+  "${CMAKE_COMMAND} -E env EM_CLOSURE_COMPILER=${LEAD_OUTBOX_CLOSURE_COMPILER}")
+set(_files_js "${CMAKE_CURRENT_LIST_DIR}/files.post.js")
+set_property(TARGET lead_outbox_core_wasm APPEND PROPERTY LINK_DEPENDS "${_files_js}")
 target_link_options(lead_outbox_core_wasm PRIVATE
   -Oz
+  -flto
+  --closure=1
+  # The FS calls the JS layer makes, under names Closure keeps (instead of exporting FS).
+  "SHELL:--post-js ${_files_js}"
   -fno-exceptions
   -lembind
   -lidbfs.js
@@ -37,7 +55,10 @@ target_link_options(lead_outbox_core_wasm PRIVATE
   -sINITIAL_MEMORY=4MB
   -sTOTAL_STACK=256KB
   -sDYNAMIC_EXECUTION=0
-  -sEXPORTED_RUNTIME_METHODS=FS
+  # Every target (browsers, Node >= 20) has TextDecoder: no JS UTF-8 fallback.
+  -sTEXTDECODER=2
+  # wasm-opt repeats -Oz until the module stops shrinking.
+  -sBINARYEN_EXTRA_PASSES=--converge
   -sINCOMING_MODULE_JS_API=instantiateWasm,locateFile,print,printErr,wasmBinary,onAbort)
 
 add_custom_command(TARGET lead_outbox_core_wasm POST_BUILD

@@ -1,6 +1,7 @@
 // Tests for src/store/Schema.cpp: a new database, migrations from a previous schema, and that both agree.
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -67,18 +68,18 @@ TEST_CASE("a database from a newer build is refused, not damaged", "[schema]") {
 
 namespace {
 
-// Every column of every table (PRAGMA table_info) and every index's definition.
+// Every schema object with its SQL, whitespace removed: ALTER TABLE ADD COLUMN appends
+// the column's text to CREATE TABLE, so a migrated table reads as if created whole.
 std::vector<std::string> describe(Database& db) {
   std::vector<std::string> out;
-  for (const char* table : {"meta", "leads"}) {
-    Statement cols = db.prepare(std::string("PRAGMA table_info(") + table + ")");
-    while (cols.step()) {
-      out.push_back(std::string(table) + "." + cols.columnText(1) + " " + cols.columnText(2) + " notnull=" +
-                    cols.columnText(3) + " default=" + cols.columnText(4) + " pk=" + cols.columnText(5));
+  Statement st = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name");
+  while (st.step()) {
+    std::string sql;
+    for (char c : st.columnText(3)) {
+      if (!std::isspace(static_cast<unsigned char>(c))) sql += c;
     }
+    out.push_back(st.columnText(0) + " " + st.columnText(1) + " on " + st.columnText(2) + ": " + sql);
   }
-  Statement indexes = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name");
-  while (indexes.step()) out.push_back(indexes.columnText(0) + " " + indexes.columnText(1));
   return out;
 }
 
@@ -107,7 +108,7 @@ TEST_CASE("a new database gets the schema that running every migration gives", "
 
   CHECK(schemaVersion(*a).value() == schemaVersion(*b).value());
   const auto described = describe(*a);
-  CHECK(described.size() > 10);
+  CHECK(described.size() >= 4);  // meta, leads, its primary key index, leads_by_status
   CHECK(described == describe(*b));
   // The CHECK constraint is there too: an unknown status is refused.
   CHECK_FALSE(a->exec("INSERT INTO leads(id, created_at, status, updated_at) VALUES('x', 1, 'lost', 1)").isOk());

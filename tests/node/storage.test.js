@@ -135,8 +135,8 @@ async function databaseImage(tenant) {
   const volume = new Volume(core, tenant);
   await volume.open();
   const parts = [];
-  for (let i = 0; core.FS.analyzePath(`${volume.dbPath}.g${String(i).padStart(6, '0')}`).exists; i++) {
-    parts.push(core.FS.readFile(`${volume.dbPath}.g${String(i).padStart(6, '0')}`));
+  for (let i = 0; core.files.exists(`${volume.dbPath}.g${String(i).padStart(6, '0')}`); i++) {
+    parts.push(core.files.readFile(`${volume.dbPath}.g${String(i).padStart(6, '0')}`));
   }
   volume.unmount();
   await closeAllStores();

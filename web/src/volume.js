@@ -62,7 +62,7 @@ export class Volume {
 
   constructor(core, tenantId) {
     this.#core = core;
-    this.#fs = core.FS;
+    this.#fs = core.files; // wasm/files.post.js: FS calls that survive Closure
     this.tenantId = tenantId;
     this.dir = `${ROOT}/${tenantId}`;
     // v2: 64 KiB groups with block records. The 16 KiB groups of "leads.db" and the
@@ -91,7 +91,7 @@ export class Volume {
     this.#db = db;
     const FS = this.#fs;
     FS.mkdirTree(this.dir);
-    FS.mount(FS.filesystems.IDBFS, {}, this.dir);
+    FS.mountIdbfs(this.dir);
     this.#load(files);
   }
 
@@ -227,26 +227,18 @@ export class Volume {
     for (const [group, numbers] of changedBlocks) {
       if (whole.has(group)) continue;
       const stored = new Set([...(blocks.get(group) ?? []), ...numbers]);
-      if (stored.size >= COMPACT_AT_BLOCKS || !FS.analyzePath(group).exists) {
+      if (stored.size >= COMPACT_AT_BLOCKS || !FS.exists(group)) {
         whole.add(group);
         continue;
       }
-      const stream = FS.open(group, 'r');
-      try {
-        const size = FS.stat(group).size;
-        for (const n of numbers) {
-          const at = n * BLOCK_BYTES;
-          const bytes = new Uint8Array(Math.max(0, Math.min(BLOCK_BYTES, size - at)));
-          FS.read(stream, bytes, 0, bytes.length, at);
-          files.put({ timestamp: new Date(), mode: FILE_MODE, contents: bytes }, `${group}#${n}`);
-        }
-      } finally {
-        FS.close(stream);
+      for (const n of numbers) {
+        const contents = FS.readAt(group, n * BLOCK_BYTES, BLOCK_BYTES);
+        files.put({ timestamp: new Date(), mode: FILE_MODE, contents }, `${group}#${n}`);
       }
       blocks.set(group, stored);
     }
     for (const path of whole) {
-      if (FS.analyzePath(path).exists) {
+      if (FS.exists(path)) {
         const { mtime, mode } = FS.stat(path);
         // readFile copies exactly the file's bytes: a MEMFS buffer has spare capacity
         // that structured clone would store too.
@@ -278,8 +270,8 @@ export class Volume {
       if (FS.isDir(entry.mode)) FS.mkdirTree(path);
       else if (OLD_GROUP.test(path)) old.push([path, entry.contents]);
       else if (path.includes('#')) blocks.push([path, entry.contents]);
-      // canOwn: MEMFS keeps the buffer IndexedDB gave instead of copying it.
-      else FS.writeFile(path, entry.contents, { canOwn: true });
+      // MEMFS keeps the buffer IndexedDB gave instead of copying it.
+      else FS.writeFileOwned(path, entry.contents);
     }
     for (const [key, bytes] of blocks) {
       const hash = key.lastIndexOf('#');
@@ -287,12 +279,7 @@ export class Volume {
       const n = Number(key.slice(hash + 1));
       if (!this.#blocks.has(group)) this.#blocks.set(group, new Set());
       this.#blocks.get(group).add(n);
-      const stream = FS.open(group, 'r+');
-      try {
-        FS.write(stream, bytes, 0, bytes.length, n * BLOCK_BYTES);
-      } finally {
-        FS.close(stream);
-      }
+      FS.writeAt(group, bytes, n * BLOCK_BYTES);
     }
     if (old.length) {
       old.sort(([a], [b]) => (a < b ? -1 : 1));
@@ -319,7 +306,7 @@ export class Volume {
         else out.push(path);
       }
     };
-    if (FS.analyzePath(this.dir).exists) walk(this.dir);
+    if (FS.exists(this.dir)) walk(this.dir);
     return out;
   }
 
