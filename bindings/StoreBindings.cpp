@@ -1,9 +1,52 @@
-// The embind surface of the wasm module: StoreApi as the JS class CoreStore. The only file that includes Emscripten headers.
+// The embind surface of the wasm module: StoreApi as the JS class CoreStore, and the core's files. The only file that includes Emscripten headers.
 #include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <algorithm>
 
 #include "api/StoreApi.h"
+#include "vfs/MemoryFiles.h"
 
 namespace {
+using leadoutbox::MemoryFiles;
+
+// The core's files, for the JS persistence layer (web/src/volume.js). A view looks into
+// wasm memory: valid until the next call into the module, so JS copies out of it or into
+// it at once.
+
+// Bytes [offset, offset + length) of `path` as a Uint8Array view, clamped to the file;
+// with `grow`, the file is created or zero-extended to cover the range first. Null when
+// there is no such file and `grow` is false.
+emscripten::val fileView(const std::string& path, double offset, double length, bool grow) {
+  std::string* file = grow ? &MemoryFiles::create(path) : MemoryFiles::find(path);
+  if (!file) return emscripten::val::null();
+  const auto at = static_cast<std::size_t>(offset);
+  const auto n = static_cast<std::size_t>(length);
+  if (grow && file->size() < at + n) file->resize(at + n);
+  const std::size_t end = std::min(file->size(), at + n);
+  const std::size_t begin = std::min(at, end);
+  return emscripten::val(
+      emscripten::typed_memory_view(end - begin, reinterpret_cast<unsigned char*>(file->data()) + begin));
+}
+
+// The size of `path` in bytes, or -1 when there is no such file.
+double fileSize(const std::string& path) {
+  const std::string* file = MemoryFiles::find(path);
+  return file ? static_cast<double>(file->size()) : -1;
+}
+
+bool fileRemove(const std::string& path) { return MemoryFiles::remove(path); }
+
+// The paths of the files in folder `dir`, one per line (paths never contain one).
+std::string fileList(const std::string& dir) {
+  std::string out;
+  for (const std::string& path : MemoryFiles::list(dir)) {
+    if (!out.empty()) out += '\n';
+    out += path;
+  }
+  return out;
+}
+
 std::string versions() {
   std::string v = leadoutbox::coreVersionsJson();
   v.pop_back();  // append the toolchain to the core's object
@@ -27,6 +70,10 @@ EMSCRIPTEN_BINDINGS(lead_outbox) {
       .function("discardRejected", &StoreApi::discardRejected)
       .function("integrityCheck", &StoreApi::integrityCheck);
   emscripten::function("changedFiles", &leadoutbox::changedFilesJson);
+  emscripten::function("fileView", &fileView);
+  emscripten::function("fileSize", &fileSize);
+  emscripten::function("fileRemove", &fileRemove);
+  emscripten::function("fileList", &fileList);
   emscripten::function("versions", &versions);
   emscripten::function("validateLead", &leadoutbox::validateLeadJson);
 }

@@ -31,25 +31,21 @@ foreach(_t sqlite3 lead_outbox_core lead_outbox_core_wasm)
 endforeach()
 set_property(TARGET lead_outbox_core_wasm PROPERTY RULE_LAUNCH_LINK
   "${CMAKE_COMMAND} -E env EM_CLOSURE_COMPILER=${LEAD_OUTBOX_CLOSURE_COMPILER}")
-set(_files_js "${CMAKE_CURRENT_LIST_DIR}/files.post.js")
-set_property(TARGET lead_outbox_core_wasm APPEND PROPERTY LINK_DEPENDS "${_files_js}")
 target_link_options(lead_outbox_core_wasm PRIVATE
   -Oz
   -flto
   --closure=1
-  # The FS calls the JS layer makes, under names Closure keeps (instead of exporting FS).
-  "SHELL:--post-js ${_files_js}"
   -fno-exceptions
   -lembind
-  -lidbfs.js
   -sMODULARIZE=1
   -sEXPORT_ES6=1
   -sEXPORT_NAME=createLeadOutboxCore
   # The JS wrapper hands the module its wasm bytes under Node, so no Node code paths
   # (require, __dirname) are generated and the module imports cleanly everywhere.
   -sENVIRONMENT=web,worker
-  -sFILESYSTEM=1
-  -sFORCE_FILESYSTEM=1
+  # No Emscripten file system: the core keeps its files in its own memory (MemoryFiles)
+  # and SQLite is built with SQLITE_OS_OTHER; web/src/volume.js persists them.
+  -sFILESYSTEM=0
   -sALLOW_MEMORY_GROWTH=1
   -sMALLOC=emmalloc
   -sINITIAL_MEMORY=4MB

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores } from '../../web/src/index.js';
 import { loadCore } from '../../web/src/core.js';
-import { Volume } from '../../web/src/volume.js';
+import { Volume, memoryFiles } from '../../web/src/volume.js';
 import { lead } from './helpers.js';
 
 // Crash injection: the page "dies" at the k-th put or delete into FILE_DATA. The open
@@ -134,9 +134,10 @@ async function databaseImage(tenant) {
   const core = await loadCore();
   const volume = new Volume(core, tenant);
   await volume.open();
+  const mem = memoryFiles(core);
   const parts = [];
-  for (let i = 0; core.files.exists(`${volume.dbPath}.g${String(i).padStart(6, '0')}`); i++) {
-    parts.push(core.files.readFile(`${volume.dbPath}.g${String(i).padStart(6, '0')}`));
+  for (let i = 0; mem.exists(`${volume.dbPath}.g${String(i).padStart(6, '0')}`); i++) {
+    parts.push(mem.read(`${volume.dbPath}.g${String(i).padStart(6, '0')}`));
   }
   volume.unmount();
   await closeAllStores();

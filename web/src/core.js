@@ -5,7 +5,7 @@ import { LeadOutboxError, ErrorCodes } from './errors.js';
 let instance = null;
 
 /**
- * The instantiated Emscripten module (with CoreStore and `files`, see wasm/files.post.js), created on first use.
+ * The instantiated Emscripten module (CoreStore and the file functions of bindings/StoreBindings.cpp), created on first use.
  * @param {{wasmUrl?: string}} [options]
  */
 export function loadCore(options = {}) {

@@ -1,10 +1,10 @@
-// A tenant's database files in MEMFS and in IndexedDB: read in one transaction, saved as the changed blocks and groups of each commit in one transaction.
+// A tenant's database files in the core's memory and in IndexedDB: read in one transaction, saved as the changed blocks and groups of each commit in one transaction.
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 import { randomUuid } from './uuid.js';
 
 const ROOT = '/lead-outbox';
-const FILE_STORE = 'FILE_DATA'; // IDBFS's object store: key = path, value = {timestamp, mode, contents}
-const IDBFS_VERSION = 21; // IDBFS.DB_VERSION: the database is created as IDBFS creates it
+const FILE_STORE = 'FILE_DATA'; // as IDBFS names it: key = path, value = {timestamp, mode, contents}
+const IDBFS_VERSION = 21; // Emscripten's IDBFS.DB_VERSION: the database is created as IDBFS creates it
 const FILE_MODE = 0o100644; // a regular file, as IDBFS would store one
 // Mirrors kBlockBytes in src/vfs/GroupedFile.h: a change key "<group>#<n>" is this many
 // bytes at n * BLOCK_BYTES in the group.
@@ -29,9 +29,10 @@ export function readVolume(tenantId) {
 }
 
 /**
- * A tenant's folder on Emscripten's file system (MEMFS, mounted as IDBFS) and its
- * IndexedDB database, named, laid out and valued as IDBFS would (database = mount point,
- * store FILE_DATA, values {timestamp, mode, contents}).
+ * A tenant's files: held by the core in its own memory (MemoryFiles: the core does no
+ * I/O), persisted here to an IndexedDB database named, laid out and valued as
+ * Emscripten's IDBFS lays out a mount (database = "/lead-outbox/<tenant>", store
+ * FILE_DATA, key = path, value {timestamp, mode, contents}).
  *
  * The SQLite database is kept as 64 KiB page-group files (<dir>/leads.v2.db.g000000, …;
  * see docs/storage.md). IndexedDB holds one record per group, plus block records
@@ -48,7 +49,7 @@ export function readVolume(tenantId) {
  */
 export class Volume {
   #core;
-  #fs;
+  #files;
   #db = null;
   #unsaved = new Set(); // change keys whose last IndexedDB write failed
   #blocks = new Map(); // group path → the block numbers IndexedDB holds records of
@@ -62,7 +63,7 @@ export class Volume {
 
   constructor(core, tenantId) {
     this.#core = core;
-    this.#fs = core.files; // wasm/files.post.js: FS calls that survive Closure
+    this.#files = memoryFiles(core);
     this.tenantId = tenantId;
     this.dir = `${ROOT}/${tenantId}`;
     // v2: 64 KiB groups with block records. The 16 KiB groups of "leads.db" and the
@@ -82,16 +83,13 @@ export class Volume {
   }
 
   /**
-   * Mounts the folder and loads what IndexedDB holds: `snapshot` from readVolume() when
+   * Loads what IndexedDB holds into the core's files: `snapshot` from readVolume() when
    * the caller started reading early, else read now. The read needs no lock: it is one
    * transaction, so one commit's state, and the first commit checks the stamp anyway.
    */
   async open(snapshot = readVolume(this.tenantId)) {
     const { db, files } = await snapshot;
     this.#db = db;
-    const FS = this.#fs;
-    FS.mkdirTree(this.dir);
-    FS.mountIdbfs(this.dir);
     this.#load(files);
   }
 
@@ -190,9 +188,10 @@ export class Volume {
     return this.commit(() => undefined);
   }
 
+  /** Drops this tenant's files from the core's memory (IndexedDB keeps them). */
   unmount() {
     try {
-      this.#fs.unmount(this.dir);
+      for (const path of this.#files.list(this.dir)) this.#files.remove(path);
     } catch {
       // already gone with its module
     }
@@ -210,7 +209,7 @@ export class Volume {
   // transaction holds one instant of the files. Returns the block records IndexedDB
   // will hold once the transaction commits.
   #put(files, keys) {
-    const FS = this.#fs;
+    const mem = this.#files;
     const blocks = new Map(this.#blocks); // copied: this.#blocks changes only on commit
     const whole = new Set();
     const changedBlocks = new Map(); // group → block numbers
@@ -227,22 +226,19 @@ export class Volume {
     for (const [group, numbers] of changedBlocks) {
       if (whole.has(group)) continue;
       const stored = new Set([...(blocks.get(group) ?? []), ...numbers]);
-      if (stored.size >= COMPACT_AT_BLOCKS || !FS.exists(group)) {
+      if (stored.size >= COMPACT_AT_BLOCKS || !mem.exists(group)) {
         whole.add(group);
         continue;
       }
       for (const n of numbers) {
-        const contents = FS.readAt(group, n * BLOCK_BYTES, BLOCK_BYTES);
+        const contents = mem.read(group, n * BLOCK_BYTES, BLOCK_BYTES);
         files.put({ timestamp: new Date(), mode: FILE_MODE, contents }, `${group}#${n}`);
       }
       blocks.set(group, stored);
     }
     for (const path of whole) {
-      if (FS.exists(path)) {
-        const { mtime, mode } = FS.stat(path);
-        // readFile copies exactly the file's bytes: a MEMFS buffer has spare capacity
-        // that structured clone would store too.
-        files.put({ timestamp: mtime, mode, contents: FS.readFile(path) }, path);
+      if (mem.exists(path)) {
+        files.put({ timestamp: new Date(), mode: FILE_MODE, contents: mem.read(path) }, path);
       } else {
         files.delete(path);
       }
@@ -257,9 +253,9 @@ export class Volume {
   // remembers its stamp. Groups of the previous layout are joined into legacyPath, for
   // the core to import at open, and their records are deleted by the next commit.
   #load(files) {
-    const FS = this.#fs;
+    const mem = this.#files;
     const stored = new Set(files.map(([path]) => path));
-    for (const path of this.#localFiles()) if (!stored.has(path)) FS.unlink(path);
+    for (const path of mem.list(this.dir)) if (!stored.has(path)) mem.remove(path);
     this.#unsaved.clear();
     this.#blocks = new Map();
     this.#stamp = null;
@@ -267,11 +263,10 @@ export class Volume {
     const blocks = [];
     for (const [path, entry] of files) {
       if (path === this.stampPath) this.#stamp = decodeStamp(entry);
-      if (FS.isDir(entry.mode)) FS.mkdirTree(path);
+      if ((entry.mode & 0o170000) === 0o040000) continue; // a folder IDBFS itself once stored
       else if (OLD_GROUP.test(path)) old.push([path, entry.contents]);
       else if (path.includes('#')) blocks.push([path, entry.contents]);
-      // MEMFS keeps the buffer IndexedDB gave instead of copying it.
-      else FS.writeFileOwned(path, entry.contents);
+      else mem.replace(path, entry.contents);
     }
     for (const [key, bytes] of blocks) {
       const hash = key.lastIndexOf('#');
@@ -279,7 +274,7 @@ export class Volume {
       const n = Number(key.slice(hash + 1));
       if (!this.#blocks.has(group)) this.#blocks.set(group, new Set());
       this.#blocks.get(group).add(n);
-      FS.writeAt(group, bytes, n * BLOCK_BYTES);
+      mem.write(group, bytes, n * BLOCK_BYTES);
     }
     if (old.length) {
       old.sort(([a], [b]) => (a < b ? -1 : 1));
@@ -290,24 +285,9 @@ export class Volume {
         at += bytes.length;
         this.#unsaved.add(path); // gone from the file system: the next commit deletes it
       }
-      FS.writeFile(this.legacyPath, joined);
+      mem.replace(this.legacyPath, joined);
     }
     this.#core.changedFiles(this.dir); // what was just loaded is not a change to save
-  }
-
-  #localFiles() {
-    const FS = this.#fs;
-    const out = [];
-    const walk = (dir) => {
-      for (const name of FS.readdir(dir)) {
-        if (name === '.' || name === '..') continue;
-        const path = `${dir}/${name}`;
-        if (FS.isDir(FS.stat(path).mode)) walk(path);
-        else out.push(path);
-      }
-    };
-    if (FS.exists(this.dir)) walk(this.dir);
-    return out;
   }
 
   // Runs `fn` holding this tenant's lock: a Web Lock shared by the site's tabs where
@@ -319,6 +299,32 @@ export class Volume {
     this.#queue = run.catch(() => {});
     return run;
   }
+}
+
+/**
+ * The core's in-memory files (bindings/StoreBindings.cpp). A view from fileView looks into
+ * wasm memory and is valid only until the next call into the module: every use copies
+ * out of it or into it at once.
+ */
+export function memoryFiles(core) {
+  const view = (path, offset, length, grow) => core.fileView(path, offset, length, grow);
+  return {
+    list: (dir) => {
+      const lines = core.fileList(dir);
+      return lines ? lines.split('\n') : [];
+    },
+    exists: (path) => core.fileSize(path) >= 0,
+    /** A copy of `length` bytes at `offset` (fewer at the end), or of the whole file. */
+    read: (path, offset = 0, length = Math.max(0, core.fileSize(path) - offset)) => view(path, offset, length, false).slice(),
+    /** Writes `bytes` at `offset`, creating or extending the file as needed. */
+    write: (path, bytes, offset = 0) => view(path, offset, bytes.length, true).set(bytes),
+    /** Makes `bytes` the whole file. */
+    replace: (path, bytes) => {
+      core.fileRemove(path);
+      view(path, 0, bytes.length, true).set(bytes);
+    },
+    remove: (path) => core.fileRemove(path),
+  };
 }
 
 // Opens (creating if needed) the IndexedDB database IDBFS would use for mount point `dir`.
