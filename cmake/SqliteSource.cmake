@@ -45,6 +45,9 @@ endif()
 # are safe with the amalgamation; see the note on parser-affecting ones below.
 set(SQLITE_COMPILE_DEFINITIONS
   SQLITE_THREADSAFE=0
+  # No os_unix.c/os_win.c: the only VFS is src/vfs/PageGroupVfs.cpp (files in the core's
+  # memory), which provides sqlite3_os_init/sqlite3_os_end.
+  SQLITE_OS_OTHER=1
   SQLITE_DEFAULT_MEMSTATUS=0
   SQLITE_DQS=0
   SQLITE_LIKE_DOESNT_MATCH_BLOBS

@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "core/Result.h"
 
@@ -17,29 +16,28 @@ inline constexpr std::int64_t kGroupBytes = 64 * 1024;
 // Bytes per block: the unit a write inside an existing group is reported in, so a
 // commit saves the pages it touched rather than their whole groups (docs/storage.md).
 inline constexpr std::int64_t kBlockBytes = 4 * 1024;
-// Open group descriptors a file keeps at most (Emscripten allows 4096 in all).
-inline constexpr std::size_t kMaxOpenGroups = 64;
-
-// Every group but the last is exactly kGroupBytes long, so the logical size is known
-// from the group files alone and no separate size record can disagree with them.
+// The groups are MemoryFiles files. Every group but the last is exactly kGroupBytes
+// long, so the logical size is known from the group files alone and no separate size
+// record can disagree with them.
 // Changes are reported to noteChangedFile(), which is how the persistence layer learns
 // what to write: a group created, resized or removed as its path, a write inside an
 // existing group as "<group path>#<block>" for each kBlockBytes block it touched.
+// A file opened with reportChanges = false (SQLite's temporary files) reports nothing.
 class GroupedFile {
  public:
   // Opens the file whose groups are "<base>.gNNNNNN"; with `create`, a file with no
   // groups yet is empty, otherwise it is a kNotFound error.
-  static Result<std::unique_ptr<GroupedFile>> open(std::string base, bool create);
+  static Result<std::unique_ptr<GroupedFile>> open(std::string base, bool create, bool reportChanges = true);
   // True when group 0 of `base` exists.
   static bool exists(const std::string& base);
-  // Removes every group of `base`.
-  static Status remove(const std::string& base);
+  // Removes every group of `base` (reporting each unless reportChanges is false).
+  static Status remove(const std::string& base, bool reportChanges = true);
   // The path of group `index`.
   static std::string groupPath(const std::string& base, std::int64_t index);
   // The change key of block `block` of a group: "<group path>#<block>".
   static std::string blockKey(const std::string& groupPath, std::int64_t block);
 
-  ~GroupedFile();
+  ~GroupedFile() = default;
   GroupedFile(const GroupedFile&) = delete;
   GroupedFile& operator=(const GroupedFile&) = delete;
 
@@ -53,16 +51,14 @@ class GroupedFile {
   Status truncate(std::int64_t size);
 
  private:
-  GroupedFile(std::string base, std::int64_t size) : base_(std::move(base)), size_(size) {}
-  // The open descriptor of group `index`, creating the file if needed; -1 on error.
-  int fd(std::int64_t index);
-  Status resizeGroup(std::int64_t index, std::int64_t bytes);
-  void closeFrom(std::int64_t index);
+  GroupedFile(std::string base, std::int64_t size, bool reportChanges)
+      : base_(std::move(base)), size_(size), reportChanges_(reportChanges) {}
+  void resizeGroup(std::int64_t index, std::int64_t bytes);
+  void note(const std::string& key) const;
 
   std::string base_;
   std::int64_t size_;
-  std::vector<int> fds_;  // by group index; -1 while not open
-  std::size_t open_ = 0;  // how many of fds_ are open
+  bool reportChanges_;
 };
 
 }  // namespace leadoutbox

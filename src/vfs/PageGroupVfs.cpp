@@ -1,34 +1,36 @@
-// The sqlite3_vfs and sqlite3_io_methods glue between SQLite and GroupedFile.
+// The sqlite3_vfs and sqlite3_io_methods glue between SQLite and GroupedFile: SQLite's only VFS (SQLITE_OS_OTHER).
 #include "vfs/PageGroupVfs.h"
 
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <vector>
+#include <cstring>
 
 #include "vfs/ChangedFiles.h"
 #include "vfs/GroupedFile.h"
+#include "vfs/MemoryFiles.h"
 
 namespace leadoutbox {
 namespace {
 
+// SQLite allocates szOsFile bytes per open file and never runs constructors: plain data.
 struct GroupFileHandle {
-  sqlite3_file base;  // first, so SQLite's sqlite3_file* is this struct
+  sqlite3_file base;    // first, so SQLite's sqlite3_file* is this struct
   GroupedFile* file;
+  std::uint64_t tempId;  // non-zero for a temporary file, whose groups go on close
 };
 
-sqlite3_vfs* baseVfs(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
+// Where temporary files live: outside every folder the JS layer persists, and they
+// report no changes anyway.
+std::string tempPath(std::uint64_t id) { return "/.sqlite-temp/" + std::to_string(id); }
+
 GroupedFile& fileOf(sqlite3_file* f) { return *reinterpret_cast<GroupFileHandle*>(f)->file; }
 
-int toSqlite(const Status& s, int ioerr) {
-  if (s.isOk()) return SQLITE_OK;
-  return s.code() == ErrorCode::kQuotaExceeded ? SQLITE_FULL : ioerr;
-}
+int toSqlite(const Status& s, int ioerr) { return s.isOk() ? SQLITE_OK : ioerr; }
 
 int xClose(sqlite3_file* f) {
-  delete reinterpret_cast<GroupFileHandle*>(f)->file;
+  auto* handle = reinterpret_cast<GroupFileHandle*>(f);
+  delete handle->file;
+  if (handle->tempId != 0) GroupedFile::remove(tempPath(handle->tempId), /*reportChanges=*/false);
   return SQLITE_OK;
 }
 
@@ -67,98 +69,140 @@ const sqlite3_io_methods kMethods = {
     xCheckReservedLock, xFileControl, xSectorSize, xDeviceCharacteristics,
     nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
 
-int xOpen(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags, int* outFlags) {
-  // Named files (the database, and a rollback journal should one be configured) are
-  // groups; SQLite's anonymous temporary files stay with the default VFS.
-  if (!name || (flags & SQLITE_OPEN_DELETEONCLOSE)) {
-    return baseVfs(vfs)->xOpen(baseVfs(vfs), name, f, flags, outFlags);
-  }
+int xOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* outFlags) {
+  auto* handle = reinterpret_cast<GroupFileHandle*>(f);
   f->pMethods = nullptr;  // tells SQLite not to call xClose if opening fails
-  Result<std::unique_ptr<GroupedFile>> opened = GroupedFile::open(name, flags & SQLITE_OPEN_CREATE);
+  handle->tempId = 0;
+  // Named files (the database, and a rollback journal should one be configured) are
+  // reported groups. SQLite's temporary files (anonymous, or delete-on-close) get a
+  // private path of their own and report nothing: they never need persisting.
+  std::string base;
+  if (!name || (flags & SQLITE_OPEN_DELETEONCLOSE)) {
+    static std::uint64_t lastTempId = 0;
+    handle->tempId = ++lastTempId;
+    base = tempPath(handle->tempId);
+  } else {
+    base = name;
+  }
+  Result<std::unique_ptr<GroupedFile>> opened =
+      GroupedFile::open(std::move(base), (flags & SQLITE_OPEN_CREATE) || handle->tempId != 0, handle->tempId == 0);
   if (!opened.isOk()) return SQLITE_CANTOPEN;
-  reinterpret_cast<GroupFileHandle*>(f)->file = std::move(opened).value().release();
+  handle->file = std::move(opened).value().release();
   f->pMethods = &kMethods;
   if (outFlags) *outFlags = flags;
   return SQLITE_OK;
 }
 
-int xDelete(sqlite3_vfs* vfs, const char* name, int syncDir) {
-  if (!GroupedFile::exists(name)) return baseVfs(vfs)->xDelete(baseVfs(vfs), name, syncDir);
+int xDelete(sqlite3_vfs*, const char* name, int) {
+  // As the unix VFS: deleting a file that is not there is its own error code, which
+  // SQLite treats as success where that is what it means.
+  if (!GroupedFile::exists(name)) return SQLITE_IOERR_DELETE_NOENT;
   return GroupedFile::remove(name).isOk() ? SQLITE_OK : SQLITE_IOERR_DELETE;
 }
 
-int xAccess(sqlite3_vfs* vfs, const char* name, int flags, int* out) {
-  if (GroupedFile::exists(name)) {
-    *out = 1;
-    return SQLITE_OK;
-  }
-  return baseVfs(vfs)->xAccess(baseVfs(vfs), name, flags, out);
+int xAccess(sqlite3_vfs*, const char* name, int, int* out) {
+  *out = GroupedFile::exists(name) ? 1 : 0;  // every file is readable and writable
+  return SQLITE_OK;
 }
 
-int xFullPathname(sqlite3_vfs* vfs, const char* name, int n, char* out) {
-  return baseVfs(vfs)->xFullPathname(baseVfs(vfs), name, n, out);
+// Paths are already absolute ("/dir/name"); there is no working directory to resolve against.
+int xFullPathname(sqlite3_vfs*, const char* name, int n, char* out) {
+  const std::size_t length = std::strlen(name);
+  if (length + 1 > static_cast<std::size_t>(n)) return SQLITE_CANTOPEN;
+  std::memcpy(out, name, length + 1);
+  return SQLITE_OK;
 }
-int xRandomness(sqlite3_vfs* vfs, int n, char* out) { return baseVfs(vfs)->xRandomness(baseVfs(vfs), n, out); }
-int xSleep(sqlite3_vfs* vfs, int us) { return baseVfs(vfs)->xSleep(baseVfs(vfs), us); }
-int xCurrentTime(sqlite3_vfs* vfs, double* out) { return baseVfs(vfs)->xCurrentTime(baseVfs(vfs), out); }
-int xGetLastError(sqlite3_vfs* vfs, int n, char* out) { return baseVfs(vfs)->xGetLastError(baseVfs(vfs), n, out); }
+
+// The core reads no entropy (callers pass randomness in). SQLite seeds its PRNG from
+// this; with temp files named here, nothing of lead-outbox's depends on those numbers.
+int xRandomness(sqlite3_vfs*, int n, char* out) {
+  std::memset(out, 0, static_cast<std::size_t>(n));
+  return n;
+}
+
+// Locks are no-ops, so SQLite never waits for one.
+int xSleep(sqlite3_vfs*, int) { return 0; }
+
+// The core never reads a clock (callers pass `now` in) and SQLite's date functions are
+// compiled out (SQLITE_OMIT_DATETIME_FUNCS), so the time is fixed: the Unix epoch. Only
+// CURRENT_TIMESTAMP and friends, which nothing in lead-outbox uses, would see it.
+constexpr double kUnixEpochJulianDay = 2440587.5;
+int xCurrentTime(sqlite3_vfs*, double* out) {
+  *out = kUnixEpochJulianDay;
+  return SQLITE_OK;
+}
+int xCurrentTimeInt64(sqlite3_vfs*, sqlite3_int64* out) {
+  *out = static_cast<sqlite3_int64>(kUnixEpochJulianDay * 86400000.0);  // milliseconds
+  return SQLITE_OK;
+}
+
+int xGetLastError(sqlite3_vfs*, int, char*) { return 0; }
+
+// Extensions are compiled out (SQLITE_OMIT_LOAD_EXTENSION): SQLite never calls these,
+// but the slots must be valid.
+void* xDlOpen(sqlite3_vfs*, const char*) { return nullptr; }
+void xDlError(sqlite3_vfs*, int n, char* out) {
+  if (n > 0) out[0] = '\0';
+}
+void (*xDlSym(sqlite3_vfs*, void*, const char*))(void) { return nullptr; }
+void xDlClose(sqlite3_vfs*, void*) {}
+
+sqlite3_vfs& pageGroupVfs() {
+  static sqlite3_vfs vfs = [] {
+    sqlite3_vfs v{};
+    v.iVersion = 2;  // for xCurrentTimeInt64
+    v.szOsFile = sizeof(GroupFileHandle);
+    v.mxPathname = 512;
+    v.zName = kPageGroupVfsName;
+    v.xOpen = xOpen;
+    v.xDelete = xDelete;
+    v.xAccess = xAccess;
+    v.xFullPathname = xFullPathname;
+    v.xDlOpen = xDlOpen;
+    v.xDlError = xDlError;
+    v.xDlSym = xDlSym;
+    v.xDlClose = xDlClose;
+    v.xRandomness = xRandomness;
+    v.xSleep = xSleep;
+    v.xCurrentTime = xCurrentTime;
+    v.xGetLastError = xGetLastError;
+    v.xCurrentTimeInt64 = xCurrentTimeInt64;
+    return v;
+  }();
+  return vfs;
+}
 
 }  // namespace
 
 Status registerPageGroupVfs() {
-  static sqlite3_vfs vfs;
-  if (sqlite3_vfs_find(kPageGroupVfsName)) return Status::ok();
-  sqlite3_vfs* base = sqlite3_vfs_find(nullptr);
-  if (!base) return Status(ErrorCode::kStorage, "SQLite has no default VFS");
-  vfs = sqlite3_vfs{};
-  vfs.iVersion = 1;
-  vfs.szOsFile = std::max(static_cast<int>(sizeof(GroupFileHandle)), base->szOsFile);
-  vfs.mxPathname = base->mxPathname;
-  vfs.zName = kPageGroupVfsName;
-  vfs.pAppData = base;
-  vfs.xOpen = xOpen;
-  vfs.xDelete = xDelete;
-  vfs.xAccess = xAccess;
-  vfs.xFullPathname = xFullPathname;
-  vfs.xRandomness = xRandomness;
-  vfs.xSleep = xSleep;
-  vfs.xCurrentTime = xCurrentTime;
-  vfs.xGetLastError = xGetLastError;
-  // Extensions are compiled out; SQLite never calls these, but the slots must be valid.
-  vfs.xDlOpen = base->xDlOpen;
-  vfs.xDlError = base->xDlError;
-  vfs.xDlSym = base->xDlSym;
-  vfs.xDlClose = base->xDlClose;
-  const int rc = sqlite3_vfs_register(&vfs, 0);
-  return rc == SQLITE_OK ? Status::ok() : Status(ErrorCode::kStorage, "could not register the page-group VFS");
+  // sqlite3_initialize() runs sqlite3_os_init() below, once.
+  if (sqlite3_initialize() != SQLITE_OK || !sqlite3_vfs_find(kPageGroupVfsName)) {
+    return Status(ErrorCode::kStorage, "could not register the page-group VFS");
+  }
+  return Status::ok();
 }
 
 Status importSingleFile(const std::string& from, const std::string& dbPath) {
-  const int in = ::open(from.c_str(), O_RDONLY);
-  if (in < 0) return Status::ok();  // nothing to import
-  if (GroupedFile::exists(dbPath)) {
-    ::close(in);
-    return Status::ok();
-  }
+  const std::string* single = MemoryFiles::find(from);
+  if (!single) return Status::ok();  // nothing to import
+  if (GroupedFile::exists(dbPath)) return Status::ok();
   Result<std::unique_ptr<GroupedFile>> out = GroupedFile::open(dbPath, true);
   Status status = out.status();
-  std::vector<unsigned char> buf(static_cast<std::size_t>(kGroupBytes));
-  for (std::int64_t at = 0; status.isOk();) {
-    const ssize_t got = ::read(in, buf.data(), buf.size());
-    if (got < 0) status = Status(ErrorCode::kStorage, "read " + from);
-    if (got <= 0) break;
-    status = out.value()->write(buf.data(), got, at);
-    at += got;
-  }
-  ::close(in);
+  if (status.isOk()) status = out.value()->write(single->data(), static_cast<std::int64_t>(single->size()), 0);
   if (!status.isOk()) {
-    if (out.isOk()) out.value().reset();  // close the groups before removing them
     GroupedFile::remove(dbPath);
     return status;
   }
-  if (::unlink(from.c_str()) != 0) return Status(ErrorCode::kStorage, "remove " + from);
+  MemoryFiles::remove(from);
   noteChangedFile(from);
   return Status::ok();
 }
 
 }  // namespace leadoutbox
+
+// With SQLITE_OS_OTHER=1 SQLite has no VFS of its own and calls these from
+// sqlite3_initialize() / sqlite3_shutdown(). The page-group VFS becomes the default, so
+// sqlite3_open_v2 with no VFS name uses it too. (The linker finds this file through
+// registerPageGroupVfs(), which Store::open calls.)
+extern "C" int sqlite3_os_init(void) { return sqlite3_vfs_register(&leadoutbox::pageGroupVfs(), 1); }
+extern "C" int sqlite3_os_end(void) { return SQLITE_OK; }

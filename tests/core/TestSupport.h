@@ -1,28 +1,35 @@
-// Helpers shared by the core tests: temp database paths and a valid lead.
+// Helpers shared by the core tests: temporary database folders in MemoryFiles and a valid lead.
 #pragma once
 
-#include <unistd.h>
-
 #include <cstdio>
-#include <filesystem>
 #include <string>
+
+#include "vfs/MemoryFiles.h"
 
 namespace leadoutbox::testing {
 
-// A fresh path in a temp folder, removed when the object goes away.
+// Removes every MemoryFiles file inside folder `dir`.
+inline void removeFolder(const std::string& dir) {
+  for (const std::string& path : MemoryFiles::list(dir)) MemoryFiles::remove(path);
+}
+
+// A fresh folder of MemoryFiles (a path prefix; folders need no creating), whose files
+// are removed when the object goes away.
 class TempDb {
  public:
   TempDb() {
     static int counter = 0;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("lead-outbox-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(dir_);
+    dir_ = "/test/db-" + std::to_string(counter++);
   }
-  ~TempDb() { std::filesystem::remove_all(dir_); }
-  std::string path(const std::string& name = "leads.sqlite3") const { return (dir_ / name).string(); }
+  ~TempDb() { removeFolder(dir_); }
+  TempDb(const TempDb&) = delete;
+  TempDb& operator=(const TempDb&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  std::string path(const std::string& name = "leads.sqlite3") const { return dir_ + "/" + name; }
 
  private:
-  std::filesystem::path dir_;
+  std::string dir_;
 };
 
 inline std::string uuid(int n) {

@@ -1,20 +1,21 @@
 // GroupedFile: one logical file as fixed-size group files, and the changed-file record it keeps.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "TestSupport.h"
 #include "vfs/ChangedFiles.h"
 #include "vfs/GroupedFile.h"
+#include "vfs/MemoryFiles.h"
 
 using namespace leadoutbox;
-namespace fs = std::filesystem;
 
 namespace {
 
-std::string dirOf(const testing::TempDb& tmp) { return fs::path(tmp.path()).parent_path().string(); }
+std::string dirOf(const testing::TempDb& tmp) { return tmp.dir(); }
+
+bool exists(const std::string& path) { return MemoryFiles::find(path) != nullptr; }
 
 std::vector<unsigned char> bytes(std::int64_t n, unsigned char fill) {
   return std::vector<unsigned char>(static_cast<std::size_t>(n), fill);
@@ -32,8 +33,9 @@ TEST_CASE("a write across a group boundary lands in both groups, and reopening f
     REQUIRE(file->write(data.data(), 1000, kGroupBytes - 500).isOk());
     CHECK(file->size() == kGroupBytes + 500);
   }
-  CHECK(fs::file_size(GroupedFile::groupPath(base, 0)) == static_cast<std::uintmax_t>(kGroupBytes));
-  CHECK(fs::file_size(GroupedFile::groupPath(base, 1)) == 500u);
+  REQUIRE(exists(GroupedFile::groupPath(base, 1)));
+  CHECK(MemoryFiles::find(GroupedFile::groupPath(base, 0))->size() == static_cast<std::size_t>(kGroupBytes));
+  CHECK(MemoryFiles::find(GroupedFile::groupPath(base, 1))->size() == 500u);
   // Group 0 was created by filling the gap (whole), then written (block 15): the
   // persistence layer saves a group reported whole and skips its blocks.
   const std::string g0 = GroupedFile::groupPath(base, 0);
@@ -63,8 +65,8 @@ TEST_CASE("truncating removes the groups past the end and reports them", "[vfs]"
 
   REQUIRE(file->truncate(kGroupBytes + 4096).isOk());
   CHECK(file->size() == kGroupBytes + 4096);
-  CHECK(fs::exists(GroupedFile::groupPath(base, 1)));
-  CHECK_FALSE(fs::exists(GroupedFile::groupPath(base, 2)));
+  CHECK(exists(GroupedFile::groupPath(base, 1)));
+  CHECK_FALSE(exists(GroupedFile::groupPath(base, 2)));
   CHECK(takeChangedFiles(dirOf(tmp)) ==
         std::vector<std::string>{GroupedFile::groupPath(base, 1), GroupedFile::groupPath(base, 2)});
   CHECK(GroupedFile::open(base, false).value()->size() == kGroupBytes + 4096);
@@ -97,6 +99,39 @@ TEST_CASE("a missing file opens only with create", "[vfs]") {
   CHECK(GroupedFile::open(tmp.path("none"), false).status().code() == ErrorCode::kNotFound);
   CHECK_FALSE(GroupedFile::exists(tmp.path("none")));
   CHECK(GroupedFile::open(tmp.path("none"), true).value()->size() == 0);
+}
+
+TEST_CASE("a file opened without reporting changes reports none, nor does removing it", "[vfs]") {
+  testing::TempDb tmp;
+  const std::string base = tmp.path("temp");
+  takeChangedFiles(dirOf(tmp));
+  {
+    auto file = GroupedFile::open(base, true, /*reportChanges=*/false).value();
+    const auto data = bytes(kGroupBytes + 100, 5);
+    REQUIRE(file->write(data.data(), kGroupBytes + 100, 10).isOk());
+    REQUIRE(file->write(data.data(), 100, 0).isOk());
+    REQUIRE(file->truncate(50).isOk());
+    CHECK(file->size() == 50);
+  }
+  CHECK(GroupedFile::exists(base));
+  REQUIRE(GroupedFile::remove(base, /*reportChanges=*/false).isOk());
+  CHECK_FALSE(GroupedFile::exists(base));
+  CHECK(takeChangedFiles(dirOf(tmp)).empty());
+}
+
+TEST_CASE("removing a file removes and reports every group", "[vfs]") {
+  testing::TempDb tmp;
+  const std::string base = tmp.path("db");
+  {
+    auto file = GroupedFile::open(base, true).value();
+    REQUIRE(file->truncate(2 * kGroupBytes + 1).isOk());
+  }
+  takeChangedFiles(dirOf(tmp));
+  REQUIRE(GroupedFile::remove(base).isOk());
+  CHECK(MemoryFiles::list(dirOf(tmp)).empty());
+  CHECK(takeChangedFiles(dirOf(tmp)) ==
+        std::vector<std::string>{GroupedFile::groupPath(base, 0), GroupedFile::groupPath(base, 1),
+                                 GroupedFile::groupPath(base, 2)});
 }
 
 TEST_CASE("changed files are taken per folder and forgotten once taken", "[vfs]") {

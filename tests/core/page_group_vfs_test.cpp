@@ -3,9 +3,7 @@
 
 #include <sqlite3.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -18,38 +16,39 @@
 #include "store/Store.h"
 #include "vfs/ChangedFiles.h"
 #include "vfs/GroupedFile.h"
+#include "vfs/MemoryFiles.h"
 #include "vfs/PageGroupVfs.h"
 
 using namespace leadoutbox;
-namespace fs = std::filesystem;
 
 namespace {
 
-std::string readAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+bool exists(const std::string& path) { return MemoryFiles::find(path) != nullptr; }
+
+std::string readAll(const std::string& path) {
+  const std::string* file = MemoryFiles::find(path);
+  return file ? *file : std::string();
 }
 
-void writeAll(const fs::path& p, const std::string& bytes) {
-  std::ofstream(p, std::ios::binary) << bytes;
-}
+// The part of `path` after its last slash.
+std::string fileName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 // A stand-in for the IndexedDB side: file name → bytes, changed only by whole persist()
 // calls, as one IndexedDB transaction either commits all its puts and deletes or none.
 // persist() does what web/src/volume.js does: write exactly the changed files.
 class DurableCopy {
  public:
-  explicit DurableCopy(fs::path dir) : dir_(std::move(dir)) {}
+  explicit DurableCopy(std::string dir) : dir_(std::move(dir)) {}
 
   // Returns how many changes (whole files or blocks) were saved.
   std::size_t persist() {
-    const std::vector<std::string> changed = takeChangedFiles(dir_.string());
+    const std::vector<std::string> changed = takeChangedFiles(dir_);
     const std::set<std::string> whole(changed.begin(), changed.end());
     for (const std::string& key : changed) {
       const std::size_t hash = key.rfind('#');
       if (hash == std::string::npos) {
-        const std::string name = fs::path(key).filename().string();
-        if (fs::exists(key)) files_[name] = readAll(key);
+        const std::string name = fileName(key);
+        if (exists(key)) files_[name] = readAll(key);
         else files_.erase(name);
         continue;
       }
@@ -58,7 +57,7 @@ class DurableCopy {
       if (whole.count(path)) continue;  // the whole group goes out anyway
       const std::string now = readAll(path);
       const std::size_t at = std::stoul(key.substr(hash + 1)) * kBlockBytes;
-      std::string& saved = files_[fs::path(path).filename().string()];
+      std::string& saved = files_[fileName(path)];
       const std::size_t end = std::min(now.size(), at + kBlockBytes);
       if (saved.size() < end) saved.resize(end);
       saved.replace(at, end - at, now, at, end - at);
@@ -66,16 +65,15 @@ class DurableCopy {
     return changed.size();
   }
 
-  // Writes the durable files into a new folder, as a reload populates MEMFS from IndexedDB.
-  fs::path restore(const fs::path& into) const {
-    fs::remove_all(into);
-    fs::create_directories(into);
-    for (const auto& [name, bytes] : files_) writeAll(into / name, bytes);
+  // Writes the durable files into a fresh folder, as a reload fills MemoryFiles from IndexedDB.
+  std::string restore(const std::string& into) const {
+    testing::removeFolder(into);
+    for (const auto& [name, bytes] : files_) MemoryFiles::create(into + "/" + name) = bytes;
     return into;
   }
 
  private:
-  fs::path dir_;
+  std::string dir_;
   std::map<std::string, std::string> files_;
 };
 
@@ -92,8 +90,8 @@ void submit(Store& store, int from, int count) {
 
 // Opens the database restored into `dir` and returns its lead count, or -1 when it is
 // damaged (integrity_check not "ok") or does not open.
-int restoredLeadCount(const fs::path& dir) {
-  auto store = Store::open((dir / "db").string(), "acme", 1);
+int restoredLeadCount(const std::string& dir) {
+  auto store = Store::open(dir + "/db", "acme", 1);
   if (!store.isOk()) return -1;
   auto verdict = store.value()->integrityCheck();
   if (!verdict.isOk() || verdict.value() != "ok") return -1;
@@ -194,8 +192,8 @@ TEST_CASE("a store keeps its database as page-group files and reopens from them"
     auto store = Store::open(path, "acme", 1).value();
     submit(*store, 0, 3);
   }
-  CHECK_FALSE(fs::exists(path));
-  CHECK(fs::exists(GroupedFile::groupPath(path, 0)));
+  CHECK_FALSE(exists(path));
+  CHECK(exists(GroupedFile::groupPath(path, 0)));
   auto store = Store::open(path, "acme", 2).value();
   CHECK(store->listLeads().value().size() == 3);
   CHECK(store->integrityCheck().value() == "ok");
@@ -204,14 +202,14 @@ TEST_CASE("a store keeps its database as page-group files and reopens from them"
 TEST_CASE("a submit changes a few groups however large the database is", "[vfs]") {
   testing::TempDb tmp;
   const std::string path = tmp.path("db");
-  DurableCopy durable(fs::path(path).parent_path());
+  DurableCopy durable(tmp.dir());
   auto store = Store::open(path, "acme", 1).value();
   durable.persist();
   submit(*store, 0, 1);
   const std::size_t small = durable.persist();
   submit(*store, 1, 5000);
   durable.persist();
-  CHECK(fs::exists(GroupedFile::groupPath(path, 10)));  // well past a few groups
+  CHECK(exists(GroupedFile::groupPath(path, 10)));  // well past a few groups
   submit(*store, 5001, 1);
   const std::size_t large = durable.persist();
   // Blocks: the header page, the leads table's last leaf, and a leaf of each index.
@@ -227,18 +225,18 @@ TEST_CASE("an old single-file database is imported into page groups on open", "[
   }
   // The groups laid end to end are the single file the previous layout kept.
   std::string single;
-  for (int i = 0; fs::exists(GroupedFile::groupPath(tmp.path("old"), i)); ++i) {
+  for (int i = 0; exists(GroupedFile::groupPath(tmp.path("old"), i)); ++i) {
     single += readAll(GroupedFile::groupPath(tmp.path("old"), i));
   }
-  writeAll(tmp.path("leads.sqlite3"), single);
-  takeChangedFiles(fs::path(tmp.path()).parent_path().string());
+  MemoryFiles::create(tmp.path("leads.sqlite3")) = single;
+  takeChangedFiles(tmp.dir());
 
   StoreOptions options;
   options.importFrom = tmp.path("leads.sqlite3");
   auto store = Store::open(tmp.path("db"), "acme", 2, options).value();
   CHECK(store->listLeads().value().size() == 5);
-  CHECK_FALSE(fs::exists(tmp.path("leads.sqlite3")));
-  const auto changed = takeChangedFiles(fs::path(tmp.path()).parent_path().string());
+  CHECK_FALSE(exists(tmp.path("leads.sqlite3")));
+  const auto changed = takeChangedFiles(tmp.dir());
   // The removal of the old file goes out in the same persist as the new groups.
   CHECK(std::find(changed.begin(), changed.end(), tmp.path("leads.sqlite3")) != changed.end());
   CHECK(std::find(changed.begin(), changed.end(), GroupedFile::groupPath(tmp.path("db"), 0)) != changed.end());
@@ -246,9 +244,9 @@ TEST_CASE("an old single-file database is imported into page groups on open", "[
 
 TEST_CASE("persisting only the changed files reproduces the database after every commit", "[vfs]") {
   testing::TempDb tmp;
-  const fs::path dir = fs::path(tmp.path()).parent_path();
+  const std::string dir = tmp.dir();
   DurableCopy durable(dir);
-  auto store = Store::open((dir / "db").string(), "acme", 1).value();
+  auto store = Store::open(dir + "/db", "acme", 1).value();
   durable.persist();
   int expected = 0;
   int next = 0;
@@ -263,9 +261,9 @@ TEST_CASE("persisting only the changed files reproduces the database after every
       REQUIRE(store->database().exec("VACUUM").isOk());
     }
     durable.persist();
-    CHECK(restoredLeadCount(durable.restore(dir.string() + "-restored")) == expected);
+    CHECK(restoredLeadCount(durable.restore(dir + "-restored")) == expected);
   }
-  fs::remove_all(dir.string() + "-restored");
+  testing::removeFolder(dir + "-restored");
 }
 
 TEST_CASE("a commit interrupted at any write leaves the old or the new database, never a torn one", "[vfs]") {
@@ -274,7 +272,7 @@ TEST_CASE("a commit interrupted at any write leaves the old or the new database,
   {
     testing::TempDb tmp;
     makeOldState(tmp.path("db"));
-    takeChangedFiles(fs::path(tmp.path()).parent_path().string());
+    takeChangedFiles(tmp.dir());
     auto db = Database::open(tmp.path("db"), faultyVfs()).value();
     REQUIRE(db->exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF").isOk());
     gWrites = 0;
@@ -286,12 +284,12 @@ TEST_CASE("a commit interrupted at any write leaves the old or the new database,
   int interrupted = 0;
   for (int k = 0; k <= writes; ++k) {
     testing::TempDb tmp;
-    const fs::path dir = fs::path(tmp.path()).parent_path();
+    const std::string dir = tmp.dir();
     DurableCopy durable(dir);
-    makeOldState((dir / "db").string());
+    makeOldState(dir + "/db");
     durable.persist();  // the old state: 60 leads
 
-    auto db = Database::open((dir / "db").string(), faultyVfs()).value();
+    auto db = Database::open(dir + "/db", faultyVfs()).value();
     REQUIRE(db->exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF").isOk());
     gWritesUntilFault = k;
     const Status s = bigTransaction(*db);
@@ -299,11 +297,96 @@ TEST_CASE("a commit interrupted at any write leaves the old or the new database,
     db.reset();
     durable.persist();  // whatever the interrupted commit left in memory
 
-    const int count = restoredLeadCount(durable.restore(dir.string() + "-restored"));
-    fs::remove_all(dir.string() + "-restored");
+    const int count = restoredLeadCount(durable.restore(dir + "-restored"));
+    testing::removeFolder(dir + "-restored");
     INFO("fault at write " << k << " of " << writes << ": " << s.message());
     CHECK((s.isOk() ? count == 160 : count == 60));
     if (!s.isOk()) ++interrupted;
   }
   CHECK(interrupted == writes);  // k == writes is the run the fault never reached
+}
+
+TEST_CASE("the page-group VFS is SQLite's only and default VFS", "[vfs]") {
+  REQUIRE(registerPageGroupVfs().isOk());
+  REQUIRE(registerPageGroupVfs().isOk());  // idempotent
+  sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr);
+  REQUIRE(vfs);
+  CHECK(std::string(vfs->zName) == kPageGroupVfsName);
+  CHECK_FALSE(sqlite3_vfs_find("unix"));
+
+  // Database::open with no VFS name keeps its database in groups too.
+  testing::TempDb tmp;
+  {
+    auto db = Database::open(tmp.path("plain")).value();
+    REQUIRE(db->exec("CREATE TABLE t(x); INSERT INTO t VALUES(1)").isOk());
+  }
+  CHECK(exists(GroupedFile::groupPath(tmp.path("plain"), 0)));
+}
+
+TEST_CASE("the VFS answers access, delete and full path from MemoryFiles alone", "[vfs]") {
+  REQUIRE(registerPageGroupVfs().isOk());
+  sqlite3_vfs* vfs = sqlite3_vfs_find(kPageGroupVfsName);
+  testing::TempDb tmp;
+  const std::string path = tmp.path("db");
+  int found = -1;
+  REQUIRE(vfs->xAccess(vfs, path.c_str(), SQLITE_ACCESS_EXISTS, &found) == SQLITE_OK);
+  CHECK(found == 0);
+  CHECK(vfs->xDelete(vfs, path.c_str(), 0) == SQLITE_IOERR_DELETE_NOENT);
+
+  MemoryFiles::create(GroupedFile::groupPath(path, 0)) = "x";
+  REQUIRE(vfs->xAccess(vfs, path.c_str(), SQLITE_ACCESS_READWRITE, &found) == SQLITE_OK);
+  CHECK(found == 1);
+  takeChangedFiles(tmp.dir());
+  CHECK(vfs->xDelete(vfs, path.c_str(), 0) == SQLITE_OK);
+  CHECK_FALSE(exists(GroupedFile::groupPath(path, 0)));
+  CHECK(takeChangedFiles(tmp.dir()) == std::vector<std::string>{GroupedFile::groupPath(path, 0)});
+
+  std::vector<char> out(static_cast<std::size_t>(vfs->mxPathname) + 1);
+  REQUIRE(vfs->xFullPathname(vfs, path.c_str(), vfs->mxPathname + 1, out.data()) == SQLITE_OK);
+  CHECK(std::string(out.data()) == path);
+  const std::string tooLong(static_cast<std::size_t>(vfs->mxPathname) + 1, 'a');
+  CHECK(vfs->xFullPathname(vfs, tooLong.c_str(), vfs->mxPathname + 1, out.data()) == SQLITE_CANTOPEN);
+
+  // No clock and no entropy: the same answers every time.
+  double day = 0;
+  REQUIRE(vfs->xCurrentTime(vfs, &day) == SQLITE_OK);
+  CHECK(day == 2440587.5);
+  char a[16], b[16];
+  vfs->xRandomness(vfs, sizeof a, a);
+  vfs->xRandomness(vfs, sizeof b, b);
+  CHECK(std::string(a, sizeof a) == std::string(b, sizeof b));
+}
+
+TEST_CASE("an anonymous temporary file lives in private memory, reports nothing, and goes on close", "[vfs]") {
+  REQUIRE(registerPageGroupVfs().isOk());
+  sqlite3_vfs* vfs = sqlite3_vfs_find(kPageGroupVfsName);
+  auto* file = static_cast<sqlite3_file*>(sqlite3_malloc(vfs->szOsFile));
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_DELETEONCLOSE | SQLITE_OPEN_TEMP_JOURNAL;
+  int outFlags = 0;
+  takeChangedFiles("/");
+  REQUIRE(vfs->xOpen(vfs, nullptr, file, flags, &outFlags) == SQLITE_OK);
+  const std::string data(3 * 4096, 't');
+  REQUIRE(file->pMethods->xWrite(file, data.data(), static_cast<int>(data.size()), 70000) == SQLITE_OK);
+  sqlite3_int64 size = 0;
+  REQUIRE(file->pMethods->xFileSize(file, &size) == SQLITE_OK);
+  CHECK(size == 70000 + 3 * 4096);
+  std::string back(4096, '\0');
+  REQUIRE(file->pMethods->xRead(file, &back[0], 4096, 70000 + 4096) == SQLITE_OK);
+  CHECK(back == std::string(4096, 't'));
+  CHECK(MemoryFiles::list("/.sqlite-temp").size() == 2);  // two groups
+  CHECK(takeChangedFiles("/").empty());
+  REQUIRE(file->pMethods->xClose(file) == SQLITE_OK);
+  sqlite3_free(file);
+  CHECK(MemoryFiles::list("/.sqlite-temp").empty());
+}
+
+TEST_CASE("VACUUM and integrity_check run with no file system", "[vfs]") {
+  testing::TempDb tmp;
+  auto store = Store::open(tmp.path("db"), "acme", 1).value();
+  submit(*store, 0, 200);
+  REQUIRE(store->database().exec("DELETE FROM leads WHERE created_at % 2 = 0").isOk());
+  REQUIRE(store->database().exec("VACUUM").isOk());
+  CHECK(store->integrityCheck().value() == "ok");
+  CHECK(store->listLeads().value().size() == 100);
+  CHECK(MemoryFiles::list("/.sqlite-temp").empty());
 }
