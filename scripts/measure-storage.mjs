@@ -2,8 +2,8 @@
 //
 // Usage: node scripts/measure-storage.mjs [leads …]   (default 0 1000 10000; needs web/dist built)
 // Runs under Node with fake-indexeddb. "Stored" counts what structured clone keeps: the
-// whole ArrayBuffer behind each put value, which is more than the file when IDBFS hands
-// over a view into a larger buffer; "file" counts the view's own bytes.
+// whole ArrayBuffer behind each put value, which would be more than the value if a view
+// into a larger buffer were put; "file" counts the view's own bytes.
 import 'fake-indexeddb/auto';
 import { getStore, closeAllStores } from '../web/src/index.js';
 

@@ -18,8 +18,8 @@ after(async () => {
   profile?.remove();
 });
 
-// Reads every stored file of the tenant straight from IndexedDB (IDBFS's FILE_DATA store:
-// the database's page groups), the whole buffer each holds, and tells whether `needle`
+// Reads every stored file of the tenant straight from IndexedDB (the FILE_DATA store:
+// the database's page groups and blocks), the whole buffer each holds, and tells whether `needle`
 // occurs in any of them.
 function storedBytesContain(page, needle) {
   return page.evaluate(async (needle) => {

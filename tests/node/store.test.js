@@ -23,8 +23,8 @@ test('a submitted lead is still there in a new module instance', async () => {
 test('1,000 leads submitted back to back all persist, even within one millisecond', async () => {
   let store = await getStore('thousand', { autoSync: false });
   const ids = [];
-  // IDBFS compares file mtimes at 1 ms resolution. A frozen clock puts every write in
-  // the same millisecond: without reliable change detection only the first would persist.
+  // Change detection by file time (IDBFS's, at 1 ms resolution) would miss writes within
+  // one millisecond; a frozen clock puts every write in the same one.
   const realNow = Date.now;
   Date.now = () => 1_700_000_000_000;
   try {
