@@ -33,6 +33,29 @@ export async function coreHeapBytes() {
   return instance ? (await instance).HEAP8.byteLength : 0;
 }
 
+/**
+ * Opens and drops a throwaway database once per module. V8 compiles wasm functions on
+ * their first call, and a store's first open runs much of SQLite for the first time (a
+ * new schema: parser, code generator, b-tree writes); done while storage is still being
+ * read, that compiling is off the path to a ready store.
+ */
+export function warmUpCore(core) {
+  if (warmedUp.has(core)) return;
+  warmedUp.add(core);
+  const dir = '/.warm-up';
+  const api = new core.CoreStore();
+  try {
+    api.open(`${dir}/leads.db`, 'warm-up', Date.now(), '{}');
+    api.counts();
+    api.close();
+  } finally {
+    api.delete();
+    core.changedFiles(dir); // never persisted
+    for (const path of core.fileList(dir).split('\n')) if (path) core.fileRemove(path);
+  }
+}
+const warmedUp = new WeakSet();
+
 /** Drops the module so that the next loadCore() creates a new instance. */
 export function unloadCore() {
   instance = null;

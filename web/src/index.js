@@ -1,6 +1,6 @@
 // lead-outbox: never lose a lead. The public entry point; importing it touches no browser global.
 import { checkTenantId } from './tenant.js';
-import { loadCore, unloadCore } from './core.js';
+import { loadCore, unloadCore, warmUpCore } from './core.js';
 import { LeadStore, DEFAULTS, EMPTY_STATUS } from './store.js';
 import { readVolume } from './volume.js';
 
@@ -26,8 +26,14 @@ export function getStore(tenantId, options = {}) {
     // Storage is read while the wasm module loads: a reload waits for the slower of
     // the two, not for both in turn.
     const files = readVolume(tenantId);
-    files.catch(() => {}); // handled by open(); loadCore may fail first
-    store = loadCore(options).then((core) => new LeadStore(core, tenantId, options).open(files));
+    let read = false;
+    files.then(() => (read = true), () => (read = true)); // errors are handled by open()
+    store = loadCore(options).then((core) => {
+      // A first visit creates the IndexedDB database, which can take longer than the
+      // wasm: spend that wait compiling the open path (see warmUpCore).
+      if (!read) warmUpCore(core);
+      return new LeadStore(core, tenantId, options).open(files);
+    });
     store.catch(() => stores.delete(tenantId));
     stores.set(tenantId, store);
   }
