@@ -12,6 +12,23 @@
 
 using namespace leadoutbox;
 
+namespace {
+
+// The schema as version 1 shipped it.
+constexpr const char* kVersion1Schema = R"sql(
+  CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE leads(
+    id TEXT PRIMARY KEY, name TEXT, email TEXT, phone TEXT, message TEXT,
+    created_at INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+      CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
+    updated_at INTEGER NOT NULL);
+  CREATE INDEX leads_by_status ON leads(status, created_at);
+  PRAGMA user_version = 1;
+)sql";
+
+}  // namespace
+
 TEST_CASE("an empty database is migrated to the current schema", "[schema]") {
   testing::TempDb dir;
   auto db = Database::open(dir.path()).value();
@@ -28,20 +45,11 @@ TEST_CASE("a version 1 database keeps its leads when migrated", "[schema]") {
     // Laid out as Store keeps its databases: in page groups.
     REQUIRE(registerPageGroupVfs().isOk());
     auto db = Database::open(dir.path(), kPageGroupVfsName).value();
-    // The schema as version 1 shipped it.
+    REQUIRE(db->exec(kVersion1Schema).isOk());
     REQUIRE(db->exec(R"sql(
-      CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-      CREATE TABLE leads(
-        id TEXT PRIMARY KEY, name TEXT, email TEXT, phone TEXT, message TEXT,
-        created_at INTEGER NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending'
-          CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
-        updated_at INTEGER NOT NULL);
-      CREATE INDEX leads_by_status ON leads(status, created_at);
       INSERT INTO meta VALUES('tenant_id', 'acme');
       INSERT INTO leads(id, name, email, phone, message, created_at, status, updated_at)
         VALUES('00000000-0000-4000-8000-000000000001', 'Old Lead', 'old@example.com', '', 'from version one', 5, 'pending', 5);
-      PRAGMA user_version = 1;
     )sql").isOk());
   }
   auto store = Store::open(dir.path(), "acme", 10);
@@ -93,17 +101,7 @@ TEST_CASE("a new database gets the schema that running every migration gives", "
   testing::TempDb stepwise;
   auto b = Database::open(stepwise.path()).value();
   // Version 1 as it shipped, then the migrations from there.
-  REQUIRE(b->exec(R"sql(
-    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-    CREATE TABLE leads(
-      id TEXT PRIMARY KEY, name TEXT, email TEXT, phone TEXT, message TEXT,
-      created_at INTEGER NOT NULL,
-      status TEXT NOT NULL DEFAULT 'pending'
-        CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
-      updated_at INTEGER NOT NULL);
-    CREATE INDEX leads_by_status ON leads(status, created_at);
-    PRAGMA user_version = 1;
-  )sql").isOk());
+  REQUIRE(b->exec(kVersion1Schema).isOk());
   REQUIRE(migrate(*b).isOk());
 
   CHECK(schemaVersion(*a).value() == schemaVersion(*b).value());
