@@ -12,9 +12,14 @@ import { lead } from './helpers.js';
 // no later transaction reaches IndexedDB.
 const crash = { at: Infinity, ops: 0, dead: false };
 const puts = []; // [key, bytes] of every put into FILE_DATA
+let quotaAtNextPut = false; // the next put fails as a full disk would
 for (const method of ['put', 'delete']) {
   const real = IDBObjectStore.prototype[method];
   IDBObjectStore.prototype[method] = function (...args) {
+    if (method === 'put' && this.name === 'FILE_DATA' && quotaAtNextPut) {
+      quotaAtNextPut = false;
+      throw new DOMException('storage is full', 'QuotaExceededError');
+    }
     if (method === 'put' && this.name === 'FILE_DATA') puts.push([args[1], args[0].contents.length]);
     if (this.name === 'FILE_DATA' && !crash.dead && crash.ops++ === crash.at) {
       crash.dead = true;
@@ -44,7 +49,7 @@ async function reload(tenant) {
   const leads = JSON.parse(api.listLeads()).value;
   api.close();
   api.delete();
-  volume.unmount();
+  await volume.close();
   await closeAllStores();
   return { leads, ids: leads.map((l) => l.id), integrity };
 }
@@ -139,7 +144,7 @@ async function databaseImage(tenant) {
   for (let i = 0; mem.exists(`${volume.dbPath}.g${String(i).padStart(6, '0')}`); i++) {
     parts.push(mem.read(`${volume.dbPath}.g${String(i).padStart(6, '0')}`));
   }
-  volume.unmount();
+  await volume.close();
   await closeAllStores();
   const image = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -211,3 +216,61 @@ for (const [layout, toRecords] of Object.entries(OLD_LAYOUTS)) {
     assert.equal(after.length, 31);
   });
 }
+
+test('opening a tenant with nothing stored writes nothing until the first commit, which saves the schema with it', async () => {
+  const tenant = 'fresh-open';
+  puts.length = 0;
+  const store = await getStore(tenant, { autoSync: false });
+  assert.equal(puts.filter(([key]) => key.includes(`/${tenant}/`)).length, 0, 'the open put nothing');
+  const id = await store.submitLead(lead(1));
+  assert.ok(puts.some(([key]) => key.endsWith(`/${tenant}/leads.v2.db.g000000`)), 'the first commit saved the new database');
+  const { ids, integrity } = await reload(tenant);
+  assert.equal(integrity, 'ok');
+  assert.deepEqual(ids, [id]);
+});
+
+test('a commit IndexedDB refused is dropped, not saved later; closing with another queued keeps what was stored', async () => {
+  const tenant = 'close-after-quota';
+  const store = await getStore(tenant, { autoSync: false });
+  const stored = [];
+  for (let i = 0; i < 20; i++) stored.push(await store.submitLead(lead(i)));
+
+  quotaAtNextPut = true;
+  // The page gives up when a submit fails and closes the store; a second submit was
+  // already queued behind the failed one.
+  let failure;
+  const closed = store.submitLead(lead(100)).catch((err) => {
+    failure = err;
+    return store.close();
+  });
+  await Promise.resolve();
+  const queued = store.submitLead(lead(101));
+  await closed;
+  assert.equal(failure?.code, 'quota_exceeded');
+  // The queued submit either ran before the close (then it is stored) or was refused
+  // with storage_error (then it is not): never reported one way and stored the other.
+  const late = await queued.then((id) => ({ id }), (error) => ({ error }));
+  if (late.error) assert.equal(late.error.code, 'storage_error', late.error.message);
+  else stored.push(late.id);
+
+  const { ids, integrity } = await reload(tenant);
+  assert.equal(integrity, 'ok');
+  assert.deepEqual([...ids].sort(), [...stored].sort());
+});
+
+test('a stored block that does not fit its group is a storage error, not zeros', async () => {
+  const tenant = 'bad-block';
+  const store = await getStore(tenant, { autoSync: false });
+  await store.submitLead(lead(1));
+  await closeAllStores();
+  const dir = `/lead-outbox/${tenant}`;
+  const db = await openFiles(dir);
+  await new Promise((resolve) => {
+    const tx = db.transaction('FILE_DATA', 'readwrite');
+    tx.objectStore('FILE_DATA').put({ timestamp: new Date(), mode: 0o100644, contents: new Uint8Array(4096) }, `${dir}/leads.v2.db.g000007#3`);
+    tx.oncomplete = resolve;
+  });
+  db.close();
+  await assert.rejects(getStore(tenant, { autoSync: false }), (err) => err.code === 'storage_error');
+  await closeAllStores();
+});

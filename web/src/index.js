@@ -34,7 +34,10 @@ export function getStore(tenantId, options = {}) {
       if (!read) warmUpCore(core);
       return new LeadStore(core, tenantId, options).open(files);
     });
-    store.catch(() => stores.delete(tenantId));
+    store.catch(() => {
+      stores.delete(tenantId);
+      files.then(({ db }) => db.close(), () => {}); // the store never took the connection
+    });
     stores.set(tenantId, store);
   }
   return store;

@@ -17,6 +17,8 @@ export const DEFAULTS = Object.freeze({
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+// Commits that erase personal data: saved as whole groups, so no stored record keeps it (Volume#commit).
+const SCRUB = { scrub: true };
 
 /** A store's status before it has looked at its database (and, in React, before it is ready). */
 export const EMPTY_STATUS = Object.freeze({
@@ -69,9 +71,15 @@ export class LeadStore {
       keepSyncedMs: Math.max(0, o.keepSyncedDays) * DAY_MS,
       ...extra,
     })));
-    // Opening may import the old single-file database, migrate, and put a crash's
-    // in-flight leads back to pending: all of it is durable before the store is used.
-    await this.#commit(() => openCore({ importFrom: this.#volume.legacyPath }));
+    if (this.#volume.isEmpty) {
+      // Nothing stored yet: the open only creates an empty schema, which no crash can
+      // lose. It goes out with the first commit instead of delaying a first visit.
+      openCore({});
+    } else {
+      // Opening may import an earlier layout, migrate, and put a crash's in-flight
+      // leads back to pending: all of it is durable before the store is used.
+      await this.#commit(() => openCore({ importFrom: this.#volume.legacyPath }), SCRUB); // may erase expired leads
+    }
     // Another tab committed: reopen on its files. Its in-flight leads stay its own.
     this.#volume.onReload(async (reload) => {
       this.#api.close();
@@ -153,7 +161,7 @@ export class LeadStore {
   /** A rejected lead is deleted from the browser. */
   async discardRejected(id) {
     this.#checkOpen();
-    await this.#commit(() => unwrap(this.#api.discardRejected(id)));
+    await this.#commit(() => unwrap(this.#api.discardRejected(id)), SCRUB);
     this.#refresh();
   }
 
@@ -165,9 +173,11 @@ export class LeadStore {
     this.#detach();
     this.#channel?.close();
     await this.#syncing?.catch(() => {});
+    // Commits not yet started are refused; the running one finishes before the
+    // database closes and its files leave memory.
+    await this.#volume.close();
     this.#api.close();
     this.#api.delete();
-    this.#volume.unmount();
     this.#listeners.clear();
   }
 
@@ -175,9 +185,9 @@ export class LeadStore {
   // written to IndexedDB in one transaction. REQUIRES: `write` is synchronous.
   // The one commit path: a core call made durable (under the cross-tab lock), then
   // announced to the site's other tabs so that their status follows.
-  async #commit(write) {
-    const result = await this.#volume.commit(write);
-    this.#channel?.postMessage('committed');
+  async #commit(write, options) {
+    const result = await this.#volume.commit(write, options);
+    if (!this.#closed) this.#channel?.postMessage('committed'); // closed with the store
     return result;
   }
 
@@ -226,7 +236,7 @@ export class LeadStore {
         if (this.#closed) break;
         summary.sent += batch.ids.length;
         if (outcome.kind === 'ok') {
-          await this.#commit(() => unwrap(this.#api.completeBatch(JSON.stringify(outcome.results), Date.now())));
+          await this.#commit(() => unwrap(this.#api.completeBatch(JSON.stringify(outcome.results), Date.now())), SCRUB);
           for (const r of outcome.results) {
             if (r.status === 'rejected') summary.rejected += 1;
             else summary.synced += 1;
@@ -240,7 +250,7 @@ export class LeadStore {
           // lead too large on its own is rejected, so it never blocks the others.
           const alone = batch.ids.length === 1;
           const results = alone ? [{ id: batch.ids[0], status: 'rejected', reason: 'The server refused this lead as too large.' }] : [];
-          await this.#commit(() => unwrap(this.#api.completeBatch(JSON.stringify(results), Date.now())));
+          await this.#commit(() => unwrap(this.#api.completeBatch(JSON.stringify(results), Date.now())), SCRUB);
           if (alone) summary.rejected += 1;
           else this.#batchMaxCount = Math.ceil(batch.ids.length / 2);
           this.#refresh();

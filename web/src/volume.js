@@ -51,11 +51,12 @@ export class Volume {
   #core;
   #files;
   #db = null;
-  #unsaved = new Set(); // change keys whose last IndexedDB write failed
+  #unsaved = new Set(); // change keys the next commit must save (records of an old layout to delete)
   #blocks = new Map(); // group path → the block numbers IndexedDB holds records of
   #queue = Promise.resolve(); // the lock where there are no Web Locks (Node)
   #queued = []; // commits waiting for the next round: {write, resolve, reject}
-  #draining = false;
+  #draining = null; // the running drain loop, if any
+  #closed = false;
   #stamp = null; // the commit stamp this tab last wrote or loaded
   #tab = randomUuid();
   #commits = 0;
@@ -90,6 +91,8 @@ export class Volume {
   async open(snapshot = readVolume(this.tenantId)) {
     const { db, files } = await snapshot;
     this.#db = db;
+    /** True when IndexedDB held nothing for this tenant at open. */
+    this.isEmpty = files.length === 0;
     this.#load(files);
   }
 
@@ -99,19 +102,24 @@ export class Volume {
    * throws, that error is thrown and whatever it changed goes out with the next commit.
    * Commits run one round at a time per tenant, across the site's tabs; commits that
    * overlap share a round and its IndexedDB transaction.
+   *
+   * `scrub`: the write erases personal data. A block record only covers its 4 KiB of
+   * the group record beneath it, which keeps the old bytes; so a scrubbing round saves
+   * every group it changed whole (and drops its block records), and no stored record
+   * keeps what was erased.
    */
-  commit(write) {
+  commit(write, { scrub = false } = {}) {
+    if (this.#closed) return Promise.reject(closedError());
     return new Promise((resolve, reject) => {
-      this.#queued.push({ write, resolve, reject });
-      if (!this.#draining) this.#drain();
+      this.#queued.push({ write, scrub, resolve, reject });
+      if (!this.#draining) this.#draining = this.#drain();
     });
   }
 
   // Group commit under the lock: every write queued by the time the lock is held runs
   // on the files IndexedDB holds now, and one transaction saves them all.
   async #drain() {
-    this.#draining = true;
-    while (this.#queued.length) {
+    while (this.#queued.length && !this.#closed) {
       try {
         await this.#locked(async () => {
           const round = this.#queued.splice(0);
@@ -132,20 +140,28 @@ export class Volume {
         for (const w of this.#queued.splice(0)) w.reject(err instanceof LeadOutboxError ? err : toStorageError(err));
       }
     }
-    this.#draining = false;
+    this.#draining = null;
   }
 
   // One readwrite transaction: reads the stored stamp; when it is this tab's, runs the
   // round's writes and puts every change with a new stamp. Resolves with the writes'
   // outcomes once committed, or null (nothing run) when the stamp is another tab's.
-  // A failed save keeps its change keys for the next one. REQUIRES: the lock is held.
+  // A failed save leaves this tab's files ahead of IndexedDB with changes it reported as
+  // failed: the next round reloads the stored state first, so they are dropped, never
+  // saved later behind the caller's back. REQUIRES: the lock is held.
   #round(round) {
     return new Promise((resolve, reject) => {
-      const tx = this.#db.transaction([FILE_STORE], 'readwrite');
+      let tx;
+      try {
+        tx = this.#db.transaction([FILE_STORE], 'readwrite');
+      } catch (err) {
+        reject(toStorageError(err)); // the connection is closing or closed
+        return;
+      }
       const files = tx.objectStore(FILE_STORE);
       const stamp = `${this.#tab}:${++this.#commits}`;
       let outcomes = null;
-      let keys = [];
+      let keys;
       let blocks = null;
       const stampRead = files.get(this.stampPath);
       stampRead.onsuccess = () => {
@@ -160,7 +176,7 @@ export class Volume {
         keys = this.#takeChanged();
         if (!keys.length) return;
         try {
-          blocks = this.#put(files, keys);
+          blocks = this.#put(files, keys, round.some((w) => w.scrub));
           files.put({ timestamp: new Date(), mode: FILE_MODE, contents: new TextEncoder().encode(stamp) }, this.stampPath);
         } catch (err) {
           abort(tx);
@@ -168,8 +184,7 @@ export class Volume {
         }
       };
       const fail = (err) => {
-        for (const k of keys) this.#unsaved.add(k);
-        keys = [];
+        if (outcomes) this.#stamp = UNSAVED;
         reject(toStorageError(err));
       };
       tx.oncomplete = () => {
@@ -188,13 +203,22 @@ export class Volume {
     return this.commit(() => undefined);
   }
 
-  /** Drops this tenant's files from the core's memory (IndexedDB keeps them). */
-  unmount() {
+  /**
+   * Stops taking commits: the ones not started are rejected (nothing of them was
+   * written), the one running finishes. Then drops this tenant's files from the core's
+   * memory (IndexedDB keeps them) and closes the IndexedDB connection.
+   */
+  async close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const w of this.#queued.splice(0)) w.reject(closedError());
+    await this.#draining;
     try {
       for (const path of this.#files.list(this.dir)) this.#files.remove(path);
     } catch {
       // already gone with its module
     }
+    this.#db?.close();
   }
 
   #takeChanged() {
@@ -208,7 +232,7 @@ export class Volume {
   // files are now. Every value is read and handed to put() in this call, so the
   // transaction holds one instant of the files. Returns the block records IndexedDB
   // will hold once the transaction commits.
-  #put(files, keys) {
+  #put(files, keys, scrub) {
     const mem = this.#files;
     const blocks = new Map(this.#blocks); // copied: this.#blocks changes only on commit
     const whole = new Set();
@@ -225,8 +249,12 @@ export class Volume {
     }
     for (const [group, numbers] of changedBlocks) {
       if (whole.has(group)) continue;
+      // A group written block by block and not reported whole still exists: if it does
+      // not, the files are not the core's (closed, or dropped), and deleting the group's
+      // record would lose it. Refuse the commit instead.
+      if (!mem.exists(group)) throw new LeadOutboxError(ErrorCodes.STORAGE_ERROR, `Changed blocks of ${group}, which is gone.`);
       const stored = new Set([...(blocks.get(group) ?? []), ...numbers]);
-      if (stored.size >= COMPACT_AT_BLOCKS || !mem.exists(group)) {
+      if (stored.size >= COMPACT_AT_BLOCKS || scrub) {
         whole.add(group);
         continue;
       }
@@ -272,11 +300,20 @@ export class Volume {
       const hash = key.lastIndexOf('#');
       const group = key.slice(0, hash);
       const n = Number(key.slice(hash + 1));
+      // A block lies over its group, or extends it right at its end; anything else
+      // means the stored records are not ones this code wrote.
+      const size = mem.size(group);
+      if (!Number.isInteger(n) || n < 0 || size < 0 || n * BLOCK_BYTES > size) {
+        throw new LeadOutboxError(ErrorCodes.STORAGE_ERROR, `Stored block ${key} does not fit its group.`);
+      }
       if (!this.#blocks.has(group)) this.#blocks.set(group, new Set());
       this.#blocks.get(group).add(n);
       mem.write(group, bytes, n * BLOCK_BYTES);
     }
-    if (old.length) {
+    // Groups of the previous layout are imported only while there is no v2 database;
+    // their records are deleted by the commit that imports them. Beside a v2 database
+    // they were written by a tab still running the previous release: kept, not deleted.
+    if (old.length && !mem.exists(`${this.dbPath}.g000000`)) {
       old.sort(([a], [b]) => (a < b ? -1 : 1));
       const joined = new Uint8Array(old.reduce((n, [, bytes]) => n + bytes.length, 0));
       let at = 0;
@@ -314,6 +351,8 @@ export function memoryFiles(core) {
       return lines ? lines.split('\n') : [];
     },
     exists: (path) => core.fileSize(path) >= 0,
+    /** Bytes in the file, or -1 when there is none. */
+    size: (path) => core.fileSize(path),
     /** A copy of `length` bytes at `offset` (fewer at the end), or of the whole file. */
     read: (path, offset = 0, length = Math.max(0, core.fileSize(path) - offset)) => view(path, offset, length, false).slice(),
     /** Writes `bytes` at `offset`, creating or extending the file as needed. */
@@ -338,7 +377,12 @@ function openDatabase(dir) {
         : db.createObjectStore(FILE_STORE);
       if (!files.indexNames.contains('timestamp')) files.createIndex('timestamp', 'timestamp', { unique: false });
     };
-    req.onsuccess = () => resolve(req.result);
+    req.onsuccess = () => {
+      // Never block another page's upgrade or deleteDatabase: close, and let the next
+      // commit fail with storage_error.
+      req.result.onversionchange = () => req.result.close();
+      resolve(req.result);
+    };
     req.onerror = () => reject(toStorageError(req.error));
     req.onblocked = () => reject(toStorageError(new Error('IndexedDB upgrade blocked by another tab')));
   });
@@ -355,6 +399,13 @@ function readAll(db, dir) {
     tx.oncomplete = () => resolve(k.result.map((key, i) => [key, v.result[i]]));
     tx.onabort = () => reject(toStorageError(tx.error));
   });
+}
+
+// The stamp of files that hold changes IndexedDB refused: matches no stored stamp.
+const UNSAVED = Symbol('unsaved changes');
+
+function closedError() {
+  return new LeadOutboxError(ErrorCodes.STORAGE_ERROR, 'This store is closed.');
 }
 
 function decodeStamp(entry) {
