@@ -3,6 +3,7 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "api/StoreApi.h"
 #include "vfs/MemoryFiles.h"
@@ -16,8 +17,13 @@ using leadoutbox::MemoryFiles;
 
 // Bytes [offset, offset + length) of `path` as a Uint8Array view, clamped to the file;
 // with `grow`, the file is created or zero-extended to cover the range first. Null when
-// there is no such file and `grow` is false.
+// there is no such file and `grow` is false, or the range is not whole non-negative numbers.
 emscripten::val fileView(const std::string& path, double offset, double length, bool grow) {
+  // Whole, non-negative numbers within 32-bit memory only (NaN fails every comparison).
+  if (!(offset >= 0 && length >= 0 && offset + length <= 4294967295.0) || offset != static_cast<std::uint32_t>(offset) ||
+      length != static_cast<std::uint32_t>(length)) {
+    return emscripten::val::null();
+  }
   std::string* file = grow ? &MemoryFiles::create(path) : MemoryFiles::find(path);
   if (!file) return emscripten::val::null();
   const auto at = static_cast<std::size_t>(offset);

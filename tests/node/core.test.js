@@ -26,3 +26,15 @@ test('the warm-up opens a throwaway database and leaves no file and no change to
   assert.equal(again.listLeads().length, 1);
   await closeAllStores();
 });
+
+test('a file view refuses ranges that are not whole non-negative numbers', async () => {
+  const core = await loadCore();
+  for (const [offset, length] of [[-4096, 4096], [NaN, 1], [0.5, 1], [0, -1], [2 ** 32, 1], [0, Infinity]]) {
+    assert.equal(core.fileView('/view-test/f', offset, length, true), null, `${offset}, ${length}`);
+  }
+  assert.equal(core.fileSize('/view-test/f'), -1, 'nothing was created');
+  const view = core.fileView('/view-test/f', 4, 4, true);
+  assert.equal(view.length, 4);
+  assert.equal(core.fileSize('/view-test/f'), 8);
+  assert.ok(core.fileRemove('/view-test/f'));
+});
