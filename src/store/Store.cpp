@@ -44,6 +44,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::s
       !s.isOk()) {
     return s;
   }
+  Result<int> before = schemaVersion(db);
+  if (!before.isOk()) return before.status();
+  const bool created = before.value() == 0;  // a new, empty database
   if (Status s = migrate(db); !s.isOk()) return s;
 
   Statement owner = db.prepare("SELECT value FROM meta WHERE key = 'tenant_id'");
@@ -59,6 +62,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::s
   }
 
   std::unique_ptr<Store> store(new Store(tenantId, std::move(opened.value()), options));
+  // A new database has no lead to recover or erase; skipping the two statements also
+  // keeps SQLite's UPDATE and DELETE code cold until it is needed (the wasm compiles each
+  // function on its first call, which is most of a first visit's open).
+  if (created) return store;
   if (options.recoverInFlight) {
     if (auto r = store->outbox().recoverInFlight(now); !r.isOk()) return r.status();
   }
