@@ -59,7 +59,7 @@ export class LeadStore {
   }
 
   /**
-   * Mounts storage, opens the tenant database and starts the sync triggers. `files`:
+   * Loads storage, opens the tenant database and starts the sync triggers. `files`:
    * readVolume(tenantId) when the caller started reading storage early.
    */
   async open(files) {
