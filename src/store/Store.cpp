@@ -2,6 +2,7 @@
 #include "store/Store.h"
 
 #include "lead/LeadValidator.h"
+#include "store/LegacyMerge.h"
 #include "store/Schema.h"
 #include "vfs/PageGroupVfs.h"
 
@@ -49,19 +50,26 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::s
   const bool created = before.value() == 0;  // a new, empty database
   if (Status s = migrate(db); !s.isOk()) return s;
 
-  Statement owner = db.prepare("SELECT value FROM meta WHERE key = 'tenant_id'");
-  if (owner.step()) {
-    if (owner.columnText(0) != tenantId) {
-      return Status(ErrorCode::kTenantMismatch, "this database belongs to another tenant");
+  {  // scoped: a statement left active would keep the merge below from detaching
+    Statement owner = db.prepare("SELECT value FROM meta WHERE key = 'tenant_id'");
+    if (owner.step()) {
+      if (owner.columnText(0) != tenantId) {
+        return Status(ErrorCode::kTenantMismatch, "this database belongs to another tenant");
+      }
+    } else if (!owner.status().isOk()) {
+      return owner.status();
+    } else if (Status s = db.prepare("INSERT INTO meta(key, value) VALUES('tenant_id', ?1)").bind(1, tenantId).run();
+               !s.isOk()) {
+      return s;
     }
-  } else if (!owner.status().isOk()) {
-    return owner.status();
-  } else if (Status s = db.prepare("INSERT INTO meta(key, value) VALUES('tenant_id', ?1)").bind(1, tenantId).run();
-             !s.isOk()) {
-    return s;
   }
 
   std::unique_ptr<Store> store(new Store(tenantId, std::move(opened.value()), options));
+  // An earlier layout's database still beside this one (importSingleFile moves it only
+  // when there is no database yet): a tab of an earlier release wrote it; its leads join.
+  if (!options.importFrom.empty()) {
+    if (Status s = mergeLegacyLeads(db, options.importFrom, tenantId); !s.isOk()) return s;
+  }
   // A new database has no lead to recover or erase; skipping the two statements also
   // keeps SQLite's UPDATE and DELETE code cold until it is needed (the wasm compiles each
   // function on its first call, which is most of a first visit's open).

@@ -274,3 +274,42 @@ test('a stored block that does not fit its group is a storage error, not zeros',
   await assert.rejects(getStore(tenant, { autoSync: false }), (err) => err.code === 'storage_error');
   await closeAllStores();
 });
+
+test('leads an earlier release wrote beside the current database join it by id, and its records go', async () => {
+  const tenant = 'legacy-beside-v2';
+  const store = await getStore(tenant, { autoSync: false });
+  const ids = [await store.submitLead(lead(0)), await store.submitLead(lead(1))];
+  const current = await databaseImage(tenant); // leads 0-1
+  const again = await getStore(tenant, { autoSync: false });
+  for (let i = 2; i < 5; i++) ids.push(await again.submitLead(lead(i)));
+  const earlier = await databaseImage(tenant); // leads 0-4
+
+  // IndexedDB as a tab of the earlier release leaves it beside the current database:
+  // the current one (64 KiB groups) holds leads 0-1, the earlier layout 0-4.
+  const dir = `/lead-outbox/${tenant}`;
+  const db = await openFiles(dir);
+  const before = await allKeys(db);
+  await new Promise((resolve) => {
+    const tx = db.transaction('FILE_DATA', 'readwrite');
+    const s = tx.objectStore('FILE_DATA');
+    for (const key of before) s.delete(key);
+    for (let at = 0, i = 0; at < current.length; at += 65536, i++) {
+      s.put({ timestamp: new Date(), mode: 0o100644, contents: current.slice(at, at + 65536) }, `${dir}/leads.v2.db.g${String(i).padStart(6, '0')}`);
+    }
+    for (const [key, contents] of OLD_LAYOUTS['16 KiB groups, leads.db.gNNNNNN'](dir, earlier)) {
+      s.put({ timestamp: new Date(), mode: 0o100666, contents }, key);
+    }
+    tx.oncomplete = resolve;
+  });
+
+  const merged = await getStore(tenant, { autoSync: false });
+  assert.deepEqual(merged.listLeads().map((l) => l.id).sort(), [...ids].sort(), 'every lead once');
+  ids.push(await merged.submitLead(lead(10)));
+  await closeAllStores();
+  const keys = await allKeys(db);
+  db.close();
+  assert.deepEqual(keys.filter((k) => /leads\.db\.g/.test(k)), [], 'the earlier records are gone');
+  const { ids: after, integrity } = await reload(tenant);
+  assert.equal(integrity, 'ok');
+  assert.deepEqual([...after].sort(), [...ids].sort());
+});

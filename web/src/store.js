@@ -80,11 +80,12 @@ export class LeadStore {
       // leads back to pending: all of it is durable before the store is used.
       await this.#commit(() => openCore({ importFrom: this.#volume.legacyPath }), SCRUB); // may erase expired leads
     }
-    // Another tab committed: reopen on its files. Its in-flight leads stay its own.
+    // Another tab committed: reopen on its files. Its in-flight leads stay its own; an
+    // earlier release's tab may have left leads in its layout, which join by id.
     this.#volume.onReload(async (reload) => {
       this.#api.close();
       await reload();
-      openCore({ recoverInFlight: false });
+      openCore({ recoverInFlight: false, importFrom: this.#volume.legacyPath });
     });
     this.#listenToOtherTabs();
     this.#refresh();

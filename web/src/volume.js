@@ -310,10 +310,11 @@ export class Volume {
       this.#blocks.get(group).add(n);
       mem.write(group, bytes, n * BLOCK_BYTES);
     }
-    // Groups of the previous layout are imported only while there is no v2 database;
-    // their records are deleted by the commit that imports them. Beside a v2 database
-    // they were written by a tab still running the previous release: kept, not deleted.
-    if (old.length && !mem.exists(`${this.dbPath}.g000000`)) {
+    // Groups of the previous layout become the file legacyPath, which the store's open
+    // imports (no v2 database yet) or merges by id (a v2 database beside them: a tab
+    // still running the previous release wrote them); their records are deleted by the
+    // commit that saves the result.
+    if (old.length) {
       old.sort(([a], [b]) => (a < b ? -1 : 1));
       const joined = new Uint8Array(old.reduce((n, [, bytes]) => n + bytes.length, 0));
       let at = 0;

@@ -1,0 +1,66 @@
+// mergeLegacyLeads: the earlier database is attached from private page groups and its leads inserted by id.
+#include "store/LegacyMerge.h"
+
+#include "vfs/ChangedFiles.h"
+#include "vfs/GroupedFile.h"
+#include "vfs/MemoryFiles.h"
+
+namespace leadoutbox {
+namespace {
+
+constexpr const char* kV1Columns = "id, name, email, phone, message, created_at, status, updated_at";
+constexpr const char* kV2Columns = ", attempts, reject_reason, synced_at";
+
+// REQUIRES: `legacy` is attached. Every Statement ends here, before DETACH.
+Status insertLeads(Database& db, const std::string& tenantId) {
+  {
+    Statement owner = db.prepare("SELECT value FROM legacy.meta WHERE key = 'tenant_id'");
+    if (owner.step() && owner.columnText(0) != tenantId) {
+      return Status(ErrorCode::kTenantMismatch, "the earlier database belongs to another tenant");
+    }
+    if (!owner.status().isOk()) return owner.status();
+  }
+  std::int64_t version = 0;
+  {
+    Statement st = db.prepare("PRAGMA legacy.user_version");
+    if (!st.step()) return st.status().isOk() ? Status(ErrorCode::kStorage, "no user_version") : st.status();
+    version = st.columnInt(0);
+  }
+  // Version 1 lacks the retry columns; they keep their defaults then.
+  const std::string columns = std::string(kV1Columns) + (version >= 2 ? kV2Columns : "");
+  return db.exec("INSERT OR IGNORE INTO main.leads(" + columns + ") SELECT " + columns + " FROM legacy.leads");
+}
+
+}  // namespace
+
+Status mergeLegacyLeads(Database& db, const std::string& from, const std::string& tenantId) {
+  const std::string* single = MemoryFiles::find(from);
+  if (!single) return Status::ok();
+  // The VFS opens page groups, so the single file is copied into private ones first;
+  // they are never reported as changed and are removed below.
+  const std::string base = from + ".merging";
+  {
+    Result<std::unique_ptr<GroupedFile>> copy = GroupedFile::open(base, true, /*reportChanges=*/false);
+    if (!copy.isOk()) return copy.status();
+    if (Status s = copy.value()->write(single->data(), static_cast<std::int64_t>(single->size()), 0); !s.isOk()) {
+      copy.value().reset();
+      GroupedFile::remove(base, false);
+      return s;
+    }
+  }
+  Status status = db.prepare("ATTACH ?1 AS legacy").bind(1, base).run();
+  // Databases open in exclusive locking mode (SQLITE_DEFAULT_LOCKING_MODE), which would
+  // hold the attached one's read lock after the merge and make DETACH fail.
+  if (status.isOk()) {
+    status = db.exec("PRAGMA legacy.locking_mode = NORMAL");
+    if (status.isOk()) status = insertLeads(db, tenantId);
+    if (Status s = db.exec("DETACH legacy"); status.isOk()) status = s;
+  }
+  GroupedFile::remove(base, false);
+  if (!status.isOk()) return status;
+  MemoryFiles::remove(from);
+  noteChangedFile(from);
+  return Status::ok();
+}
+
+}  // namespace leadoutbox

@@ -1,0 +1,90 @@
+// Tests for src/store/LegacyMerge.cpp: leads of an earlier layout's database beside the current one join it by id.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "TestSupport.h"
+#include "store/Store.h"
+#include "vfs/ChangedFiles.h"
+#include "vfs/GroupedFile.h"
+#include "vfs/MemoryFiles.h"
+
+using namespace leadoutbox;
+
+namespace {
+
+std::string lead(int n) {
+  return R"({"name":"Visitor )" + std::to_string(n) + R"(","email":"v)" + std::to_string(n) +
+         R"(@example.com","message":"Lead number )" + std::to_string(n) + R"(."})";
+}
+
+// A database of `tenant` holding leads `ids`, as the single file an earlier release kept.
+std::string singleFile(const testing::TempDb& tmp, const std::string& tenant, const std::vector<int>& ids) {
+  const std::string base = tmp.path("earlier-" + tenant);
+  {
+    auto store = Store::open(base, tenant, 1).value();
+    for (int id : ids) REQUIRE(store->submitLead(lead(id), testing::uuid(id), id).isOk());
+  }
+  std::string bytes;
+  for (int i = 0; MemoryFiles::find(GroupedFile::groupPath(base, i)); ++i) {
+    bytes += *MemoryFiles::find(GroupedFile::groupPath(base, i));
+  }
+  GroupedFile::remove(base, false);
+  return bytes;
+}
+
+std::vector<std::string> ids(Store& store) {
+  std::vector<std::string> out;
+  for (const auto& r : store.listLeads().value()) out.push_back(r.lead.id);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("leads of an earlier database beside the current one join it by id, once", "[legacy]") {
+  testing::TempDb tmp;
+  const std::string db = tmp.path("db");
+  {
+    auto store = Store::open(db, "acme", 1).value();
+    for (int id : {1, 2}) REQUIRE(store->submitLead(lead(id), testing::uuid(id), id).isOk());
+  }
+  // An earlier release's tab wrote leads 2 (the same lead, known to both) and 3, 4.
+  MemoryFiles::create(tmp.path("leads.sqlite3")) = singleFile(tmp, "acme", {2, 3, 4});
+  takeChangedFiles(tmp.dir());
+
+  StoreOptions options;
+  options.importFrom = tmp.path("leads.sqlite3");
+  auto opened = Store::open(db, "acme", 10, options);
+  INFO(opened.status().message());
+  REQUIRE(opened.isOk());
+  auto& store = opened.value();
+  CHECK(ids(*store) == std::vector<std::string>{testing::uuid(1), testing::uuid(2), testing::uuid(3), testing::uuid(4)});
+  CHECK(store->integrityCheck().value() == "ok");
+  // The earlier file is gone, reported with the merged pages, so one commit saves both;
+  // the private copy it was attached from is neither kept nor reported.
+  CHECK(MemoryFiles::find(tmp.path("leads.sqlite3")) == nullptr);
+  const auto changed = takeChangedFiles(tmp.dir());
+  CHECK(std::find(changed.begin(), changed.end(), tmp.path("leads.sqlite3")) != changed.end());
+  CHECK(std::none_of(changed.begin(), changed.end(), [](const std::string& k) { return k.find(".merging") != std::string::npos; }));
+  for (const auto& path : MemoryFiles::list(tmp.dir())) CHECK(path.find(".merging") == std::string::npos);
+}
+
+TEST_CASE("an earlier database of another tenant is refused and kept", "[legacy]") {
+  testing::TempDb tmp;
+  const std::string db = tmp.path("db");
+  { auto store = Store::open(db, "acme", 1).value(); }
+  MemoryFiles::create(tmp.path("leads.sqlite3")) = singleFile(tmp, "other", {7});
+
+  StoreOptions options;
+  options.importFrom = tmp.path("leads.sqlite3");
+  auto opened = Store::open(db, "acme", 10, options);
+  REQUIRE_FALSE(opened.isOk());
+  CHECK(opened.status().code() == ErrorCode::kTenantMismatch);
+  CHECK(MemoryFiles::find(tmp.path("leads.sqlite3")) != nullptr);
+  for (const auto& path : MemoryFiles::list(tmp.dir())) CHECK(path.find(".merging") == std::string::npos);
+  auto store = Store::open(db, "acme", 11).value();
+  CHECK(store->listLeads().value().empty());
+}
