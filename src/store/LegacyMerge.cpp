@@ -39,15 +39,7 @@ Status mergeLegacyLeads(Database& db, const std::string& from, const std::string
   // The VFS opens page groups, so the single file is copied into private ones first;
   // they are never reported as changed and are removed below.
   const std::string base = from + ".merging";
-  {
-    Result<std::unique_ptr<GroupedFile>> copy = GroupedFile::open(base, true, /*reportChanges=*/false);
-    if (!copy.isOk()) return copy.status();
-    if (Status s = copy.value()->write(single->data(), static_cast<std::int64_t>(single->size()), 0); !s.isOk()) {
-      copy.value().reset();
-      GroupedFile::remove(base, false);
-      return s;
-    }
-  }
+  if (Status s = GroupedFile::createFrom(base, *single, /*reportChanges=*/false); !s.isOk()) return s;
   Status status = db.prepare("ATTACH ?1 AS legacy").bind(1, base).run();
   // Databases open in exclusive locking mode (SQLITE_DEFAULT_LOCKING_MODE), which would
   // hold the attached one's read lock after the merge and make DETACH fail.

@@ -34,6 +34,17 @@ Status GroupedFile::remove(const std::string& base, bool reportChanges) {
   }
 }
 
+Status GroupedFile::createFrom(const std::string& base, std::string_view bytes, bool reportChanges) {
+  Status status;
+  {
+    Result<std::unique_ptr<GroupedFile>> file = open(base, true, reportChanges);
+    if (!file.isOk()) return file.status();
+    status = file.value()->write(bytes.data(), static_cast<std::int64_t>(bytes.size()), 0);
+  }
+  if (!status.isOk()) remove(base, reportChanges);
+  return status;
+}
+
 Result<std::unique_ptr<GroupedFile>> GroupedFile::open(std::string base, bool create, bool reportChanges) {
   std::int64_t size = 0;
   std::int64_t index = 0;

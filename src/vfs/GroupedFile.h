@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/Result.h"
 
@@ -30,6 +31,9 @@ class GroupedFile {
   static Result<std::unique_ptr<GroupedFile>> open(std::string base, bool create, bool reportChanges = true);
   // True when group 0 of `base` exists.
   static bool exists(const std::string& base);
+  // Creates `base`'s groups holding `bytes` (there must be none yet); on failure removes
+  // what it made. Reports the groups as changed unless reportChanges is false.
+  static Status createFrom(const std::string& base, std::string_view bytes, bool reportChanges = true);
   // Removes every group of `base` (reporting each unless reportChanges is false).
   static Status remove(const std::string& base, bool reportChanges = true);
   // The path of group `index`.

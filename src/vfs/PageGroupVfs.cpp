@@ -186,13 +186,7 @@ Status importSingleFile(const std::string& from, const std::string& dbPath) {
   const std::string* single = MemoryFiles::find(from);
   if (!single) return Status::ok();  // nothing to import
   if (GroupedFile::exists(dbPath)) return Status::ok();
-  Result<std::unique_ptr<GroupedFile>> out = GroupedFile::open(dbPath, true);
-  Status status = out.status();
-  if (status.isOk()) status = out.value()->write(single->data(), static_cast<std::int64_t>(single->size()), 0);
-  if (!status.isOk()) {
-    GroupedFile::remove(dbPath);
-    return status;
-  }
+  if (Status s = GroupedFile::createFrom(dbPath, *single); !s.isOk()) return s;
   MemoryFiles::remove(from);
   noteChangedFile(from);
   return Status::ok();
