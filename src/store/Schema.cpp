@@ -58,7 +58,7 @@ Result<int> schemaVersion(Database& db) {
   return static_cast<int>(st.columnInt(0));
 }
 
-Status migrate(Database& db) {
+Result<int> migrate(Database& db) {
   Result<int> current = schemaVersion(db);
   if (!current.isOk()) return current.status();
   if (current.value() > kSchemaVersion) {
@@ -66,10 +66,12 @@ Status migrate(Database& db) {
                                            " is newer than this build (" + std::to_string(kSchemaVersion) + ")");
   }
   if (current.value() == 0) {
-    return db.transaction([&] {
+    Status s = db.transaction([&] {
       if (Status e = db.exec(kCurrentSchema); !e.isOk()) return e;
       return db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
     });
+    if (!s.isOk()) return s;
+    return 0;
   }
   for (int v = current.value(); v < kSchemaVersion; ++v) {
     Status s = db.transaction([&] {
@@ -78,7 +80,7 @@ Status migrate(Database& db) {
     });
     if (!s.isOk()) return s;
   }
-  return Status::ok();
+  return current;
 }
 
 }  // namespace leadoutbox

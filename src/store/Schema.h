@@ -11,8 +11,9 @@ namespace leadoutbox {
 constexpr int kSchemaVersion = 2;
 
 // Brings the database from its user_version to kSchemaVersion, one migration per
-// transaction. Returns kStorage for a database newer than this build understands.
-Status migrate(Database& db);
+// transaction (a new database, version 0, gets the current schema in one). Returns the
+// version it found, or kStorage for a database newer than this build understands.
+Result<int> migrate(Database& db);
 
 // Reads PRAGMA user_version.
 Result<int> schemaVersion(Database& db);

@@ -45,10 +45,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::s
       !s.isOk()) {
     return s;
   }
-  Result<int> before = schemaVersion(db);
+  Result<int> before = migrate(db);
   if (!before.isOk()) return before.status();
   const bool created = before.value() == 0;  // a new, empty database
-  if (Status s = migrate(db); !s.isOk()) return s;
 
   {  // scoped: a statement left active would keep the merge below from detaching
     Statement owner = db.prepare("SELECT value FROM meta WHERE key = 'tenant_id'");

@@ -33,9 +33,13 @@ TEST_CASE("an empty database is migrated to the current schema", "[schema]") {
   testing::TempDb dir;
   auto db = Database::open(dir.path()).value();
   CHECK(schemaVersion(*db).value() == 0);
-  REQUIRE(migrate(*db).isOk());
+  Result<int> found = migrate(*db);
+  REQUIRE(found.isOk());
+  CHECK(found.value() == 0);  // the version it found: a new database
   CHECK(schemaVersion(*db).value() == kSchemaVersion);
-  REQUIRE(migrate(*db).isOk());  // idempotent
+  found = migrate(*db);  // idempotent
+  REQUIRE(found.isOk());
+  CHECK(found.value() == kSchemaVersion);
   CHECK(schemaVersion(*db).value() == kSchemaVersion);
 }
 
@@ -69,8 +73,7 @@ TEST_CASE("a database from a newer build is refused, not damaged", "[schema]") {
     REQUIRE(db->exec("PRAGMA user_version = 99").isOk());
   }
   auto db = Database::open(dir.path()).value();
-  Status s = migrate(*db);
-  CHECK(s.code() == ErrorCode::kStorage);
+  CHECK(migrate(*db).status().code() == ErrorCode::kStorage);
   CHECK(schemaVersion(*db).value() == 99);
 }
 
