@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores } from '../../web/src/index.js';
 import { loadCore } from '../../web/src/core.js';
-import { Volume, memoryFiles } from '../../web/src/volume.js';
+import { Volume } from '../../web/src/volume.js';
+import { memoryFiles } from '../../web/src/files.js';
 import { lead } from './helpers.js';
 
 // Crash injection: the page "dies" at the k-th put or delete into FILE_DATA. The open

@@ -1,6 +1,7 @@
 // Loads the wasm core once per page (lazily: importing lead-outbox loads nothing).
 import { compileWasm } from '#wasm-module-args';
 import { LeadOutboxError, ErrorCodes } from './errors.js';
+import { memoryFiles } from './files.js';
 
 let instance = null;
 
@@ -51,7 +52,8 @@ export function warmUpCore(core) {
   } finally {
     api.delete();
     core.changedFiles(dir); // never persisted
-    for (const path of core.fileList(dir).split('\n')) if (path) core.fileRemove(path);
+    const files = memoryFiles(core);
+    for (const path of files.list(dir)) files.remove(path);
   }
 }
 const warmedUp = new WeakSet();

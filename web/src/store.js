@@ -182,10 +182,9 @@ export class LeadStore {
     this.#listeners.clear();
   }
 
-  // Every change to stored data goes through here: the core call, then its changes
-  // written to IndexedDB in one transaction. REQUIRES: `write` is synchronous.
-  // The one commit path: a core call made durable (under the cross-tab lock), then
-  // announced to the site's other tabs so that their status follows.
+  // The one commit path: a core call, its changes written to IndexedDB in one
+  // transaction under the cross-tab lock, then announced to the site's other tabs so
+  // that their status follows. REQUIRES: `write` is synchronous.
   async #commit(write, options) {
     const result = await this.#volume.commit(write, options);
     if (!this.#closed) this.#channel?.postMessage('committed'); // closed with the store

@@ -1,6 +1,7 @@
 // A tenant's database files in the core's memory and in IndexedDB: read in one transaction, saved as the changed blocks and groups of each commit in one transaction.
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 import { randomUuid } from './uuid.js';
+import { memoryFiles } from './files.js';
 
 const ROOT = '/lead-outbox';
 const FILE_STORE = 'FILE_DATA'; // as IDBFS names it: key = path, value = {timestamp, mode, contents}
@@ -24,7 +25,7 @@ export function readVolume(tenantId) {
   if (typeof indexedDB === 'undefined') {
     return Promise.reject(new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'IndexedDB is not available here.'));
   }
-  const dir = `${ROOT}/${tenantId}`;
+  const dir = tenantDir(tenantId);
   return openDatabase(dir).then((db) => readAll(db, dir).then((files) => ({ db, files })));
 }
 
@@ -66,7 +67,7 @@ export class Volume {
     this.#core = core;
     this.#files = memoryFiles(core);
     this.tenantId = tenantId;
-    this.dir = `${ROOT}/${tenantId}`;
+    this.dir = tenantDir(tenantId);
     // v2: 64 KiB groups with block records. The 16 KiB groups of "leads.db" and the
     // single-file "leads.sqlite3" before them are imported through legacyPath at open.
     this.dbPath = `${this.dir}/leads.v2.db`;
@@ -238,14 +239,13 @@ export class Volume {
     const whole = new Set();
     const changedBlocks = new Map(); // group → block numbers
     for (const key of keys) {
-      const hash = key.lastIndexOf('#');
-      if (hash < 0) {
+      const block = parseBlockKey(key);
+      if (!block) {
         whole.add(key);
         continue;
       }
-      const group = key.slice(0, hash);
-      if (!changedBlocks.has(group)) changedBlocks.set(group, new Set());
-      changedBlocks.get(group).add(Number(key.slice(hash + 1)));
+      if (!changedBlocks.has(block.group)) changedBlocks.set(block.group, new Set());
+      changedBlocks.get(block.group).add(block.n);
     }
     for (const [group, numbers] of changedBlocks) {
       if (whole.has(group)) continue;
@@ -291,15 +291,13 @@ export class Volume {
     const blocks = [];
     for (const [path, entry] of files) {
       if (path === this.stampPath) this.#stamp = decodeStamp(entry);
+      const block = parseBlockKey(path);
       if ((entry.mode & 0o170000) === 0o040000) continue; // a folder IDBFS itself once stored
-      else if (OLD_GROUP.test(path)) old.push([path, entry.contents]);
-      else if (path.includes('#')) blocks.push([path, entry.contents]);
+      if (OLD_GROUP.test(path)) old.push([path, entry.contents]);
+      else if (block) blocks.push([path, block, entry.contents]);
       else mem.replace(path, entry.contents);
     }
-    for (const [key, bytes] of blocks) {
-      const hash = key.lastIndexOf('#');
-      const group = key.slice(0, hash);
-      const n = Number(key.slice(hash + 1));
+    for (const [key, { group, n }, bytes] of blocks) {
       // A block lies over its group, or extends it right at its end; anything else
       // means the stored records are not ones this code wrote.
       const size = mem.size(group);
@@ -321,7 +319,7 @@ export class Volume {
       for (const [path, bytes] of old) {
         joined.set(bytes, at);
         at += bytes.length;
-        this.#unsaved.add(path); // gone from the file system: the next commit deletes it
+        this.#unsaved.add(path); // not in memory, so the next commit deletes its record
       }
       mem.replace(this.legacyPath, joined);
     }
@@ -339,32 +337,14 @@ export class Volume {
   }
 }
 
-/**
- * The core's in-memory files (bindings/StoreBindings.cpp). A view from fileView looks into
- * wasm memory and is valid only until the next call into the module: every use copies
- * out of it or into it at once.
- */
-export function memoryFiles(core) {
-  const view = (path, offset, length, grow) => core.fileView(path, offset, length, grow);
-  return {
-    list: (dir) => {
-      const lines = core.fileList(dir);
-      return lines ? lines.split('\n') : [];
-    },
-    exists: (path) => core.fileSize(path) >= 0,
-    /** Bytes in the file, or -1 when there is none. */
-    size: (path) => core.fileSize(path),
-    /** A copy of `length` bytes at `offset` (fewer at the end), or of the whole file. */
-    read: (path, offset = 0, length = Math.max(0, core.fileSize(path) - offset)) => view(path, offset, length, false).slice(),
-    /** Writes `bytes` at `offset`, creating or extending the file as needed. */
-    write: (path, bytes, offset = 0) => view(path, offset, bytes.length, true).set(bytes),
-    /** Makes `bytes` the whole file. */
-    replace: (path, bytes) => {
-      core.fileRemove(path);
-      view(path, 0, bytes.length, true).set(bytes);
-    },
-    remove: (path) => core.fileRemove(path),
-  };
+function tenantDir(tenantId) {
+  return `${ROOT}/${tenantId}`;
+}
+
+// A change key or record key "<group>#<n>" as {group, n}; null for a whole file's path.
+function parseBlockKey(key) {
+  const hash = key.lastIndexOf('#');
+  return hash < 0 ? null : { group: key.slice(0, hash), n: Number(key.slice(hash + 1)) };
 }
 
 // Opens (creating if needed) the IndexedDB database IDBFS would use for mount point `dir`.
