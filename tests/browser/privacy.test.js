@@ -1,22 +1,10 @@
 // After sync, an acknowledged lead's personal data is gone from the bytes IndexedDB holds.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newProfile } from './chromium.js';
-import { openDemo, startTestBackend, startTestSite, waitForStatus } from './site.js';
+import { launch } from './chromium.js';
+import { openDemo, useTestSite, waitForStatus } from './site.js';
 
-let backend;
-let site;
-let profile;
-before(async () => {
-  backend = await startTestBackend();
-  site = await startTestSite(backend, { tenant: 'privacy' });
-  profile = newProfile();
-});
-after(async () => {
-  await site?.close();
-  await backend?.stop();
-  profile?.remove();
-});
+const fixture = useTestSite('privacy');
 
 // Reads every stored file of the tenant straight from IndexedDB (the FILE_DATA store:
 // the database's page groups and blocks), the whole buffer each holds, and tells whether `needle`
@@ -48,9 +36,9 @@ function storedBytesContain(page, needle) {
 }
 
 test("an acknowledged lead's email is not in the stored database bytes", async () => {
-  const context = await launch(profile.dir);
+  const context = await launch(fixture.profile.dir);
   try {
-    const page = await openDemo(context, site.url);
+    const page = await openDemo(context, fixture.site.url);
     await context.setOffline(true);
     await page.evaluate(() => window.leadOutboxStore.submitLead({
       name: 'Private Person', email: 'private.person@secret-example.org', message: 'Please keep my address safe.',
@@ -58,7 +46,7 @@ test("an acknowledged lead's email is not in the stored database bytes", async (
     assert.equal(await storedBytesContain(page, 'private.person@secret-example.org'), true, 'pending: stored');
     await context.setOffline(false);
     await waitForStatus(page, () => window.leadOutboxStore.getStatus().synced === 1);
-    assert.equal(await backend.countLeads('privacy'), 1);
+    assert.equal(await fixture.backend.countLeads('privacy'), 1);
     assert.equal(await storedBytesContain(page, 'private.person@secret-example.org'), false, 'synced: erased');
     assert.equal(await storedBytesContain(page, 'Please keep my address safe.'), false);
     const [lead] = await page.evaluate(() => window.leadOutboxStore.listLeads());

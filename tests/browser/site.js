@@ -1,6 +1,8 @@
 // Browser-test fixtures: the demo site over the real backend, and helpers that act like a visitor.
+import { before, after } from 'node:test';
 import { startBackend } from '../../scripts/backend.mjs';
 import { startSiteServer } from '../../scripts/site-server.mjs';
+import { newProfile } from './chromium.js';
 
 /** One backend (a private PostgreSQL behind the real handler) for a test file. */
 export function startTestBackend(options) {
@@ -18,6 +20,25 @@ export function startTestSite(backend, { tenant, token = backend.mintToken(tenan
     syncListener: wrap(backend.syncListener),
     listLeads: () => backend.listLeads(tenant),
   });
+}
+
+/**
+ * A test file's fixture: before its tests, a backend, a site for `tenant` and a fresh
+ * browser profile, set on the returned object; after them, all three are gone.
+ */
+export function useTestSite(tenant) {
+  const fixture = {};
+  before(async () => {
+    fixture.backend = await startTestBackend();
+    fixture.site = await startTestSite(fixture.backend, { tenant });
+    fixture.profile = newProfile();
+  });
+  after(async () => {
+    await fixture.site?.close();
+    await fixture.backend?.stop();
+    fixture.profile?.remove();
+  });
+  return fixture;
 }
 
 /** Opens the demo page and waits until the store is ready. */

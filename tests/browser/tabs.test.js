@@ -1,29 +1,17 @@
 // Two tabs of one site share one IndexedDB database: leads submitted in both at once all persist and reach PostgreSQL once.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newProfile } from './chromium.js';
-import { eventually, openDemo, startTestBackend, startTestSite, status, submitLeads, waitForStatus } from './site.js';
+import { launch } from './chromium.js';
+import { eventually, openDemo, status, submitLeads, useTestSite, waitForStatus } from './site.js';
 
-let backend;
-let site;
-let profile;
-before(async () => {
-  backend = await startTestBackend();
-  site = await startTestSite(backend, { tenant: 'tabs' });
-  profile = newProfile();
-});
-after(async () => {
-  await site?.close();
-  await backend?.stop();
-  profile?.remove();
-});
+const fixture = useTestSite('tabs');
 
 test('two tabs submitting at the same time lose nothing, and the server gets each lead once', async () => {
-  const context = await launch(profile.dir);
+  const context = await launch(fixture.profile.dir);
   try {
-    const a = await openDemo(context, site.url);
+    const a = await openDemo(context, fixture.site.url);
     const b = await context.newPage();
-    await b.goto(`${site.url}/`);
+    await b.goto(`${fixture.site.url}/`);
     await b.waitForSelector('#submit:not([disabled])');
     await context.setOffline(true);
     const [fromA, fromB] = await Promise.all([submitLeads(a, 30, 'TabA'), submitLeads(b, 30, 'TabB')]);
@@ -41,11 +29,11 @@ test('two tabs submitting at the same time lose nothing, and the server gets eac
 
     await context.setOffline(false);
     await Promise.all([a, b].map((p) => p.evaluate(() => window.dispatchEvent(new Event('online')))));
-    await eventually(async () => (await backend.countLeads('tabs')) === 60);
+    await eventually(async () => (await fixture.backend.countLeads('tabs')) === 60);
     await waitForStatus(a, () => window.leadOutboxStore.getStatus().pending === 0);
     await waitForStatus(b, () => window.leadOutboxStore.getStatus().pending === 0);
     assert.equal((await status(b)).synced, 60);
-    assert.equal(await backend.countLeads('tabs'), 60);
+    assert.equal(await fixture.backend.countLeads('tabs'), 60);
   } finally {
     await context.close();
   }
