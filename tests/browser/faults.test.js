@@ -134,6 +134,30 @@ test('429 with Retry-After: 2: the client waits at least 2 s', async () => {
   });
 });
 
+test('the offline cache leaves the sync route alone: it only ever gets the POSTs of syncs', async () => {
+  const methods = [];
+  const wrap = (listener) => (req, res) => { methods.push(req.method); return listener(req, res); };
+  await withSite({ tenant: 'f-sw', wrap }, async ({ context, page }) => {
+    // The page hands the worker its resource list once the worker is ready; hold that
+    // until a sync has run, so that the list holds the sync route's fetch() entry.
+    await context.addInitScript(() => {
+      const register = ServiceWorkerContainer.prototype.register;
+      const held = new Promise((resolve) => { window.releaseServiceWorker = resolve; });
+      ServiceWorkerContainer.prototype.register = async function (...args) {
+        await held;
+        return register.apply(this, args);
+      };
+    });
+    await page.reload();
+    await page.waitForSelector('#submit:not([disabled])');
+    await submitLeads(page, 1, 'Cache');
+    await eventually(async () => (await backend.countLeads('f-sw')) === 1);
+    await page.evaluate(() => window.releaseServiceWorker());
+    await waitForOfflineReady(page);
+    assert.deepEqual(methods, ['POST']);
+  });
+});
+
 test('one poisoned lead in a batch of 50: 49 rows, 1 visible as rejected with its reason', async () => {
   await withSite({ tenant: 'f-poison' }, async ({ context, page }) => {
     await context.setOffline(true);
