@@ -110,6 +110,7 @@ export declare class LeadStore {
   /** Calls the listener now and on every change; returns unsubscribe. */
   onStatus(listener: (status: LeadOutboxStatus) => void): () => void;
   listLeads(): StoredLead[];
+  /** Sends pending leads now, even while automatic retries back off ("Try again"); a failed request is in the result, not thrown. */
   syncPending(): Promise<SyncResult>;
   retryRejected(id: string): Promise<void>;
   discardRejected(id: string): Promise<void>;

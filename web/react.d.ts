@@ -11,6 +11,7 @@ export interface LeadOutbox {
   error: Error | null;
   store: LeadStore | null;
   submitLead(lead: LeadInput): Promise<string>;
+  /** The store's syncPending(): sends now, even while automatic retries back off. */
   syncNow(): Promise<SyncResult>;
   /** Null when valid, else one message per failing field; null while not ready. */
   validateLead(lead: unknown): Record<string, string> | null;

@@ -111,12 +111,13 @@ std::string StoreApi::listLeads() {
   return okJson(std::move(out));
 }
 
-std::string StoreApi::beginBatch(double now, int maxCount, double maxBytes) {
+std::string StoreApi::beginBatch(double now, int maxCount, double maxBytes, bool evenIfBackingOff) {
   if (!store_) return errorJson(kClosed);
   BatchLimits limits;
   if (maxCount > 0) limits.maxCount = maxCount;
   if (maxBytes > 0) limits.maxBytes = static_cast<std::int64_t>(maxBytes);
-  auto r = store_->outbox().beginBatch(ms(now), limits);
+  auto r = store_->outbox().beginBatch(ms(now), limits,
+                                       evenIfBackingOff ? BatchTiming::kNow : BatchTiming::kWhenDue);
   if (!r.isOk()) return errorJson(r.status());
   // leadsJson is the outbox's own output, so it parses; re-parsing keeps one writer.
   Result<JsonValue> leads = parseJson(r.value().leadsJson);

@@ -24,8 +24,8 @@ class StoreApi {
   // value: [{"id","name","email","phone","message","createdAt","status","attempts",
   //          "updatedAt","syncedAt","rejectReason","erased"}]
   std::string listLeads();
-  // value: {"ids":[…],"leads":[…],"retryAt"}
-  std::string beginBatch(double now, int maxCount, double maxBytes);
+  // value: {"ids":[…],"leads":[…],"retryAt"}; evenIfBackingOff: a person asked to send now
+  std::string beginBatch(double now, int maxCount, double maxBytes, bool evenIfBackingOff);
   // resultsJson: [{"id","status":"accepted|duplicate|conflict|rejected","reason"}]
   std::string completeBatch(const std::string& resultsJson, double now);
   // value: {"retryAt"}

@@ -45,14 +45,16 @@ Result<OutboxCounts> Outbox::counts() {
 
 Result<std::int64_t> Outbox::nextAttemptAt() { return meta("next_attempt_at"); }
 
-Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits) {
+Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, BatchTiming timing) {
   Batch batch;
-  Result<std::int64_t> due = nextAttemptAt();
-  if (!due.isOk()) return due.status();
-  if (due.value() > now) {
-    batch.retryAt = due.value();
-    batch.leadsJson = "[]";
-    return batch;
+  if (timing == BatchTiming::kWhenDue) {
+    Result<std::int64_t> due = nextAttemptAt();
+    if (!due.isOk()) return due.status();
+    if (due.value() > now) {
+      batch.retryAt = due.value();
+      batch.leadsJson = "[]";
+      return batch;
+    }
   }
   JsonValue leads = JsonValue::array();
   Status s = db_.transaction([&]() -> Status {

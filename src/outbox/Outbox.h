@@ -16,6 +16,10 @@ struct BatchLimits {
   std::int64_t maxBytes = 256 * 1024;  // of the leads' JSON; one lead is always allowed
 };
 
+// Whether beginBatch keeps to the retry schedule. Automatic tries do; a person who
+// asks to send now (a "Try again" button) does not wait out the backoff.
+enum class BatchTiming { kWhenDue, kNow };
+
 struct OutboxCounts {
   std::int64_t pending = 0;
   std::int64_t inFlight = 0;
@@ -54,8 +58,10 @@ class Outbox {
 
   // Takes the next batch: pending leads, fewest failed attempts first, then oldest,
   // bounded by `limits`, and marks them in_flight in one transaction. Returns an empty
-  // batch when nothing is pending, or when backing off (then retryAt is set).
-  Result<Batch> beginBatch(std::int64_t now, const BatchLimits& limits);
+  // batch when nothing is pending, or, with kWhenDue, when backing off (then retryAt
+  // is set). kNow leaves the schedule as it is: a failure goes on from it.
+  Result<Batch> beginBatch(std::int64_t now, const BatchLimits& limits,
+                           BatchTiming timing = BatchTiming::kWhenDue);
 
   // Applies a server's per-lead answers to the in-flight leads: accepted, duplicate
   // and conflict become synced; rejected keeps its data and reason. In-flight leads the

@@ -138,6 +138,7 @@ test('the offline cache leaves the sync route alone: it only ever gets the POSTs
   const methods = [];
   const wrap = (listener) => (req, res) => { methods.push(req.method); return listener(req, res); };
   await withSite({ tenant: 'f-sw', wrap }, async ({ context, page }) => {
+    await waitForOfflineReady(page); // the worker is active, so the reloaded page is controlled
     // The page hands the worker its resource list once the worker is ready; hold that
     // until a sync has run, so that the list holds the sync route's fetch() entry.
     await context.addInitScript(() => {

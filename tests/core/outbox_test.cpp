@@ -122,6 +122,21 @@ TEST_CASE("a failed request puts the batch back and backs off", "[outbox]") {
   CHECK(f.outbox().nextAttemptAt().value() == 0);  // success clears the backoff
 }
 
+TEST_CASE("a try a person asks for goes now, and a failure goes on from the schedule", "[outbox]") {
+  StoreOptions options;
+  options.retry = RetryPolicy{1000, 60000};
+  Fixture f(2, options);
+  f.outbox().beginBatch(f.now, {});
+  REQUIRE(f.outbox().failBatch(f.now, 1.0, 0).value() == f.now + 1000);
+
+  CHECK(f.outbox().beginBatch(f.now + 10, {}).value().ids.empty());  // automatic: still backing off
+  auto now = f.outbox().beginBatch(f.now + 10, {}, BatchTiming::kNow);
+  REQUIRE(now.isOk());
+  CHECK(now.value().ids.size() == 2);
+  CHECK(f.counts().inFlight == 2);
+  CHECK(f.outbox().failBatch(f.now + 10, 1.0, 0).value() == f.now + 10 + 2000);  // the second failure
+}
+
 TEST_CASE("a lead that keeps failing drifts behind fresh leads", "[outbox]") {
   Fixture f(3);
   f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20});  // lead 0 alone

@@ -36,7 +36,7 @@ TEST_CASE("a batch round-trips through JSON", "[api]") {
   StoreApi api;
   api.open(dir.path(), "acme", 1, "");
   REQUIRE(parse(api.submitLead(testing::kValidLead, testing::uuid(1), 5))["ok"].asBool());
-  JsonValue batch = parse(api.beginBatch(10, 0, 0))["value"];
+  JsonValue batch = parse(api.beginBatch(10, 0, 0, false))["value"];
   REQUIRE(batch["ids"].size() == 1);
   CHECK(batch["leads"][0]["createdAt"].asInt64() == 5);
   JsonValue done = parse(api.completeBatch(R"([{"id":")" + testing::uuid(1) + R"(","status":"accepted"}])", 20));

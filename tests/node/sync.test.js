@@ -7,6 +7,12 @@ import { lead, startSyncServer } from './helpers.js';
 
 after(() => closeAllStores());
 
+/** Resolves once the store's running sync (if any) has ended. */
+async function settled(store) {
+  await new Promise((r) => setTimeout(r, 20));
+  while (store.getStatus().syncing) await new Promise((r) => setTimeout(r, 10));
+}
+
 test('pending leads are uploaded as one JSON batch and marked synced', async () => {
   const server = await startSyncServer();
   try {
@@ -52,6 +58,31 @@ test('a server error leaves the leads pending with the error in status', async (
     assert.equal(store.getStatus().lastError, null);
     assert.equal(server.received.length, 2);
   } finally {
+    await server.close();
+  }
+});
+
+test('syncPending sends at once while automatic retries back off; the automatic ones still wait', async () => {
+  let fail = true;
+  const server = await startSyncServer(() => (fail ? { status: 503, json: { error: { message: 'busy' } } } : undefined));
+  const random = Math.random;
+  Math.random = () => 1; // the whole backoff: a minute
+  try {
+    const store = await getStore('sync-now', { endpoint: server.url, retryBaseMs: 60000 });
+    await store.submitLead(lead(1)); // its automatic sync fails
+    await settled(store);
+    assert.equal(server.received.length, 1);
+    assert.ok(store.getStatus().nextRetryAt - Date.now() > 50000);
+    fail = false;
+    await store.submitLead(lead(2)); // its automatic sync keeps to the schedule
+    await settled(store);
+    assert.equal(server.received.length, 1);
+    const result = await store.syncPending(); // "Try again"
+    assert.equal(result.synced, 2);
+    assert.equal(server.received.length, 2);
+    assert.equal(store.getStatus().pending, 0);
+  } finally {
+    Math.random = random;
     await server.close();
   }
 });

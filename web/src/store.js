@@ -19,6 +19,9 @@ export const DEFAULTS = Object.freeze({
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Commits that erase personal data: saved as whole groups, so no stored record keeps it (Volume#commit).
 const SCRUB = { scrub: true };
+// When a sync run's first batch may leave (LeadStore#kick).
+const NOW = 'now';
+const WHEN_DUE = 'when-due';
 
 /** A store's status before it has looked at its database (and, in React, before it is ready). */
 export const EMPTY_STATUS = Object.freeze({
@@ -139,9 +142,10 @@ export class LeadStore {
   }
 
   /**
-   * Uploads pending leads in batches until none is due. Resolves with what happened;
-   * a failed request is not thrown: it is in the result and in status.lastError, and
-   * the leads wait for the retry. Concurrent calls share one run.
+   * Uploads pending leads in batches now, even while automatic retries back off (a
+   * person asked: "Try again"). Resolves with what happened; a failed request is not
+   * thrown: it is in the result and in status.lastError, and the leads wait for the
+   * next retry. Calls during a run share that run.
    */
   syncPending() {
     this.#checkOpen();
@@ -149,7 +153,7 @@ export class LeadStore {
       return Promise.reject(new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'No endpoint: pass options.endpoint to getStore.'));
     }
     this.#authBlocked = false;
-    return this.#kick();
+    return this.#kick(NOW);
   }
 
   /** A rejected lead goes back to pending (after the person fixed what the server refused). */
@@ -205,17 +209,20 @@ export class LeadStore {
     if (this.#closed) throw new LeadOutboxError(ErrorCodes.STORAGE_ERROR, 'This store is closed.');
   }
 
-  #kick() {
+  // Starts a run unless one is going. `timing` NOW: the first batch leaves even while
+  // backing off; automatic kicks (timer, online, visible, submit) keep to the schedule.
+  #kick(timing = WHEN_DUE) {
     if (!this.#syncing) {
-      this.#syncing = this.#run().finally(() => {
+      this.#syncing = this.#run(timing).finally(() => {
         this.#syncing = null;
       });
     }
     return this.#syncing;
   }
 
-  async #run() {
+  async #run(timing) {
     const o = this.#options;
+    let evenIfBackingOff = timing === NOW;
     const summary = { sent: 0, synced: 0, rejected: 0, error: null };
     clearTimeout(this.#timer);
     this.#set({ syncing: true });
@@ -223,7 +230,9 @@ export class LeadStore {
       for (;;) {
         if (this.#closed) break;
         // in_flight is durable before the request leaves
-        const batch = await this.#commit(() => unwrap(this.#api.beginBatch(Date.now(), this.#batchMaxCount, o.batchMaxBytes)));
+        const batch = await this.#commit(() => unwrap(
+          this.#api.beginBatch(Date.now(), this.#batchMaxCount, o.batchMaxBytes, evenIfBackingOff)));
+        evenIfBackingOff = false; // a success clears the backoff; a failure ends the run
         if (batch.ids.length === 0) break;
         const outcome = await uploadBatch({
           endpoint: o.endpoint,
