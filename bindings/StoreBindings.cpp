@@ -72,6 +72,7 @@ EMSCRIPTEN_BINDINGS(lead_outbox) {
       .function("beginBatch", &StoreApi::beginBatch)
       .function("completeBatch", &StoreApi::completeBatch)
       .function("failBatch", &StoreApi::failBatch)
+      .function("batchTooLarge", &StoreApi::batchTooLarge)
       .function("retryRejected", &StoreApi::retryRejected)
       .function("discardRejected", &StoreApi::discardRejected)
       .function("integrityCheck", &StoreApi::integrityCheck);

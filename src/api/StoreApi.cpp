@@ -153,6 +153,13 @@ std::string StoreApi::completeBatch(const std::string& resultsJson, double now) 
   return s.isOk() ? okJson() : errorJson(s);
 }
 
+std::string StoreApi::batchTooLarge(double now) {
+  if (!store_) return errorJson(kClosed);
+  auto r = store_->outbox().batchTooLarge(ms(now));
+  if (!r.isOk()) return errorJson(r.status());
+  return okJson(JsonValue::object({{"rejected", r.value()}}));
+}
+
 std::string StoreApi::failBatch(double now, double random01, double retryAfterMs) {
   if (!store_) return errorJson(kClosed);
   auto r = store_->outbox().failBatch(ms(now), random01, ms(retryAfterMs));

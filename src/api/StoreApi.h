@@ -28,6 +28,8 @@ class StoreApi {
   std::string beginBatch(double now, int maxCount, double maxBytes, bool evenIfBackingOff);
   // resultsJson: [{"id","status":"accepted|duplicate|conflict|rejected","reason"}]
   std::string completeBatch(const std::string& resultsJson, double now);
+  // value: {"rejected": 0|1}; see Outbox::batchTooLarge
+  std::string batchTooLarge(double now);
   // value: {"retryAt"}
   std::string failBatch(double now, double random01, double retryAfterMs);
   std::string retryRejected(const std::string& id, double now);

@@ -45,6 +45,8 @@ Result<OutboxCounts> Outbox::counts() {
 
 Result<std::int64_t> Outbox::nextAttemptAt() { return meta("next_attempt_at"); }
 
+Result<std::int64_t> Outbox::batchCap() { return meta("batch_max_count"); }
+
 Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, BatchTiming timing) {
   Batch batch;
   if (timing == BatchTiming::kWhenDue) {
@@ -56,13 +58,16 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, Ba
       return batch;
     }
   }
+  Result<std::int64_t> cap = batchCap();
+  if (!cap.isOk()) return cap.status();
+  const std::int64_t maxCount = cap.value() > 0 ? std::min<std::int64_t>(limits.maxCount, cap.value()) : limits.maxCount;
   JsonValue leads = JsonValue::array();
   Status s = db_.transaction([&]() -> Status {
     // Fewest attempts first: a lead that keeps failing drifts behind fresh ones.
     Statement st = db_.prepare(
         "SELECT id, name, email, phone, message, created_at FROM leads "
         "WHERE status = 'pending' ORDER BY attempts, created_at, id LIMIT ?1");
-    st.bind(1, static_cast<std::int64_t>(limits.maxCount));
+    st.bind(1, maxCount);
     std::int64_t bytes = 2;
     while (st.step()) {
       JsonValue lead = JsonValue::object({{"id", st.columnText(0)},      {"name", st.columnText(1)},
@@ -131,6 +136,31 @@ Result<std::int64_t> Outbox::failBatch(std::int64_t now, double random01, std::i
   });
   if (!s.isOk()) return s;
   return retryAt;
+}
+
+Result<std::int64_t> Outbox::batchTooLarge(std::int64_t now) {
+  std::int64_t rejected = 0;
+  Status s = db_.transaction([&]() -> Status {
+    Statement count = db_.prepare("SELECT count(*) FROM leads WHERE status = 'in_flight'");
+    if (!count.step()) return count.status();
+    const std::int64_t n = count.columnInt(0);
+    if (n == 1) {
+      rejected = 1;
+      return db_.prepare("UPDATE leads SET status = 'rejected', reject_reason = ?2, updated_at = ?1 "
+                         "WHERE status = 'in_flight'")
+          .bind(1, now)
+          .bind(2, std::string_view("The server refused this lead as too large."))
+          .run();
+    }
+    if (n > 1) {
+      if (Status m = setMeta("batch_max_count", (n + 1) / 2); !m.isOk()) return m;
+    }
+    return db_.prepare("UPDATE leads SET status = 'pending', updated_at = ?1 WHERE status = 'in_flight'")
+        .bind(1, now)
+        .run();
+  });
+  if (!s.isOk()) return s;
+  return rejected;
 }
 
 Result<std::int64_t> Outbox::recoverInFlight(std::int64_t now) {

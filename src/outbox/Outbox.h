@@ -72,6 +72,15 @@ class Outbox {
   // goes back to pending and the next try waits per the RetryPolicy. Returns that time.
   Result<std::int64_t> failBatch(std::int64_t now, double random01, std::int64_t retryAfterMs);
 
+  // The server refused the in-flight batch as too large (HTTP 413). One lead alone can
+  // never fit: it is rejected, so it does not block the rest. A larger batch goes back to
+  // pending (not a failed attempt: the next batch leaves at once), and from now on
+  // batches hold at most half as many leads. The cap is stored, so a reload does not
+  // find the server's limit again one 413 at a time. Returns how many were rejected.
+  Result<std::int64_t> batchTooLarge(std::int64_t now);
+  // The most leads a batch may hold after 413s (0: no cap but BatchLimits).
+  Result<std::int64_t> batchCap();
+
   // After a crash or a closed tab: leads left in_flight go back to pending.
   // Returns how many moved.
   Result<std::int64_t> recoverInFlight(std::int64_t now);

@@ -137,6 +137,36 @@ TEST_CASE("a try a person asks for goes now, and a failure goes on from the sche
   CHECK(f.outbox().failBatch(f.now + 10, 1.0, 0).value() == f.now + 10 + 2000);  // the second failure
 }
 
+TEST_CASE("a batch too large (413) halves later batches, across a reopen; a lone lead is rejected", "[outbox]") {
+  Fixture f(5);
+  REQUIRE(f.outbox().beginBatch(f.now, {}).value().ids.size() == 5);
+  auto first = f.outbox().batchTooLarge(f.now);
+  REQUIRE(first.isOk());
+  CHECK(first.value() == 0);
+  CHECK(f.counts().pending == 5);
+  CHECK(f.outbox().batchCap().value() == 3);
+  CHECK(f.outbox().nextAttemptAt().value() == 0);  // not a failure: the smaller batch goes at once
+  CHECK(f.outbox().beginBatch(f.now, {}).value().ids.size() == 3);
+  REQUIRE(f.outbox().batchTooLarge(f.now).isOk());
+  CHECK(f.outbox().batchCap().value() == 2);
+
+  f.store.reset();
+  auto reopened = Store::open(f.dir.path(), "acme", f.now, {});
+  REQUIRE(reopened.isOk());
+  f.store = std::move(reopened.value());
+  CHECK(f.outbox().beginBatch(f.now, {}).value().ids.size() == 2);
+  REQUIRE(f.outbox().failBatch(f.now, 0, 0).isOk());
+
+  REQUIRE(f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20}).value().ids.size() == 1);
+  auto alone = f.outbox().batchTooLarge(f.now);
+  REQUIRE(alone.isOk());
+  CHECK(alone.value() == 1);
+  CHECK(f.counts().rejected == 1);
+  CHECK(f.counts().pending == 4);
+  CHECK(f.record(2).rejectReason == "The server refused this lead as too large.");  // fewest attempts went first
+  CHECK(f.outbox().batchCap().value() == 2);  // a lone lead says nothing about the server's limit
+}
+
 TEST_CASE("a lead that keeps failing drifts behind fresh leads", "[outbox]") {
   Fixture f(3);
   f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20});  // lead 0 alone

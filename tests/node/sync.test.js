@@ -142,3 +142,23 @@ test('a server that refuses large batches (413) gets smaller ones, and a lead to
     await server.close();
   }
 });
+
+test('the smaller batch size a 413 taught is kept across a reload', async () => {
+  const server = await startSyncServer((body) => (body.leads.length > 3
+    ? { status: 413, json: { error: { code: 'too_large', message: 'too large' } } }
+    : undefined));
+  try {
+    let store = await getStore('sync-413-kept', { endpoint: server.url, autoSync: false });
+    for (let i = 0; i < 8; i++) await store.submitLead(lead(i));
+    assert.equal((await store.syncPending()).synced, 8);
+    assert.deepEqual(server.received.map((r) => r.body.leads.length), [8, 4, 2, 2, 2, 2]);
+    for (let i = 8; i < 12; i++) await store.submitLead(lead(i));
+    await closeAllStores(); // a reload
+    store = await getStore('sync-413-kept', { endpoint: server.url, autoSync: false });
+    server.received.length = 0;
+    assert.equal((await store.syncPending()).synced, 4);
+    assert.deepEqual(server.received.map((r) => r.body.leads.length), [2, 2], 'no 413 to find the size again');
+  } finally {
+    await server.close();
+  }
+});

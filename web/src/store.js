@@ -48,13 +48,11 @@ export class LeadStore {
   #closed = false;
   #detach = () => {};
   #channel = null;
-  #batchMaxCount; // lowered when the server answers 413
 
   /** Use getStore(); this is the store's internal constructor. */
   constructor(core, tenantId, options) {
     this.tenantId = tenantId;
     this.#options = { ...DEFAULTS, ...options };
-    this.#batchMaxCount = this.#options.batchMaxCount;
     this.#core = core;
     this.#api = new core.CoreStore();
     this.#volume = new Volume(core, tenantId);
@@ -231,7 +229,7 @@ export class LeadStore {
         if (this.#closed) break;
         // in_flight is durable before the request leaves
         const batch = await this.#commit(() => unwrap(
-          this.#api.beginBatch(Date.now(), this.#batchMaxCount, o.batchMaxBytes, evenIfBackingOff)));
+          this.#api.beginBatch(Date.now(), o.batchMaxCount, o.batchMaxBytes, evenIfBackingOff)));
         evenIfBackingOff = false; // a success clears the backoff; a failure ends the run
         if (batch.ids.length === 0) break;
         const outcome = await uploadBatch({
@@ -255,13 +253,9 @@ export class LeadStore {
           continue;
         }
         if (outcome.kind === 'too_large') {
-          // The server takes smaller batches than ours: halve them and go on at once. A
-          // lead too large on its own is rejected, so it never blocks the others.
-          const alone = batch.ids.length === 1;
-          const results = alone ? [{ id: batch.ids[0], status: 'rejected', reason: 'The server refused this lead as too large.' }] : [];
-          await this.#commit(() => unwrap(this.#api.completeBatch(JSON.stringify(results), Date.now())), SCRUB);
-          if (alone) summary.rejected += 1;
-          else this.#batchMaxCount = Math.ceil(batch.ids.length / 2);
+          // The core halves later batches (and remembers it) or rejects a lone lead; go on at once.
+          const { rejected } = await this.#commit(() => unwrap(this.#api.batchTooLarge(Date.now())));
+          summary.rejected += rejected;
           this.#refresh();
           continue;
         }
