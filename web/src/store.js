@@ -89,9 +89,9 @@ export class LeadStore {
       openCore({ recoverInFlight: false, importFrom: this.#volume.legacyPath });
     });
     this.#listenToOtherTabs();
-    this.#refresh();
+    const counts = this.#refresh();
     this.#detach = this.#attachTriggers();
-    if (o.autoSync) this.#scheduleFromCore();
+    if (o.autoSync) this.#scheduleFromCore(counts);
     return this;
   }
 
@@ -270,18 +270,16 @@ export class LeadStore {
       }
     } finally {
       if (!this.#closed) {
-        this.#set({ syncing: false });
-        this.#refresh();
-        if (o.autoSync) this.#scheduleFromCore();
+        const counts = this.#refresh({ syncing: false });
+        if (o.autoSync) this.#scheduleFromCore(counts);
       }
     }
     return summary;
   }
 
-  // Arms the retry timer for when the core says the next batch is due.
-  #scheduleFromCore() {
+  // Arms the retry timer for when the core's counts say the next batch is due.
+  #scheduleFromCore({ pending, nextAttemptAt }) {
     clearTimeout(this.#timer);
-    const { pending, nextAttemptAt } = unwrap(this.#api.counts());
     if (!pending || !this.#options.endpoint || this.#authBlocked || this.#closed) {
       this.#set({ nextRetryAt: null });
       return;
@@ -313,9 +311,11 @@ export class LeadStore {
     };
   }
 
-  #refresh() {
+  // The core's counts into the status, with `patch` in the same update; returns the counts.
+  #refresh(patch) {
     const c = unwrap(this.#api.counts());
-    this.#set({ pending: c.pending + c.inFlight, rejected: c.rejected, synced: c.synced });
+    this.#set({ ...patch, pending: c.pending + c.inFlight, rejected: c.rejected, synced: c.synced });
+    return c;
   }
 
   #set(patch) {
