@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startNextDemo } from '../../scripts/next-demo.mjs';
 import { launch, newProfile } from './chromium.js';
+import { eventually } from './site.js';
 
 const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -53,10 +54,11 @@ async function fillLead(page, n) {
 test('offline: 3 leads pending, still pending after a reload, all sent once online', async () => {
   await withPage(async ({ page, context }) => {
     await page.screenshot({ path: `${SHOTS}online-empty.png`, fullPage: true });
-    await page.waitForFunction(async () => (await navigator.serviceWorker.ready) && navigator.serviceWorker.controller !== null);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     // The page hands its resources to the service worker's cache; the wasm comes last.
-    await page.waitForFunction(async () => (await (await caches.open('lead-outbox-demo-v1')).keys())
-      .some((r) => r.url.endsWith('.wasm')));
+    // (Polled from here: waitForFunction takes an async predicate's promise as true.)
+    await eventually(() => page.evaluate(async () => (await (await caches.open('lead-outbox-demo-v1')).keys())
+      .some((r) => r.url.endsWith('.wasm'))));
     await context.setOffline(true);
     await page.evaluate(() => window.dispatchEvent(new Event('offline')));
     for (let n = 1; n <= 3; n++) {
@@ -103,19 +105,27 @@ test('invalid input: each error next to its field, nothing queued', async () => 
 
 test('a sync failure shows the error, and "Try again" sends the lead', async () => {
   await withPage(async ({ page }) => {
-    await page.route('**/api/leads/sync', (route) => route.fulfill({
-      status: 500, contentType: 'application/json', body: '{"error":{"code":"boom","message":"the server had a problem"}}',
-    }));
+    // One route throughout: a retry between unroute and route would reach the backend,
+    // send the lead and take the "Try again" button away.
+    let release;
+    const slow = new Promise((r) => { release = r; });
+    let failing = true;
+    await page.route('**/api/leads/sync', async (route) => {
+      if (failing) {
+        return route.fulfill({
+          status: 500, contentType: 'application/json', body: '{"error":{"code":"boom","message":"the server had a problem"}}',
+        });
+      }
+      await slow;
+      return route.continue();
+    });
     await fillLead(page, 7);
     await page.getByRole('button', { name: 'Send' }).click();
     await page.waitForSelector('.lo-error');
     assert.match(await page.textContent('.lo-error'), /Sending failed: The server answered the server had a problem\./);
     await page.screenshot({ path: `${SHOTS}error.png`, fullPage: true });
 
-    let release;
-    const slow = new Promise((r) => { release = r; });
-    await page.unroute('**/api/leads/sync');
-    await page.route('**/api/leads/sync', async (route) => { await slow; await route.continue(); });
+    failing = false;
     await page.getByRole('button', { name: 'Try again' }).click();
     await waitForOutbox(page, 'Syncing… 1 pending');
     await page.screenshot({ path: `${SHOTS}syncing.png`, fullPage: true });

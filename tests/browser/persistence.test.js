@@ -65,8 +65,15 @@ test('leads survive a reload and a browser restart', async () => {
 
   context = await launch(profile.dir);
   try {
+    // The whole backoff after each failure, so that no automatic retry can land between
+    // the server coming back and the click (it would send the leads and hide the button).
+    await context.addInitScript(() => { Math.random = () => 1; });
     const { page } = await openPage(context);
     await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('3 pending'));
+    await page.waitForFunction(() => {
+      const s = window.leadOutboxStore.getStatus();
+      return s.lastError !== null && !s.syncing; // the open's own try has failed
+    });
     const afterRestart = await leadNames(page);
     for (const name of people) assert.ok(afterRestart.some((t) => t.includes(name)), `${name} missing after restart`);
 

@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from './chromium.js';
-import { eventually, openDemo, status, submitLeads, useTestSite, waitForStatus } from './site.js';
+import {
+  eventually, openDemo, status, submitLeads, useTestSite, waitForOfflineReady, waitForStatus,
+} from './site.js';
 
 const fixture = useTestSite('tabs');
 
@@ -10,6 +12,7 @@ test('two tabs submitting at the same time lose nothing, and the server gets eac
   const context = await launch(fixture.profile.dir);
   try {
     const a = await openDemo(context, fixture.site.url);
+    await waitForOfflineReady(a); // a reloads offline below
     const b = await context.newPage();
     await b.goto(`${fixture.site.url}/`);
     await b.waitForSelector('#submit:not([disabled])');

@@ -12,18 +12,18 @@ export function lead(n = 0, extra = {}) {
 }
 
 /**
- * A loopback server speaking the sync protocol. `answer(body, req)` returns
- * {status, json, headers} or undefined for "accept every lead".
+ * A loopback server speaking the sync protocol. `answer(body, req)` returns (or resolves
+ * to) {status, json, headers}, or undefined for "accept every lead".
  */
 export async function startSyncServer(answer = () => undefined) {
   const received = [];
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (c) => (text += c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = JSON.parse(text);
       received.push({ headers: req.headers, body });
-      const custom = answer(body, req);
+      const custom = await answer(body, req);
       const reply = custom ?? { status: 200, json: { results: body.leads.map((l) => ({ id: l.id, status: 'accepted' })) } };
       res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
       res.end(JSON.stringify(reply.json ?? {}));

@@ -7,6 +7,10 @@ import { lead, startSyncServer } from './helpers.js';
 
 after(() => closeAllStores());
 
+async function waitFor(predicate) {
+  while (!predicate()) await new Promise((r) => setTimeout(r, 5));
+}
+
 /** Resolves once the store's running sync (if any) has ended. */
 async function settled(store) {
   await new Promise((r) => setTimeout(r, 20));
@@ -79,6 +83,35 @@ test('syncPending sends at once while automatic retries back off; the automatic 
     assert.equal(server.received.length, 1);
     const result = await store.syncPending(); // "Try again"
     assert.equal(result.synced, 2);
+    assert.equal(server.received.length, 2);
+    assert.equal(store.getStatus().pending, 0);
+  } finally {
+    Math.random = random;
+    await server.close();
+  }
+});
+
+test('syncPending during a failing automatic run tries once more at once', async () => {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let fail = true;
+  const server = await startSyncServer(async () => {
+    if (!fail) return undefined;
+    await held; // the automatic request is in flight while the person asks
+    fail = false;
+    return { status: 503, json: { error: { message: 'busy' } } };
+  });
+  const random = Math.random;
+  Math.random = () => 1; // the whole backoff: a minute, so no timer sends the second request
+  try {
+    const store = await getStore('sync-during', { endpoint: server.url, retryBaseMs: 60000 });
+    await store.submitLead(lead(1)); // starts the automatic run
+    await waitFor(() => server.received.length === 1);
+    const asked = store.syncPending();
+    release();
+    const result = await asked;
+    assert.equal(result.synced, 1);
+    assert.equal(result.error, null);
     assert.equal(server.received.length, 2);
     assert.equal(store.getStatus().pending, 0);
   } finally {

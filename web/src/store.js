@@ -143,7 +143,8 @@ export class LeadStore {
    * Uploads pending leads in batches now, even while automatic retries back off (a
    * person asked: "Try again"). Resolves with what happened; a failed request is not
    * thrown: it is in the result and in status.lastError, and the leads wait for the
-   * next retry. Calls during a run share that run.
+   * next retry. A call during a run waits for it, and if it failed (its request may have
+   * left before the call), tries once more at once.
    */
   syncPending() {
     this.#checkOpen();
@@ -151,7 +152,9 @@ export class LeadStore {
       return Promise.reject(new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'No endpoint: pass options.endpoint to getStore.'));
     }
     this.#authBlocked = false;
-    return this.#kick(NOW);
+    const running = this.#syncing;
+    if (!running) return this.#kick(NOW);
+    return running.then((shared) => (shared.error && !this.#closed ? this.#kick(NOW) : shared));
   }
 
   /** A rejected lead goes back to pending (after the person fixed what the server refused). */
