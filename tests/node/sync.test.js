@@ -7,6 +7,17 @@ import { lead, startSyncServer } from './helpers.js';
 
 after(() => closeAllStores());
 
+/** Runs `body` with Math.random pinned to 1: every retry waits its whole backoff (a minute here). */
+async function withFullBackoff(body) {
+  const random = Math.random;
+  Math.random = () => 1;
+  try {
+    return await body();
+  } finally {
+    Math.random = random;
+  }
+}
+
 async function waitFor(predicate) {
   while (!predicate()) await new Promise((r) => setTimeout(r, 5));
 }
@@ -69,24 +80,23 @@ test('a server error leaves the leads pending with the error in status', async (
 test('syncPending sends at once while automatic retries back off; the automatic ones still wait', async () => {
   let fail = true;
   const server = await startSyncServer(() => (fail ? { status: 503, json: { error: { message: 'busy' } } } : undefined));
-  const random = Math.random;
-  Math.random = () => 1; // the whole backoff: a minute
   try {
-    const store = await getStore('sync-now', { endpoint: server.url, retryBaseMs: 60000 });
-    await store.submitLead(lead(1)); // its automatic sync fails
-    await settled(store);
-    assert.equal(server.received.length, 1);
-    assert.ok(store.getStatus().nextRetryAt - Date.now() > 50000);
-    fail = false;
-    await store.submitLead(lead(2)); // its automatic sync keeps to the schedule
-    await settled(store);
-    assert.equal(server.received.length, 1);
-    const result = await store.syncPending(); // "Try again"
-    assert.equal(result.synced, 2);
-    assert.equal(server.received.length, 2);
-    assert.equal(store.getStatus().pending, 0);
+    await withFullBackoff(async () => {
+      const store = await getStore('sync-now', { endpoint: server.url, retryBaseMs: 60000 });
+      await store.submitLead(lead(1)); // its automatic sync fails
+      await settled(store);
+      assert.equal(server.received.length, 1);
+      assert.ok(store.getStatus().nextRetryAt - Date.now() > 50000);
+      fail = false;
+      await store.submitLead(lead(2)); // its automatic sync keeps to the schedule
+      await settled(store);
+      assert.equal(server.received.length, 1);
+      const result = await store.syncPending(); // "Try again"
+      assert.equal(result.synced, 2);
+      assert.equal(server.received.length, 2);
+      assert.equal(store.getStatus().pending, 0);
+    });
   } finally {
-    Math.random = random;
     await server.close();
   }
 });
@@ -101,21 +111,20 @@ test('syncPending during a failing automatic run tries once more at once', async
     fail = false;
     return { status: 503, json: { error: { message: 'busy' } } };
   });
-  const random = Math.random;
-  Math.random = () => 1; // the whole backoff: a minute, so no timer sends the second request
   try {
-    const store = await getStore('sync-during', { endpoint: server.url, retryBaseMs: 60000 });
-    await store.submitLead(lead(1)); // starts the automatic run
-    await waitFor(() => server.received.length === 1);
-    const asked = store.syncPending();
-    release();
-    const result = await asked;
-    assert.equal(result.synced, 1);
-    assert.equal(result.error, null);
-    assert.equal(server.received.length, 2);
-    assert.equal(store.getStatus().pending, 0);
+    await withFullBackoff(async () => { // no timer sends the second request
+      const store = await getStore('sync-during', { endpoint: server.url, retryBaseMs: 60000 });
+      await store.submitLead(lead(1)); // starts the automatic run
+      await waitFor(() => server.received.length === 1);
+      const asked = store.syncPending();
+      release();
+      const result = await asked;
+      assert.equal(result.synced, 1);
+      assert.equal(result.error, null);
+      assert.equal(server.received.length, 2);
+      assert.equal(store.getStatus().pending, 0);
+    });
   } finally {
-    Math.random = random;
     await server.close();
   }
 });
