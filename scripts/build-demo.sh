@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs lead-outbox as npm would publish it, installs that tarball into the demo site, and builds the site.
+# Packs lead-outbox as npm would publish it, installs that tarball into the demo site, and builds the site (Turbopack and webpack).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build/pkg
@@ -11,12 +11,20 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 # The package the way a site gets it: from its tarball, not from the source folders.
 npm install --no-save --no-audit --no-fund --loglevel=error ../build/pkg/lead-outbox-*.tgz
-log=$(mktemp)
-NEXT_TELEMETRY_DISABLED=1 node node_modules/next/dist/bin/next build 2>&1 | tee "$log"
-# A site must be able to build with no warnings about the package (wasm asset, SSR, externals).
-if grep -iE -A3 "warn" "$log" | grep -q "lead-outbox"; then
-  echo "build-demo: next build warned about lead-outbox" >&2
+# build DIST [FLAGS…]: next build into DIST (next.config.mjs reads LEAD_OUTBOX_DIST_DIR); a
+# site must be able to build with no warnings about the package (wasm asset, SSR, externals).
+build() {
+  local dist=$1 log
+  shift
+  log=$(mktemp)
+  LEAD_OUTBOX_DIST_DIR=$dist NEXT_TELEMETRY_DISABLED=1 node node_modules/next/dist/bin/next build "$@" 2>&1 | tee "$log"
+  if grep -iE -A3 "warn" "$log" | grep -q "lead-outbox"; then
+    echo "build-demo: next build $* warned about lead-outbox" >&2
+    rm -f "$log"
+    exit 1
+  fi
   rm -f "$log"
-  exit 1
-fi
-rm -f "$log"
+}
+build .next # Turbopack, Next's default
+# The same site with webpack (sites that opt out of Turbopack), beside it: WEBPACK_DIST in next-demo.mjs.
+build .next-webpack --webpack

@@ -5,12 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { startDatabase } from './backend.mjs';
 
 const DEMO = fileURLToPath(new URL('../demo', import.meta.url));
+/** Where scripts/build-demo.sh puts the webpack build of the site (the Turbopack one is in .next). */
+export const WEBPACK_DIST = '.next-webpack';
 
 /**
  * Starts `next start` on `port` with DATABASE_URL (the app role) and a token secret.
- * Resolves when the site answers. REQUIRES: scripts/build-demo.sh has run.
+ * `distDir`: which build to serve (default .next). Resolves when the site answers.
+ * REQUIRES: scripts/build-demo.sh has run.
  */
-export async function startNextDemo({ port = 3000, tenantId = 'demo', databaseUrl, appUrl, quiet = false } = {}) {
+export async function startNextDemo({ port = 3000, tenantId = 'demo', databaseUrl, appUrl, quiet = false, distDir } = {}) {
   const db = await startDatabase({ databaseUrl, appUrl });
   const secret = process.env.LEAD_OUTBOX_TOKEN_SECRET ?? randomBytes(24).toString('base64url');
   const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
@@ -21,6 +24,7 @@ export async function startNextDemo({ port = 3000, tenantId = 'demo', databaseUr
       LEAD_OUTBOX_TOKEN_SECRET: secret,
       LEAD_OUTBOX_TENANT: tenantId,
       NEXT_TELEMETRY_DISABLED: '1',
+      ...(distDir ? { LEAD_OUTBOX_DIST_DIR: distDir } : {}),
     },
     stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
   });

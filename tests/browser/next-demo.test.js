@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { startNextDemo } from '../../scripts/next-demo.mjs';
+import { startNextDemo, WEBPACK_DIST } from '../../scripts/next-demo.mjs';
 import { launch, newProfile } from './chromium.js';
 import { eventually } from './site.js';
 
@@ -26,13 +26,13 @@ function freePort() {
   });
 }
 
-async function withPage(body) {
+async function withPage(body, site = demo) {
   const profile = newProfile();
   const context = await launch(profile.dir);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.setViewportSize({ width: 800, height: 1000 });
-    await page.goto(`${demo.url}/`);
+    await page.goto(`${site.url}/`);
     await page.waitForSelector('form.lo-form[data-ready="true"]');
     await body({ page, context });
   } finally {
@@ -51,9 +51,12 @@ async function fillLead(page, n) {
   await page.getByLabel('Message').fill(`Hello, this is visitor ${n}. Please call back.`);
 }
 
-test('offline: 3 leads pending, still pending after a reload, all sent once online', async () => {
+// Offline: 3 leads, a reload, online again: all 3 reach `site`'s PostgreSQL once.
+// `shots`: saves the README's screenshots on the way.
+async function offlineRoundTrip(site, { shots = false } = {}) {
+  const screenshot = (page, name) => shots && page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
   await withPage(async ({ page, context }) => {
-    await page.screenshot({ path: `${SHOTS}online-empty.png`, fullPage: true });
+    await screenshot(page, 'online-empty');
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     // The page hands its resources to the service worker's cache; the wasm comes last.
     // (Polled from here: waitForFunction takes an async predicate's promise as true.)
@@ -67,7 +70,7 @@ test('offline: 3 leads pending, still pending after a reload, all sent once onli
       await page.waitForFunction(() => document.querySelector('#' + CSS.escape(document.querySelector('.lo-input[name=name]').id)).value === '');
     }
     await waitForOutbox(page, '3 pending');
-    await page.screenshot({ path: `${SHOTS}offline-pending.png`, fullPage: true });
+    await screenshot(page, 'offline-pending');
 
     await page.reload();
     await page.waitForSelector('form.lo-form[data-ready="true"]');
@@ -75,11 +78,26 @@ test('offline: 3 leads pending, still pending after a reload, all sent once onli
 
     await context.setOffline(false);
     await waitForOutbox(page, 'All leads sent');
-    await page.screenshot({ path: `${SHOTS}synced.png`, fullPage: true });
-    assert.equal(await demo.countLeads(), 3);
-    await page.goto(`${demo.url}/leads`);
+    await screenshot(page, 'synced');
+    assert.equal(await site.countLeads(), 3);
+    await page.goto(`${site.url}/leads`);
     assert.equal(await page.textContent('#lead-count'), '3 leads');
-  });
+  }, site);
+}
+
+test('offline: 3 leads pending, still pending after a reload, all sent once online', async () => {
+  await offlineRoundTrip(demo, { shots: true });
+});
+
+test('the same site built with webpack: rendered on the server, and offline leads sent once online', async () => {
+  const webpack = await startNextDemo({ port: await freePort(), quiet: true, distDir: WEBPACK_DIST });
+  try {
+    const html = await (await fetch(`${webpack.url}/`)).text();
+    assert.match(html, /<form[^>]*class="lo-form\b/, 'the server rendered the form');
+    await offlineRoundTrip(webpack);
+  } finally {
+    await webpack.stop();
+  }
 });
 
 test('invalid input: each error next to its field, nothing queued', async () => {

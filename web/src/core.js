@@ -68,9 +68,10 @@ async function instantiate({ wasmUrl }) {
     throw new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'WebAssembly is not available here.');
   }
   // The wasm is fetched and compiled while the glue loads, instead of by the glue once
-  // it has loaded: the two downloads overlap.
+  // it has loaded: the two downloads overlap. A literal specifier, so that a site's
+  // bundler (webpack, Turbopack) can find the glue and emit it as a lazy chunk.
   const [{ default: createLeadOutboxCore }, wasmModule] = await Promise.all([
-    import((globalThis.__LO_DIST ?? '../dist/') + 'lead-outbox-core.mjs'),
+    import('../dist/lead-outbox-core.mjs'),
     compileWasm(wasmUrl),
   ]);
   let instantiateFailed;
