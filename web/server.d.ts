@@ -14,7 +14,7 @@ export interface NormalizedLead {
 export interface LeadSyncHandlerOptions {
   /** Connection string for the app role (not the tables' owner). Default: process.env.DATABASE_URL. */
   databaseUrl?: string;
-  /** Or a pool of your own, connecting as the app role. */
+  /** Or a pool of your own, connecting as the app role; give it an 'error' listener (pg ends the process without one when the database drops an idle connection). */
   pool?: Pool;
   /** Verifies tenant tokens (at least 16 characters). Default: process.env.LEAD_OUTBOX_TOKEN_SECRET. */
   tokenSecret?: string;

@@ -37,8 +37,8 @@ let seq = 0;
 const nextId = () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
 const wire = (n, extra = {}) => ({ id: nextId(), createdAt: 1_700_000_000_000 + n, ...lead(n), ...extra });
 
-function post(tenant, body, { token = mintTenantToken(tenant, SECRET), type = 'application/json' } = {}) {
-  return handler(new Request('http://localhost/api/leads/sync', {
+function post(tenant, body, { token = mintTenantToken(tenant, SECRET), type = 'application/json', via = handler } = {}) {
+  return via(new Request('http://localhost/api/leads/sync', {
     method: 'POST',
     headers: { 'content-type': type, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -55,6 +55,28 @@ async function rows(tenant) {
     return r;
   } finally {
     c.release();
+  }
+}
+
+// Ends the app role's connections named `applicationName`, as a restart or a failover would.
+async function dropConnections(applicationName) {
+  const admin = new pg.Client({ connectionString: cluster.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'lead_app' AND application_name = $1",
+      [applicationName],
+    );
+  } finally {
+    await admin.end();
+  }
+}
+
+async function waitFor(condition, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -148,4 +170,18 @@ test('tenant tokens verify only with the secret that minted them', () => {
   const [p, , sig] = token.split('.');
   assert.equal(verifyTenantToken(`${p}.${Buffer.from('other').toString('base64url')}.${sig}`, SECRET), null);
   assert.throws(() => mintTenantToken('acme', 'short'), /at least 16/);
+});
+
+test('the process survives PostgreSQL ending the idle connections of the pool the handler creates', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const own = createLeadSyncHandler({ databaseUrl: `${cluster.appUrl}?application_name=own_pool`, tokenSecret: SECRET });
+  assert.equal((await post('survive', { leads: [wire(20)] }, { via: own })).status, 200);
+  await dropConnections('own_pool');
+  await waitFor(() => logged.mock.callCount() === 1);
+  assert.match(logged.mock.calls[0].arguments[0], /^\[lead-outbox\]/);
+  assert.equal((await post('survive', { leads: [wire(21)] }, { via: own })).status, 200);
+  assert.equal((await rows('survive')).length, 2);
+  // The handler has no close(): drop its connection again so that none is left open.
+  await dropConnections('own_pool');
+  await waitFor(() => logged.mock.callCount() === 2);
 });

@@ -39,7 +39,7 @@ export function createLeadSyncHandler(options = {}) {
   const o = { ...HANDLER_DEFAULTS, ...options };
   const secret = o.tokenSecret ?? process.env.LEAD_OUTBOX_TOKEN_SECRET;
   let pool = o.pool;
-  const getPool = () => (pool ??= new pg.Pool({ connectionString: o.databaseUrl ?? process.env.DATABASE_URL, max: 10 }));
+  const getPool = () => (pool ??= createPool(o.databaseUrl ?? process.env.DATABASE_URL));
 
   return async function POST(request) {
     try {
@@ -65,6 +65,15 @@ export function createLeadSyncHandler(options = {}) {
       return json(503, { error: { code: 'unavailable', message: 'The lead store is unavailable; try again later.' } }, { 'retry-after': '5' });
     }
   };
+}
+
+// pg emits 'error' on a pool when the database drops one of its idle connections (a
+// restart, a failover, pg_terminate_backend); without a listener that event ends the
+// process. The pool has already discarded the connection, so logging is all there is to do.
+function createPool(connectionString) {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  pool.on('error', (err) => console.error('[lead-outbox] the database closed an idle connection:', err.message));
+  return pool;
 }
 
 async function readLimited(request, maxBytes) {
