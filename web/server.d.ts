@@ -22,11 +22,23 @@ export interface LeadSyncHandlerOptions {
   maxItems?: number;
   /** Most bytes per request (default 1 MiB); more is a 413. */
   maxBytes?: number;
+  /** How long the pool the handler creates waits to connect or for a free connection (default 5000 ms). */
+  connectionTimeoutMillis?: number;
+  /** The batch's transaction waits at most this long for a lock (default 5000 ms); then 503. */
+  lockTimeoutMillis?: number;
+  /** Each statement of the batch's transaction runs at most this long (default 10000 ms); then 503. */
+  statementTimeoutMillis?: number;
   /** The site's own policy: return a reason to reject a lead, or null to accept it. */
   checkLead?: (lead: NormalizedLead) => string | null | undefined;
 }
 
-export declare const HANDLER_DEFAULTS: Readonly<{ maxItems: number; maxBytes: number }>;
+export declare const HANDLER_DEFAULTS: Readonly<{
+  maxItems: number;
+  maxBytes: number;
+  connectionTimeoutMillis: number;
+  lockTimeoutMillis: number;
+  statementTimeoutMillis: number;
+}>;
 
 /** The POST handler for `/api/leads/sync`: `export const POST = createLeadSyncHandler({...})`. */
 export declare function createLeadSyncHandler(options?: LeadSyncHandlerOptions): (request: Request) => Promise<Response>;

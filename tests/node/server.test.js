@@ -1,6 +1,7 @@
 // The sync handler against a real PostgreSQL: idempotency, bounds, tokens and row-level security.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { startPostgres } from '../../scripts/postgres.mjs';
 import { createLeadSyncHandler, mintTenantToken, verifyTenantToken, migrate } from '../../web/server/index.js';
@@ -70,6 +71,13 @@ async function dropConnections(applicationName) {
   } finally {
     await admin.end();
   }
+}
+
+// The answer, or 'no answer' if there is none within `ms`.
+function within(ms, pending) {
+  let timer;
+  const late = new Promise((resolve) => (timer = setTimeout(resolve, ms, 'no answer')));
+  return Promise.race([pending, late]).finally(() => clearTimeout(timer));
 }
 
 async function waitFor(condition, ms = 5000) {
@@ -184,4 +192,47 @@ test('the process survives PostgreSQL ending the idle connections of the pool th
   // The handler has no close(): drop its connection again so that none is left open.
   await dropConnections('own_pool');
   await waitFor(() => logged.mock.callCount() === 2);
+});
+
+test('a table locked by a migration answers 503 with Retry-After once the lock or statement timeout passes', async (t) => {
+  t.mock.method(console, 'error', () => {});
+  // 0 turns a timeout off in PostgreSQL, so the second case waits on the statement timeout.
+  for (const timeouts of [{ lockTimeoutMillis: 200 }, { lockTimeoutMillis: 0, statementTimeoutMillis: 200 }]) {
+    const quick = createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET, ...timeouts });
+    const owner = await ownerPool.connect();
+    let pending;
+    try {
+      await owner.query('BEGIN');
+      await owner.query('LOCK TABLE lead_outbox.leads IN ACCESS EXCLUSIVE MODE');
+      pending = post('locked', { leads: [wire(22)] }, { via: quick });
+      const res = await within(3000, pending);
+      assert.notEqual(res, 'no answer', `the request waited for the lock (${JSON.stringify(timeouts)})`);
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get('retry-after'), '5');
+    } finally {
+      await owner.query('ROLLBACK');
+      owner.release();
+      await pending;
+    }
+  }
+});
+
+test('a database that accepts connections but never answers gives 503 once the connection timeout passes', async (t) => {
+  t.mock.method(console, 'error', () => {});
+  const sockets = new Set();
+  const silent = createServer((s) => sockets.add(s));
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const stalled = createLeadSyncHandler({
+      databaseUrl: `postgres://lead_app@127.0.0.1:${silent.address().port}/leads`,
+      tokenSecret: SECRET,
+      connectionTimeoutMillis: 200,
+    });
+    const res = await within(3000, post('stalled', { leads: [wire(23)] }, { via: stalled }));
+    assert.notEqual(res, 'no answer', 'the request waited for the connection');
+    assert.equal(res.status, 503);
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
 });

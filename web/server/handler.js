@@ -6,6 +6,9 @@ import { verifyTenantToken } from './token.js';
 export const HANDLER_DEFAULTS = Object.freeze({
   maxItems: 500,
   maxBytes: 1024 * 1024,
+  connectionTimeoutMillis: 5000,
+  lockTimeoutMillis: 5000,
+  statementTimeoutMillis: 10000,
 });
 
 const TENANT = /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9][a-z0-9_-]{0,62})$/;
@@ -32,6 +35,8 @@ function json(status, body, headers = {}) {
  *   the app role, not the tables' owner;
  * - `tokenSecret` (default process.env.LEAD_OUTBOX_TOKEN_SECRET): verifies tenant tokens;
  * - `maxItems`, `maxBytes`: request bounds (413 beyond them);
+ * - `connectionTimeoutMillis` (for the pool it creates), `lockTimeoutMillis`,
+ *   `statementTimeoutMillis`: a stalled database answers 503 instead of holding requests;
  * - `checkLead(lead)`: the site's own policy; return a reason string to reject a lead.
  * @returns {(request: Request) => Promise<Response>}
  */
@@ -39,7 +44,7 @@ export function createLeadSyncHandler(options = {}) {
   const o = { ...HANDLER_DEFAULTS, ...options };
   const secret = o.tokenSecret ?? process.env.LEAD_OUTBOX_TOKEN_SECRET;
   let pool = o.pool;
-  const getPool = () => (pool ??= createPool(o.databaseUrl ?? process.env.DATABASE_URL));
+  const getPool = () => (pool ??= createPool(o.databaseUrl ?? process.env.DATABASE_URL, o.connectionTimeoutMillis));
 
   return async function POST(request) {
     try {
@@ -57,7 +62,7 @@ export function createLeadSyncHandler(options = {}) {
       if (body.leads.some((l) => l?.tenantId !== undefined && l.tenantId !== tenantId)) {
         throw new HttpError(403, 'tenant_mismatch', 'A lead names another tenant than the token.');
       }
-      const results = await store(getPool(), tenantId, await validate(body.leads, o.checkLead));
+      const results = await store(getPool(), tenantId, await validate(body.leads, o.checkLead), o);
       return json(200, { results });
     } catch (err) {
       if (err instanceof HttpError) return json(err.status, { error: { code: err.code, message: err.message } }, err.headers);
@@ -70,8 +75,9 @@ export function createLeadSyncHandler(options = {}) {
 // pg emits 'error' on a pool when the database drops one of its idle connections (a
 // restart, a failover, pg_terminate_backend); without a listener that event ends the
 // process. The pool has already discarded the connection, so logging is all there is to do.
-function createPool(connectionString) {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+// The connection timeout also bounds the wait for a free connection when all are busy.
+function createPool(connectionString, connectionTimeoutMillis) {
+  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis });
   pool.on('error', (err) => console.error('[lead-outbox] the database closed an idle connection:', err.message));
   return pool;
 }
@@ -125,15 +131,21 @@ async function validate(leads, checkLead) {
 
 const SAME = ['name', 'email', 'phone', 'message', 'createdAt'];
 
-// Writes the valid leads in one transaction under the tenant's row-level security.
-async function store(pool, tenantId, items) {
+// Writes the valid leads in one transaction under the tenant's row-level security. The
+// transaction's lock and statement timeouts turn a stall (a migration holding a lock, a
+// slow disk) into an error, hence a 503 the client retries, rather than a hung request.
+async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeoutMillis }) {
   const leads = items.filter((i) => i.lead).map((i) => i.lead);
   const byId = new Map();
   if (leads.length) {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenantId]);
+      await client.query(
+        `SELECT set_config('lead_outbox.tenant_id', $1, true),
+                set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
+        [tenantId, String(lockTimeoutMillis), String(statementTimeoutMillis)],
+      );
       const inserted = await client.query(
         `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at)
          SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0)
