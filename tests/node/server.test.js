@@ -101,6 +101,21 @@ test('a batch is stored once: resend is duplicate, changed content is conflict',
   assert.equal((await rows('acme')).filter((r) => r.id === a.id || r.id === b.id).length, 2);
 });
 
+test('an id twice in one batch: the first copy is stored, a later one is duplicate or conflict', async () => {
+  const statuses = async (leads) => (await (await post('twice', { leads })).json()).results.map((r) => r.status);
+  const a = wire(30), b = wire(31), c = wire(32);
+  const changed = (l) => ({ ...l, message: 'A different message now.' });
+  assert.deepEqual(await statuses([a, a]), ['accepted', 'duplicate']);
+  const res = await post('twice', { leads: [b, changed(b)] });
+  const { results } = await res.json();
+  assert.deepEqual(results.map((r) => r.status), ['accepted', 'conflict']);
+  assert.equal(results[1].server.message, b.message);
+  assert.deepEqual(await statuses([c]), ['accepted']);
+  assert.deepEqual(await statuses([c, changed(c)]), ['duplicate', 'conflict']);
+  assert.deepEqual(await statuses([changed(c), c]), ['conflict', 'duplicate']);
+  assert.equal((await rows('twice')).length, 3);
+});
+
 test('invalid and policy-rejected leads are rejected with a reason; the rest are stored', async () => {
   const good = wire(3), bad = wire(4, { email: 'nope' }), blocked = wire(5, { email: 'x@blocked.example' });
   const res = await post('acme', { tenantId: 'acme', leads: [good, bad, blocked] });

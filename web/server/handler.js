@@ -134,57 +134,63 @@ const SAME = ['name', 'email', 'phone', 'message', 'createdAt'];
 // Writes the valid leads in one transaction under the tenant's row-level security. The
 // transaction's lock and statement timeouts turn a stall (a migration holding a lock, a
 // slow disk) into an error, hence a 503 the client retries, rather than a hung request.
+// Results go by position: an id sent twice in one batch gets one answer per copy.
 async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeoutMillis }) {
-  const leads = items.filter((i) => i.lead).map((i) => i.lead);
-  const byId = new Map();
-  if (leads.length) {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(
-        `SELECT set_config('lead_outbox.tenant_id', $1, true),
-                set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
-        [tenantId, String(lockTimeoutMillis), String(statementTimeoutMillis)],
-      );
-      const inserted = await client.query(
-        `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at)
-         SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0)
-           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
-             AS u(id, name, email, phone, message, created)
-         ON CONFLICT (tenant_id, id) DO NOTHING
-         RETURNING id::text`,
-        [tenantId, ...['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k]))],
-      );
-      const fresh = new Set(inserted.rows.map((r) => r.id));
-      const seen = leads.filter((l) => !fresh.has(l.id));
-      const existing = new Map();
-      if (seen.length) {
-        const { rows } = await client.query(
-          `SELECT id::text, name, email, phone, message,
-                  round(extract(epoch FROM client_created_at) * 1000)::float8 AS "createdAt"
-             FROM lead_outbox.leads WHERE id = ANY($1::uuid[])`,
-          [seen.map((l) => l.id)],
-        );
-        for (const r of rows) existing.set(r.id, r);
-      }
-      await client.query('COMMIT');
-      for (const l of leads) {
-        if (fresh.has(l.id)) {
-          byId.set(l.id, { id: l.id, status: 'accepted' });
-          fresh.delete(l.id); // a second copy in the same batch compares with the first
-          existing.set(l.id, l);
-          continue;
-        }
-        const server = existing.get(l.id);
-        const same = server && SAME.every((k) => server[k] === l[k]);
-        byId.set(l.id, same ? { id: l.id, status: 'duplicate' } : { id: l.id, status: 'conflict', server });
-      }
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+  const firsts = new Map();
+  for (const { lead } of items) if (lead && !firsts.has(lead.id)) firsts.set(lead.id, lead);
+  if (!firsts.size) return items.map((i) => i.result);
+  const client = await pool.connect();
+  let fresh;
+  let held;
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `SELECT set_config('lead_outbox.tenant_id', $1, true),
+              set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
+      [tenantId, String(lockTimeoutMillis), String(statementTimeoutMillis)],
+    );
+    fresh = await insertNew(client, tenantId, [...firsts.values()]);
+    held = await readStored(client, [...firsts.keys()].filter((id) => !fresh.has(id)));
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
   }
-  return items.map((i) => i.result ?? byId.get(i.id));
+  for (const id of fresh) held.set(id, firsts.get(id));
+  // The first copy of a fresh id is the one stored; every other copy compares with the stored row.
+  return items.map(({ result, lead }) => {
+    if (result) return result;
+    if (fresh.delete(lead.id)) return { id: lead.id, status: 'accepted' };
+    const server = held.get(lead.id);
+    const same = server && SAME.every((k) => server[k] === lead[k]);
+    return same ? { id: lead.id, status: 'duplicate' } : { id: lead.id, status: 'conflict', server };
+  });
+}
+
+// Inserts leads with distinct ids; returns the ids that were not stored yet.
+async function insertNew(client, tenantId, leads) {
+  const { rows } = await client.query(
+    `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at)
+     SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0)
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
+         AS u(id, name, email, phone, message, created)
+     ON CONFLICT (tenant_id, id) DO NOTHING
+     RETURNING id::text`,
+    [tenantId, ...['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k]))],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+// The stored leads with these ids, by id, shaped like a lead.
+async function readStored(client, ids) {
+  if (!ids.length) return new Map();
+  const { rows } = await client.query(
+    `SELECT id::text, name, email, phone, message,
+            round(extract(epoch FROM client_created_at) * 1000)::float8 AS "createdAt"
+       FROM lead_outbox.leads WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
 }
