@@ -128,6 +128,33 @@ test('invalid and policy-rejected leads are rejected with a reason; the rest are
   assert.ok(ids.includes(good.id) && !ids.includes(bad.id) && !ids.includes(blocked.id));
 });
 
+test('a lead the database or a check would choke on is rejected alone; the rest of the batch is stored', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const good = wire(40), late = wire(41, { createdAt: 1e16 }), early = wire(42, { createdAt: -1 }), thrown = wire(43);
+  let res = await post('poison', { leads: [good, late, early] });
+  assert.equal(res.status, 200);
+  let { results } = await res.json();
+  assert.deepEqual(results.map((r) => r.status), ['accepted', 'rejected', 'rejected']);
+  assert.match(results[1].reason, /createdAt/);
+  // A deeply nested unknown field overflowed the stack when the lead was serialized.
+  const deep = `{"id":"${wire(44).id}","createdAt":1700000000000,"name":"Ada L","email":"ada@example.com","message":"Please call me.","x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+  res = await post('poison', `{"leads":[${JSON.stringify(thrown)},${deep}]}`, {
+    via: createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET, maxBytes: 1024 * 1024, checkLead: (l) => (l.id === thrown.id ? l.oops.here : null) }),
+  });
+  assert.equal(res.status, 200);
+  ({ results } = await res.json());
+  assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+  assert.match(results[1].reason, /Unknown field "x"/);
+  assert.equal(logged.mock.callCount(), 1, 'the throwing check is logged');
+  // The bounds of createdAt are stored and read back exactly.
+  const first = wire(45, { createdAt: 0 }), last = wire(46, { createdAt: 253402300799999 });
+  for (const expected of ['accepted', 'duplicate']) {
+    ({ results } = await (await post('poison', { leads: [first, last] })).json());
+    assert.deepEqual(results.map((r) => r.status), [expected, expected]);
+  }
+  assert.deepEqual((await rows('poison')).map((r) => r.id), [good.id, first.id, last.id]);
+});
+
 test('bad requests are refused with a JSON error and write nothing', async () => {
   const before = (await rows('bounds')).length;
   const cases = [

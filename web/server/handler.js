@@ -109,24 +109,58 @@ function parseBody(text) {
   return body;
 }
 
+// The last millisecond of year 9999: later (or before 1970) is no time a browser stamped,
+// and far enough out PostgreSQL refuses it, which would fail the whole batch.
+const MAX_CREATED_AT = 253402300799999;
+
 // Checks each lead with the same rules as the browser (the wasm core) and the site's
-// policy. Returns [{id, lead?} | {id, result}] in request order.
+// policy. A lead that makes a check throw is rejected alone: one bad lead must not turn
+// the batch into a 503 that the client retries forever. Returns [{lead} | {result}] in
+// request order.
 async function validate(leads, checkLead) {
   const core = await loadCore();
   return leads.map((raw) => {
-    const id = typeof raw?.id === 'string' ? raw.id.toLowerCase() : String(raw?.id ?? '');
-    if (!raw || typeof raw !== 'object') return { id, result: { id, status: 'rejected', reason: 'not an object' } };
-    const { id: _id, createdAt, tenantId: _t, ...fields } = raw;
-    if (!Number.isFinite(createdAt)) return { id, result: { id, status: 'rejected', reason: 'createdAt must be a number (ms)' } };
-    const answer = JSON.parse(core.validateLead(JSON.stringify(fields), id, createdAt));
-    if (!answer.ok) {
-      const reason = answer.fields ? Object.entries(answer.fields).map(([f, m]) => `${f}: ${m}`).join(' ') : answer.message;
-      return { id, result: { id, status: 'rejected', reason } };
+    const id = leadId(raw);
+    try {
+      return checkOne(core, raw, id, checkLead);
+    } catch (err) {
+      console.error('[lead-outbox] checking a lead failed; it is rejected', err);
+      return rejected(id, 'the server could not check this lead');
     }
-    const policy = checkLead?.(answer.value);
-    if (typeof policy === 'string' && policy) return { id, result: { id, status: 'rejected', reason: policy } };
-    return { id, lead: answer.value };
   });
+}
+
+function checkOne(core, raw, id, checkLead) {
+  if (!raw || typeof raw !== 'object') return rejected(id, 'not an object');
+  const { id: _id, createdAt, tenantId: _t, ...fields } = raw;
+  if (!(Number.isFinite(createdAt) && createdAt >= 0 && createdAt <= MAX_CREATED_AT)) {
+    return rejected(id, 'createdAt must be a time in ms from 1970 to 9999');
+  }
+  const answer = JSON.parse(core.validateLead(JSON.stringify(shallow(fields)), id, createdAt));
+  if (!answer.ok) {
+    const reason = answer.fields ? Object.entries(answer.fields).map(([f, m]) => `${f}: ${m}`).join(' ') : answer.message;
+    return rejected(id, reason);
+  }
+  const policy = checkLead?.(answer.value);
+  if (typeof policy === 'string' && policy) return rejected(id, policy);
+  return { lead: answer.value };
+}
+
+const rejected = (id, reason) => ({ result: { id, status: 'rejected', reason } });
+
+// The id the answer names. Only text and numbers are echoed: String() of a deeply
+// nested array recurses until the stack runs out.
+function leadId(raw) {
+  if (typeof raw?.id === 'string') return raw.id.toLowerCase();
+  return typeof raw?.id === 'number' ? String(raw.id) : '';
+}
+
+// The fields with each object or array value emptied. The core rejects those values by
+// their kind alone (not text, or an unknown field), and copying nothing deeper keeps a
+// deeply nested value from overflowing the stack in JSON.stringify.
+function shallow(fields) {
+  const empty = (v) => (Array.isArray(v) ? [] : v && typeof v === 'object' ? {} : v);
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, empty(v)]));
 }
 
 const SAME = ['name', 'email', 'phone', 'message', 'createdAt'];
