@@ -28,8 +28,8 @@ export interface LeadSyncHandlerOptions {
   lockTimeoutMillis?: number;
   /** Each statement of the batch's transaction runs at most this long (default 10000 ms); then 503. */
   statementTimeoutMillis?: number;
-  /** The site's own policy: return a reason to reject a lead, or null to accept it. */
-  checkLead?: (lead: NormalizedLead) => string | null | undefined;
+  /** The site's own policy: return (or resolve to) a reason to reject a lead, or null to accept it. A throw or a rejected promise rejects that lead only, and is logged. */
+  checkLead?: (lead: NormalizedLead) => string | null | undefined | Promise<string | null | undefined>;
 }
 
 export declare const HANDLER_DEFAULTS: Readonly<{

@@ -155,6 +155,18 @@ test('a lead the database or a check would choke on is rejected alone; the rest 
   assert.deepEqual((await rows('poison')).map((r) => r.id), [good.id, first.id, last.id]);
 });
 
+test('an async checkLead is awaited: a reason it resolves to rejects the lead', async () => {
+  const blocked = wire(47, { email: 'x@blocked.example' }), fine = wire(48);
+  const asyncPolicy = createLeadSyncHandler({
+    pool: appPool,
+    tokenSecret: SECRET,
+    checkLead: async (l) => (l.email.endsWith('@blocked.example') ? 'this address is blocked' : null),
+  });
+  const { results } = await (await post('async-check', { leads: [blocked, fine] }, { via: asyncPolicy })).json();
+  assert.deepEqual(results, [{ id: blocked.id, status: 'rejected', reason: 'this address is blocked' }, { id: fine.id, status: 'accepted' }]);
+  assert.deepEqual((await rows('async-check')).map((r) => r.id), [fine.id]);
+});
+
 test('bad requests are refused with a JSON error and write nothing', async () => {
   const before = (await rows('bounds')).length;
   const cases = [

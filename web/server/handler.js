@@ -37,7 +37,8 @@ function json(status, body, headers = {}) {
  * - `maxItems`, `maxBytes`: request bounds (413 beyond them);
  * - `connectionTimeoutMillis` (for the pool it creates), `lockTimeoutMillis`,
  *   `statementTimeoutMillis`: a stalled database answers 503 instead of holding requests;
- * - `checkLead(lead)`: the site's own policy; return a reason string to reject a lead.
+ * - `checkLead(lead)`: the site's own policy; return (or resolve to) a reason string to
+ *   reject a lead.
  * @returns {(request: Request) => Promise<Response>}
  */
 export function createLeadSyncHandler(options = {}) {
@@ -115,22 +116,25 @@ const MAX_CREATED_AT = 253402300799999;
 
 // Checks each lead with the same rules as the browser (the wasm core) and the site's
 // policy. A lead that makes a check throw is rejected alone: one bad lead must not turn
-// the batch into a 503 that the client retries forever. Returns [{lead} | {result}] in
-// request order.
+// the batch into a 503 that the client retries forever. checkLead may be async; leads are
+// checked one at a time, so a policy that queries a service is not flooded by a batch.
+// Returns [{lead} | {result}] in request order.
 async function validate(leads, checkLead) {
   const core = await loadCore();
-  return leads.map((raw) => {
+  const items = [];
+  for (const raw of leads) {
     const id = leadId(raw);
     try {
-      return checkOne(core, raw, id, checkLead);
+      items.push(await checkOne(core, raw, id, checkLead));
     } catch (err) {
       console.error('[lead-outbox] checking a lead failed; it is rejected', err);
-      return rejected(id, 'the server could not check this lead');
+      items.push(rejected(id, 'the server could not check this lead'));
     }
-  });
+  }
+  return items;
 }
 
-function checkOne(core, raw, id, checkLead) {
+async function checkOne(core, raw, id, checkLead) {
   if (!raw || typeof raw !== 'object') return rejected(id, 'not an object');
   const { id: _id, createdAt, tenantId: _t, ...fields } = raw;
   if (!(Number.isFinite(createdAt) && createdAt >= 0 && createdAt <= MAX_CREATED_AT)) {
@@ -141,7 +145,7 @@ function checkOne(core, raw, id, checkLead) {
     const reason = answer.fields ? Object.entries(answer.fields).map(([f, m]) => `${f}: ${m}`).join(' ') : answer.message;
     return rejected(id, reason);
   }
-  const policy = checkLead?.(answer.value);
+  const policy = await checkLead?.(answer.value);
   if (typeof policy === 'string' && policy) return rejected(id, policy);
   return { lead: answer.value };
 }
