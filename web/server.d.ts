@@ -16,7 +16,7 @@ export interface LeadSyncHandlerOptions {
   databaseUrl?: string;
   /** Or a pool of your own, connecting as the app role; give it an 'error' listener (pg ends the process without one when the database drops an idle connection). */
   pool?: Pool;
-  /** Verifies tenant tokens (at least 16 characters). Default: process.env.LEAD_OUTBOX_TOKEN_SECRET. */
+  /** Verifies tenant tokens (at least 16 characters; without one every request answers 503, and the first logs why). Default: process.env.LEAD_OUTBOX_TOKEN_SECRET. */
   tokenSecret?: string;
   /** Most leads per request (default 500); more is a 413. */
   maxItems?: number;
@@ -48,7 +48,11 @@ export declare function toNodeListener(
   handler: (request: Request) => Promise<Response>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** Mints the token a site embeds for its tenant. */
+/**
+ * Mints the token a site embeds for its tenant. Throws LeadOutboxError (from 'lead-outbox'):
+ * `invalid_tenant` unless `tenantId` is a UUID or lowercase letters, digits, '_' and '-'
+ * (at most 63); `invalid_argument` for a secret shorter than 16 characters.
+ */
 export declare function mintTenantToken(tenantId: string, secret: string): string;
 /** The tenant a token names, or null when it is missing, malformed or forged. */
 export declare function verifyTenantToken(token: string | null | undefined, secret: string): string | null;

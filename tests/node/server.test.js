@@ -234,6 +234,35 @@ test('tenant tokens verify only with the secret that minted them', () => {
   assert.throws(() => mintTenantToken('acme', 'short'), /at least 16/);
 });
 
+test('a tenant id the handler would refuse cannot be minted', () => {
+  for (const tenant of ['Acme', 'acme corp', '', '-acme', 'a'.repeat(64), undefined]) {
+    assert.throws(() => mintTenantToken(tenant, SECRET), { name: 'LeadOutboxError', code: 'invalid_tenant' }, String(tenant));
+  }
+  assert.ok(mintTenantToken('7C0E8F3A-1B2C-4D5E-8F90-A1B2C3D4E5F6', SECRET));
+});
+
+test('a missing or short token secret is a misconfiguration: logged once, every request 503 with Retry-After', async (t) => {
+  const fromEnv = process.env.LEAD_OUTBOX_TOKEN_SECRET;
+  delete process.env.LEAD_OUTBOX_TOKEN_SECRET;
+  t.after(() => {
+    if (fromEnv !== undefined) process.env.LEAD_OUTBOX_TOKEN_SECRET = fromEnv;
+  });
+  for (const tokenSecret of [undefined, 'short']) {
+    const logged = t.mock.method(console, 'error', () => {});
+    const misconfigured = createLeadSyncHandler({ pool: appPool, tokenSecret });
+    for (let i = 0; i < 2; i++) {
+      const res = await post('misconfigured', { leads: [wire(50 + i)] }, { via: misconfigured });
+      assert.equal(res.status, 503, String(tokenSecret));
+      assert.equal(res.headers.get('retry-after'), '5');
+      assert.equal((await res.json()).error.code, 'unavailable');
+    }
+    assert.equal(logged.mock.callCount(), 1, String(tokenSecret));
+    assert.match(logged.mock.calls[0].arguments[0], /^\[lead-outbox\].*secret/);
+    logged.mock.restore();
+  }
+  assert.equal((await rows('misconfigured')).length, 0);
+});
+
 test('the process survives PostgreSQL ending the idle connections of the pool the handler creates', async (t) => {
   const logged = t.mock.method(console, 'error', () => {});
   const own = createLeadSyncHandler({ databaseUrl: `${cluster.appUrl}?application_name=own_pool`, tokenSecret: SECRET });

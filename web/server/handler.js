@@ -1,7 +1,7 @@
 // The /api/leads/sync request handler on web-standard Request/Response, writing to PostgreSQL.
 import pg from 'pg';
 import { loadCore } from '../src/core.js';
-import { verifyTenantToken } from './token.js';
+import { isTenantId, secretProblem, verifyTenantToken } from './token.js';
 
 export const HANDLER_DEFAULTS = Object.freeze({
   maxItems: 500,
@@ -10,8 +10,6 @@ export const HANDLER_DEFAULTS = Object.freeze({
   lockTimeoutMillis: 5000,
   statementTimeoutMillis: 10000,
 });
-
-const TENANT = /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9][a-z0-9_-]{0,62})$/;
 
 class HttpError extends Error {
   constructor(status, code, message, headers = {}) {
@@ -29,11 +27,15 @@ function json(status, body, headers = {}) {
   });
 }
 
+const unavailable = () =>
+  json(503, { error: { code: 'unavailable', message: 'The lead store is unavailable; try again later.' } }, { 'retry-after': '5' });
+
 /**
  * Creates the POST handler. Options:
  * - `databaseUrl` (default process.env.DATABASE_URL) or `pool` (a pg.Pool): connect as
  *   the app role, not the tables' owner;
  * - `tokenSecret` (default process.env.LEAD_OUTBOX_TOKEN_SECRET): verifies tenant tokens;
+ *   without a valid one every request answers 503 (and the first logs why);
  * - `maxItems`, `maxBytes`: request bounds (413 beyond them);
  * - `connectionTimeoutMillis` (for the pool it creates), `lockTimeoutMillis`,
  *   `statementTimeoutMillis`: a stalled database answers 503 instead of holding requests;
@@ -44,15 +46,27 @@ function json(status, body, headers = {}) {
 export function createLeadSyncHandler(options = {}) {
   const o = { ...HANDLER_DEFAULTS, ...options };
   const secret = o.tokenSecret ?? process.env.LEAD_OUTBOX_TOKEN_SECRET;
+  const misconfigured = secretProblem(secret);
+  let reported = false;
   let pool = o.pool;
   const getPool = () => (pool ??= createPool(o.databaseUrl ?? process.env.DATABASE_URL, o.connectionTimeoutMillis));
 
   return async function POST(request) {
+    // The site's configuration, not the client's token, is wrong: a 401 would stop clients
+    // retrying (auth_error) and say nothing to the operator. A 503 keeps their leads coming
+    // back once the secret is set; one log line says why.
+    if (misconfigured) {
+      if (!reported) {
+        console.error(`[lead-outbox] sync handler misconfigured: ${misconfigured} (tokenSecret or LEAD_OUTBOX_TOKEN_SECRET); answering 503`);
+        reported = true;
+      }
+      return unavailable();
+    }
     try {
       if (request.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST.', { allow: 'POST' });
       const auth = request.headers.get('authorization') ?? '';
-      const tenantId = secret && auth.startsWith('Bearer ') ? verifyTenantToken(auth.slice(7), secret) : null;
-      if (!tenantId || !TENANT.test(tenantId)) throw new HttpError(401, 'unauthorized', 'A valid tenant token is required.');
+      const tenantId = auth.startsWith('Bearer ') ? verifyTenantToken(auth.slice(7), secret) : null;
+      if (!isTenantId(tenantId)) throw new HttpError(401, 'unauthorized', 'A valid tenant token is required.');
       const type = request.headers.get('content-type') ?? '';
       if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(400, 'unsupported_media_type', 'Send application/json.');
       const body = parseBody(await readLimited(request, o.maxBytes));
@@ -68,7 +82,7 @@ export function createLeadSyncHandler(options = {}) {
     } catch (err) {
       if (err instanceof HttpError) return json(err.status, { error: { code: err.code, message: err.message } }, err.headers);
       console.error('[lead-outbox] sync handler failed', err);
-      return json(503, { error: { code: 'unavailable', message: 'The lead store is unavailable; try again later.' } }, { 'retry-after': '5' });
+      return unavailable();
     }
   };
 }
