@@ -224,6 +224,21 @@ test('row-level security keeps tenants apart even for a query that forgets the t
   assert.equal((await rows('rls-b')).length, 1);
 });
 
+test('a role that bypasses row-level security still compares a resend only with its own tenant\'s lead', async () => {
+  // The superuser bypasses row-level security: only the handler's own tenant filter is left.
+  const superPool = new pg.Pool({ connectionString: cluster.adminUrl, max: 1 });
+  try {
+    const bypass = createLeadSyncHandler({ pool: superPool, tokenSecret: SECRET });
+    const mine = wire(60), theirs = { ...mine, ...lead(61) };
+    assert.equal((await (await post('bypass-mine', { leads: [mine] }, { via: bypass })).json()).results[0].status, 'accepted');
+    assert.equal((await (await post('bypass-theirs', { leads: [theirs] }, { via: bypass })).json()).results[0].status, 'accepted');
+    const { results } = await (await post('bypass-mine', { leads: [mine] }, { via: bypass })).json();
+    assert.deepEqual(results, [{ id: mine.id, status: 'duplicate' }], 'no comparison with, or sight of, the other tenant\'s lead');
+  } finally {
+    await superPool.end();
+  }
+});
+
 test('tenant tokens verify only with the secret that minted them', () => {
   const token = mintTenantToken('acme', SECRET);
   assert.equal(verifyTenantToken(token, SECRET), 'acme');

@@ -202,7 +202,7 @@ async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeou
       [tenantId, String(lockTimeoutMillis), String(statementTimeoutMillis)],
     );
     fresh = await insertNew(client, tenantId, [...firsts.values()]);
-    held = await readStored(client, [...firsts.keys()].filter((id) => !fresh.has(id)));
+    held = await readStored(client, tenantId, [...firsts.keys()].filter((id) => !fresh.has(id)));
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
@@ -235,14 +235,16 @@ async function insertNew(client, tenantId, leads) {
   return new Set(rows.map((r) => r.id));
 }
 
-// The stored leads with these ids, by id, shaped like a lead.
-async function readStored(client, ids) {
+// The tenant's stored leads with these ids, by id, shaped like a lead. The tenant filter
+// stands beside row-level security: a role that bypasses it must still never compare with,
+// or answer with, another tenant's lead.
+async function readStored(client, tenantId, ids) {
   if (!ids.length) return new Map();
   const { rows } = await client.query(
     `SELECT id::text, name, email, phone, message,
             round(extract(epoch FROM client_created_at) * 1000)::float8 AS "createdAt"
-       FROM lead_outbox.leads WHERE id = ANY($1::uuid[])`,
-    [ids],
+       FROM lead_outbox.leads WHERE id = ANY($1::uuid[]) AND tenant_id = $2`,
+    [ids, tenantId],
   );
   return new Map(rows.map((r) => [r.id, r]));
 }
