@@ -1,6 +1,7 @@
 // The sync handler against a real PostgreSQL: idempotency, bounds, tokens and row-level security.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { startPostgres } from '../../scripts/postgres.mjs';
 import { createLeadSyncHandler, mintTenantToken, verifyTenantToken, migrate } from '../../web/server/index.js';
@@ -37,8 +38,8 @@ let seq = 0;
 const nextId = () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
 const wire = (n, extra = {}) => ({ id: nextId(), createdAt: 1_700_000_000_000 + n, ...lead(n), ...extra });
 
-function post(tenant, body, { token = mintTenantToken(tenant, SECRET), type = 'application/json' } = {}) {
-  return handler(new Request('http://localhost/api/leads/sync', {
+function post(tenant, body, { token = mintTenantToken(tenant, SECRET), type = 'application/json', via = handler } = {}) {
+  return via(new Request('http://localhost/api/leads/sync', {
     method: 'POST',
     headers: { 'content-type': type, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -58,6 +59,35 @@ async function rows(tenant) {
   }
 }
 
+// Ends the app role's connections named `applicationName`, as a restart or a failover would.
+async function dropConnections(applicationName) {
+  const admin = new pg.Client({ connectionString: cluster.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'lead_app' AND application_name = $1",
+      [applicationName],
+    );
+  } finally {
+    await admin.end();
+  }
+}
+
+// The answer, or 'no answer' if there is none within `ms`.
+function within(ms, pending) {
+  let timer;
+  const late = new Promise((resolve) => (timer = setTimeout(resolve, ms, 'no answer')));
+  return Promise.race([pending, late]).finally(() => clearTimeout(timer));
+}
+
+async function waitFor(condition, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 test('a batch is stored once: resend is duplicate, changed content is conflict', async () => {
   const a = wire(1), b = wire(2);
   let res = await post('acme', { tenantId: 'acme', leads: [a, b] });
@@ -71,6 +101,21 @@ test('a batch is stored once: resend is duplicate, changed content is conflict',
   assert.equal((await rows('acme')).filter((r) => r.id === a.id || r.id === b.id).length, 2);
 });
 
+test('an id twice in one batch: the first copy is stored, a later one is duplicate or conflict', async () => {
+  const statuses = async (leads) => (await (await post('twice', { leads })).json()).results.map((r) => r.status);
+  const a = wire(30), b = wire(31), c = wire(32);
+  const changed = (l) => ({ ...l, message: 'A different message now.' });
+  assert.deepEqual(await statuses([a, a]), ['accepted', 'duplicate']);
+  const res = await post('twice', { leads: [b, changed(b)] });
+  const { results } = await res.json();
+  assert.deepEqual(results.map((r) => r.status), ['accepted', 'conflict']);
+  assert.equal(results[1].server.message, b.message);
+  assert.deepEqual(await statuses([c]), ['accepted']);
+  assert.deepEqual(await statuses([c, changed(c)]), ['duplicate', 'conflict']);
+  assert.deepEqual(await statuses([changed(c), c]), ['conflict', 'duplicate']);
+  assert.equal((await rows('twice')).length, 3);
+});
+
 test('invalid and policy-rejected leads are rejected with a reason; the rest are stored', async () => {
   const good = wire(3), bad = wire(4, { email: 'nope' }), blocked = wire(5, { email: 'x@blocked.example' });
   const res = await post('acme', { tenantId: 'acme', leads: [good, bad, blocked] });
@@ -81,6 +126,45 @@ test('invalid and policy-rejected leads are rejected with a reason; the rest are
   assert.deepEqual(results[2], { id: blocked.id, status: 'rejected', reason: 'this address is blocked' });
   const ids = (await rows('acme')).map((r) => r.id);
   assert.ok(ids.includes(good.id) && !ids.includes(bad.id) && !ids.includes(blocked.id));
+});
+
+test('a lead the database or a check would choke on is rejected alone; the rest of the batch is stored', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const good = wire(40), late = wire(41, { createdAt: 1e16 }), early = wire(42, { createdAt: -1 }), thrown = wire(43);
+  let res = await post('poison', { leads: [good, late, early] });
+  assert.equal(res.status, 200);
+  let { results } = await res.json();
+  assert.deepEqual(results.map((r) => r.status), ['accepted', 'rejected', 'rejected']);
+  assert.match(results[1].reason, /createdAt/);
+  // A deeply nested unknown field overflowed the stack when the lead was serialized.
+  const deep = `{"id":"${wire(44).id}","createdAt":1700000000000,"name":"Ada L","email":"ada@example.com","message":"Please call me.","x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+  res = await post('poison', `{"leads":[${JSON.stringify(thrown)},${deep}]}`, {
+    via: createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET, maxBytes: 1024 * 1024, checkLead: (l) => (l.id === thrown.id ? l.oops.here : null) }),
+  });
+  assert.equal(res.status, 200);
+  ({ results } = await res.json());
+  assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+  assert.match(results[1].reason, /Unknown field "x"/);
+  assert.equal(logged.mock.callCount(), 1, 'the throwing check is logged');
+  // The bounds of createdAt are stored and read back exactly.
+  const first = wire(45, { createdAt: 0 }), last = wire(46, { createdAt: 253402300799999 });
+  for (const expected of ['accepted', 'duplicate']) {
+    ({ results } = await (await post('poison', { leads: [first, last] })).json());
+    assert.deepEqual(results.map((r) => r.status), [expected, expected]);
+  }
+  assert.deepEqual((await rows('poison')).map((r) => r.id), [good.id, first.id, last.id]);
+});
+
+test('an async checkLead is awaited: a reason it resolves to rejects the lead', async () => {
+  const blocked = wire(47, { email: 'x@blocked.example' }), fine = wire(48);
+  const asyncPolicy = createLeadSyncHandler({
+    pool: appPool,
+    tokenSecret: SECRET,
+    checkLead: async (l) => (l.email.endsWith('@blocked.example') ? 'this address is blocked' : null),
+  });
+  const { results } = await (await post('async-check', { leads: [blocked, fine] }, { via: asyncPolicy })).json();
+  assert.deepEqual(results, [{ id: blocked.id, status: 'rejected', reason: 'this address is blocked' }, { id: fine.id, status: 'accepted' }]);
+  assert.deepEqual((await rows('async-check')).map((r) => r.id), [fine.id]);
 });
 
 test('bad requests are refused with a JSON error and write nothing', async () => {
@@ -140,6 +224,21 @@ test('row-level security keeps tenants apart even for a query that forgets the t
   assert.equal((await rows('rls-b')).length, 1);
 });
 
+test('a role that bypasses row-level security still compares a resend only with its own tenant\'s lead', async () => {
+  // The superuser bypasses row-level security: only the handler's own tenant filter is left.
+  const superPool = new pg.Pool({ connectionString: cluster.adminUrl, max: 1 });
+  try {
+    const bypass = createLeadSyncHandler({ pool: superPool, tokenSecret: SECRET });
+    const mine = wire(60), theirs = { ...mine, ...lead(61) };
+    assert.equal((await (await post('bypass-mine', { leads: [mine] }, { via: bypass })).json()).results[0].status, 'accepted');
+    assert.equal((await (await post('bypass-theirs', { leads: [theirs] }, { via: bypass })).json()).results[0].status, 'accepted');
+    const { results } = await (await post('bypass-mine', { leads: [mine] }, { via: bypass })).json();
+    assert.deepEqual(results, [{ id: mine.id, status: 'duplicate' }], 'no comparison with, or sight of, the other tenant\'s lead');
+  } finally {
+    await superPool.end();
+  }
+});
+
 test('tenant tokens verify only with the secret that minted them', () => {
   const token = mintTenantToken('acme', SECRET);
   assert.equal(verifyTenantToken(token, SECRET), 'acme');
@@ -148,4 +247,90 @@ test('tenant tokens verify only with the secret that minted them', () => {
   const [p, , sig] = token.split('.');
   assert.equal(verifyTenantToken(`${p}.${Buffer.from('other').toString('base64url')}.${sig}`, SECRET), null);
   assert.throws(() => mintTenantToken('acme', 'short'), /at least 16/);
+});
+
+test('a tenant id the handler would refuse cannot be minted', () => {
+  for (const tenant of ['Acme', 'acme corp', '', '-acme', 'a'.repeat(64), undefined]) {
+    assert.throws(() => mintTenantToken(tenant, SECRET), { name: 'LeadOutboxError', code: 'invalid_tenant' }, String(tenant));
+  }
+  assert.ok(mintTenantToken('7C0E8F3A-1B2C-4D5E-8F90-A1B2C3D4E5F6', SECRET));
+});
+
+test('a missing or short token secret is a misconfiguration: logged once, every request 503 with Retry-After', async (t) => {
+  const fromEnv = process.env.LEAD_OUTBOX_TOKEN_SECRET;
+  delete process.env.LEAD_OUTBOX_TOKEN_SECRET;
+  t.after(() => {
+    if (fromEnv !== undefined) process.env.LEAD_OUTBOX_TOKEN_SECRET = fromEnv;
+  });
+  for (const tokenSecret of [undefined, 'short']) {
+    const logged = t.mock.method(console, 'error', () => {});
+    const misconfigured = createLeadSyncHandler({ pool: appPool, tokenSecret });
+    for (let i = 0; i < 2; i++) {
+      const res = await post('misconfigured', { leads: [wire(50 + i)] }, { via: misconfigured });
+      assert.equal(res.status, 503, String(tokenSecret));
+      assert.equal(res.headers.get('retry-after'), '5');
+      assert.equal((await res.json()).error.code, 'unavailable');
+    }
+    assert.equal(logged.mock.callCount(), 1, String(tokenSecret));
+    assert.match(logged.mock.calls[0].arguments[0], /^\[lead-outbox\].*secret/);
+    logged.mock.restore();
+  }
+  assert.equal((await rows('misconfigured')).length, 0);
+});
+
+test('the process survives PostgreSQL ending the idle connections of the pool the handler creates', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const own = createLeadSyncHandler({ databaseUrl: `${cluster.appUrl}?application_name=own_pool`, tokenSecret: SECRET });
+  assert.equal((await post('survive', { leads: [wire(20)] }, { via: own })).status, 200);
+  await dropConnections('own_pool');
+  await waitFor(() => logged.mock.callCount() === 1);
+  assert.match(logged.mock.calls[0].arguments[0], /^\[lead-outbox\]/);
+  assert.equal((await post('survive', { leads: [wire(21)] }, { via: own })).status, 200);
+  assert.equal((await rows('survive')).length, 2);
+  // The handler has no close(): drop its connection again so that none is left open.
+  await dropConnections('own_pool');
+  await waitFor(() => logged.mock.callCount() === 2);
+});
+
+test('a table locked by a migration answers 503 with Retry-After once the lock or statement timeout passes', async (t) => {
+  t.mock.method(console, 'error', () => {});
+  // 0 turns a timeout off in PostgreSQL, so the second case waits on the statement timeout.
+  for (const timeouts of [{ lockTimeoutMillis: 200 }, { lockTimeoutMillis: 0, statementTimeoutMillis: 200 }]) {
+    const quick = createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET, ...timeouts });
+    const owner = await ownerPool.connect();
+    let pending;
+    try {
+      await owner.query('BEGIN');
+      await owner.query('LOCK TABLE lead_outbox.leads IN ACCESS EXCLUSIVE MODE');
+      pending = post('locked', { leads: [wire(22)] }, { via: quick });
+      const res = await within(3000, pending);
+      assert.notEqual(res, 'no answer', `the request waited for the lock (${JSON.stringify(timeouts)})`);
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get('retry-after'), '5');
+    } finally {
+      await owner.query('ROLLBACK');
+      owner.release();
+      await pending;
+    }
+  }
+});
+
+test('a database that accepts connections but never answers gives 503 once the connection timeout passes', async (t) => {
+  t.mock.method(console, 'error', () => {});
+  const sockets = new Set();
+  const silent = createServer((s) => sockets.add(s));
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const stalled = createLeadSyncHandler({
+      databaseUrl: `postgres://lead_app@127.0.0.1:${silent.address().port}/leads`,
+      tokenSecret: SECRET,
+      connectionTimeoutMillis: 200,
+    });
+    const res = await within(3000, post('stalled', { leads: [wire(23)] }, { via: stalled }));
+    assert.notEqual(res, 'no answer', 'the request waited for the connection');
+    assert.equal(res.status, 503);
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
 });

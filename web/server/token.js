@@ -1,22 +1,44 @@
 // Signed tenant tokens: the credential that names a site's tenant, so the payload never has to.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { LeadOutboxError, ErrorCodes } from '../src/errors.js';
 
 const PREFIX = 'lo1';
+
+// A tenant id: a UUID, or lowercase letters, digits, '_' and '-' (at most 63, first a
+// letter or digit). The handler refuses tokens for anything else, so minting one fails too.
+const TENANT = /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9][a-z0-9_-]{0,62})$/;
+
+export const isTenantId = (tenantId) => typeof tenantId === 'string' && TENANT.test(tenantId);
 
 function sign(secret, body) {
   return createHmac('sha256', secret).update(`${PREFIX}.${body}`).digest('base64url');
 }
 
-function checkSecret(secret) {
-  if (typeof secret !== 'string' || secret.length < 16) {
-    throw new TypeError('lead-outbox: the token secret must be a string of at least 16 characters');
-  }
+/** Why `secret` cannot sign tokens, or null when it can. */
+export function secretProblem(secret) {
+  if (secret === undefined || secret === null || secret === '') return 'no token secret is set';
+  if (typeof secret !== 'string' || secret.length < 16) return 'the token secret must be a string of at least 16 characters';
+  return null;
 }
 
-/** Mints the token a site embeds for `tenantId`: "lo1.<tenant, base64url>.<HMAC-SHA256>". */
+function checkSecret(secret) {
+  const problem = secretProblem(secret);
+  if (problem) throw new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, `lead-outbox: ${problem}`, { field: 'secret' });
+}
+
+/**
+ * Mints the token a site embeds for `tenantId`: "lo1.<tenant, base64url>.<HMAC-SHA256>".
+ * Throws LeadOutboxError: `invalid_tenant` for a tenant id the handler would refuse,
+ * `invalid_argument` for a secret shorter than 16 characters.
+ */
 export function mintTenantToken(tenantId, secret) {
   checkSecret(secret);
-  const body = Buffer.from(String(tenantId), 'utf8').toString('base64url');
+  if (!isTenantId(tenantId)) {
+    const given = typeof tenantId === 'string' ? JSON.stringify(tenantId) : `a ${typeof tenantId}`;
+    throw new LeadOutboxError(ErrorCodes.INVALID_TENANT,
+      `lead-outbox: a tenant id is a UUID, or lowercase letters, digits, '_' and '-' (got ${given})`, { field: 'tenantId' });
+  }
+  const body = Buffer.from(tenantId, 'utf8').toString('base64url');
   return `${PREFIX}.${body}.${sign(secret, body)}`;
 }
 
