@@ -10,7 +10,7 @@ import { createLeadSyncHandler, migrate, mintTenantToken, toNodeListener } from 
 export async function startDatabase({ databaseUrl, appUrl, appRole = 'lead_app' } = {}) {
   const cluster = databaseUrl ? null : await startPostgres();
   const ownerUrl = databaseUrl ?? cluster.ownerUrl;
-  const ownerPool = new pg.Pool({ connectionString: ownerUrl, max: 2 });
+  const ownerPool = logIdleErrors(new pg.Pool({ connectionString: ownerUrl, max: 2 }));
   const client = await ownerPool.connect();
   try {
     await migrate(client, { appRole });
@@ -51,7 +51,7 @@ export async function startDatabase({ databaseUrl, appUrl, appRole = 'lead_app' 
  */
 export async function startBackend({ tenantId = 'demo', secret = 'demo-secret-change-me', wrap = (l) => l, handlerOptions = {}, ...dbOptions } = {}) {
   const db = await startDatabase(dbOptions);
-  const appPool = new pg.Pool({ connectionString: db.appUrl, max: 10 });
+  const appPool = logIdleErrors(new pg.Pool({ connectionString: db.appUrl, max: 10, connectionTimeoutMillis: 5000 }));
   const handler = createLeadSyncHandler({ pool: appPool, tokenSecret: secret, ...handlerOptions });
   return {
     tenantId,
@@ -65,4 +65,10 @@ export async function startBackend({ tenantId = 'demo', secret = 'demo-secret-ch
       await db.stop();
     },
   };
+}
+
+// A pool whose idle connection drops (a database restart) logs it instead of ending the process.
+function logIdleErrors(pool) {
+  pool.on('error', (err) => console.error('[backend] idle database connection failed:', err.message));
+  return pool;
 }

@@ -6,16 +6,24 @@ export const dynamic = 'force-dynamic';
 let pool;
 
 async function receivedLeads(tenantId) {
-  pool ??= new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2, connectionTimeoutMillis: 5000 });
+    // A dropped idle connection (database restart) must not end the site's process.
+    pool.on('error', (err) => console.error('[demo] idle database connection failed', err.message));
+  }
   const client = await pool.connect();
+  let failed = null;
   try {
     await client.query('BEGIN');
     await client.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenantId]);
     const { rows } = await client.query('SELECT id, name, email, received_at FROM lead_outbox.leads ORDER BY received_at, id');
     await client.query('COMMIT');
     return rows;
+  } catch (err) {
+    failed = err;
+    throw err;
   } finally {
-    client.release();
+    client.release(failed ?? undefined); // a failed connection is dropped, not reused mid-transaction
   }
 }
 
