@@ -127,7 +127,7 @@ std::string StoreApi::beginBatch(double now, int maxCount, double maxBytes, bool
                               {"retryAt", r.value().retryAt}}));
 }
 
-std::string StoreApi::completeBatch(const std::string& resultsJson, double now) {
+std::string StoreApi::completeBatch(const std::string& resultsJson, double now, double random01) {
   if (!store_) return errorJson(kClosed);
   const Result<JsonValue> arr = parseJson(resultsJson);
   if (!arr.isOk() || !arr.value().isArray()) {
@@ -149,8 +149,9 @@ std::string StoreApi::completeBatch(const std::string& resultsJson, double now) 
     if (item["reason"].isString()) r.reason = item["reason"].asString();
     results.push_back(std::move(r));
   }
-  Status s = store_->outbox().completeBatch(results, ms(now));
-  return s.isOk() ? okJson() : errorJson(s);
+  auto r = store_->outbox().completeBatch(results, ms(now), random01);
+  if (!r.isOk()) return errorJson(r.status());
+  return okJson(JsonValue::object({{"unanswered", r.value()}}));
 }
 
 std::string StoreApi::batchTooLarge(double now) {

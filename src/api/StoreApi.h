@@ -26,8 +26,9 @@ class StoreApi {
   std::string listLeads();
   // value: {"ids":[…],"leads":[…],"retryAt"}; evenIfBackingOff: a person asked to send now
   std::string beginBatch(double now, int maxCount, double maxBytes, bool evenIfBackingOff);
-  // resultsJson: [{"id","status":"accepted|duplicate|conflict|rejected","reason"}]
-  std::string completeBatch(const std::string& resultsJson, double now);
+  // resultsJson: [{"id","status":"accepted|duplicate|conflict|rejected","reason"}];
+  // value: {"unanswered"}, the in-flight leads the answer left out (see Outbox::completeBatch)
+  std::string completeBatch(const std::string& resultsJson, double now, double random01);
   // value: {"rejected": 0|1}; see Outbox::batchTooLarge
   std::string batchTooLarge(double now);
   // value: {"retryAt"}

@@ -52,7 +52,7 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, Ba
   if (timing == BatchTiming::kWhenDue) {
     Result<std::int64_t> due = nextAttemptAt();
     if (!due.isOk()) return due.status();
-    if (due.value() > now) {
+    if (due.value() > now && due.value() - now <= retry_.longestWaitMs()) {
       batch.retryAt = due.value();
       batch.leadsJson = "[]";
       return batch;
@@ -95,8 +95,10 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, Ba
   return batch;
 }
 
-Status Outbox::completeBatch(const std::vector<ItemResult>& results, std::int64_t now) {
-  return db_.transaction([&]() -> Status {
+Result<std::int64_t> Outbox::completeBatch(const std::vector<ItemResult>& results, std::int64_t now,
+                                           double random01) {
+  std::int64_t unanswered = 0;
+  Status s = db_.transaction([&]() -> Status {
     for (const ItemResult& r : results) {
       const bool ok = r.outcome != ItemResult::Outcome::kRejected;
       Statement st = ok ? db_.prepare("UPDATE leads SET status = 'synced', synced_at = ?2, updated_at = ?2, "
@@ -113,10 +115,18 @@ Status Outbox::completeBatch(const std::vector<ItemResult>& results, std::int64_
                       .bind(1, now)
                       .run();
     if (!back.isOk()) return back;
-    if (Status m = setMeta("failures", 0); !m.isOk()) return m;
-    if (Status m = setMeta("next_attempt_at", 0); !m.isOk()) return m;
+    unanswered = db_.changes();
+    if (unanswered > 0) {
+      Result<std::int64_t> retryAt = backOff(now, random01, 0);
+      if (!retryAt.isOk()) return retryAt.status();
+    } else {
+      if (Status m = setMeta("failures", 0); !m.isOk()) return m;
+      if (Status m = setMeta("next_attempt_at", 0); !m.isOk()) return m;
+    }
     return eraseExpired(now);
   });
+  if (!s.isOk()) return s;
+  return unanswered;
 }
 
 Result<std::int64_t> Outbox::failBatch(std::int64_t now, double random01, std::int64_t retryAfterMs) {
@@ -127,14 +137,23 @@ Result<std::int64_t> Outbox::failBatch(std::int64_t now, double random01, std::i
                       .bind(1, now)
                       .run();
     if (!back.isOk()) return back;
-    Result<std::int64_t> failures = meta("failures");
-    if (!failures.isOk()) return failures.status();
-    const std::int64_t n = failures.value() + 1;
-    retryAt = now + retry_.delayMs(static_cast<int>(std::min<std::int64_t>(n, 62)), random01, retryAfterMs);
-    if (Status m = setMeta("failures", n); !m.isOk()) return m;
-    return setMeta("next_attempt_at", retryAt);
+    Result<std::int64_t> at = backOff(now, random01, retryAfterMs);
+    if (!at.isOk()) return at.status();
+    retryAt = at.value();
+    return Status::ok();
   });
   if (!s.isOk()) return s;
+  return retryAt;
+}
+
+Result<std::int64_t> Outbox::backOff(std::int64_t now, double random01, std::int64_t retryAfterMs) {
+  Result<std::int64_t> failures = meta("failures");
+  if (!failures.isOk()) return failures.status();
+  const std::int64_t n = failures.value() + 1;
+  const std::int64_t retryAt =
+      now + retry_.delayMs(static_cast<int>(std::min<std::int64_t>(n, 62)), random01, retryAfterMs);
+  if (Status m = setMeta("failures", n); !m.isOk()) return m;
+  if (Status m = setMeta("next_attempt_at", retryAt); !m.isOk()) return m;
   return retryAt;
 }
 

@@ -53,7 +53,8 @@ class Outbox {
       : db_(db), retry_(retry), retention_(retention) {}
 
   Result<OutboxCounts> counts();
-  // The earliest time the next batch may be taken (0 when not backing off).
+  // The earliest time the next batch may be taken (0 when not backing off; a time
+  // further ahead than RetryPolicy::longestWaitMs means the clock went back).
   Result<std::int64_t> nextAttemptAt();
 
   // Takes the next batch: pending leads, fewest failed attempts first, then oldest,
@@ -64,9 +65,13 @@ class Outbox {
                            BatchTiming timing = BatchTiming::kWhenDue);
 
   // Applies a server's per-lead answers to the in-flight leads: accepted, duplicate
-  // and conflict become synced; rejected keeps its data and reason. In-flight leads the
-  // answer does not mention go back to pending. Clears the backoff.
-  Status completeBatch(const std::vector<ItemResult>& results, std::int64_t now);
+  // and conflict become synced; rejected keeps its data and reason. Clears the backoff,
+  // unless the answer left some in-flight leads out: they go back to pending and the
+  // outbox backs off as after a failed request (`random01` as for failBatch), so a
+  // server that keeps leaving a lead out is not asked again at once. Returns how many
+  // were left out.
+  Result<std::int64_t> completeBatch(const std::vector<ItemResult>& results, std::int64_t now,
+                                     double random01 = 1.0);
 
   // The whole request failed (network, timeout, 5xx, 408, 429): every in-flight lead
   // goes back to pending and the next try waits per the RetryPolicy. Returns that time.
@@ -96,6 +101,9 @@ class Outbox {
  private:
   Status setMeta(const char* key, std::int64_t value);
   Result<std::int64_t> meta(const char* key);
+  // One more failure: stores the count and the time of the next try, and returns it.
+  // REQUIRES: inside a transaction.
+  Result<std::int64_t> backOff(std::int64_t now, double random01, std::int64_t retryAfterMs);
 
   Database& db_;
   RetryPolicy retry_;

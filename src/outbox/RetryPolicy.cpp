@@ -11,7 +11,7 @@ std::int64_t RetryPolicy::delayMs(int failures, double random01, std::int64_t re
   ceiling = std::min(ceiling, capMs);
   const double r = std::clamp(random01, 0.0, 1.0);
   const auto jittered = static_cast<std::int64_t>(r * static_cast<double>(ceiling));
-  return std::max(jittered, std::max<std::int64_t>(retryAfterMs, 0));
+  return std::max(jittered, std::clamp<std::int64_t>(retryAfterMs, 0, maxRetryAfterMs));
 }
 
 }  // namespace leadoutbox

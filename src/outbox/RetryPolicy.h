@@ -8,11 +8,17 @@ namespace leadoutbox {
 struct RetryPolicy {
   std::int64_t baseMs = 1000;     // first retry waits up to this
   std::int64_t capMs = 5 * 60 * 1000;  // no wait is longer than this (except a server's Retry-After)
+  // A server's Retry-After is honoured up to this; a longer one is taken as this.
+  std::int64_t maxRetryAfterMs = 24 * 60 * 60 * 1000;
+
+  // The longest wait delayMs can give. A stored retry time further ahead than this
+  // means the clock went back since: the try is due now, not in days.
+  std::int64_t longestWaitMs() const { return capMs > maxRetryAfterMs ? capMs : maxRetryAfterMs; }
 
   // Delay before the next try after `failures` consecutive failed requests (≥ 1).
   // `random01` in [0, 1) comes from the caller (the core has no randomness):
   // full jitter, random01 × min(cap, base × 2^(failures − 1)). A server's
-  // Retry-After (`retryAfterMs`, 0 if none) is a floor, never shortened.
+  // Retry-After (`retryAfterMs`, 0 if none, at most maxRetryAfterMs) is a floor.
   std::int64_t delayMs(int failures, double random01, std::int64_t retryAfterMs) const;
 };
 

@@ -118,8 +118,39 @@ TEST_CASE("a failed request puts the batch back and backs off", "[outbox]") {
   f.outbox().beginBatch(f.now + 1500, {});
   CHECK(f.outbox().failBatch(f.now + 1500, 0.1, 2000).value() == f.now + 1500 + 2000);  // Retry-After floor
   f.outbox().beginBatch(f.now + 3500, {});
-  REQUIRE(f.outbox().completeBatch({}, f.now + 3500).isOk());
+  const std::vector<ItemResult> all = {{testing::uuid(0), Outcome::kAccepted, ""},
+                                       {testing::uuid(1), Outcome::kAccepted, ""},
+                                       {testing::uuid(2), Outcome::kAccepted, ""}};
+  REQUIRE(f.outbox().completeBatch(all, f.now + 3500).value() == 0);
   CHECK(f.outbox().nextAttemptAt().value() == 0);  // success clears the backoff
+}
+
+TEST_CASE("an answer that leaves leads out backs off instead of asking again at once", "[outbox]") {
+  StoreOptions options;
+  options.retry = RetryPolicy{1000, 60000};
+  Fixture f(2, options);
+  f.outbox().beginBatch(f.now, {});
+  auto unanswered = f.outbox().completeBatch({{testing::uuid(0), Outcome::kAccepted, ""}}, f.now, 0.5);
+  REQUIRE(unanswered.isOk());
+  CHECK(unanswered.value() == 1);
+  CHECK(f.counts().synced == 1);
+  CHECK(f.counts().pending == 1);
+  CHECK(f.outbox().nextAttemptAt().value() == f.now + 500);
+  CHECK(f.outbox().beginBatch(f.now + 1, {}).value().ids.empty());
+  CHECK(f.outbox().beginBatch(f.now + 500, {}).value().ids.size() == 1);
+}
+
+TEST_CASE("a clock set back does not hold the outbox for as long as it went back", "[outbox]") {
+  StoreOptions options;
+  options.retry = RetryPolicy{1000, 60000};
+  Fixture f(1, options);
+  f.outbox().beginBatch(f.now, {});
+  // The longest Retry-After honoured is a day; a week is taken as a day.
+  const std::int64_t day = 24 * 60 * 60 * 1000;
+  CHECK(f.outbox().failBatch(f.now, 0.5, 7 * day).value() == f.now + day);
+  CHECK(f.outbox().beginBatch(f.now + day - 1, {}).value().ids.empty());  // a day: still waiting
+  // The clock went back 30 days: the stored time is further ahead than any wait.
+  CHECK(f.outbox().beginBatch(f.now - 30 * day, {}).value().ids.size() == 1);
 }
 
 TEST_CASE("a try a person asks for goes now, and a failure goes on from the schedule", "[outbox]") {
@@ -171,7 +202,7 @@ TEST_CASE("a lead that keeps failing drifts behind fresh leads", "[outbox]") {
   Fixture f(3);
   f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20});  // lead 0 alone
   f.outbox().completeBatch({}, f.now);                      // no answer for it
-  auto next = f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20});
+  auto next = f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20}, BatchTiming::kNow);
   CHECK(next.value().ids == std::vector<std::string>{testing::uuid(1)});
 }
 

@@ -204,3 +204,87 @@ test('the smaller batch size a 413 taught is kept across a reload', async () => 
     await server.close();
   }
 });
+
+// Answers for an injected fetch (no server needed for what the client does with them).
+const answer = (body, status = 200) => async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+test('a 200 whose results the client cannot apply is a failed request: the lead waits, not stuck in flight', async () => {
+  const store = await getStore('sync-bad-results', {
+    endpoint: 'http://lead-outbox.invalid/sync', autoSync: false, fetch: answer({ results: [{ id: 'x', status: 'queued' }] }),
+  });
+  await store.submitLead(lead(1));
+  const result = await store.syncPending();
+  assert.equal(result.error.code, 'server_error');
+  assert.match(result.error.message, /without valid results/);
+  assert.deepEqual(store.listLeads().map((l) => l.status), ['pending']);
+  assert.equal(store.getStatus().lastError.code, 'server_error');
+});
+
+test('a 200 that leaves a lead out ends the run with backoff instead of asking again at once', async () => {
+  let requests = 0;
+  const empty = answer({ results: [] });
+  const store = await getStore('sync-left-out', {
+    endpoint: 'http://lead-outbox.invalid/sync', retryBaseMs: 60000, fetch: (...a) => { requests++; return empty(...a); },
+  });
+  await withFullBackoff(async () => {
+    await store.submitLead(lead(1)); // its automatic run
+    await settled(store);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(requests, 1);
+    const s = store.getStatus();
+    assert.equal(s.pending, 1);
+    assert.match(s.lastError.message, /did not answer for 1 of the 1 leads/);
+    assert.ok(s.nextRetryAt - Date.now() > 50000);
+  });
+});
+
+test('"Try again" right after a submit, while its automatic run finds the backoff, still sends', async () => {
+  let fail = true;
+  const server = await startSyncServer(() => (fail ? { status: 503, json: { error: { message: 'busy' } } } : undefined));
+  try {
+    await withFullBackoff(async () => {
+      const store = await getStore('sync-after-submit', { endpoint: server.url, retryBaseMs: 60000 });
+      await store.submitLead(lead(1));
+      await settled(store); // failed; a minute to wait
+      fail = false;
+      await store.submitLead(lead(2)); // its automatic run is checking the schedule…
+      const result = await store.syncPending(); // …when the person asks
+      assert.equal(result.synced, 2);
+      assert.equal(store.getStatus().pending, 0);
+    });
+  } finally {
+    await server.close();
+  }
+});
+
+test('IndexedDB gone during a sync: the error is shown and tries are spaced, not a tight loop', async () => {
+  let transactions = 0;
+  const transaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (...args) {
+    transactions++;
+    return transaction.apply(this, args);
+  };
+  let unhandled = 0;
+  const onUnhandled = () => { unhandled++; };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const offline = async () => { throw new TypeError('offline'); };
+    const store = await getStore('sync-dead-db', { endpoint: 'http://lead-outbox.invalid/sync', fetch: offline, retryBaseMs: 50, retryCapMs: 50 });
+    await store.submitLead(lead(1));
+    await settled(store);
+    // Another tab deletes the database: 'versionchange' closes this tab's connection.
+    await new Promise((resolve) => {
+      const req = indexedDB.deleteDatabase('/lead-outbox/sync-dead-db');
+      req.onsuccess = resolve;
+      req.onblocked = resolve;
+    });
+    transactions = 0;
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(transactions < 60, `${transactions} transactions in 1 s`);
+    assert.equal(unhandled, 0);
+    assert.equal(store.getStatus().lastError.code, 'storage_error');
+  } finally {
+    IDBDatabase.prototype.transaction = transaction;
+    process.off('unhandledRejection', onUnhandled);
+  }
+});

@@ -143,8 +143,8 @@ export class LeadStore {
    * Uploads pending leads in batches now, even while automatic retries back off (a
    * person asked: "Try again"). Resolves with what happened; a failed request is not
    * thrown: it is in the result and in status.lastError, and the leads wait for the
-   * next retry. A call during a run waits for it, and if it failed (its request may have
-   * left before the call), tries once more at once.
+   * next retry. A call during a run waits for it, and if it failed or left leads pending,
+   * tries once more at once.
    */
   syncPending() {
     this.#checkOpen();
@@ -154,7 +154,9 @@ export class LeadStore {
     this.#authBlocked = false;
     const running = this.#syncing;
     if (!running) return this.#kick(NOW);
-    return running.then((shared) => (shared.error && !this.#closed ? this.#kick(NOW) : shared));
+    // The running run may only be checking the schedule, or its request may have left
+    // before the call: if it failed or left leads pending, try once more now.
+    return running.then((shared) => (!this.#closed && (shared.error || this.#status.pending > 0) ? this.#kick(NOW) : shared));
   }
 
   /** A rejected lead goes back to pending (after the person fixed what the server refused). */
@@ -225,6 +227,7 @@ export class LeadStore {
     const o = this.#options;
     let evenIfBackingOff = timing === NOW;
     const summary = { sent: 0, synced: 0, rejected: 0, error: null };
+    let storageFailed = false;
     clearTimeout(this.#timer);
     this.#set({ syncing: true });
     try {
@@ -246,14 +249,20 @@ export class LeadStore {
         if (this.#closed) break;
         summary.sent += batch.ids.length;
         if (outcome.kind === 'ok') {
-          await this.#commit(() => unwrap(this.#api.completeBatch(JSON.stringify(outcome.results), Date.now())), SCRUB);
+          const { unanswered } = await this.#commit(() => unwrap(
+            this.#api.completeBatch(JSON.stringify(outcome.results), Date.now(), Math.random())), SCRUB);
           for (const r of outcome.results) {
             if (r.status === 'rejected') summary.rejected += 1;
             else summary.synced += 1;
           }
           this.#set({ lastSyncedAt: Date.now(), lastError: null, online: true });
           this.#refresh();
-          continue;
+          if (unanswered === 0) continue;
+          // The answer left leads out: they wait for the next try, with backoff (the core).
+          summary.error = new LeadOutboxError(ErrorCodes.SERVER_ERROR,
+            `The server did not answer for ${unanswered} of the ${batch.ids.length} leads sent.`);
+          this.#set({ lastError: { code: summary.error.code, message: summary.error.message } });
+          break;
         }
         if (outcome.kind === 'too_large') {
           // The core halves later batches (and remembers it) or rejects a lone lead; go on at once.
@@ -271,24 +280,36 @@ export class LeadStore {
         this.#set({ lastError: { code: outcome.error.code, message: outcome.error.message }, online: !unreachable });
         break;
       }
+    } catch (err) {
+      // A commit IndexedDB refused (quota, a closed database): what memory holds may be
+      // ahead of what is stored, so it is read back before the counts are shown, and the
+      // next try waits at least retryBaseMs, whatever the core's schedule says.
+      storageFailed = true;
+      summary.error = err instanceof LeadOutboxError ? err : new LeadOutboxError(ErrorCodes.STORAGE_ERROR, String(err?.message ?? err));
+      this.#set({ lastError: { code: summary.error.code, message: summary.error.message } });
+      if (!this.#closed) await this.#volume.catchUp().catch(() => {});
     } finally {
       if (!this.#closed) {
         const counts = this.#refresh({ syncing: false });
-        if (o.autoSync) this.#scheduleFromCore(counts);
+        if (o.autoSync) this.#scheduleFromCore(counts, storageFailed ? o.retryBaseMs : 0);
       }
     }
     return summary;
   }
 
-  // Arms the retry timer for when the core's counts say the next batch is due.
-  #scheduleFromCore({ pending, nextAttemptAt }) {
+  // Arms the retry timer for when the core's counts say the next batch is due, and not
+  // sooner than `minDelay` from now.
+  #scheduleFromCore({ pending, nextAttemptAt }, minDelay = 0) {
     clearTimeout(this.#timer);
     if (!pending || !this.#options.endpoint || this.#authBlocked || this.#closed) {
       this.#set({ nextRetryAt: null });
       return;
     }
-    const delay = Math.max(0, nextAttemptAt - Date.now());
-    this.#set({ nextRetryAt: nextAttemptAt > 0 ? nextAttemptAt : null });
+    const at = Math.max(nextAttemptAt, minDelay > 0 ? Date.now() + minDelay : 0);
+    // setTimeout fires at once for delays past 2^31 − 1 ms; a clock set back can ask for
+    // one (the core then finds the try due when the timer fires).
+    const delay = Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1);
+    this.#set({ nextRetryAt: at > 0 ? at : null });
     this.#timer = setTimeout(() => this.#kick(), delay);
     this.#timer.unref?.(); // never keep a Node process alive for a retry
   }

@@ -50,7 +50,7 @@ export async function uploadBatch({ endpoint, token, tenantId, leads, timeoutMs,
     clearTimeout(timer);
   }
   const status = response.status;
-  if (response.ok && Array.isArray(body?.results)) return { kind: 'ok', results: body.results };
+  if (response.ok && validResults(body?.results)) return { kind: 'ok', results: body.results };
   const detail = typeof body?.error?.message === 'string' ? body.error.message : `HTTP ${status}`;
   if (status === 413) {
     return { kind: 'too_large', error: new LeadOutboxError(ErrorCodes.REQUEST_REJECTED, `The server refused the batch as too large: ${detail}`, { status }) };
@@ -61,12 +61,21 @@ export async function uploadBatch({ endpoint, token, tenantId, leads, timeoutMs,
   const code = status >= 400 && status < 500 && status !== 408 && status !== 429
     ? ErrorCodes.REQUEST_REJECTED
     : ErrorCodes.SERVER_ERROR;
-  const message = response.ok ? 'The server answered without results.' : `The server answered ${detail}.`;
+  const message = response.ok ? 'The server answered without valid results.' : `The server answered ${detail}.`;
   return {
     kind: 'retry',
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
     error: new LeadOutboxError(code, message, { status }),
   };
+}
+
+const RESULT_STATUSES = new Set(['accepted', 'duplicate', 'conflict', 'rejected']);
+
+// Results the core can apply: [{id: string, status: one of RESULT_STATUSES}]. Anything
+// else (a proxy's page, another protocol version) is a failed request, retried with
+// backoff, rather than an answer that would leave the batch in flight.
+function validResults(results) {
+  return Array.isArray(results) && results.every((r) => typeof r?.id === 'string' && RESULT_STATUSES.has(r.status));
 }
 
 /** Retry-After as ms: delta-seconds or an HTTP date; 0 when absent or unreadable. */
