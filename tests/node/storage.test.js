@@ -314,3 +314,28 @@ test('leads an earlier release wrote beside the current database join it by id, 
   assert.equal(integrity, 'ok');
   assert.deepEqual([...after].sort(), [...ids].sort());
 });
+
+test('a submit resolves only after a flushed (strict) transaction; sync bookkeeping keeps the default', async () => {
+  const seen = [];
+  const transaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (stores, mode, options) {
+    const tx = transaction.call(this, stores, mode, options);
+    if (mode === 'readwrite') seen.push(tx.durability);
+    return tx;
+  };
+  try {
+    const answer = async (_url, init) => new Response(JSON.stringify({
+      results: JSON.parse(init.body).leads.map((l) => ({ id: l.id, status: 'accepted' })),
+    }), { headers: { 'content-type': 'application/json' } });
+    const store = await getStore('durability', { endpoint: 'http://lead-outbox.invalid/sync', autoSync: false, fetch: answer });
+    seen.length = 0;
+    await store.submitLead(lead(1));
+    assert.deepEqual(seen, ['strict']);
+    seen.length = 0;
+    await store.syncPending(); // in_flight, then synced: a resend makes up for either
+    assert.deepEqual(seen, ['default', 'default', 'default']);
+  } finally {
+    IDBDatabase.prototype.transaction = transaction;
+    await closeAllStores();
+  }
+});

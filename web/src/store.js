@@ -19,6 +19,8 @@ export const DEFAULTS = Object.freeze({
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Commits that erase personal data: saved as whole groups, so no stored record keeps it (Volume#commit).
 const SCRUB = { scrub: true };
+// Commits a person is told are saved (a submit): flushed to disk before they resolve (Volume#commit).
+const FLUSH = { flush: true };
 // When a sync run's first batch may leave (LeadStore#kick).
 const NOW = 'now';
 const WHEN_DUE = 'when-due';
@@ -106,7 +108,7 @@ export class LeadStore {
       throw new LeadOutboxError(ErrorCodes.INVALID_LEAD, 'A lead must be an object.', { field: '_', fields: { _: 'A lead must be an object.' } });
     }
     const id = timeOrderedUuid();
-    await this.#commit(() => unwrap(this.#api.submitLead(JSON.stringify(lead), id, Date.now())));
+    await this.#commit(() => unwrap(this.#api.submitLead(JSON.stringify(lead), id, Date.now())), FLUSH);
     this.#refresh();
     if (this.#options.autoSync && this.#options.endpoint && this.#status.online) this.#kick();
     return id;

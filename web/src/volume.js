@@ -108,11 +108,16 @@ export class Volume {
    * the group record beneath it, which keeps the old bytes; so a scrubbing round saves
    * every group it changed whole (and drops its block records), and no stored record
    * keeps what was erased.
+   *
+   * `flush`: the caller reports the change as saved to a person (a submit), so the round
+   * waits until IndexedDB has flushed it to disk (durability 'strict'; Chromium's default
+   * only hands it to the OS, which a power cut can lose). Other rounds lose nothing a
+   * resend cannot make up for, and keep the default.
    */
-  commit(write, { scrub = false } = {}) {
+  commit(write, { scrub = false, flush = false } = {}) {
     if (this.#closed) return Promise.reject(closedError());
     return new Promise((resolve, reject) => {
-      this.#queued.push({ write, scrub, resolve, reject });
+      this.#queued.push({ write, scrub, flush, resolve, reject });
       if (!this.#draining) this.#draining = this.#drain();
     });
   }
@@ -154,7 +159,8 @@ export class Volume {
     return new Promise((resolve, reject) => {
       let tx;
       try {
-        tx = this.#db.transaction([FILE_STORE], 'readwrite');
+        const durability = round.some((w) => w.flush) ? 'strict' : 'default';
+        tx = this.#db.transaction([FILE_STORE], 'readwrite', { durability });
       } catch (err) {
         reject(toStorageError(err)); // the connection is closing or closed
         return;
