@@ -112,6 +112,8 @@ export declare class LeadStore {
   listLeads(): StoredLead[];
   /** Sends pending leads now, even while automatic retries back off ("Try again"); a failed request is in the result, not thrown. */
   syncPending(): Promise<SyncResult>;
+  /** Applies a later caller's sync settings (endpoint, token, fetch, requestTimeoutMs, batch limits; undefined ones are ignored); a new token or endpoint lifts an auth stop. getStore() calls it. */
+  configure(options: StoreOptions): LeadStore;
   retryRejected(id: string): Promise<void>;
   discardRejected(id: string): Promise<void>;
   close(): Promise<void>;
@@ -131,7 +133,7 @@ export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'endpoint' |
  */
 export declare function preloadCore(options?: Pick<StoreOptions, 'wasmUrl'>): void;
 
-/** The store of a tenant (a UUID or a slug); the same store for the same tenant. */
+/** The store of a tenant (a UUID or a slug); the same store for the same tenant, with a later call's sync settings applied (see LeadStore.configure). */
 export declare function getStore(tenantId: string, options?: StoreOptions): Promise<LeadStore>;
 /** Closes every store and drops the wasm instance. */
 export declare function closeAllStores(): Promise<void>;

@@ -37,3 +37,12 @@ export async function startSyncServer(answer = () => undefined) {
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
+
+/** Resolves once `predicate()` is true (polled every 5 ms); rejects after `timeoutMs`. */
+export async function waitUntil(predicate, timeoutMs = 10000) {
+  const end = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`not true within ${timeoutMs} ms: ${predicate}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

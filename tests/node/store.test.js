@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, LeadOutboxError } from '../../web/src/index.js';
-import { lead } from './helpers.js';
+import { lead, waitUntil } from './helpers.js';
 
 test('a submitted lead is still there in a new module instance', async () => {
   const store = await getStore('persist', { autoSync: false });
@@ -105,4 +105,51 @@ test('status listeners see every change and can unsubscribe', async () => {
   await store.submitLead(lead(3));
   assert.deepEqual(seen, [0, 1, 2]);
   assert.equal(store.getStatus().pending, 3);
+});
+
+test('a later getStore() with a new token gives the same store, which now sends with it', async () => {
+  const seen = [];
+  const fetch = async (_url, init) => {
+    seen.push(init.headers.authorization);
+    if (init.headers.authorization !== 'Bearer fresh') {
+      return new Response('{"error":{"message":"expired"}}', { status: 401, headers: { 'content-type': 'application/json' } });
+    }
+    const results = JSON.parse(init.body).leads.map((l) => ({ id: l.id, status: 'accepted' }));
+    return new Response(JSON.stringify({ results }), { headers: { 'content-type': 'application/json' } });
+  };
+  const options = { endpoint: 'http://lead-outbox.invalid/sync', fetch };
+  const first = await getStore('configure', { ...options, token: 'expired' });
+  await first.submitLead(lead(1));
+  await waitUntil(() => first.getStatus().lastError?.code === 'auth_error' && !first.getStatus().syncing);
+  assert.equal((await getStore('configure')).getStatus().pending, 1); // no options: nothing changes
+  const second = await getStore('configure', { ...options, token: 'fresh' }); // what useLeadOutbox does on a new token
+  assert.equal(second, first);
+  await waitUntil(() => first.getStatus().pending === 0);
+  assert.deepEqual(seen, ['Bearer expired', 'Bearer fresh']);
+  await closeAllStores();
+});
+
+test('getStore() right after closeAllStores() gives a working store while the old one is still closing', async () => {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  const fetch = async (_url, init) => {
+    await held;
+    const results = JSON.parse(init.body).leads.map((l) => ({ id: l.id, status: 'accepted' }));
+    return new Response(JSON.stringify({ results }), { headers: { 'content-type': 'application/json' } });
+  };
+  const options = { endpoint: 'http://lead-outbox.invalid/sync', fetch, autoSync: false };
+  const old = await getStore('close-reopen', options);
+  const first = await old.submitLead(lead(1));
+  const run = old.syncPending(); // its request is held
+  const closing = closeAllStores();
+  const fresh = await getStore('close-reopen', options);
+  assert.notEqual(fresh, old);
+  release();
+  await run;
+  await closing;
+  const second = await fresh.submitLead(lead(2));
+  await closeAllStores(); // a reload
+  const reloaded = await getStore('close-reopen', { autoSync: false });
+  assert.deepEqual(reloaded.listLeads().map((l) => l.id).sort(), [first, second].sort());
+  await closeAllStores();
 });

@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores } from '../../web/src/index.js';
-import { lead, startSyncServer } from './helpers.js';
+import { lead, startSyncServer, waitUntil } from './helpers.js';
 
 after(() => closeAllStores());
 
@@ -16,10 +16,6 @@ async function withFullBackoff(body) {
   } finally {
     Math.random = random;
   }
-}
-
-async function waitFor(predicate) {
-  while (!predicate()) await new Promise((r) => setTimeout(r, 5));
 }
 
 /** Resolves once the store's running sync (if any) has ended. */
@@ -115,7 +111,7 @@ test('syncPending during a failing automatic run tries once more at once', async
     await withFullBackoff(async () => { // no timer sends the second request
       const store = await getStore('sync-during', { endpoint: server.url, retryBaseMs: 60000 });
       await store.submitLead(lead(1)); // starts the automatic run
-      await waitFor(() => server.received.length === 1);
+      await waitUntil(() => server.received.length === 1);
       const asked = store.syncPending();
       release();
       const result = await asked;

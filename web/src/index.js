@@ -12,8 +12,9 @@ const stores = new Map(); // tenantId → Promise<LeadStore>
 
 /**
  * The store of `tenantId`: the same store for the same tenant, another for another.
- * Rejects with invalid_tenant for a bad id, unsupported_environment where there is
- * no IndexedDB (for example during server rendering).
+ * A later call's sync settings (a refreshed token, say) apply to that store; see
+ * LeadStore#configure. Rejects with invalid_tenant for a bad id, unsupported_environment
+ * where there is no IndexedDB (for example during server rendering).
  */
 export function getStore(tenantId, options = {}) {
   try {
@@ -21,25 +22,24 @@ export function getStore(tenantId, options = {}) {
   } catch (err) {
     return Promise.reject(err);
   }
-  let store = stores.get(tenantId);
-  if (!store) {
-    // Storage is read while the wasm module loads: a reload waits for the slower of
-    // the two, not for both in turn.
-    const files = readVolume(tenantId);
-    let read = false;
-    files.then(() => (read = true), () => (read = true)); // errors are handled by open()
-    store = loadCore(options).then((core) => {
-      // A first visit creates the IndexedDB database, which can take longer than the
-      // wasm: spend that wait compiling the open path (see warmUpCore).
-      if (!read) warmUpCore(core);
-      return new LeadStore(core, tenantId, options).open(files);
-    });
-    store.catch(() => {
-      stores.delete(tenantId);
-      files.then(({ db }) => db.close(), () => {}); // the store never took the connection
-    });
-    stores.set(tenantId, store);
-  }
+  const existing = stores.get(tenantId);
+  if (existing) return existing.then((s) => s.configure(options));
+  // Storage is read while the wasm module loads: a reload waits for the slower of the
+  // two, not for both in turn.
+  const files = readVolume(tenantId);
+  let read = false;
+  files.then(() => (read = true), () => (read = true)); // errors are handled by open()
+  const store = loadCore(options).then((core) => {
+    // A first visit creates the IndexedDB database, which can take longer than the
+    // wasm: spend that wait compiling the open path (see warmUpCore).
+    if (!read) warmUpCore(core);
+    return new LeadStore(core, tenantId, options).open(files);
+  });
+  store.catch(() => {
+    if (stores.get(tenantId) === store) stores.delete(tenantId); // not a newer store's entry
+    files.then(({ db }) => db.close(), () => {}); // the store never took the connection
+  });
+  stores.set(tenantId, store);
   return store;
 }
 
@@ -50,8 +50,10 @@ export function getStore(tenantId, options = {}) {
 export async function closeAllStores() {
   const open = [...stores.values()];
   stores.clear();
-  await Promise.all(open.map((p) => p.then((s) => s.close(), () => {})));
+  // First: a getStore() while these close gets a new instance, whose files a closing
+  // store (which removes its own from memory) cannot touch.
   unloadCore();
+  await Promise.all(open.map((p) => p.then((s) => s.close(), () => {})));
 }
 
 /** Shortcut: getStore(tenantId, options) then submitLead(lead). */

@@ -21,6 +21,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const SCRUB = { scrub: true };
 // Commits a person is told are saved (a submit): flushed to disk before they resolve (Volume#commit).
 const FLUSH = { flush: true };
+// Options a later getStore() may change on an open store (LeadStore#configure).
+const LIVE_OPTIONS = ['endpoint', 'token', 'fetch', 'requestTimeoutMs', 'batchMaxCount', 'batchMaxBytes'];
 // When a sync run's first batch may leave (LeadStore#kick).
 const NOW = 'now';
 const WHEN_DUE = 'when-due';
@@ -59,6 +61,24 @@ export class LeadStore {
     this.#api = new core.CoreStore();
     this.#volume = new Volume(core, tenantId);
     this.#status = Object.freeze({ ...EMPTY_STATUS, online: isOnline() });
+  }
+
+  /**
+   * A later getStore() for this tenant brings the site's current settings (a refreshed
+   * token, say): the sync settings it sets (LIVE_OPTIONS, not undefined) apply from now
+   * on, and a new token or endpoint lifts an auth stop and syncs. The rest (retry policy,
+   * retention) went to the core at open and stays. Returns the store.
+   */
+  configure(options) {
+    const changes = Object.entries(options ?? {})
+      .filter(([k, v]) => LIVE_OPTIONS.includes(k) && v !== undefined && this.#options[k] !== v);
+    if (!changes.length || this.#closed) return this;
+    this.#options = { ...this.#options, ...Object.fromEntries(changes) };
+    if (changes.some(([k]) => k === 'token' || k === 'endpoint')) {
+      this.#authBlocked = false;
+      if (this.#options.autoSync && this.#options.endpoint) this.#kick();
+    }
+    return this;
   }
 
   /**
