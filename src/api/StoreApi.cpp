@@ -19,6 +19,18 @@ JsonValue strings(const std::vector<std::string>& list) {
   return out;
 }
 
+// A batch's ids as beginBatch gave them: a JSON array of strings.
+Result<std::vector<std::string>> parseIds(const std::string& idsJson) {
+  const Result<JsonValue> arr = parseJson(idsJson);
+  if (!arr.isOk() || !arr.value().isArray()) return Status(ErrorCode::kInvalidArgument, "batch ids must be a JSON array");
+  std::vector<std::string> ids;
+  for (const JsonValue& id : arr.value().items()) {
+    if (!id.isString()) return Status(ErrorCode::kInvalidArgument, "batch ids must be strings");
+    ids.push_back(id.asString());
+  }
+  return ids;
+}
+
 std::string okJson(JsonValue value = nullptr) {
   return writeJson(JsonValue::object({{"ok", true}, {"value", std::move(value)}}));
 }
@@ -67,6 +79,7 @@ std::string StoreApi::open(const std::string& path, const std::string& tenantId,
     const JsonValue& o = parsed.value();
     if (o["retryBaseMs"].isNumber()) options.retry.baseMs = o["retryBaseMs"].asInt64();
     if (o["retryCapMs"].isNumber()) options.retry.capMs = o["retryCapMs"].asInt64();
+    if (o["inFlightTimeoutMs"].isNumber()) options.retry.inFlightTimeoutMs = o["inFlightTimeoutMs"].asInt64();
     if (o["keepSyncedMs"].isNumber()) options.retention.keepSyncedMs = o["keepSyncedMs"].asInt64();
     if (o["importFrom"].isString()) options.importFrom = o["importFrom"].asString();
     if (o["recoverInFlight"].isBool()) options.recoverInFlight = o["recoverInFlight"].asBool();
@@ -127,8 +140,11 @@ std::string StoreApi::beginBatch(double now, int maxCount, double maxBytes, bool
                               {"retryAt", r.value().retryAt}}));
 }
 
-std::string StoreApi::completeBatch(const std::string& resultsJson, double now, double random01) {
+std::string StoreApi::completeBatch(const std::string& idsJson, const std::string& resultsJson, double now,
+                                    double random01) {
   if (!store_) return errorJson(kClosed);
+  const Result<std::vector<std::string>> ids = parseIds(idsJson);
+  if (!ids.isOk()) return errorJson(ids.status());
   const Result<JsonValue> arr = parseJson(resultsJson);
   if (!arr.isOk() || !arr.value().isArray()) {
     return errorJson(Status(ErrorCode::kInvalidArgument, "results must be a JSON array"));
@@ -149,21 +165,25 @@ std::string StoreApi::completeBatch(const std::string& resultsJson, double now, 
     if (item["reason"].isString()) r.reason = item["reason"].asString();
     results.push_back(std::move(r));
   }
-  auto r = store_->outbox().completeBatch(results, ms(now), random01);
+  auto r = store_->outbox().completeBatch(ids.value(), results, ms(now), random01);
   if (!r.isOk()) return errorJson(r.status());
   return okJson(JsonValue::object({{"unanswered", r.value()}}));
 }
 
-std::string StoreApi::batchTooLarge(double now) {
+std::string StoreApi::batchTooLarge(const std::string& idsJson, double now) {
   if (!store_) return errorJson(kClosed);
-  auto r = store_->outbox().batchTooLarge(ms(now));
+  const Result<std::vector<std::string>> ids = parseIds(idsJson);
+  if (!ids.isOk()) return errorJson(ids.status());
+  auto r = store_->outbox().batchTooLarge(ids.value(), ms(now));
   if (!r.isOk()) return errorJson(r.status());
   return okJson(JsonValue::object({{"rejected", r.value()}}));
 }
 
-std::string StoreApi::failBatch(double now, double random01, double retryAfterMs) {
+std::string StoreApi::failBatch(const std::string& idsJson, double now, double random01, double retryAfterMs) {
   if (!store_) return errorJson(kClosed);
-  auto r = store_->outbox().failBatch(ms(now), random01, ms(retryAfterMs));
+  const Result<std::vector<std::string>> ids = parseIds(idsJson);
+  if (!ids.isOk()) return errorJson(ids.status());
+  auto r = store_->outbox().failBatch(ids.value(), ms(now), random01, ms(retryAfterMs));
   if (!r.isOk()) return errorJson(r.status());
   return okJson(JsonValue::object({{"retryAt", r.value()}}));
 }

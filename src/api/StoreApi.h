@@ -26,13 +26,14 @@ class StoreApi {
   std::string listLeads();
   // value: {"ids":[…],"leads":[…],"retryAt"}; evenIfBackingOff: a person asked to send now
   std::string beginBatch(double now, int maxCount, double maxBytes, bool evenIfBackingOff);
+  // The next three take the batch's ids (idsJson: beginBatch's "ids", as JSON).
   // resultsJson: [{"id","status":"accepted|duplicate|conflict|rejected","reason"}];
-  // value: {"unanswered"}, the in-flight leads the answer left out (see Outbox::completeBatch)
-  std::string completeBatch(const std::string& resultsJson, double now, double random01);
+  // value: {"unanswered"}, the batch's leads the answer left out (see Outbox::completeBatch)
+  std::string completeBatch(const std::string& idsJson, const std::string& resultsJson, double now, double random01);
   // value: {"rejected": 0|1}; see Outbox::batchTooLarge
-  std::string batchTooLarge(double now);
+  std::string batchTooLarge(const std::string& idsJson, double now);
   // value: {"retryAt"}
-  std::string failBatch(double now, double random01, double retryAfterMs);
+  std::string failBatch(const std::string& idsJson, double now, double random01, double retryAfterMs);
   std::string retryRejected(const std::string& id, double now);
   std::string discardRejected(const std::string& id);
   // value: "ok", or PRAGMA integrity_check's list of problems.

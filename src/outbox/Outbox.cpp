@@ -66,8 +66,9 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, Ba
     // Fewest attempts first: a lead that keeps failing drifts behind fresh ones.
     Statement st = db_.prepare(
         "SELECT id, name, email, phone, message, created_at FROM leads "
-        "WHERE status = 'pending' ORDER BY attempts, created_at, id LIMIT ?1");
-    st.bind(1, maxCount);
+        "WHERE status IN ('pending', 'in_flight') AND (status = 'pending' OR updated_at <= ?2) "
+        "ORDER BY attempts, created_at, id LIMIT ?1");  // IN, not OR: the build omits the OR optimization
+    st.bind(1, maxCount).bind(2, now - retry_.inFlightTimeoutMs);
     std::int64_t bytes = 2;
     while (st.step()) {
       JsonValue lead = JsonValue::object({{"id", st.columnText(0)},      {"name", st.columnText(1)},
@@ -82,7 +83,7 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, Ba
     if (!st.status().isOk()) return st.status();
     for (const std::string& id : batch.ids) {
       Status u = db_.prepare("UPDATE leads SET status = 'in_flight', updated_at = ?2 "
-                             "WHERE id = ?1 AND status = 'pending'")
+                             "WHERE id = ?1 AND status IN ('pending', 'in_flight')")
                      .bind(1, id)
                      .bind(2, now)
                      .run();
@@ -95,11 +96,14 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, Ba
   return batch;
 }
 
-Result<std::int64_t> Outbox::completeBatch(const std::vector<ItemResult>& results, std::int64_t now,
+Result<std::int64_t> Outbox::completeBatch(const std::vector<std::string>& batch,
+                                           const std::vector<ItemResult>& results, std::int64_t now,
                                            double random01) {
   std::int64_t unanswered = 0;
   Status s = db_.transaction([&]() -> Status {
     for (const ItemResult& r : results) {
+      // An answer for a lead outside the batch is not this request's to apply.
+      if (std::find(batch.begin(), batch.end(), r.id) == batch.end()) continue;
       const bool ok = r.outcome != ItemResult::Outcome::kRejected;
       Statement st = ok ? db_.prepare("UPDATE leads SET status = 'synced', synced_at = ?2, updated_at = ?2, "
                                       "reject_reason = NULL WHERE id = ?1 AND status = 'in_flight'")
@@ -110,12 +114,9 @@ Result<std::int64_t> Outbox::completeBatch(const std::vector<ItemResult>& result
       if (Status u = st.run(); !u.isOk()) return u;
     }
     // Leads the server did not answer for count as a failed attempt and wait for the next batch.
-    Status back = db_.prepare("UPDATE leads SET status = 'pending', attempts = attempts + 1, updated_at = ?1 "
-                              "WHERE status = 'in_flight'")
-                      .bind(1, now)
-                      .run();
-    if (!back.isOk()) return back;
-    unanswered = db_.changes();
+    Result<std::int64_t> back = backToPending(batch, now, /*countAttempt=*/true);
+    if (!back.isOk()) return back.status();
+    unanswered = back.value();
     if (unanswered > 0) {
       Result<std::int64_t> retryAt = backOff(now, random01, 0);
       if (!retryAt.isOk()) return retryAt.status();
@@ -129,14 +130,12 @@ Result<std::int64_t> Outbox::completeBatch(const std::vector<ItemResult>& result
   return unanswered;
 }
 
-Result<std::int64_t> Outbox::failBatch(std::int64_t now, double random01, std::int64_t retryAfterMs) {
+Result<std::int64_t> Outbox::failBatch(const std::vector<std::string>& batch, std::int64_t now, double random01,
+                                       std::int64_t retryAfterMs) {
   std::int64_t retryAt = now;
   Status s = db_.transaction([&]() -> Status {
-    Status back = db_.prepare("UPDATE leads SET status = 'pending', attempts = attempts + 1, updated_at = ?1 "
-                              "WHERE status = 'in_flight'")
-                      .bind(1, now)
-                      .run();
-    if (!back.isOk()) return back;
+    Result<std::int64_t> back = backToPending(batch, now, /*countAttempt=*/true);
+    if (!back.isOk()) return back.status();
     Result<std::int64_t> at = backOff(now, random01, retryAfterMs);
     if (!at.isOk()) return at.status();
     retryAt = at.value();
@@ -144,6 +143,22 @@ Result<std::int64_t> Outbox::failBatch(std::int64_t now, double random01, std::i
   });
   if (!s.isOk()) return s;
   return retryAt;
+}
+
+Result<std::int64_t> Outbox::backToPending(const std::vector<std::string>& batch, std::int64_t now,
+                                           bool countAttempt) {
+  std::int64_t moved = 0;
+  for (const std::string& id : batch) {
+    Status u = db_.prepare("UPDATE leads SET status = 'pending', attempts = attempts + ?3, updated_at = ?2 "
+                           "WHERE id = ?1 AND status = 'in_flight'")
+                   .bind(1, id)
+                   .bind(2, now)
+                   .bind(3, std::int64_t{countAttempt ? 1 : 0})
+                   .run();
+    if (!u.isOk()) return u;
+    moved += db_.changes();
+  }
+  return moved;
 }
 
 Result<std::int64_t> Outbox::backOff(std::int64_t now, double random01, std::int64_t retryAfterMs) {
@@ -157,26 +172,26 @@ Result<std::int64_t> Outbox::backOff(std::int64_t now, double random01, std::int
   return retryAt;
 }
 
-Result<std::int64_t> Outbox::batchTooLarge(std::int64_t now) {
+Result<std::int64_t> Outbox::batchTooLarge(const std::vector<std::string>& batch, std::int64_t now) {
   std::int64_t rejected = 0;
   Status s = db_.transaction([&]() -> Status {
-    Statement count = db_.prepare("SELECT count(*) FROM leads WHERE status = 'in_flight'");
-    if (!count.step()) return count.status();
-    const std::int64_t n = count.columnInt(0);
+    const auto n = static_cast<std::int64_t>(batch.size());
     if (n == 1) {
-      rejected = 1;
-      return db_.prepare("UPDATE leads SET status = 'rejected', reject_reason = ?2, updated_at = ?1 "
-                         "WHERE status = 'in_flight'")
-          .bind(1, now)
-          .bind(2, std::string_view("The server refused this lead as too large."))
-          .run();
+      Status u = db_.prepare("UPDATE leads SET status = 'rejected', reject_reason = ?3, updated_at = ?2 "
+                             "WHERE id = ?1 AND status = 'in_flight'")
+                     .bind(1, batch.front())
+                     .bind(2, now)
+                     .bind(3, std::string_view("The server refused this lead as too large."))
+                     .run();
+      if (!u.isOk()) return u;
+      rejected = db_.changes();
+      return Status::ok();
     }
     if (n > 1) {
       if (Status m = setMeta("batch_max_count", (n + 1) / 2); !m.isOk()) return m;
     }
-    return db_.prepare("UPDATE leads SET status = 'pending', updated_at = ?1 WHERE status = 'in_flight'")
-        .bind(1, now)
-        .run();
+    Result<std::int64_t> back = backToPending(batch, now, /*countAttempt=*/false);
+    return back.isOk() ? Status::ok() : back.status();
   });
   if (!s.isOk()) return s;
   return rejected;

@@ -58,31 +58,36 @@ class Outbox {
   Result<std::int64_t> nextAttemptAt();
 
   // Takes the next batch: pending leads, fewest failed attempts first, then oldest,
-  // bounded by `limits`, and marks them in_flight in one transaction. Returns an empty
+  // bounded by `limits`, and marks them in_flight in one transaction. Leads in flight
+  // for longer than RetryPolicy::inFlightTimeoutMs count as pending: the tab that sent
+  // them closed before it heard back (the server deduplicates a resend). Returns an empty
   // batch when nothing is pending, or, with kWhenDue, when backing off (then retryAt
   // is set). kNow leaves the schedule as it is: a failure goes on from it.
   Result<Batch> beginBatch(std::int64_t now, const BatchLimits& limits,
                            BatchTiming timing = BatchTiming::kWhenDue);
 
-  // Applies a server's per-lead answers to the in-flight leads: accepted, duplicate
-  // and conflict become synced; rejected keeps its data and reason. Clears the backoff,
-  // unless the answer left some in-flight leads out: they go back to pending and the
-  // outbox backs off as after a failed request (`random01` as for failBatch), so a
-  // server that keeps leaving a lead out is not asked again at once. Returns how many
-  // were left out.
-  Result<std::int64_t> completeBatch(const std::vector<ItemResult>& results, std::int64_t now,
-                                     double random01 = 1.0);
+  // What follows a request applies to its batch (`batch`: Batch::ids) and to no other
+  // in-flight lead: another tab of the site may have a batch of its own out.
 
-  // The whole request failed (network, timeout, 5xx, 408, 429): every in-flight lead
-  // goes back to pending and the next try waits per the RetryPolicy. Returns that time.
-  Result<std::int64_t> failBatch(std::int64_t now, double random01, std::int64_t retryAfterMs);
+  // Applies a server's per-lead answers to the batch: accepted, duplicate and conflict
+  // become synced; rejected keeps its data and reason. Clears the backoff, unless the
+  // answer left some of the batch out: they go back to pending and the outbox backs off
+  // as after a failed request (`random01` as for failBatch), so a server that keeps
+  // leaving a lead out is not asked again at once. Returns how many were left out.
+  Result<std::int64_t> completeBatch(const std::vector<std::string>& batch, const std::vector<ItemResult>& results,
+                                     std::int64_t now, double random01 = 1.0);
 
-  // The server refused the in-flight batch as too large (HTTP 413). One lead alone can
-  // never fit: it is rejected, so it does not block the rest. A larger batch goes back to
-  // pending (not a failed attempt: the next batch leaves at once), and from now on
-  // batches hold at most half as many leads. The cap is stored, so a reload does not
-  // find the server's limit again one 413 at a time. Returns how many were rejected.
-  Result<std::int64_t> batchTooLarge(std::int64_t now);
+  // The whole request failed (network, timeout, 5xx, 408, 429): the batch goes back to
+  // pending and the next try waits per the RetryPolicy. Returns that time.
+  Result<std::int64_t> failBatch(const std::vector<std::string>& batch, std::int64_t now, double random01,
+                                 std::int64_t retryAfterMs);
+
+  // The server refused the batch as too large (HTTP 413). One lead alone can never fit:
+  // it is rejected, so it does not block the rest. A larger batch goes back to pending
+  // (not a failed attempt: the next batch leaves at once), and from now on batches hold
+  // at most half as many leads. The cap is stored, so a reload does not find the
+  // server's limit again one 413 at a time. Returns how many were rejected.
+  Result<std::int64_t> batchTooLarge(const std::vector<std::string>& batch, std::int64_t now);
   // The most leads a batch may hold after 413s (0: no cap but BatchLimits).
   Result<std::int64_t> batchCap();
 
@@ -101,6 +106,9 @@ class Outbox {
  private:
   Status setMeta(const char* key, std::int64_t value);
   Result<std::int64_t> meta(const char* key);
+  // The batch's leads still in flight go back to pending, `attempts` counted or not.
+  // Returns how many. REQUIRES: inside a transaction.
+  Result<std::int64_t> backToPending(const std::vector<std::string>& batch, std::int64_t now, bool countAttempt);
   // One more failure: stores the count and the time of the next try, and returns it.
   // REQUIRES: inside a transaction.
   Result<std::int64_t> backOff(std::int64_t now, double random01, std::int64_t retryAfterMs);

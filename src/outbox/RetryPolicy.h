@@ -8,6 +8,9 @@ namespace leadoutbox {
 struct RetryPolicy {
   std::int64_t baseMs = 1000;     // first retry waits up to this
   std::int64_t capMs = 5 * 60 * 1000;  // no wait is longer than this (except a server's Retry-After)
+  // A lead in flight for longer than this was sent by a tab that closed before it heard
+  // back; it is sent again. More than a request's timeout, so a live tab has given up.
+  std::int64_t inFlightTimeoutMs = 60 * 1000;
   // A server's Retry-After is honoured up to this; a longer one is taken as this.
   std::int64_t maxRetryAfterMs = 24 * 60 * 60 * 1000;
 

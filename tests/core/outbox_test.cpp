@@ -26,6 +26,13 @@ struct Fixture {
     }
   }
   Outbox& outbox() { return store->outbox(); }
+  // beginBatch, keeping the batch's ids for the completeBatch/failBatch/batchTooLarge after it.
+  Result<Batch> begin(std::int64_t at, const BatchLimits& limits = {}, BatchTiming timing = BatchTiming::kWhenDue) {
+    Result<Batch> b = outbox().beginBatch(at, limits, timing);
+    batch = b.isOk() ? b.value().ids : std::vector<std::string>{};
+    return b;
+  }
+  std::vector<std::string> batch;
   OutboxCounts counts() { return outbox().counts().value(); }
   LeadRecord record(int n) {
     for (auto& r : store->listLeads().value()) {
@@ -39,7 +46,7 @@ struct Fixture {
 
 TEST_CASE("a batch takes the oldest pending leads and marks them in flight", "[outbox]") {
   Fixture f(5);
-  auto batch = f.outbox().beginBatch(f.now, BatchLimits{3, 1 << 20});
+  auto batch = f.begin(f.now, BatchLimits{3, 1 << 20});
   REQUIRE(batch.isOk());
   CHECK(batch.value().ids == std::vector<std::string>{testing::uuid(0), testing::uuid(1), testing::uuid(2)});
   auto leads = parseJson(batch.value().leadsJson);
@@ -52,21 +59,21 @@ TEST_CASE("a batch takes the oldest pending leads and marks them in flight", "[o
 
 TEST_CASE("a batch is bounded by bytes but always carries one lead", "[outbox]") {
   Fixture f(4);
-  auto batch = f.outbox().beginBatch(f.now, BatchLimits{100, 400});
+  auto batch = f.begin(f.now, BatchLimits{100, 400});
   REQUIRE(batch.isOk());
   CHECK(batch.value().ids.size() == 2);
   Fixture g(2);
-  auto tiny = g.outbox().beginBatch(g.now, BatchLimits{100, 10});
+  auto tiny = g.begin(g.now, BatchLimits{100, 10});
   CHECK(tiny.value().ids.size() == 1);
 }
 
 TEST_CASE("server answers move leads to synced or rejected, and unanswered back to pending", "[outbox]") {
   Fixture f(4);
-  REQUIRE(f.outbox().beginBatch(f.now, {}).value().ids.size() == 4);
+  REQUIRE(f.begin(f.now, {}).value().ids.size() == 4);
   std::vector<ItemResult> results = {{testing::uuid(0), Outcome::kAccepted, ""},
                                      {testing::uuid(1), Outcome::kDuplicate, ""},
                                      {testing::uuid(2), Outcome::kRejected, "email domain is blocked"}};
-  REQUIRE(f.outbox().completeBatch(results, f.now + 10).isOk());
+  REQUIRE(f.outbox().completeBatch(f.batch, results, f.now + 10).isOk());
   auto c = f.counts();
   CHECK(c.synced == 2);
   CHECK(c.rejected == 1);
@@ -79,8 +86,8 @@ TEST_CASE("server answers move leads to synced or rejected, and unanswered back 
 
 TEST_CASE("acknowledged leads lose their personal fields unless retention is asked for", "[outbox]") {
   Fixture f(1);
-  f.outbox().beginBatch(f.now, {});
-  REQUIRE(f.outbox().completeBatch({{testing::uuid(0), Outcome::kAccepted, ""}}, f.now).isOk());
+  f.begin(f.now, {});
+  REQUIRE(f.outbox().completeBatch(f.batch, {{testing::uuid(0), Outcome::kAccepted, ""}}, f.now).isOk());
   LeadRecord r = f.record(0);
   CHECK(r.erased);
   CHECK(r.lead.email.empty());
@@ -90,8 +97,8 @@ TEST_CASE("acknowledged leads lose their personal fields unless retention is ask
   StoreOptions keep;
   keep.retention.keepSyncedMs = 1000;
   Fixture g(1, keep);
-  g.outbox().beginBatch(g.now, {});
-  REQUIRE(g.outbox().completeBatch({{testing::uuid(0), Outcome::kAccepted, ""}}, g.now).isOk());
+  g.begin(g.now, {});
+  REQUIRE(g.outbox().completeBatch(g.batch, {{testing::uuid(0), Outcome::kAccepted, ""}}, g.now).isOk());
   CHECK_FALSE(g.record(0).erased);
   REQUIRE(g.outbox().eraseExpired(g.now + 999).isOk());
   CHECK_FALSE(g.record(0).erased);
@@ -103,25 +110,25 @@ TEST_CASE("a failed request puts the batch back and backs off", "[outbox]") {
   StoreOptions options;
   options.retry = RetryPolicy{1000, 60000};
   Fixture f(3, options);
-  f.outbox().beginBatch(f.now, {});
-  auto retryAt = f.outbox().failBatch(f.now, 0.5, 0);
+  f.begin(f.now, {});
+  auto retryAt = f.outbox().failBatch(f.batch, f.now, 0.5, 0);
   REQUIRE(retryAt.isOk());
   CHECK(retryAt.value() == f.now + 500);
   CHECK(f.counts().pending == 3);
 
-  auto early = f.outbox().beginBatch(f.now + 499, {});
+  auto early = f.begin(f.now + 499, {});
   CHECK(early.value().ids.empty());
   CHECK(early.value().retryAt == f.now + 500);
 
-  f.outbox().beginBatch(f.now + 500, {});
-  CHECK(f.outbox().failBatch(f.now + 500, 0.5, 0).value() == f.now + 500 + 1000);  // second failure doubles
-  f.outbox().beginBatch(f.now + 1500, {});
-  CHECK(f.outbox().failBatch(f.now + 1500, 0.1, 2000).value() == f.now + 1500 + 2000);  // Retry-After floor
-  f.outbox().beginBatch(f.now + 3500, {});
+  f.begin(f.now + 500, {});
+  CHECK(f.outbox().failBatch(f.batch, f.now + 500, 0.5, 0).value() == f.now + 500 + 1000);  // second failure doubles
+  f.begin(f.now + 1500, {});
+  CHECK(f.outbox().failBatch(f.batch, f.now + 1500, 0.1, 2000).value() == f.now + 1500 + 2000);  // Retry-After floor
+  f.begin(f.now + 3500, {});
   const std::vector<ItemResult> all = {{testing::uuid(0), Outcome::kAccepted, ""},
                                        {testing::uuid(1), Outcome::kAccepted, ""},
                                        {testing::uuid(2), Outcome::kAccepted, ""}};
-  REQUIRE(f.outbox().completeBatch(all, f.now + 3500).value() == 0);
+  REQUIRE(f.outbox().completeBatch(f.batch, all, f.now + 3500).value() == 0);
   CHECK(f.outbox().nextAttemptAt().value() == 0);  // success clears the backoff
 }
 
@@ -129,67 +136,67 @@ TEST_CASE("an answer that leaves leads out backs off instead of asking again at 
   StoreOptions options;
   options.retry = RetryPolicy{1000, 60000};
   Fixture f(2, options);
-  f.outbox().beginBatch(f.now, {});
-  auto unanswered = f.outbox().completeBatch({{testing::uuid(0), Outcome::kAccepted, ""}}, f.now, 0.5);
+  f.begin(f.now, {});
+  auto unanswered = f.outbox().completeBatch(f.batch, {{testing::uuid(0), Outcome::kAccepted, ""}}, f.now, 0.5);
   REQUIRE(unanswered.isOk());
   CHECK(unanswered.value() == 1);
   CHECK(f.counts().synced == 1);
   CHECK(f.counts().pending == 1);
   CHECK(f.outbox().nextAttemptAt().value() == f.now + 500);
-  CHECK(f.outbox().beginBatch(f.now + 1, {}).value().ids.empty());
-  CHECK(f.outbox().beginBatch(f.now + 500, {}).value().ids.size() == 1);
+  CHECK(f.begin(f.now + 1, {}).value().ids.empty());
+  CHECK(f.begin(f.now + 500, {}).value().ids.size() == 1);
 }
 
 TEST_CASE("a clock set back does not hold the outbox for as long as it went back", "[outbox]") {
   StoreOptions options;
   options.retry = RetryPolicy{1000, 60000};
   Fixture f(1, options);
-  f.outbox().beginBatch(f.now, {});
+  f.begin(f.now, {});
   // The longest Retry-After honoured is a day; a week is taken as a day.
   const std::int64_t day = 24 * 60 * 60 * 1000;
-  CHECK(f.outbox().failBatch(f.now, 0.5, 7 * day).value() == f.now + day);
-  CHECK(f.outbox().beginBatch(f.now + day - 1, {}).value().ids.empty());  // a day: still waiting
+  CHECK(f.outbox().failBatch(f.batch, f.now, 0.5, 7 * day).value() == f.now + day);
+  CHECK(f.begin(f.now + day - 1, {}).value().ids.empty());  // a day: still waiting
   // The clock went back 30 days: the stored time is further ahead than any wait.
-  CHECK(f.outbox().beginBatch(f.now - 30 * day, {}).value().ids.size() == 1);
+  CHECK(f.begin(f.now - 30 * day, {}).value().ids.size() == 1);
 }
 
 TEST_CASE("a try a person asks for goes now, and a failure goes on from the schedule", "[outbox]") {
   StoreOptions options;
   options.retry = RetryPolicy{1000, 60000};
   Fixture f(2, options);
-  f.outbox().beginBatch(f.now, {});
-  REQUIRE(f.outbox().failBatch(f.now, 1.0, 0).value() == f.now + 1000);
+  f.begin(f.now, {});
+  REQUIRE(f.outbox().failBatch(f.batch, f.now, 1.0, 0).value() == f.now + 1000);
 
-  CHECK(f.outbox().beginBatch(f.now + 10, {}).value().ids.empty());  // automatic: still backing off
-  auto now = f.outbox().beginBatch(f.now + 10, {}, BatchTiming::kNow);
+  CHECK(f.begin(f.now + 10, {}).value().ids.empty());  // automatic: still backing off
+  auto now = f.begin(f.now + 10, {}, BatchTiming::kNow);
   REQUIRE(now.isOk());
   CHECK(now.value().ids.size() == 2);
   CHECK(f.counts().inFlight == 2);
-  CHECK(f.outbox().failBatch(f.now + 10, 1.0, 0).value() == f.now + 10 + 2000);  // the second failure
+  CHECK(f.outbox().failBatch(f.batch, f.now + 10, 1.0, 0).value() == f.now + 10 + 2000);  // the second failure
 }
 
 TEST_CASE("a batch too large (413) halves later batches, across a reopen; a lone lead is rejected", "[outbox]") {
   Fixture f(5);
-  REQUIRE(f.outbox().beginBatch(f.now, {}).value().ids.size() == 5);
-  auto first = f.outbox().batchTooLarge(f.now);
+  REQUIRE(f.begin(f.now, {}).value().ids.size() == 5);
+  auto first = f.outbox().batchTooLarge(f.batch, f.now);
   REQUIRE(first.isOk());
   CHECK(first.value() == 0);
   CHECK(f.counts().pending == 5);
   CHECK(f.outbox().batchCap().value() == 3);
   CHECK(f.outbox().nextAttemptAt().value() == 0);  // not a failure: the smaller batch goes at once
-  CHECK(f.outbox().beginBatch(f.now, {}).value().ids.size() == 3);
-  REQUIRE(f.outbox().batchTooLarge(f.now).isOk());
+  CHECK(f.begin(f.now, {}).value().ids.size() == 3);
+  REQUIRE(f.outbox().batchTooLarge(f.batch, f.now).isOk());
   CHECK(f.outbox().batchCap().value() == 2);
 
   f.store.reset();
   auto reopened = Store::open(f.dir.path(), "acme", f.now, {});
   REQUIRE(reopened.isOk());
   f.store = std::move(reopened.value());
-  CHECK(f.outbox().beginBatch(f.now, {}).value().ids.size() == 2);
-  REQUIRE(f.outbox().failBatch(f.now, 0, 0).isOk());
+  CHECK(f.begin(f.now, {}).value().ids.size() == 2);
+  REQUIRE(f.outbox().failBatch(f.batch, f.now, 0, 0).isOk());
 
-  REQUIRE(f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20}).value().ids.size() == 1);
-  auto alone = f.outbox().batchTooLarge(f.now);
+  REQUIRE(f.begin(f.now, BatchLimits{1, 1 << 20}).value().ids.size() == 1);
+  auto alone = f.outbox().batchTooLarge(f.batch, f.now);
   REQUIRE(alone.isOk());
   CHECK(alone.value() == 1);
   CHECK(f.counts().rejected == 1);
@@ -198,11 +205,41 @@ TEST_CASE("a batch too large (413) halves later batches, across a reopen; a lone
   CHECK(f.outbox().batchCap().value() == 2);  // a lone lead says nothing about the server's limit
 }
 
+TEST_CASE("what follows a request touches its own batch, not another tab's in flight", "[outbox]") {
+  Fixture f(3);
+  const auto mine = f.begin(f.now, BatchLimits{2, 1 << 20}).value().ids;  // this tab: leads 0 and 1
+  const auto theirs = f.outbox().beginBatch(f.now, {}).value().ids;        // another tab: lead 2
+  REQUIRE(theirs == std::vector<std::string>{testing::uuid(2)});
+  f.batch = mine;
+  auto done = f.outbox().completeBatch(f.batch, {{testing::uuid(0), Outcome::kAccepted, ""},
+                                                 {testing::uuid(1), Outcome::kAccepted, ""}}, f.now);
+  REQUIRE(done.isOk());
+  CHECK(done.value() == 0);  // the other tab's lead is not "left out" of this answer
+  CHECK(f.counts().inFlight == 1);
+  CHECK(f.outbox().nextAttemptAt().value() == 0);
+  REQUIRE(f.outbox().failBatch(mine, f.now, 0.5, 0).isOk());  // nothing of mine is in flight any more
+  CHECK(f.counts().inFlight == 1);
+  CHECK(f.outbox().batchTooLarge(mine, f.now).isOk());
+  CHECK(f.counts().inFlight == 1);
+}
+
+TEST_CASE("leads in flight longer than the in-flight timeout are sent again (their tab closed)", "[outbox]") {
+  StoreOptions options;
+  options.retry.inFlightTimeoutMs = 30000;
+  Fixture f(2, options);
+  REQUIRE(f.begin(f.now, BatchLimits{1, 1 << 20}).value().ids.size() == 1);  // a tab sends lead 0, then closes
+  CHECK(f.outbox().beginBatch(f.now + 29999, {}, BatchTiming::kNow).value().ids ==
+        std::vector<std::string>{testing::uuid(1)});  // lead 0 may still be answered
+  auto again = f.outbox().beginBatch(f.now + 60000, {}, BatchTiming::kNow);
+  REQUIRE(again.isOk());
+  CHECK(again.value().ids == std::vector<std::string>{testing::uuid(0), testing::uuid(1)});
+}
+
 TEST_CASE("a lead that keeps failing drifts behind fresh leads", "[outbox]") {
   Fixture f(3);
-  f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20});  // lead 0 alone
-  f.outbox().completeBatch({}, f.now);                      // no answer for it
-  auto next = f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20}, BatchTiming::kNow);
+  f.begin(f.now, BatchLimits{1, 1 << 20});  // lead 0 alone
+  f.outbox().completeBatch(f.batch, {}, f.now);                      // no answer for it
+  auto next = f.begin(f.now, BatchLimits{1, 1 << 20}, BatchTiming::kNow);
   CHECK(next.value().ids == std::vector<std::string>{testing::uuid(1)});
 }
 
@@ -221,16 +258,16 @@ TEST_CASE("leads left in flight by a crash go back to pending on open", "[outbox
 
 TEST_CASE("rejected leads can be retried or discarded, nothing else can", "[outbox]") {
   Fixture f(2);
-  f.outbox().beginBatch(f.now, {});
-  f.outbox().completeBatch({{testing::uuid(0), Outcome::kRejected, "bad"}, {testing::uuid(1), Outcome::kAccepted, ""}},
+  f.begin(f.now, {});
+  f.outbox().completeBatch(f.batch, {{testing::uuid(0), Outcome::kRejected, "bad"}, {testing::uuid(1), Outcome::kAccepted, ""}},
                            f.now);
   CHECK(f.outbox().retryRejected(testing::uuid(1), f.now).code() == ErrorCode::kInvalidTransition);
   CHECK(f.outbox().discardRejected(testing::uuid(1)).code() == ErrorCode::kInvalidTransition);
   CHECK(f.outbox().retryRejected(testing::uuid(9), f.now).code() == ErrorCode::kNotFound);
   REQUIRE(f.outbox().retryRejected(testing::uuid(0), f.now).isOk());
   CHECK(f.counts().pending == 1);
-  f.outbox().beginBatch(f.now, {});
-  f.outbox().completeBatch({{testing::uuid(0), Outcome::kRejected, "still bad"}}, f.now);
+  f.begin(f.now, {});
+  f.outbox().completeBatch(f.batch, {{testing::uuid(0), Outcome::kRejected, "still bad"}}, f.now);
   REQUIRE(f.outbox().discardRejected(testing::uuid(0)).isOk());
   CHECK(f.counts().rejected == 0);
   CHECK(f.store->listLeads().value().size() == 1);
@@ -238,7 +275,7 @@ TEST_CASE("rejected leads can be retried or discarded, nothing else can", "[outb
 
 TEST_CASE("answers for leads not in flight change nothing", "[outbox]") {
   Fixture f(1);
-  REQUIRE(f.outbox().completeBatch({{testing::uuid(0), Outcome::kAccepted, ""}}, f.now).isOk());
+  REQUIRE(f.outbox().completeBatch(f.batch, {{testing::uuid(0), Outcome::kAccepted, ""}}, f.now).isOk());
   CHECK(f.counts().pending == 1);
   CHECK(f.counts().synced == 0);
 }
@@ -257,7 +294,7 @@ struct ScriptedSync {
   void run(std::int64_t retryAfterMs = 0) {
     std::size_t next = 0;
     for (int guard = 0; guard < 100; ++guard) {
-      auto batch = f.outbox().beginBatch(f.now, BatchLimits{20, 1 << 20});
+      auto batch = f.begin(f.now, BatchLimits{20, 1 << 20});
       REQUIRE(batch.isOk());
       if (batch.value().ids.empty()) {
         if (batch.value().retryAt == 0) return;
@@ -267,7 +304,7 @@ struct ScriptedSync {
       requestTimes.push_back(f.now);
       const int status = next < replies.size() ? replies[next++] : 200;
       if (status != 200) {
-        REQUIRE(f.outbox().failBatch(f.now, 0.5, status == 429 ? retryAfterMs : 0).isOk());
+        REQUIRE(f.outbox().failBatch(f.batch, f.now, 0.5, status == 429 ? retryAfterMs : 0).isOk());
         continue;
       }
       std::vector<ItemResult> results;
@@ -276,7 +313,7 @@ struct ScriptedSync {
         if (!poison) ++received[id];
         results.push_back({id, poison ? Outcome::kRejected : Outcome::kAccepted, poison ? "poisoned" : ""});
       }
-      REQUIRE(f.outbox().completeBatch(results, f.now).isOk());
+      REQUIRE(f.outbox().completeBatch(f.batch, results, f.now).isOk());
     }
     FAIL("the sync loop did not settle");
   }

@@ -39,14 +39,17 @@ TEST_CASE("a batch round-trips through JSON", "[api]") {
   JsonValue batch = parse(api.beginBatch(10, 0, 0, false))["value"];
   REQUIRE(batch["ids"].size() == 1);
   CHECK(batch["leads"][0]["createdAt"].asInt64() == 5);
-  JsonValue done = parse(api.completeBatch(R"([{"id":")" + testing::uuid(1) + R"(","status":"accepted"}])", 20, 0.5));
+  const std::string ids = "[\"" + testing::uuid(1) + "\"]";
+  JsonValue done = parse(api.completeBatch(ids, R"([{"id":")" + testing::uuid(1) + R"(","status":"accepted"}])", 20, 0.5));
   CHECK(done["ok"].asBool());
+  CHECK(done["value"]["unanswered"].asInt64() == 0);
   JsonValue counts = parse(api.counts())["value"];
   CHECK(counts["synced"].asInt64() == 1);
   JsonValue leads = parse(api.listLeads())["value"];
   CHECK(leads[0]["erased"].asBool());
   CHECK(leads[0].find("email") == nullptr);
-  CHECK(parse(api.completeBatch(R"([{"id":"x","status":"maybe"}])", 1, 0.5))["code"].asString() == "invalid_argument");
+  CHECK(parse(api.completeBatch(ids, R"([{"id":"x","status":"maybe"}])", 1, 0.5))["code"].asString() == "invalid_argument");
+  CHECK(parse(api.failBatch("{}", 1, 0.5, 0))["code"].asString() == "invalid_argument");  // ids must be an array
 }
 
 TEST_CASE("a closed store answers with an error, not a crash", "[api]") {

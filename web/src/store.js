@@ -91,6 +91,9 @@ export class LeadStore {
     const openCore = (extra) => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, Date.now(), JSON.stringify({
       retryBaseMs: o.retryBaseMs,
       retryCapMs: o.retryCapMs,
+      // A lead in flight for longer was sent by a tab that closed before it heard back:
+      // twice a request's timeout, and then some, so a live tab has surely given up.
+      inFlightTimeoutMs: 2 * o.requestTimeoutMs + 5000,
       keepSyncedMs: Math.max(0, o.keepSyncedDays) * DAY_MS,
       ...extra,
     })));
@@ -260,6 +263,7 @@ export class LeadStore {
           this.#api.beginBatch(Date.now(), o.batchMaxCount, o.batchMaxBytes, evenIfBackingOff)));
         evenIfBackingOff = false; // a success clears the backoff; a failure ends the run
         if (batch.ids.length === 0) break;
+        const ids = JSON.stringify(batch.ids); // what follows the request applies to this batch only
         const outcome = await uploadBatch({
           endpoint: o.endpoint,
           token: o.token,
@@ -272,7 +276,7 @@ export class LeadStore {
         summary.sent += batch.ids.length;
         if (outcome.kind === 'ok') {
           const { unanswered } = await this.#commit(() => unwrap(
-            this.#api.completeBatch(JSON.stringify(outcome.results), Date.now(), Math.random())), SCRUB);
+            this.#api.completeBatch(ids, JSON.stringify(outcome.results), Date.now(), Math.random())), SCRUB);
           for (const r of outcome.results) {
             if (r.status === 'rejected') summary.rejected += 1;
             else summary.synced += 1;
@@ -288,12 +292,12 @@ export class LeadStore {
         }
         if (outcome.kind === 'too_large') {
           // The core halves later batches (and remembers it) or rejects a lone lead; go on at once.
-          const { rejected } = await this.#commit(() => unwrap(this.#api.batchTooLarge(Date.now())));
+          const { rejected } = await this.#commit(() => unwrap(this.#api.batchTooLarge(ids, Date.now())));
           summary.rejected += rejected;
           this.#refresh();
           continue;
         }
-        await this.#commit(() => unwrap(this.#api.failBatch(Date.now(), Math.random(), outcome.retryAfterMs ?? 0)));
+        await this.#commit(() => unwrap(this.#api.failBatch(ids, Date.now(), Math.random(), outcome.retryAfterMs ?? 0)));
         if (outcome.kind === 'auth') this.#authBlocked = true;
         summary.error = outcome.error;
         // navigator.onLine says little (a captive portal is "online"): reachability is
