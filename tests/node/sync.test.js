@@ -73,17 +73,26 @@ test('a server error leaves the leads pending with the error in status', async (
   }
 });
 
-test('syncPending sends at once while automatic retries back off; the automatic ones still wait', async () => {
+/**
+ * A server that answers 503 until `recover()`, and a store of `tenant` whose first lead's
+ * automatic sync met that 503. REQUIRES: inside withFullBackoff (a minute's wait ahead).
+ */
+async function storeAfterA503(tenant) {
   let fail = true;
   const server = await startSyncServer(() => (fail ? { status: 503, json: { error: { message: 'busy' } } } : undefined));
-  try {
-    await withFullBackoff(async () => {
-      const store = await getStore('sync-now', { endpoint: server.url, retryBaseMs: 60000 });
-      await store.submitLead(lead(1)); // its automatic sync fails
-      await settled(store);
+  const store = await getStore(tenant, { endpoint: server.url, retryBaseMs: 60000 });
+  await store.submitLead(lead(1));
+  await settled(store);
+  return { server, store, recover: () => { fail = false; } };
+}
+
+test('syncPending sends at once while automatic retries back off; the automatic ones still wait', async () => {
+  await withFullBackoff(async () => {
+    const { server, store, recover } = await storeAfterA503('sync-now');
+    try {
       assert.equal(server.received.length, 1);
       assert.ok(store.getStatus().nextRetryAt - Date.now() > 50000);
-      fail = false;
+      recover();
       await store.submitLead(lead(2)); // its automatic sync keeps to the schedule
       await settled(store);
       assert.equal(server.received.length, 1);
@@ -91,10 +100,10 @@ test('syncPending sends at once while automatic retries back off; the automatic 
       assert.equal(result.synced, 2);
       assert.equal(server.received.length, 2);
       assert.equal(store.getStatus().pending, 0);
-    });
-  } finally {
-    await server.close();
-  }
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 test('syncPending during a failing automatic run tries once more at once', async () => {
@@ -235,22 +244,18 @@ test('a 200 that leaves a lead out ends the run with backoff instead of asking a
 });
 
 test('"Try again" right after a submit, while its automatic run finds the backoff, still sends', async () => {
-  let fail = true;
-  const server = await startSyncServer(() => (fail ? { status: 503, json: { error: { message: 'busy' } } } : undefined));
-  try {
-    await withFullBackoff(async () => {
-      const store = await getStore('sync-after-submit', { endpoint: server.url, retryBaseMs: 60000 });
-      await store.submitLead(lead(1));
-      await settled(store); // failed; a minute to wait
-      fail = false;
+  await withFullBackoff(async () => {
+    const { server, store, recover } = await storeAfterA503('sync-after-submit');
+    try {
+      recover();
       await store.submitLead(lead(2)); // its automatic run is checking the schedule…
       const result = await store.syncPending(); // …when the person asks
       assert.equal(result.synced, 2);
       assert.equal(store.getStatus().pending, 0);
-    });
-  } finally {
-    await server.close();
-  }
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 test('IndexedDB gone during a sync: the error is shown and tries are spaced, not a tight loop', async () => {
