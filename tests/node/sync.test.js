@@ -284,6 +284,8 @@ test('IndexedDB gone during a sync: the error is shown and tries are spaced, not
     assert.ok(transactions < 60, `${transactions} transactions in 1 s`);
     assert.equal(unhandled, 0);
     assert.equal(store.getStatus().lastError.code, 'storage_error');
+    assert.match(store.getStatus().lastError.message, /reload the page/);
+    await assert.rejects(store.submitLead(lead(2)), { code: 'storage_error', message: /reload the page/ });
   } finally {
     IDBDatabase.prototype.transaction = transaction;
     process.off('unhandledRejection', onUnhandled);

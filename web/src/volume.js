@@ -162,7 +162,12 @@ export class Volume {
         const durability = round.some((w) => w.flush) ? 'strict' : 'default';
         tx = this.#db.transaction([FILE_STORE], 'readwrite', { durability });
       } catch (err) {
-        reject(toStorageError(err)); // the connection is closing or closed
+        // The connection is closing or closed: by another page's upgrade or delete, this
+        // page holds no database any more, and only a reload opens the current one.
+        reject(closedByAnotherPage.has(this.#db)
+          ? new LeadOutboxError(ErrorCodes.STORAGE_ERROR,
+            "Another tab upgraded or deleted this site's stored leads: reload the page to go on.", { cause: err })
+          : toStorageError(err));
         return;
       }
       const files = tx.objectStore(FILE_STORE);
@@ -366,8 +371,11 @@ function openDatabase(dir) {
     };
     req.onsuccess = () => {
       // Never block another page's upgrade or deleteDatabase: close, and let the next
-      // commit fail with storage_error.
-      req.result.onversionchange = () => req.result.close();
+      // commit fail with storage_error, saying what to do.
+      req.result.onversionchange = () => {
+        closedByAnotherPage.add(req.result);
+        req.result.close();
+      };
       resolve(req.result);
     };
     req.onerror = () => reject(toStorageError(req.error));
@@ -406,6 +414,9 @@ function abort(tx) {
     // already finished
   }
 }
+
+// Connections closed because another page upgraded or deleted the database.
+const closedByAnotherPage = new WeakSet();
 
 function toStorageError(err) {
   const name = err?.name ?? err?.target?.error?.name;
