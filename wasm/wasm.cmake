@@ -58,7 +58,9 @@ target_link_options(lead_outbox_core_wasm PRIVATE
   -sINCOMING_MODULE_JS_API=instantiateWasm,locateFile,print,printErr,wasmBinary,onAbort)
 
 add_custom_command(TARGET lead_outbox_core_wasm POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -DGLUE=$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.mjs
+          -P "${CMAKE_SOURCE_DIR}/wasm/StripGlueUrls.cmake"
   COMMAND ${CMAKE_COMMAND} -E make_directory "${LEAD_OUTBOX_DIST}"
   COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.mjs"
           "$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.wasm" "${LEAD_OUTBOX_DIST}/"
-  COMMENT "Copying the wasm module to web/dist")
+  COMMENT "Emptying the glue's wasm locators; copying the wasm module to web/dist")

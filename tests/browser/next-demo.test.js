@@ -2,7 +2,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNextDemo, WEBPACK_DIST } from '../../scripts/next-demo.mjs';
 import { launch, newProfile } from './chromium.js';
@@ -85,11 +87,23 @@ async function offlineRoundTrip(site, { shots = false } = {}) {
   }, site);
 }
 
+// What a build ships to browsers (`dist`/static): one wasm, and no path of the machine that built it.
+function assertShipped(dist) {
+  const demoDir = fileURLToPath(new URL('../../demo', import.meta.url));
+  const staticDir = join(demoDir, dist, 'static');
+  const files = readdirSync(staticDir, { recursive: true }).map(String);
+  assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, `${dist}: one wasm`);
+  const leaks = files.filter((f) => f.endsWith('.js') && readFileSync(join(staticDir, f), 'utf8').includes(demoDir));
+  assert.deepEqual(leaks, [], `${dist}: no build path`);
+}
+
 test('offline: 3 leads pending, still pending after a reload, all sent once online', async () => {
+  assertShipped('.next');
   await offlineRoundTrip(demo, { shots: true });
 });
 
 test('the same site built with webpack: rendered on the server, and offline leads sent once online', async () => {
+  assertShipped(WEBPACK_DIST);
   const webpack = await startNextDemo({ port: await freePort(), quiet: true, distDir: WEBPACK_DIST });
   try {
     const html = await (await fetch(`${webpack.url}/`)).text();
