@@ -12,7 +12,8 @@ const notReady = () => Promise.reject(new LeadOutboxError(ErrorCodes.UNSUPPORTED
 /**
  * Loads the wasm store on the client only (in an effect) and follows its status.
  * Returns {status, submitLead, syncNow, validateLead, ready, error, store}.
- * `options` are read when the tenant first loads (endpoint, token, …).
+ * `options` are read when the tenant first loads (endpoint, token, …); a new endpoint or
+ * token later applies to the same store (LeadStore#configure).
  */
 export function useLeadOutbox(tenantId, options = {}) {
   const [state, setState] = useState({ store: null, error: null });
