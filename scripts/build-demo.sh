@@ -26,5 +26,8 @@ build() {
   rm -f "$log"
 }
 build .next # Turbopack, Next's default
-# The same site with webpack (sites that opt out of Turbopack), beside it: WEBPACK_DIST in next-demo.mjs.
-build .next-webpack --webpack
+# The same site with webpack (sites that opt out of Turbopack), beside it: WEBPACK_DIST in
+# next-demo.mjs. Only the tests serve it; `npm start` skips it (DEMO_TURBOPACK_ONLY=1).
+if [ "${DEMO_TURBOPACK_ONLY:-0}" != 1 ]; then
+  build .next-webpack --webpack
+fi
