@@ -28,7 +28,7 @@ export interface LeadSyncHandlerOptions {
   lockTimeoutMillis?: number;
   /** Each statement of the batch's transaction runs at most this long (default 10000 ms); then 503. */
   statementTimeoutMillis?: number;
-  /** The site's own policy: return (or resolve to) a reason to reject a lead, or null to accept it. A throw or a rejected promise rejects that lead only, and is logged. */
+  /** The site's own policy: return (or resolve to) a reason to reject a lead, or null to accept it. A throw or a rejected promise rejects that lead only, and is logged. Up to 8 leads are checked at a time: keep a batch's checks (250 leads by default) well inside the client's 15 s request timeout. */
   checkLead?: (lead: NormalizedLead) => string | null | undefined | Promise<string | null | undefined>;
 }
 

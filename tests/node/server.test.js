@@ -167,6 +167,27 @@ test('an async checkLead is awaited: a reason it resolves to rejects the lead', 
   assert.deepEqual((await rows('async-check')).map((r) => r.id), [fine.id]);
 });
 
+test('a slow checkLead runs for 8 leads at a time, and the answers keep the request order', async () => {
+  const leads = Array.from({ length: 20 }, (_, i) => wire(60 + i));
+  let running = 0;
+  let most = 0;
+  const slowPolicy = createLeadSyncHandler({
+    pool: appPool,
+    tokenSecret: SECRET,
+    checkLead: async (l) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+      return l.name.endsWith('3') ? 'ends in 3' : null;
+    },
+  });
+  const { results } = await (await post('slow-check', { leads }, { via: slowPolicy })).json();
+  assert.equal(most, 8);
+  assert.deepEqual(results.map((r) => r.id), leads.map((l) => l.id));
+  assert.deepEqual(results.filter((r) => r.status === 'rejected').map((r) => r.id),
+    leads.filter((l) => l.name.endsWith('3')).map((l) => l.id));
+});
+
 test('bad requests are refused with a JSON error and write nothing', async () => {
   const before = (await rows('bounds')).length;
   const cases = [

@@ -128,23 +128,32 @@ function parseBody(text) {
 // and far enough out PostgreSQL refuses it, which would fail the whole batch.
 const MAX_CREATED_AT = 253402300799999;
 
+const CHECKS_AT_ONCE = 8;
+
 // Checks each lead with the same rules as the browser (the wasm core) and the site's
 // policy. A lead that makes a check throw is rejected alone: one bad lead must not turn
-// the batch into a 503 that the client retries forever. checkLead may be async; leads are
-// checked one at a time, so a policy that queries a service is not flooded by a batch.
+// the batch into a 503 that the client retries forever. checkLead may be async; at most
+// CHECKS_AT_ONCE leads are checked at a time: a policy that queries a service is not
+// flooded by a batch, and a slow one does not add up, lead after lead, past the client's
+// request timeout (a batch that always times out would be resent forever).
 // Returns [{lead} | {result}] in request order.
 async function validate(leads, checkLead) {
   const core = await loadCore();
-  const items = [];
-  for (const raw of leads) {
-    const id = leadId(raw);
-    try {
-      items.push(await checkOne(core, raw, id, checkLead));
-    } catch (err) {
-      console.error('[lead-outbox] checking a lead failed; it is rejected', err);
-      items.push(rejected(id, 'the server could not check this lead'));
+  const items = new Array(leads.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < leads.length) {
+      const i = next++;
+      const id = leadId(leads[i]);
+      try {
+        items[i] = await checkOne(core, leads[i], id, checkLead);
+      } catch (err) {
+        console.error('[lead-outbox] checking a lead failed; it is rejected', err);
+        items[i] = rejected(id, 'the server could not check this lead');
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, leads.length) }, worker));
   return items;
 }
 
