@@ -112,7 +112,7 @@ export declare class LeadStore {
   listLeads(): StoredLead[];
   /** Sends pending leads now, even while automatic retries back off ("Try again"); a failed request is in the result, not thrown. */
   syncPending(): Promise<SyncResult>;
-  /** Applies a later caller's sync settings (endpoint, token, fetch, requestTimeoutMs, batch limits; undefined ones are ignored); a new token or endpoint lifts an auth stop. getStore() calls it. */
+  /** Applies a later caller's sync settings (endpoint, token, fetch, batch limits; undefined ones are ignored); a new token or endpoint lifts an auth stop and syncs at once. getStore() calls it. */
   configure(options: StoreOptions): LeadStore;
   retryRejected(id: string): Promise<void>;
   discardRejected(id: string): Promise<void>;

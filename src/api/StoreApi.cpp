@@ -101,11 +101,11 @@ std::string StoreApi::submitLead(const std::string& leadJson, const std::string&
   return okJson(JsonValue::object({{"id", r.value().id}}));
 }
 
-std::string StoreApi::counts() {
+std::string StoreApi::counts(double now) {
   if (!store_) return errorJson(kClosed);
   auto c = store_->outbox().counts();
   if (!c.isOk()) return errorJson(c.status());
-  auto next = store_->outbox().nextAttemptAt();
+  auto next = store_->outbox().nextAttemptAt(ms(now));
   if (!next.isOk()) return errorJson(next.status());
   const OutboxCounts& v = c.value();
   return okJson(JsonValue::object({{"pending", v.pending},

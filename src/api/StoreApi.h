@@ -13,14 +13,14 @@ namespace leadoutbox {
 // Times are ms since the epoch as doubles (JS numbers); the caller supplies them.
 class StoreApi {
  public:
-  // optionsJson: {"retryBaseMs","retryCapMs","keepSyncedMs","importFrom","recoverInFlight"}, each optional.
+  // optionsJson: {"retryBaseMs","retryCapMs","inFlightTimeoutMs","keepSyncedMs","importFrom","recoverInFlight"}, each optional.
   std::string open(const std::string& path, const std::string& tenantId, double now,
                    const std::string& optionsJson);
   void close();
 
   std::string submitLead(const std::string& leadJson, const std::string& id, double now);
   // value: {"pending","inFlight","synced","rejected","nextAttemptAt"}
-  std::string counts();
+  std::string counts(double now);
   // value: [{"id","name","email","phone","message","createdAt","status","attempts",
   //          "updatedAt","syncedAt","rejectReason","erased"}]
   std::string listLeads();

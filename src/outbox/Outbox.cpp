@@ -43,16 +43,21 @@ Result<OutboxCounts> Outbox::counts() {
   return c;
 }
 
-Result<std::int64_t> Outbox::nextAttemptAt() { return meta("next_attempt_at"); }
+Result<std::int64_t> Outbox::nextAttemptAt(std::int64_t now) {
+  Result<std::int64_t> at = meta("next_attempt_at");
+  if (!at.isOk()) return at;
+  // Further ahead than any wait the outbox sets: the clock went back since. Due now.
+  return at.value() - now > retry_.longestWaitMs() ? std::int64_t{0} : at.value();
+}
 
 Result<std::int64_t> Outbox::batchCap() { return meta("batch_max_count"); }
 
 Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, BatchTiming timing) {
   Batch batch;
   if (timing == BatchTiming::kWhenDue) {
-    Result<std::int64_t> due = nextAttemptAt();
+    Result<std::int64_t> due = nextAttemptAt(now);
     if (!due.isOk()) return due.status();
-    if (due.value() > now && due.value() - now <= retry_.longestWaitMs()) {
+    if (due.value() != 0 && due.value() > now) {  // 0: not backing off
       batch.retryAt = due.value();
       batch.leadsJson = "[]";
       return batch;
@@ -185,10 +190,18 @@ Result<std::int64_t> Outbox::batchTooLarge(const std::vector<std::string>& batch
                      .run();
       if (!u.isOk()) return u;
       rejected = db_.changes();
-      return Status::ok();
+      // The halving that led here may have been this lead's doing alone: the cap goes,
+      // and a server that does limit batches teaches it again.
+      return rejected > 0 ? setMeta("batch_max_count", 0) : Status::ok();
     }
     if (n > 1) {
-      if (Status m = setMeta("batch_max_count", (n + 1) / 2); !m.isOk()) return m;
+      // Never raised: another tab may have learned a smaller cap since this batch left.
+      Result<std::int64_t> cap = batchCap();
+      if (!cap.isOk()) return cap.status();
+      const std::int64_t half = (n + 1) / 2;
+      if (cap.value() == 0 || half < cap.value()) {
+        if (Status m = setMeta("batch_max_count", half); !m.isOk()) return m;
+      }
     }
     Result<std::int64_t> back = backToPending(batch, now, /*countAttempt=*/false);
     return back.isOk() ? Status::ok() : back.status();

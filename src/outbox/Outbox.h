@@ -53,9 +53,10 @@ class Outbox {
       : db_(db), retry_(retry), retention_(retention) {}
 
   Result<OutboxCounts> counts();
-  // The earliest time the next batch may be taken (0 when not backing off; a time
-  // further ahead than RetryPolicy::longestWaitMs means the clock went back).
-  Result<std::int64_t> nextAttemptAt();
+  // The earliest time the next batch may be taken: 0 when not backing off, and 0 when
+  // the stored time is further ahead of `now` than RetryPolicy::longestWaitMs (the
+  // clock went back since it was set).
+  Result<std::int64_t> nextAttemptAt(std::int64_t now);
 
   // Takes the next batch: pending leads, fewest failed attempts first, then oldest,
   // bounded by `limits`, and marks them in_flight in one transaction. Leads in flight
@@ -85,8 +86,10 @@ class Outbox {
   // The server refused the batch as too large (HTTP 413). One lead alone can never fit:
   // it is rejected, so it does not block the rest. A larger batch goes back to pending
   // (not a failed attempt: the next batch leaves at once), and from now on batches hold
-  // at most half as many leads. The cap is stored, so a reload does not find the
-  // server's limit again one 413 at a time. Returns how many were rejected.
+  // at most half as many leads (a cap only ever lowered). The cap is stored, so a reload
+  // does not find the server's limit again one 413 at a time; a lone lead rejected as too
+  // large clears it (the halving may have been that lead's doing). Returns how many
+  // were rejected.
   Result<std::int64_t> batchTooLarge(const std::vector<std::string>& batch, std::int64_t now);
   // The most leads a batch may hold after 413s (0: no cap but BatchLimits).
   Result<std::int64_t> batchCap();

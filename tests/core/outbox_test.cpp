@@ -129,7 +129,7 @@ TEST_CASE("a failed request puts the batch back and backs off", "[outbox]") {
                                        {testing::uuid(1), Outcome::kAccepted, ""},
                                        {testing::uuid(2), Outcome::kAccepted, ""}};
   REQUIRE(f.outbox().completeBatch(f.batch, all, f.now + 3500).value() == 0);
-  CHECK(f.outbox().nextAttemptAt().value() == 0);  // success clears the backoff
+  CHECK(f.outbox().nextAttemptAt(f.now).value() == 0);  // success clears the backoff
 }
 
 TEST_CASE("an answer that leaves leads out backs off instead of asking again at once", "[outbox]") {
@@ -142,7 +142,7 @@ TEST_CASE("an answer that leaves leads out backs off instead of asking again at 
   CHECK(unanswered.value() == 1);
   CHECK(f.counts().synced == 1);
   CHECK(f.counts().pending == 1);
-  CHECK(f.outbox().nextAttemptAt().value() == f.now + 500);
+  CHECK(f.outbox().nextAttemptAt(f.now).value() == f.now + 500);
   CHECK(f.begin(f.now + 1, {}).value().ids.empty());
   CHECK(f.begin(f.now + 500, {}).value().ids.size() == 1);
 }
@@ -157,6 +157,7 @@ TEST_CASE("a clock set back does not hold the outbox for as long as it went back
   CHECK(f.outbox().failBatch(f.batch, f.now, 0.5, 7 * day).value() == f.now + day);
   CHECK(f.begin(f.now + day - 1, {}).value().ids.empty());  // a day: still waiting
   // The clock went back 30 days: the stored time is further ahead than any wait.
+  CHECK(f.outbox().nextAttemptAt(f.now - 30 * day).value() == 0);  // what the JS timer is given, too
   CHECK(f.begin(f.now - 30 * day, {}).value().ids.size() == 1);
 }
 
@@ -183,7 +184,7 @@ TEST_CASE("a batch too large (413) halves later batches, across a reopen; a lone
   CHECK(first.value() == 0);
   CHECK(f.counts().pending == 5);
   CHECK(f.outbox().batchCap().value() == 3);
-  CHECK(f.outbox().nextAttemptAt().value() == 0);  // not a failure: the smaller batch goes at once
+  CHECK(f.outbox().nextAttemptAt(f.now).value() == 0);  // not a failure: the smaller batch goes at once
   CHECK(f.begin(f.now, {}).value().ids.size() == 3);
   REQUIRE(f.outbox().batchTooLarge(f.batch, f.now).isOk());
   CHECK(f.outbox().batchCap().value() == 2);
@@ -202,7 +203,21 @@ TEST_CASE("a batch too large (413) halves later batches, across a reopen; a lone
   CHECK(f.counts().rejected == 1);
   CHECK(f.counts().pending == 4);
   CHECK(f.record(2).rejectReason == "The server refused this lead as too large.");  // fewest attempts went first
-  CHECK(f.outbox().batchCap().value() == 2);  // a lone lead says nothing about the server's limit
+  CHECK(f.outbox().batchCap().value() == 0);  // the halving may have been that lead's doing
+}
+
+TEST_CASE("a 413 never raises the cap another batch taught", "[outbox]") {
+  Fixture f(9);
+  const auto eight = f.begin(f.now, BatchLimits{8, 1 << 20}).value().ids;  // one tab's batch of 8
+  REQUIRE(f.outbox().beginBatch(f.now, BatchLimits{1, 1 << 20}).value().ids.size() == 1);
+  REQUIRE(f.outbox().batchTooLarge(std::vector<std::string>{}, f.now).isOk());  // nothing: no change
+  CHECK(f.outbox().batchCap().value() == 0);
+  // Another tab learned a cap of 2; then this tab's older batch of 8 gets its 413.
+  std::vector<std::string> two = {eight[0], eight[1], eight[2]};
+  REQUIRE(f.outbox().batchTooLarge(two, f.now).isOk());
+  CHECK(f.outbox().batchCap().value() == 2);
+  REQUIRE(f.outbox().batchTooLarge(eight, f.now).isOk());
+  CHECK(f.outbox().batchCap().value() == 2);  // not 4
 }
 
 TEST_CASE("what follows a request touches its own batch, not another tab's in flight", "[outbox]") {
@@ -216,7 +231,7 @@ TEST_CASE("what follows a request touches its own batch, not another tab's in fl
   REQUIRE(done.isOk());
   CHECK(done.value() == 0);  // the other tab's lead is not "left out" of this answer
   CHECK(f.counts().inFlight == 1);
-  CHECK(f.outbox().nextAttemptAt().value() == 0);
+  CHECK(f.outbox().nextAttemptAt(f.now).value() == 0);
   REQUIRE(f.outbox().failBatch(mine, f.now, 0.5, 0).isOk());  // nothing of mine is in flight any more
   CHECK(f.counts().inFlight == 1);
   CHECK(f.outbox().batchTooLarge(mine, f.now).isOk());

@@ -43,7 +43,7 @@ TEST_CASE("a batch round-trips through JSON", "[api]") {
   JsonValue done = parse(api.completeBatch(ids, R"([{"id":")" + testing::uuid(1) + R"(","status":"accepted"}])", 20, 0.5));
   CHECK(done["ok"].asBool());
   CHECK(done["value"]["unanswered"].asInt64() == 0);
-  JsonValue counts = parse(api.counts())["value"];
+  JsonValue counts = parse(api.counts(30))["value"];
   CHECK(counts["synced"].asInt64() == 1);
   JsonValue leads = parse(api.listLeads())["value"];
   CHECK(leads[0]["erased"].asBool());
@@ -54,7 +54,7 @@ TEST_CASE("a batch round-trips through JSON", "[api]") {
 
 TEST_CASE("a closed store answers with an error, not a crash", "[api]") {
   StoreApi api;
-  CHECK_FALSE(parse(api.counts())["ok"].asBool());
+  CHECK_FALSE(parse(api.counts(30))["ok"].asBool());
   CHECK(parse(api.submitLead("{}", testing::uuid(1), 1))["code"].asString() == "storage_error");
 }
 
@@ -78,7 +78,7 @@ TEST_CASE("validation alone returns the normalized lead or every field error", "
 TEST_CASE("answers are byte-for-byte what nlohmann::json wrote: compact, keys sorted", "[api]") {
   CHECK(coreVersionsJson() == R"({"schema":2,"sqlite":"3.52.0"})");
   StoreApi api;
-  CHECK(api.counts() == R"({"code":"storage_error","message":"the store is closed","ok":false})");
+  CHECK(api.counts(30) == R"({"code":"storage_error","message":"the store is closed","ok":false})");
   CHECK(validateLeadJson(R"({"name":"Ada","email":"ada@example.com","message":"0123456789"})", testing::uuid(3), 7) ==
         R"({"ok":true,"value":{"createdAt":7,"email":"ada@example.com","id":")" + testing::uuid(3) +
             R"(","message":"0123456789","name":"Ada","phone":""}})");

@@ -2,7 +2,8 @@
 import 'fake-indexeddb/auto';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { getStore, closeAllStores } from '../../web/src/index.js';
+import { getStore, closeAllStores, LeadStore } from '../../web/src/index.js';
+import { loadCore, unloadCore } from '../../web/src/core.js';
 import { lead, startSyncServer, waitUntil } from './helpers.js';
 
 after(() => closeAllStores());
@@ -74,12 +75,13 @@ test('a server error leaves the leads pending with the error in status', async (
 });
 
 /**
- * A server that answers 503 until `recover()`, and a store of `tenant` whose first lead's
- * automatic sync met that 503. REQUIRES: inside withFullBackoff (a minute's wait ahead).
+ * A server that answers 503 until `recover()` (then `answer(body)`, as startSyncServer's),
+ * and a store of `tenant` whose first lead's automatic sync met that 503. REQUIRES: inside
+ * withFullBackoff (a minute's wait ahead).
  */
-async function storeAfterA503(tenant) {
+async function storeAfterA503(tenant, answer = () => undefined) {
   let fail = true;
-  const server = await startSyncServer(() => (fail ? { status: 503, json: { error: { message: 'busy' } } } : undefined));
+  const server = await startSyncServer((body) => (fail ? { status: 503, json: { error: { message: 'busy' } } } : answer(body)));
   const store = await getStore(tenant, { endpoint: server.url, retryBaseMs: 60000 });
   await store.submitLead(lead(1));
   await settled(store);
@@ -289,5 +291,90 @@ test('IndexedDB gone during a sync: the error is shown and tries are spaced, not
   } finally {
     IDBDatabase.prototype.transaction = transaction;
     process.off('unhandledRejection', onUnhandled);
+  }
+});
+
+test('"Try again" during a backoff goes on after a 413 until the smaller batches are sent', async () => {
+  await withFullBackoff(async () => {
+    const oneAtATime = (body) => (body.leads.length > 1 ? { status: 413, json: { error: { message: 'too large' } } } : undefined);
+    const { server, store, recover } = await storeAfterA503('sync-now-413', oneAtATime);
+    try {
+      await store.submitLead(lead(2));
+      await settled(store);
+      recover();
+      const tooLarge = server.received.length;
+      const result = await store.syncPending();
+      assert.equal(result.synced, 2);
+      assert.deepEqual(server.received.slice(tooLarge).map((r) => r.body.leads.length), [2, 1, 1]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+test('a token refreshed while a request with the old one is out is used as soon as that request fails', async () => {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let first = true;
+  const server = await startSyncServer(async (body, req) => {
+    if (first) {
+      first = false;
+      await held;
+    }
+    return req.headers.authorization === 'Bearer new' ? undefined : { status: 401, json: { error: { message: 'expired' } } };
+  });
+  try {
+    const store = await getStore('sync-token-refresh', { endpoint: server.url, token: 'old' });
+    await store.submitLead(lead(1));
+    await waitUntil(() => server.received.length === 1);
+    await getStore('sync-token-refresh', { endpoint: server.url, token: 'new' });
+    release();
+    await waitUntil(() => store.getStatus().pending === 0);
+    assert.deepEqual(server.received.map((r) => r.headers.authorization), ['Bearer old', 'Bearer new']);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a tab that stays open sends a closed tab\'s in-flight lead once the in-flight timeout passes', async () => {
+  const server = await startSyncServer();
+  const options = { endpoint: server.url, requestTimeoutMs: 100 }; // in-flight timeout: 2 × 100 + 5000 ms
+  try {
+    // Two tabs: each its own wasm instance, one IndexedDB.
+    unloadCore();
+    const stays = await new LeadStore(await loadCore(), 'sync-two-tabs', options).open();
+    unloadCore();
+    const closes = await new LeadStore(await loadCore(), 'sync-two-tabs', { ...options, fetch: () => new Promise(() => {}) }).open();
+    await closes.submitLead(lead(1)); // its request never comes back: the tab is gone
+    await waitUntil(() => stays.getStatus().pending === 1);
+    assert.equal(server.received.length, 0);
+    await waitUntil(() => server.received.length === 1, 10000);
+    await waitUntil(() => stays.getStatus().pending === 0);
+    await stays.close(); // (the other one is "gone": its request never ends, so it is not closed)
+  } finally {
+    unloadCore();
+    await server.close();
+  }
+});
+
+test('after a reload with the clock set back, a try the core finds due is sent, not scheduled days ahead', async () => {
+  let fail = true;
+  const server = await startSyncServer(() => (fail ? { status: 503, headers: { 'retry-after': '86400' }, json: {} } : undefined));
+  const realNow = Date.now;
+  try {
+    const store = await getStore('sync-clock-back', { endpoint: server.url });
+    await store.submitLead(lead(1)); // a day to wait
+    await settled(store);
+    assert.ok(store.getStatus().nextRetryAt - Date.now() > 23 * 3600 * 1000);
+    fail = false;
+    await closeAllStores(); // a reload…
+    Date.now = () => realNow() - 3 * 24 * 3600 * 1000; // …after the clock was set back three days
+    const reloaded = await getStore('sync-clock-back', { endpoint: server.url });
+    await waitUntil(() => reloaded.getStatus().pending === 0);
+    assert.equal(server.received.length, 2);
+  } finally {
+    Date.now = realNow;
+    await closeAllStores();
+    await server.close();
   }
 });

@@ -47,7 +47,7 @@ export function warmUpCore(core) {
   const api = new core.CoreStore();
   try {
     api.open(`${dir}/leads.db`, 'warm-up', Date.now(), '{}');
-    api.counts();
+    api.counts(Date.now());
     api.close();
   } finally {
     api.delete();

@@ -22,7 +22,8 @@ const SCRUB = { scrub: true };
 // Commits a person is told are saved (a submit): flushed to disk before they resolve (Volume#commit).
 const FLUSH = { flush: true };
 // Options a later getStore() may change on an open store (LeadStore#configure).
-const LIVE_OPTIONS = ['endpoint', 'token', 'fetch', 'requestTimeoutMs', 'batchMaxCount', 'batchMaxBytes'];
+// (requestTimeoutMs is not among them: the in-flight timeout the core got at open follows from it.)
+const LIVE_OPTIONS = ['endpoint', 'token', 'fetch', 'batchMaxCount', 'batchMaxBytes'];
 // When a sync run's first batch may leave (LeadStore#kick).
 const NOW = 'now';
 const WHEN_DUE = 'when-due';
@@ -50,6 +51,7 @@ export class LeadStore {
   #timer = null;
   #authBlocked = false;
   #closed = false;
+  #inFlightTimeoutMs;
   #detach = () => {};
   #channel = null;
 
@@ -60,6 +62,9 @@ export class LeadStore {
     this.#core = core;
     this.#api = new core.CoreStore();
     this.#volume = new Volume(core, tenantId);
+    // A lead in flight for longer was sent by a tab that closed before it heard back:
+    // twice a request's timeout, and then some, so a live tab has surely given up.
+    this.#inFlightTimeoutMs = 2 * this.#options.requestTimeoutMs + 5000;
     this.#status = Object.freeze({ ...EMPTY_STATUS, online: isOnline() });
   }
 
@@ -76,7 +81,8 @@ export class LeadStore {
     this.#options = { ...this.#options, ...Object.fromEntries(changes) };
     if (changes.some(([k]) => k === 'token' || k === 'endpoint')) {
       this.#authBlocked = false;
-      if (this.#options.autoSync && this.#options.endpoint) this.#kick();
+      // As "Try again": at once, and after a run that is out with the old settings.
+      if (this.#options.autoSync && this.#options.endpoint) this.syncPending().catch(() => {});
     }
     return this;
   }
@@ -91,9 +97,7 @@ export class LeadStore {
     const openCore = (extra) => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, Date.now(), JSON.stringify({
       retryBaseMs: o.retryBaseMs,
       retryCapMs: o.retryCapMs,
-      // A lead in flight for longer was sent by a tab that closed before it heard back:
-      // twice a request's timeout, and then some, so a live tab has surely given up.
-      inFlightTimeoutMs: 2 * o.requestTimeoutMs + 5000,
+      inFlightTimeoutMs: this.#inFlightTimeoutMs,
       keepSyncedMs: Math.max(0, o.keepSyncedDays) * DAY_MS,
       ...extra,
     })));
@@ -229,7 +233,15 @@ export class LeadStore {
     this.#channel.unref?.(); // Node: never keep a process alive for it
     this.#channel.onmessage = () => {
       if (this.#closed) return;
-      this.#volume.catchUp().then(() => !this.#closed && this.#refresh(), () => {});
+      this.#volume.catchUp().then(() => {
+        if (this.#closed) return;
+        const counts = this.#refresh();
+        // Another tab's request is out and nothing else waits: if that tab closes before
+        // it hears back, this one sends the leads once they count as abandoned.
+        if (this.#options.autoSync && !this.#syncing && counts.inFlight > 0 && counts.pending === 0) {
+          this.#scheduleFromCore(counts);
+        }
+      }, () => {});
     };
   }
 
@@ -250,7 +262,9 @@ export class LeadStore {
 
   async #run(timing) {
     const o = this.#options;
-    let evenIfBackingOff = timing === NOW;
+    // A person asked: every batch of this run leaves even while backing off. (A success
+    // clears the backoff and a failure ends the run; a 413 goes on at once.)
+    const evenIfBackingOff = timing === NOW;
     const summary = { sent: 0, synced: 0, rejected: 0, error: null };
     let storageFailed = false;
     clearTimeout(this.#timer);
@@ -261,7 +275,6 @@ export class LeadStore {
         // in_flight is durable before the request leaves
         const batch = await this.#commit(() => unwrap(
           this.#api.beginBatch(Date.now(), o.batchMaxCount, o.batchMaxBytes, evenIfBackingOff)));
-        evenIfBackingOff = false; // a success clears the backoff; a failure ends the run
         if (batch.ids.length === 0) break;
         const ids = JSON.stringify(batch.ids); // what follows the request applies to this batch only
         const outcome = await uploadBatch({
@@ -278,6 +291,7 @@ export class LeadStore {
           const { unanswered } = await this.#commit(() => unwrap(
             this.#api.completeBatch(ids, JSON.stringify(outcome.results), Date.now(), Math.random())), SCRUB);
           for (const r of outcome.results) {
+            if (!batch.ids.includes(r.id)) continue; // not this request's: the core skips it too
             if (r.status === 'rejected') summary.rejected += 1;
             else summary.synced += 1;
           }
@@ -298,7 +312,8 @@ export class LeadStore {
           continue;
         }
         await this.#commit(() => unwrap(this.#api.failBatch(ids, Date.now(), Math.random(), outcome.retryAfterMs ?? 0)));
-        if (outcome.kind === 'auth') this.#authBlocked = true;
+        // New settings while the request was out (configure) get their own try.
+        if (outcome.kind === 'auth' && o === this.#options) this.#authBlocked = true;
         summary.error = outcome.error;
         // navigator.onLine says little (a captive portal is "online"): reachability is
         // what the last request found.
@@ -324,16 +339,19 @@ export class LeadStore {
   }
 
   // Arms the retry timer for when the core's counts say the next batch is due, and not
-  // sooner than `minDelay` from now.
-  #scheduleFromCore({ pending, nextAttemptAt }, minDelay = 0) {
+  // sooner than `minDelay` from now. With only leads in flight (another tab's request,
+  // or this tab's whose answer could not be saved), it looks again once they count as
+  // abandoned, when the core sends them again.
+  #scheduleFromCore({ pending, inFlight, nextAttemptAt }, minDelay = 0) {
     clearTimeout(this.#timer);
-    if (!pending || !this.#options.endpoint || this.#authBlocked || this.#closed) {
+    if ((!pending && !inFlight) || !this.#options.endpoint || this.#authBlocked || this.#closed) {
       this.#set({ nextRetryAt: null });
       return;
     }
-    const at = Math.max(nextAttemptAt, minDelay > 0 ? Date.now() + minDelay : 0);
-    // setTimeout fires at once for delays past 2^31 − 1 ms; a clock set back can ask for
-    // one (the core then finds the try due when the timer fires).
+    const due = pending ? nextAttemptAt : Date.now() + this.#inFlightTimeoutMs;
+    const at = Math.max(due, minDelay > 0 ? Date.now() + minDelay : 0);
+    // setTimeout fires at once for delays past 2^31 − 1 ms. The core's waits stop at a
+    // day (and a clock set back reads as due), so this is only a guard.
     const delay = Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1);
     this.#set({ nextRetryAt: at > 0 ? at : null });
     this.#timer = setTimeout(() => this.#kick(), delay);
@@ -363,7 +381,7 @@ export class LeadStore {
 
   // The core's counts into the status, with `patch` in the same update; returns the counts.
   #refresh(patch) {
-    const c = unwrap(this.#api.counts());
+    const c = unwrap(this.#api.counts(Date.now()));
     this.#set({ ...patch, pending: c.pending + c.inFlight, rejected: c.rejected, synced: c.synced });
     return c;
   }
