@@ -46,3 +46,10 @@ export async function waitUntil(predicate, timeoutMs = 10000) {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** A request held in flight: `held` resolves when the test calls `release()`. */
+export function holdRequest() {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  return { held, release };
+}

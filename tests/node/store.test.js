@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, LeadOutboxError } from '../../web/src/index.js';
-import { lead, waitUntil } from './helpers.js';
+import { holdRequest, lead, waitUntil } from './helpers.js';
 
 test('a submitted lead is still there in a new module instance', async () => {
   const store = await getStore('persist', { autoSync: false });
@@ -130,8 +130,7 @@ test('a later getStore() with a new token gives the same store, which now sends 
 });
 
 test('getStore() right after closeAllStores() gives a working store while the old one is still closing', async () => {
-  let release;
-  const held = new Promise((r) => { release = r; });
+  const { held, release } = holdRequest();
   const fetch = async (_url, init) => {
     await held;
     const results = JSON.parse(init.body).leads.map((l) => ({ id: l.id, status: 'accepted' }));

@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, LeadStore } from '../../web/src/index.js';
 import { loadCore, unloadCore } from '../../web/src/core.js';
-import { lead, startSyncServer, waitUntil } from './helpers.js';
+import { holdRequest, lead, startSyncServer, waitUntil } from './helpers.js';
 
 after(() => closeAllStores());
 
@@ -109,8 +109,7 @@ test('syncPending sends at once while automatic retries back off; the automatic 
 });
 
 test('syncPending during a failing automatic run tries once more at once', async () => {
-  let release;
-  const held = new Promise((r) => { release = r; });
+  const { held, release } = holdRequest();
   let fail = true;
   const server = await startSyncServer(async () => {
     if (!fail) return undefined;
@@ -313,8 +312,7 @@ test('"Try again" during a backoff goes on after a 413 until the smaller batches
 });
 
 test('a token refreshed while a request with the old one is out is used as soon as that request fails', async () => {
-  let release;
-  const held = new Promise((r) => { release = r; });
+  const { held, release } = holdRequest();
   let first = true;
   const server = await startSyncServer(async (body, req) => {
     if (first) {
@@ -348,7 +346,7 @@ test('a tab that stays open sends a closed tab\'s in-flight lead once the in-fli
     await closes.submitLead(lead(1)); // its request never comes back: the tab is gone
     await waitUntil(() => stays.getStatus().pending === 1);
     assert.equal(server.received.length, 0);
-    await waitUntil(() => server.received.length === 1, 10000);
+    await waitUntil(() => server.received.length === 1, 20000); // due after ~5.2 s; room for a slow machine
     await waitUntil(() => stays.getStatus().pending === 0);
     await stays.close(); // (the other one is "gone": its request never ends, so it is not closed)
   } finally {
