@@ -167,7 +167,9 @@ std::string StoreApi::completeBatch(const std::string& idsJson, const std::strin
   }
   auto r = store_->outbox().completeBatch(ids.value(), results, ms(now), random01);
   if (!r.isOk()) return errorJson(r.status());
-  return okJson(JsonValue::object({{"unanswered", r.value()}}));
+  const BatchOutcome& done = r.value();
+  return okJson(JsonValue::object(
+      {{"synced", done.synced}, {"rejected", done.rejected}, {"unanswered", done.unanswered}}));
 }
 
 std::string StoreApi::batchTooLarge(const std::string& idsJson, double now) {

@@ -28,7 +28,7 @@ class StoreApi {
   std::string beginBatch(double now, int maxCount, double maxBytes, bool evenIfBackingOff);
   // The next three take the batch's ids (idsJson: beginBatch's "ids", as JSON).
   // resultsJson: [{"id","status":"accepted|duplicate|conflict|rejected","reason"}];
-  // value: {"unanswered"}, the batch's leads the answer left out (see Outbox::completeBatch)
+  // value: {"synced","rejected","unanswered"}: what the batch's leads became (Outbox::completeBatch)
   std::string completeBatch(const std::string& idsJson, const std::string& resultsJson, double now, double random01);
   // value: {"rejected": 0|1}; see Outbox::batchTooLarge
   std::string batchTooLarge(const std::string& idsJson, double now);

@@ -86,13 +86,10 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, Ba
       leads.push(std::move(lead));
     }
     if (!st.status().isOk()) return st.status();
+    Statement take = db_.prepare("UPDATE leads SET status = 'in_flight', updated_at = ?2 "
+                                 "WHERE id = ?1 AND status IN ('pending', 'in_flight')");
     for (const std::string& id : batch.ids) {
-      Status u = db_.prepare("UPDATE leads SET status = 'in_flight', updated_at = ?2 "
-                             "WHERE id = ?1 AND status IN ('pending', 'in_flight')")
-                     .bind(1, id)
-                     .bind(2, now)
-                     .run();
-      if (!u.isOk()) return u;
+      if (Status u = take.reset().bind(1, id).bind(2, now).run(); !u.isOk()) return u;
     }
     return Status::ok();
   });
@@ -101,28 +98,33 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, Ba
   return batch;
 }
 
-Result<std::int64_t> Outbox::completeBatch(const std::vector<std::string>& batch,
+Result<BatchOutcome> Outbox::completeBatch(const std::vector<std::string>& batch,
                                            const std::vector<ItemResult>& results, std::int64_t now,
                                            double random01) {
-  std::int64_t unanswered = 0;
+  BatchOutcome done;
   Status s = db_.transaction([&]() -> Status {
+    std::vector<std::string> leftOut = batch;
+    Statement synced = db_.prepare("UPDATE leads SET status = 'synced', synced_at = ?2, updated_at = ?2, "
+                                   "reject_reason = NULL WHERE id = ?1 AND status = 'in_flight'");
     for (const ItemResult& r : results) {
-      // An answer for a lead outside the batch is not this request's to apply.
-      if (std::find(batch.begin(), batch.end(), r.id) == batch.end()) continue;
-      const bool ok = r.outcome != ItemResult::Outcome::kRejected;
-      Statement st = ok ? db_.prepare("UPDATE leads SET status = 'synced', synced_at = ?2, updated_at = ?2, "
-                                      "reject_reason = NULL WHERE id = ?1 AND status = 'in_flight'")
-                        : db_.prepare("UPDATE leads SET status = 'rejected', reject_reason = ?3, updated_at = ?2 "
-                                      "WHERE id = ?1 AND status = 'in_flight'");
-      st.bind(1, r.id).bind(2, now);
-      if (!ok) st.bind(3, r.reason.empty() ? std::string_view("rejected by the server") : r.reason);
-      if (Status u = st.run(); !u.isOk()) return u;
+      // An answer for a lead outside the batch (or a second one) is not this request's to apply.
+      const auto at = std::find(leftOut.begin(), leftOut.end(), r.id);
+      if (at == leftOut.end()) continue;
+      leftOut.erase(at);
+      if (r.outcome == ItemResult::Outcome::kRejected) {
+        Status u = markRejected(r.id, r.reason.empty() ? std::string_view("rejected by the server") : r.reason, now);
+        if (!u.isOk()) return u;
+        done.rejected += db_.changes();
+      } else {
+        if (Status u = synced.reset().bind(1, r.id).bind(2, now).run(); !u.isOk()) return u;
+        done.synced += db_.changes();
+      }
     }
     // Leads the server did not answer for count as a failed attempt and wait for the next batch.
-    Result<std::int64_t> back = backToPending(batch, now, /*countAttempt=*/true);
+    Result<std::int64_t> back = backToPending(leftOut, now, /*countAttempt=*/true);
     if (!back.isOk()) return back.status();
-    unanswered = back.value();
-    if (unanswered > 0) {
+    done.unanswered = back.value();
+    if (done.unanswered > 0) {
       Result<std::int64_t> retryAt = backOff(now, random01, 0);
       if (!retryAt.isOk()) return retryAt.status();
     } else {
@@ -132,7 +134,16 @@ Result<std::int64_t> Outbox::completeBatch(const std::vector<std::string>& batch
     return eraseExpired(now);
   });
   if (!s.isOk()) return s;
-  return unanswered;
+  return done;
+}
+
+Status Outbox::markRejected(const std::string& id, std::string_view reason, std::int64_t now) {
+  return db_.prepare("UPDATE leads SET status = 'rejected', reject_reason = ?3, updated_at = ?2 "
+                     "WHERE id = ?1 AND status = 'in_flight'")
+      .bind(1, id)
+      .bind(2, now)
+      .bind(3, reason)
+      .run();
 }
 
 Result<std::int64_t> Outbox::failBatch(const std::vector<std::string>& batch, std::int64_t now, double random01,
@@ -153,13 +164,10 @@ Result<std::int64_t> Outbox::failBatch(const std::vector<std::string>& batch, st
 Result<std::int64_t> Outbox::backToPending(const std::vector<std::string>& batch, std::int64_t now,
                                            bool countAttempt) {
   std::int64_t moved = 0;
+  Statement back = db_.prepare("UPDATE leads SET status = 'pending', attempts = attempts + ?3, updated_at = ?2 "
+                               "WHERE id = ?1 AND status = 'in_flight'");
   for (const std::string& id : batch) {
-    Status u = db_.prepare("UPDATE leads SET status = 'pending', attempts = attempts + ?3, updated_at = ?2 "
-                           "WHERE id = ?1 AND status = 'in_flight'")
-                   .bind(1, id)
-                   .bind(2, now)
-                   .bind(3, std::int64_t{countAttempt ? 1 : 0})
-                   .run();
+    Status u = back.reset().bind(1, id).bind(2, now).bind(3, std::int64_t{countAttempt ? 1 : 0}).run();
     if (!u.isOk()) return u;
     moved += db_.changes();
   }
@@ -182,12 +190,7 @@ Result<std::int64_t> Outbox::batchTooLarge(const std::vector<std::string>& batch
   Status s = db_.transaction([&]() -> Status {
     const auto n = static_cast<std::int64_t>(batch.size());
     if (n == 1) {
-      Status u = db_.prepare("UPDATE leads SET status = 'rejected', reject_reason = ?3, updated_at = ?2 "
-                             "WHERE id = ?1 AND status = 'in_flight'")
-                     .bind(1, batch.front())
-                     .bind(2, now)
-                     .bind(3, std::string_view("The server refused this lead as too large."))
-                     .run();
+      Status u = markRejected(batch.front(), "The server refused this lead as too large.", now);
       if (!u.isOk()) return u;
       rejected = db_.changes();
       // The halving that led here may have been this lead's doing alone: the cap goes,

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/Result.h"
@@ -32,6 +33,13 @@ struct Batch {
   std::vector<std::string> ids;
   std::string leadsJson;        // JSON array of the leads, ready for the request body
   std::int64_t retryAt = 0;     // when empty because of backoff: the time to try again
+};
+
+// What a server's answer did to a batch (Outbox::completeBatch).
+struct BatchOutcome {
+  std::int64_t synced = 0;      // accepted, duplicate or conflict
+  std::int64_t rejected = 0;
+  std::int64_t unanswered = 0;  // left out of the answer: back to pending
 };
 
 // The server's verdict on one lead of a batch.
@@ -74,8 +82,8 @@ class Outbox {
   // become synced; rejected keeps its data and reason. Clears the backoff, unless the
   // answer left some of the batch out: they go back to pending and the outbox backs off
   // as after a failed request (`random01` as for failBatch), so a server that keeps
-  // leaving a lead out is not asked again at once. Returns how many were left out.
-  Result<std::int64_t> completeBatch(const std::vector<std::string>& batch, const std::vector<ItemResult>& results,
+  // leaving a lead out is not asked again at once. Returns what each lead became.
+  Result<BatchOutcome> completeBatch(const std::vector<std::string>& batch, const std::vector<ItemResult>& results,
                                      std::int64_t now, double random01 = 1.0);
 
   // The whole request failed (network, timeout, 5xx, 408, 429): the batch goes back to
@@ -109,6 +117,8 @@ class Outbox {
  private:
   Status setMeta(const char* key, std::int64_t value);
   Result<std::int64_t> meta(const char* key);
+  // A lead still in flight becomes rejected with `reason`. REQUIRES: inside a transaction.
+  Status markRejected(const std::string& id, std::string_view reason, std::int64_t now);
   // The batch's leads still in flight go back to pending, `attempts` counted or not.
   // Returns how many. REQUIRES: inside a transaction.
   Result<std::int64_t> backToPending(const std::vector<std::string>& batch, std::int64_t now, bool countAttempt);

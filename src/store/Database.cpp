@@ -52,6 +52,11 @@ Status Statement::run() {
   return status_;
 }
 
+Statement& Statement::reset() {
+  if (stmt_) sqlite3_reset(stmt_);
+  return *this;
+}
+
 std::int64_t Statement::columnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
 
 std::string Statement::columnText(int index) const {

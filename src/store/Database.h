@@ -31,6 +31,9 @@ class Statement {
   bool step();
   // Runs a statement that returns no rows; returns its status.
   Status run();
+  // Makes a statement that ran ready for new binds and another run (one prepare for a
+  // loop of runs).
+  Statement& reset();
   const Status& status() const { return status_; }
 
   std::int64_t columnInt(int index) const;

@@ -1,6 +1,7 @@
 // mergeLegacyLeads: the earlier database is attached from private page groups and its leads inserted by id.
 #include "store/LegacyMerge.h"
 
+#include "store/Schema.h"
 #include "vfs/ChangedFiles.h"
 #include "vfs/GroupedFile.h"
 #include "vfs/MemoryFiles.h"
@@ -20,14 +21,10 @@ Status insertLeads(Database& db, const std::string& tenantId) {
     }
     if (!owner.status().isOk()) return owner.status();
   }
-  std::int64_t version = 0;
-  {
-    Statement st = db.prepare("PRAGMA legacy.user_version");
-    if (!st.step()) return st.status().isOk() ? Status(ErrorCode::kStorage, "no user_version") : st.status();
-    version = st.columnInt(0);
-  }
+  const Result<int> version = schemaVersion(db, "legacy");
+  if (!version.isOk()) return version.status();
   // Version 1 lacks the retry columns; they keep their defaults then.
-  const std::string columns = std::string(kV1Columns) + (version >= 2 ? kV2Columns : "");
+  const std::string columns = std::string(kV1Columns) + (version.value() >= 2 ? kV2Columns : "");
   return db.exec("INSERT OR IGNORE INTO main.leads(" + columns + ") SELECT " + columns + " FROM legacy.leads");
 }
 

@@ -52,8 +52,8 @@ constexpr const char* kCurrentSchema = R"sql(
 
 }  // namespace
 
-Result<int> schemaVersion(Database& db) {
-  Statement st = db.prepare("PRAGMA user_version");
+Result<int> schemaVersion(Database& db, const std::string& schema) {
+  Statement st = db.prepare("PRAGMA " + schema + ".user_version");
   if (!st.step()) return st.status().isOk() ? Status(ErrorCode::kStorage, "no user_version") : st.status();
   return static_cast<int>(st.columnInt(0));
 }

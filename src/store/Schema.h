@@ -1,6 +1,8 @@
 // The versioned schema of a tenant database; migrations are keyed on PRAGMA user_version.
 #pragma once
 
+#include <string>
+
 #include "core/Result.h"
 #include "store/Database.h"
 
@@ -15,7 +17,7 @@ constexpr int kSchemaVersion = 2;
 // version it found, or kStorage for a database newer than this build understands.
 Result<int> migrate(Database& db);
 
-// Reads PRAGMA user_version.
-Result<int> schemaVersion(Database& db);
+// Reads PRAGMA user_version of `schema` ("main", or an attached database's name).
+Result<int> schemaVersion(Database& db, const std::string& schema = "main");
 
 }  // namespace leadoutbox

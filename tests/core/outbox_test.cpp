@@ -73,7 +73,11 @@ TEST_CASE("server answers move leads to synced or rejected, and unanswered back 
   std::vector<ItemResult> results = {{testing::uuid(0), Outcome::kAccepted, ""},
                                      {testing::uuid(1), Outcome::kDuplicate, ""},
                                      {testing::uuid(2), Outcome::kRejected, "email domain is blocked"}};
-  REQUIRE(f.outbox().completeBatch(f.batch, results, f.now + 10).isOk());
+  auto done = f.outbox().completeBatch(f.batch, results, f.now + 10);
+  REQUIRE(done.isOk());
+  CHECK(done.value().synced == 2);
+  CHECK(done.value().rejected == 1);
+  CHECK(done.value().unanswered == 1);
   auto c = f.counts();
   CHECK(c.synced == 2);
   CHECK(c.rejected == 1);
@@ -128,7 +132,7 @@ TEST_CASE("a failed request puts the batch back and backs off", "[outbox]") {
   const std::vector<ItemResult> all = {{testing::uuid(0), Outcome::kAccepted, ""},
                                        {testing::uuid(1), Outcome::kAccepted, ""},
                                        {testing::uuid(2), Outcome::kAccepted, ""}};
-  REQUIRE(f.outbox().completeBatch(f.batch, all, f.now + 3500).value() == 0);
+  REQUIRE(f.outbox().completeBatch(f.batch, all, f.now + 3500).value().unanswered == 0);
   CHECK(f.outbox().nextAttemptAt(f.now).value() == 0);  // success clears the backoff
 }
 
@@ -139,7 +143,8 @@ TEST_CASE("an answer that leaves leads out backs off instead of asking again at 
   f.begin(f.now, {});
   auto unanswered = f.outbox().completeBatch(f.batch, {{testing::uuid(0), Outcome::kAccepted, ""}}, f.now, 0.5);
   REQUIRE(unanswered.isOk());
-  CHECK(unanswered.value() == 1);
+  CHECK(unanswered.value().unanswered == 1);
+  CHECK(unanswered.value().synced == 1);
   CHECK(f.counts().synced == 1);
   CHECK(f.counts().pending == 1);
   CHECK(f.outbox().nextAttemptAt(f.now).value() == f.now + 500);
@@ -229,7 +234,8 @@ TEST_CASE("what follows a request touches its own batch, not another tab's in fl
   auto done = f.outbox().completeBatch(f.batch, {{testing::uuid(0), Outcome::kAccepted, ""},
                                                  {testing::uuid(1), Outcome::kAccepted, ""}}, f.now);
   REQUIRE(done.isOk());
-  CHECK(done.value() == 0);  // the other tab's lead is not "left out" of this answer
+  CHECK(done.value().unanswered == 0);  // the other tab's lead is not "left out" of this answer
+  CHECK(done.value().synced == 2);
   CHECK(f.counts().inFlight == 1);
   CHECK(f.outbox().nextAttemptAt(f.now).value() == 0);
   REQUIRE(f.outbox().failBatch(mine, f.now, 0.5, 0).isOk());  // nothing of mine is in flight any more
