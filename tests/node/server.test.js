@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import pg from 'pg';
 import { startPostgres } from '../../scripts/postgres.mjs';
 import { createLeadSyncHandler, mintTenantToken, verifyTenantToken, migrate } from '../../web/server/index.js';
-import { lead } from './helpers.js';
+import { lead, waitUntil } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 let cluster;
@@ -78,14 +78,6 @@ function within(ms, pending) {
   let timer;
   const late = new Promise((resolve) => (timer = setTimeout(resolve, ms, 'no answer')));
   return Promise.race([pending, late]).finally(() => clearTimeout(timer));
-}
-
-async function waitFor(condition, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 test('a batch is stored once: resend is duplicate, changed content is conflict', async () => {
@@ -304,13 +296,13 @@ test('the process survives PostgreSQL ending the idle connections of the pool th
   const own = createLeadSyncHandler({ databaseUrl: `${cluster.appUrl}?application_name=own_pool`, tokenSecret: SECRET });
   assert.equal((await post('survive', { leads: [wire(20)] }, { via: own })).status, 200);
   await dropConnections('own_pool');
-  await waitFor(() => logged.mock.callCount() === 1);
+  await waitUntil(() => logged.mock.callCount() === 1, 5000);
   assert.match(logged.mock.calls[0].arguments[0], /^\[lead-outbox\]/);
   assert.equal((await post('survive', { leads: [wire(21)] }, { via: own })).status, 200);
   assert.equal((await rows('survive')).length, 2);
   // The handler has no close(): drop its connection again so that none is left open.
   await dropConnections('own_pool');
-  await waitFor(() => logged.mock.callCount() === 2);
+  await waitUntil(() => logged.mock.callCount() === 2, 5000);
 });
 
 test('a table locked by a migration answers 503 with Retry-After once the lock or statement timeout passes', async (t) => {

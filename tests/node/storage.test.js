@@ -6,7 +6,7 @@ import { getStore, closeAllStores } from '../../web/src/index.js';
 import { loadCore } from '../../web/src/core.js';
 import { Volume } from '../../web/src/volume.js';
 import { memoryFiles } from '../../web/src/files.js';
-import { lead } from './helpers.js';
+import { acceptAll, lead } from './helpers.js';
 
 // Crash injection: the page "dies" at the k-th put or delete into FILE_DATA. The open
 // transaction is aborted (IndexedDB discards it, as it does when a page goes away) and
@@ -58,13 +58,6 @@ async function reload(tenant) {
 // 100 long leads are stored; then the crash is armed and they are synced: the batch
 // is marked in flight (one commit) and the server's answer erases their personal
 // fields (another commit). Between them they put or delete a few dozen records.
-const acceptAll = async (_url, init) => {
-  const { leads } = JSON.parse(init.body);
-  return new Response(JSON.stringify({ results: leads.map((l) => ({ id: l.id, status: 'accepted' })) }), {
-    status: 200, headers: { 'content-type': 'application/json' },
-  });
-};
-
 async function scenario(tenant, crashAt) {
   const store = await getStore(tenant, {
     autoSync: false, endpoint: 'http://sync.invalid/', fetch: acceptAll, batchMaxBytes: 1 << 20, // one batch
@@ -324,10 +317,7 @@ test('a submit resolves only after a flushed (strict) transaction; sync bookkeep
     return tx;
   };
   try {
-    const answer = async (_url, init) => new Response(JSON.stringify({
-      results: JSON.parse(init.body).leads.map((l) => ({ id: l.id, status: 'accepted' })),
-    }), { headers: { 'content-type': 'application/json' } });
-    const store = await getStore('durability', { endpoint: 'http://lead-outbox.invalid/sync', autoSync: false, fetch: answer });
+    const store = await getStore('durability', { endpoint: 'http://lead-outbox.invalid/sync', autoSync: false, fetch: acceptAll });
     seen.length = 0;
     await store.submitLead(lead(1));
     assert.deepEqual(seen, ['strict']);

@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, LeadOutboxError } from '../../web/src/index.js';
-import { holdRequest, lead, waitUntil } from './helpers.js';
+import { acceptAll, holdRequest, lead, waitUntil } from './helpers.js';
 
 test('a submitted lead is still there in a new module instance', async () => {
   const store = await getStore('persist', { autoSync: false });
@@ -114,8 +114,7 @@ test('a later getStore() with a new token gives the same store, which now sends 
     if (init.headers.authorization !== 'Bearer fresh') {
       return new Response('{"error":{"message":"expired"}}', { status: 401, headers: { 'content-type': 'application/json' } });
     }
-    const results = JSON.parse(init.body).leads.map((l) => ({ id: l.id, status: 'accepted' }));
-    return new Response(JSON.stringify({ results }), { headers: { 'content-type': 'application/json' } });
+    return acceptAll(_url, init);
   };
   const options = { endpoint: 'http://lead-outbox.invalid/sync', fetch };
   const first = await getStore('configure', { ...options, token: 'expired' });
@@ -131,10 +130,9 @@ test('a later getStore() with a new token gives the same store, which now sends 
 
 test('getStore() right after closeAllStores() gives a working store while the old one is still closing', async () => {
   const { held, release } = holdRequest();
-  const fetch = async (_url, init) => {
+  const fetch = async (url, init) => {
     await held;
-    const results = JSON.parse(init.body).leads.map((l) => ({ id: l.id, status: 'accepted' }));
-    return new Response(JSON.stringify({ results }), { headers: { 'content-type': 'application/json' } });
+    return acceptAll(url, init);
   };
   const options = { endpoint: 'http://lead-outbox.invalid/sync', fetch, autoSync: false };
   const old = await getStore('close-reopen', options);

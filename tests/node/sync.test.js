@@ -22,7 +22,7 @@ async function withFullBackoff(body) {
 /** Resolves once the store's running sync (if any) has ended. */
 async function settled(store) {
   await new Promise((r) => setTimeout(r, 20));
-  while (store.getStatus().syncing) await new Promise((r) => setTimeout(r, 10));
+  await waitUntil(() => !store.getStatus().syncing);
 }
 
 test('pending leads are uploaded as one JSON batch and marked synced', async () => {

@@ -52,8 +52,7 @@ export function warmUpCore(core) {
   } finally {
     api.delete();
     core.changedFiles(dir); // never persisted
-    const files = memoryFiles(core);
-    for (const path of files.list(dir)) files.remove(path);
+    memoryFiles(core).removeAll(dir);
   }
 }
 const warmedUp = new WeakSet();

@@ -6,11 +6,12 @@
  * out of it or into it at once.
  */
 export function memoryFiles(core) {
+  const list = (dir) => {
+    const lines = core.fileList(dir);
+    return lines ? lines.split('\n') : [];
+  };
   return {
-    list: (dir) => {
-      const lines = core.fileList(dir);
-      return lines ? lines.split('\n') : [];
-    },
+    list,
     exists: (path) => core.fileSize(path) >= 0,
     /** Bytes in the file, or -1 when there is none. */
     size: (path) => core.fileSize(path),
@@ -24,5 +25,9 @@ export function memoryFiles(core) {
       core.fileView(path, 0, bytes.length, true).set(bytes);
     },
     remove: (path) => core.fileRemove(path),
+    /** Removes every file under `dir`. */
+    removeAll: (dir) => {
+      for (const path of list(dir)) core.fileRemove(path);
+    },
   };
 }

@@ -2,7 +2,7 @@
 import { LeadOutboxError, ErrorCodes, unwrap } from './errors.js';
 import { randomUuid, timeOrderedUuid } from './uuid.js';
 import { uploadBatch } from './upload.js';
-import { Volume } from './volume.js';
+import { Volume, closedError, toStorageError } from './volume.js';
 
 export const DEFAULTS = Object.freeze({
   endpoint: undefined,      // where syncPending POSTs batches
@@ -246,7 +246,7 @@ export class LeadStore {
   }
 
   #checkOpen() {
-    if (this.#closed) throw new LeadOutboxError(ErrorCodes.STORAGE_ERROR, 'This store is closed.');
+    if (this.#closed) throw closedError();
   }
 
   // Starts a run unless one is going. `timing` NOW: the first batch leaves even while
@@ -288,20 +288,16 @@ export class LeadStore {
         if (this.#closed) break;
         summary.sent += batch.ids.length;
         if (outcome.kind === 'ok') {
-          const { unanswered } = await this.#commit(() => unwrap(
+          const done = await this.#commit(() => unwrap(
             this.#api.completeBatch(ids, JSON.stringify(outcome.results), Date.now(), Math.random())), SCRUB);
-          for (const r of outcome.results) {
-            if (!batch.ids.includes(r.id)) continue; // not this request's: the core skips it too
-            if (r.status === 'rejected') summary.rejected += 1;
-            else summary.synced += 1;
-          }
-          this.#set({ lastSyncedAt: Date.now(), lastError: null, online: true });
-          this.#refresh();
-          if (unanswered === 0) continue;
+          summary.synced += done.synced;
+          summary.rejected += done.rejected;
+          this.#refresh({ lastSyncedAt: Date.now(), lastError: null, online: true });
+          if (done.unanswered === 0) continue;
           // The answer left leads out: they wait for the next try, with backoff (the core).
           summary.error = new LeadOutboxError(ErrorCodes.SERVER_ERROR,
-            `The server did not answer for ${unanswered} of the ${batch.ids.length} leads sent.`);
-          this.#set({ lastError: { code: summary.error.code, message: summary.error.message } });
+            `The server did not answer for ${done.unanswered} of the ${batch.ids.length} leads sent.`);
+          this.#set({ lastError: errorStatus(summary.error) });
           break;
         }
         if (outcome.kind === 'too_large') {
@@ -318,7 +314,7 @@ export class LeadStore {
         // navigator.onLine says little (a captive portal is "online"): reachability is
         // what the last request found.
         const unreachable = outcome.error.code === ErrorCodes.NETWORK_ERROR || outcome.error.code === ErrorCodes.TIMEOUT;
-        this.#set({ lastError: { code: outcome.error.code, message: outcome.error.message }, online: !unreachable });
+        this.#set({ lastError: errorStatus(outcome.error), online: !unreachable });
         break;
       }
     } catch (err) {
@@ -326,8 +322,8 @@ export class LeadStore {
       // ahead of what is stored, so it is read back before the counts are shown, and the
       // next try waits at least retryBaseMs, whatever the core's schedule says.
       storageFailed = true;
-      summary.error = err instanceof LeadOutboxError ? err : new LeadOutboxError(ErrorCodes.STORAGE_ERROR, String(err?.message ?? err));
-      this.#set({ lastError: { code: summary.error.code, message: summary.error.message } });
+      summary.error = err instanceof LeadOutboxError ? err : toStorageError(err);
+      this.#set({ lastError: errorStatus(summary.error) });
       if (!this.#closed) await this.#volume.catchUp().catch(() => {});
     } finally {
       if (!this.#closed) {
@@ -405,4 +401,9 @@ export class LeadStore {
 
 function isOnline() {
   return typeof navigator === 'object' && typeof navigator.onLine === 'boolean' ? navigator.onLine : true;
+}
+
+// An error as status.lastError shows it.
+function errorStatus(err) {
+  return { code: err.code, message: err.message };
 }

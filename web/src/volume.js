@@ -226,7 +226,7 @@ export class Volume {
     for (const w of this.#queued.splice(0)) w.reject(closedError());
     await this.#draining;
     try {
-      for (const path of this.#files.list(this.dir)) this.#files.remove(path);
+      this.#files.removeAll(this.dir);
     } catch {
       // already gone with its module
     }
@@ -399,7 +399,7 @@ function readAll(db, dir) {
 // The stamp of files that hold changes IndexedDB refused: matches no stored stamp.
 const UNSAVED = Symbol('unsaved changes');
 
-function closedError() {
+export function closedError() {
   return new LeadOutboxError(ErrorCodes.STORAGE_ERROR, 'This store is closed.');
 }
 
@@ -418,7 +418,7 @@ function abort(tx) {
 // Connections closed because another page upgraded or deleted the database.
 const closedByAnotherPage = new WeakSet();
 
-function toStorageError(err) {
+export function toStorageError(err) {
   const name = err?.name ?? err?.target?.error?.name;
   if (name === 'QuotaExceededError') {
     return new LeadOutboxError(ErrorCodes.QUOTA_EXCEEDED, 'Browser storage is full.', { cause: err });
