@@ -1,6 +1,7 @@
 // Converts Store calls and results to and from JSON for the JS boundary.
 #include "api/StoreApi.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "core/JsonParser.h"
@@ -49,7 +50,20 @@ std::string errorJson(const Status& s) {
 
 const Status kClosed(ErrorCode::kStorage, "the store is closed");
 
-std::int64_t ms(double t) { return static_cast<std::int64_t>(t); }
+// JS Date's range: ±8.64e15 ms (100,000,000 days either side of the epoch).
+constexpr double kMaxTimeMs = 8.64e15;
+
+}  // namespace
+
+std::int64_t ms(double t) {
+  // Casting a double outside int64's range (or NaN) is undefined behaviour, so clamp first.
+  // NaN (no comparison holds) is 0; ±inf and anything past JS Date's range is its edge.
+  // Within that range the core's sums (now + a wait of at most a day) cannot overflow.
+  if (!(t == t)) return 0;
+  return static_cast<std::int64_t>(std::clamp(t, -kMaxTimeMs, kMaxTimeMs));
+}
+
+namespace {
 
 JsonValue recordJson(const LeadRecord& r) {
   JsonValue j = JsonValue::object({{"id", r.lead.id},
@@ -128,7 +142,7 @@ std::string StoreApi::beginBatch(double now, int maxCount, double maxBytes, bool
   if (!store_) return errorJson(kClosed);
   BatchLimits limits;
   if (maxCount > 0) limits.maxCount = maxCount;
-  if (maxBytes > 0) limits.maxBytes = static_cast<std::int64_t>(maxBytes);
+  if (maxBytes > 0) limits.maxBytes = ms(maxBytes);  // the same clamp: a count, not a time
   auto r = store_->outbox().beginBatch(ms(now), limits,
                                        evenIfBackingOff ? BatchTiming::kNow : BatchTiming::kWhenDue);
   if (!r.isOk()) return errorJson(r.status());

@@ -43,6 +43,10 @@ class StoreApi {
   std::unique_ptr<Store> store_;
 };
 
+// A JS number of milliseconds as the core's int64: truncated toward zero, clamped to JS
+// Date's range (±8.64e15); NaN is 0. Every time and size crossing the boundary goes through it.
+std::int64_t ms(double t);
+
 // Validates a lead without storing it (for servers and forms): value is the normalized
 // lead {"id","name","email","phone","message","createdAt"}, or the invalid_lead error.
 std::string validateLeadJson(const std::string& leadJson, const std::string& id, double createdAt);
