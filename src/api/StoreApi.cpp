@@ -91,10 +91,15 @@ std::string StoreApi::open(const std::string& path, const std::string& tenantId,
   const Result<JsonValue> parsed = parseJson(optionsJson);
   if (parsed.isOk() && parsed.value().isObject()) {
     const JsonValue& o = parsed.value();
-    if (o["retryBaseMs"].isNumber()) options.retry.baseMs = o["retryBaseMs"].asInt64();
-    if (o["retryCapMs"].isNumber()) options.retry.capMs = o["retryCapMs"].asInt64();
-    if (o["inFlightTimeoutMs"].isNumber()) options.retry.inFlightTimeoutMs = o["inFlightTimeoutMs"].asInt64();
-    if (o["keepSyncedMs"].isNumber()) options.retention.keepSyncedMs = o["keepSyncedMs"].asInt64();
+    // Durations are clamped to [0, kMaxTimeMs], so now ± any of them cannot overflow.
+    const auto duration = [&](const char* key, std::int64_t& out) {
+      if (o[key].isNumber()) out = std::clamp<std::int64_t>(o[key].asInt64(), 0, static_cast<std::int64_t>(kMaxTimeMs));
+    };
+    duration("retryBaseMs", options.retry.baseMs);
+    duration("retryCapMs", options.retry.capMs);
+    duration("inFlightTimeoutMs", options.retry.inFlightTimeoutMs);
+    duration("keepSyncedMs", options.retention.keepSyncedMs);
+    if (o["checkStoredData"].isBool()) options.checkStoredData = o["checkStoredData"].asBool();
     if (o["importFrom"].isString()) options.importFrom = o["importFrom"].asString();
     if (o["recoverInFlight"].isBool()) options.recoverInFlight = o["recoverInFlight"].asBool();
   } else if (!optionsJson.empty()) {

@@ -13,7 +13,10 @@ namespace leadoutbox {
 // Times are ms since the epoch as doubles (JS numbers); the caller supplies them.
 class StoreApi {
  public:
-  // optionsJson: {"retryBaseMs","retryCapMs","inFlightTimeoutMs","keepSyncedMs","importFrom","recoverInFlight"}, each optional.
+  // optionsJson: {"retryBaseMs","retryCapMs","inFlightTimeoutMs","keepSyncedMs","importFrom","recoverInFlight",
+  // "checkStoredData"}, each optional; durations are clamped to [0, 8.64e15]. Damaged
+  // stored data fails with code "storage_error" and a message starting "damaged stored
+  // data: " (kDamagedDataPrefix); no other failure's message starts so.
   std::string open(const std::string& path, const std::string& tenantId, double now,
                    const std::string& optionsJson);
   void close();

@@ -31,7 +31,7 @@ Result<OutboxCounts> Outbox::counts() {
   while (st.step()) {
     const auto state = parseLeadState(st.columnText(0));
     const std::int64_t n = st.columnInt(1);
-    if (!state) continue;
+    if (!state) return damagedData("a lead has an unknown status");
     switch (*state) {
       case LeadState::kPending: c.pending = n; break;
       case LeadState::kInFlight: c.inFlight = n; break;
@@ -47,7 +47,10 @@ Result<std::int64_t> Outbox::nextAttemptAt(std::int64_t now) {
   Result<std::int64_t> at = meta("next_attempt_at");
   if (!at.isOk()) return at;
   // Further ahead than any wait the outbox sets: the clock went back since. Due now.
-  return at.value() - now > retry_.longestWaitMs() ? std::int64_t{0} : at.value();
+  // (The difference in uint64: exact for at > now, where int64 could overflow.)
+  const bool tooFar = at.value() > now && static_cast<std::uint64_t>(at.value()) - static_cast<std::uint64_t>(now) >
+                                              static_cast<std::uint64_t>(retry_.longestWaitMs());
+  return tooFar ? std::int64_t{0} : at.value();
 }
 
 Result<std::int64_t> Outbox::batchCap() { return meta("batch_max_count"); }
@@ -177,7 +180,8 @@ Result<std::int64_t> Outbox::backToPending(const std::vector<std::string>& batch
 Result<std::int64_t> Outbox::backOff(std::int64_t now, double random01, std::int64_t retryAfterMs) {
   Result<std::int64_t> failures = meta("failures");
   if (!failures.isOk()) return failures.status();
-  const std::int64_t n = failures.value() + 1;
+  // checkStoredData bounds the stored count at open; clamped anyway so n + 1 cannot overflow.
+  const std::int64_t n = std::clamp<std::int64_t>(failures.value(), 0, 1 << 30) + 1;
   const std::int64_t retryAt =
       now + retry_.delayMs(static_cast<int>(std::min<std::int64_t>(n, 62)), random01, retryAfterMs);
   if (Status m = setMeta("failures", n); !m.isOk()) return m;
@@ -229,7 +233,9 @@ Result<LeadState> stateOf(Database& db, const std::string& id) {
     if (!st.status().isOk()) return st.status();
     return Status(ErrorCode::kNotFound, "no lead with id " + id);
   }
-  return parseLeadState(st.columnText(0)).value_or(LeadState::kPending);
+  const std::optional<LeadState> state = parseLeadState(st.columnText(0));
+  if (!state) return damagedData("lead " + id + " has an unknown status");
+  return *state;
 }
 }  // namespace
 
