@@ -57,8 +57,7 @@ struct RetentionPolicy {
 
 class Outbox {
  public:
-  Outbox(Database& db, RetryPolicy retry, RetentionPolicy retention)
-      : db_(db), retry_(retry), retention_(retention) {}
+  Outbox(Database& db, RetryPolicy retry, RetentionPolicy retention);
 
   Result<OutboxCounts> counts();
   // The earliest time the next batch may be taken: 0 when not backing off, and 0 when
@@ -126,9 +125,18 @@ class Outbox {
   // REQUIRES: inside a transaction.
   Result<std::int64_t> backOff(std::int64_t now, double random01, std::int64_t retryAfterMs);
 
+  // The statements that change a lead's status, made once from the transition table
+  // (LeadState.cpp): each sets its event's target and matches only the states the event
+  // applies to, so no status change bypasses the table.
+  struct TransitionSql {
+    std::string selectBatch, send, accept, reject, giveBack, recover, retry, discard;
+  };
+  static TransitionSql makeTransitionSql();
+
   Database& db_;
   RetryPolicy retry_;
   RetentionPolicy retention_;
+  TransitionSql sql_;
 };
 
 }  // namespace leadoutbox
