@@ -237,6 +237,17 @@ std::string validateLeadJson(const std::string& leadJson, const std::string& id,
                               {"message", l.message}, {"createdAt", l.createdAt}}));
 }
 
+std::string coreDefaultsJson() {
+  return writeJson(JsonValue::object({{"batchMaxCount", std::int64_t{Defaults::kBatchMaxCount}},
+                                      {"batchMaxBytes", Defaults::kBatchMaxBytes},
+                                      {"requestTimeoutMs", Defaults::kRequestTimeoutMs},
+                                      {"inFlightTimeoutMs", Defaults::kInFlightTimeoutMs},
+                                      {"retryBaseMs", Defaults::kRetryBaseMs},
+                                      {"retryCapMs", Defaults::kRetryCapMs},
+                                      {"maxRetryAfterMs", Defaults::kMaxRetryAfterMs},
+                                      {"keepSyncedMs", Defaults::kKeepSyncedMs}}));
+}
+
 std::string coreVersionsJson() {
   return writeJson(JsonValue::object({{"sqlite", LEAD_OUTBOX_SQLITE_VERSION}, {"schema", kSchemaVersion}}));
 }

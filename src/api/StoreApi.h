@@ -58,6 +58,11 @@ std::string validateLeadJson(const std::string& leadJson, const std::string& id,
 // JSON array of paths; the JS volume persists exactly these after each commit.
 std::string changedFilesJson(const std::string& dir);
 
+// The defaults table (outbox/Defaults.h) as JSON: {"batchMaxCount","batchMaxBytes",
+// "requestTimeoutMs","inFlightTimeoutMs","retryBaseMs","retryCapMs","maxRetryAfterMs",
+// "keepSyncedMs"}. web/src/store.js DEFAULTS mirrors it; a Node test compares the two.
+std::string coreDefaultsJson();
+
 // Versions built in: {"sqlite":"3.52.0","schema":2}.
 std::string coreVersionsJson();
 

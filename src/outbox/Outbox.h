@@ -7,14 +7,15 @@
 #include <vector>
 
 #include "core/Result.h"
+#include "outbox/Defaults.h"
 #include "outbox/RetryPolicy.h"
 #include "store/Database.h"
 
 namespace leadoutbox {
 
 struct BatchLimits {
-  int maxCount = 100;
-  std::int64_t maxBytes = 256 * 1024;  // of the leads' JSON; one lead is always allowed
+  int maxCount = Defaults::kBatchMaxCount;
+  std::int64_t maxBytes = Defaults::kBatchMaxBytes;  // of the leads' JSON; one lead is always allowed
 };
 
 // Whether beginBatch keeps to the retry schedule. Automatic tries do; a person who
@@ -52,7 +53,7 @@ struct ItemResult {
 
 // Keeping data of acknowledged leads in the browser: 0 erases personal fields at once.
 struct RetentionPolicy {
-  std::int64_t keepSyncedMs = 0;
+  std::int64_t keepSyncedMs = Defaults::kKeepSyncedMs;
 };
 
 class Outbox {

@@ -120,3 +120,20 @@ TEST_CASE("times outside JS Date's range are clamped to it, and NaN is 0, before
   CHECK(parse(api.failBatch(ids, 1e300, std::numeric_limits<double>::quiet_NaN(), 1e300))["ok"].asBool());
   CHECK(parse(api.counts(-1e300))["ok"].asBool());
 }
+
+TEST_CASE("the defaults table crosses the boundary as the values the core's structs start from", "[api]") {
+  const JsonValue table = parse(coreDefaultsJson());
+  CHECK(table["batchMaxCount"].asInt64() == BatchLimits{}.maxCount);
+  CHECK(table["batchMaxBytes"].asInt64() == BatchLimits{}.maxBytes);
+  CHECK(table["inFlightTimeoutMs"].asInt64() == RetryPolicy{}.inFlightTimeoutMs);
+  CHECK(table["inFlightTimeoutMs"].asInt64() == inFlightTimeoutFor(table["requestTimeoutMs"].asInt64()));
+  CHECK(table["retryBaseMs"].asInt64() == RetryPolicy{}.baseMs);
+  CHECK(table["retryCapMs"].asInt64() == RetryPolicy{}.capMs);
+  CHECK(table["keepSyncedMs"].asInt64() == RetentionPolicy{}.keepSyncedMs);
+  // A beginBatch that leaves the limits to the core (0) gets the table's, as production does.
+  testing::TempDb dir;
+  StoreApi api;
+  api.open(dir.path(), "acme", 1, "");
+  for (int i = 0; i < 260; ++i) REQUIRE(parse(api.submitLead(testing::kValidLead, testing::uuid(i), 1))["ok"].asBool());
+  CHECK(parse(api.beginBatch(2, 0, 0, false))["value"]["ids"].size() == static_cast<std::size_t>(Defaults::kBatchMaxCount));
+}
