@@ -15,7 +15,7 @@ namespace leadoutbox {
 // and the outbox bookkeeping in meta (integers in the range the outbox writes).
 // Returns ok, or damagedData naming the first problem (`what` names the database);
 // never reads personal fields into the message. Cost: one pass over the leads
-// (about 6 ms natively for 10,000 leads).
+// (10,000 leads: about 6 ms natively, 35-50 ms in the wasm under Node).
 // REQUIRES: 0 < version <= kSchemaVersion.
 Status checkStoredData(Database& db, const std::string& schema, int version, std::string_view what);
 
