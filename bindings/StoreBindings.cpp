@@ -82,5 +82,6 @@ EMSCRIPTEN_BINDINGS(lead_outbox) {
   emscripten::function("fileRemove", &fileRemove);
   emscripten::function("fileList", &fileList);
   emscripten::function("versions", &versions);
+  emscripten::function("defaults", &leadoutbox::coreDefaultsJson);
   emscripten::function("validateLead", &leadoutbox::validateLeadJson);
 }

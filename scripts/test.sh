@@ -29,6 +29,13 @@ else
              "$(sed -nE 's/^test cases:.*\| *([0-9]+) failed.*/\1/p' "$log/core.txt")"
 fi
 
+# Mutation run (scripts/mutate.mjs, about 1.5 minutes): each listed break of the core must
+# make the native tests fail; a killed mutation counts as passed, a survivor as failed.
+echo "== mutation (breaks of the core the native tests must catch)"
+node scripts/mutate.mjs | tee "$log/mutation.txt"
+suite mutation "$(sed -nE 's/^mutation run: ([0-9]+) killed.*/\1/p' "$log/mutation.txt")" \
+               "$(sed -nE 's/^mutation run: [0-9]+ killed, ([0-9]+) survived.*/\1/p' "$log/mutation.txt")"
+
 # node_suite NAME DIR: runs a folder with Node's test runner.
 node_suite() {
   local name=$1 dir=$2

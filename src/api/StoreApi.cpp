@@ -1,6 +1,7 @@
 // Converts Store calls and results to and from JSON for the JS boundary.
 #include "api/StoreApi.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "core/JsonParser.h"
@@ -49,7 +50,20 @@ std::string errorJson(const Status& s) {
 
 const Status kClosed(ErrorCode::kStorage, "the store is closed");
 
-std::int64_t ms(double t) { return static_cast<std::int64_t>(t); }
+// JS Date's range: ±8.64e15 ms (100,000,000 days either side of the epoch).
+constexpr double kMaxTimeMs = 8.64e15;
+
+}  // namespace
+
+std::int64_t ms(double t) {
+  // Casting a double outside int64's range (or NaN) is undefined behaviour, so clamp first.
+  // NaN (no comparison holds) is 0; ±inf and anything past JS Date's range is its edge.
+  // Within that range the core's sums (now + a wait of at most a day) cannot overflow.
+  if (!(t == t)) return 0;
+  return static_cast<std::int64_t>(std::clamp(t, -kMaxTimeMs, kMaxTimeMs));
+}
+
+namespace {
 
 JsonValue recordJson(const LeadRecord& r) {
   JsonValue j = JsonValue::object({{"id", r.lead.id},
@@ -77,10 +91,15 @@ std::string StoreApi::open(const std::string& path, const std::string& tenantId,
   const Result<JsonValue> parsed = parseJson(optionsJson);
   if (parsed.isOk() && parsed.value().isObject()) {
     const JsonValue& o = parsed.value();
-    if (o["retryBaseMs"].isNumber()) options.retry.baseMs = o["retryBaseMs"].asInt64();
-    if (o["retryCapMs"].isNumber()) options.retry.capMs = o["retryCapMs"].asInt64();
-    if (o["inFlightTimeoutMs"].isNumber()) options.retry.inFlightTimeoutMs = o["inFlightTimeoutMs"].asInt64();
-    if (o["keepSyncedMs"].isNumber()) options.retention.keepSyncedMs = o["keepSyncedMs"].asInt64();
+    // Durations are clamped to [0, kMaxTimeMs], so now ± any of them cannot overflow.
+    const auto duration = [&](const char* key, std::int64_t& out) {
+      if (o[key].isNumber()) out = std::clamp<std::int64_t>(o[key].asInt64(), 0, static_cast<std::int64_t>(kMaxTimeMs));
+    };
+    duration("retryBaseMs", options.retry.baseMs);
+    duration("retryCapMs", options.retry.capMs);
+    duration("inFlightTimeoutMs", options.retry.inFlightTimeoutMs);
+    duration("keepSyncedMs", options.retention.keepSyncedMs);
+    if (o["checkStoredData"].isBool()) options.checkStoredData = o["checkStoredData"].asBool();
     if (o["importFrom"].isString()) options.importFrom = o["importFrom"].asString();
     if (o["recoverInFlight"].isBool()) options.recoverInFlight = o["recoverInFlight"].asBool();
   } else if (!optionsJson.empty()) {
@@ -128,7 +147,7 @@ std::string StoreApi::beginBatch(double now, int maxCount, double maxBytes, bool
   if (!store_) return errorJson(kClosed);
   BatchLimits limits;
   if (maxCount > 0) limits.maxCount = maxCount;
-  if (maxBytes > 0) limits.maxBytes = static_cast<std::int64_t>(maxBytes);
+  if (maxBytes > 0) limits.maxBytes = ms(maxBytes);  // the same clamp: a count, not a time
   auto r = store_->outbox().beginBatch(ms(now), limits,
                                        evenIfBackingOff ? BatchTiming::kNow : BatchTiming::kWhenDue);
   if (!r.isOk()) return errorJson(r.status());
@@ -216,6 +235,17 @@ std::string validateLeadJson(const std::string& leadJson, const std::string& id,
   const Lead& l = r.value();
   return okJson(JsonValue::object({{"id", l.id}, {"name", l.name}, {"email", l.email}, {"phone", l.phone},
                               {"message", l.message}, {"createdAt", l.createdAt}}));
+}
+
+std::string coreDefaultsJson() {
+  return writeJson(JsonValue::object({{"batchMaxCount", std::int64_t{Defaults::kBatchMaxCount}},
+                                      {"batchMaxBytes", Defaults::kBatchMaxBytes},
+                                      {"requestTimeoutMs", Defaults::kRequestTimeoutMs},
+                                      {"inFlightTimeoutMs", Defaults::kInFlightTimeoutMs},
+                                      {"retryBaseMs", Defaults::kRetryBaseMs},
+                                      {"retryCapMs", Defaults::kRetryCapMs},
+                                      {"maxRetryAfterMs", Defaults::kMaxRetryAfterMs},
+                                      {"keepSyncedMs", Defaults::kKeepSyncedMs}}));
 }
 
 std::string coreVersionsJson() {

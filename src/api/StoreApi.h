@@ -13,7 +13,10 @@ namespace leadoutbox {
 // Times are ms since the epoch as doubles (JS numbers); the caller supplies them.
 class StoreApi {
  public:
-  // optionsJson: {"retryBaseMs","retryCapMs","inFlightTimeoutMs","keepSyncedMs","importFrom","recoverInFlight"}, each optional.
+  // optionsJson: {"retryBaseMs","retryCapMs","inFlightTimeoutMs","keepSyncedMs","importFrom","recoverInFlight",
+  // "checkStoredData"}, each optional; durations are clamped to [0, 8.64e15]. Damaged
+  // stored data fails with code "storage_error" and a message starting "damaged stored
+  // data: " (kDamagedDataPrefix); no other failure's message starts so.
   std::string open(const std::string& path, const std::string& tenantId, double now,
                    const std::string& optionsJson);
   void close();
@@ -43,6 +46,10 @@ class StoreApi {
   std::unique_ptr<Store> store_;
 };
 
+// A JS number of milliseconds as the core's int64: truncated toward zero, clamped to JS
+// Date's range (±8.64e15); NaN is 0. Every time and size crossing the boundary goes through it.
+std::int64_t ms(double t);
+
 // Validates a lead without storing it (for servers and forms): value is the normalized
 // lead {"id","name","email","phone","message","createdAt"}, or the invalid_lead error.
 std::string validateLeadJson(const std::string& leadJson, const std::string& id, double createdAt);
@@ -50,6 +57,11 @@ std::string validateLeadJson(const std::string& leadJson, const std::string& id,
 // The files under `dir` that the database wrote or removed since the last call, as a
 // JSON array of paths; the JS volume persists exactly these after each commit.
 std::string changedFilesJson(const std::string& dir);
+
+// The defaults table (outbox/Defaults.h) as JSON: {"batchMaxCount","batchMaxBytes",
+// "requestTimeoutMs","inFlightTimeoutMs","retryBaseMs","retryCapMs","maxRetryAfterMs",
+// "keepSyncedMs"}. web/src/store.js DEFAULTS mirrors it; a Node test compares the two.
+std::string coreDefaultsJson();
 
 // Versions built in: {"sqlite":"3.52.0","schema":2}.
 std::string coreVersionsJson();

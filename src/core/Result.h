@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -57,5 +58,21 @@ class Result {
   Status status_;
   std::optional<T> value_;
 };
+
+// What every failure caused by damaged stored bytes (out of range, malformed, corrupt)
+// says first. The JS layer keys on it: a store that fails to open with it keeps the
+// damaged records aside and starts fresh. Transient failures (a full quota, a closed
+// store) never carry it, so they are not mistaken for damage.
+inline constexpr std::string_view kDamagedDataPrefix = "damaged stored data: ";
+
+// kStorage for damaged stored data: `what` says which value and why.
+inline Status damagedData(std::string_view what) {
+  return Status(ErrorCode::kStorage, std::string(kDamagedDataPrefix) + std::string(what));
+}
+
+// True for a status damagedData made.
+inline bool isDamagedData(const Status& s) {
+  return s.code() == ErrorCode::kStorage && s.message().compare(0, kDamagedDataPrefix.size(), kDamagedDataPrefix) == 0;
+}
 
 }  // namespace leadoutbox

@@ -116,4 +116,45 @@ bool hasControlCharacters(std::string_view s, bool allowLineBreaks) {
   return false;
 }
 
+bool isBidiControl(char32_t cp) {
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool isZeroWidth(char32_t cp) { return (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF; }
+
+bool isWhiteSpace(char32_t cp) {
+  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+         cp == 0x3000;
+}
+
+namespace {
+// Calls `f` with each code point of well-formed `s` until it returns true; returns whether one did.
+template <typename F>
+bool anyCodePoint(std::string_view s, F f) {
+  for (std::size_t i = 0; i < s.size();) {
+    const Sequence seq = sequenceAt(s, i);
+    if (seq.valid && f(seq.codePoint)) return true;
+    i += seq.length;
+  }
+  return false;
+}
+}  // namespace
+
+bool hasBidiControls(std::string_view s) { return anyCodePoint(s, isBidiControl); }
+
+bool isBlank(std::string_view s) {
+  return !anyCodePoint(s, [](char32_t cp) { return !isWhiteSpace(cp) && !isZeroWidth(cp); });
+}
+
+std::size_t visibleCount(std::string_view s) {
+  std::size_t n = 0;
+  anyCodePoint(s, [&](char32_t cp) {
+    if (!isZeroWidth(cp)) ++n;
+    return false;
+  });
+  return n;
+}
+
 }  // namespace leadoutbox::utf8

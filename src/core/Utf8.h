@@ -34,4 +34,22 @@ std::string trim(std::string_view s);
 // `allowLineBreaks` is false.
 bool hasControlCharacters(std::string_view s, bool allowLineBreaks);
 
+// Bidirectional formatting characters: U+061C, U+200E, U+200F, U+202A–U+202E and
+// U+2066–U+2069. They reorder how text around them displays ("Ada \u202Egnp.exe"
+// shows as "Ada exe.png"), so lead text refuses them.
+bool isBidiControl(char32_t cp);
+// Zero-width characters that display as nothing: U+200B–U+200D, U+2060, U+FEFF.
+bool isZeroWidth(char32_t cp);
+// Unicode White_Space (ASCII space and controls, U+0085, U+00A0, U+1680, U+2000–U+200A,
+// U+2028, U+2029, U+202F, U+205F, U+3000).
+bool isWhiteSpace(char32_t cp);
+
+// True if `s` holds a bidi control. REQUIRES: isValid(s).
+bool hasBidiControls(std::string_view s);
+// True if `s` shows nothing: empty, or only white space and zero-width characters.
+// REQUIRES: isValid(s).
+bool isBlank(std::string_view s);
+// Code points that are not zero-width: what a person counts. REQUIRES: isValid(s).
+std::size_t visibleCount(std::string_view s);
+
 }  // namespace leadoutbox::utf8

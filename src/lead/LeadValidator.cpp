@@ -48,20 +48,29 @@ FieldText readField(const JsonValue& object, const char* name) {
   return out;
 }
 
-// Checks text shared by all fields; returns an empty string when fine.
+// True when a field was left empty: absent, null, or text that shows nothing (only
+// white space and zero-width characters count as empty, so an "invisible" name is not one).
+bool isEmpty(const FieldText& f) {
+  return !f.present || (f.isString && (f.value.empty() || (utf8::isValid(f.value) && utf8::isBlank(f.value))));
+}
+
+// Checks text shared by all fields; returns an empty string when fine. Bidi controls are
+// refused, not stripped: they make text display as something else (a name that reads as a
+// file name), and a lead is stored as the person typed it or not at all. The server runs
+// this same rule through the wasm, so both sides agree.
 std::string checkText(const FieldText& f, const char* label, bool allowLineBreaks) {
   if (!f.isString) return std::string(label) + " must be text.";
   if (!utf8::isValid(f.value)) return std::string(label) + " contains invalid characters.";
-  if (utf8::hasControlCharacters(f.value, allowLineBreaks)) {
+  if (utf8::hasControlCharacters(f.value, allowLineBreaks) || utf8::hasBidiControls(f.value)) {
     return std::string(label) + " contains invalid characters.";
   }
   return {};
 }
 
 std::string checkName(const FieldText& f) {
-  if (!f.present || (f.isString && f.value.empty())) return "Please enter your name.";
+  if (isEmpty(f)) return "Please enter your name.";
   if (auto e = checkText(f, "Name", false); !e.empty()) return e;
-  if (utf8::codePointCount(f.value) < LeadLimits::kNameMinChars) {
+  if (utf8::visibleCount(f.value) < LeadLimits::kNameMinChars) {
     return "Name must be at least 2 characters.";
   }
   if (f.value.size() > LeadLimits::kNameMaxBytes) return "Name is too long (at most 200 bytes).";
@@ -69,7 +78,7 @@ std::string checkName(const FieldText& f) {
 }
 
 std::string checkEmail(const FieldText& f) {
-  if (!f.present || (f.isString && f.value.empty())) return "Please enter your email address.";
+  if (isEmpty(f)) return "Please enter your email address.";
   if (auto e = checkText(f, "Email", false); !e.empty()) return e;
   if (f.value.size() > LeadLimits::kEmailMaxBytes) return "Email is too long (at most 254 bytes).";
   if (!isEmailAddress(f.value)) return "Please enter a valid email address, like name@example.com.";
@@ -93,9 +102,9 @@ std::string checkPhone(const FieldText& f) {
 }
 
 std::string checkMessage(const FieldText& f) {
-  if (!f.present || (f.isString && f.value.empty())) return "Please enter a message.";
+  if (isEmpty(f)) return "Please enter a message.";
   if (auto e = checkText(f, "Message", true); !e.empty()) return e;
-  if (utf8::codePointCount(f.value) < LeadLimits::kMessageMinChars) {
+  if (utf8::visibleCount(f.value) < LeadLimits::kMessageMinChars) {
     return "Message must be at least 10 characters.";
   }
   if (f.value.size() > LeadLimits::kMessageMaxBytes) {

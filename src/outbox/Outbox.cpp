@@ -8,6 +8,36 @@
 #include "outbox/LeadState.h"
 
 namespace leadoutbox {
+namespace {
+
+// "UPDATE leads SET status = '<target>'<set> WHERE id = ?1 AND <the event's guard>".
+std::string transitionUpdate(LeadEvent event, const std::string& set, const std::string& where = "id = ?1") {
+  return "UPDATE leads SET status = '" + std::string(leadStateName(*targetOf(event))) + "'" + set + " WHERE " +
+         where + " AND " + statusGuard(event);
+}
+
+}  // namespace
+
+Outbox::Outbox(Database& db, RetryPolicy retry, RetentionPolicy retention)
+    : db_(db), retry_(retry), retention_(retention), sql_(makeTransitionSql()) {}
+
+Outbox::TransitionSql Outbox::makeTransitionSql() {
+  TransitionSql sql;
+  // Fewest attempts first: a lead that keeps failing drifts behind fresh ones. A lead
+  // in flight is taken again only once its request's tab has surely given up.
+  // (IN, not OR, in the guard: the build omits the OR optimization.)
+  sql.selectBatch = "SELECT id, name, email, phone, message, created_at FROM leads WHERE " +
+                    statusGuard(LeadEvent::kSend) +
+                    " AND (status <> 'in_flight' OR updated_at <= ?2) ORDER BY attempts, created_at, id LIMIT ?1";
+  sql.send = transitionUpdate(LeadEvent::kSend, ", updated_at = ?2");
+  sql.accept = transitionUpdate(LeadEvent::kAccept, ", synced_at = ?2, updated_at = ?2, reject_reason = NULL");
+  sql.reject = transitionUpdate(LeadEvent::kReject, ", reject_reason = ?3, updated_at = ?2");
+  sql.giveBack = transitionUpdate(LeadEvent::kReturn, ", attempts = attempts + ?3, updated_at = ?2");
+  sql.recover = transitionUpdate(LeadEvent::kReturn, ", updated_at = ?1", "1");
+  sql.retry = transitionUpdate(LeadEvent::kRetry, ", reject_reason = NULL, attempts = 0, updated_at = ?2");
+  sql.discard = "DELETE FROM leads WHERE id = ?1 AND " + statusGuard(LeadEvent::kDiscard);
+  return sql;
+}
 
 Status Outbox::setMeta(const char* key, std::int64_t value) {
   return db_.prepare("INSERT INTO meta(key, value) VALUES(?1, ?2) "
@@ -31,7 +61,7 @@ Result<OutboxCounts> Outbox::counts() {
   while (st.step()) {
     const auto state = parseLeadState(st.columnText(0));
     const std::int64_t n = st.columnInt(1);
-    if (!state) continue;
+    if (!state) return damagedData("a lead has an unknown status");
     switch (*state) {
       case LeadState::kPending: c.pending = n; break;
       case LeadState::kInFlight: c.inFlight = n; break;
@@ -47,7 +77,10 @@ Result<std::int64_t> Outbox::nextAttemptAt(std::int64_t now) {
   Result<std::int64_t> at = meta("next_attempt_at");
   if (!at.isOk()) return at;
   // Further ahead than any wait the outbox sets: the clock went back since. Due now.
-  return at.value() - now > retry_.longestWaitMs() ? std::int64_t{0} : at.value();
+  // (The difference in uint64: exact for at > now, where int64 could overflow.)
+  const bool tooFar = at.value() > now && static_cast<std::uint64_t>(at.value()) - static_cast<std::uint64_t>(now) >
+                                              static_cast<std::uint64_t>(retry_.longestWaitMs());
+  return tooFar ? std::int64_t{0} : at.value();
 }
 
 Result<std::int64_t> Outbox::batchCap() { return meta("batch_max_count"); }
@@ -68,11 +101,7 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, Ba
   const std::int64_t maxCount = cap.value() > 0 ? std::min<std::int64_t>(limits.maxCount, cap.value()) : limits.maxCount;
   JsonValue leads = JsonValue::array();
   Status s = db_.transaction([&]() -> Status {
-    // Fewest attempts first: a lead that keeps failing drifts behind fresh ones.
-    Statement st = db_.prepare(
-        "SELECT id, name, email, phone, message, created_at FROM leads "
-        "WHERE status IN ('pending', 'in_flight') AND (status = 'pending' OR updated_at <= ?2) "
-        "ORDER BY attempts, created_at, id LIMIT ?1");  // IN, not OR: the build omits the OR optimization
+    Statement st = db_.prepare(sql_.selectBatch);
     st.bind(1, maxCount).bind(2, now - retry_.inFlightTimeoutMs);
     std::int64_t bytes = 2;
     while (st.step()) {
@@ -86,8 +115,7 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, Ba
       leads.push(std::move(lead));
     }
     if (!st.status().isOk()) return st.status();
-    Statement take = db_.prepare("UPDATE leads SET status = 'in_flight', updated_at = ?2 "
-                                 "WHERE id = ?1 AND status IN ('pending', 'in_flight')");
+    Statement take = db_.prepare(sql_.send);
     for (const std::string& id : batch.ids) {
       if (Status u = take.reset().bind(1, id).bind(2, now).run(); !u.isOk()) return u;
     }
@@ -104,8 +132,7 @@ Result<BatchOutcome> Outbox::completeBatch(const std::vector<std::string>& batch
   BatchOutcome done;
   Status s = db_.transaction([&]() -> Status {
     std::vector<std::string> leftOut = batch;
-    Statement synced = db_.prepare("UPDATE leads SET status = 'synced', synced_at = ?2, updated_at = ?2, "
-                                   "reject_reason = NULL WHERE id = ?1 AND status = 'in_flight'");
+    Statement synced = db_.prepare(sql_.accept);
     for (const ItemResult& r : results) {
       // An answer for a lead outside the batch (or a second one) is not this request's to apply.
       const auto at = std::find(leftOut.begin(), leftOut.end(), r.id);
@@ -138,8 +165,7 @@ Result<BatchOutcome> Outbox::completeBatch(const std::vector<std::string>& batch
 }
 
 Status Outbox::markRejected(const std::string& id, std::string_view reason, std::int64_t now) {
-  return db_.prepare("UPDATE leads SET status = 'rejected', reject_reason = ?3, updated_at = ?2 "
-                     "WHERE id = ?1 AND status = 'in_flight'")
+  return db_.prepare(sql_.reject)
       .bind(1, id)
       .bind(2, now)
       .bind(3, reason)
@@ -164,8 +190,7 @@ Result<std::int64_t> Outbox::failBatch(const std::vector<std::string>& batch, st
 Result<std::int64_t> Outbox::backToPending(const std::vector<std::string>& batch, std::int64_t now,
                                            bool countAttempt) {
   std::int64_t moved = 0;
-  Statement back = db_.prepare("UPDATE leads SET status = 'pending', attempts = attempts + ?3, updated_at = ?2 "
-                               "WHERE id = ?1 AND status = 'in_flight'");
+  Statement back = db_.prepare(sql_.giveBack);
   for (const std::string& id : batch) {
     Status u = back.reset().bind(1, id).bind(2, now).bind(3, std::int64_t{countAttempt ? 1 : 0}).run();
     if (!u.isOk()) return u;
@@ -177,7 +202,8 @@ Result<std::int64_t> Outbox::backToPending(const std::vector<std::string>& batch
 Result<std::int64_t> Outbox::backOff(std::int64_t now, double random01, std::int64_t retryAfterMs) {
   Result<std::int64_t> failures = meta("failures");
   if (!failures.isOk()) return failures.status();
-  const std::int64_t n = failures.value() + 1;
+  // checkStoredData bounds the stored count at open; clamped anyway so n + 1 cannot overflow.
+  const std::int64_t n = std::clamp<std::int64_t>(failures.value(), 0, 1 << 30) + 1;
   const std::int64_t retryAt =
       now + retry_.delayMs(static_cast<int>(std::min<std::int64_t>(n, 62)), random01, retryAfterMs);
   if (Status m = setMeta("failures", n); !m.isOk()) return m;
@@ -214,7 +240,7 @@ Result<std::int64_t> Outbox::batchTooLarge(const std::vector<std::string>& batch
 }
 
 Result<std::int64_t> Outbox::recoverInFlight(std::int64_t now) {
-  Status s = db_.prepare("UPDATE leads SET status = 'pending', updated_at = ?1 WHERE status = 'in_flight'")
+  Status s = db_.prepare(sql_.recover)
                  .bind(1, now)
                  .run();
   if (!s.isOk()) return s;
@@ -229,18 +255,19 @@ Result<LeadState> stateOf(Database& db, const std::string& id) {
     if (!st.status().isOk()) return st.status();
     return Status(ErrorCode::kNotFound, "no lead with id " + id);
   }
-  return parseLeadState(st.columnText(0)).value_or(LeadState::kPending);
+  const std::optional<LeadState> state = parseLeadState(st.columnText(0));
+  if (!state) return damagedData("lead " + id + " has an unknown status");
+  return *state;
 }
 }  // namespace
 
 Status Outbox::retryRejected(const std::string& id, std::int64_t now) {
   Result<LeadState> state = stateOf(db_, id);
   if (!state.isOk()) return state.status();
-  if (state.value() != LeadState::kRejected || !canTransition(state.value(), LeadState::kPending)) {
+  if (!allows(LeadEvent::kRetry, state.value())) {
     return Status(ErrorCode::kInvalidTransition, "only a rejected lead can be retried");
   }
-  return db_.prepare("UPDATE leads SET status = 'pending', reject_reason = NULL, attempts = 0, updated_at = ?2 "
-                     "WHERE id = ?1")
+  return db_.prepare(sql_.retry)
       .bind(1, id)
       .bind(2, now)
       .run();
@@ -249,10 +276,10 @@ Status Outbox::retryRejected(const std::string& id, std::int64_t now) {
 Status Outbox::discardRejected(const std::string& id) {
   Result<LeadState> state = stateOf(db_, id);
   if (!state.isOk()) return state.status();
-  if (state.value() != LeadState::kRejected) {
+  if (!allows(LeadEvent::kDiscard, state.value())) {
     return Status(ErrorCode::kInvalidTransition, "only a rejected lead can be discarded");
   }
-  return db_.prepare("DELETE FROM leads WHERE id = ?1").bind(1, id).run();
+  return db_.prepare(sql_.discard).bind(1, id).run();
 }
 
 Status Outbox::eraseExpired(std::int64_t now) {

@@ -7,14 +7,15 @@
 #include <vector>
 
 #include "core/Result.h"
+#include "outbox/Defaults.h"
 #include "outbox/RetryPolicy.h"
 #include "store/Database.h"
 
 namespace leadoutbox {
 
 struct BatchLimits {
-  int maxCount = 100;
-  std::int64_t maxBytes = 256 * 1024;  // of the leads' JSON; one lead is always allowed
+  int maxCount = Defaults::kBatchMaxCount;
+  std::int64_t maxBytes = Defaults::kBatchMaxBytes;  // of the leads' JSON; one lead is always allowed
 };
 
 // Whether beginBatch keeps to the retry schedule. Automatic tries do; a person who
@@ -52,13 +53,12 @@ struct ItemResult {
 
 // Keeping data of acknowledged leads in the browser: 0 erases personal fields at once.
 struct RetentionPolicy {
-  std::int64_t keepSyncedMs = 0;
+  std::int64_t keepSyncedMs = Defaults::kKeepSyncedMs;
 };
 
 class Outbox {
  public:
-  Outbox(Database& db, RetryPolicy retry, RetentionPolicy retention)
-      : db_(db), retry_(retry), retention_(retention) {}
+  Outbox(Database& db, RetryPolicy retry, RetentionPolicy retention);
 
   Result<OutboxCounts> counts();
   // The earliest time the next batch may be taken: 0 when not backing off, and 0 when
@@ -126,9 +126,18 @@ class Outbox {
   // REQUIRES: inside a transaction.
   Result<std::int64_t> backOff(std::int64_t now, double random01, std::int64_t retryAfterMs);
 
+  // The statements that change a lead's status, made once from the transition table
+  // (LeadState.cpp): each sets its event's target and matches only the states the event
+  // applies to, so no status change bypasses the table.
+  struct TransitionSql {
+    std::string selectBatch, send, accept, reject, giveBack, recover, retry, discard;
+  };
+  static TransitionSql makeTransitionSql();
+
   Database& db_;
   RetryPolicy retry_;
   RetentionPolicy retention_;
+  TransitionSql sql_;
 };
 
 }  // namespace leadoutbox

@@ -3,16 +3,19 @@
 
 #include <cstdint>
 
+#include "outbox/Defaults.h"
+
 namespace leadoutbox {
 
+// Defaults come from the one table (Defaults.h).
 struct RetryPolicy {
-  std::int64_t baseMs = 1000;     // first retry waits up to this
-  std::int64_t capMs = 5 * 60 * 1000;  // no wait is longer than this (except a server's Retry-After)
+  std::int64_t baseMs = Defaults::kRetryBaseMs;  // first retry waits up to this
+  std::int64_t capMs = Defaults::kRetryCapMs;    // no wait is longer than this (except a server's Retry-After)
   // A lead in flight for longer than this was sent by a tab that closed before it heard
   // back; it is sent again. More than a request's timeout, so a live tab has given up.
-  std::int64_t inFlightTimeoutMs = 60 * 1000;
+  std::int64_t inFlightTimeoutMs = Defaults::kInFlightTimeoutMs;
   // A server's Retry-After is honoured up to this; a longer one is taken as this.
-  std::int64_t maxRetryAfterMs = 24 * 60 * 60 * 1000;
+  std::int64_t maxRetryAfterMs = Defaults::kMaxRetryAfterMs;
 
   // The longest wait delayMs can give. A stored retry time further ahead than this
   // means the clock went back since: the try is due now, not in days.

@@ -10,6 +10,12 @@ Status sqliteStatus(sqlite3* db, int rc, std::string_view context) {
   std::string message = std::string(context) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   const int primary = rc & 0xFF;
   if (primary == SQLITE_FULL) return Status(ErrorCode::kQuotaExceeded, message);
+  // Files live in memory (PageGroupVfs): a read can only fail when the stored groups
+  // disagree with each other, so a failed or short read is damage, like a corrupt page.
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || rc == SQLITE_IOERR_READ ||
+      rc == SQLITE_IOERR_SHORT_READ) {
+    return damagedData(message);
+  }
   if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
     return Status(ErrorCode::kDuplicateLead, message);
   }

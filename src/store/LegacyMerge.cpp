@@ -2,6 +2,7 @@
 #include "store/LegacyMerge.h"
 
 #include "store/Schema.h"
+#include "store/StoredData.h"
 #include "vfs/ChangedFiles.h"
 #include "vfs/GroupedFile.h"
 #include "vfs/MemoryFiles.h"
@@ -14,6 +15,17 @@ constexpr const char* kV2Columns = ", attempts, reject_reason, synced_at";
 
 // REQUIRES: `legacy` is attached. Every Statement ends here, before DETACH.
 Status insertLeads(Database& db, const std::string& tenantId) {
+  const Result<int> version = schemaVersion(db, "legacy");
+  if (!version.isOk()) return version.status();
+  // Version 0 is an empty database (an earlier release's tab opened it, stored nothing).
+  if (version.value() == 0) return Status::ok();
+  // The earlier file is stored input as much as the current one: out of range it is
+  // refused as damaged (checkStoredData) before any of its rows is copied.
+  if (version.value() < 0 || version.value() > kSchemaVersion) {
+    return damagedData("the earlier database has schema version " + std::to_string(version.value()) +
+                       ", which no earlier release wrote");
+  }
+  if (Status s = checkStoredData(db, "legacy", version.value(), "the earlier database"); !s.isOk()) return s;
   {
     Statement owner = db.prepare("SELECT value FROM legacy.meta WHERE key = 'tenant_id'");
     if (owner.step() && owner.columnText(0) != tenantId) {
@@ -21,8 +33,6 @@ Status insertLeads(Database& db, const std::string& tenantId) {
     }
     if (!owner.status().isOk()) return owner.status();
   }
-  const Result<int> version = schemaVersion(db, "legacy");
-  if (!version.isOk()) return version.status();
   // Version 1 lacks the retry columns; they keep their defaults then.
   const std::string columns = std::string(kV1Columns) + (version.value() >= 2 ? kV2Columns : "");
   return db.exec("INSERT OR IGNORE INTO main.leads(" + columns + ") SELECT " + columns + " FROM legacy.leads");

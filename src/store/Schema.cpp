@@ -2,7 +2,11 @@
 #include "store/Schema.h"
 
 #include <array>
+#include <cctype>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace leadoutbox {
 namespace {
@@ -50,7 +54,56 @@ constexpr const char* kCurrentSchema = R"sql(
   CREATE INDEX leads_by_status ON leads(status, created_at);
 )sql";
 
+// Every schema object's type, name, table and SQL without white space, sorted: the
+// shape to compare (ALTER TABLE ADD COLUMN appends to CREATE TABLE's text, so a
+// migrated database reads as one created whole).
+Result<std::vector<std::string>> describeSchema(Database& db, const std::string& schema) {
+  std::vector<std::string> out;
+  Statement st = db.prepare("SELECT type, name, tbl_name, sql FROM " + schema + ".sqlite_schema ORDER BY name, type");
+  while (st.step()) {
+    std::string sql;
+    for (char c : st.columnText(3)) {
+      if (!std::isspace(static_cast<unsigned char>(c))) sql += c;
+    }
+    out.push_back(st.columnText(0) + " " + st.columnText(1) + " on " + st.columnText(2) + ": " + sql);
+  }
+  if (!st.status().isOk()) return st.status();
+  return out;
+}
+
+// The shape running migrations 1..version gives, made once per version in a private
+// in-memory database.
+Result<std::vector<std::string>> expectedSchema(int version) {
+  static std::array<std::optional<std::vector<std::string>>, kSchemaVersion + 1> cache;
+  auto& cached = cache[static_cast<std::size_t>(version)];
+  if (!cached) {
+    Result<std::unique_ptr<Database>> db = Database::open(":memory:");
+    if (!db.isOk()) return db.status();
+    for (int v = 0; v < version; ++v) {
+      if (Status s = db.value()->exec(kMigrations[static_cast<std::size_t>(v)]); !s.isOk()) return s;
+    }
+    Result<std::vector<std::string>> shape = describeSchema(*db.value(), "main");
+    if (!shape.isOk()) return shape.status();
+    cached = std::move(shape).value();
+  }
+  return *cached;
+}
+
 }  // namespace
+
+Status checkSchemaShape(Database& db, const std::string& schema, int version, std::string_view what) {
+  if (Status s = checkSchemaVersion(version, what); !s.isOk()) return s;
+  Result<std::vector<std::string>> expected = expectedSchema(version);
+  if (!expected.isOk()) return expected.status();
+  Result<std::vector<std::string>> found = describeSchema(db, schema);
+  if (!found.isOk()) return damagedData(std::string(what) + "'s schema cannot be read: " + found.status().message());
+  if (found.value() != expected.value()) {
+    // The tables, indexes and triggers are exactly those this build creates: no trigger
+    // or view in a tampered file runs in the core, and every query below finds its columns.
+    return damagedData(std::string(what) + "'s tables are not those of schema version " + std::to_string(version));
+  }
+  return Status::ok();
+}
 
 Result<int> schemaVersion(Database& db, const std::string& schema) {
   Statement st = db.prepare("PRAGMA " + schema + ".user_version");
@@ -58,13 +111,25 @@ Result<int> schemaVersion(Database& db, const std::string& schema) {
   return static_cast<int>(st.columnInt(0));
 }
 
+Status checkSchemaVersion(int version, std::string_view what) {
+  // The version is four bytes of the file's header: it indexes kMigrations below, so
+  // anything outside [0, kSchemaVersion] must stop here.
+  const std::string found = std::string(what) + " has schema version " + std::to_string(version);
+  if (version < 0 || version > kNewestPlausibleSchemaVersion) {
+    return damagedData(found + ", which no release of lead-outbox writes");
+  }
+  if (version > kSchemaVersion) {
+    // Not damage: a newer release wrote it (a deploy rolled back). Its data stays as it
+    // is, for that release to open again.
+    return Status(ErrorCode::kStorage, found + ", newer than this build (" + std::to_string(kSchemaVersion) + ")");
+  }
+  return Status::ok();
+}
+
 Result<int> migrate(Database& db) {
   Result<int> current = schemaVersion(db);
   if (!current.isOk()) return current.status();
-  if (current.value() > kSchemaVersion) {
-    return Status(ErrorCode::kStorage, "database schema version " + std::to_string(current.value()) +
-                                           " is newer than this build (" + std::to_string(kSchemaVersion) + ")");
-  }
+  if (Status s = checkSchemaVersion(current.value(), "the database"); !s.isOk()) return s;
   if (current.value() == 0) {
     Status s = db.transaction([&] {
       if (Status e = db.exec(kCurrentSchema); !e.isOk()) return e;

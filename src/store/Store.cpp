@@ -4,6 +4,8 @@
 #include "lead/LeadValidator.h"
 #include "store/LegacyMerge.h"
 #include "store/Schema.h"
+#include "store/StoredData.h"
+#include "vfs/GroupedFile.h"
 #include "vfs/PageGroupVfs.h"
 
 namespace leadoutbox {
@@ -34,20 +36,30 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::s
   if (!options.importFrom.empty()) {
     if (Status s = importSingleFile(options.importFrom, path); !s.isOk()) return s;
   }
+  // The groups first: a damaged set would otherwise reach SQLite as "cannot open".
+  if (GroupedFile::exists(path)) {
+    if (Status s = GroupedFile::check(path); !s.isOk()) return s;
+  }
   Result<std::unique_ptr<Database>> opened = Database::open(path, kPageGroupVfsName);
   if (!opened.isOk()) return opened.status();
   Database& db = *opened.value();
   // Durability comes from persisting the changed files after each commit (the JS layer), not
   // from fsync, and the rollback journal only has to survive within one process.
   // secure_delete overwrites erased personal data instead of leaving it in free pages.
+  // trusted_schema = OFF: SQL stored in the file (checked below) gets no side effects.
   if (Status s = db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; "
-                         "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;");
+                         "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; PRAGMA trusted_schema = OFF;");
       !s.isOk()) {
     return s;
   }
   Result<int> before = migrate(db);
   if (!before.isOk()) return before.status();
   const bool created = before.value() == 0;  // a new, empty database
+  // Every value read back from here on is checked once, now: damage is found at open
+  // (where the JS layer can keep it aside and start fresh), not on the first write.
+  if (!created && options.checkStoredData) {
+    if (Status s = checkStoredData(db, "main", kSchemaVersion, "the database"); !s.isOk()) return s;
+  }
 
   {  // scoped: a statement left active would keep the merge below from detaching
     Statement owner = db.prepare("SELECT value FROM meta WHERE key = 'tenant_id'");
@@ -122,7 +134,9 @@ Result<std::vector<LeadRecord>> Store::listLeads() {
     r.lead.phone = st.columnText(3);
     r.lead.message = st.columnText(4);
     r.lead.createdAt = st.columnInt(5);
-    r.state = parseLeadState(st.columnText(6)).value_or(LeadState::kPending);
+    const std::optional<LeadState> state = parseLeadState(st.columnText(6));
+    if (!state) return damagedData("a lead has the unknown status \"" + st.columnText(6).substr(0, 20) + "\"");
+    r.state = *state;
     r.attempts = st.columnInt(7);
     r.updatedAt = st.columnInt(8);
     r.syncedAt = st.columnIsNull(9) ? 0 : st.columnInt(9);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "vfs/ChangedFiles.h"
 #include "vfs/MemoryFiles.h"
@@ -45,7 +46,29 @@ Status GroupedFile::createFrom(const std::string& base, std::string_view bytes, 
   return status;
 }
 
+Status GroupedFile::check(const std::string& base) {
+  const std::vector<std::string> paths = MemoryFiles::withPrefix(base + ".g");
+  // Sorted, and groupPath pads to six digits: group i is paths[i] up to 999,999 groups
+  // (64 GiB), and a name that is not groupPath(base, i) there is missing, stray or odd.
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const std::string expected = groupPath(base, static_cast<std::int64_t>(i));
+    if (paths[i] != expected) {
+      return damagedData("page group " + expected + " is missing, or " + paths[i] + " is not a group");
+    }
+  }
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const std::string& expected = paths[i];
+    const auto bytes = static_cast<std::int64_t>(MemoryFiles::find(paths[i])->size());
+    const bool last = i + 1 == paths.size();
+    if (last ? (bytes < 1 || bytes > kGroupBytes) : bytes != kGroupBytes) {
+      return damagedData("page group " + expected + " holds " + std::to_string(bytes) + " bytes");
+    }
+  }
+  return Status::ok();
+}
+
 Result<std::unique_ptr<GroupedFile>> GroupedFile::open(std::string base, bool create, bool reportChanges) {
+  if (Status s = check(base); !s.isOk()) return s;
   std::int64_t size = 0;
   std::int64_t index = 0;
   for (const std::string* group; (group = MemoryFiles::find(groupPath(base, index))) != nullptr; ++index) {

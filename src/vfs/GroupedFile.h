@@ -27,8 +27,14 @@ inline constexpr std::int64_t kBlockBytes = 4 * 1024;
 class GroupedFile {
  public:
   // Opens the file whose groups are "<base>.gNNNNNN"; with `create`, a file with no
-  // groups yet is empty, otherwise it is a kNotFound error.
+  // groups yet is empty, otherwise it is a kNotFound error. Groups that fail check()
+  // give its error.
   static Result<std::unique_ptr<GroupedFile>> open(std::string base, bool create, bool reportChanges = true);
+  // The groups of `base` are stored input: ok when they are exactly groups 0..n-1 (none
+  // missing, none stray past a gap, none named otherwise), every one but the last holds
+  // kGroupBytes and the last 1..kGroupBytes; damagedData naming the first that is not.
+  // (A gap would hide the groups after it, which a later write would take up again.)
+  static Status check(const std::string& base);
   // True when group 0 of `base` exists.
   static bool exists(const std::string& base);
   // Creates `base`'s groups holding `bytes` (there must be none yet); on failure removes

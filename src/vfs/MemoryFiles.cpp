@@ -27,6 +27,11 @@ bool MemoryFiles::remove(const std::string& path) { return files().erase(path) !
 std::vector<std::string> MemoryFiles::list(std::string_view dir) {
   std::string prefix(dir);
   if (prefix.empty() || prefix.back() != '/') prefix += '/';
+  return withPrefix(prefix);
+}
+
+std::vector<std::string> MemoryFiles::withPrefix(std::string_view view) {
+  const std::string prefix(view);
   std::vector<std::string> out;
   for (auto it = files().lower_bound(prefix); it != files().end() && it->first.compare(0, prefix.size(), prefix) == 0;
        ++it) {

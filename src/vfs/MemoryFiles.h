@@ -17,6 +17,8 @@ class MemoryFiles {
   static bool remove(const std::string& path);          // false when there was none
   // Paths of the files inside folder `dir` (prefix "dir/", a trailing slash optional), sorted.
   static std::vector<std::string> list(std::string_view dir);
+  // Paths that start with `prefix`, sorted.
+  static std::vector<std::string> withPrefix(std::string_view prefix);
 };
 
 }  // namespace leadoutbox

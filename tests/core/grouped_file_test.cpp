@@ -142,3 +142,27 @@ TEST_CASE("changed files are taken per folder and forgotten once taken", "[vfs]"
   CHECK(takeChangedFiles("/a").empty());
   CHECK(takeChangedFiles("/ab/") == std::vector<std::string>{"/ab/y.g000000"});
 }
+
+TEST_CASE("groups out of shape do not open: a gap, a short group before the last, an oversized last", "[vfs]") {
+  testing::TempDb tmp;
+  const std::string base = tmp.path("db");
+  {
+    auto file = GroupedFile::open(base, true).value();
+    const auto data = bytes(2 * kGroupBytes + 10, 3);
+    REQUIRE(file->write(data.data(), 2 * kGroupBytes + 10, 0).isOk());
+  }
+  REQUIRE(GroupedFile::check(base).isOk());
+  std::string& middle = MemoryFiles::create(GroupedFile::groupPath(base, 1));
+  const std::string kept = middle;
+  middle.resize(100);
+  CHECK(isDamagedData(GroupedFile::open(base, false).status()));
+  CHECK(isDamagedData(GroupedFile::open(base, true).status()));  // create does not paper over it
+  middle = kept;
+  MemoryFiles::create(GroupedFile::groupPath(base, 2)).resize(kGroupBytes + 1);
+  CHECK(isDamagedData(GroupedFile::open(base, false).status()));
+  MemoryFiles::remove(GroupedFile::groupPath(base, 1));
+  MemoryFiles::create(GroupedFile::groupPath(base, 2)).resize(10);
+  CHECK(isDamagedData(GroupedFile::open(base, false).status()));  // group 2 past a gap
+  MemoryFiles::create(GroupedFile::groupPath(base, 1)) = kept;
+  CHECK(GroupedFile::open(base, false).isOk());
+}

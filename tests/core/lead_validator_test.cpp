@@ -131,3 +131,43 @@ TEST_CASE("the lead id must be a UUID", "[validator]") {
   CHECK_FALSE(isUuid("123e4567e89b12d3a456426614174000"));
   CHECK_FALSE(isUuid("123e4567-e89b-12d3-a456-42661417400g"));
 }
+
+TEST_CASE("bidi controls are refused in every field, so stored text displays as typed", "[validator]") {
+  // U+202E (right-to-left override) makes "Ada <U+202E>gnp.exe" display as "Ada exe.png".
+  const char* kBidi[] = {"\u061C", "\u200E", "\u200F", "\u202A", "\u202B", "\u202C", "\u202D", "\u202E",
+                         "\u2066", "\u2067", "\u2068", "\u2069"};
+  for (const char* bidi : kBidi) {
+    for (const char* field : {"name", "email", "phone", "message"}) {
+      JsonValue j = base();
+      j.set(field, std::string(field == std::string("email") ? "ada" : "Ada Lovelace ") + bidi +
+                       (field == std::string("email") ? "@example.com" : "gnp.exe 12345"));
+      auto r = check(j);
+      INFO(field);
+      CHECK(r.status().code() == ErrorCode::kInvalidLead);
+      CHECK_FALSE(errorOn(r, field).empty());
+    }
+  }
+  JsonValue j = base();
+  j.set("name", "Ada \u202Egnp.exe");
+  CHECK(errorOn(check(j), "name") == "Name contains invalid characters.");
+}
+
+TEST_CASE("text that shows nothing (zero-width and white space only) counts as empty", "[validator]") {
+  for (const char* blank : {"\u200B", "\u200B\u200C\u200D", "\u2060\uFEFF", " \u200B ", "\u3000\u3000", "\u2028\u200B"}) {
+    JsonValue j = base();
+    j.set("name", blank);
+    j.set("message", blank);
+    auto r = check(j);
+    CHECK(errorOn(r, "name") == "Please enter your name.");
+    CHECK(errorOn(r, "message") == "Please enter a message.");
+  }
+  JsonValue j = base();
+  j.set("name", "A\u200B");  // one character a person sees
+  CHECK(errorOn(check(j), "name") == "Name must be at least 2 characters.");
+  j.set("name", "Zoë\u200DAda");  // a joiner inside visible text is kept (scripts and emoji use it)
+  REQUIRE(check(j).isOk());
+  CHECK(check(j).value().name == "Zoë\u200DAda");
+  j = base();
+  j.set("message", std::string("123456789") + "\u200B\u200B");
+  CHECK(errorOn(check(j), "message") == "Message must be at least 10 characters.");
+}

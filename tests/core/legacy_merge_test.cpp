@@ -88,3 +88,51 @@ TEST_CASE("an earlier database of another tenant is refused and kept", "[legacy]
   auto store = Store::open(db, "acme", 11).value();
   CHECK(store->listLeads().value().empty());
 }
+
+TEST_CASE("an earlier database that is damaged is refused as damage and kept, merging nothing", "[legacy]") {
+  const char* kDamage[] = {
+      "PRAGMA user_version = -1",
+      "PRAGMA user_version = 3",  // "earlier" yet newer than this build: no release wrote it
+      "INSERT INTO leads(id, created_at, status, updated_at) VALUES(NULL, 1, 'pending', 1)",
+      "CREATE TRIGGER t AFTER INSERT ON leads BEGIN DELETE FROM leads; END",
+  };
+  for (const char* damage : kDamage) {
+    DYNAMIC_SECTION(damage) {
+      testing::TempDb tmp;
+      const std::string earlierBase = tmp.path("earlier-acme");
+      std::string bytes;
+      {
+        auto store = Store::open(earlierBase, "acme", 1).value();
+        REQUIRE(store->submitLead(lead(1), testing::uuid(1), 1).isOk());
+        REQUIRE(store->database().exec(damage).isOk());
+      }
+      for (int i = 0; MemoryFiles::find(GroupedFile::groupPath(earlierBase, i)); ++i) {
+        bytes += *MemoryFiles::find(GroupedFile::groupPath(earlierBase, i));
+      }
+      GroupedFile::remove(earlierBase, false);
+      Store::open(tmp.path("leads.db"), "acme", 1).value();  // the current database exists
+      MemoryFiles::create(tmp.path("leads.sqlite3")) = bytes;
+      StoreOptions options;
+      options.importFrom = tmp.path("leads.sqlite3");
+      const auto opened = Store::open(tmp.path("leads.db"), "acme", 2, options);
+      INFO(opened.status().message());
+      REQUIRE_FALSE(opened.isOk());
+      CHECK(isDamagedData(opened.status()));
+      CHECK(opened.status().message().find("the earlier database") != std::string::npos);
+      CHECK(MemoryFiles::find(tmp.path("leads.sqlite3")) != nullptr);  // kept
+      CHECK(ids(*Store::open(tmp.path("leads.db"), "acme", 3).value()).empty());
+    }
+  }
+}
+
+TEST_CASE("an empty earlier database (schema version 0) merges nothing and goes", "[legacy]") {
+  testing::TempDb tmp;
+  Store::open(tmp.path("leads.db"), "acme", 1).value();
+  MemoryFiles::create(tmp.path("leads.sqlite3"));  // zero bytes: SQLite's empty database
+  StoreOptions options;
+  options.importFrom = tmp.path("leads.sqlite3");
+  const auto opened = Store::open(tmp.path("leads.db"), "acme", 2, options);
+  INFO(opened.status().message());
+  REQUIRE(opened.isOk());
+  CHECK(MemoryFiles::find(tmp.path("leads.sqlite3")) == nullptr);
+}

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "core/JsonParser.h"
 #include "store/Store.h"
@@ -295,10 +296,126 @@ TEST_CASE("rejected leads can be retried or discarded, nothing else can", "[outb
 }
 
 TEST_CASE("answers for leads not in flight change nothing", "[outbox]") {
-  Fixture f(1);
+  Fixture f(2);
+  // The answer names leads of the batch it is given, but neither is in flight: lead 0
+  // was never sent, lead 1 was sent and already answered.
+  f.begin(f.now, BatchLimits{1, 1 << 20});  // lead 0
   REQUIRE(f.outbox().completeBatch(f.batch, {{testing::uuid(0), Outcome::kAccepted, ""}}, f.now).isOk());
+  const std::vector<std::string> both{testing::uuid(0), testing::uuid(1)};
+  auto done = f.outbox().completeBatch(
+      both, {{testing::uuid(0), Outcome::kRejected, "late"}, {testing::uuid(1), Outcome::kAccepted, ""}}, f.now + 5);
+  REQUIRE(done.isOk());
+  CHECK(done.value().synced == 0);
+  CHECK(done.value().rejected == 0);
   CHECK(f.counts().pending == 1);
-  CHECK(f.counts().synced == 0);
+  CHECK(f.counts().synced == 1);
+  CHECK(f.record(0).syncedAt == f.now);  // not re-synced, not rejected
+  CHECK(f.record(1).state == LeadState::kPending);
+}
+
+namespace {
+// What a person or a server's answer can do to one lead, through the Outbox API.
+enum class Action { kSend, kAccept, kReject, kUnanswered, kFail, kTooLargeAlone, kTooLargeWithOthers, kRecover,
+                    kRetry, kDiscard };
+constexpr Action kActions[] = {Action::kSend, Action::kAccept, Action::kReject, Action::kUnanswered, Action::kFail,
+                               Action::kTooLargeAlone, Action::kTooLargeWithOthers, Action::kRecover, Action::kRetry,
+                               Action::kDiscard};
+const char* nameOf(Action a) {
+  static const char* kNames[] = {"send", "accept", "reject", "unanswered", "fail", "413 alone", "413 with others",
+                                 "recover", "retry", "discard"};
+  return kNames[static_cast<int>(a)];
+}
+constexpr LeadState kStates[] = {LeadState::kPending, LeadState::kInFlight, LeadState::kSynced, LeadState::kRejected};
+
+// Written out here, not derived from LeadState.cpp, so that weakening the table there (or
+// a guard in Outbox.cpp) makes this test fail: the state lead 0 is in after `action`
+// from each of pending, in_flight, synced, rejected. Absent: deleted. Same state: the
+// action does not apply, and the lead must be untouched.
+std::optional<LeadState> expectedAfter(Action action, LeadState from) {
+  using S = LeadState;
+  const bool inFlight = from == S::kInFlight;
+  switch (action) {
+    case Action::kSend: return from == S::kPending || inFlight ? S::kInFlight : from;
+    case Action::kAccept: return inFlight ? S::kSynced : from;
+    case Action::kReject:
+    case Action::kTooLargeAlone: return inFlight ? S::kRejected : from;
+    case Action::kUnanswered:
+    case Action::kFail:
+    case Action::kTooLargeWithOthers:
+    case Action::kRecover: return inFlight ? S::kPending : from;
+    case Action::kRetry: return from == S::kRejected ? S::kPending : from;
+    case Action::kDiscard: return from == S::kRejected ? std::nullopt : std::optional<S>(from);
+  }
+  return from;
+}
+
+// Lead 0 alone in a store, put in `state`.
+void putIn(Fixture& f, LeadState state) {
+  if (state == LeadState::kPending) return;
+  REQUIRE(f.begin(f.now).value().ids.size() == 1);
+  if (state == LeadState::kSynced) {
+    REQUIRE(f.outbox().completeBatch(f.batch, {{testing::uuid(0), Outcome::kAccepted, ""}}, f.now).isOk());
+  } else if (state == LeadState::kRejected) {
+    REQUIRE(f.outbox().completeBatch(f.batch, {{testing::uuid(0), Outcome::kRejected, "bad"}}, f.now).isOk());
+  }
+}
+
+// Runs `action` on lead 0 at `at`; the status of the call (forbidden ones may refuse).
+Status run(Fixture& f, Action action, std::int64_t at) {
+  const std::vector<std::string> lead0{testing::uuid(0)};
+  switch (action) {
+    case Action::kSend: return f.outbox().beginBatch(at, {}, BatchTiming::kNow).status();
+    case Action::kAccept: return f.outbox().completeBatch(lead0, {{lead0[0], Outcome::kAccepted, ""}}, at).status();
+    case Action::kReject: return f.outbox().completeBatch(lead0, {{lead0[0], Outcome::kRejected, "no"}}, at).status();
+    case Action::kUnanswered: return f.outbox().completeBatch(lead0, {}, at).status();
+    case Action::kFail: return f.outbox().failBatch(lead0, at, 0.5, 0).status();
+    case Action::kTooLargeAlone: return f.outbox().batchTooLarge(lead0, at).status();
+    case Action::kTooLargeWithOthers: return f.outbox().batchTooLarge({lead0[0], testing::uuid(99)}, at).status();
+    case Action::kRecover: return f.outbox().recoverInFlight(at).status();
+    case Action::kRetry: return f.outbox().retryRejected(lead0[0], at);
+    case Action::kDiscard: return f.outbox().discardRejected(lead0[0]);
+  }
+  return Status::ok();
+}
+}  // namespace
+
+TEST_CASE("every action on a lead in every state does what the transition table allows, and nothing else", "[outbox]") {
+  for (const LeadState from : kStates) {
+    for (const Action action : kActions) {
+      DYNAMIC_SECTION(nameOf(action) << " on a " << leadStateName(from) << " lead") {
+        Fixture f(1);
+        putIn(f, from);
+        const LeadRecord before = f.record(0);
+        // Past the in-flight timeout, so a resend is the table's call, not the clock's.
+        const std::int64_t later = f.now + 10 * RetryPolicy{}.inFlightTimeoutMs;
+        const Status status = run(f, action, later);
+        const std::optional<LeadState> expected = expectedAfter(action, from);
+        const auto leads = f.store->listLeads().value();
+        if (!expected) {
+          CHECK(status.isOk());
+          CHECK(leads.empty());
+        } else if (*expected == from && !(action == Action::kSend && from == LeadState::kInFlight)) {
+          // Not allowed: refused (a person's action) or ignored (an answer), and untouched.
+          if (action == Action::kRetry || action == Action::kDiscard) {
+            CHECK(status.code() == ErrorCode::kInvalidTransition);
+          } else {
+            CHECK(status.isOk());
+          }
+          REQUIRE(leads.size() == 1);
+          CHECK(leads[0].state == before.state);
+          CHECK(leads[0].updatedAt == before.updatedAt);
+          CHECK(leads[0].attempts == before.attempts);
+          CHECK(leads[0].syncedAt == before.syncedAt);
+          CHECK(leads[0].rejectReason == before.rejectReason);
+        } else {
+          CHECK(status.isOk());
+          REQUIRE(leads.size() == 1);
+          CHECK(leads[0].state == *expected);
+          CHECK(leads[0].updatedAt == later);
+        }
+      }
+    }
+  }
 }
 
 namespace {

@@ -1,6 +1,8 @@
 // Tests for src/api/StoreApi.cpp: the JSON contract the JS layer relies on.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "api/StoreApi.h"
 #include "core/JsonParser.h"
 #include "TestSupport.h"
@@ -92,4 +94,46 @@ TEST_CASE("options are read leniently: numbers truncate, malformed text is an er
   JsonValue bad = parse(api.open(dir.path(), "acme", 1, R"({"retryBaseMs":})"));
   CHECK(bad["code"].asString() == "invalid_argument");
   CHECK(parse(api.open(dir.path(), "acme", 1, "[]"))["code"].asString() == "invalid_argument");
+}
+
+TEST_CASE("times outside JS Date's range are clamped to it, and NaN is 0, before any cast", "[api]") {
+  CHECK(ms(1e300) == 8'640'000'000'000'000);
+  CHECK(ms(-1e300) == -8'640'000'000'000'000);
+  CHECK(ms(std::numeric_limits<double>::infinity()) == 8'640'000'000'000'000);
+  CHECK(ms(-std::numeric_limits<double>::infinity()) == -8'640'000'000'000'000);
+  CHECK(ms(std::numeric_limits<double>::quiet_NaN()) == 0);
+  CHECK(ms(1234.9) == 1234);
+  CHECK(ms(-1234.9) == -1234);
+  // Through the API: a createdAt far out of range is stored as the edge, not as garbage.
+  JsonValue lead = parse(validateLeadJson(testing::kValidLead, testing::uuid(1), 1e300));
+  CHECK(lead["value"]["createdAt"].asInt64() == 8'640'000'000'000'000);
+  lead = parse(validateLeadJson(testing::kValidLead, testing::uuid(1), std::numeric_limits<double>::quiet_NaN()));
+  CHECK(lead["value"]["createdAt"].asInt64() == 0);
+  // A store driven with such times answers instead of overflowing its sums.
+  testing::TempDb dir;
+  StoreApi api;
+  REQUIRE(parse(api.open(dir.path(), "acme", 1e300, "{}"))["ok"].asBool());
+  REQUIRE(parse(api.submitLead(testing::kValidLead, testing::uuid(1), -1e300))["ok"].asBool());
+  JsonValue batch = parse(api.beginBatch(std::numeric_limits<double>::infinity(), 0, 1e300, false));
+  REQUIRE(batch["ok"].asBool());
+  const std::string ids = "[\"" + testing::uuid(1) + "\"]";
+  CHECK(parse(api.failBatch(ids, 1e300, std::numeric_limits<double>::quiet_NaN(), 1e300))["ok"].asBool());
+  CHECK(parse(api.counts(-1e300))["ok"].asBool());
+}
+
+TEST_CASE("the defaults table crosses the boundary as the values the core's structs start from", "[api]") {
+  const JsonValue table = parse(coreDefaultsJson());
+  CHECK(table["batchMaxCount"].asInt64() == BatchLimits{}.maxCount);
+  CHECK(table["batchMaxBytes"].asInt64() == BatchLimits{}.maxBytes);
+  CHECK(table["inFlightTimeoutMs"].asInt64() == RetryPolicy{}.inFlightTimeoutMs);
+  CHECK(table["inFlightTimeoutMs"].asInt64() == inFlightTimeoutFor(table["requestTimeoutMs"].asInt64()));
+  CHECK(table["retryBaseMs"].asInt64() == RetryPolicy{}.baseMs);
+  CHECK(table["retryCapMs"].asInt64() == RetryPolicy{}.capMs);
+  CHECK(table["keepSyncedMs"].asInt64() == RetentionPolicy{}.keepSyncedMs);
+  // A beginBatch that leaves the limits to the core (0) gets the table's, as production does.
+  testing::TempDb dir;
+  StoreApi api;
+  api.open(dir.path(), "acme", 1, "");
+  for (int i = 0; i < 260; ++i) REQUIRE(parse(api.submitLead(testing::kValidLead, testing::uuid(i), 1))["ok"].asBool());
+  CHECK(parse(api.beginBatch(2, 0, 0, false))["value"]["ids"].size() == static_cast<std::size_t>(Defaults::kBatchMaxCount));
 }

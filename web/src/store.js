@@ -4,6 +4,8 @@ import { randomUuid, timeOrderedUuid } from './uuid.js';
 import { uploadBatch } from './upload.js';
 import { Volume, closedError, toStorageError } from './volume.js';
 
+// The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
+// core.defaults()); tests/node/defaults.test.js fails when the two disagree.
 export const DEFAULTS = Object.freeze({
   endpoint: undefined,      // where syncPending POSTs batches
   token: undefined,         // sent as "Authorization: Bearer <token>"

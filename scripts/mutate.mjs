@@ -1,0 +1,199 @@
+// Mutation run: applies small breaks to the core one at a time and checks that the native tests catch each.
+//
+// Each mutation replaces one exact snippet of a source file (it must occur exactly once,
+// so the list fails loudly when the code it names moves). The core is rebuilt
+// incrementally in build/native and ./build/native/core_tests must fail (or crash);
+// a mutation the tests let through is a survivor. The sources are restored after each
+// mutation and on any exit (a backup in build/mutate-backup.json also survives a kill
+// and is put back by the next run). Prints "mutation run: N killed, M survived"; exits
+// non-zero on a survivor or a mutation that no longer applies or builds.
+//
+// Usage: node scripts/mutate.mjs [text]   (after the native build; about 1.5 minutes on
+// 2 cores). With `text`, only the mutations whose name contains it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, unlinkSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const backupPath = join(root, 'build/mutate-backup.json');
+
+// What each guards is in `name`; `from` is replaced by `to` in `file`.
+const MUTATIONS = [
+  {
+    name: 'accept ignores the in_flight guard (an answer syncs a lead that is not in flight)',
+    file: 'src/outbox/Outbox.cpp',
+    from: 'transitionUpdate(LeadEvent::kAccept, ", synced_at = ?2, updated_at = ?2, reject_reason = NULL")',
+    to: '"UPDATE leads SET status = \'synced\', synced_at = ?2, updated_at = ?2, reject_reason = NULL WHERE id = ?1"',
+  },
+  {
+    name: 'a failed request puts back leads that are not in flight',
+    file: 'src/outbox/Outbox.cpp',
+    from: 'transitionUpdate(LeadEvent::kReturn, ", attempts = attempts + ?3, updated_at = ?2")',
+    to: '"UPDATE leads SET status = \'pending\', attempts = attempts + ?3, updated_at = ?2 WHERE id = ?1"',
+  },
+  {
+    name: 'crash recovery moves every lead, not only those in flight',
+    file: 'src/outbox/Outbox.cpp',
+    from: 'transitionUpdate(LeadEvent::kReturn, ", updated_at = ?1", "1")',
+    to: '"UPDATE leads SET status = \'pending\', updated_at = ?1"',
+  },
+  {
+    name: 'the transition table lets a person retry an in-flight lead',
+    file: 'src/outbox/LeadState.cpp',
+    from: '    {LeadEvent::kRetry, LeadState::kRejected},\n',
+    to: '    {LeadEvent::kRetry, LeadState::kRejected},\n    {LeadEvent::kRetry, LeadState::kInFlight},\n',
+  },
+  {
+    name: 'the transition table lets a server answer reject a synced lead',
+    file: 'src/outbox/LeadState.cpp',
+    from: '    {LeadEvent::kReject, LeadState::kInFlight},\n',
+    to: '    {LeadEvent::kReject, LeadState::kInFlight},\n    {LeadEvent::kReject, LeadState::kSynced},\n',
+  },
+  {
+    name: 'a negative stored user_version reaches the migration table',
+    file: 'src/store/Schema.cpp',
+    from: 'if (version < 0 || version > kNewestPlausibleSchemaVersion) {',
+    to: 'if (version > kNewestPlausibleSchemaVersion) {',
+  },
+  {
+    name: 'the stored data is not checked at open',
+    file: 'src/store/Store.cpp',
+    from: 'if (!created && options.checkStoredData) {',
+    to: 'if (false) {',
+  },
+  {
+    name: 'a lead row with an empty id passes the open check',
+    file: 'src/store/StoredData.cpp',
+    from: `"typeof(id) = 'text' AND id <> '' AND `,
+    to: `"typeof(id) = 'text' AND `,
+  },
+  {
+    name: 'a negative stored failure count passes the open check',
+    file: 'src/store/StoredData.cpp',
+    from: 'ELSE CAST(value AS INTEGER) BETWEEN 0 AND 2147483647 END',
+    to: 'ELSE CAST(value AS INTEGER) BETWEEN -2147483648 AND 2147483647 END',
+  },
+  {
+    name: 'page groups are opened without checking their shape',
+    file: 'src/vfs/GroupedFile.cpp',
+    from: '  if (Status s = check(base); !s.isOk()) return s;\n',
+    to: '',
+  },
+  {
+    name: 'a corrupt database is reported without the damaged-data prefix',
+    file: 'src/store/Database.cpp',
+    from: '    return damagedData(message);',
+    to: '    return Status(ErrorCode::kStorage, message);',
+  },
+  {
+    name: 'ms() casts without clamping',
+    file: 'src/api/StoreApi.cpp',
+    from: 'return static_cast<std::int64_t>(std::clamp(t, -kMaxTimeMs, kMaxTimeMs));',
+    to: 'return static_cast<std::int64_t>(t);',
+  },
+  {
+    name: 'a NaN jitter is cast',
+    file: 'src/outbox/RetryPolicy.cpp',
+    from: 'random01 == random01 ? std::clamp(random01, 0.0, 1.0) : 1.0',
+    to: 'std::clamp(random01, 0.0, 1.0)',
+  },
+  {
+    name: 'bidi controls pass validation',
+    file: 'src/lead/LeadValidator.cpp',
+    from: ' || utf8::hasBidiControls(f.value)) {',
+    to: ') {',
+  },
+  {
+    name: 'U+202E (right-to-left override) is not a bidi control',
+    file: 'src/core/Utf8.cpp',
+    from: '(cp >= 0x202A && cp <= 0x202E)',
+    to: '(cp >= 0x202A && cp <= 0x202D)',
+  },
+  {
+    name: 'text of only zero-width characters counts as filled in',
+    file: 'src/lead/LeadValidator.cpp',
+    from: '(f.value.empty() || (utf8::isValid(f.value) && utf8::isBlank(f.value)))',
+    to: 'f.value.empty()',
+  },
+];
+
+function run(cmd, args, timeoutMs) {
+  return spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, encoding: 'utf8' });
+}
+
+// Puts back every file a mutation changed (from the backup, so also after a kill).
+function restore() {
+  if (!existsSync(backupPath)) return;
+  const originals = JSON.parse(readFileSync(backupPath, 'utf8'));
+  for (const [file, text] of Object.entries(originals)) {
+    if (readFileSync(join(root, file), 'utf8') !== text) writeFileSync(join(root, file), text);
+  }
+  unlinkSync(backupPath);
+}
+
+function build() {
+  return run('cmake', ['--build', 'build/native', '-j2', '--target', 'core_tests'], 10 * 60 * 1000);
+}
+
+// True when the native tests pass. -a stops at the first failure; a crash is a failure too.
+function testsPass() {
+  return run('./build/native/core_tests', ['-a'], 5 * 60 * 1000).status === 0;
+}
+
+restore(); // a run killed earlier left its backup
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    restore();
+    process.exit(130);
+  });
+}
+process.on('exit', restore);
+
+const only = process.argv[2];
+const selected = only ? MUTATIONS.filter((m) => m.name.includes(only)) : MUTATIONS;
+const started = Date.now();
+const problems = [];
+for (const m of selected) {
+  const text = readFileSync(join(root, m.file), 'utf8');
+  const count = text.split(m.from).length - 1;
+  if (count !== 1) problems.push(`"${m.name}": its snippet occurs ${count} times in ${m.file} (expected once)`);
+}
+if (problems.length) {
+  for (const p of problems) console.error(`mutation does not apply: ${p}`);
+  console.log(`mutation run: 0 killed, 0 survived, ${problems.length} not applicable`);
+  process.exit(2);
+}
+if (build().status !== 0 || !testsPass()) {
+  console.error('mutation run: the unmutated core does not build or its tests fail; fix that first');
+  process.exit(2);
+}
+
+let killed = 0;
+const survivors = [];
+const broken = [];
+for (const m of selected) {
+  const path = join(root, m.file);
+  const original = readFileSync(path, 'utf8');
+  mkdirSync(dirname(backupPath), { recursive: true });
+  writeFileSync(backupPath, JSON.stringify({ [m.file]: original }));
+  writeFileSync(path, original.replace(m.from, m.to));
+  const built = build();
+  if (built.status !== 0) {
+    broken.push(m.name);
+    console.log(`  did not build: ${m.name}\n${(built.stdout + built.stderr).split('\n').filter((l) => /error/.test(l)).slice(0, 3).join('\n')}`);
+  } else if (testsPass()) {
+    survivors.push(m.name);
+    console.log(`  SURVIVED: ${m.name} (${m.file})`);
+  } else {
+    killed += 1;
+    console.log(`  killed: ${m.name}`);
+  }
+  restore();
+}
+// Leave build/native built from the real sources.
+const rebuilt = build().status === 0;
+console.log(`(${Math.round((Date.now() - started) / 1000)} s)`);
+console.log(`mutation run: ${killed} killed, ${survivors.length + broken.length} survived`);
+if (!rebuilt) console.error('mutation run: rebuilding the unmutated core failed');
+process.exit(survivors.length || broken.length || !rebuilt ? 1 : 0);

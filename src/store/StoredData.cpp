@@ -1,0 +1,57 @@
+// checkStoredData: quick_check, then the shape, the lead rows and the meta values the core reads back.
+#include "store/StoredData.h"
+
+#include "store/Schema.h"
+
+namespace leadoutbox {
+namespace {
+
+// A lead row the outbox can work with. A NULL or empty id could never be answered
+// (stuck in flight); an unknown status would never be sent nor shown right; the times
+// and counts are read back as integers. Text fields are NULL once erased. Schema
+// version 1 has no retry columns.
+constexpr const char* kValidLeadV1 =
+    "typeof(id) = 'text' AND id <> '' AND status IN ('pending', 'in_flight', 'synced', 'rejected') "
+    "AND typeof(created_at) = 'integer' AND typeof(updated_at) = 'integer' "
+    "AND typeof(name) IN ('text', 'null') AND typeof(email) IN ('text', 'null') "
+    "AND typeof(phone) IN ('text', 'null') AND typeof(message) IN ('text', 'null')";
+constexpr const char* kValidLeadV2 =
+    " AND typeof(attempts) = 'integer' AND attempts >= 0 AND typeof(synced_at) IN ('integer', 'null') "
+    "AND typeof(reject_reason) IN ('text', 'null')";
+
+// The outbox's bookkeeping as Outbox::setMeta writes it: canonical integer text, in the
+// range the outbox produces (a time is within JS Date's range, ±8.64e15 ms, plus at most
+// a day's wait; counts are non-negative).
+constexpr const char* kBadMeta =
+    "(key = 'tenant_id' AND typeof(value) <> 'text') OR "
+    "(key IN ('failures', 'next_attempt_at', 'batch_max_count') AND NOT ("
+    "  typeof(value) = 'text' AND CAST(CAST(value AS INTEGER) AS TEXT) = value AND "
+    "  CASE key WHEN 'next_attempt_at' THEN CAST(value AS INTEGER) BETWEEN -9000000000000000 AND 9000000000000000 "
+    "           ELSE CAST(value AS INTEGER) BETWEEN 0 AND 2147483647 END))";
+
+}  // namespace
+
+Status checkStoredData(Database& db, const std::string& schema, int version, std::string_view what) {
+  const std::string name(what);
+  {
+    // quick_check(1): the first problem is enough to refuse the file.
+    Statement check = db.prepare("PRAGMA " + schema + ".quick_check(1)");
+    if (check.step() && check.columnText(0) != "ok") {
+      return damagedData(name + " fails SQLite's quick_check: " + check.columnText(0));
+    }
+    if (!check.status().isOk()) return check.status();
+  }
+  if (Status s = checkSchemaShape(db, schema, version, what); !s.isOk()) return s;
+  {
+    const std::string valid = std::string(kValidLeadV1) + (version >= 2 ? kValidLeadV2 : "");
+    Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".leads WHERE NOT (" + valid +
+                               ") LIMIT 1");
+    if (bad.step()) return damagedData(name + " holds a lead row out of range (id " + bad.columnText(0) + ")");
+    if (!bad.status().isOk()) return bad.status();
+  }
+  Statement meta = db.prepare("SELECT key FROM " + schema + ".meta WHERE " + kBadMeta + " LIMIT 1");
+  if (meta.step()) return damagedData(name + " holds a malformed or out-of-range meta value \"" + meta.columnText(0) + "\"");
+  return meta.status();
+}
+
+}  // namespace leadoutbox
