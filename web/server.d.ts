@@ -11,6 +11,15 @@ export interface NormalizedLead {
   createdAt: number;
 }
 
+/**
+ * One lead's answer in a 200 `{results}`, in request order. `accepted` means delivered:
+ * stored now, or an id stored before (with any content). The handler never says which,
+ * and never sends a stored lead back: the public token learns nothing about stored leads.
+ */
+export type SyncResult =
+  | { id: string; status: 'accepted' }
+  | { id: string; status: 'rejected'; reason: string };
+
 export interface LeadSyncHandlerOptions {
   /** Connection string for the app role (not the tables' owner). Default: process.env.DATABASE_URL. */
   databaseUrl?: string;

@@ -190,70 +190,47 @@ function shallow(fields) {
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, empty(v)]));
 }
 
-const SAME = ['name', 'email', 'phone', 'message', 'createdAt'];
-
 // Writes the valid leads in one transaction under the tenant's row-level security. The
 // transaction's lock and statement timeouts turn a stall (a migration holding a lock, a
 // slow disk) into an error, hence a 503 the client retries, rather than a hung request.
+//
+// Every valid lead is answered `accepted` ("delivered"), whether it was stored now or
+// before, with the same or other content: the public token may learn nothing about stored
+// leads, not even that an id exists (`duplicate` would say so, `conflict` would say a
+// guessed content differs). The first write of an id is kept; a later one changes nothing.
 // Results go by position: an id sent twice in one batch gets one answer per copy.
 async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeoutMillis }) {
   const firsts = new Map();
   for (const { lead } of items) if (lead && !firsts.has(lead.id)) firsts.set(lead.id, lead);
-  if (!firsts.size) return items.map((i) => i.result);
-  const client = await pool.connect();
-  let fresh;
-  let held;
-  try {
-    await client.query('BEGIN');
-    await client.query(
-      `SELECT set_config('lead_outbox.tenant_id', $1, true),
-              set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
-      [tenantId, String(lockTimeoutMillis), String(statementTimeoutMillis)],
-    );
-    fresh = await insertNew(client, tenantId, [...firsts.values()]);
-    held = await readStored(client, tenantId, [...firsts.keys()].filter((id) => !fresh.has(id)));
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
+  if (firsts.size) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `SELECT set_config('lead_outbox.tenant_id', $1, true),
+                set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
+        [tenantId, String(lockTimeoutMillis), String(statementTimeoutMillis)],
+      );
+      await insertNew(client, tenantId, [...firsts.values()]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
-  for (const id of fresh) held.set(id, firsts.get(id));
-  // The first copy of a fresh id is the one stored; every other copy compares with the stored row.
-  return items.map(({ result, lead }) => {
-    if (result) return result;
-    if (fresh.delete(lead.id)) return { id: lead.id, status: 'accepted' };
-    const server = held.get(lead.id);
-    const same = server && SAME.every((k) => server[k] === lead[k]);
-    return same ? { id: lead.id, status: 'duplicate' } : { id: lead.id, status: 'conflict', server };
-  });
+  return items.map(({ result, lead }) => result ?? { id: lead.id, status: 'accepted' });
 }
 
-// Inserts leads with distinct ids; returns the ids that were not stored yet.
+// Inserts leads with distinct ids; an id already stored for the tenant keeps its row.
 async function insertNew(client, tenantId, leads) {
-  const { rows } = await client.query(
+  await client.query(
     `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at)
      SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0)
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
          AS u(id, name, email, phone, message, created)
-     ON CONFLICT (tenant_id, id) DO NOTHING
-     RETURNING id::text`,
+     ON CONFLICT (tenant_id, id) DO NOTHING`,
     [tenantId, ...['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k]))],
   );
-  return new Set(rows.map((r) => r.id));
-}
-
-// The tenant's stored leads with these ids, by id, shaped like a lead. The tenant filter
-// stands beside row-level security: a role that bypasses it must still never compare with,
-// or answer with, another tenant's lead.
-async function readStored(client, tenantId, ids) {
-  if (!ids.length) return new Map();
-  const { rows } = await client.query(
-    `SELECT id::text, name, email, phone, message,
-            round(extract(epoch FROM client_created_at) * 1000)::float8 AS "createdAt"
-       FROM lead_outbox.leads WHERE id = ANY($1::uuid[]) AND tenant_id = $2`,
-    [ids, tenantId],
-  );
-  return new Map(rows.map((r) => [r.id, r]));
 }
