@@ -2,6 +2,8 @@
 import pg from 'pg';
 import { loadCore } from '../src/core.js';
 import { isTenantId, secretProblem, verifyTenantToken } from './token.js';
+import { addressResolver } from './address.js';
+import { RATE_LIMIT_DEFAULTS, addressPruner, resolveRateLimits, takeLeads } from './limits.js';
 
 export const HANDLER_DEFAULTS = Object.freeze({
   maxItems: 500,
@@ -9,7 +11,27 @@ export const HANDLER_DEFAULTS = Object.freeze({
   connectionTimeoutMillis: 5000,
   lockTimeoutMillis: 5000,
   statementTimeoutMillis: 10000,
+  rateLimits: RATE_LIMIT_DEFAULTS,
+  trustedProxies: 1,
 });
+
+/**
+ * The `code` of each whole-request error answer (`{"error": {"code", "message"}}`). The
+ * README's protocol table lists them with the client's behaviour; keep both in step.
+ */
+export const HttpErrorCodes = Object.freeze({
+  METHOD_NOT_ALLOWED: 'method_not_allowed', // 405
+  UNAUTHORIZED: 'unauthorized', // 401
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type', // 400
+  MALFORMED_JSON: 'malformed_json', // 400
+  MALFORMED_BATCH: 'malformed_batch', // 400
+  TENANT_MISMATCH: 'tenant_mismatch', // 403
+  TOO_MANY_ITEMS: 'too_many_items', // 413
+  TOO_LARGE: 'too_large', // 413
+  RATE_LIMITED: 'rate_limited', // 429, with Retry-After
+  UNAVAILABLE: 'unavailable', // 503, with Retry-After
+});
+const C = HttpErrorCodes;
 
 class HttpError extends Error {
   constructor(status, code, message, headers = {}) {
@@ -28,7 +50,7 @@ function json(status, body, headers = {}) {
 }
 
 const unavailable = () =>
-  json(503, { error: { code: 'unavailable', message: 'The lead store is unavailable; try again later.' } }, { 'retry-after': '5' });
+  json(503, { error: { code: C.UNAVAILABLE, message: 'The lead store is unavailable; try again later.' } }, { 'retry-after': '5' });
 
 /**
  * Creates the POST handler. Options:
@@ -40,7 +62,14 @@ const unavailable = () =>
  * - `connectionTimeoutMillis` (for the pool it creates), `lockTimeoutMillis`,
  *   `statementTimeoutMillis`: a stalled database answers 503 instead of holding requests;
  * - `checkLead(lead)`: the site's own policy; return (or resolve to) a reason string to
- *   reject a lead.
+ *   reject a lead;
+ * - `rateLimits`: token buckets in leads, `{tenant: {burst, perSecond}, address: {…}}`
+ *   (either `false` for off, or all with `rateLimits: false`; defaults in
+ *   RATE_LIMIT_DEFAULTS), kept in PostgreSQL so all server processes share them; past
+ *   one, 429 `rate_limited` with Retry-After and nothing is stored;
+ * - `clientAddress(request)`, or `trustProxyHeader` (e.g. 'x-forwarded-for') with
+ *   `trustedProxies` (default 1): where the per-address limit finds the client
+ *   (web/server/address.js); without either, the Node adapter's socket address, else none.
  * @returns {(request: Request) => Promise<Response>}
  */
 export function createLeadSyncHandler(options = {}) {
@@ -50,6 +79,9 @@ export function createLeadSyncHandler(options = {}) {
   let reported = false;
   let pool = o.pool;
   const getPool = () => (pool ??= createPool(o.databaseUrl ?? process.env.DATABASE_URL, o.connectionTimeoutMillis));
+  const limits = resolveRateLimits(options.rateLimits);
+  const addressOf = addressResolver(o);
+  const prune = addressPruner(limits);
 
   return async function POST(request) {
     // The site's configuration, not the client's token, is wrong: a 401 would stop clients
@@ -63,20 +95,23 @@ export function createLeadSyncHandler(options = {}) {
       return unavailable();
     }
     try {
-      if (request.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST.', { allow: 'POST' });
+      if (request.method !== 'POST') throw new HttpError(405, C.METHOD_NOT_ALLOWED, 'Use POST.', { allow: 'POST' });
       const auth = request.headers.get('authorization') ?? '';
       const tenantId = auth.startsWith('Bearer ') ? verifyTenantToken(auth.slice(7), secret) : null;
-      if (!isTenantId(tenantId)) throw new HttpError(401, 'unauthorized', 'A valid tenant token is required.');
+      if (!isTenantId(tenantId)) throw new HttpError(401, C.UNAUTHORIZED, 'A valid tenant token is required.');
       const type = request.headers.get('content-type') ?? '';
-      if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(400, 'unsupported_media_type', 'Send application/json.');
+      if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(400, C.UNSUPPORTED_MEDIA_TYPE, 'Send application/json.');
       const body = parseBody(await readLimited(request, o.maxBytes));
       if (body.tenantId !== undefined && body.tenantId !== tenantId) {
-        throw new HttpError(403, 'tenant_mismatch', 'The batch names another tenant than the token.');
+        throw new HttpError(403, C.TENANT_MISMATCH, 'The batch names another tenant than the token.');
       }
-      if (body.leads.length > o.maxItems) throw new HttpError(413, 'too_many_items', `At most ${o.maxItems} leads per request.`);
+      if (body.leads.length > o.maxItems) throw new HttpError(413, C.TOO_MANY_ITEMS, `At most ${o.maxItems} leads per request.`);
       if (body.leads.some((l) => l?.tenantId !== undefined && l.tenantId !== tenantId)) {
-        throw new HttpError(403, 'tenant_mismatch', 'A lead names another tenant than the token.');
+        throw new HttpError(403, C.TENANT_MISMATCH, 'A lead names another tenant than the token.');
       }
+      const address = addressOf(request);
+      const wait = await limit(getPool(), { limits, secret, tenantId, address, leads: body.leads.length, timeouts: o }, prune);
+      if (wait) throw new HttpError(429, C.RATE_LIMITED, `Too many leads; try again in ${wait} s.`, { 'retry-after': String(wait) });
       const results = await store(getPool(), tenantId, await validate(body.leads, o.checkLead), o);
       return json(200, { results });
     } catch (err) {
@@ -97,15 +132,30 @@ function createPool(connectionString, connectionTimeoutMillis) {
   return pool;
 }
 
+// Takes the request's leads from its rate-limit buckets on a connection of its own
+// (released before the leads are checked: a slow checkLead must not hold it). Returns 0,
+// or the seconds to wait.
+async function limit(pool, request, prune) {
+  if (!request.limits.tenant && !request.limits.address) return 0;
+  const client = await pool.connect();
+  try {
+    const wait = await takeLeads(client, request);
+    await prune(client).catch((err) => console.error('[lead-outbox] pruning idle rate-limit buckets failed:', err.message));
+    return wait;
+  } finally {
+    client.release();
+  }
+}
+
 async function readLimited(request, maxBytes) {
   const declared = Number(request.headers.get('content-length'));
-  if (declared > maxBytes) throw new HttpError(413, 'too_large', `At most ${maxBytes} bytes per request.`);
+  if (declared > maxBytes) throw new HttpError(413, C.TOO_LARGE, `At most ${maxBytes} bytes per request.`);
   if (!request.body) return '';
   const chunks = [];
   let size = 0;
   for await (const chunk of request.body) {
     size += chunk.byteLength;
-    if (size > maxBytes) throw new HttpError(413, 'too_large', `At most ${maxBytes} bytes per request.`);
+    if (size > maxBytes) throw new HttpError(413, C.TOO_LARGE, `At most ${maxBytes} bytes per request.`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -116,10 +166,10 @@ function parseBody(text) {
   try {
     body = JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'malformed_json', 'The body is not valid JSON.');
+    throw new HttpError(400, C.MALFORMED_JSON, 'The body is not valid JSON.');
   }
   if (!body || typeof body !== 'object' || !Array.isArray(body.leads)) {
-    throw new HttpError(400, 'malformed_batch', 'Expected {"tenantId": …, "leads": [ … ]}.');
+    throw new HttpError(400, C.MALFORMED_BATCH, 'Expected {"tenantId": …, "leads": [ … ]}.');
   }
   return body;
 }

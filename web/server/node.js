@@ -1,5 +1,6 @@
 // Adapts a web-standard (Request) => Response handler to Node's http (req, res).
 import { Readable } from 'node:stream';
+import { setPeerAddress } from './address.js';
 
 /** Returns an `http.createServer` listener that runs `handler`. */
 export function toNodeListener(handler) {
@@ -13,6 +14,7 @@ export function toNodeListener(handler) {
         body: hasBody ? Readable.toWeb(req) : undefined,
         duplex: 'half',
       });
+      setPeerAddress(request, req.socket.remoteAddress);
       const response = await handler(request);
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
