@@ -31,6 +31,10 @@ export interface LeadSyncHandlerOptions {
   maxItems?: number;
   /** Most bytes per request (default 1 MiB); more is a 413. */
   maxBytes?: number;
+  /** The whole body must arrive within this (default 10000 ms), else 408 `body_timeout` and reading stops. */
+  bodyTimeoutMillis?: number;
+  /** Bodies that time out or break off are logged as one summary line per interval (default 60000 ms), not a line each. */
+  logIntervalMillis?: number;
   /** How long the pool the handler creates waits to connect or for a free connection (default 5000 ms). */
   connectionTimeoutMillis?: number;
   /** The batch's transaction waits at most this long for a lock (default 5000 ms); then 503. */
@@ -73,8 +77,11 @@ export declare const HttpErrorCodes: Readonly<{
   TENANT_MISMATCH: 'tenant_mismatch';
   TOO_MANY_ITEMS: 'too_many_items';
   TOO_LARGE: 'too_large';
+  BODY_TIMEOUT: 'body_timeout';
+  BODY_ABORTED: 'body_aborted';
   RATE_LIMITED: 'rate_limited';
   UNAVAILABLE: 'unavailable';
+  INTERNAL: 'internal';
 }>;
 
 export declare const HANDLER_DEFAULTS: Readonly<{
@@ -83,6 +90,8 @@ export declare const HANDLER_DEFAULTS: Readonly<{
   connectionTimeoutMillis: number;
   lockTimeoutMillis: number;
   statementTimeoutMillis: number;
+  bodyTimeoutMillis: number;
+  logIntervalMillis: number;
   rateLimits: typeof RATE_LIMIT_DEFAULTS;
   trustedProxies: number;
 }>;

@@ -2,12 +2,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import pg from 'pg';
 import { startPostgres } from '../../scripts/postgres.mjs';
 import { createLeadSyncHandler, mintTenantToken, migrate, toNodeListener } from '../../web/server/index.js';
 import { normalizeAddress } from '../../web/server/address.js';
 import { addressPruner } from '../../web/server/limits.js';
-import { lead } from './helpers.js';
+import { lead, waitUntil } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 let cluster;
@@ -170,4 +171,112 @@ test('client addresses are normalized: ports and brackets dropped, IPv6 by its /
     [undefined, null],
   ];
   for (const [raw, key] of cases) assert.equal(normalizeAddress(raw), key, String(raw));
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The answer, or 'no answer' if there is none within `ms`.
+function within(ms, pending) {
+  let timer;
+  const late = new Promise((resolve) => (timer = setTimeout(resolve, ms, 'no answer')));
+  return Promise.race([pending, late]).finally(() => clearTimeout(timer));
+}
+
+// Starts an http server running `handler` through toNodeListener; closed after the test.
+async function listen(t, handler) {
+  const server = createServer(toNodeListener(handler));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+  return server.address().port;
+}
+
+// A raw HTTP/1.1 POST whose body of `length` bytes is written by `writeBody(socket)`.
+// Resolves to all the server sent once it closes the connection.
+function rawPost(port, tenant, length, writeBody) {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`POST /api/leads/sync HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n`
+        + `authorization: Bearer ${mintTenantToken(tenant, SECRET)}\r\ncontent-length: ${length}\r\n\r\n`);
+      writeBody(socket);
+    });
+    let text = '';
+    socket.on('data', (d) => (text += d));
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+test('a body that trickles in through the Request API is answered 408 at the deadline; reading stops; one log line for all', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const handler = handlerWith({ bodyTimeoutMillis: 200, logIntervalMillis: 500, rateLimits: false });
+  let cancelled = 0;
+  let sent = 0;
+  const trickle = () => new ReadableStream({
+    async pull(controller) {
+      await sleep(20);
+      if (++sent > 200) controller.close(); // ~4 s of one space at a time
+      else controller.enqueue(new Uint8Array([0x20]));
+    },
+    cancel() {
+      cancelled++;
+    },
+  });
+  const requests = Array.from({ length: 3 }, () => handler(new Request('http://localhost/api/leads/sync', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${mintTenantToken('trickle', SECRET)}` },
+    body: trickle(),
+    duplex: 'half',
+  })));
+  const answers = await within(5000, Promise.all(requests));
+  assert.notEqual(answers, 'no answer', 'a trickling body held the request');
+  for (const res of answers) {
+    assert.equal(res.status, 408);
+    assert.equal((await res.json()).error.code, 'body_timeout');
+  }
+  assert.equal(cancelled, 3, 'each body was cancelled');
+  await waitUntil(() => logged.mock.callCount() > 0, 5000);
+  assert.equal(logged.mock.callCount(), 1);
+  assert.deepEqual(logged.mock.calls[0].arguments.length, 1, 'a line, no stack');
+  assert.match(logged.mock.calls[0].arguments[0], /^\[lead-outbox\] in the last 500 ms: 3 request bodies not complete/);
+});
+
+test('through the Node adapter, a client sending a byte at a time gets 408 and the connection is closed', async (t) => {
+  t.mock.method(console, 'error', () => {});
+  const port = await listen(t, handlerWith({ bodyTimeoutMillis: 200, rateLimits: false }));
+  const body = JSON.stringify({ leads: [wire(1)] });
+  const slowClients = Array.from({ length: 3 }, () => rawPost(port, 'slow-node', body.length, (socket) => {
+    let i = 0;
+    const timer = setInterval(() => {
+      if (socket.destroyed || i >= body.length) return clearInterval(timer);
+      socket.write(body[i++]);
+    }, 20);
+    socket.on('close', () => clearInterval(timer));
+  }));
+  const answers = await within(5000, Promise.all(slowClients));
+  assert.notEqual(answers, 'no answer', 'the server kept a slow body open');
+  for (const text of answers) {
+    assert.match(text, /^HTTP\/1\.1 408 /);
+    assert.match(text, /\r\nconnection: close\r\n/i);
+    assert.match(text, /"code":"body_timeout"/);
+  }
+  assert.equal(await count('slow-node'), 0);
+});
+
+test('bodies broken off by the client are logged as one count per interval, and the server goes on', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const handler = handlerWith({ logIntervalMillis: 500, rateLimits: false });
+  const port = await listen(t, handler);
+  await Promise.all(Array.from({ length: 4 }, () => rawPost(port, 'broken', 1000, (socket) => {
+    socket.write('{"leads": [');
+    setTimeout(() => socket.destroy(), 50);
+  })));
+  await waitUntil(() => logged.mock.callCount() > 0, 5000);
+  assert.equal(logged.mock.callCount(), 1);
+  assert.match(logged.mock.calls[0].arguments[0], /: 4 request bodies broken off \(last: .+\)$/);
+  const res = await fetch(`http://127.0.0.1:${port}/api/leads/sync`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${mintTenantToken('broken', SECRET)}` },
+    body: JSON.stringify({ leads: [wire(2)] }),
+  });
+  assert.equal(res.status, 200);
 });

@@ -4,6 +4,7 @@ import { loadCore } from '../src/core.js';
 import { isTenantId, secretProblem, verifyTenantToken } from './token.js';
 import { addressResolver } from './address.js';
 import { RATE_LIMIT_DEFAULTS, addressPruner, resolveRateLimits, takeLeads } from './limits.js';
+import { createTally } from './tally.js';
 
 export const HANDLER_DEFAULTS = Object.freeze({
   maxItems: 500,
@@ -11,6 +12,8 @@ export const HANDLER_DEFAULTS = Object.freeze({
   connectionTimeoutMillis: 5000,
   lockTimeoutMillis: 5000,
   statementTimeoutMillis: 10000,
+  bodyTimeoutMillis: 10000,
+  logIntervalMillis: 60000,
   rateLimits: RATE_LIMIT_DEFAULTS,
   trustedProxies: 1,
 });
@@ -28,8 +31,11 @@ export const HttpErrorCodes = Object.freeze({
   TENANT_MISMATCH: 'tenant_mismatch', // 403
   TOO_MANY_ITEMS: 'too_many_items', // 413
   TOO_LARGE: 'too_large', // 413
+  BODY_TIMEOUT: 'body_timeout', // 408: the body did not arrive within bodyTimeoutMillis
+  BODY_ABORTED: 'body_aborted', // 400: the body broke off (the client is usually gone)
   RATE_LIMITED: 'rate_limited', // 429, with Retry-After
   UNAVAILABLE: 'unavailable', // 503, with Retry-After
+  INTERNAL: 'internal', // 500, from toNodeListener only: a request Node parsed but Request refuses
 });
 const C = HttpErrorCodes;
 
@@ -59,6 +65,8 @@ const unavailable = () =>
  * - `tokenSecret` (default process.env.LEAD_OUTBOX_TOKEN_SECRET): verifies tenant tokens;
  *   without a valid one every request answers 503 (and the first logs why);
  * - `maxItems`, `maxBytes`: request bounds (413 beyond them);
+ * - `bodyTimeoutMillis`: the whole body must arrive within this, else 408 and reading stops;
+ * - `logIntervalMillis`: bodies that time out or break off are logged as one count per interval;
  * - `connectionTimeoutMillis` (for the pool it creates), `lockTimeoutMillis`,
  *   `statementTimeoutMillis`: a stalled database answers 503 instead of holding requests;
  * - `checkLead(lead)`: the site's own policy; return (or resolve to) a reason string to
@@ -82,6 +90,7 @@ export function createLeadSyncHandler(options = {}) {
   const limits = resolveRateLimits(options.rateLimits);
   const addressOf = addressResolver(o);
   const prune = addressPruner(limits);
+  const tally = createTally({ intervalMs: o.logIntervalMillis, describe: TALLIED });
 
   return async function POST(request) {
     // The site's configuration, not the client's token, is wrong: a 401 would stop clients
@@ -101,7 +110,7 @@ export function createLeadSyncHandler(options = {}) {
       if (!isTenantId(tenantId)) throw new HttpError(401, C.UNAUTHORIZED, 'A valid tenant token is required.');
       const type = request.headers.get('content-type') ?? '';
       if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(400, C.UNSUPPORTED_MEDIA_TYPE, 'Send application/json.');
-      const body = parseBody(await readLimited(request, o.maxBytes));
+      const body = parseBody(await readLimited(request, o, tally));
       if (body.tenantId !== undefined && body.tenantId !== tenantId) {
         throw new HttpError(403, C.TENANT_MISMATCH, 'The batch names another tenant than the token.');
       }
@@ -147,16 +156,44 @@ async function limit(pool, request, prune) {
   }
 }
 
-async function readLimited(request, maxBytes) {
+const TALLIED = {
+  body_timeout: 'request bodies not complete within bodyTimeoutMillis (408)',
+  body_aborted: 'request bodies broken off',
+};
+
+// Reads the body, at most maxBytes, within bodyTimeoutMillis of the call: a client that
+// trickles bytes (one a second) must not hold the request, its memory and a socket for
+// minutes. On any failure the reader is cancelled, so nothing more is read. Both body
+// failures are the client's doing, so they are counted (`tally`), not logged one by one.
+async function readLimited(request, { maxBytes, bodyTimeoutMillis }, tally) {
   const declared = Number(request.headers.get('content-length'));
   if (declared > maxBytes) throw new HttpError(413, C.TOO_LARGE, `At most ${maxBytes} bytes per request.`);
   if (!request.body) return '';
+  const reader = request.body.getReader();
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new HttpError(408, C.BODY_TIMEOUT, `The body did not arrive within ${bodyTimeoutMillis} ms.`)), bodyTimeoutMillis);
+  });
   const chunks = [];
   let size = 0;
-  for await (const chunk of request.body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new HttpError(413, C.TOO_LARGE, `At most ${maxBytes} bytes per request.`);
-    chunks.push(chunk);
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), deadline]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw new HttpError(413, C.TOO_LARGE, `At most ${maxBytes} bytes per request.`);
+      chunks.push(value);
+    }
+  } catch (err) {
+    reader.cancel().catch(() => {});
+    if (err instanceof HttpError) {
+      if (err.code === C.BODY_TIMEOUT) tally.note(C.BODY_TIMEOUT);
+      throw err;
+    }
+    tally.note(C.BODY_ABORTED, err?.message);
+    throw new HttpError(400, C.BODY_ABORTED, 'The body broke off.');
+  } finally {
+    clearTimeout(timer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
