@@ -33,7 +33,7 @@ export interface LeadSyncHandlerOptions {
   maxBytes?: number;
   /** The whole body must arrive within this (default 10000 ms), else 408 `body_timeout` and reading stops. */
   bodyTimeoutMillis?: number;
-  /** Bodies that time out or break off are logged as one summary line per interval (default 60000 ms), not a line each. */
+  /** Bodies that time out or break off, and checks that throw or time out, are logged as one summary line per interval (default 60000 ms), not a line each. */
   logIntervalMillis?: number;
   /** How long the pool the handler creates waits to connect or for a free connection (default 5000 ms). */
   connectionTimeoutMillis?: number;
@@ -41,8 +41,10 @@ export interface LeadSyncHandlerOptions {
   lockTimeoutMillis?: number;
   /** Each statement of the batch's transaction runs at most this long (default 10000 ms); then 503. */
   statementTimeoutMillis?: number;
-  /** The site's own policy: return (or resolve to) a reason to reject a lead, or null to accept it. A throw or a rejected promise rejects that lead only, and is logged. Up to 8 leads are checked at a time: keep a batch's checks (250 leads by default) well inside the client's 15 s request timeout. */
+  /** The site's own policy: return (or resolve to) a reason to reject a lead, or null to accept it. A throw, a rejected promise or no answer within checkTimeoutMillis rejects that lead only, and is counted in the log. Up to 8 leads are checked at a time: keep a batch's checks (250 leads by default) well inside the client's 15 s request timeout. */
   checkLead?: (lead: NormalizedLead) => string | null | undefined | Promise<string | null | undefined>;
+  /** A lead whose checks have not finished within this (default 8000 ms) is rejected alone ("the server could not check this lead in time"); the request does not wait for it. */
+  checkTimeoutMillis?: number;
   /**
    * Token buckets in leads (a request takes one per lead it carries, at least 1), kept in
    * PostgreSQL so that every server process shares them. Past one: 429 `rate_limited` with
@@ -91,6 +93,7 @@ export declare const HANDLER_DEFAULTS: Readonly<{
   lockTimeoutMillis: number;
   statementTimeoutMillis: number;
   bodyTimeoutMillis: number;
+  checkTimeoutMillis: number;
   logIntervalMillis: number;
   rateLimits: typeof RATE_LIMIT_DEFAULTS;
   trustedProxies: number;

@@ -280,3 +280,48 @@ test('bodies broken off by the client are logged as one count per interval, and 
   });
   assert.equal(res.status, 200);
 });
+
+test('a checkLead that never answers rejects its lead alone at checkTimeoutMillis; the rest is stored', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const [hangs, fine] = [wire(1), wire(2)];
+  const handler = handlerWith({
+    rateLimits: false,
+    checkTimeoutMillis: 200,
+    logIntervalMillis: 300,
+    checkLead: (l) => (l.id === hangs.id ? new Promise(() => {}) : null),
+  });
+  const res = await within(5000, post(handler, 'hanging-check', { leads: [hangs, fine] }));
+  assert.notEqual(res, 'no answer', 'a check that never answers held the request');
+  const { results } = await res.json();
+  assert.deepEqual(results, [
+    { id: hangs.id, status: 'rejected', reason: 'the server could not check this lead in time' },
+    { id: fine.id, status: 'accepted' },
+  ]);
+  assert.equal(await count('hanging-check'), 1);
+  await waitUntil(() => logged.mock.callCount() > 0, 5000);
+  assert.match(logged.mock.calls[0].arguments[0], /1 leads rejected because checkLead did not finish/);
+});
+
+test('a check that throws for every lead of many batches logs one line per interval, not one per lead', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const handler = handlerWith({ rateLimits: false, logIntervalMillis: 500, checkLead: () => { throw new Error('policy bug'); } });
+  const answers = await Promise.all(Array.from({ length: 3 }, () => post(handler, 'throwing-check', { leads: leads(50) })));
+  for (const res of answers) assert.ok((await res.json()).results.every((r) => r.status === 'rejected'));
+  await waitUntil(() => logged.mock.callCount() > 0, 5000);
+  assert.equal(logged.mock.callCount(), 1);
+  assert.match(logged.mock.calls[0].arguments[0], /: 150 leads rejected because checkLead threw \(last: Error: policy bug/);
+});
+
+test('through the Node adapter, a method Request refuses answers 500 without the error\'s text', async (t) => {
+  const port = await listen(t, handlerWith({ rateLimits: false }));
+  const text = await new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write('TRACE /api/leads/sync HTTP/1.1\r\nhost: localhost\r\n\r\n'));
+    let got = '';
+    socket.on('data', (d) => (got += d));
+    socket.on('close', () => resolve(got));
+    socket.on('error', reject);
+  });
+  assert.match(text, /^HTTP\/1\.1 500 /);
+  assert.match(text, /"code":"internal","message":"The request could not be handled."/);
+  assert.doesNotMatch(text, /TRACE/);
+});

@@ -151,13 +151,18 @@ test('a lead the database or a check would choke on is rejected alone; the rest 
   // A deeply nested unknown field overflowed the stack when the lead was serialized.
   const deep = `{"id":"${wire(44).id}","createdAt":1700000000000,"name":"Ada L","email":"ada@example.com","message":"Please call me.","x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
   res = await post('poison', `{"leads":[${JSON.stringify(thrown)},${deep}]}`, {
-    via: createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET, maxBytes: 1024 * 1024, checkLead: (l) => (l.id === thrown.id ? l.oops.here : null) }),
+    via: createLeadSyncHandler({
+      pool: appPool, tokenSecret: SECRET, maxBytes: 1024 * 1024, logIntervalMillis: 100,
+      checkLead: (l) => (l.id === thrown.id ? l.oops.here : null),
+    }),
   });
   assert.equal(res.status, 200);
   ({ results } = await res.json());
   assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
   assert.match(results[1].reason, /Unknown field "x"/);
+  await waitUntil(() => logged.mock.callCount() > 0, 5000);
   assert.equal(logged.mock.callCount(), 1, 'the throwing check is logged');
+  assert.match(logged.mock.calls[0].arguments[0], /1 leads rejected because checkLead threw \(last: TypeError.*'here'/);
   // The bounds of createdAt are stored (PostgreSQL refuses a time past year 9999), also when sent again.
   const first = wire(45, { createdAt: 0 }), last = wire(46, { createdAt: 253402300799999 });
   for (let i = 0; i < 2; i++) {

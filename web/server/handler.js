@@ -13,6 +13,7 @@ export const HANDLER_DEFAULTS = Object.freeze({
   lockTimeoutMillis: 5000,
   statementTimeoutMillis: 10000,
   bodyTimeoutMillis: 10000,
+  checkTimeoutMillis: 8000,
   logIntervalMillis: 60000,
   rateLimits: RATE_LIMIT_DEFAULTS,
   trustedProxies: 1,
@@ -66,11 +67,13 @@ const unavailable = () =>
  *   without a valid one every request answers 503 (and the first logs why);
  * - `maxItems`, `maxBytes`: request bounds (413 beyond them);
  * - `bodyTimeoutMillis`: the whole body must arrive within this, else 408 and reading stops;
- * - `logIntervalMillis`: bodies that time out or break off are logged as one count per interval;
+ * - `checkTimeoutMillis`: a lead whose checks have not finished by then is rejected alone;
+ * - `logIntervalMillis`: bodies that time out or break off, and checks that throw or time
+ *   out, are logged as one count per interval;
  * - `connectionTimeoutMillis` (for the pool it creates), `lockTimeoutMillis`,
  *   `statementTimeoutMillis`: a stalled database answers 503 instead of holding requests;
  * - `checkLead(lead)`: the site's own policy; return (or resolve to) a reason string to
- *   reject a lead;
+ *   reject a lead (a throw rejects it too);
  * - `rateLimits`: token buckets in leads, `{tenant: {burst, perSecond}, address: {…}}`
  *   (either `false` for off, or all with `rateLimits: false`; defaults in
  *   RATE_LIMIT_DEFAULTS), kept in PostgreSQL so all server processes share them; past
@@ -121,7 +124,7 @@ export function createLeadSyncHandler(options = {}) {
       const address = addressOf(request);
       const wait = await limit(getPool(), { limits, secret, tenantId, address, leads: body.leads.length, timeouts: o }, prune);
       if (wait) throw new HttpError(429, C.RATE_LIMITED, `Too many leads; try again in ${wait} s.`, { 'retry-after': String(wait) });
-      const results = await store(getPool(), tenantId, await validate(body.leads, o.checkLead), o);
+      const results = await store(getPool(), tenantId, await validate(body.leads, o, tally), o);
       return json(200, { results });
     } catch (err) {
       if (err instanceof HttpError) return json(err.status, { error: { code: err.code, message: err.message } }, err.headers);
@@ -159,6 +162,8 @@ async function limit(pool, request, prune) {
 const TALLIED = {
   body_timeout: 'request bodies not complete within bodyTimeoutMillis (408)',
   body_aborted: 'request bodies broken off',
+  check_failed: 'leads rejected because checkLead threw',
+  check_timeout: 'leads rejected because checkLead did not finish within checkTimeoutMillis',
 };
 
 // Reads the body, at most maxBytes, within bodyTimeoutMillis of the call: a client that
@@ -218,29 +223,44 @@ const MAX_CREATED_AT = 253402300799999;
 const CHECKS_AT_ONCE = 8;
 
 // Checks each lead with the same rules as the browser (the wasm core) and the site's
-// policy. A lead that makes a check throw is rejected alone: one bad lead must not turn
-// the batch into a 503 that the client retries forever. checkLead may be async; at most
+// policy. A lead that makes a check throw, or whose check has not finished within
+// checkTimeoutMillis, is rejected alone: one bad lead must not turn the batch into a 503
+// that the client retries forever, nor hold the request (a policy that asks a service
+// about an address the sender chose may never hear back). checkLead may be async; at most
 // CHECKS_AT_ONCE leads are checked at a time: a policy that queries a service is not
 // flooded by a batch, and a slow one does not add up, lead after lead, past the client's
 // request timeout (a batch that always times out would be resent forever).
 // Returns [{lead} | {result}] in request order.
-async function validate(leads, checkLead) {
+async function validate(leads, { checkLead, checkTimeoutMillis }, tally) {
   const core = await loadCore();
   const items = new Array(leads.length);
   let next = 0;
+  let over = false; // past the deadline: late answers are dropped, no new check starts
   const worker = async () => {
-    while (next < leads.length) {
+    while (!over && next < leads.length) {
       const i = next++;
       const id = leadId(leads[i]);
+      let item;
       try {
-        items[i] = await checkOne(core, leads[i], id, checkLead);
+        item = await checkOne(core, leads[i], id, checkLead);
       } catch (err) {
-        console.error('[lead-outbox] checking a lead failed; it is rejected', err);
-        items[i] = rejected(id, 'the server could not check this lead');
+        // The site's bug, but a sender can trigger it for every lead: counted, not a stack each.
+        tally.note('check_failed', err?.stack ?? String(err));
+        item = rejected(id, 'the server could not check this lead');
       }
+      if (!over) items[i] = item;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, leads.length) }, worker));
+  let timer;
+  const deadline = new Promise((resolve) => (timer = setTimeout(resolve, checkTimeoutMillis)));
+  await Promise.race([Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, leads.length) }, worker)), deadline]);
+  clearTimeout(timer);
+  over = true;
+  for (let i = 0; i < leads.length; i++) {
+    if (items[i]) continue;
+    items[i] = rejected(leadId(leads[i]), 'the server could not check this lead in time');
+    tally.note('check_timeout');
+  }
   return items;
 }
 

@@ -1,9 +1,9 @@
-// Counts events a client can cause at will (aborted or slow bodies) and logs one summary line per interval, not a line each.
+// Counts events a client can cause at will (aborted or slow bodies, a check that throws) and logs one summary line per interval, not a line each.
 
 /**
  * `note(kind, detail)` counts an event; the first note after a quiet interval starts a
  * timer, and when it fires, one `log` call sums up what happened since, with the last
- * detail of each kind (a message, never a stack: these are the clients' doing, not bugs).
+ * detail of each kind (cut to 1,000 characters).
  * The timer does not keep the process alive.
  * @param {{intervalMs: number, describe: Record<string, string>, log?: (line: string) => void}} options
  */
@@ -21,7 +21,7 @@ export function createTally({ intervalMs, describe, log = (line) => console.erro
     note(kind, detail) {
       const entry = counts.get(kind) ?? { n: 0, last: '' };
       entry.n += 1;
-      if (detail) entry.last = String(detail).slice(0, 200);
+      if (detail) entry.last = String(detail).slice(0, 1000);
       counts.set(kind, entry);
       if (!timer) {
         timer = setTimeout(flush, intervalMs);
