@@ -11,6 +11,15 @@ export interface NormalizedLead {
   createdAt: number;
 }
 
+/**
+ * One lead's answer in a 200 `{results}`, in request order. `accepted` means delivered:
+ * stored now, or an id stored before (with any content). The handler never says which,
+ * and never sends a stored lead back: the public token learns nothing about stored leads.
+ */
+export type SyncResult =
+  | { id: string; status: 'accepted' }
+  | { id: string; status: 'rejected'; reason: string };
+
 export interface LeadSyncHandlerOptions {
   /** Connection string for the app role (not the tables' owner). Default: process.env.DATABASE_URL. */
   databaseUrl?: string;
@@ -22,15 +31,60 @@ export interface LeadSyncHandlerOptions {
   maxItems?: number;
   /** Most bytes per request (default 1 MiB); more is a 413. */
   maxBytes?: number;
+  /** The whole body must arrive within this (default 10000 ms), else 408 `body_timeout` and reading stops. */
+  bodyTimeoutMillis?: number;
+  /** Bodies that time out or break off, and checks that throw or time out, are logged as one summary line per interval (default 60000 ms), not a line each. */
+  logIntervalMillis?: number;
   /** How long the pool the handler creates waits to connect or for a free connection (default 5000 ms). */
   connectionTimeoutMillis?: number;
   /** The batch's transaction waits at most this long for a lock (default 5000 ms); then 503. */
   lockTimeoutMillis?: number;
   /** Each statement of the batch's transaction runs at most this long (default 10000 ms); then 503. */
   statementTimeoutMillis?: number;
-  /** The site's own policy: return (or resolve to) a reason to reject a lead, or null to accept it. A throw or a rejected promise rejects that lead only, and is logged. Up to 8 leads are checked at a time: keep a batch's checks (250 leads by default) well inside the client's 15 s request timeout. */
+  /** The site's own policy: return (or resolve to) a reason to reject a lead, or null to accept it. A throw, a rejected promise or no answer within checkTimeoutMillis rejects that lead only, and is counted in the log. Up to 8 leads are checked at a time: keep a batch's checks (250 leads by default) well inside the client's 15 s request timeout. */
   checkLead?: (lead: NormalizedLead) => string | null | undefined | Promise<string | null | undefined>;
+  /** A lead whose checks have not finished within this (default 8000 ms) is rejected alone ("the server could not check this lead in time"); the request does not wait for it. */
+  checkTimeoutMillis?: number;
+  /**
+   * Token buckets in leads (a request takes one per lead it carries, at least 1), kept in
+   * PostgreSQL so that every server process shares them. Past one: 429 `rate_limited` with
+   * Retry-After, and nothing is stored or taken. `false` turns all off; a bucket set to
+   * `false` is off. Default: RATE_LIMIT_DEFAULTS (tenant 10,000 then 20/s; address 2,000 then 1/s).
+   */
+  rateLimits?: false | { tenant?: false | Partial<RateLimitBucket>; address?: false | Partial<RateLimitBucket> };
+  /** The client's address for the per-address limit; null or undefined: none (that request has no per-address limit). Overrides trustProxyHeader. */
+  clientAddress?: (request: Request) => string | null | undefined;
+  /** A header your own proxy sets, e.g. 'x-forwarded-for' (comma list: the entry `trustedProxies` from the right is the client) or 'x-real-ip'. Without it (and without clientAddress) the key is the socket's address under toNodeListener, else none. */
+  trustProxyHeader?: string;
+  /** How many proxies of your own append to trustProxyHeader (default 1). */
+  trustedProxies?: number;
 }
+
+export interface RateLimitBucket {
+  /** Leads the bucket holds when full; a larger batch passes on a full bucket and empties it. */
+  burst: number;
+  /** Leads added back per second (above 0). */
+  perSecond: number;
+}
+
+export declare const RATE_LIMIT_DEFAULTS: Readonly<{ tenant: Readonly<RateLimitBucket>; address: Readonly<RateLimitBucket> }>;
+
+/** The `code` of each whole-request error answer, `{"error": {"code", "message"}}`. */
+export declare const HttpErrorCodes: Readonly<{
+  METHOD_NOT_ALLOWED: 'method_not_allowed';
+  UNAUTHORIZED: 'unauthorized';
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type';
+  MALFORMED_JSON: 'malformed_json';
+  MALFORMED_BATCH: 'malformed_batch';
+  TENANT_MISMATCH: 'tenant_mismatch';
+  TOO_MANY_ITEMS: 'too_many_items';
+  TOO_LARGE: 'too_large';
+  BODY_TIMEOUT: 'body_timeout';
+  BODY_ABORTED: 'body_aborted';
+  RATE_LIMITED: 'rate_limited';
+  UNAVAILABLE: 'unavailable';
+  INTERNAL: 'internal';
+}>;
 
 export declare const HANDLER_DEFAULTS: Readonly<{
   maxItems: number;
@@ -38,6 +92,11 @@ export declare const HANDLER_DEFAULTS: Readonly<{
   connectionTimeoutMillis: number;
   lockTimeoutMillis: number;
   statementTimeoutMillis: number;
+  bodyTimeoutMillis: number;
+  checkTimeoutMillis: number;
+  logIntervalMillis: number;
+  rateLimits: typeof RATE_LIMIT_DEFAULTS;
+  trustedProxies: number;
 }>;
 
 /** The POST handler for `/api/leads/sync`: `export const POST = createLeadSyncHandler({...})`. */

@@ -80,32 +80,52 @@ function within(ms, pending) {
   return Promise.race([pending, late]).finally(() => clearTimeout(timer));
 }
 
-test('a batch is stored once: resend is duplicate, changed content is conflict', async () => {
+// The first write of an id is kept. Every answer for a valid lead is the same `accepted`,
+// stored now or before, with the same or other content: the public token learns nothing.
+test('a batch is stored once; a resend, changed or not, is answered accepted without the stored content', async () => {
   const a = wire(1), b = wire(2);
   let res = await post('acme', { tenantId: 'acme', leads: [a, b] });
   assert.equal(res.status, 200);
   assert.deepEqual((await res.json()).results, [{ id: a.id, status: 'accepted' }, { id: b.id, status: 'accepted' }]);
-  res = await post('acme', { tenantId: 'acme', leads: [a, { ...b, message: 'A different message now.' }] });
-  const { results } = await res.json();
-  assert.equal(results[0].status, 'duplicate');
-  assert.equal(results[1].status, 'conflict');
-  assert.equal(results[1].server.message, b.message);
-  assert.equal((await rows('acme')).filter((r) => r.id === a.id || r.id === b.id).length, 2);
+  const changed = { ...b, name: 'Eve Probe', email: 'eve@example.com', message: 'A different message now.' };
+  res = await post('acme', { tenantId: 'acme', leads: [a, changed] });
+  assert.deepEqual((await res.json()).results, [{ id: a.id, status: 'accepted' }, { id: b.id, status: 'accepted' }]);
+  const stored = (await rows('acme')).filter((r) => r.id === a.id || r.id === b.id);
+  assert.deepEqual(stored.map((r) => r.email).sort(), [a.email, b.email].sort(), 'the first write is kept');
 });
 
-test('an id twice in one batch: the first copy is stored, a later one is duplicate or conflict', async () => {
+test('answers for a stored id and an unknown id are the same, valid or not', async () => {
+  const known = wire(33);
+  await post('probe', { leads: [known] });
+  const unknown = wire(34);
+  const answers = async (change) => {
+    const { results } = await (await post('probe', { leads: [{ ...known, ...change }, { ...unknown, ...change }] })).json();
+    return results.map(({ id, ...rest }) => rest);
+  };
+  for (const change of [{}, { message: 'Something else entirely.' }, { email: 'nope' }, { createdAt: -1 }, { extra: 1 }]) {
+    const [forKnown, forUnknown] = await answers(change);
+    assert.deepEqual(forKnown, forUnknown, JSON.stringify(change));
+  }
+});
+
+test('an id twice in one batch: the first copy is stored, every copy is answered accepted', async () => {
   const statuses = async (leads) => (await (await post('twice', { leads })).json()).results.map((r) => r.status);
-  const a = wire(30), b = wire(31), c = wire(32);
+  const a = wire(30), b = wire(31);
   const changed = (l) => ({ ...l, message: 'A different message now.' });
-  assert.deepEqual(await statuses([a, a]), ['accepted', 'duplicate']);
-  const res = await post('twice', { leads: [b, changed(b)] });
-  const { results } = await res.json();
-  assert.deepEqual(results.map((r) => r.status), ['accepted', 'conflict']);
-  assert.equal(results[1].server.message, b.message);
-  assert.deepEqual(await statuses([c]), ['accepted']);
-  assert.deepEqual(await statuses([c, changed(c)]), ['duplicate', 'conflict']);
-  assert.deepEqual(await statuses([changed(c), c]), ['conflict', 'duplicate']);
-  assert.equal((await rows('twice')).length, 3);
+  assert.deepEqual(await statuses([a, a]), ['accepted', 'accepted']);
+  assert.deepEqual(await statuses([b, changed(b)]), ['accepted', 'accepted']);
+  assert.deepEqual(await statuses([changed(b), b]), ['accepted', 'accepted']);
+  assert.equal((await rows('twice')).length, 2);
+  const c = await ownerPool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query("SELECT set_config('lead_outbox.tenant_id', 'twice', true)");
+    const { rows: r } = await c.query('SELECT message FROM lead_outbox.leads WHERE id = $1', [b.id]);
+    await c.query('COMMIT');
+    assert.deepEqual(r, [{ message: b.message }]);
+  } finally {
+    c.release();
+  }
 });
 
 test('invalid and policy-rejected leads are rejected with a reason; the rest are stored', async () => {
@@ -131,18 +151,23 @@ test('a lead the database or a check would choke on is rejected alone; the rest 
   // A deeply nested unknown field overflowed the stack when the lead was serialized.
   const deep = `{"id":"${wire(44).id}","createdAt":1700000000000,"name":"Ada L","email":"ada@example.com","message":"Please call me.","x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
   res = await post('poison', `{"leads":[${JSON.stringify(thrown)},${deep}]}`, {
-    via: createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET, maxBytes: 1024 * 1024, checkLead: (l) => (l.id === thrown.id ? l.oops.here : null) }),
+    via: createLeadSyncHandler({
+      pool: appPool, tokenSecret: SECRET, maxBytes: 1024 * 1024, logIntervalMillis: 100,
+      checkLead: (l) => (l.id === thrown.id ? l.oops.here : null),
+    }),
   });
   assert.equal(res.status, 200);
   ({ results } = await res.json());
   assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
   assert.match(results[1].reason, /Unknown field "x"/);
+  await waitUntil(() => logged.mock.callCount() > 0, 5000);
   assert.equal(logged.mock.callCount(), 1, 'the throwing check is logged');
-  // The bounds of createdAt are stored and read back exactly.
+  assert.match(logged.mock.calls[0].arguments[0], /1 leads rejected because checkLead threw \(last: TypeError.*'here'/);
+  // The bounds of createdAt are stored (PostgreSQL refuses a time past year 9999), also when sent again.
   const first = wire(45, { createdAt: 0 }), last = wire(46, { createdAt: 253402300799999 });
-  for (const expected of ['accepted', 'duplicate']) {
+  for (let i = 0; i < 2; i++) {
     ({ results } = await (await post('poison', { leads: [first, last] })).json());
-    assert.deepEqual(results.map((r) => r.status), [expected, expected]);
+    assert.deepEqual(results.map((r) => r.status), ['accepted', 'accepted']);
   }
   assert.deepEqual((await rows('poison')).map((r) => r.id), [good.id, first.id, last.id]);
 });
@@ -237,16 +262,16 @@ test('row-level security keeps tenants apart even for a query that forgets the t
   assert.equal((await rows('rls-b')).length, 1);
 });
 
-test('a role that bypasses row-level security still compares a resend only with its own tenant\'s lead', async () => {
-  // The superuser bypasses row-level security: only the handler's own tenant filter is left.
+test('a role that bypasses row-level security still keeps one tenant\'s lead apart from another\'s with the same id', async () => {
+  // The superuser bypasses row-level security: only the (tenant_id, id) key is left.
   const superPool = new pg.Pool({ connectionString: cluster.adminUrl, max: 1 });
   try {
     const bypass = createLeadSyncHandler({ pool: superPool, tokenSecret: SECRET });
     const mine = wire(60), theirs = { ...mine, ...lead(61) };
     assert.equal((await (await post('bypass-mine', { leads: [mine] }, { via: bypass })).json()).results[0].status, 'accepted');
     assert.equal((await (await post('bypass-theirs', { leads: [theirs] }, { via: bypass })).json()).results[0].status, 'accepted');
-    const { results } = await (await post('bypass-mine', { leads: [mine] }, { via: bypass })).json();
-    assert.deepEqual(results, [{ id: mine.id, status: 'duplicate' }], 'no comparison with, or sight of, the other tenant\'s lead');
+    assert.deepEqual((await rows('bypass-mine')).map((r) => r.email), [mine.email]);
+    assert.deepEqual((await rows('bypass-theirs')).map((r) => r.email), [theirs.email]);
   } finally {
     await superPool.end();
   }

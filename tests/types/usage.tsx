@@ -1,7 +1,7 @@
 // Compiles against the hand-written .d.ts files the way a TypeScript site would import the package.
 import { getStore, LeadOutboxError, ErrorCodes, type LeadOutboxStatus, type StoredLead } from 'lead-outbox';
 import { OfflineLeadForm, useLeadOutbox, describeStatus } from 'lead-outbox/react';
-import { createLeadSyncHandler, mintTenantToken, verifyTenantToken, toNodeListener, migrate } from 'lead-outbox/server';
+import { createLeadSyncHandler, mintTenantToken, verifyTenantToken, toNodeListener, migrate, HttpErrorCodes, RATE_LIMIT_DEFAULTS, type SyncResult } from 'lead-outbox/server';
 
 export async function client(): Promise<string> {
   const store = await getStore('acme', { endpoint: '/api/leads/sync', token: 't', keepSyncedDays: 1 });
@@ -41,3 +41,16 @@ export async function plainPage(): Promise<number> {
   const store = await browser.getStore('acme');
   return store.getStatus().pending + (await browser.coreHeapBytes());
 }
+export const LIMITED = createLeadSyncHandler({
+  rateLimits: { tenant: { burst: 100 }, address: false },
+  trustProxyHeader: 'x-forwarded-for',
+  trustedProxies: 2,
+  clientAddress: (r: Request) => r.headers.get('x-real-ip'),
+  bodyTimeoutMillis: 5000,
+  checkTimeoutMillis: 2000,
+  logIntervalMillis: 10000,
+});
+export const UNLIMITED = createLeadSyncHandler({ rateLimits: false });
+export const LIMITED_CODE: 'rate_limited' = HttpErrorCodes.RATE_LIMITED;
+export const ADDRESS_BURST: number = RATE_LIMIT_DEFAULTS.address.burst;
+export const DELIVERED: SyncResult = { id: 'x', status: 'accepted' };

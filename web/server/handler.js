@@ -2,6 +2,9 @@
 import pg from 'pg';
 import { loadCore } from '../src/core.js';
 import { isTenantId, secretProblem, verifyTenantToken } from './token.js';
+import { addressResolver } from './address.js';
+import { RATE_LIMIT_DEFAULTS, addressPruner, resolveRateLimits, takeLeads } from './limits.js';
+import { createTally } from './tally.js';
 
 export const HANDLER_DEFAULTS = Object.freeze({
   maxItems: 500,
@@ -9,7 +12,33 @@ export const HANDLER_DEFAULTS = Object.freeze({
   connectionTimeoutMillis: 5000,
   lockTimeoutMillis: 5000,
   statementTimeoutMillis: 10000,
+  bodyTimeoutMillis: 10000,
+  checkTimeoutMillis: 8000,
+  logIntervalMillis: 60000,
+  rateLimits: RATE_LIMIT_DEFAULTS,
+  trustedProxies: 1,
 });
+
+/**
+ * The `code` of each whole-request error answer (`{"error": {"code", "message"}}`). The
+ * README's protocol table lists them with the client's behaviour; keep both in step.
+ */
+export const HttpErrorCodes = Object.freeze({
+  METHOD_NOT_ALLOWED: 'method_not_allowed', // 405
+  UNAUTHORIZED: 'unauthorized', // 401
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type', // 400
+  MALFORMED_JSON: 'malformed_json', // 400
+  MALFORMED_BATCH: 'malformed_batch', // 400
+  TENANT_MISMATCH: 'tenant_mismatch', // 403
+  TOO_MANY_ITEMS: 'too_many_items', // 413
+  TOO_LARGE: 'too_large', // 413
+  BODY_TIMEOUT: 'body_timeout', // 408: the body did not arrive within bodyTimeoutMillis
+  BODY_ABORTED: 'body_aborted', // 400: the body broke off (the client is usually gone)
+  RATE_LIMITED: 'rate_limited', // 429, with Retry-After
+  UNAVAILABLE: 'unavailable', // 503, with Retry-After
+  INTERNAL: 'internal', // 500, from toNodeListener only: a request Node parsed but Request refuses
+});
+const C = HttpErrorCodes;
 
 class HttpError extends Error {
   constructor(status, code, message, headers = {}) {
@@ -28,7 +57,7 @@ function json(status, body, headers = {}) {
 }
 
 const unavailable = () =>
-  json(503, { error: { code: 'unavailable', message: 'The lead store is unavailable; try again later.' } }, { 'retry-after': '5' });
+  json(503, { error: { code: C.UNAVAILABLE, message: 'The lead store is unavailable; try again later.' } }, { 'retry-after': '5' });
 
 /**
  * Creates the POST handler. Options:
@@ -37,10 +66,21 @@ const unavailable = () =>
  * - `tokenSecret` (default process.env.LEAD_OUTBOX_TOKEN_SECRET): verifies tenant tokens;
  *   without a valid one every request answers 503 (and the first logs why);
  * - `maxItems`, `maxBytes`: request bounds (413 beyond them);
+ * - `bodyTimeoutMillis`: the whole body must arrive within this, else 408 and reading stops;
+ * - `checkTimeoutMillis`: a lead whose checks have not finished by then is rejected alone;
+ * - `logIntervalMillis`: bodies that time out or break off, and checks that throw or time
+ *   out, are logged as one count per interval;
  * - `connectionTimeoutMillis` (for the pool it creates), `lockTimeoutMillis`,
  *   `statementTimeoutMillis`: a stalled database answers 503 instead of holding requests;
  * - `checkLead(lead)`: the site's own policy; return (or resolve to) a reason string to
- *   reject a lead.
+ *   reject a lead (a throw rejects it too);
+ * - `rateLimits`: token buckets in leads, `{tenant: {burst, perSecond}, address: {…}}`
+ *   (either `false` for off, or all with `rateLimits: false`; defaults in
+ *   RATE_LIMIT_DEFAULTS), kept in PostgreSQL so all server processes share them; past
+ *   one, 429 `rate_limited` with Retry-After and nothing is stored;
+ * - `clientAddress(request)`, or `trustProxyHeader` (e.g. 'x-forwarded-for') with
+ *   `trustedProxies` (default 1): where the per-address limit finds the client
+ *   (web/server/address.js); without either, the Node adapter's socket address, else none.
  * @returns {(request: Request) => Promise<Response>}
  */
 export function createLeadSyncHandler(options = {}) {
@@ -50,6 +90,10 @@ export function createLeadSyncHandler(options = {}) {
   let reported = false;
   let pool = o.pool;
   const getPool = () => (pool ??= createPool(o.databaseUrl ?? process.env.DATABASE_URL, o.connectionTimeoutMillis));
+  const limits = resolveRateLimits(options.rateLimits);
+  const addressOf = addressResolver(o);
+  const prune = addressPruner(limits);
+  const tally = createTally({ intervalMs: o.logIntervalMillis, describe: TALLIED });
 
   return async function POST(request) {
     // The site's configuration, not the client's token, is wrong: a 401 would stop clients
@@ -63,21 +107,24 @@ export function createLeadSyncHandler(options = {}) {
       return unavailable();
     }
     try {
-      if (request.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST.', { allow: 'POST' });
+      if (request.method !== 'POST') throw new HttpError(405, C.METHOD_NOT_ALLOWED, 'Use POST.', { allow: 'POST' });
       const auth = request.headers.get('authorization') ?? '';
       const tenantId = auth.startsWith('Bearer ') ? verifyTenantToken(auth.slice(7), secret) : null;
-      if (!isTenantId(tenantId)) throw new HttpError(401, 'unauthorized', 'A valid tenant token is required.');
+      if (!isTenantId(tenantId)) throw new HttpError(401, C.UNAUTHORIZED, 'A valid tenant token is required.');
       const type = request.headers.get('content-type') ?? '';
-      if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(400, 'unsupported_media_type', 'Send application/json.');
-      const body = parseBody(await readLimited(request, o.maxBytes));
+      if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(400, C.UNSUPPORTED_MEDIA_TYPE, 'Send application/json.');
+      const body = parseBody(await readLimited(request, o, tally));
       if (body.tenantId !== undefined && body.tenantId !== tenantId) {
-        throw new HttpError(403, 'tenant_mismatch', 'The batch names another tenant than the token.');
+        throw new HttpError(403, C.TENANT_MISMATCH, 'The batch names another tenant than the token.');
       }
-      if (body.leads.length > o.maxItems) throw new HttpError(413, 'too_many_items', `At most ${o.maxItems} leads per request.`);
+      if (body.leads.length > o.maxItems) throw new HttpError(413, C.TOO_MANY_ITEMS, `At most ${o.maxItems} leads per request.`);
       if (body.leads.some((l) => l?.tenantId !== undefined && l.tenantId !== tenantId)) {
-        throw new HttpError(403, 'tenant_mismatch', 'A lead names another tenant than the token.');
+        throw new HttpError(403, C.TENANT_MISMATCH, 'A lead names another tenant than the token.');
       }
-      const results = await store(getPool(), tenantId, await validate(body.leads, o.checkLead), o);
+      const address = addressOf(request);
+      const wait = await limit(getPool(), { limits, secret, tenantId, address, leads: body.leads.length, timeouts: o }, prune);
+      if (wait) throw new HttpError(429, C.RATE_LIMITED, `Too many leads; try again in ${wait} s.`, { 'retry-after': String(wait) });
+      const results = await store(getPool(), tenantId, await validate(body.leads, o, tally), o);
       return json(200, { results });
     } catch (err) {
       if (err instanceof HttpError) return json(err.status, { error: { code: err.code, message: err.message } }, err.headers);
@@ -97,16 +144,61 @@ function createPool(connectionString, connectionTimeoutMillis) {
   return pool;
 }
 
-async function readLimited(request, maxBytes) {
+// Takes the request's leads from its rate-limit buckets on a connection of its own
+// (released before the leads are checked: a slow checkLead must not hold it). Returns 0,
+// or the seconds to wait.
+async function limit(pool, request, prune) {
+  if (!request.limits.tenant && !request.limits.address) return 0;
+  const client = await pool.connect();
+  try {
+    const wait = await takeLeads(client, request);
+    await prune(client).catch((err) => console.error('[lead-outbox] pruning idle rate-limit buckets failed:', err.message));
+    return wait;
+  } finally {
+    client.release();
+  }
+}
+
+const TALLIED = {
+  body_timeout: 'request bodies not complete within bodyTimeoutMillis (408)',
+  body_aborted: 'request bodies broken off',
+  check_failed: 'leads rejected because checkLead threw',
+  check_timeout: 'leads rejected because checkLead did not finish within checkTimeoutMillis',
+};
+
+// Reads the body, at most maxBytes, within bodyTimeoutMillis of the call: a client that
+// trickles bytes (one a second) must not hold the request, its memory and a socket for
+// minutes. On any failure the reader is cancelled, so nothing more is read. Both body
+// failures are the client's doing, so they are counted (`tally`), not logged one by one.
+async function readLimited(request, { maxBytes, bodyTimeoutMillis }, tally) {
   const declared = Number(request.headers.get('content-length'));
-  if (declared > maxBytes) throw new HttpError(413, 'too_large', `At most ${maxBytes} bytes per request.`);
+  if (declared > maxBytes) throw new HttpError(413, C.TOO_LARGE, `At most ${maxBytes} bytes per request.`);
   if (!request.body) return '';
+  const reader = request.body.getReader();
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new HttpError(408, C.BODY_TIMEOUT, `The body did not arrive within ${bodyTimeoutMillis} ms.`)), bodyTimeoutMillis);
+  });
   const chunks = [];
   let size = 0;
-  for await (const chunk of request.body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new HttpError(413, 'too_large', `At most ${maxBytes} bytes per request.`);
-    chunks.push(chunk);
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), deadline]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw new HttpError(413, C.TOO_LARGE, `At most ${maxBytes} bytes per request.`);
+      chunks.push(value);
+    }
+  } catch (err) {
+    reader.cancel().catch(() => {});
+    if (err instanceof HttpError) {
+      if (err.code === C.BODY_TIMEOUT) tally.note(C.BODY_TIMEOUT);
+      throw err;
+    }
+    tally.note(C.BODY_ABORTED, err?.message);
+    throw new HttpError(400, C.BODY_ABORTED, 'The body broke off.');
+  } finally {
+    clearTimeout(timer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -116,10 +208,10 @@ function parseBody(text) {
   try {
     body = JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'malformed_json', 'The body is not valid JSON.');
+    throw new HttpError(400, C.MALFORMED_JSON, 'The body is not valid JSON.');
   }
   if (!body || typeof body !== 'object' || !Array.isArray(body.leads)) {
-    throw new HttpError(400, 'malformed_batch', 'Expected {"tenantId": …, "leads": [ … ]}.');
+    throw new HttpError(400, C.MALFORMED_BATCH, 'Expected {"tenantId": …, "leads": [ … ]}.');
   }
   return body;
 }
@@ -131,29 +223,44 @@ const MAX_CREATED_AT = 253402300799999;
 const CHECKS_AT_ONCE = 8;
 
 // Checks each lead with the same rules as the browser (the wasm core) and the site's
-// policy. A lead that makes a check throw is rejected alone: one bad lead must not turn
-// the batch into a 503 that the client retries forever. checkLead may be async; at most
+// policy. A lead that makes a check throw, or whose check has not finished within
+// checkTimeoutMillis, is rejected alone: one bad lead must not turn the batch into a 503
+// that the client retries forever, nor hold the request (a policy that asks a service
+// about an address the sender chose may never hear back). checkLead may be async; at most
 // CHECKS_AT_ONCE leads are checked at a time: a policy that queries a service is not
 // flooded by a batch, and a slow one does not add up, lead after lead, past the client's
 // request timeout (a batch that always times out would be resent forever).
 // Returns [{lead} | {result}] in request order.
-async function validate(leads, checkLead) {
+async function validate(leads, { checkLead, checkTimeoutMillis }, tally) {
   const core = await loadCore();
   const items = new Array(leads.length);
   let next = 0;
+  let over = false; // past the deadline: late answers are dropped, no new check starts
   const worker = async () => {
-    while (next < leads.length) {
+    while (!over && next < leads.length) {
       const i = next++;
       const id = leadId(leads[i]);
+      let item;
       try {
-        items[i] = await checkOne(core, leads[i], id, checkLead);
+        item = await checkOne(core, leads[i], id, checkLead);
       } catch (err) {
-        console.error('[lead-outbox] checking a lead failed; it is rejected', err);
-        items[i] = rejected(id, 'the server could not check this lead');
+        // The site's bug, but a sender can trigger it for every lead: counted, not a stack each.
+        tally.note('check_failed', err?.stack ?? String(err));
+        item = rejected(id, 'the server could not check this lead');
       }
+      if (!over) items[i] = item;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, leads.length) }, worker));
+  let timer;
+  const deadline = new Promise((resolve) => (timer = setTimeout(resolve, checkTimeoutMillis)));
+  await Promise.race([Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, leads.length) }, worker)), deadline]);
+  clearTimeout(timer);
+  over = true;
+  for (let i = 0; i < leads.length; i++) {
+    if (items[i]) continue;
+    items[i] = rejected(leadId(leads[i]), 'the server could not check this lead in time');
+    tally.note('check_timeout');
+  }
   return items;
 }
 
@@ -190,70 +297,47 @@ function shallow(fields) {
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, empty(v)]));
 }
 
-const SAME = ['name', 'email', 'phone', 'message', 'createdAt'];
-
 // Writes the valid leads in one transaction under the tenant's row-level security. The
 // transaction's lock and statement timeouts turn a stall (a migration holding a lock, a
 // slow disk) into an error, hence a 503 the client retries, rather than a hung request.
+//
+// Every valid lead is answered `accepted` ("delivered"), whether it was stored now or
+// before, with the same or other content: the public token may learn nothing about stored
+// leads, not even that an id exists (`duplicate` would say so, `conflict` would say a
+// guessed content differs). The first write of an id is kept; a later one changes nothing.
 // Results go by position: an id sent twice in one batch gets one answer per copy.
 async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeoutMillis }) {
   const firsts = new Map();
   for (const { lead } of items) if (lead && !firsts.has(lead.id)) firsts.set(lead.id, lead);
-  if (!firsts.size) return items.map((i) => i.result);
-  const client = await pool.connect();
-  let fresh;
-  let held;
-  try {
-    await client.query('BEGIN');
-    await client.query(
-      `SELECT set_config('lead_outbox.tenant_id', $1, true),
-              set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
-      [tenantId, String(lockTimeoutMillis), String(statementTimeoutMillis)],
-    );
-    fresh = await insertNew(client, tenantId, [...firsts.values()]);
-    held = await readStored(client, tenantId, [...firsts.keys()].filter((id) => !fresh.has(id)));
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
+  if (firsts.size) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `SELECT set_config('lead_outbox.tenant_id', $1, true),
+                set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
+        [tenantId, String(lockTimeoutMillis), String(statementTimeoutMillis)],
+      );
+      await insertNew(client, tenantId, [...firsts.values()]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
-  for (const id of fresh) held.set(id, firsts.get(id));
-  // The first copy of a fresh id is the one stored; every other copy compares with the stored row.
-  return items.map(({ result, lead }) => {
-    if (result) return result;
-    if (fresh.delete(lead.id)) return { id: lead.id, status: 'accepted' };
-    const server = held.get(lead.id);
-    const same = server && SAME.every((k) => server[k] === lead[k]);
-    return same ? { id: lead.id, status: 'duplicate' } : { id: lead.id, status: 'conflict', server };
-  });
+  return items.map(({ result, lead }) => result ?? { id: lead.id, status: 'accepted' });
 }
 
-// Inserts leads with distinct ids; returns the ids that were not stored yet.
+// Inserts leads with distinct ids; an id already stored for the tenant keeps its row.
 async function insertNew(client, tenantId, leads) {
-  const { rows } = await client.query(
+  await client.query(
     `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at)
      SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0)
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
          AS u(id, name, email, phone, message, created)
-     ON CONFLICT (tenant_id, id) DO NOTHING
-     RETURNING id::text`,
+     ON CONFLICT (tenant_id, id) DO NOTHING`,
     [tenantId, ...['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k]))],
   );
-  return new Set(rows.map((r) => r.id));
-}
-
-// The tenant's stored leads with these ids, by id, shaped like a lead. The tenant filter
-// stands beside row-level security: a role that bypasses it must still never compare with,
-// or answer with, another tenant's lead.
-async function readStored(client, tenantId, ids) {
-  if (!ids.length) return new Map();
-  const { rows } = await client.query(
-    `SELECT id::text, name, email, phone, message,
-            round(extract(epoch FROM client_created_at) * 1000)::float8 AS "createdAt"
-       FROM lead_outbox.leads WHERE id = ANY($1::uuid[]) AND tenant_id = $2`,
-    [ids, tenantId],
-  );
-  return new Map(rows.map((r) => [r.id, r]));
 }

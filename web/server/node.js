@@ -1,5 +1,6 @@
 // Adapts a web-standard (Request) => Response handler to Node's http (req, res).
 import { Readable } from 'node:stream';
+import { setPeerAddress } from './address.js';
 
 /** Returns an `http.createServer` listener that runs `handler`. */
 export function toNodeListener(handler) {
@@ -13,12 +14,24 @@ export function toNodeListener(handler) {
         body: hasBody ? Readable.toWeb(req) : undefined,
         duplex: 'half',
       });
+      setPeerAddress(request, req.socket.remoteAddress);
       const response = await handler(request);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
+      const headers = Object.fromEntries(response.headers);
+      // The handler answered without the whole body (a deadline, a size limit, a bad
+      // token): close the connection after the answer rather than read the rest.
+      if (hasBody && !req.complete) headers.connection = 'close';
+      res.writeHead(response.status, headers);
       res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (err) {
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'internal', message: String(err?.message ?? err) } }));
+    } catch {
+      // A request Node parsed but Request refuses (a method like TRACE, a host that makes
+      // no URL), or an answer that failed half-way. The error's text stays here: it may
+      // name internals. An answer already started can only be cut off.
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(500, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ error: { code: 'internal', message: 'The request could not be handled.' } }));
     }
   };
 }

@@ -28,6 +28,29 @@ export const MIGRATIONS = [
   GRANT USAGE ON SCHEMA lead_outbox TO {{app}};
   GRANT SELECT, INSERT ON lead_outbox.leads TO {{app}};
   `,
+  // Rate-limit token buckets (web/server/limits.js). The tenant's bucket is tenant data,
+  // under the same row-level security as leads; the address's is keyed by a hash of the
+  // client address and belongs to no tenant. The app role prunes idle address buckets.
+  `
+  CREATE TABLE lead_outbox.tenant_rate_limits (
+    tenant_id text PRIMARY KEY,
+    tokens float8 NOT NULL,
+    updated_at timestamptz NOT NULL
+  );
+  ALTER TABLE lead_outbox.tenant_rate_limits ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE lead_outbox.tenant_rate_limits FORCE ROW LEVEL SECURITY;
+  CREATE POLICY tenant_isolation ON lead_outbox.tenant_rate_limits
+    USING (tenant_id = current_setting('lead_outbox.tenant_id', true))
+    WITH CHECK (tenant_id = current_setting('lead_outbox.tenant_id', true));
+  GRANT SELECT, INSERT, UPDATE ON lead_outbox.tenant_rate_limits TO {{app}};
+  CREATE TABLE lead_outbox.address_rate_limits (
+    address text PRIMARY KEY,
+    tokens float8 NOT NULL,
+    updated_at timestamptz NOT NULL
+  );
+  CREATE INDEX address_rate_limits_updated_at ON lead_outbox.address_rate_limits (updated_at);
+  GRANT SELECT, INSERT, UPDATE, DELETE ON lead_outbox.address_rate_limits TO {{app}};
+  `,
 ];
 
 /**
