@@ -2,7 +2,7 @@
 import { LeadOutboxError, ErrorCodes, unwrap } from './errors.js';
 import { randomUuid, timeOrderedUuid } from './uuid.js';
 import { uploadBatch } from './upload.js';
-import { Volume, closedError, toStorageError } from './volume.js';
+import { Volume, closedError, toStorageError, DAMAGED_PREFIX } from './volume.js';
 
 export const DEFAULTS = Object.freeze({
   endpoint: undefined,      // where syncPending POSTs batches
@@ -38,6 +38,7 @@ export const EMPTY_STATUS = Object.freeze({
   lastSyncedAt: null,
   lastError: null,
   nextRetryAt: null,
+  recovered: null,
 });
 
 export class LeadStore {
@@ -89,10 +90,15 @@ export class LeadStore {
 
   /**
    * Loads storage, opens the tenant database and starts the sync triggers. `files`:
-   * readVolume(tenantId) when the caller started reading storage early.
+   * readVolume(tenantId) when the caller started reading storage early; `recovered`:
+   * status.recovered, for a store getStore opened after setting damaged data aside.
+   *
+   * Stored data that cannot be opened (see damageOf) is moved aside (Volume#setAside),
+   * this store closes, and open rejects with a storage_error whose `setAside` property
+   * ({at, reason, keptAs, trapped}) tells getStore to open a fresh store.
    */
-  async open(files) {
-    await this.#volume.open(files);
+  async open(files, { recovered = null } = {}) {
+    if (recovered) this.#status = Object.freeze({ ...this.#status, recovered });
     const o = this.#options;
     const openCore = (extra) => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, Date.now(), JSON.stringify({
       retryBaseMs: o.retryBaseMs,
@@ -101,14 +107,27 @@ export class LeadStore {
       keepSyncedMs: Math.max(0, o.keepSyncedDays) * DAY_MS,
       ...extra,
     })));
-    if (this.#volume.isEmpty) {
-      // Nothing stored yet: the open only creates an empty schema, which no crash can
-      // lose. It goes out with the first commit instead of delaying a first visit.
-      openCore({});
-    } else {
-      // Opening may import an earlier layout, migrate, and put a crash's in-flight
-      // leads back to pending: all of it is durable before the store is used.
-      await this.#commit(() => openCore({ importFrom: this.#volume.legacyPath }), SCRUB); // may erase expired leads
+    try {
+      await this.#volume.open(files);
+      if (this.#volume.isEmpty) {
+        // Nothing stored yet: the open only creates an empty schema, which no crash can
+        // lose. It goes out with the first commit instead of delaying a first visit.
+        openCore({});
+      } else {
+        // Opening may import an earlier layout, migrate, and put a crash's in-flight
+        // leads back to pending: all of it is durable before the store is used.
+        await this.#commit(() => {
+          try {
+            return openCore({ importFrom: this.#volume.legacyPath });
+          } catch (err) {
+            // The records stay as found, for setAside: nothing a failed open changed is saved.
+            if (damageOf(err) && !(err instanceof WebAssembly.RuntimeError)) this.#volume.discardChanges();
+            throw err;
+          }
+        }, SCRUB); // may erase expired leads
+      }
+    } catch (err) {
+      throw await this.#setAsideIfDamaged(err);
     }
     // Another tab committed: reopen on its files. Its in-flight leads stay its own; an
     // earlier release's tab may have left leads in its layout, which join by id.
@@ -216,6 +235,26 @@ export class LeadStore {
     this.#api.close();
     this.#api.delete();
     this.#listeners.clear();
+  }
+
+  // After a failed open: when the stored data itself is at fault, moves it aside and
+  // closes this store. Returns the error open() rejects with.
+  async #setAsideIfDamaged(err) {
+    const reason = damageOf(err);
+    if (!reason) return err;
+    const at = Date.now();
+    const keptAs = await this.#volume.setAside(at, reason);
+    const trapped = err instanceof WebAssembly.RuntimeError;
+    this.#closed = true;
+    await this.#volume.close();
+    if (!trapped) { // a trapped module is never called again
+      this.#api.close();
+      this.#api.delete();
+    }
+    const setAside = new LeadOutboxError(ErrorCodes.STORAGE_ERROR,
+      keptAs ? `${reason} (set aside as ${keptAs})` : reason, { cause: err });
+    setAside.setAside = { at, reason, keptAs, trapped };
+    return setAside;
   }
 
   // The one commit path: a core call, its changes written to IndexedDB in one
@@ -401,6 +440,18 @@ export class LeadStore {
 
 function isOnline() {
   return typeof navigator === 'object' && typeof navigator.onLine === 'boolean' ? navigator.onLine : true;
+}
+
+// Stored data no open can succeed on, as the reason status.recovered gives; null when
+// `err` is about something else. IndexedDB failures (toStorageError: "Could not save…"),
+// a full disk and a closed store are not damage: they never move data aside.
+function damageOf(err) {
+  if (err instanceof WebAssembly.RuntimeError) return `${DAMAGED_PREFIX} the core stopped while opening it (${err.message})`;
+  if (!(err instanceof LeadOutboxError) || err.code !== ErrorCodes.STORAGE_ERROR) return null;
+  if (err.message.startsWith(DAMAGED_PREFIX) || err.message.includes(`: ${DAMAGED_PREFIX}`)) return err.message;
+  // SQLite's own words for bytes that are not a database (SQLITE_NOTADB, SQLITE_CORRUPT).
+  if (/file is not a database|database disk image is malformed/.test(err.message)) return `${DAMAGED_PREFIX} ${err.message}`;
+  return null;
 }
 
 // An error as status.lastError shows it.
