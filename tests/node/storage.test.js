@@ -252,6 +252,24 @@ test('a commit IndexedDB refused is dropped, not saved later; closing with anoth
   assert.deepEqual([...ids].sort(), [...stored].sort());
 });
 
+test('a submit refused for a full disk is not listed or counted once it rejected', async () => {
+  const tenant = 'quota-not-listed';
+  const store = await getStore(tenant, { autoSync: false });
+  const stored = [];
+  for (let i = 0; i < 3; i++) stored.push(await store.submitLead(lead(i)));
+  quotaAtNextPut = true;
+  await assert.rejects(store.submitLead(lead(3)), { code: 'quota_exceeded' });
+  // Right away, before any other commit: what is stored, no more.
+  assert.deepEqual(store.listLeads().map((l) => l.id), stored);
+  assert.equal(store.getStatus().pending, 3);
+  stored.push(await store.submitLead(lead(4)));
+  assert.deepEqual(store.listLeads().map((l) => l.id), stored);
+  assert.equal(store.getStatus().pending, 4);
+  const { ids, integrity } = await reload(tenant);
+  assert.equal(integrity, 'ok');
+  assert.deepEqual(ids, stored);
+});
+
 // Rewrites the tenant's stored records in one transaction: `change(key, value)` returns a
 // new value, null to delete the record, or undefined to keep it; `add` holds [key, value]
 // records to put as well. Resolves with every record as it now is.

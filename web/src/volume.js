@@ -141,6 +141,10 @@ export class Volume {
               await this.#reopen(async () => this.#load(await readAll(this.#db, this.dir)));
             }
           } catch (err) {
+            // Nothing of the round was saved: the files go back to what IndexedDB holds
+            // before anyone hears of it, so a refused write (a submit on a full disk) is
+            // never listed or counted.
+            if (this.#stamp === UNSAVED && !(err instanceof WebAssembly.RuntimeError)) await this.#reloadStored();
             for (const w of round) w.reject(err);
             return;
           }
@@ -154,12 +158,26 @@ export class Volume {
     this.#draining = null;
   }
 
+  // Replaces the files with what IndexedDB holds (reopening the database around it). If
+  // that read fails too, the stamp stays UNSAVED and the next round reloads first.
+  // REQUIRES: the lock is held.
+  async #reloadStored() {
+    let files;
+    try {
+      files = await readAll(this.#db, this.dir);
+    } catch {
+      return;
+    }
+    await this.#reopen(async () => this.#load(files));
+  }
+
   // One readwrite transaction: reads the stored stamp; when it is this tab's, runs the
   // round's writes and puts every change with a new stamp. Resolves with the writes'
   // outcomes once committed, or null (nothing run) when the stamp is another tab's.
   // A failed save leaves this tab's files ahead of IndexedDB with changes it reported as
-  // failed: the next round reloads the stored state first, so they are dropped, never
-  // saved later behind the caller's back. REQUIRES: the lock is held.
+  // failed (#drain reloads them at once; should that fail, the next round reloads the
+  // stored state first), so they are dropped, never saved later behind the caller's
+  // back. REQUIRES: the lock is held.
   #round(round) {
     return new Promise((resolve, reject) => {
       let tx;
