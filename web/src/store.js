@@ -24,6 +24,9 @@ const FLUSH = { flush: true };
 // Options a later getStore() may change on an open store (LeadStore#configure).
 // (requestTimeoutMs is not among them: the in-flight timeout the core got at open follows from it.)
 const LIVE_OPTIONS = ['endpoint', 'token', 'fetch', 'batchMaxCount', 'batchMaxBytes'];
+// status.lastError codes of a failed request, which a later answer from the server makes out of date.
+const REQUEST_ERRORS = new Set([ErrorCodes.NETWORK_ERROR, ErrorCodes.TIMEOUT, ErrorCodes.SERVER_ERROR,
+  ErrorCodes.AUTH_ERROR, ErrorCodes.REQUEST_REJECTED]);
 // When a sync run's first batch may leave (LeadStore#kick).
 const NOW = 'now';
 const WHEN_DUE = 'when-due';
@@ -266,6 +269,11 @@ export class LeadStore {
     return result;
   }
 
+  // Another tab committed: catch up and show the shared outbox as it is now. When more
+  // leads are synced or rejected than this tab last saw, another tab heard back from the
+  // server: it is reachable, and this tab's last request error is out of date, as after a
+  // success of its own (errors of this tab's storage stay). Read from the data, not from
+  // the message, so it holds whichever catch-up first sees the new state.
   #listenToOtherTabs() {
     if (typeof BroadcastChannel !== 'function') return;
     this.#channel = new BroadcastChannel(this.#volume.lockName);
@@ -274,12 +282,16 @@ export class LeadStore {
       if (this.#closed) return;
       this.#volume.catchUp().then(() => {
         if (this.#closed) return;
-        const counts = this.#refresh();
-        // Another tab's request is out and nothing else waits: if that tab closes before
-        // it hears back, this one sends the leads once they count as abandoned.
-        if (this.#options.autoSync && !this.#syncing && counts.inFlight > 0 && counts.pending === 0) {
-          this.#scheduleFromCore(counts);
-        }
+        const s = this.#status;
+        const counts = this.#refresh((c) => (c.synced > s.synced || c.rejected > s.rejected ? {
+          online: true,
+          lastSyncedAt: Date.now(),
+          lastError: REQUEST_ERRORS.has(s.lastError?.code) ? null : s.lastError,
+        } : {}));
+        // Nothing waits but another tab's request: if that tab closes before it hears
+        // back, this one sends the leads once they count as abandoned. Nothing at all:
+        // no retry is due.
+        if (this.#options.autoSync && !this.#syncing && counts.pending === 0) this.#scheduleFromCore(counts);
       }, () => {});
     };
   }
@@ -414,9 +426,11 @@ export class LeadStore {
     };
   }
 
-  // The core's counts into the status, with `patch` in the same update; returns the counts.
+  // The core's counts into the status, with `patch` (or patch(counts)) in the same
+  // update; returns the counts.
   #refresh(patch) {
     const c = unwrap(this.#api.counts(Date.now()));
+    if (typeof patch === 'function') patch = patch(c);
     this.#set({ ...patch, pending: c.pending + c.inFlight, rejected: c.rejected, synced: c.synced });
     return c;
   }
