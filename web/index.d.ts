@@ -157,6 +157,31 @@ export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'endpoint' |
  */
 export declare function preloadCore(options?: Pick<StoreOptions, 'wasmUrl'>): void;
 
+/** The honeypot field's name ("website"): a field a person never sees or reaches, which form-filling bots fill in. */
+export declare const HONEYPOT_FIELD: 'website';
+
+export interface BotCheckOptions {
+  /** A filled HONEYPOT_FIELD means a bot. Default true. */
+  honeypot?: boolean;
+  /** A submit sooner than this many ms after the form was first shown means a bot. Default 0: off. */
+  minFillMs?: number;
+  /** The clock (ms). Default Date.now. */
+  now?: () => number;
+}
+
+export interface BotCheck {
+  readonly honeypot: boolean;
+  /** Why a submit with this honeypot value looks like a bot's, or null for a person's. */
+  caught(honeypotValue?: string): 'honeypot' | 'too_fast' | null;
+}
+
+/**
+ * A form's bot check, started when the form is first shown. A caught submit should get
+ * the normal success and store nothing. Stops bots that fill forms, not a bot that posts
+ * to the sync endpoint itself (the server's limits are the other half).
+ */
+export declare function createBotCheck(options?: BotCheckOptions): BotCheck;
+
 /**
  * The store of a tenant (a UUID or a slug); the same store for the same tenant, with a later call's sync settings applied (see LeadStore.configure).
  * Stored data that cannot be opened is set aside and a fresh store opened (see LeadOutboxStatus.recovered); an IndexedDB failure rejects with storage_error or quota_exceeded.

@@ -7,6 +7,7 @@ import { readVolume } from './volume.js';
 export { LeadOutboxError, ErrorCodes } from './errors.js';
 export { LeadStore, DEFAULTS, EMPTY_STATUS };
 export { preloadCore } from './core.js';
+export { createBotCheck, HONEYPOT_FIELD } from './botCheck.js';
 
 const stores = new Map(); // tenantId → Promise<LeadStore>
 
