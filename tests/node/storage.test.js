@@ -392,6 +392,7 @@ test('an IndexedDB failure while opening moves nothing aside: the next open has 
 
   quotaAtNextPut = true; // the open's commit (in flight back to pending) meets a full disk
   await assert.rejects(getStore(tenant, { autoSync: false }), { code: 'quota_exceeded' });
+  assert.deepEqual(memoryFiles(await loadCore()).list(`/lead-outbox/${tenant}`), [], 'the failed open left no files in memory');
   const transaction = IDBDatabase.prototype.transaction;
   IDBDatabase.prototype.transaction = function () {
     IDBDatabase.prototype.transaction = transaction;

@@ -130,7 +130,19 @@ export class LeadStore {
         }, SCRUB); // may erase expired leads
       }
     } catch (err) {
-      throw await this.#setAsideIfDamaged(err);
+      try {
+        throw await this.#setAsideIfDamaged(err);
+      } finally {
+        // A failed open leaves nothing behind: no open database, no files in the module's
+        // memory. A module that trapped is never called again.
+        const trapped = err instanceof WebAssembly.RuntimeError;
+        this.#closed = true;
+        await this.#volume.close({ trapped });
+        if (!trapped) {
+          this.#api.close();
+          this.#api.delete();
+        }
+      }
     }
     // Another tab committed: reopen on its files. Its in-flight leads stay its own; an
     // earlier release's tab may have left leads in its layout, which join by id.
@@ -240,20 +252,14 @@ export class LeadStore {
     this.#listeners.clear();
   }
 
-  // After a failed open: when the stored data itself is at fault, moves it aside and
-  // closes this store. Returns the error open() rejects with.
+  // After a failed open: when the stored data itself is at fault, moves it aside.
+  // Returns the error open() rejects with.
   async #setAsideIfDamaged(err) {
     const reason = damageOf(err);
     if (!reason) return err;
     const at = Date.now();
     const keptAs = await this.#volume.setAside(at, reason);
     const trapped = err instanceof WebAssembly.RuntimeError;
-    this.#closed = true;
-    await this.#volume.close();
-    if (!trapped) { // a trapped module is never called again
-      this.#api.close();
-      this.#api.delete();
-    }
     const setAside = new LeadOutboxError(ErrorCodes.STORAGE_ERROR,
       keptAs ? `${reason} (set aside as ${keptAs})` : reason, { cause: err });
     setAside.setAside = { at, reason, keptAs, trapped };

@@ -295,15 +295,16 @@ export class Volume {
   /**
    * Stops taking commits: the ones not started are rejected (nothing of them was
    * written), the one running finishes. Then drops this tenant's files from the core's
-   * memory (IndexedDB keeps them) and closes the IndexedDB connection.
+   * memory (IndexedDB keeps them; `trapped`: the module trapped and is not called again)
+   * and closes the IndexedDB connection.
    */
-  async close() {
+  async close({ trapped = false } = {}) {
     if (this.#closed) return;
     this.#closed = true;
     for (const w of this.#queued.splice(0)) w.reject(closedError());
     await this.#draining;
     try {
-      this.#files.removeAll(this.dir);
+      if (!trapped) this.#files.removeAll(this.dir);
     } catch {
       // already gone with its module
     }
