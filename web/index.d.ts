@@ -71,6 +71,30 @@ export interface LeadOutboxStatus {
   lastError: { code: ErrorCode; message: string } | null;
   /** When the next automatic retry is due (ms since epoch), or null. */
   nextRetryAt: number | null;
+  /**
+   * Set when this tenant's stored data could not be opened (damaged bytes: the core's
+   * "damaged stored data:" storage_error, SQLite's "file is not a database" or "database
+   * disk image is malformed", or the core trapping on it): getStore() moved the records
+   * aside, unchanged, and opened a fresh, empty store. Null otherwise, and after a reload.
+   * An IndexedDB failure or a full disk never sets it: getStore() rejects then, and moves nothing.
+   */
+  recovered: StoreRecovery | null;
+}
+
+export interface StoreRecovery {
+  /** When the data was set aside (ms since epoch). */
+  at: number;
+  /** Why it could not be opened; begins with "damaged stored data:". */
+  reason: string;
+  /**
+   * Where the records are now: the same IndexedDB database ("/lead-outbox/<tenant>",
+   * store FILE_DATA), keys "<keptAs>/<file>" instead of "/lead-outbox/<tenant>/<file>",
+   * with "<keptAs>/about.json" saying when and why. keptAs is
+   * "/lead-outbox-damaged/<tenant>/<ISO time>". Nothing deletes them.
+   */
+  keptAs: string;
+  /** For people: the leads not yet sent when the data was damaged may be lost unless support recovers them. */
+  message: string;
 }
 
 export interface StoreOptions {
@@ -133,7 +157,35 @@ export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'endpoint' |
  */
 export declare function preloadCore(options?: Pick<StoreOptions, 'wasmUrl'>): void;
 
-/** The store of a tenant (a UUID or a slug); the same store for the same tenant, with a later call's sync settings applied (see LeadStore.configure). */
+/** The honeypot field's name ("website"): a field a person never sees or reaches, which form-filling bots fill in. */
+export declare const HONEYPOT_FIELD: 'website';
+
+export interface BotCheckOptions {
+  /** A filled HONEYPOT_FIELD means a bot. Default true. */
+  honeypot?: boolean;
+  /** A submit sooner than this many ms after the form was first shown means a bot. Default 0: off. */
+  minFillMs?: number;
+  /** The clock (ms). Default Date.now. */
+  now?: () => number;
+}
+
+export interface BotCheck {
+  readonly honeypot: boolean;
+  /** Why a submit with this honeypot value looks like a bot's, or null for a person's. */
+  caught(honeypotValue?: string): 'honeypot' | 'too_fast' | null;
+}
+
+/**
+ * A form's bot check, started when the form is first shown. A caught submit should get
+ * the normal success and store nothing. Stops bots that fill forms, not a bot that posts
+ * to the sync endpoint itself (the server's limits are the other half).
+ */
+export declare function createBotCheck(options?: BotCheckOptions): BotCheck;
+
+/**
+ * The store of a tenant (a UUID or a slug); the same store for the same tenant, with a later call's sync settings applied (see LeadStore.configure).
+ * Stored data that cannot be opened is set aside and a fresh store opened (see LeadOutboxStatus.recovered); an IndexedDB failure rejects with storage_error or quota_exceeded.
+ */
 export declare function getStore(tenantId: string, options?: StoreOptions): Promise<LeadStore>;
 /** Closes every store and drops the wasm instance. */
 export declare function closeAllStores(): Promise<void>;

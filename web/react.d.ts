@@ -1,6 +1,6 @@
 // Types of lead-outbox/react (web/react/index.js); written by hand, kept in step with it.
 import type { ReactElement } from 'react';
-import type { LeadInput, LeadOutboxStatus, LeadStore, StoreOptions, SyncResult } from './index.js';
+import type { BotCheck, BotCheckOptions, LeadInput, LeadOutboxStatus, LeadStore, StoreOptions, SyncResult } from './index.js';
 
 export declare const NOT_READY_STATUS: Readonly<LeadOutboxStatus>;
 
@@ -27,8 +27,36 @@ export interface OfflineLeadFormProps {
   className?: string;
   submitLabel?: string;
   onSubmitted?: (id: string) => void;
+  /**
+   * The bot check (see createBotCheck): a honeypot field, on by default, and a minimum
+   * fill time, off by default, counted from the form's first render in the browser. A
+   * caught submit shows the normal success, stores nothing and calls no onSubmitted.
+   */
+  botCheck?: BotCheckOptions;
 }
 export declare function OfflineLeadForm(props: OfflineLeadFormProps): ReactElement;
+
+/** The notice a saved lead (and a caught bot) gets. */
+export declare const SAVED_NOTICE: string;
+
+export interface LeadFormSubmit {
+  /** True when the person (or the bot) is told the lead was saved. */
+  saved: boolean;
+  /** The stored lead's id; null when nothing was stored. */
+  id: string | null;
+  errors: Record<string, string>;
+  notice: string;
+  /** Why the bot check caught the submit (nothing stored), or null. */
+  caught: 'honeypot' | 'too_fast' | null;
+}
+
+/** One submit of the form without React (for sites rendering their own): validates, applies the bot check, stores. */
+export declare function submitLeadForm(submit: {
+  outbox: Pick<LeadOutbox, 'validateLead' | 'submitLead'>;
+  lead: LeadInput;
+  check?: BotCheck | null;
+  honeypotValue?: string;
+}): Promise<LeadFormSubmit>;
 
 export declare function LeadStatus(props: { outbox: LeadOutbox }): ReactElement;
 export declare function describeStatus(status: LeadOutboxStatus, ready: boolean): { connection: string; outbox: string };

@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, LeadStore } from '../../web/src/index.js';
 import { loadCore, unloadCore } from '../../web/src/core.js';
-import { holdRequest, lead, startSyncServer, waitUntil } from './helpers.js';
+import { acceptAll, holdRequest, lead, startSyncServer, waitUntil } from './helpers.js';
 
 after(() => closeAllStores());
 
@@ -375,4 +375,34 @@ test('after a reload with the clock set back, a try the core finds due is sent, 
     await closeAllStores();
     await server.close();
   }
+});
+
+test('issue 11: once another tab has sent everything, this tab shows no error, online, and no retry due', async () => {
+  const endpoint = 'http://lead-outbox.invalid/sync';
+  const offline = async () => { throw new TypeError('fetch failed'); };
+  await withFullBackoff(async () => {
+    // Two tabs: each its own wasm instance, one IndexedDB; they hear each other over BroadcastChannel.
+    unloadCore();
+    const stuck = await new LeadStore(await loadCore(), 'sync-other-tab-sent', { endpoint, fetch: offline }).open();
+    unloadCore();
+    const sends = await new LeadStore(await loadCore(), 'sync-other-tab-sent', { endpoint, fetch: acceptAll, autoSync: false }).open();
+    unloadCore();
+    try {
+      await stuck.submitLead(lead(1)); // its automatic sync fails: a retry in a minute
+      await waitUntil(() => stuck.getStatus().lastError?.code === 'network_error' && !stuck.getStatus().syncing);
+      assert.equal(stuck.getStatus().online, false);
+      assert.ok(stuck.getStatus().nextRetryAt > Date.now());
+      assert.equal((await sends.syncPending()).synced, 1);
+      await waitUntil(() => stuck.getStatus().pending === 0);
+      const status = stuck.getStatus();
+      assert.equal(status.lastError, null);
+      assert.equal(status.online, true);
+      assert.equal(status.nextRetryAt, null);
+      assert.equal(status.synced, 1);
+      assert.ok(status.lastSyncedAt > 0);
+    } finally {
+      await stuck.close();
+      await sends.close();
+    }
+  });
 });

@@ -29,6 +29,7 @@ export function LeadStatus({ outbox }) {
   return h('div', { className: 'lo-status', 'data-state': state, 'data-online': String(status.online) },
     h('p', { className: 'lo-connection', 'data-online': String(status.online) }, words.connection),
     h('p', { className: 'lo-outbox', role: 'status', 'aria-live': 'polite' }, words.outbox),
+    status.recovered ? h('p', { className: 'lo-recovered', role: 'alert' }, status.recovered.message) : null,
     status.lastError
       ? h('div', { className: 'lo-error', role: 'alert' },
         h('p', null, `Sending failed: ${status.lastError.message}`),

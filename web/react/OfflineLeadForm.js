@@ -1,6 +1,7 @@
 'use client';
 // <OfflineLeadForm>: a lead form that stores leads on the device first; markup only, state from useLeadOutbox.
-import { createElement as h, useId, useState } from 'react';
+import { createElement as h, useEffect, useId, useRef, useState } from 'react';
+import { createBotCheck, HONEYPOT_FIELD } from '../src/botCheck.js';
 import { useLeadOutbox } from './useLeadOutbox.js';
 import { LeadStatus } from './LeadStatus.js';
 
@@ -11,45 +12,76 @@ const FIELDS = [
   { name: 'message', label: 'Message', type: 'textarea', required: true },
 ];
 const EMPTY = { name: '', email: '', phone: '', message: '' };
+export const SAVED_NOTICE = 'Saved on this device. It will be sent when the network allows.';
+const CHECK_NOTICE = 'Please check the highlighted fields.';
+// Off screen, not display:none (bots that look at styles skip those); the class does the same for a CSP without inline styles.
+const HONEYPOT_STYLE = { position: 'absolute', left: '-10000px', top: 'auto', width: '1px', height: '1px', overflow: 'hidden' };
+
+/**
+ * One submit of the form, without React: validates `lead`, applies the bot check, and
+ * stores it. Resolves with {saved, id, errors, notice, caught}: `saved` when the person
+ * (or the bot) is told it was saved; `id` null and `caught` the reason when the bot
+ * check caught it (nothing stored, the same notice as a save).
+ * @param {{outbox: {validateLead: Function, submitLead: Function}, lead: object,
+ *   check?: ReturnType<typeof createBotCheck> | null, honeypotValue?: string}} submit
+ */
+export async function submitLeadForm({ outbox, lead, check, honeypotValue }) {
+  const invalid = outbox.validateLead(lead);
+  if (invalid) return { saved: false, id: null, errors: invalid, notice: CHECK_NOTICE, caught: null };
+  const caught = check?.caught(honeypotValue) ?? null;
+  if (caught) return { saved: true, id: null, errors: {}, notice: SAVED_NOTICE, caught };
+  try {
+    return { saved: true, id: await outbox.submitLead(lead), errors: {}, notice: SAVED_NOTICE, caught: null };
+  } catch (err) {
+    const notice = err.code === 'invalid_lead' ? CHECK_NOTICE : `Not saved: ${err.message}`;
+    return { saved: false, id: null, errors: err.fields ?? {}, notice, caught: null };
+  }
+}
 
 /**
  * Props: tenantId, endpoint, token (as for getStore), optional `options` (more
- * getStore options), `className`, `submitLabel`, `onSubmitted(id)`.
+ * getStore options), `className`, `submitLabel`, `onSubmitted(id)`, `botCheck`
+ * ({honeypot = true, minFillMs = 0, now}: see createBotCheck; the fill time counts from
+ * the form's first render in the browser). A submit the bot check catches shows the
+ * normal success, stores nothing and calls no onSubmitted.
  * Class names (lo-*) and data-* attributes are stable, for sites to style.
  */
-export function OfflineLeadForm({ tenantId, endpoint, token, options, className, submitLabel = 'Send', onSubmitted }) {
+export function OfflineLeadForm({ tenantId, endpoint, token, options, className, submitLabel = 'Send', onSubmitted, botCheck }) {
   const outbox = useLeadOutbox(tenantId, { ...options, endpoint, token });
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState({});
   const [storing, setStoring] = useState(false);
   const [notice, setNotice] = useState('');
+  const check = useRef(null);
   const id = useId();
+  const honeypot = botCheck?.honeypot ?? true;
+
+  // The form is first shown now (effects run in the browser only); later changes to the
+  // botCheck prop do not restart the clock.
+  useEffect(() => {
+    check.current = createBotCheck({ ...botCheck, honeypot });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const lead = () => ({ ...values, phone: values.phone.trim() === '' ? undefined : values.phone });
 
   async function onSubmit(event) {
     event.preventDefault();
-    const invalid = outbox.validateLead(lead());
-    if (invalid) {
-      setErrors(invalid);
-      setNotice('Please check the highlighted fields.');
-      focusFirstError(event.currentTarget, invalid);
-      return;
-    }
+    const form = event.currentTarget;
+    const trap = form.elements.namedItem(HONEYPOT_FIELD);
     setStoring(true);
     setNotice('');
-    try {
-      const leadId = await outbox.submitLead(lead());
-      setValues(EMPTY);
-      setErrors({});
-      setNotice('Saved on this device. It will be sent when the network allows.');
-      onSubmitted?.(leadId);
-    } catch (err) {
-      setErrors(err.fields ?? {});
-      setNotice(err.code === 'invalid_lead' ? 'Please check the highlighted fields.' : `Not saved: ${err.message}`);
-    } finally {
-      setStoring(false);
+    const result = await submitLeadForm({ outbox, lead: lead(), check: check.current, honeypotValue: trap?.value });
+    setStoring(false);
+    setErrors(result.errors);
+    setNotice(result.notice);
+    if (!result.saved) {
+      focusFirstError(form, result.errors);
+      return;
     }
+    setValues(EMPTY);
+    if (trap) trap.value = '';
+    if (result.id) onSubmitted?.(result.id);
   }
 
   // A field's error clears once its value is valid again.
@@ -91,10 +123,19 @@ export function OfflineLeadForm({ tenantId, endpoint, token, options, className,
     'aria-busy': storing ? 'true' : undefined,
   },
   FIELDS.map(field),
+  honeypot ? honeypotField(`${id}-${HONEYPOT_FIELD}`) : null,
   errors._ ? h('p', { className: 'lo-form-error', role: 'alert' }, errors._) : null,
   h('button', { type: 'submit', className: 'lo-submit', disabled: !outbox.ready || storing }, storing ? 'Saving…' : submitLabel),
   h('p', { className: 'lo-notice', role: 'status', 'aria-live': 'polite' }, notice),
   h(LeadStatus, { outbox }));
+}
+
+// A field a person never meets: off screen, out of the tab order and the accessibility
+// tree, with autofill off. A bot that fills every field fills it.
+function honeypotField(inputId) {
+  return h('div', { className: 'lo-hp', 'aria-hidden': 'true', style: HONEYPOT_STYLE },
+    h('label', { htmlFor: inputId }, 'Leave this field empty'),
+    h('input', { id: inputId, name: HONEYPOT_FIELD, type: 'text', tabIndex: -1, autoComplete: 'off', defaultValue: '' }));
 }
 
 function focusFirstError(form, invalid) {

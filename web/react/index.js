@@ -1,5 +1,5 @@
 'use client';
 // lead-outbox/react: the hook and the form; a thin layer over the framework-free store.
 export { useLeadOutbox, NOT_READY_STATUS } from './useLeadOutbox.js';
-export { OfflineLeadForm } from './OfflineLeadForm.js';
+export { OfflineLeadForm, submitLeadForm, SAVED_NOTICE } from './OfflineLeadForm.js';
 export { LeadStatus, describeStatus } from './LeadStatus.js';

@@ -7,6 +7,7 @@ import { readVolume } from './volume.js';
 export { LeadOutboxError, ErrorCodes } from './errors.js';
 export { LeadStore, DEFAULTS, EMPTY_STATUS };
 export { preloadCore } from './core.js';
+export { createBotCheck, HONEYPOT_FIELD } from './botCheck.js';
 
 const stores = new Map(); // tenantId → Promise<LeadStore>
 
@@ -29,11 +30,16 @@ export function getStore(tenantId, options = {}) {
   const files = readVolume(tenantId);
   let read = false;
   files.then(() => (read = true), () => (read = true)); // errors are handled by open()
-  const store = loadCore(options).then((core) => {
+  const store = loadCore(options).then(async (core) => {
     // A first visit creates the IndexedDB database, which can take longer than the
     // wasm: spend that wait compiling the open path (see warmUpCore).
     if (!read) warmUpCore(core);
-    return new LeadStore(core, tenantId, options).open(files);
+    try {
+      return await new LeadStore(core, tenantId, options).open(files);
+    } catch (err) {
+      if (!err?.setAside) throw err;
+      return openAfterSetAside(tenantId, options, err.setAside);
+    }
   });
   store.catch(() => {
     if (stores.get(tenantId) === store) stores.delete(tenantId); // not a newer store's entry
@@ -41,6 +47,26 @@ export function getStore(tenantId, options = {}) {
   });
   stores.set(tenantId, store);
   return store;
+}
+
+/**
+ * The stored data of `tenantId` could not be opened and was moved aside (LeadStore#open):
+ * a fresh store, whose status.recovered says so while no one reloads. A core that trapped
+ * is dropped first: its memory is no longer trusted, and the fresh store gets a new one.
+ * (Stores of other tenants opened on the trapped one keep it until they close.)
+ */
+async function openAfterSetAside(tenantId, options, { at, reason, keptAs, trapped }) {
+  if (trapped) unloadCore();
+  const core = await loadCore(options);
+  // keptAs null: another tab changed the data meanwhile (and may have set it aside): open what is there now.
+  const recovered = keptAs && {
+    at,
+    reason,
+    keptAs,
+    message: 'The leads saved on this device could not be read. They were kept aside for the site\'s support; '
+      + 'leads that had not been sent yet may be lost unless support recovers them. New leads are saved as usual.',
+  };
+  return new LeadStore(core, tenantId, options).open(readVolume(tenantId), { recovered });
 }
 
 /**

@@ -2,7 +2,7 @@
 import { LeadOutboxError, ErrorCodes, unwrap } from './errors.js';
 import { randomUuid, timeOrderedUuid } from './uuid.js';
 import { uploadBatch } from './upload.js';
-import { Volume, closedError, toStorageError } from './volume.js';
+import { Volume, closedError, toStorageError, DAMAGED_PREFIX } from './volume.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
 // core.defaults()); tests/node/defaults.test.js fails when the two disagree.
@@ -26,6 +26,9 @@ const FLUSH = { flush: true };
 // Options a later getStore() may change on an open store (LeadStore#configure).
 // (requestTimeoutMs is not among them: the in-flight timeout the core got at open follows from it.)
 const LIVE_OPTIONS = ['endpoint', 'token', 'fetch', 'batchMaxCount', 'batchMaxBytes'];
+// status.lastError codes of a failed request, which a later answer from the server makes out of date.
+const REQUEST_ERRORS = new Set([ErrorCodes.NETWORK_ERROR, ErrorCodes.TIMEOUT, ErrorCodes.SERVER_ERROR,
+  ErrorCodes.AUTH_ERROR, ErrorCodes.REQUEST_REJECTED]);
 // When a sync run's first batch may leave (LeadStore#kick).
 const NOW = 'now';
 const WHEN_DUE = 'when-due';
@@ -40,6 +43,7 @@ export const EMPTY_STATUS = Object.freeze({
   lastSyncedAt: null,
   lastError: null,
   nextRetryAt: null,
+  recovered: null,
 });
 
 export class LeadStore {
@@ -91,10 +95,15 @@ export class LeadStore {
 
   /**
    * Loads storage, opens the tenant database and starts the sync triggers. `files`:
-   * readVolume(tenantId) when the caller started reading storage early.
+   * readVolume(tenantId) when the caller started reading storage early; `recovered`:
+   * status.recovered, for a store getStore opened after setting damaged data aside.
+   *
+   * Stored data that cannot be opened (see damageOf) is moved aside (Volume#setAside),
+   * this store closes, and open rejects with a storage_error whose `setAside` property
+   * ({at, reason, keptAs, trapped}) tells getStore to open a fresh store.
    */
-  async open(files) {
-    await this.#volume.open(files);
+  async open(files, { recovered = null } = {}) {
+    if (recovered) this.#status = Object.freeze({ ...this.#status, recovered });
     const o = this.#options;
     const openCore = (extra) => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, Date.now(), JSON.stringify({
       retryBaseMs: o.retryBaseMs,
@@ -103,14 +112,39 @@ export class LeadStore {
       keepSyncedMs: Math.max(0, o.keepSyncedDays) * DAY_MS,
       ...extra,
     })));
-    if (this.#volume.isEmpty) {
-      // Nothing stored yet: the open only creates an empty schema, which no crash can
-      // lose. It goes out with the first commit instead of delaying a first visit.
-      openCore({});
-    } else {
-      // Opening may import an earlier layout, migrate, and put a crash's in-flight
-      // leads back to pending: all of it is durable before the store is used.
-      await this.#commit(() => openCore({ importFrom: this.#volume.legacyPath }), SCRUB); // may erase expired leads
+    try {
+      await this.#volume.open(files);
+      if (this.#volume.isEmpty) {
+        // Nothing stored yet: the open only creates an empty schema, which no crash can
+        // lose. It goes out with the first commit instead of delaying a first visit.
+        openCore({});
+      } else {
+        // Opening may import an earlier layout, migrate, and put a crash's in-flight
+        // leads back to pending: all of it is durable before the store is used.
+        await this.#commit(() => {
+          try {
+            return openCore({ importFrom: this.#volume.legacyPath });
+          } catch (err) {
+            // The records stay as found, for setAside: nothing a failed open changed is saved.
+            if (damageOf(err) && !(err instanceof WebAssembly.RuntimeError)) this.#volume.discardChanges();
+            throw err;
+          }
+        }, SCRUB); // may erase expired leads
+      }
+    } catch (err) {
+      try {
+        throw await this.#setAsideIfDamaged(err);
+      } finally {
+        // A failed open leaves nothing behind: no open database, no files in the module's
+        // memory. A module that trapped is never called again.
+        const trapped = err instanceof WebAssembly.RuntimeError;
+        this.#closed = true;
+        await this.#volume.close({ trapped });
+        if (!trapped) {
+          this.#api.close();
+          this.#api.delete();
+        }
+      }
     }
     // Another tab committed: reopen on its files. Its in-flight leads stay its own; an
     // earlier release's tab may have left leads in its layout, which join by id.
@@ -220,6 +254,20 @@ export class LeadStore {
     this.#listeners.clear();
   }
 
+  // After a failed open: when the stored data itself is at fault, moves it aside.
+  // Returns the error open() rejects with.
+  async #setAsideIfDamaged(err) {
+    const reason = damageOf(err);
+    if (!reason) return err;
+    const at = Date.now();
+    const keptAs = await this.#volume.setAside(at, reason);
+    const trapped = err instanceof WebAssembly.RuntimeError;
+    const setAside = new LeadOutboxError(ErrorCodes.STORAGE_ERROR,
+      keptAs ? `${reason} (set aside as ${keptAs})` : reason, { cause: err });
+    setAside.setAside = { at, reason, keptAs, trapped };
+    return setAside;
+  }
+
   // The one commit path: a core call, its changes written to IndexedDB in one
   // transaction under the cross-tab lock, then announced to the site's other tabs so
   // that their status follows. REQUIRES: `write` is synchronous.
@@ -229,6 +277,11 @@ export class LeadStore {
     return result;
   }
 
+  // Another tab committed: catch up and show the shared outbox as it is now. When more
+  // leads are synced or rejected than this tab last saw, another tab heard back from the
+  // server: it is reachable, and this tab's last request error is out of date, as after a
+  // success of its own (errors of this tab's storage stay). Read from the data, not from
+  // the message, so it holds whichever catch-up first sees the new state.
   #listenToOtherTabs() {
     if (typeof BroadcastChannel !== 'function') return;
     this.#channel = new BroadcastChannel(this.#volume.lockName);
@@ -237,12 +290,16 @@ export class LeadStore {
       if (this.#closed) return;
       this.#volume.catchUp().then(() => {
         if (this.#closed) return;
-        const counts = this.#refresh();
-        // Another tab's request is out and nothing else waits: if that tab closes before
-        // it hears back, this one sends the leads once they count as abandoned.
-        if (this.#options.autoSync && !this.#syncing && counts.inFlight > 0 && counts.pending === 0) {
-          this.#scheduleFromCore(counts);
-        }
+        const s = this.#status;
+        const counts = this.#refresh((c) => (c.synced > s.synced || c.rejected > s.rejected ? {
+          online: true,
+          lastSyncedAt: Date.now(),
+          lastError: REQUEST_ERRORS.has(s.lastError?.code) ? null : s.lastError,
+        } : {}));
+        // Nothing waits but another tab's request: if that tab closes before it hears
+        // back, this one sends the leads once they count as abandoned. Nothing at all:
+        // no retry is due.
+        if (this.#options.autoSync && !this.#syncing && counts.pending === 0) this.#scheduleFromCore(counts);
       }, () => {});
     };
   }
@@ -377,9 +434,11 @@ export class LeadStore {
     };
   }
 
-  // The core's counts into the status, with `patch` in the same update; returns the counts.
+  // The core's counts into the status, with `patch` (or patch(counts)) in the same
+  // update; returns the counts.
   #refresh(patch) {
     const c = unwrap(this.#api.counts(Date.now()));
+    if (typeof patch === 'function') patch = patch(c);
     this.#set({ ...patch, pending: c.pending + c.inFlight, rejected: c.rejected, synced: c.synced });
     return c;
   }
@@ -403,6 +462,18 @@ export class LeadStore {
 
 function isOnline() {
   return typeof navigator === 'object' && typeof navigator.onLine === 'boolean' ? navigator.onLine : true;
+}
+
+// Stored data no open can succeed on, as the reason status.recovered gives; null when
+// `err` is about something else. IndexedDB failures (toStorageError: "Could not save…"),
+// a full disk and a closed store are not damage: they never move data aside.
+function damageOf(err) {
+  if (err instanceof WebAssembly.RuntimeError) return `${DAMAGED_PREFIX} the core stopped while opening it (${err.message})`;
+  if (!(err instanceof LeadOutboxError) || err.code !== ErrorCodes.STORAGE_ERROR) return null;
+  if (err.message.startsWith(DAMAGED_PREFIX) || err.message.includes(`: ${DAMAGED_PREFIX}`)) return err.message;
+  // SQLite's own words for bytes that are not a database (SQLITE_NOTADB, SQLITE_CORRUPT).
+  if (/file is not a database|database disk image is malformed/.test(err.message)) return `${DAMAGED_PREFIX} ${err.message}`;
+  return null;
 }
 
 // An error as status.lastError shows it.

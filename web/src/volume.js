@@ -4,6 +4,10 @@ import { randomUuid } from './uuid.js';
 import { memoryFiles } from './files.js';
 
 const ROOT = '/lead-outbox';
+// Where records that could not be opened are kept (Volume#setAside): outside every tenant's key range.
+const DAMAGED_ROOT = '/lead-outbox-damaged';
+// How a storage_error about the stored bytes themselves begins, from the core or from here.
+export const DAMAGED_PREFIX = 'damaged stored data:';
 const FILE_STORE = 'FILE_DATA'; // as IDBFS names it: key = path, value = {timestamp, mode, contents}
 const IDBFS_VERSION = 21; // Emscripten's IDBFS.DB_VERSION: the database is created as IDBFS creates it
 const FILE_MODE = 0o100644; // a regular file, as IDBFS would store one
@@ -59,6 +63,7 @@ export class Volume {
   #draining = null; // the running drain loop, if any
   #closed = false;
   #stamp = null; // the commit stamp this tab last wrote or loaded
+  #loadedStamp = null; // the stamp of the files as last loaded from IndexedDB (setAside checks it)
   #tab = randomUuid();
   #commits = 0;
   #reopen = (reload) => reload(); // set by the store: closes the database around a reload
@@ -136,6 +141,10 @@ export class Volume {
               await this.#reopen(async () => this.#load(await readAll(this.#db, this.dir)));
             }
           } catch (err) {
+            // Nothing of the round was saved: the files go back to what IndexedDB holds
+            // before anyone hears of it, so a refused write (a submit on a full disk) is
+            // never listed or counted.
+            if (this.#stamp === UNSAVED && !(err instanceof WebAssembly.RuntimeError)) await this.#reloadStored();
             for (const w of round) w.reject(err);
             return;
           }
@@ -149,12 +158,26 @@ export class Volume {
     this.#draining = null;
   }
 
+  // Replaces the files with what IndexedDB holds (reopening the database around it). If
+  // that read fails too, the stamp stays UNSAVED and the next round reloads first.
+  // REQUIRES: the lock is held.
+  async #reloadStored() {
+    let files;
+    try {
+      files = await readAll(this.#db, this.dir);
+    } catch {
+      return;
+    }
+    await this.#reopen(async () => this.#load(files));
+  }
+
   // One readwrite transaction: reads the stored stamp; when it is this tab's, runs the
   // round's writes and puts every change with a new stamp. Resolves with the writes'
   // outcomes once committed, or null (nothing run) when the stamp is another tab's.
   // A failed save leaves this tab's files ahead of IndexedDB with changes it reported as
-  // failed: the next round reloads the stored state first, so they are dropped, never
-  // saved later behind the caller's back. REQUIRES: the lock is held.
+  // failed (#drain reloads them at once; should that fail, the next round reloads the
+  // stored state first), so they are dropped, never saved later behind the caller's
+  // back. REQUIRES: the lock is held.
   #round(round) {
     return new Promise((resolve, reject) => {
       let tx;
@@ -185,6 +208,15 @@ export class Volume {
             return { error };
           }
         });
+        // A core that trapped (WebAssembly.RuntimeError) is asked nothing more: nothing of
+        // this round is saved, and every write in it fails with the trap.
+        const trap = outcomes.find((o) => o.error instanceof WebAssembly.RuntimeError);
+        if (trap) {
+          this.#stamp = UNSAVED;
+          reject(trap.error);
+          abort(tx);
+          return;
+        }
         keys = this.#takeChanged();
         if (!keys.length) return;
         try {
@@ -210,6 +242,51 @@ export class Volume {
     });
   }
 
+  /**
+   * Forgets the changes the core reports since the last commit, so that no commit saves
+   * them: for an open that failed on damaged data, whose stored records must stay as found.
+   */
+  discardChanges() {
+    this.#core.changedFiles(this.dir);
+  }
+
+  /**
+   * Moves every record of this tenant (the stored files, which could not be opened) to
+   * keys under `<keptAs>/` in the same IndexedDB store, with `<keptAs>/about.json` saying
+   * when and why, in one transaction under the lock: nothing is deleted, and a reload
+   * finds the tenant empty. Resolves with keptAs ("/lead-outbox-damaged/<tenant>/<ISO
+   * time>"), or null when nothing moved: another tab changed the stored data since this
+   * tab loaded it (it may have set it aside already), so the caller opens again instead.
+   */
+  setAside(at, reason) {
+    const keptAs = `${DAMAGED_ROOT}/${this.tenantId}/${new Date(at).toISOString()}`;
+    return this.#locked(() => new Promise((resolve, reject) => {
+      let moved = false;
+      let tx;
+      try {
+        tx = this.#db.transaction([FILE_STORE], 'readwrite', { durability: 'strict' });
+      } catch (err) {
+        reject(toStorageError(err));
+        return;
+      }
+      const store = tx.objectStore(FILE_STORE);
+      const range = IDBKeyRange.bound(`${this.dir}/`, `${this.dir}/\uffff`);
+      const keys = store.getAllKeys(range);
+      const values = store.getAll(range);
+      values.onsuccess = () => {
+        const stamp = keys.result.indexOf(this.stampPath);
+        if (!keys.result.length || decodeStamp(values.result[stamp]) !== this.#loadedStamp) return;
+        keys.result.forEach((key, i) => store.put(values.result[i], keptAs + key.slice(this.dir.length)));
+        store.delete(range);
+        const about = JSON.stringify({ tenantId: this.tenantId, at, reason, from: this.dir });
+        store.put({ timestamp: new Date(at), mode: FILE_MODE, contents: new TextEncoder().encode(about) }, `${keptAs}/about.json`);
+        moved = true;
+      };
+      tx.oncomplete = () => resolve(moved ? keptAs : null);
+      tx.onabort = () => reject(toStorageError(tx.error));
+    }));
+  }
+
   /** Brings this tab's files up to what IndexedDB holds, if another tab has committed. */
   catchUp() {
     return this.commit(() => undefined);
@@ -218,15 +295,16 @@ export class Volume {
   /**
    * Stops taking commits: the ones not started are rejected (nothing of them was
    * written), the one running finishes. Then drops this tenant's files from the core's
-   * memory (IndexedDB keeps them) and closes the IndexedDB connection.
+   * memory (IndexedDB keeps them; `trapped`: the module trapped and is not called again)
+   * and closes the IndexedDB connection.
    */
-  async close() {
+  async close({ trapped = false } = {}) {
     if (this.#closed) return;
     this.#closed = true;
     for (const w of this.#queued.splice(0)) w.reject(closedError());
     await this.#draining;
     try {
-      this.#files.removeAll(this.dir);
+      if (!trapped) this.#files.removeAll(this.dir);
     } catch {
       // already gone with its module
     }
@@ -297,11 +375,11 @@ export class Volume {
     for (const path of mem.list(this.dir)) if (!stored.has(path)) mem.remove(path);
     this.#unsaved.clear();
     this.#blocks = new Map();
-    this.#stamp = null;
+    this.#stamp = this.#loadedStamp = null;
     const old = [];
     const blocks = [];
     for (const [path, entry] of files) {
-      if (path === this.stampPath) this.#stamp = decodeStamp(entry);
+      if (path === this.stampPath) this.#stamp = this.#loadedStamp = decodeStamp(entry);
       const block = parseBlockKey(path);
       if ((entry.mode & 0o170000) === 0o040000) continue; // a folder IDBFS itself once stored
       if (OLD_GROUP.test(path)) old.push([path, entry.contents]);
@@ -313,7 +391,7 @@ export class Volume {
       // means the stored records are not ones this code wrote.
       const size = mem.size(group);
       if (!Number.isInteger(n) || n < 0 || size < 0 || n * BLOCK_BYTES > size) {
-        throw new LeadOutboxError(ErrorCodes.STORAGE_ERROR, `Stored block ${key} does not fit its group.`);
+        throw new LeadOutboxError(ErrorCodes.STORAGE_ERROR, `${DAMAGED_PREFIX} stored block ${key} does not fit its group.`);
       }
       if (!this.#blocks.has(group)) this.#blocks.set(group, new Set());
       this.#blocks.get(group).add(n);
@@ -387,7 +465,13 @@ function openDatabase(dir) {
 function readAll(db, dir) {
   return new Promise((resolve, reject) => {
     const range = IDBKeyRange.bound(`${dir}/`, `${dir}/\uffff`);
-    const tx = db.transaction([FILE_STORE], 'readonly');
+    let tx;
+    try {
+      tx = db.transaction([FILE_STORE], 'readonly');
+    } catch (err) {
+      reject(toStorageError(err));
+      return;
+    }
     const store = tx.objectStore(FILE_STORE);
     const k = store.getAllKeys(range);
     const v = store.getAll(range);
