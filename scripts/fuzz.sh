@@ -10,7 +10,8 @@
 #   FUZZ_SECONDS=3600 scripts/fuzz.sh open
 # New inputs found go to build/fuzz/corpus/<target> (kept between runs, never committed);
 # a finding is saved in build/fuzz/findings/<target>/ and its log in build/fuzz/logs/.
-# Prints one line per target: "fuzz <target>: ok …" or "fuzz <target>: FAILED …".
+# Prints one line per target, "fuzz <target>: ok …" or "fuzz <target>: FAILED …", after an
+# indented line for each regression input that fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,29 +50,48 @@ sanitizers() {
   ASAN_OPTIONS=detect_leaks=1 ./build/sanitize/core_tests
 }
 
-# run_target NAME: regressions first (each file once), then fuzzing from the seeds.
+# run_target NAME: regressions first (each file once), then fuzzing from the seeds. The
+# fuzzing runs even after a failed regression, so one known finding hides no other.
 run_target() {
   local name=$1 bin=build/fuzz/tests/fuzz/${1}_fuzz
   local log=build/fuzz/logs/$name.log corpus=build/fuzz/corpus/$name findings=build/fuzz/findings/$name
   mkdir -p build/fuzz/logs "$corpus" "$findings"
-  local regressions=(tests/fuzz/regressions/"$name"/*)
-  [ -e "${regressions[0]}" ] || regressions=()
-  if [ ${#regressions[@]} -gt 0 ] && ! "$bin" "${regressions[@]}" >"$log" 2>&1; then
-    echo "fuzz $name: FAILED on regression $(sed -nE 's/^Running: //p' "$log" | tail -1): $(summary "$log")"
-    return 1
-  fi
+  local regressions=() failed=0 found=0 file
+  rm -f "$log.regressions"
+  for file in tests/fuzz/regressions/"$name"/*; do [ -f "$file" ] && regressions+=("$file"); done
+  # Each regression input on its own, so every one that fails is named.
+  for file in "${regressions[@]}"; do
+    if ! "$bin" "$file" >"$log.regression" 2>&1; then
+      echo "  $name regression $file: $(summary "$log.regression")"
+      cat "$log.regression" >>"$log.regressions"
+      failed=$((failed + 1))
+    fi
+  done
+  rm -f "$log.regression"
   # -timeout: an input that takes 10 s is a finding too (a hang on stored bytes).
-  if ! "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-      -artifact_prefix="$findings/" "$corpus" "tests/fuzz/corpus/$name" >>"$log" 2>&1; then
-    echo "fuzz $name: FAILED: $(summary "$log"); input saved as $(sed -nE 's/.*Test unit written to (.*)/\1/p' "$log" | tail -1); log $log"
+  local fuzzed
+  if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="$findings/" "$corpus" "tests/fuzz/corpus/$name" >"$log" 2>&1; then
+    fuzzed="$(sed -nE 's/^stat::number_of_executed_units: *//p' "$log" | tail -1) inputs in ${seconds} s found nothing"
+  else
+    fuzzed="found $(summary "$log"), input saved as $(sed -nE 's/.*Test unit written to (.*)/\1/p' "$log" | tail -1)"
+    found=1
+  fi
+  if [ "$failed" -eq 0 ] && [ "$found" -eq 0 ]; then
+    echo "fuzz $name: ok (${#regressions[@]} regression inputs pass; $fuzzed)"
+  else
+    echo "fuzz $name: FAILED ($failed of ${#regressions[@]} regression inputs fail, see above; fuzzing $fuzzed)"
     return 1
   fi
-  echo "fuzz $name: ok ($(sed -nE 's/^stat::number_of_executed_units: *//p' "$log" | tail -1) inputs in ${seconds} s, ${#regressions[@]} regression inputs)"
 }
 
-# The one line that says what was found: a sanitizer summary, or the broken invariant.
+# The one line that says what was found: the sanitizer's summary or the broken invariant,
+# and the first frame in the project's code.
 summary() {
-  grep -m1 -E '^SUMMARY: |invariant broken|ERROR: libFuzzer' "$1" || echo "see $1"
+  local what frame
+  what=$(grep -m1 -oE 'runtime error: .*|ERROR: AddressSanitizer: [^ ]+|invariant broken: .*|ERROR: libFuzzer: .*' "$1" | cut -c1-160)
+  frame=$(grep -m1 -E '^ +#[0-9]+ .*/(src|tests)/[^ ]*:[0-9]+' "$1" | grep -oE '(src|tests)/[^ ]*:[0-9]+' | head -1)
+  echo "${what:-see $1}${frame:+ (at $frame)}"
 }
 
 case "${1:-all}" in
