@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of lead-outbox: set-up, build, native Catch2, Node, and real Chromium; ends with "N passed, N failed".
+# Runs every test of lead-outbox: set-up, build, native Catch2 (also under ASan + UBSan), fuzzing, Node, and real Chromium; ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,14 +20,31 @@ suite() {
   failed=$((failed + f))
 }
 
+# catch2_suite NAME LOG: counts a Catch2 run's test cases from its summary line.
+catch2_suite() {
+  if grep -q "^All tests passed" "$2"; then
+    suite "$1" "$(sed -nE 's/^All tests passed \([0-9]+ assertions? in ([0-9]+) test cases?\)/\1/p' "$2")" 0
+  else
+    suite "$1" "$(sed -nE 's/^test cases: *[0-9]+ \| *([0-9]+) passed.*/\1/p' "$2")" \
+               "$(sed -nE 's/^test cases:.*\| *([0-9]+) failed.*/\1/p' "$2")"
+  fi
+}
+
 echo "== core (Catch2, native)"
 ./build/native/core_tests | tee "$log/core.txt"
-if grep -q "^All tests passed" "$log/core.txt"; then
-  suite core "$(sed -nE 's/^All tests passed \([0-9]+ assertions? in ([0-9]+) test cases?\)/\1/p' "$log/core.txt")" 0
-else
-  suite core "$(sed -nE 's/^test cases: *[0-9]+ \| *([0-9]+) passed.*/\1/p' "$log/core.txt")" \
-             "$(sed -nE 's/^test cases:.*\| *([0-9]+) failed.*/\1/p' "$log/core.txt")"
-fi
+catch2_suite core "$log/core.txt"
+
+# The core tests again under ASan + UBSan (clang; scripts/fuzz.sh builds build/sanitize and
+# build/fuzz side by side). A sanitizer report aborts the run, so Catch2 prints no summary
+# and the suite counts as failed.
+echo "== sanitizers (core tests under AddressSanitizer + UndefinedBehaviorSanitizer)"
+timeout --kill-after=10 900 bash scripts/fuzz.sh sanitizers 2>&1 | tee "$log/sanitizers.txt"
+catch2_suite sanitizers "$log/sanitizers.txt"
+
+# Each libFuzzer target: its regression inputs, then FUZZ_SECONDS (20) of fuzzing; one result each.
+echo "== fuzz (tests/fuzz)"
+timeout --kill-after=10 900 bash scripts/fuzz.sh 2>&1 | tee "$log/fuzz.txt"
+suite fuzz "$(grep -cE '^fuzz [a-z]+: ok' "$log/fuzz.txt")" "$(grep -cE '^fuzz [a-z]+: FAILED|^fuzz: ' "$log/fuzz.txt")"
 
 # Mutation run (scripts/mutate.mjs, about 1.5 minutes): each listed break of the core must
 # make the native tests fail; a killed mutation counts as passed, a survivor as failed.
