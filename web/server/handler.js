@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { loadCore } from '../src/core.js';
 import { isTenantId, secretProblem, verifyTenantToken } from './token.js';
+import { nextVersion } from './versions.js';
 
 export const HANDLER_DEFAULTS = Object.freeze({
   maxItems: 500,
@@ -210,7 +211,7 @@ async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeou
               set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
       [tenantId, String(lockTimeoutMillis), String(statementTimeoutMillis)],
     );
-    fresh = await insertNew(client, tenantId, [...firsts.values()]);
+    fresh = await insertNew(client, tenantId, [...firsts.values()], await nextVersion(client, tenantId));
     held = await readStored(client, tenantId, [...firsts.keys()].filter((id) => !fresh.has(id)));
     await client.query('COMMIT');
   } catch (err) {
@@ -231,15 +232,15 @@ async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeou
 }
 
 // Inserts leads with distinct ids; returns the ids that were not stored yet.
-async function insertNew(client, tenantId, leads) {
+async function insertNew(client, tenantId, leads, version) {
   const { rows } = await client.query(
-    `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at)
-     SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0)
+    `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at, version)
+     SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0), $8
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
          AS u(id, name, email, phone, message, created)
      ON CONFLICT (tenant_id, id) DO NOTHING
      RETURNING id::text`,
-    [tenantId, ...['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k]))],
+    [tenantId, ...['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k])), version],
   );
   return new Set(rows.map((r) => r.id));
 }
