@@ -186,6 +186,30 @@ test('with LISTEN turned off, a held request is woken by polling', async () => {
   assert.equal(polling.wakeups.listening, false);
 });
 
+test('a held request is woken by polling while the listening connection cannot connect, and by LISTEN once it is back', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const tenant = 'listen-down';
+  const token = await staffToken(tenant);
+  const unreachable = feedHandler({ listenUrl: 'postgres://lead_app@127.0.0.1:1/leads', pollIntervalMs: 50, liveTimeoutMs: 20_000 });
+  let pending = page(token, 'cursor=0&live=1', { via: unreachable });
+  await waitUntil(() => unreachable.wakeups.waiters === 1 && logged.mock.callCount() > 0);
+  const [first] = await submit(tenant, [wire()]);
+  assert.deepEqual((await pending).changes.map((c) => c.lead.id), [first.id]);
+  assert.match(logged.mock.calls[0].arguments[0], /listening connection failed/);
+
+  // The database ends the listening connection: polling covers the gap, then it listens again.
+  const dropped = feedHandler({ listenUrl: `${cluster.appUrl}?application_name=feed_listener`, pollIntervalMs: 50, liveTimeoutMs: 20_000 });
+  pending = page(token, "cursor=1&live=1", { via: dropped });
+  await waitUntil(() => dropped.wakeups.waiters === 1 && dropped.wakeups.listening);
+  const admin = new pg.Client({ connectionString: cluster.adminUrl });
+  await admin.connect();
+  await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'feed_listener'");
+  await admin.end();
+  const [second] = await submit(tenant, [wire()]);
+  assert.deepEqual((await pending).changes.map((c) => c.lead.id), [second.id]);
+  await waitUntil(() => dropped.wakeups.listening);
+});
+
 test('a change committed through one server process wakes a live subscriber of another', async (t) => {
   const tenant = 'two-processes';
   const token = await staffToken(tenant);
