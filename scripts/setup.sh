@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(emscripten catch2 cmake g++ chromium postgresql)
+apt_packages=(emscripten catch2 cmake g++ chromium postgresql pgbouncer)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { SignJWT } from 'jose';
 import { startPostgres } from '../../scripts/postgres.mjs';
+import { hasPgBouncer, startPgBouncer } from '../../scripts/pgbouncer.mjs';
 import {
   createLeadFeedHandler, createLeadSyncHandler, eraseLead, migrate, mintStaffToken, mintTenantToken, nextVersion, purgeTombstones,
 } from '../../web/server/index.js';
@@ -64,8 +65,8 @@ const page = async (token, query, opts) => {
 
 let n = 0;
 const wire = (extra = {}) => ({ id: randomUUID(), createdAt: 1_700_000_000_000 + n, ...lead(++n), ...extra });
-async function submit(tenant, leads) {
-  const res = await sync(new Request('http://localhost/api/leads/sync', {
+async function submit(tenant, leads, via = sync) {
+  const res = await via(new Request('http://localhost/api/leads/sync', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${mintTenantToken(tenant, SECRET)}` },
     body: JSON.stringify({ leads }),
@@ -209,6 +210,28 @@ test('a held request is woken by polling while the listening connection cannot c
   assert.deepEqual((await pending).changes.map((c) => c.lead.id), [second.id]);
   await waitUntil(() => dropped.wakeups.listening);
 });
+
+test('through PgBouncer in transaction mode, writes and reads work, LISTEN on a direct connection wakes readers, and no setting outlives its transaction',
+  { skip: !hasPgBouncer() && 'no /usr/sbin/pgbouncer (apt-get install pgbouncer)' }, async (t) => {
+    const bouncer = await startPgBouncer({ port: cluster.port });
+    const pooled = new pg.Pool({ connectionString: bouncer.url('lead_app'), max: 6 });
+    t.after(async () => { await pooled.end(); bouncer.stop(); });
+    const viaSync = createLeadSyncHandler({ pool: pooled, tokenSecret: SECRET });
+    const viaFeed = feedHandler({ pool: pooled, listenUrl: cluster.appUrl, liveTimeoutMs: 20_000 });
+    const token = await staffToken('pooled');
+    const pending = page(token, 'cursor=0&live=1', { via: viaFeed });
+    await waitUntil(() => viaFeed.wakeups.waiters === 1 && viaFeed.wakeups.listening);
+    const [sent] = await submit('pooled', [wire()], viaSync);
+    assert.deepEqual((await pending).changes.map((c) => c.lead.id), [sent.id]);
+    // Server connections are shared between clients: each statement outside a transaction may
+    // land on one that served a feed read or a write. None keeps its tenant or staff id.
+    await Promise.all(Array.from({ length: 6 }, () => drain(token, 0, { via: viaFeed })));
+    for (let i = 0; i < 12; i++) {
+      const { rows } = await pooled.query(
+        "SELECT coalesce(current_setting('lead_outbox.tenant_id', true), '') AS t, coalesce(current_setting('lead_outbox.staff_id', true), '') AS s, (SELECT count(*)::int FROM lead_outbox.leads) AS n");
+      assert.deepEqual(rows[0], { t: '', s: '', n: 0 });
+    }
+  });
 
 test('a change committed through one server process wakes a live subscriber of another', async (t) => {
   const tenant = 'two-processes';
