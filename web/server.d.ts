@@ -58,7 +58,7 @@ export declare function mintTenantToken(tenantId: string, secret: string): strin
 export declare function verifyTenantToken(token: string | null | undefined, secret: string): string | null;
 
 /** Applies the shipped schema migrations; `client` connects as the schema owner. */
-export declare function migrate(client: ClientBase, options: { appRole: string }): Promise<void>;
+export declare function migrate(client: ClientBase, options: { appRole: string; /** Stop after this many migrations (default: all), for upgrade tests. */ target?: number }): Promise<void>;
 export declare const MIGRATIONS: readonly string[];
 
 /** A staff member, as a staff token or the site's `authorize` names them. */

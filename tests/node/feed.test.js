@@ -427,6 +427,47 @@ test('Server-Sent Events stream pages with their cursor as event id, resume from
   assert.ok(all.length >= 1, 'the stream ended by itself');
 });
 
+test('an upgrade gives leads stored before the feed versions 1..n per tenant, oldest first, and keeps row-level security forced', async () => {
+  const admin = new pg.Client({ connectionString: cluster.adminUrl });
+  await admin.connect();
+  await admin.query('CREATE DATABASE before_feed OWNER lead_owner');
+  await admin.query('GRANT CONNECT ON DATABASE before_feed TO lead_app');
+  await admin.end();
+  const url = (user) => `postgres://${user}@127.0.0.1:${cluster.port}/before_feed`;
+  const owner = new pg.Client({ connectionString: url('lead_owner') });
+  await owner.connect();
+  try {
+    await migrate(owner, { appRole: 'lead_app', target: 1 });
+    const old = [['old-a', '2026-01-02'], ['old-b', '2026-01-01'], ['old-a', '2026-01-01'], ['old-a', '2026-01-03']];
+    for (const [tenant, day] of old) {
+      await owner.query('BEGIN');
+      await owner.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
+      await owner.query(`INSERT INTO lead_outbox.leads (tenant_id, id, name, email, message, client_created_at, received_at)
+                         VALUES ($1, gen_random_uuid(), 'Old', 'old@example.com', 'from before the feed', now(), $2::timestamptz)`, [tenant, day]);
+      await owner.query('COMMIT');
+    }
+    await migrate(owner, { appRole: 'lead_app' });
+    const { rows: forced } = await owner.query(
+      "SELECT relname FROM pg_class WHERE relnamespace = 'lead_outbox'::regnamespace AND relkind = 'r' AND relrowsecurity AND relforcerowsecurity ORDER BY relname");
+    assert.deepEqual(forced.map((r) => r.relname), ['leads', 'tenant_versions']);
+  } finally {
+    await owner.end();
+  }
+  const app = new pg.Pool({ connectionString: url('lead_app'), max: 2 });
+  const upgraded = feedHandler({ pool: app, listen: false });
+  try {
+    const { changes, cursor } = await drain(await staffToken('old-a'), 0, { via: upgraded });
+    assert.deepEqual(changes.map((c) => [c.version, new Date(c.lead.receivedAt).toISOString().slice(0, 10)]),
+      [[1, '2026-01-01'], [2, '2026-01-02'], [3, '2026-01-03']]);
+    assert.equal(cursor, 3);
+    const [sent] = await submit('old-a', [wire()], createLeadSyncHandler({ pool: app, tokenSecret: SECRET }));
+    assert.deepEqual((await page(await staffToken('old-a'), 'cursor=3', { via: upgraded })).changes.map((c) => [c.version, c.lead.id]), [[4, sent.id]]);
+    assert.deepEqual((await drain(await staffToken('old-b'), 0, { via: upgraded })).changes.map((c) => c.version), [1]);
+  } finally {
+    await app.end();
+  }
+});
+
 // Parses a text/event-stream body into {event, id, data} objects (comments skipped).
 async function* readEvents(body) {
   const reader = body.getReader();
