@@ -132,11 +132,12 @@ export const MIGRATIONS = [
 
 /**
  * Applies pending migrations. `client` connects as the schema's owner (not the app
- * role). Safe to run concurrently: an advisory lock serializes runners.
+ * role). Safe to run concurrently: an advisory lock serializes runners. `target` (default:
+ * all) stops after that many migrations, for tests of an upgrade.
  * @param {import('pg').ClientBase} client
- * @param {{appRole: string}} options
+ * @param {{appRole: string, target?: number}} options
  */
-export async function migrate(client, { appRole }) {
+export async function migrate(client, { appRole, target = MIGRATIONS.length }) {
   if (!/^[a-z_][a-z0-9_]*$/.test(appRole)) throw new TypeError(`lead-outbox: bad role name ${appRole}`);
   await client.query('BEGIN');
   try {
@@ -144,7 +145,7 @@ export async function migrate(client, { appRole }) {
     await client.query('CREATE SCHEMA IF NOT EXISTS lead_outbox');
     await client.query('CREATE TABLE IF NOT EXISTS lead_outbox.schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     const { rows } = await client.query('SELECT coalesce(max(version), 0) AS v FROM lead_outbox.schema_migrations');
-    for (let v = rows[0].v; v < MIGRATIONS.length; v++) {
+    for (let v = rows[0].v; v < Math.min(target, MIGRATIONS.length); v++) {
       await client.query(MIGRATIONS[v].replaceAll('{{app}}', appRole));
       await client.query('INSERT INTO lead_outbox.schema_migrations(version) VALUES ($1)', [v + 1]);
     }
