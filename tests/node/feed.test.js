@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import pg from 'pg';
 import { SignJWT } from 'jose';
 import { startPostgres } from '../../scripts/postgres.mjs';
 import { hasPgBouncer, startPgBouncer } from '../../scripts/pgbouncer.mjs';
 import {
-  createLeadFeedHandler, createLeadSyncHandler, eraseLead, migrate, mintStaffToken, mintTenantToken, nextVersion, purgeTombstones,
+  createLeadFeedHandler, createLeadSyncHandler, eraseLead, migrate, mintStaffToken, mintTenantToken, nextVersion, purgeTombstones, toNodeListener,
 } from '../../web/server/index.js';
 import { lead, waitUntil } from './helpers.js';
 
@@ -425,6 +426,34 @@ test('Server-Sent Events stream pages with their cursor as event id, resume from
   const all = [];
   for await (const e of readEvents((await get(token, 'cursor=0&live=sse', { via: short })).body)) all.push(e);
   assert.ok(all.length >= 1, 'the stream ended by itself');
+  const reset = [];
+  for await (const e of readEvents((await get(token, 'cursor=999999&live=sse', { via: stream })).body)) reset.push(e);
+  assert.deepEqual(reset.map((e) => [e.event, JSON.parse(e.data).cursor]), [['must_refetch', 0]]);
+});
+
+test('over Node http, Server-Sent Events arrive as they are sent, and a client that leaves a stream or a held request frees its waiter', async (t) => {
+  const tenant = 'sse-http';
+  const token = await staffToken(tenant);
+  const stream = feedHandler({ sseMaxDurationMs: 60_000, liveTimeoutMs: 60_000 });
+  const server = createServer(toNodeListener(stream));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const base = `http://127.0.0.1:${server.address().port}/feed`;
+  const leave = new AbortController();
+  const res = await fetch(`${base}?cursor=0&live=sse`, { headers: { authorization: `Bearer ${token}` }, signal: leave.signal });
+  const events = readEvents(res.body);
+  assert.equal(JSON.parse((await events.next()).value.data).upToDate, true);
+  const [sent] = await submit(tenant, [wire()]);
+  assert.deepEqual(JSON.parse((await events.next()).value.data).changes.map((c) => c.lead.id), [sent.id]);
+  await waitUntil(() => stream.wakeups.waiters === 1);
+  leave.abort();
+  await waitUntil(() => stream.wakeups.waiters === 0);
+  const quit = new AbortController();
+  const held = fetch(`${base}?cursor=1&live=1`, { headers: { authorization: `Bearer ${token}` }, signal: quit.signal }).catch(() => 'left');
+  await waitUntil(() => stream.wakeups.waiters === 1);
+  quit.abort();
+  assert.equal(await held, 'left');
+  await waitUntil(() => stream.wakeups.waiters === 0);
 });
 
 test('an upgrade gives leads stored before the feed versions 1..n per tenant, oldest first, and keeps row-level security forced', async () => {

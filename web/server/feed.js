@@ -135,40 +135,42 @@ export function createLeadFeedHandler(options = {}) {
     const stop = new AbortController();
     signal?.addEventListener('abort', () => stop.abort(), { once: true });
     const encoder = new TextEncoder();
+    let started = false;
+    let announced = false;
+    // Pull-driven with room for one event: a slow client holds back the reads instead of
+    // letting pages pile up in memory.
     const body = new ReadableStream({
-      async start(controller) {
-        const send = (text) => { if (!stop.signal.aborted) controller.enqueue(encoder.encode(text)); };
-        try {
-          send('retry: 1000\n\n');
-          let announced = false;
-          while (!stop.signal.aborted && Date.now() < end) {
-            const waiter = wakeups.wait(who.tenantId, cursor, stop.signal);
-            try {
-              const page = await readPage(getPool(), who, cursor, o);
-              if (page.changes.length || (page.upToDate && !announced)) {
-                send(`id: ${page.cursor}\nevent: changes\ndata: ${JSON.stringify(page)}\n\n`);
-              }
+      async pull(controller) {
+        const send = (text) => controller.enqueue(encoder.encode(text));
+        if (!started) {
+          started = true;
+          return send('retry: 1000\n\n');
+        }
+        while (!stop.signal.aborted) {
+          if (Date.now() >= end) return controller.close();
+          const waiter = wakeups.wait(who.tenantId, cursor, stop.signal);
+          try {
+            const page = await readPage(getPool(), who, cursor, o);
+            cursor = page.cursor;
+            if (page.changes.length || (page.upToDate && !announced)) {
               announced ||= page.upToDate;
-              cursor = page.cursor;
-              if (page.upToDate) {
-                const woke = await waiter.until(Math.min(o.sseHeartbeatMs, end - Date.now()));
-                if (!woke) send(': heartbeat\n\n');
-              }
-            } finally {
-              waiter.cancel();
+              return send(`id: ${page.cursor}\nevent: changes\ndata: ${JSON.stringify(page)}\n\n`);
             }
-          }
-        } catch (err) {
-          if (err instanceof HttpError) send(`event: ${err.code}\ndata: ${JSON.stringify(errorBody(err))}\n\n`);
-          else {
-            console.error('[lead-outbox] feed stream failed', err);
-            send('event: unavailable\ndata: {"error":{"code":"unavailable"}}\n\n');
+            if (!(await waiter.until(Math.min(o.sseHeartbeatMs, end - Date.now())))) return send(': heartbeat\n\n');
+          } catch (err) {
+            if (err instanceof HttpError) send(`event: ${err.code}\ndata: ${JSON.stringify(errorBody(err))}\n\n`);
+            else {
+              console.error('[lead-outbox] feed stream failed', err);
+              send('event: unavailable\ndata: {"error":{"code":"unavailable"}}\n\n');
+            }
+            return controller.close();
+          } finally {
+            waiter.cancel();
           }
         }
-        if (!stop.signal.aborted) controller.close();
       },
       cancel() { stop.abort(); },
-    });
+    }, { highWaterMark: 1 });
     return new Response(body, {
       status: 200,
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', 'x-accel-buffering': 'no' },
