@@ -1,17 +1,40 @@
 // Live-feed benchmark (not a test): commit → delivery latency through HTTP long-poll, and memory and CPU per idle held request.
 // Run: node --expose-gc bench/feed.mjs [--deliveries 200] [--waiters 1000]
 import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startPostgres } from '../scripts/postgres.mjs';
 import { createLeadFeedHandler, migrate, mintStaffToken, nextVersion, toNodeListener } from '../web/server/index.js';
 
-const { values: args } = parseArgs({ options: { deliveries: { type: 'string', default: '200' }, waiters: { type: 'string', default: '1000' } } });
+const { values: args } = parseArgs({
+  options: { deliveries: { type: 'string', default: '200' }, waiters: { type: 'string', default: '1000' }, serve: { type: 'boolean' } },
+});
 const KEYS = { b1: 'bench-staff-key-0123456789-0123456789' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const gc = () => { globalThis.gc?.(); globalThis.gc?.(); };
+
+// --serve: the feed alone in this process over HTTP (GET /feed), with GET /stats giving its
+// memory after a GC, CPU time, waiters and whether its pool is idle. The main run measures it.
+if (args.serve) {
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+  const feed = createLeadFeedHandler({ pool, staffKeys: KEYS, liveTimeoutMs: 120_000 });
+  const listener = toNodeListener(feed);
+  const server = createServer((req, res) => {
+    if (req.url !== '/stats') return listener(req, res);
+    gc();
+    const { heapUsed, rss } = process.memoryUsage();
+    const { user, system } = process.cpuUsage();
+    res.end(JSON.stringify({ heapUsed, rss, cpuMs: (user + system) / 1000, waiters: feed.wakeups.waiters,
+      idle: !pool.waitingCount && pool.idleCount === pool.totalCount }));
+  });
+  server.keepAliveTimeout = 0;
+  server.listen(0, '127.0.0.1', () => console.log(`listening ${server.address().port}`));
+  await new Promise(() => {});
+}
 
 const cluster = await startPostgres();
 const owner = new pg.Client({ connectionString: cluster.ownerUrl });
@@ -87,6 +110,40 @@ try {
   aborts.abort();
   await Promise.all(pending.slice(1));
 
+  // 3. The same over HTTP, the feed in a process of its own: what one server process pays
+  //    per held request, sockets included.
+  const child = spawn(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--serve'], {
+    env: { ...process.env, DATABASE_URL: cluster.appUrl }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let http;
+  try {
+    const [line] = await once(child.stdout, 'data');
+    const origin = `http://127.0.0.1:${/listening (\d+)/.exec(String(line))[1]}`;
+    const stats = async () => (await fetch(`${origin}/stats`)).json();
+    await fetch(`${origin}/feed?cursor=0`, { headers: { authorization: `Bearer ${tokens[1]}` } }).then((r) => r.text());
+    await sleep(200);
+    const s0 = await stats();
+    const leave = new AbortController();
+    const httpTokens = await Promise.all(Array.from({ length: n }, (_, i) => mintStaffToken({ tenantId: `http-${i}`, staffId: 's' }, { keys: KEYS })));
+    const held = httpTokens.map((t) => fetch(`${origin}/feed?cursor=0&live=1`, { headers: { authorization: `Bearer ${t}` }, signal: leave.signal }).catch(() => null));
+    let s1;
+    while (!((s1 = await stats()).waiters === n && s1.idle)) await sleep(50);
+    await sleep(500);
+    s1 = await stats();
+    const wall = performance.now();
+    await sleep(5000);
+    const s2 = await stats();
+    http = {
+      heapPerWaiterKB: +((s1.heapUsed - s0.heapUsed) / n / 1024).toFixed(2),
+      rssPerWaiterKB: +((s1.rss - s0.rss) / n / 1024).toFixed(2),
+      idleCpuPercent: +((s2.cpuMs - s1.cpuMs) / (performance.now() - wall) * 100).toFixed(2),
+    };
+    leave.abort();
+    await Promise.all(held);
+  } finally {
+    child.kill('SIGTERM');
+  }
+
   const report = {
     machine: `${(await import('node:os')).cpus().length} cores, Node ${process.version}, PostgreSQL 15 (private, fsync off)`,
     latencyMs: { deliveries: latencies.length, median: +quantile(latencies, 0.5).toFixed(1), p95: +quantile(latencies, 0.95).toFixed(1), max: +Math.max(...latencies).toFixed(1) },
@@ -97,6 +154,7 @@ try {
       idleCpuPercent: +(idleCpu * 100).toFixed(2),
       wakeOneOfThemMs: +fanOutMs.toFixed(1),
       gcExposed: typeof globalThis.gc === 'function',
+      overHttpInItsOwnProcess: http,
     },
   };
   console.log(JSON.stringify(report, null, 2));
