@@ -26,7 +26,8 @@ export function createWakeups({ connection, poll, pollIntervalMs, log = console.
   const wakeAll = () => { for (const set of waiting.values()) for (const w of set) w.wake(); };
 
   function connect() {
-    if (closed || !connection || listening || connecting) return;
+    // While a retry is scheduled, new waiters wait for it: no burst of attempts at a database that refuses.
+    if (closed || !connection || listening || connecting || retryTimer) return;
     const c = new pg.Client(connection);
     let gone = false;
     const down = (err) => {
