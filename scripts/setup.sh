@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# clang-14 and libclang-rt-14-dev: libFuzzer, ASan and UBSan for scripts/fuzz.sh.
-apt_packages=(emscripten catch2 cmake g++ chromium postgresql clang-14 libclang-rt-14-dev)
+# clang-14 and libclang-rt-14-dev: libFuzzer, ASan and UBSan for scripts/fuzz.sh; pgbouncer: the pooler test.
+apt_packages=(emscripten catch2 cmake g++ chromium postgresql clang-14 libclang-rt-14-dev pgbouncer)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

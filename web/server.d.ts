@@ -117,5 +117,108 @@ export declare function mintTenantToken(tenantId: string, secret: string): strin
 export declare function verifyTenantToken(token: string | null | undefined, secret: string): string | null;
 
 /** Applies the shipped schema migrations; `client` connects as the schema owner. */
-export declare function migrate(client: ClientBase, options: { appRole: string }): Promise<void>;
+export declare function migrate(client: ClientBase, options: { appRole: string; /** Stop after this many migrations (default: all), for upgrade tests. */ target?: number }): Promise<void>;
 export declare const MIGRATIONS: readonly string[];
+
+/** A staff member, as a staff token or the site's `authorize` names them. */
+export interface StaffIdentity {
+  tenantId: string;
+  /** Reaches PostgreSQL per transaction as `lead_outbox.staff_id`, for policies. */
+  staffId: string;
+  roles?: string[];
+}
+
+/** A lead as the feed carries it; times in ms since 1970. */
+export interface FeedLead extends NormalizedLead {
+  receivedAt: number;
+}
+
+export type FeedChange =
+  | { op: 'upsert'; version: number; lead: FeedLead }
+  | { op: 'delete'; version: number; lead: { id: string } };
+
+/** A 200 answer of the feed (and the data of each `changes` Server-Sent Event). */
+export interface FeedPage {
+  changes: FeedChange[];
+  /** Send it back as `cursor` (or Last-Event-ID) for the next page. */
+  cursor: number;
+  /** No change after `cursor` was committed when the page was read. */
+  upToDate: boolean;
+}
+
+export interface LeadFeedHandlerOptions {
+  /** Connection string for the app role. Default: process.env.DATABASE_URL. */
+  databaseUrl?: string;
+  /** Or a pool of your own, connecting as the app role (give it an 'error' listener). */
+  pool?: Pool;
+  /** Wake held requests through LISTEN on one dedicated connection (default true); false polls instead. */
+  listen?: boolean;
+  /** The listening connection's URL: a direct, non-pooled one when `databaseUrl` goes through a transaction pooler. Default: the database URL (or the pool's settings). */
+  listenUrl?: string;
+  /** Staff token keys by kid (each at least 32 characters). Default: process.env.LEAD_OUTBOX_STAFF_KEYS ("kid:secret,kid:secret"). */
+  staffKeys?: Record<string, string>;
+  /** The `aud` staff tokens must carry (default 'lead-outbox-feed'). */
+  audience?: string;
+  /** A site's own identity: the staff member behind a request, or null (401). Replaces staff tokens. */
+  authorize?: (request: Request) => StaffIdentity | null | undefined | Promise<StaffIdentity | null | undefined>;
+  /** Recognizes the public submit token, which the feed refuses with 403. Default: process.env.LEAD_OUTBOX_TOKEN_SECRET. */
+  tokenSecret?: string;
+  /** Most changes per page (default 500); a page always holds one whole commit. */
+  pageMaxChanges?: number;
+  /** Most bytes of changes per page (default 512 KiB); a page always holds one whole commit. */
+  pageMaxBytes?: number;
+  /** How long `live=1` holds a request with nothing new (default 20000 ms). */
+  liveTimeoutMs?: number;
+  /** How often held requests poll while not listening (default 2000 ms). */
+  pollIntervalMs?: number;
+  /** A Server-Sent Events stream ends itself after this long (default 25000 ms); EventSource resumes it. */
+  sseMaxDurationMs?: number;
+  /** A comment line this often on an idle stream (default 10000 ms). */
+  sseHeartbeatMs?: number;
+  connectionTimeoutMillis?: number;
+  statementTimeoutMillis?: number;
+}
+
+export declare const FEED_DEFAULTS: Readonly<Required<Pick<LeadFeedHandlerOptions,
+  'pageMaxChanges' | 'pageMaxBytes' | 'liveTimeoutMs' | 'pollIntervalMs' | 'sseMaxDurationMs' | 'sseHeartbeatMs' |
+  'connectionTimeoutMillis' | 'statementTimeoutMillis'>>>;
+
+export interface LeadFeedHandler {
+  (request: Request): Promise<Response>;
+  /** Ends the handler's listening connection. */
+  close(): Promise<void>;
+  readonly wakeups: { readonly waiters: number; readonly listening: boolean };
+}
+
+/** The GET handler of the change feed: `export const GET = createLeadFeedHandler({...})` in `app/api/leads/feed/route.js`. */
+export declare function createLeadFeedHandler(options?: LeadFeedHandlerOptions): LeadFeedHandler;
+
+export interface StaffKeyOptions {
+  /** Keys by kid, each at least 32 characters. Or `secret` (with `kid`, default 'default'), or LEAD_OUTBOX_STAFF_KEYS. */
+  keys?: Record<string, string>;
+  secret?: string;
+  /** The key that signs; required when there are several. */
+  kid?: string;
+  /** Default 'lead-outbox-feed'. */
+  audience?: string;
+}
+
+/** Mints a staff token (JWT, HS256, `kid` header; `sub`, `tenant_id`, `roles`, `aud`, `exp`). Throws LeadOutboxError `invalid_tenant` or `invalid_argument`. */
+export declare function mintStaffToken(
+  claims: { tenantId: string; staffId: string; roles?: string[]; ttlSeconds?: number },
+  options?: StaffKeyOptions,
+): Promise<string>;
+/** The identity a staff token carries, or null when it is malformed, forged, expired, for another audience, or of an unknown kid. */
+export declare function verifyStaffToken(token: string | null | undefined, keys: Map<string, Uint8Array>, options?: { audience?: string }): Promise<Required<StaffIdentity> | null>;
+/** The keys by kid from options or LEAD_OUTBOX_STAFF_KEYS, checked. */
+export declare function staffKeys(options?: StaffKeyOptions): Map<string, Uint8Array>;
+export declare const STAFF_TOKEN_DEFAULTS: Readonly<{ audience: string; ttlSeconds: number }>;
+
+/** Takes the tenant's next version inside a write transaction whose lead_outbox.tenant_id is `tenantId`; stamp the rows it changes with it. */
+export declare function nextVersion(client: ClientBase, tenantId: string): Promise<number>;
+/** Blanks a lead and keeps a tombstone with a new version; null when there is no such lead. */
+export declare function eraseLead(pool: Pool, tenantId: string, id: string, options?: { staffId?: string }): Promise<number | null>;
+/** Deletes tombstones erased before `before`; a cursor older than them then answers 409 must_refetch. */
+export declare function purgeTombstones(pool: Pool, tenantId: string, before: Date): Promise<number>;
+/** The NOTIFY channel commits wake readers on ('<tenant> <version>'). */
+export declare const CHANGES_CHANNEL: string;

@@ -1,7 +1,8 @@
 // Compiles against the hand-written .d.ts files the way a TypeScript site would import the package.
 import { getStore, LeadOutboxError, ErrorCodes, type LeadOutboxStatus, type StoredLead } from 'lead-outbox';
 import { OfflineLeadForm, useLeadOutbox, describeStatus } from 'lead-outbox/react';
-import { createLeadSyncHandler, mintTenantToken, verifyTenantToken, toNodeListener, migrate, HttpErrorCodes, RATE_LIMIT_DEFAULTS, type SyncResult } from 'lead-outbox/server';
+import { createLeadSyncHandler, mintTenantToken, verifyTenantToken, toNodeListener, migrate, HttpErrorCodes, RATE_LIMIT_DEFAULTS, type SyncResult, createLeadFeedHandler, mintStaffToken } from 'lead-outbox/server';
+import type { FeedPage } from 'lead-outbox/server';
 
 export async function client(): Promise<string> {
   const store = await getStore('acme', { endpoint: '/api/leads/sync', token: 't', keepSyncedDays: 1 });
@@ -34,6 +35,9 @@ export const POST: (request: Request) => Promise<Response> = createLeadSyncHandl
 export const token: string = mintTenantToken('acme', 'a-secret-of-16-chars');
 export const tenant: string | null = verifyTenantToken(token, 'a-secret-of-16-chars');
 export { toNodeListener, migrate };
+export const GET = createLeadFeedHandler({ authorize: async () => ({ tenantId: 'acme', staffId: 'ada', roles: ['sales'] }), liveTimeoutMs: 20_000 });
+export const staff: Promise<string> = mintStaffToken({ tenantId: 'acme', staffId: 'ada', roles: ['sales'] }, { keys: { k1: 'x'.repeat(32) }, kid: 'k1' });
+export const firstVersion = (p: FeedPage): number | undefined => p.changes[0]?.version;
 
 export async function plainPage(): Promise<number> {
   const browser = await import('lead-outbox/browser');

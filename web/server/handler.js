@@ -5,6 +5,7 @@ import { isTenantId, secretProblem, verifyTenantToken } from './token.js';
 import { addressResolver } from './address.js';
 import { RATE_LIMIT_DEFAULTS, addressPruner, resolveRateLimits, takeLeads } from './limits.js';
 import { createTally } from './tally.js';
+import { nextVersion } from './versions.js';
 
 export const HANDLER_DEFAULTS = Object.freeze({
   maxItems: 500,
@@ -318,7 +319,7 @@ async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeou
                 set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
         [tenantId, String(lockTimeoutMillis), String(statementTimeoutMillis)],
       );
-      await insertNew(client, tenantId, [...firsts.values()]);
+      await insertNew(client, tenantId, [...firsts.values()], await nextVersion(client, tenantId));
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
@@ -331,13 +332,13 @@ async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeou
 }
 
 // Inserts leads with distinct ids; an id already stored for the tenant keeps its row.
-async function insertNew(client, tenantId, leads) {
+async function insertNew(client, tenantId, leads, version) {
   await client.query(
-    `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at)
-     SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0)
+    `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at, version)
+     SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0), $8
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
          AS u(id, name, email, phone, message, created)
      ON CONFLICT (tenant_id, id) DO NOTHING`,
-    [tenantId, ...['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k]))],
+    [tenantId, ...['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k])), version],
   );
 }

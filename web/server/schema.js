@@ -51,15 +51,116 @@ export const MIGRATIONS = [
   CREATE INDEX address_rate_limits_updated_at ON lead_outbox.address_rate_limits (updated_at);
   GRANT SELECT, INSERT, UPDATE, DELETE ON lead_outbox.address_rate_limits TO {{app}};
   `,
+  // The change feed's cursor. Every write transaction that changes a tenant's leads calls
+  // next_version() first: it bumps the tenant's row in tenant_versions and keeps that row
+  // locked until commit, so a tenant's writes commit one at a time, in version order, and
+  // a reader that has seen version n has seen every change up to n (a sequence would hand
+  // out numbers before commit, in another order). Removals keep the row as a tombstone:
+  // personal fields blanked, deleted_at set, a new version. purge_tombstones() deletes old
+  // tombstones and raises `floor`: a cursor below it may have missed a removal.
+  // Lock order, to stay free of deadlocks: the tenant's tenant_versions row first, then leads.
+  // The functions run as the owner (SECURITY DEFINER) under the caller's tenant setting, and
+  // forced row-level security still applies to them: the app role gets no UPDATE or DELETE.
+  `
+  CREATE TABLE lead_outbox.tenant_versions (
+    tenant_id text PRIMARY KEY,
+    v bigint NOT NULL,
+    floor bigint NOT NULL DEFAULT 0
+  );
+  ALTER TABLE lead_outbox.tenant_versions ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE lead_outbox.tenant_versions FORCE ROW LEVEL SECURITY;
+  CREATE POLICY tenant_isolation ON lead_outbox.tenant_versions
+    USING (tenant_id = current_setting('lead_outbox.tenant_id', true))
+    WITH CHECK (tenant_id = current_setting('lead_outbox.tenant_id', true));
+
+  ALTER TABLE lead_outbox.leads ADD COLUMN version bigint, ADD COLUMN deleted_at timestamptz;
+  -- Leads stored before the feed existed get versions 1..n per tenant, oldest first. Forced
+  -- row-level security would hide every row from this migration, so it is lifted meanwhile.
+  ALTER TABLE lead_outbox.leads NO FORCE ROW LEVEL SECURITY;
+  ALTER TABLE lead_outbox.tenant_versions NO FORCE ROW LEVEL SECURITY;
+  UPDATE lead_outbox.leads l SET version = n.v
+    FROM (SELECT tenant_id, id, row_number() OVER (PARTITION BY tenant_id ORDER BY received_at, id) AS v
+            FROM lead_outbox.leads) n
+   WHERE l.tenant_id = n.tenant_id AND l.id = n.id;
+  INSERT INTO lead_outbox.tenant_versions (tenant_id, v)
+    SELECT tenant_id, max(version) FROM lead_outbox.leads GROUP BY tenant_id;
+  ALTER TABLE lead_outbox.leads FORCE ROW LEVEL SECURITY;
+  ALTER TABLE lead_outbox.tenant_versions FORCE ROW LEVEL SECURITY;
+  -- No default: a write path that forgets to take a version fails instead of hiding its rows from the feed.
+  ALTER TABLE lead_outbox.leads ALTER COLUMN version SET NOT NULL;
+  CREATE INDEX leads_tenant_version ON lead_outbox.leads (tenant_id, version);
+
+  -- The transaction's tenant's next version; NOTIFY lead_outbox_changes '<tenant> <version>'
+  -- at commit wakes feed readers (a wake-up only: readers then read the table).
+  -- REQUIRES: lead_outbox.tenant_id set for the transaction; call before changing leads.
+  CREATE FUNCTION lead_outbox.next_version() RETURNS bigint
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+  DECLARE
+    tenant text := current_setting('lead_outbox.tenant_id', true);
+    ver bigint;
+  BEGIN
+    IF coalesce(tenant, '') = '' THEN
+      RAISE EXCEPTION 'lead_outbox.tenant_id is not set' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO lead_outbox.tenant_versions AS t (tenant_id, v) VALUES (tenant, 1)
+      ON CONFLICT (tenant_id) DO UPDATE SET v = t.v + 1
+      RETURNING t.v INTO ver;
+    PERFORM pg_notify('lead_outbox_changes', tenant || ' ' || ver);
+    RETURN ver;
+  END $fn$;
+
+  -- Erases a lead of the transaction's tenant: a tombstone with a new version. Returns the
+  -- version, or NULL when there is no such lead or it is erased already.
+  CREATE FUNCTION lead_outbox.erase_lead(lead_id uuid) RETURNS bigint
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+  DECLARE
+    tenant text := current_setting('lead_outbox.tenant_id', true);
+    ver bigint;
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM lead_outbox.leads WHERE tenant_id = tenant AND id = lead_id AND deleted_at IS NULL) THEN
+      RETURN NULL;
+    END IF;
+    ver := lead_outbox.next_version();
+    UPDATE lead_outbox.leads SET name = '', email = '', phone = '', message = '', deleted_at = now(), version = ver
+     WHERE tenant_id = tenant AND id = lead_id AND deleted_at IS NULL;
+    IF NOT FOUND THEN RETURN NULL; END IF;
+    RETURN ver;
+  END $fn$;
+
+  -- Deletes the transaction's tenant's tombstones erased before \`before\` and raises the
+  -- tenant's floor to the newest version deleted. Returns how many were deleted.
+  CREATE FUNCTION lead_outbox.purge_tombstones(before timestamptz) RETURNS bigint
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+  DECLARE
+    tenant text := current_setting('lead_outbox.tenant_id', true);
+    gone bigint;
+    newest bigint;
+  BEGIN
+    PERFORM 1 FROM lead_outbox.tenant_versions WHERE tenant_id = tenant FOR UPDATE;
+    WITH d AS (DELETE FROM lead_outbox.leads WHERE tenant_id = tenant AND deleted_at < before RETURNING version)
+      SELECT count(*), max(version) INTO gone, newest FROM d;
+    IF gone > 0 THEN
+      UPDATE lead_outbox.tenant_versions SET floor = greatest(floor, newest) WHERE tenant_id = tenant;
+    END IF;
+    RETURN gone;
+  END $fn$;
+
+  REVOKE ALL ON FUNCTION lead_outbox.next_version(), lead_outbox.erase_lead(uuid),
+    lead_outbox.purge_tombstones(timestamptz) FROM PUBLIC;
+  GRANT EXECUTE ON FUNCTION lead_outbox.next_version(), lead_outbox.erase_lead(uuid),
+    lead_outbox.purge_tombstones(timestamptz) TO {{app}};
+  GRANT SELECT ON lead_outbox.tenant_versions TO {{app}};
+  `,
 ];
 
 /**
  * Applies pending migrations. `client` connects as the schema's owner (not the app
- * role). Safe to run concurrently: an advisory lock serializes runners.
+ * role). Safe to run concurrently: an advisory lock serializes runners. `target` (default:
+ * all) stops after that many migrations, for tests of an upgrade.
  * @param {import('pg').ClientBase} client
- * @param {{appRole: string}} options
+ * @param {{appRole: string, target?: number}} options
  */
-export async function migrate(client, { appRole }) {
+export async function migrate(client, { appRole, target = MIGRATIONS.length }) {
   if (!/^[a-z_][a-z0-9_]*$/.test(appRole)) throw new TypeError(`lead-outbox: bad role name ${appRole}`);
   await client.query('BEGIN');
   try {
@@ -67,7 +168,7 @@ export async function migrate(client, { appRole }) {
     await client.query('CREATE SCHEMA IF NOT EXISTS lead_outbox');
     await client.query('CREATE TABLE IF NOT EXISTS lead_outbox.schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     const { rows } = await client.query('SELECT coalesce(max(version), 0) AS v FROM lead_outbox.schema_migrations');
-    for (let v = rows[0].v; v < MIGRATIONS.length; v++) {
+    for (let v = rows[0].v; v < Math.min(target, MIGRATIONS.length); v++) {
       await client.query(MIGRATIONS[v].replaceAll('{{app}}', appRole));
       await client.query('INSERT INTO lead_outbox.schema_migrations(version) VALUES ($1)', [v + 1]);
     }

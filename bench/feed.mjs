@@ -1,0 +1,166 @@
+// Live-feed benchmark (not a test): commit → delivery latency through HTTP long-poll, and memory and CPU per idle held request.
+// Run: node --expose-gc bench/feed.mjs [--deliveries 200] [--waiters 1000]
+import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startPostgres } from '../scripts/postgres.mjs';
+import { createLeadFeedHandler, migrate, mintStaffToken, nextVersion, toNodeListener } from '../web/server/index.js';
+
+const { values: args } = parseArgs({
+  options: { deliveries: { type: 'string', default: '200' }, waiters: { type: 'string', default: '1000' }, serve: { type: 'boolean' } },
+});
+const KEYS = { b1: 'bench-staff-key-0123456789-0123456789' };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const gc = () => { globalThis.gc?.(); globalThis.gc?.(); };
+
+// --serve: the feed alone in this process over HTTP (GET /feed), with GET /stats giving its
+// memory after a GC, CPU time, waiters and whether its pool is idle. The main run measures it.
+if (args.serve) {
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+  const feed = createLeadFeedHandler({ pool, staffKeys: KEYS, liveTimeoutMs: 120_000 });
+  const listener = toNodeListener(feed);
+  const server = createServer((req, res) => {
+    if (req.url !== '/stats') return listener(req, res);
+    gc();
+    const { heapUsed, rss } = process.memoryUsage();
+    const { user, system } = process.cpuUsage();
+    res.end(JSON.stringify({ heapUsed, rss, cpuMs: (user + system) / 1000, waiters: feed.wakeups.waiters,
+      idle: !pool.waitingCount && pool.idleCount === pool.totalCount }));
+  });
+  server.keepAliveTimeout = 0;
+  server.listen(0, '127.0.0.1', () => console.log(`listening ${server.address().port}`));
+  await new Promise(() => {});
+}
+
+const cluster = await startPostgres();
+const owner = new pg.Client({ connectionString: cluster.ownerUrl });
+await owner.connect();
+await migrate(owner, { appRole: 'lead_app' });
+await owner.end();
+const pool = new pg.Pool({ connectionString: cluster.appUrl, max: 10 });
+const feed = createLeadFeedHandler({ pool, staffKeys: KEYS, liveTimeoutMs: 120_000 });
+const server = createServer(toNodeListener(feed));
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/feed`;
+
+// Commits one lead in its own transaction; resolves to the time just before COMMIT returns.
+async function commit(tenant) {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
+    const v = await nextVersion(c, tenant);
+    await c.query(`INSERT INTO lead_outbox.leads (tenant_id, id, name, email, message, client_created_at, version)
+                   VALUES ($1, $2, 'Bench', 'bench@example.com', 'latency probe', now(), $3)`, [tenant, randomUUID(), v]);
+    const t0 = performance.now();
+    await c.query('COMMIT');
+    return t0;
+  } finally {
+    c.release();
+  }
+}
+
+try {
+  // 1. Latency: a subscriber holds a live long-poll over HTTP; each commit's delivery is timed
+  //    from just before COMMIT to the moment the subscriber has parsed the page holding it.
+  const token = await mintStaffToken({ tenantId: 'bench', staffId: 'bench' }, { keys: KEYS });
+  const latencies = [];
+  let cursor = 0;
+  for (let i = 0; i < Number(args.deliveries); i++) {
+    const held = fetch(`${base}?cursor=${cursor}&live=1`, { headers: { authorization: `Bearer ${token}` } })
+      .then(async (r) => { const p = await r.json(); return { p, t: performance.now() }; });
+    while (feed.wakeups.waiters < 1 || !feed.wakeups.listening) await sleep(1);
+    const t0 = await commit('bench');
+    const { p, t } = await held;
+    if (p.changes.length !== 1) throw new Error(`expected one change, got ${p.changes.length}`);
+    latencies.push(t - t0);
+    cursor = p.cursor;
+    await sleep(Math.random() * 10);
+  }
+
+  // 2. Idle held requests: N live requests of N tenants, each held after its first read,
+  //    called on the handler in-process (the handler's share, without sockets), then over HTTP.
+  const n = Number(args.waiters);
+  const tokens = await Promise.all(Array.from({ length: n }, (_, i) => mintStaffToken({ tenantId: `idle-${i}`, staffId: 's' }, { keys: KEYS })));
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const rss0 = process.memoryUsage().rss;
+  const aborts = new AbortController();
+  const pending = tokens.map((t) => feed(new Request(`${base}?cursor=0&live=1`, { headers: { authorization: `Bearer ${t}` }, signal: aborts.signal })));
+  // A waiter registers before its first read: wait until every read is done and the pool is idle.
+  while (feed.wakeups.waiters < n || pool.waitingCount || pool.idleCount < pool.totalCount) await sleep(20);
+  await sleep(500);
+  gc();
+  const heap1 = process.memoryUsage().heapUsed;
+  const rss1 = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  await sleep(5000);
+  const cpu = process.cpuUsage(cpu0);
+  const idleCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - wall0);
+  // The wake-up fan-out: one commit for one of the N tenants wakes only its waiter.
+  const t0 = await commit('idle-0');
+  const first = await pending[0];
+  const fanOutMs = performance.now() - t0;
+  if ((await first.json()).changes.length !== 1) throw new Error('idle-0 was not woken with its change');
+  aborts.abort();
+  await Promise.all(pending.slice(1));
+
+  // 3. The same over HTTP, the feed in a process of its own: what one server process pays
+  //    per held request, sockets included.
+  const child = spawn(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--serve'], {
+    env: { ...process.env, DATABASE_URL: cluster.appUrl }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let http;
+  try {
+    const [line] = await once(child.stdout, 'data');
+    const origin = `http://127.0.0.1:${/listening (\d+)/.exec(String(line))[1]}`;
+    const stats = async () => (await fetch(`${origin}/stats`)).json();
+    await fetch(`${origin}/feed?cursor=0`, { headers: { authorization: `Bearer ${tokens[1]}` } }).then((r) => r.text());
+    await sleep(200);
+    const s0 = await stats();
+    const leave = new AbortController();
+    const httpTokens = await Promise.all(Array.from({ length: n }, (_, i) => mintStaffToken({ tenantId: `http-${i}`, staffId: 's' }, { keys: KEYS })));
+    const held = httpTokens.map((t) => fetch(`${origin}/feed?cursor=0&live=1`, { headers: { authorization: `Bearer ${t}` }, signal: leave.signal }).catch(() => null));
+    let s1;
+    while (!((s1 = await stats()).waiters === n && s1.idle)) await sleep(50);
+    await sleep(500);
+    s1 = await stats();
+    const wall = performance.now();
+    await sleep(5000);
+    const s2 = await stats();
+    http = {
+      heapPerWaiterKB: +((s1.heapUsed - s0.heapUsed) / n / 1024).toFixed(2),
+      rssPerWaiterKB: +((s1.rss - s0.rss) / n / 1024).toFixed(2),
+      idleCpuPercent: +((s2.cpuMs - s1.cpuMs) / (performance.now() - wall) * 100).toFixed(2),
+    };
+    leave.abort();
+    await Promise.all(held);
+  } finally {
+    child.kill('SIGTERM');
+  }
+
+  const report = {
+    machine: `${(await import('node:os')).cpus().length} cores, Node ${process.version}, PostgreSQL 15 (private, fsync off)`,
+    latencyMs: { deliveries: latencies.length, median: +quantile(latencies, 0.5).toFixed(1), p95: +quantile(latencies, 0.95).toFixed(1), max: +Math.max(...latencies).toFixed(1) },
+    idleWaiters: {
+      count: n,
+      heapPerWaiterKB: +((heap1 - heap0) / n / 1024).toFixed(2),
+      rssPerWaiterKB: +((rss1 - rss0) / n / 1024).toFixed(2),
+      idleCpuPercent: +(idleCpu * 100).toFixed(2),
+      wakeOneOfThemMs: +fanOutMs.toFixed(1),
+      gcExposed: typeof globalThis.gc === 'function',
+      overHttpInItsOwnProcess: http,
+    },
+  };
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  server.close();
+  await feed.close();
+  await pool.end();
+  cluster.stop();
+}

@@ -1,0 +1,282 @@
+// The GET /api/leads/feed handler: a tenant's lead changes after a cursor, for staff, by long-poll or Server-Sent Events.
+import pg from 'pg';
+import { isTenantId, secretProblem, verifyTenantToken } from './token.js';
+import { staffKeys, verifyStaffToken, STAFF_TOKEN_DEFAULTS } from './staff.js';
+import { createWakeups } from './wakeups.js';
+
+export const FEED_DEFAULTS = Object.freeze({
+  pageMaxChanges: 500,
+  pageMaxBytes: 512 * 1024,
+  liveTimeoutMs: 20_000,
+  pollIntervalMs: 2_000,
+  sseMaxDurationMs: 25_000,
+  sseHeartbeatMs: 10_000,
+  connectionTimeoutMillis: 5000,
+  statementTimeoutMillis: 10000,
+});
+
+class HttpError extends Error {
+  constructor(status, code, message, extra = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.extra = extra;
+  }
+}
+
+const NO_STORE = { 'cache-control': 'no-store' };
+const json = (status, body, headers = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...NO_STORE, ...headers } });
+const errorBody = (err) => ({ error: { code: err.code, message: err.message }, ...err.extra });
+
+/**
+ * Creates the GET handler of the change feed. Options (defaults in FEED_DEFAULTS):
+ * - `databaseUrl` (default process.env.DATABASE_URL) or `pool`: the app role, as for the sync handler;
+ * - `listen`: true (default) to be woken by LISTEN on one dedicated connection per handler
+ *   (`listenUrl`, default the database URL: give a direct, non-pooled URL when the pool goes
+ *   through a transaction pooler), or false to poll every `pollIntervalMs`;
+ * - staff identity: `staffKeys` ({kid: secret}; default LEAD_OUTBOX_STAFF_KEYS) and
+ *   `audience` to verify staff tokens, or `authorize(request) => {tenantId, staffId, roles}`
+ *   (or null) for a site with its own identity provider;
+ * - `tokenSecret` (default LEAD_OUTBOX_TOKEN_SECRET): recognizes the public submit token, refused with 403;
+ * - `pageMaxChanges`, `pageMaxBytes`, `liveTimeoutMs`, `sseMaxDurationMs`, `sseHeartbeatMs`,
+ *   `connectionTimeoutMillis`, `statementTimeoutMillis`.
+ * The returned function has `close()`, which ends its listening connection.
+ */
+export function createLeadFeedHandler(options = {}) {
+  const o = { ...FEED_DEFAULTS, ...options };
+  const secret = o.tokenSecret ?? process.env.LEAD_OUTBOX_TOKEN_SECRET;
+  let keys = null;
+  let misconfigured = null;
+  if (!o.authorize) {
+    try {
+      keys = staffKeys({ keys: o.staffKeys });
+    } catch (err) {
+      misconfigured = err.message;
+    }
+  }
+  let reported = false;
+  const url = o.databaseUrl ?? process.env.DATABASE_URL;
+  let pool = o.pool;
+  const getPool = () => (pool ??= createPool(url, o.connectionTimeoutMillis));
+  const connection = o.listen === false ? null
+    : o.listenUrl ? { connectionString: o.listenUrl }
+    : o.pool ? { ...o.pool.options, max: undefined } : { connectionString: url };
+  const wakeups = createWakeups({
+    connection,
+    pollIntervalMs: o.pollIntervalMs,
+    poll: (tenantId) => inTenant(getPool(), { tenantId, staffId: '' }, o, (c) => tenantVersion(c, tenantId)).then((t) => t.v),
+  });
+
+  async function GET(request) {
+    if (misconfigured) {
+      if (!reported) {
+        console.error(`[lead-outbox] feed handler misconfigured: ${misconfigured}; answering 503`);
+        reported = true;
+      }
+      return json(503, { error: { code: 'unavailable', message: 'The lead feed is unavailable; try again later.' } }, { 'retry-after': '5' });
+    }
+    try {
+      if (request.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'Use GET.');
+      const who = await identify(request);
+      const params = new URL(request.url).searchParams;
+      const sse = params.get('live') === 'sse' || /text\/event-stream/.test(request.headers.get('accept') ?? '');
+      const cursor = parseCursor(request.headers.get('last-event-id') ?? params.get('cursor') ?? '0');
+      if (sse) return streamEvents(who, cursor, request.signal);
+      const page = await follow(who, cursor, params.get('live') === '1' || params.get('live') === 'true', request.signal);
+      return json(200, page);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        return json(err.status, errorBody(err), err.status === 405 ? { allow: 'GET' } : {});
+      }
+      console.error('[lead-outbox] feed handler failed', err);
+      return json(503, { error: { code: 'unavailable', message: 'The lead feed is unavailable; try again later.' } }, { 'retry-after': '5' });
+    }
+  }
+
+  // The staff member behind the request. The public submit token is a valid credential of
+  // the wrong kind: 403, whatever the site's authorize() would say about it.
+  async function identify(request) {
+    const auth = request.headers.get('authorization') ?? '';
+    const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (bearer.startsWith('lo1.') && !secretProblem(secret) && verifyTenantToken(bearer, secret)) {
+      throw new HttpError(403, 'submit_only_token', 'The public tenant token can only submit leads; the feed needs a staff token.');
+    }
+    const who = o.authorize ? await o.authorize(request) : await verifyStaffToken(bearer, keys, { audience: o.audience ?? STAFF_TOKEN_DEFAULTS.audience });
+    if (!who || !isTenantId(who.tenantId) || typeof who.staffId !== 'string') {
+      throw new HttpError(401, 'unauthorized', 'A valid staff token is required.');
+    }
+    return { tenantId: who.tenantId, staffId: who.staffId, roles: who.roles ?? [] };
+  }
+
+  // One page after `cursor`; with `live`, held until it has a change or liveTimeoutMs pass.
+  async function follow(who, cursor, live, signal) {
+    const deadline = Date.now() + o.liveTimeoutMs;
+    for (;;) {
+      const waiter = live ? wakeups.wait(who.tenantId, cursor, signal) : null;
+      try {
+        const page = await readPage(getPool(), who, cursor, o);
+        if (!live || page.changes.length || !page.upToDate) return page;
+        // Versions taken by transactions that changed nothing (a resent batch) move the cursor on.
+        cursor = page.cursor;
+        if (!(await waiter.until(deadline - Date.now()))) return page;
+      } finally {
+        waiter?.cancel();
+      }
+    }
+  }
+
+  // Server-Sent Events: every page as `event: changes` with `id: <cursor>` (EventSource
+  // resumes from it through Last-Event-ID), a comment line as heartbeat, and an end before
+  // sseMaxDurationMs so the host never cuts the stream mid-event; a reset is
+  // `event: must_refetch` and ends the stream.
+  function streamEvents(who, cursor, signal) {
+    const end = Date.now() + o.sseMaxDurationMs;
+    const stop = new AbortController();
+    signal?.addEventListener('abort', () => stop.abort(), { once: true });
+    const encoder = new TextEncoder();
+    let started = false;
+    let announced = false;
+    // Pull-driven with room for one event: a slow client holds back the reads instead of
+    // letting pages pile up in memory.
+    const body = new ReadableStream({
+      async pull(controller) {
+        const send = (text) => controller.enqueue(encoder.encode(text));
+        if (!started) {
+          started = true;
+          return send('retry: 1000\n\n');
+        }
+        while (!stop.signal.aborted) {
+          if (Date.now() >= end) return controller.close();
+          const waiter = wakeups.wait(who.tenantId, cursor, stop.signal);
+          try {
+            const page = await readPage(getPool(), who, cursor, o);
+            cursor = page.cursor;
+            if (page.changes.length || (page.upToDate && !announced)) {
+              announced ||= page.upToDate;
+              return send(`id: ${page.cursor}\nevent: changes\ndata: ${JSON.stringify(page)}\n\n`);
+            }
+            if (!(await waiter.until(Math.min(o.sseHeartbeatMs, end - Date.now())))) return send(': heartbeat\n\n');
+          } catch (err) {
+            if (err instanceof HttpError) send(`event: ${err.code}\ndata: ${JSON.stringify(errorBody(err))}\n\n`);
+            else {
+              console.error('[lead-outbox] feed stream failed', err);
+              send('event: unavailable\ndata: {"error":{"code":"unavailable"}}\n\n');
+            }
+            return controller.close();
+          } finally {
+            waiter.cancel();
+          }
+        }
+      },
+      cancel() { stop.abort(); },
+    }, { highWaterMark: 1 });
+    return new Response(body, {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', 'x-accel-buffering': 'no' },
+    });
+  }
+
+  GET.close = () => wakeups.close();
+  GET.wakeups = wakeups;
+  return GET;
+}
+
+function createPool(connectionString, connectionTimeoutMillis) {
+  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis });
+  pool.on('error', (err) => console.error('[lead-outbox] the database closed an idle connection:', err.message));
+  return pool;
+}
+
+function parseCursor(text) {
+  if (!/^\d{1,15}$/.test(text)) throw new HttpError(400, 'bad_cursor', 'The cursor is a whole number from an earlier answer (0 for the start).');
+  return Number(text);
+}
+
+// Runs `work` in a read-only REPEATABLE READ transaction under the tenant's row-level
+// security, with the staff member's id set for policies. set_config(…, true) only: the
+// settings end with the transaction, as a transaction-mode pooler requires.
+async function inTenant(pool, { tenantId, staffId }, { statementTimeoutMillis }, work) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(
+      `SELECT set_config('lead_outbox.tenant_id', $1, true), set_config('lead_outbox.staff_id', $2, true),
+              set_config('statement_timeout', $3, true)`,
+      [tenantId, staffId, String(statementTimeoutMillis)]);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function tenantVersion(client, tenantId) {
+  const { rows } = await client.query('SELECT v::text, floor::text FROM lead_outbox.tenant_versions WHERE tenant_id = $1', [tenantId]);
+  return rows.length ? { v: Number(rows[0].v), floor: Number(rows[0].floor) } : { v: 0, floor: 0 };
+}
+
+// `version` is int8, which pg hands over as text; it stays unconverted in SQL so that ORDER BY sorts numbers.
+const LEAD_COLUMNS = `id::text, name, email, phone, message, version, deleted_at IS NOT NULL AS deleted,
+  round(extract(epoch FROM client_created_at) * 1000)::float8 AS "createdAt",
+  round(extract(epoch FROM received_at) * 1000)::float8 AS "receivedAt"`;
+
+function change(row) {
+  const version = Number(row.version);
+  if (row.deleted) return { op: 'delete', version, lead: { id: row.id } };
+  const { id, name, email, phone, message, createdAt, receivedAt } = row;
+  return { op: 'upsert', version, lead: { id, name, email, phone, message, createdAt, receivedAt } };
+}
+
+/**
+ * The page after `cursor`, in one snapshot: {changes, cursor, upToDate}. A page holds
+ * whole versions only (a version is one write transaction, at most one sync batch), so
+ * its cursor is always consistent: it ends before the version that would pass
+ * pageMaxChanges or pageMaxBytes, except that a page always holds one whole version. Throws the
+ * 409 must_refetch HttpError when the cursor is ahead of the tenant's version or below
+ * its floor (a removal it would have needed is purged).
+ */
+async function readPage(pool, who, cursor, { pageMaxChanges, pageMaxBytes, statementTimeoutMillis }) {
+  return inTenant(pool, who, { statementTimeoutMillis }, async (client) => {
+    const { v, floor } = await tenantVersion(client, who.tenantId);
+    if (cursor > v || (cursor > 0 && cursor < floor)) {
+      throw new HttpError(409, 'must_refetch', cursor > v
+        ? 'The cursor is ahead of this tenant\'s feed (another database, or restored from a backup); start again from 0.'
+        : 'The cursor is older than the history the server keeps; start again from 0.', { cursor: 0 });
+    }
+    const { rows } = await client.query(
+      `SELECT ${LEAD_COLUMNS} FROM lead_outbox.leads WHERE tenant_id = $1 AND version > $2 ORDER BY version, id LIMIT $3`,
+      [who.tenantId, cursor, pageMaxChanges + 1]);
+    const changes = [];
+    let bytes = 0;
+    let groupStart = 0;
+    let stopped = false;
+    for (const row of rows) {
+      const c = change(row);
+      const size = Buffer.byteLength(JSON.stringify(c));
+      if (!changes.length || c.version !== changes.at(-1).version) groupStart = changes.length;
+      if ((changes.length >= pageMaxChanges || bytes + size > pageMaxBytes) && groupStart > 0) {
+        changes.length = groupStart;
+        stopped = true;
+        break;
+      }
+      changes.push(c);
+      bytes += size;
+    }
+    if (stopped) return { changes, cursor: changes.at(-1).version, upToDate: false };
+    if (rows.length <= pageMaxChanges) return { changes, cursor: v, upToDate: true };
+    // One version fills the page and the limit cut it short: the page holds all of it.
+    const last = changes.at(-1);
+    const { rows: rest } = await client.query(
+      `SELECT ${LEAD_COLUMNS} FROM lead_outbox.leads WHERE tenant_id = $1 AND version = $2 AND id > $3 ORDER BY id`,
+      [who.tenantId, last.version, last.lead.id]);
+    changes.push(...rest.map(change));
+    const { rows: more } = await client.query(
+      'SELECT 1 FROM lead_outbox.leads WHERE tenant_id = $1 AND version > $2 LIMIT 1', [who.tenantId, last.version]);
+    return { changes, cursor: more.length ? last.version : v, upToDate: !more.length };
+  });
+}
