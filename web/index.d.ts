@@ -11,6 +11,7 @@ export declare const ErrorCodes: Readonly<{
   INVALID_ARGUMENT: 'invalid_argument';
   QUOTA_EXCEEDED: 'quota_exceeded';
   STORAGE_ERROR: 'storage_error';
+  READ_ONLY: 'read_only';
   UNSUPPORTED: 'unsupported_environment';
   NETWORK_ERROR: 'network_error';
   TIMEOUT: 'timeout';
