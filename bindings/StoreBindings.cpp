@@ -75,7 +75,11 @@ EMSCRIPTEN_BINDINGS(lead_outbox) {
       .function("batchTooLarge", &StoreApi::batchTooLarge)
       .function("retryRejected", &StoreApi::retryRejected)
       .function("discardRejected", &StoreApi::discardRejected)
-      .function("integrityCheck", &StoreApi::integrityCheck);
+      .function("integrityCheck", &StoreApi::integrityCheck)
+      .function("applyPage", &StoreApi::applyPage)
+      .function("resetReplica", &StoreApi::resetReplica)
+      .function("feedState", &StoreApi::feedState)
+      .function("query", &StoreApi::query);
   emscripten::function("changedFiles", &leadoutbox::changedFilesJson);
   emscripten::function("fileView", &fileView);
   emscripten::function("fileSize", &fileSize);

@@ -11,6 +11,7 @@ export declare const ErrorCodes: Readonly<{
   INVALID_ARGUMENT: 'invalid_argument';
   QUOTA_EXCEEDED: 'quota_exceeded';
   STORAGE_ERROR: 'storage_error';
+  READ_ONLY: 'read_only';
   UNSUPPORTED: 'unsupported_environment';
   NETWORK_ERROR: 'network_error';
   TIMEOUT: 'timeout';
@@ -79,6 +80,8 @@ export interface LeadOutboxStatus {
    * An IndexedDB failure or a full disk never sets it: getStore() rejects then, and moves nothing.
    */
   recovered: StoreRecovery | null;
+  /** The change feed (startFeed): its state, the stored cursor, when a page last changed the replica (ms). */
+  feed: FeedStatus;
 }
 
 export interface StoreRecovery {
@@ -111,6 +114,8 @@ export interface StoreOptions {
   batchMaxBytes?: number;
   /** Days to keep an acknowledged lead's personal fields in the browser. Default 0 (erase at once). */
   keepSyncedDays?: number;
+  /** Days a staff device keeps feed leads after their createdAt (default 30). */
+  replicaRetentionDays?: number;
   /** Where the .wasm file is served from, if a bundler does not resolve it. */
   wasmUrl?: string;
   /** A fetch implementation (defaults to globalThis.fetch). */
@@ -140,6 +145,15 @@ export declare class LeadStore {
   configure(options: StoreOptions): LeadStore;
   retryRejected(id: string): Promise<void>;
   discardRejected(id: string): Promise<void>;
+  /** Read-only SQL (SQLite) on the local database: tables `leads` (outbox) and `replica_leads` (feed). A write throws read_only. */
+  query<Row = Record<string, unknown>>(sql: string, params?: SqlParam[]): Row[];
+  /** Calls listener with the rows now and whenever a table the query reads changes; returns the unsubscribe. */
+  live<Row = Record<string, unknown>>(sql: string, params: SqlParam[], listener: (rows: Row[]) => void): () => void;
+  /** Follows the tenant's change feed into the replica; getToken is asked again after a 401. */
+  startFeed(options: FeedOptions): void;
+  stopFeed(): Promise<void>;
+  /** Stops the feed and erases the replica from IndexedDB; pending leads stay. */
+  signOut(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -192,3 +206,21 @@ export declare function closeAllStores(): Promise<void>;
 export declare function submitLead(tenantId: string, lead: LeadInput, options?: StoreOptions): Promise<string>;
 export declare function syncPending(tenantId: string, options?: StoreOptions): Promise<SyncResult>;
 export declare function onStatus(tenantId: string, listener: (status: LeadOutboxStatus) => void, options?: StoreOptions): () => void;
+
+export type SqlParam = string | number | boolean | null;
+
+export interface FeedStatus {
+  state: 'off' | 'connecting' | 'live' | 'offline' | 'failing' | 'auth_error';
+  cursor: number;
+  lastChangeAt: number | null;
+}
+
+export interface FeedOptions {
+  url: string;
+  getToken: (hint?: { expired: string }) => string | null | Promise<string | null>;
+  fetch?: typeof fetch;
+  setTimeout?: (fn: () => void, ms: number) => unknown;
+  clearTimeout?: (id: unknown) => void;
+  random?: () => number;
+  online?: () => boolean;
+}

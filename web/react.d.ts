@@ -1,6 +1,6 @@
 // Types of lead-outbox/react (web/react/index.js); written by hand, kept in step with it.
 import type { ReactElement } from 'react';
-import type { BotCheck, BotCheckOptions, LeadInput, LeadOutboxStatus, LeadStore, StoreOptions, SyncResult } from './index.js';
+import type { BotCheck, BotCheckOptions, LeadInput, LeadOutboxStatus, LeadStore, SqlParam, StoreOptions, SyncResult } from './index.js';
 
 export declare const NOT_READY_STATUS: Readonly<LeadOutboxStatus>;
 
@@ -60,3 +60,10 @@ export declare function submitLeadForm(submit: {
 
 export declare function LeadStatus(props: { outbox: LeadOutbox }): ReactElement;
 export declare function describeStatus(status: LeadOutboxStatus, ready: boolean): { connection: string; outbox: string };
+
+/** Rows of a read-only query, re-run when a table it reads changes; undefined until the store is ready. */
+export declare function useLiveQuery<Row = Record<string, unknown>>(store: LeadStore | null | undefined, sql: string, params?: SqlParam[]): Row[] | undefined;
+
+export interface ReplicaLead { id: string; name: string; email: string; phone: string; message: string; createdAt: number; receivedAt: number }
+/** The tenant's leads from the feed's replica, newest first. */
+export declare function useLeads(store: LeadStore | null | undefined, filter?: { search?: string; since?: number }): ReplicaLead[] | undefined;

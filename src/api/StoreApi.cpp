@@ -99,6 +99,7 @@ std::string StoreApi::open(const std::string& path, const std::string& tenantId,
     duration("retryCapMs", options.retry.capMs);
     duration("inFlightTimeoutMs", options.retry.inFlightTimeoutMs);
     duration("keepSyncedMs", options.retention.keepSyncedMs);
+    duration("replicaRetentionMs", options.replicaRetentionMs);
     if (o["checkStoredData"].isBool()) options.checkStoredData = o["checkStoredData"].asBool();
     if (o["importFrom"].isString()) options.importFrom = o["importFrom"].asString();
     if (o["recoverInFlight"].isBool()) options.recoverInFlight = o["recoverInFlight"].asBool();
@@ -227,6 +228,75 @@ std::string StoreApi::integrityCheck() {
   return r.isOk() ? okJson(r.value()) : errorJson(r.status());
 }
 
+std::string StoreApi::applyPage(const std::string& pageJson, double from, double now) {
+  if (!store_) return errorJson(kClosed);
+  auto r = store_->replica().applyPage(pageJson, ms(from), ms(now));
+  if (!r.isOk()) return errorJson(r.status());
+  const PageOutcome& o = r.value();
+  return okJson(JsonValue::object(
+      {{"applied", o.applied}, {"changes", o.changes}, {"pruned", o.pruned}, {"cursor", o.cursor}}));
+}
+
+std::string StoreApi::resetReplica() {
+  if (!store_) return errorJson(kClosed);
+  Status s = store_->replica().reset();
+  return s.isOk() ? okJson() : errorJson(s);
+}
+
+std::string StoreApi::feedState() {
+  if (!store_) return errorJson(kClosed);
+  auto cursor = store_->replica().cursor();
+  if (!cursor.isOk()) return errorJson(cursor.status());
+  auto at = store_->replica().changedAt();
+  if (!at.isOk()) return errorJson(at.status());
+  return okJson(JsonValue::object({{"cursor", cursor.value()}, {"changedAt", at.value()}}));
+}
+
+std::string StoreApi::query(const std::string& sql, const std::string& paramsJson) {
+  if (!store_) return errorJson(kClosed);
+  const Result<JsonValue> params = parseJson(paramsJson.empty() ? "[]" : paramsJson);
+  if (!params.isOk() || !params.value().isArray()) {
+    return errorJson(Status(ErrorCode::kInvalidArgument, "query params must be a JSON array"));
+  }
+  std::vector<std::string> tables;
+  Statement st = store_->database().prepareReadOnly(sql, tables);
+  if (!st.status().isOk()) return errorJson(st.status());
+  int i = 1;
+  for (const JsonValue& p : params.value().items()) {
+    switch (p.kind()) {
+      case JsonValue::Kind::kNull: st.bindNull(i); break;
+      case JsonValue::Kind::kBool: st.bind(i, std::int64_t{p.asBool()}); break;
+      case JsonValue::Kind::kInteger: st.bind(i, p.asInt64()); break;
+      case JsonValue::Kind::kNumberText:
+      case JsonValue::Kind::kString: st.bind(i, p.asString()); break;
+      default: return errorJson(Status(ErrorCode::kInvalidArgument, "query params must be strings, numbers, booleans or null"));
+    }
+    ++i;
+  }
+  JsonValue rows = JsonValue::array();
+  while (st.step()) {
+    JsonValue row = JsonValue::object();
+    for (int c = 0; c < st.columnCount(); ++c) {
+      JsonValue v;
+      switch (st.columnType(c)) {
+        case Statement::Type::kInteger: v = JsonValue(static_cast<long long>(st.columnInt(c))); break;
+        case Statement::Type::kText: v = JsonValue(st.columnText(c)); break;
+        case Statement::Type::kReal: {
+          // SQLite's own rendering ("%!.15g": "1.5", "1.0e+20") is a JSON number, except ±Inf.
+          std::string text = st.columnText(c);
+          if (text.find("Inf") == std::string::npos) v = JsonValue::numberText(std::move(text));
+          break;
+        }
+        case Statement::Type::kNull: break;
+      }
+      row.set(st.columnName(c), std::move(v));
+    }
+    rows.push(std::move(row));
+  }
+  if (!st.status().isOk()) return errorJson(st.status());
+  return okJson(JsonValue::object({{"rows", std::move(rows)}, {"tables", strings(tables)}}));
+}
+
 std::string changedFilesJson(const std::string& dir) { return writeJson(strings(takeChangedFiles(dir))); }
 
 std::string validateLeadJson(const std::string& leadJson, const std::string& id, double createdAt) {
@@ -245,7 +315,8 @@ std::string coreDefaultsJson() {
                                       {"retryBaseMs", Defaults::kRetryBaseMs},
                                       {"retryCapMs", Defaults::kRetryCapMs},
                                       {"maxRetryAfterMs", Defaults::kMaxRetryAfterMs},
-                                      {"keepSyncedMs", Defaults::kKeepSyncedMs}}));
+                                      {"keepSyncedMs", Defaults::kKeepSyncedMs},
+                                      {"replicaRetentionMs", Defaults::kReplicaRetentionMs}}));
 }
 
 std::string coreVersionsJson() {

@@ -14,7 +14,7 @@ namespace leadoutbox {
 class StoreApi {
  public:
   // optionsJson: {"retryBaseMs","retryCapMs","inFlightTimeoutMs","keepSyncedMs","importFrom","recoverInFlight",
-  // "checkStoredData"}, each optional; durations are clamped to [0, 8.64e15]. Damaged
+  // "checkStoredData","replicaRetentionMs"}, each optional; durations are clamped to [0, 8.64e15]. Damaged
   // stored data fails with code "storage_error" and a message starting "damaged stored
   // data: " (kDamagedDataPrefix); no other failure's message starts so.
   std::string open(const std::string& path, const std::string& tenantId, double now,
@@ -42,6 +42,20 @@ class StoreApi {
   // value: "ok", or PRAGMA integrity_check's list of problems.
   std::string integrityCheck();
 
+  // The replica (replica/Replica.h). applyPage: the page the feed answered to ?cursor=from;
+  // value: {"applied","changes","pruned","cursor"} (applied false: a stale page, nothing changed).
+  std::string applyPage(const std::string& pageJson, double from, double now);
+  // Empties the replica and its cursor (409 must_refetch, signOut); never the outbox.
+  std::string resetReplica();
+  // value: {"cursor","changedAt"}
+  std::string feedState();
+
+  // Runs one read-only statement (SQLite dialect) with paramsJson, a JSON array bound to
+  // ?1, ?2… (strings, integers, booleans as 0/1, null; other numbers as their text).
+  // value: {"rows":[{column: value}…],"tables":[names of the tables it read]}. A statement
+  // that would write or change the connection: "read_only"; bad SQL: "invalid_argument".
+  std::string query(const std::string& sql, const std::string& paramsJson);
+
  private:
   std::unique_ptr<Store> store_;
 };
@@ -60,10 +74,10 @@ std::string changedFilesJson(const std::string& dir);
 
 // The defaults table (outbox/Defaults.h) as JSON: {"batchMaxCount","batchMaxBytes",
 // "requestTimeoutMs","inFlightTimeoutMs","retryBaseMs","retryCapMs","maxRetryAfterMs",
-// "keepSyncedMs"}. web/src/store.js DEFAULTS mirrors it; a Node test compares the two.
+// "keepSyncedMs","replicaRetentionMs"}. web/src/store.js DEFAULTS mirrors it; a Node test compares the two.
 std::string coreDefaultsJson();
 
-// Versions built in: {"sqlite":"3.52.0","schema":2}.
+// Versions built in: {"sqlite":"3.52.0","schema":3}.
 std::string coreVersionsJson();
 
 }  // namespace leadoutbox

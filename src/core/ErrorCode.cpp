@@ -15,6 +15,7 @@ std::string_view errorCodeName(ErrorCode code) {
     case ErrorCode::kInvalidArgument: return "invalid_argument";
     case ErrorCode::kQuotaExceeded: return "quota_exceeded";
     case ErrorCode::kStorage: return "storage_error";
+    case ErrorCode::kReadOnly: return "read_only";
   }
   return "storage_error";
 }

@@ -18,6 +18,7 @@ enum class ErrorCode {
   kInvalidArgument,    // "invalid_argument": malformed input to a core call (not lead data).
   kQuotaExceeded,      // "quota_exceeded": storage is full.
   kStorage,            // "storage_error": SQLite or file system failure.
+  kReadOnly,           // "read_only": store.query() was given SQL that would write or change the connection.
 };
 
 // Returns the stable string name, e.g. "invalid_lead".

@@ -21,6 +21,8 @@ struct Defaults {
   static constexpr std::int64_t kRetryCapMs = 5 * 60 * 1000;
   static constexpr std::int64_t kMaxRetryAfterMs = 24 * 60 * 60 * 1000;
   static constexpr std::int64_t kKeepSyncedMs = 0;
+  // Staff devices keep the replica's leads this long after their createdAt (personal data).
+  static constexpr std::int64_t kReplicaRetentionMs = 30LL * 24 * 60 * 60 * 1000;
 };
 
 }  // namespace leadoutbox

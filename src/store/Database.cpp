@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace leadoutbox {
 
 Status sqliteStatus(sqlite3* db, int rc, std::string_view context) {
@@ -74,6 +76,22 @@ bool Statement::columnIsNull(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
 }
 
+int Statement::columnCount() const { return stmt_ ? sqlite3_column_count(stmt_) : 0; }
+
+std::string Statement::columnName(int index) const {
+  const char* name = sqlite3_column_name(stmt_, index);
+  return name ? name : "";
+}
+
+Statement::Type Statement::columnType(int index) const {
+  switch (sqlite3_column_type(stmt_, index)) {
+    case SQLITE_INTEGER: return Type::kInteger;
+    case SQLITE_FLOAT: return Type::kReal;
+    case SQLITE_TEXT: return Type::kText;
+    default: return Type::kNull;
+  }
+}
+
 Result<std::unique_ptr<Database>> Database::open(const std::string& path, const char* vfs) {
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
@@ -97,6 +115,56 @@ Statement Database::prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return Statement(db_, nullptr, sqliteStatus(db_, rc, "prepare"));
+  return Statement(db_, stmt);
+}
+
+namespace {
+
+// The authorizer of prepareReadOnly: SQLite asks it about every action a statement
+// compiles to, so the verdict rests on SQLite's own parse, not ours.
+int allowOnlyReads(void* tables, int action, const char* arg1, const char*, const char*, const char*) {
+  switch (action) {
+    case SQLITE_READ:
+      if (arg1) static_cast<std::vector<std::string>*>(tables)->emplace_back(arg1);
+      return SQLITE_OK;
+    case SQLITE_SELECT:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    default:
+      return SQLITE_DENY;
+  }
+}
+
+}  // namespace
+
+Statement Database::prepareReadOnly(std::string_view sql, std::vector<std::string>& tablesRead) {
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  std::vector<std::string> tables;
+  sqlite3_set_authorizer(db_, allowOnlyReads, &tables);
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
+  sqlite3_set_authorizer(db_, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    const ErrorCode code = rc == SQLITE_AUTH ? ErrorCode::kReadOnly : ErrorCode::kInvalidArgument;
+    return Statement(db_, nullptr, Status(code, std::string("query: ") + sqlite3_errmsg(db_)));
+  }
+  const char* end = sql.data() + sql.size();
+  // A second statement would run unchecked by a later prepare: refuse it (an empty one is
+  // a comment or white space, which prepare leaves as a null statement).
+  while (tail && tail < end) {
+    sqlite3_stmt* next = nullptr;
+    const int r = sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &next, &tail);
+    sqlite3_finalize(next);
+    if (r != SQLITE_OK || next) {
+      sqlite3_finalize(stmt);
+      return Statement(db_, nullptr, Status(ErrorCode::kReadOnly, "query: one statement only"));
+    }
+  }
+  if (!stmt) return Statement(db_, nullptr, Status(ErrorCode::kInvalidArgument, "query: no statement"));
+  std::sort(tables.begin(), tables.end());
+  tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
+  tablesRead = std::move(tables);
   return Statement(db_, stmt);
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/Result.h"
 
@@ -40,6 +41,12 @@ class Statement {
   std::string columnText(int index) const;
   bool columnIsNull(int index) const;
 
+  // For statements whose columns are not known in advance (Database::prepareReadOnly).
+  enum class Type { kInteger, kReal, kText, kNull };  // a BLOB reads as kNull
+  int columnCount() const;
+  std::string columnName(int index) const;
+  Type columnType(int index) const;
+
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
@@ -57,6 +64,11 @@ class Database {
   Status exec(std::string_view sql);
   // Returns a statement; on a prepare error the statement's status() holds it and step() is false.
   Statement prepare(std::string_view sql);
+  // Prepares one statement that SQLite's authorizer allows only to read (SELECT, reading
+  // columns, calling functions, WITH RECURSIVE): anything else, a write, PRAGMA, ATTACH or
+  // BEGIN, fails with kReadOnly, as does text after the first statement. Adds the name of
+  // every table it reads to `tablesRead` (sorted, once each). Other prepare errors: kInvalidArgument.
+  Statement prepareReadOnly(std::string_view sql, std::vector<std::string>& tablesRead);
   std::int64_t changes() const;
 
   // Maps the connection's last error to a Status (kQuotaExceeded for a full disk).

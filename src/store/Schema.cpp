@@ -33,6 +33,19 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
       ALTER TABLE leads ADD COLUMN reject_reason TEXT;
       ALTER TABLE leads ADD COLUMN synced_at INTEGER;
     )sql",
+    // 3: the replica of the tenant's leads from the server's feed (src/replica/); its
+    // cursor is meta's feed_cursor. Apart from the outbox's leads, so a reset never
+    // touches a lead still waiting to be sent.
+    R"sql(
+      CREATE TABLE replica_leads(
+        id TEXT PRIMARY KEY,
+        name TEXT, email TEXT, phone TEXT, message TEXT,
+        created_at INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        version INTEGER NOT NULL
+      );
+      CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
+    )sql",
 };
 
 // The current schema in one go, for a new database: what running every migration
@@ -52,6 +65,14 @@ constexpr const char* kCurrentSchema = R"sql(
     synced_at INTEGER
   );
   CREATE INDEX leads_by_status ON leads(status, created_at);
+  CREATE TABLE replica_leads(
+    id TEXT PRIMARY KEY,
+    name TEXT, email TEXT, phone TEXT, message TEXT,
+    created_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    version INTEGER NOT NULL
+  );
+  CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
 )sql";
 
 // Every schema object's type, name, table and SQL without white space, sorted: the

@@ -24,7 +24,8 @@ bool isTenantId(std::string_view id) {
 Store::Store(std::string tenantId, std::unique_ptr<Database> db, StoreOptions options)
     : tenantId_(std::move(tenantId)),
       db_(std::move(db)),
-      outbox_(std::make_unique<Outbox>(*db_, options.retry, options.retention)) {}
+      outbox_(std::make_unique<Outbox>(*db_, options.retry, options.retention)),
+      replica_(std::make_unique<Replica>(*db_, options.replicaRetentionMs)) {}
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::string& tenantId,
                                            std::int64_t now, StoreOptions options) {
@@ -89,6 +90,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::s
     if (auto r = store->outbox().recoverInFlight(now); !r.isOk()) return r.status();
   }
   if (Status s = store->outbox().eraseExpired(now); !s.isOk()) return s;
+  if (auto r = store->replica().pruneOlderThan(now, options.replicaRetentionMs); !r.isOk()) return r.status();
   return store;
 }
 

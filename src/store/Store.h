@@ -11,6 +11,7 @@
 #include "lead/Lead.h"
 #include "outbox/LeadState.h"
 #include "outbox/Outbox.h"
+#include "replica/Replica.h"
 #include "store/Database.h"
 
 namespace leadoutbox {
@@ -40,6 +41,8 @@ struct StoreOptions {
   // bytes a live tab of the same site just wrote, where the cost would recur with each
   // of its commits.
   bool checkStoredData = true;
+  // Replica rows older than this (by createdAt) are dropped at open and with each page.
+  std::int64_t replicaRetentionMs = Defaults::kReplicaRetentionMs;
 };
 
 // True for a tenant id lead-outbox accepts: a UUID, or a slug ^[a-z0-9][a-z0-9_-]{0,62}$.
@@ -70,6 +73,7 @@ class Store {
   Result<std::string> integrityCheck();
 
   Outbox& outbox() { return *outbox_; }
+  Replica& replica() { return *replica_; }
   Database& database() { return *db_; }
 
  private:
@@ -78,6 +82,7 @@ class Store {
   std::string tenantId_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<Replica> replica_;
 };
 
 }  // namespace leadoutbox

@@ -19,14 +19,24 @@ constexpr const char* kValidLeadV2 =
     " AND typeof(attempts) = 'integer' AND attempts >= 0 AND typeof(synced_at) IN ('integer', 'null') "
     "AND typeof(reject_reason) IN ('text', 'null')";
 
+// A replica row as Replica::applyPage writes it (version 3): the feed's version is a JS
+// safe integer, so a page's checks and the cursor compare exactly.
+constexpr const char* kValidReplicaLead =
+    "typeof(id) = 'text' AND id <> '' AND typeof(created_at) = 'integer' AND typeof(received_at) = 'integer' "
+    "AND typeof(version) = 'integer' AND version BETWEEN 1 AND 9007199254740991 "
+    "AND typeof(name) IN ('text', 'null') AND typeof(email) IN ('text', 'null') "
+    "AND typeof(phone) IN ('text', 'null') AND typeof(message) IN ('text', 'null')";
+
 // The outbox's bookkeeping as Outbox::setMeta writes it: canonical integer text, in the
 // range the outbox produces (a time is within JS Date's range, ±8.64e15 ms, plus at most
 // a day's wait; counts are non-negative).
 constexpr const char* kBadMeta =
     "(key = 'tenant_id' AND typeof(value) <> 'text') OR "
-    "(key IN ('failures', 'next_attempt_at', 'batch_max_count') AND NOT ("
+    "(key IN ('failures', 'next_attempt_at', 'batch_max_count', 'feed_cursor', 'feed_changed_at') AND NOT ("
     "  typeof(value) = 'text' AND CAST(CAST(value AS INTEGER) AS TEXT) = value AND "
     "  CASE key WHEN 'next_attempt_at' THEN CAST(value AS INTEGER) BETWEEN -9000000000000000 AND 9000000000000000 "
+    "           WHEN 'feed_changed_at' THEN CAST(value AS INTEGER) BETWEEN -9000000000000000 AND 9000000000000000 "
+    "           WHEN 'feed_cursor' THEN CAST(value AS INTEGER) BETWEEN 0 AND 9007199254740991 "
     "           ELSE CAST(value AS INTEGER) BETWEEN 0 AND 2147483647 END))";
 
 }  // namespace
@@ -47,6 +57,12 @@ Status checkStoredData(Database& db, const std::string& schema, int version, std
     Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".leads WHERE NOT (" + valid +
                                ") LIMIT 1");
     if (bad.step()) return damagedData(name + " holds a lead row out of range (id " + bad.columnText(0) + ")");
+    if (!bad.status().isOk()) return bad.status();
+  }
+  if (version >= 3) {
+    Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".replica_leads WHERE NOT (" +
+                               kValidReplicaLead + ") LIMIT 1");
+    if (bad.step()) return damagedData(name + " holds a replica row out of range (id " + bad.columnText(0) + ")");
     if (!bad.status().isOk()) return bad.status();
   }
   Statement meta = db.prepare("SELECT key FROM " + schema + ".meta WHERE " + kBadMeta + " LIMIT 1");

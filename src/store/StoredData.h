@@ -12,6 +12,7 @@ namespace leadoutbox {
 // Checks `schema` ("main", or an attached database's name) at schema version `version`:
 // SQLite's quick_check (pages, NOT NULL and CHECK of the stored schema), the schema's
 // shape (checkSchemaShape), every lead row (types, status, counts the outbox relies on),
+// every replica row (types, a version in the feed's range),
 // and the outbox bookkeeping in meta (integers in the range the outbox writes).
 // Returns ok, or damagedData naming the first problem (`what` names the database);
 // never reads personal fields into the message. Cost: one pass over the leads

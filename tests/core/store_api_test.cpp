@@ -5,6 +5,7 @@
 
 #include "api/StoreApi.h"
 #include "core/JsonParser.h"
+#include "core/JsonWriter.h"
 #include "TestSupport.h"
 
 using namespace leadoutbox;
@@ -78,7 +79,7 @@ TEST_CASE("validation alone returns the normalized lead or every field error", "
 }
 
 TEST_CASE("answers are byte-for-byte what nlohmann::json wrote: compact, keys sorted", "[api]") {
-  CHECK(coreVersionsJson() == R"({"schema":2,"sqlite":"3.52.0"})");
+  CHECK(coreVersionsJson() == R"({"schema":3,"sqlite":"3.52.0"})");
   StoreApi api;
   CHECK(api.counts(30) == R"({"code":"storage_error","message":"the store is closed","ok":false})");
   CHECK(validateLeadJson(R"({"name":"Ada","email":"ada@example.com","message":"0123456789"})", testing::uuid(3), 7) ==
@@ -136,4 +137,43 @@ TEST_CASE("the defaults table crosses the boundary as the values the core's stru
   api.open(dir.path(), "acme", 1, "");
   for (int i = 0; i < 260; ++i) REQUIRE(parse(api.submitLead(testing::kValidLead, testing::uuid(i), 1))["ok"].asBool());
   CHECK(parse(api.beginBatch(2, 0, 0, false))["value"]["ids"].size() == static_cast<std::size_t>(Defaults::kBatchMaxCount));
+}
+
+TEST_CASE("query() reads rows as JSON objects and names the tables it read", "[api][query]") {
+  testing::TempDb dir;
+  StoreApi api;
+  REQUIRE(parse(api.open(dir.path(), "acme", 1, "{}"))["ok"].asBool());
+  REQUIRE(parse(api.submitLead(testing::kValidLead, testing::uuid(1), 5))["ok"].asBool());
+  JsonValue r = parse(api.query("SELECT email, created_at AS at, 1.5 AS half, NULL AS absent FROM leads WHERE created_at = ?1 "
+                                "AND name = ?2", R"([5, "Ada Lovelace"])"));
+  REQUIRE(r["ok"].asBool());
+  CHECK(r["value"]["rows"].size() == 1);
+  CHECK(r["value"]["rows"][0]["email"].asString() == "ada@example.com");
+  CHECK(r["value"]["rows"][0]["at"].asInt64() == 5);
+  CHECK(r["value"]["rows"][0]["half"].asString() == "1.5");
+  CHECK(r["value"]["rows"][0]["absent"].isNull());
+  CHECK(writeJson(r["value"]["tables"]) == R"(["leads"])");
+  JsonValue both = parse(api.query("SELECT (SELECT count(*) FROM replica_leads) AS n, count(*) AS m FROM leads", "[]"));
+  CHECK(writeJson(both["value"]["tables"]) == R"(["leads","replica_leads"])");
+}
+
+TEST_CASE("query() refuses anything but a read, enforced by SQLite, and changes nothing", "[api][query]") {
+  testing::TempDb dir;
+  StoreApi api;
+  REQUIRE(parse(api.open(dir.path(), "acme", 1, "{}"))["ok"].asBool());
+  REQUIRE(parse(api.submitLead(testing::kValidLead, testing::uuid(1), 5))["ok"].asBool());
+  for (const char* sql : {"DELETE FROM leads", "UPDATE leads SET email = 'x'", "INSERT INTO meta VALUES('a', 'b')",
+                          "DROP TABLE leads", "CREATE TABLE t(x)", "PRAGMA secure_delete = OFF", "BEGIN",
+                          "ATTACH 'other' AS other", "SELECT 1; DELETE FROM leads",
+                          "WITH gone AS (SELECT 1) DELETE FROM leads"}) {
+    INFO(sql);
+    CHECK(parse(api.query(sql, "[]"))["code"].asString() == "read_only");
+  }
+  CHECK(parse(api.query("SELEC 1", "[]"))["code"].asString() == "invalid_argument");
+  CHECK(parse(api.query("SELECT 1", "{}"))["code"].asString() == "invalid_argument");
+  JsonValue left = parse(api.query("SELECT count(*) AS n, min(email) AS email FROM leads", "[]"))["value"]["rows"][0];
+  CHECK(left["n"].asInt64() == 1);
+  CHECK(left["email"].asString() == "ada@example.com");
+  // The authorizer is gone after query(): the store's own writes still work.
+  CHECK(parse(api.submitLead(testing::kValidLead, testing::uuid(2), 6))["ok"].asBool());
 }

@@ -173,13 +173,13 @@ TEST_CASE("a schema that is not this build's (an added trigger, a dropped table)
     testing::TempDb dir;
     storeWithLeads(dir);
     tamper(dir, "CREATE TRIGGER t AFTER UPDATE ON leads BEGIN DELETE FROM leads; END;");
-    requireDamaged(dir, "not those of schema version 2");
+    requireDamaged(dir, "not those of schema version 3");
   }
   SECTION("a table gone") {
     testing::TempDb dir;
     storeWithLeads(dir);
     tamper(dir, "DROP TABLE meta");
-    requireDamaged(dir, "not those of schema version 2");
+    requireDamaged(dir, "not those of schema version 3");
   }
 }
 
@@ -203,6 +203,24 @@ TEST_CASE("lead rows the outbox cannot work with are refused as damage", "[store
   }
 }
 
+TEST_CASE("replica rows the feed never writes are refused as damage", "[stored]") {
+  const char* kRows[] = {
+      "INSERT INTO replica_leads VALUES('', 'A', 'a@example.com', '', '', 1, 1, 1)",
+      "INSERT INTO replica_leads VALUES('x', 'A', 'a@example.com', '', '', 'soon', 1, 1)",
+      "INSERT INTO replica_leads VALUES('x', 'A', 'a@example.com', '', '', 1, 1, 0)",
+      "INSERT INTO replica_leads VALUES('x', 'A', 'a@example.com', '', '', 1, 1, 9007199254740992)",
+      "INSERT INTO replica_leads VALUES('x', 'A', CAST('a@example.com' AS BLOB), '', '', 1, 1, 1)",
+  };
+  for (const char* row : kRows) {
+    DYNAMIC_SECTION(row) {
+      testing::TempDb dir;
+      storeWithLeads(dir);
+      tamper(dir, row);
+      requireDamaged(dir, "replica row out of range");
+    }
+  }
+}
+
 TEST_CASE("outbox bookkeeping out of range is refused as damage", "[stored]") {
   const char* kMeta[] = {
       "INSERT INTO meta VALUES('failures', 'many')",
@@ -214,6 +232,9 @@ TEST_CASE("outbox bookkeeping out of range is refused as damage", "[stored]") {
       "INSERT INTO meta VALUES('batch_max_count', '-5')",
       "INSERT INTO meta VALUES('batch_max_count', ' 7')",
       "UPDATE meta SET value = CAST('acme' AS BLOB) WHERE key = 'tenant_id'",
+      "INSERT INTO meta VALUES('feed_cursor', '9007199254740992')",  // past the feed's 2^53 - 1
+      "INSERT INTO meta VALUES('feed_cursor', '-1')",
+      "INSERT INTO meta VALUES('feed_changed_at', 'yesterday')",
   };
   for (const char* meta : kMeta) {
     DYNAMIC_SECTION(meta) {

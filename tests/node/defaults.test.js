@@ -17,6 +17,7 @@ test('the JS defaults are the core defaults table, value for value', async () =>
       retryBaseMs: DEFAULTS.retryBaseMs,
       retryCapMs: DEFAULTS.retryCapMs,
       keepSyncedMs: DEFAULTS.keepSyncedDays * DAY_MS,
+      replicaRetentionMs: DEFAULTS.replicaRetentionDays * DAY_MS,
     },
     {
       batchMaxCount: table.batchMaxCount,
@@ -25,6 +26,7 @@ test('the JS defaults are the core defaults table, value for value', async () =>
       retryBaseMs: table.retryBaseMs,
       retryCapMs: table.retryCapMs,
       keepSyncedMs: table.keepSyncedMs,
+      replicaRetentionMs: table.replicaRetentionMs,
     },
   );
   // store.js derives the in-flight timeout it passes at open from the request timeout

@@ -15,6 +15,7 @@ export const ErrorCodes = Object.freeze({
   INVALID_ARGUMENT: 'invalid_argument',
   QUOTA_EXCEEDED: 'quota_exceeded',
   STORAGE_ERROR: 'storage_error',
+  READ_ONLY: 'read_only',                 // store.query() was given SQL that writes
   // From the JS layer.
   UNSUPPORTED: 'unsupported_environment', // no IndexedDB or WebAssembly here (e.g. on the server)
   NETWORK_ERROR: 'network_error',         // fetch failed: offline, DNS, connection dropped

@@ -3,6 +3,7 @@ import { LeadOutboxError, ErrorCodes, unwrap } from './errors.js';
 import { randomUuid, timeOrderedUuid } from './uuid.js';
 import { uploadBatch } from './upload.js';
 import { Volume, closedError, toStorageError, DAMAGED_PREFIX } from './volume.js';
+import { startFeed } from './feed.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
 // core.defaults()); tests/node/defaults.test.js fails when the two disagree.
@@ -16,6 +17,7 @@ export const DEFAULTS = Object.freeze({
   batchMaxCount: 250,
   batchMaxBytes: 512 * 1024,
   keepSyncedDays: 0,        // 0: erase a lead's personal fields as soon as the server has it
+  replicaRetentionDays: 30, // staff devices keep feed leads this long after their createdAt
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -44,7 +46,11 @@ export const EMPTY_STATUS = Object.freeze({
   lastError: null,
   nextRetryAt: null,
   recovered: null,
+  feed: Object.freeze({ state: 'off', cursor: 0, lastChangeAt: null }),
 });
+// The tables the outbox's commits change, for live queries (LeadStore#live).
+const OUTBOX_TABLES = ['leads'];
+const REPLICA_TABLES = ['replica_leads'];
 
 export class LeadStore {
   #core;
@@ -60,6 +66,8 @@ export class LeadStore {
   #inFlightTimeoutMs;
   #detach = () => {};
   #channel = null;
+  #live = new Set(); // live queries: {sql, params, listener, tables}
+  #stopFeed = null;
 
   /** Use getStore(); this is the store's internal constructor. */
   constructor(core, tenantId, options) {
@@ -110,6 +118,7 @@ export class LeadStore {
       retryCapMs: o.retryCapMs,
       inFlightTimeoutMs: this.#inFlightTimeoutMs,
       keepSyncedMs: Math.max(0, o.keepSyncedDays) * DAY_MS,
+      replicaRetentionMs: Math.max(0, o.replicaRetentionDays) * DAY_MS,
       ...extra,
     })));
     try {
@@ -156,6 +165,7 @@ export class LeadStore {
       openCore({ recoverInFlight: false, importFrom: this.#volume.legacyPath, checkStoredData: false });
     });
     this.#listenToOtherTabs();
+    this.#refreshFeed({});
     const counts = this.#refresh();
     this.#detach = this.#attachTriggers();
     if (o.autoSync) this.#scheduleFromCore(counts);
@@ -240,9 +250,76 @@ export class LeadStore {
     this.#refresh();
   }
 
+  /**
+   * Runs one read-only SQL statement (SQLite dialect) on the local database, with
+   * `params` bound to ?1, ?2…; returns the rows as objects. Tables: `leads` (this
+   * device's outbox) and `replica_leads` (the tenant's leads from the feed). A statement
+   * that would write or change the connection throws read_only; SQLite decides, not a parser.
+   */
+  query(sql, params = []) {
+    return this.#query(sql, params).rows;
+  }
+
+  /**
+   * Calls `listener(rows)` with the query's rows now and again whenever a table it reads
+   * changes (a commit of this tab, another tab's, or a feed page). Returns the unsubscribe.
+   * Throws as query() does.
+   */
+  live(sql, params, listener) {
+    const entry = { sql, params, listener, tables: this.#query(sql, params).tables };
+    this.#live.add(entry);
+    this.#rerun(entry);
+    return () => this.#live.delete(entry);
+  }
+
+  /**
+   * Follows the tenant's change feed at `url` into the replica (web/src/feed.js), with a
+   * staff token from getToken() (asked again after a 401). status.feed tells its state.
+   * A running feed is stopped first. `env`: fetch, setTimeout, clearTimeout, random, online (tests).
+   */
+  startFeed({ url, getToken, ...env }) {
+    this.#checkOpen();
+    this.stopFeed();
+    const stop = startFeed({
+      url, getToken, online: isOnline, ...env,
+      store: {
+        cursor: () => unwrap(this.#api.feedState()).cursor,
+        apply: async (page, from) => {
+          await this.#commit(() => unwrap(this.#api.applyPage(page, from, Date.now())), SCRUB, REPLICA_TABLES);
+          return { upToDate: JSON.parse(page).upToDate === true };
+        },
+        reset: () => this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES),
+      },
+      onState: ({ state, error }) => {
+        if (this.#closed || this.#stopFeed !== stop) return;
+        this.#refreshFeed({ state }, error ? { lastError: error } : {});
+      },
+    });
+    this.#stopFeed = stop;
+  }
+
+  /** Stops following the feed; the replica stays. Resolves once the loop has ended. */
+  async stopFeed() {
+    const stop = this.#stopFeed;
+    this.#stopFeed = null;
+    if (stop) {
+      await stop();
+      this.#refreshFeed({ state: 'off' });
+    }
+  }
+
+  /** Stops the feed and erases the replica (IndexedDB included); this device's outbox stays. */
+  async signOut() {
+    this.#checkOpen();
+    await this.stopFeed();
+    await this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES);
+    this.#refreshFeed({ state: 'off' });
+  }
+
   /** Stops timers and listeners and releases the database; pending leads stay stored. */
   async close() {
     if (this.#closed) return;
+    await this.stopFeed();
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#detach();
@@ -273,10 +350,48 @@ export class LeadStore {
   // The one commit path: a core call, its changes written to IndexedDB in one
   // transaction under the cross-tab lock, then announced to the site's other tabs so
   // that their status follows. REQUIRES: `write` is synchronous.
-  async #commit(write, options) {
+  async #commit(write, options, tables = OUTBOX_TABLES) {
     const result = await this.#volume.commit(write, options);
     if (!this.#closed) this.#channel?.postMessage('committed'); // closed with the store
+    this.#changed(tables);
     return result;
+  }
+
+  #query(sql, params) {
+    this.#checkOpen();
+    return unwrap(this.#api.query(String(sql), JSON.stringify(params ?? [])));
+  }
+
+  // Re-runs the live queries that read one of `tables` (null: all, after another tab's commit).
+  #changed(tables) {
+    if (this.#closed) return;
+    if (tables === REPLICA_TABLES) this.#refreshFeed({});
+    for (const entry of this.#live) {
+      if (!tables || entry.tables.some((t) => tables.includes(t))) this.#rerun(entry);
+    }
+  }
+
+  #rerun(entry) {
+    let rows;
+    try {
+      rows = this.#query(entry.sql, entry.params).rows;
+    } catch (err) {
+      console.error('[lead-outbox] live query failed', err);
+      return;
+    }
+    try {
+      entry.listener(rows);
+    } catch (err) {
+      console.error('[lead-outbox] live listener threw', err);
+    }
+  }
+
+  // status.feed from the core's cursor and last change, with `feed` ({state}) and `patch`.
+  #refreshFeed(feed, patch = {}) {
+    const { cursor, changedAt } = unwrap(this.#api.feedState());
+    const next = { ...this.#status.feed, ...feed, cursor, lastChangeAt: changedAt || null };
+    const same = Object.keys(next).every((k) => next[k] === this.#status.feed[k]);
+    this.#set({ ...patch, ...(same ? {} : { feed: Object.freeze(next) }) });
   }
 
   // Another tab committed: catch up and show the shared outbox as it is now. When more
@@ -292,6 +407,7 @@ export class LeadStore {
       if (this.#closed) return;
       this.#volume.catchUp().then(() => {
         if (this.#closed) return;
+        this.#changed(null);
         const s = this.#status;
         const counts = this.#refresh((c) => (c.synced > s.synced || c.rejected > s.rejected ? {
           online: true,

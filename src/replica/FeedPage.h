@@ -1,0 +1,40 @@
+// FeedPage: one page of the server's change feed, parsed and checked as untrusted input.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/Result.h"
+
+namespace leadoutbox {
+
+// Versions and cursors are whole numbers a JS number holds exactly (the server hands
+// PostgreSQL's int8 to JSON.stringify): anything larger is refused, not rounded.
+constexpr std::int64_t kMaxFeedVersion = 9007199254740991;  // 2^53 - 1
+
+struct FeedChange {
+  bool remove = false;  // "delete": only id and version are set
+  std::int64_t version = 0;
+  std::string id;
+  // Null personal fields (a lead erased on the server) arrive as empty strings.
+  std::string name, email, phone, message;
+  std::int64_t createdAt = 0;
+  std::int64_t receivedAt = 0;
+};
+
+// {"changes":[{"op":"upsert"|"delete","version","lead":{…}}…],"cursor","upToDate"}
+struct FeedPage {
+  std::vector<FeedChange> changes;
+  std::int64_t cursor = 0;
+  bool upToDate = false;
+
+  // Parses `json`. Returns kInvalidArgument, naming the first problem, for anything but a
+  // page as the feed writes it: not JSON, a missing or mistyped member, a version or
+  // cursor outside [1, kMaxFeedVersion] ([0, …] for the cursor), versions out of order or
+  // past the page's cursor, an empty or overlong id.
+  static Result<FeedPage> parse(std::string_view json);
+};
+
+}  // namespace leadoutbox

@@ -1,0 +1,82 @@
+// Applying feed pages to replica_leads: one transaction per page, the cursor moving only with its changes.
+#include "replica/Replica.h"
+
+#include "replica/FeedPage.h"
+
+namespace leadoutbox {
+
+Result<std::int64_t> Replica::metaInt(const char* key) {
+  Statement st = db_.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1");
+  st.bind(1, key);
+  if (st.step()) return st.columnInt(0);
+  if (!st.status().isOk()) return st.status();
+  return std::int64_t{0};
+}
+
+Result<std::int64_t> Replica::cursor() { return metaInt("feed_cursor"); }
+Result<std::int64_t> Replica::changedAt() { return metaInt("feed_changed_at"); }
+
+Status Replica::apply(const FeedPage& page, std::int64_t cursor, std::int64_t now, PageOutcome& out) {
+  // An upsert keeps a newer row than itself: the version only grows per lead.
+  Statement upsert = db_.prepare(
+      "INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+      "email = excluded.email, phone = excluded.phone, message = excluded.message, created_at = excluded.created_at, "
+      "received_at = excluded.received_at, version = excluded.version WHERE excluded.version >= replica_leads.version");
+  Statement remove = db_.prepare("DELETE FROM replica_leads WHERE id = ?1 AND version <= ?2");
+  for (const FeedChange& c : page.changes) {
+    if (c.version <= cursor) continue;  // already applied with an earlier page
+    Statement& st = c.remove ? remove : upsert;
+    st.reset().bind(1, c.id);
+    if (c.remove) {
+      st.bind(2, c.version);
+    } else {
+      st.bind(2, c.name).bind(3, c.email).bind(4, c.phone).bind(5, c.message);
+      st.bind(6, c.createdAt).bind(7, c.receivedAt).bind(8, c.version);
+    }
+    if (Status s = st.run(); !s.isOk()) return s;
+    out.changes += db_.changes();
+  }
+  Statement meta = db_.prepare(
+      "INSERT INTO meta(key, value) VALUES(?1, CAST(?2 AS TEXT)) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (Status s = meta.bind(1, "feed_cursor").bind(2, page.cursor).run(); !s.isOk()) return s;
+  if (out.changes > 0) {
+    if (Status s = meta.reset().bind(1, "feed_changed_at").bind(2, now).run(); !s.isOk()) return s;
+  }
+  Result<std::int64_t> pruned = pruneOlderThan(now, retentionMs_);
+  if (!pruned.isOk()) return pruned.status();
+  out.pruned = pruned.value();
+  out.applied = true;
+  out.cursor = page.cursor;
+  return Status::ok();
+}
+
+Result<PageOutcome> Replica::applyPage(std::string_view pageJson, std::int64_t from, std::int64_t now) {
+  Result<FeedPage> page = FeedPage::parse(pageJson);
+  if (!page.isOk()) return page.status();
+  PageOutcome out;
+  Status s = db_.transaction([&] {
+    Result<std::int64_t> stored = cursor();
+    if (!stored.isOk()) return stored.status();
+    out.cursor = stored.value();
+    // A page for another cursor, or one that would move the cursor back: stale.
+    if (from != stored.value() || page.value().cursor < stored.value()) return Status::ok();
+    return apply(page.value(), stored.value(), now, out);
+  });
+  if (!s.isOk()) return s;
+  return out;
+}
+
+Status Replica::reset() {
+  return db_.transaction(
+      [&] { return db_.exec("DELETE FROM replica_leads; DELETE FROM meta WHERE key IN ('feed_cursor', 'feed_changed_at')"); });
+}
+
+Result<std::int64_t> Replica::pruneOlderThan(std::int64_t now, std::int64_t retentionMs) {
+  // now and retentionMs are both clamped to JS Date's range by the API: no overflow.
+  Status s = db_.prepare("DELETE FROM replica_leads WHERE created_at < ?1").bind(1, now - retentionMs).run();
+  if (!s.isOk()) return s;
+  return db_.changes();
+}
+
+}  // namespace leadoutbox

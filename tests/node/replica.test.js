@@ -1,0 +1,163 @@
+// The device side of live sync under Node: feed pages into the replica over the real wasm core and fake-indexeddb.
+import 'fake-indexeddb/auto';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { getStore, closeAllStores, ErrorCodes } from '../../web/src/index.js';
+import { lead, waitUntil } from './helpers.js';
+
+const NOW = Date.now();
+
+// A stand-in for the server's feed handler (web/server/feed.js, on its own branch until
+// it lands on main): its protocol, pages of at most `pageSize` changes, a 409 when asked.
+// `fetched` counts the changes it sent; `requests` the cursors asked for.
+function fakeFeed({ pageSize = 2 } = {}) {
+  const changes = [];
+  const feed = { changes, fetched: 0, requests: [], refetchOnce: false, waiters: [] };
+  feed.add = (id, email = `${id}@example.com`) => {
+    changes.push({ op: 'upsert', version: changes.length + 1, lead: { id, name: 'Staff View', email, phone: '', message: 'hi', createdAt: NOW, receivedAt: NOW } });
+    for (const wake of feed.waiters.splice(0)) wake();
+  };
+  feed.fetch = async (url, { headers, signal }) => {
+    assert.equal(headers.authorization, 'Bearer staff-token');
+    const q = new URL(url).searchParams;
+    const cursor = Number(q.get('cursor'));
+    feed.requests.push(cursor);
+    if (feed.refetchOnce && cursor > 0) {
+      feed.refetchOnce = false;
+      return new Response(JSON.stringify({ error: { code: 'must_refetch' }, cursor: 0 }), { status: 409 });
+    }
+    let page = changes.filter((c) => c.version > cursor).slice(0, pageSize);
+    if (!page.length && q.get('live') === '1') {
+      // Long-poll: held until a change arrives or the request is aborted.
+      await new Promise((resolve, reject) => {
+        feed.waiters.push(resolve);
+        signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      });
+      page = changes.filter((c) => c.version > cursor).slice(0, pageSize);
+    }
+    feed.fetched += page.length;
+    const end = page.length ? page.at(-1).version : cursor;
+    return Response.json({ changes: page, cursor: end, upToDate: end === changes.length });
+  };
+  return feed;
+}
+
+const follow = (store, feed) => store.startFeed({ url: 'https://example.test/api/leads/feed', getToken: () => 'staff-token', fetch: feed.fetch });
+const count = (store) => store.query('SELECT count(*) AS n FROM replica_leads')[0].n;
+
+test('feed pages fill the replica, and a reload resumes from the stored cursor', async () => {
+  const feed = fakeFeed();
+  for (let i = 1; i <= 5; i++) feed.add(`lead-${i}`);
+  let store = await getStore('replica-resume', { autoSync: false });
+  follow(store, feed);
+  await waitUntil(() => store.getStatus().feed.state === 'live');
+  assert.equal(count(store), 5);
+  assert.equal(store.getStatus().feed.cursor, 5);
+  assert.equal(feed.fetched, 5);
+  await closeAllStores();
+
+  feed.add('lead-6');
+  store = await getStore('replica-resume', { autoSync: false });
+  assert.equal(store.getStatus().feed.cursor, 5); // from IndexedDB, before any request
+  follow(store, feed);
+  await waitUntil(() => count(store) === 6 && store.getStatus().feed.state === 'live');
+  assert.equal(feed.fetched, 6, 'only the new change is fetched again');
+  assert.equal(feed.requests.at(-2) ?? feed.requests.at(-1), 5);
+  await closeAllStores();
+});
+
+test('a 409 must_refetch starts the replica again from 0 and keeps pending leads', async () => {
+  const feed = fakeFeed();
+  feed.add('a');
+  feed.add('b');
+  const store = await getStore('replica-409', { autoSync: false });
+  await store.submitLead(lead(1));
+  follow(store, feed);
+  await waitUntil(() => store.getStatus().feed.state === 'live');
+  await store.stopFeed();
+  feed.refetchOnce = true;
+  feed.add('c');
+  follow(store, feed);
+  await waitUntil(() => count(store) === 3 && store.getStatus().feed.state === 'live');
+  assert.deepEqual(feed.requests.slice(-4, -1), [2, 0, 2]); // 409 at 2, back to 0, then on
+  assert.equal(store.getStatus().pending, 1);
+  assert.equal(store.listLeads()[0].email, 'visitor1@example.com');
+  await closeAllStores();
+});
+
+test('a write through query() is refused with read_only and changes nothing', async () => {
+  const store = await getStore('replica-readonly', { autoSync: false });
+  await store.submitLead(lead(1));
+  for (const sql of ['DELETE FROM leads', "UPDATE leads SET email = 'x'", 'DROP TABLE replica_leads', 'PRAGMA secure_delete = OFF']) {
+    assert.throws(() => store.query(sql), { code: ErrorCodes.READ_ONLY }, sql);
+  }
+  assert.deepEqual(store.query('SELECT email FROM leads WHERE name = ?1', ['Visitor 1']), [{ email: 'visitor1@example.com' }]);
+  await closeAllStores();
+});
+
+test('a live query re-runs on a feed page and on a local submit, only when a table it reads changes', async () => {
+  const feed = fakeFeed();
+  const store = await getStore('replica-live', { autoSync: false });
+  const replica = [];
+  const outbox = [];
+  const stopReplica = store.live('SELECT id FROM replica_leads ORDER BY id', [], (rows) => replica.push(rows.map((r) => r.id)));
+  store.live('SELECT count(*) AS n FROM leads', [], (rows) => outbox.push(rows[0].n));
+  assert.deepEqual(replica, [[]]);
+  follow(store, feed);
+  await waitUntil(() => store.getStatus().feed.state === 'live');
+  feed.add('x');
+  await waitUntil(() => replica.length > 1 && replica.at(-1).length === 1);
+  assert.deepEqual(replica.at(-1), ['x']);
+  const outboxRuns = outbox.length;
+  const replicaRuns = replica.length;
+  await store.submitLead(lead(2));
+  assert.deepEqual(outbox.slice(outboxRuns), [1]);
+  assert.equal(replica.length, replicaRuns, 'a submit does not re-run a query of replica_leads');
+  stopReplica();
+  feed.add('y');
+  await waitUntil(() => count(store) === 2);
+  assert.equal(replica.length, replicaRuns, 'no call after unsubscribe');
+  await closeAllStores();
+});
+
+test('signOut() erases the replica: no lead email is left in the stored bytes', async () => {
+  const feed = fakeFeed();
+  feed.add('secret', 'staff-only-secret@example.com');
+  const store = await getStore('replica-signout', { autoSync: false });
+  follow(store, feed);
+  await waitUntil(() => count(store) === 1);
+  assert.ok((await storedText('replica-signout')).includes('staff-only-secret@example.com'), 'the check can see it');
+  await store.signOut();
+  assert.equal(count(store), 0);
+  assert.equal(store.getStatus().feed.state, 'off');
+  assert.equal(store.getStatus().feed.cursor, 0);
+  assert.ok(!(await storedText('replica-signout')).includes('staff-only-secret'));
+  await closeAllStores();
+});
+
+test('the C++ error codes and the JS ones agree', () => {
+  const cpp = [...readFileSync(new URL('../../src/core/ErrorCode.cpp', import.meta.url), 'utf8').matchAll(/return "(\w+)";/g)]
+    .map((m) => m[1]).filter((c) => c !== 'ok');
+  const dts = readFileSync(new URL('../../web/index.d.ts', import.meta.url), 'utf8');
+  for (const code of new Set(cpp)) {
+    assert.ok(Object.values(ErrorCodes).includes(code), `${code} in web/src/errors.js`);
+    assert.ok(dts.includes(`'${code}'`), `${code} in web/index.d.ts`);
+  }
+});
+
+// Every stored record of the tenant, as text (latin1 keeps every byte).
+async function storedText(tenant) {
+  const db = await new Promise((resolve, reject) => {
+    const req = indexedDB.open(`/lead-outbox/${tenant}`);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  const values = await new Promise((resolve, reject) => {
+    const req = db.transaction('FILE_DATA').objectStore('FILE_DATA').getAll();
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  db.close();
+  return values.map((v) => (v.contents ? Buffer.from(v.contents).toString('latin1') : '')).join('\n');
+}
