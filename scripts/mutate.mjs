@@ -65,8 +65,8 @@ const MUTATIONS = [
   {
     name: 'a lead row with an empty id passes the open check',
     file: 'src/store/StoredData.cpp',
-    from: `"typeof(id) = 'text' AND id <> '' AND `,
-    to: `"typeof(id) = 'text' AND `,
+    from: `"typeof(id) = 'text' AND id <> '' AND status IN`,
+    to: `"typeof(id) = 'text' AND status IN`,
   },
   {
     name: 'a negative stored failure count passes the open check',
