@@ -141,7 +141,9 @@ export function createLeadFeedHandler(options = {}) {
     // letting pages pile up in memory.
     const body = new ReadableStream({
       async pull(controller) {
-        const send = (text) => controller.enqueue(encoder.encode(text));
+        // A client that left cancels the stream (stop aborts) while a read may still be out:
+        // its page then goes nowhere, and enqueueing on the closed stream would throw.
+        const send = (text) => { if (!stop.signal.aborted) controller.enqueue(encoder.encode(text)); };
         if (!started) {
           started = true;
           return send('retry: 1000\n\n');
@@ -158,6 +160,7 @@ export function createLeadFeedHandler(options = {}) {
             }
             if (!(await waiter.until(Math.min(o.sseHeartbeatMs, end - Date.now())))) return send(': heartbeat\n\n');
           } catch (err) {
+            if (stop.signal.aborted) return undefined;
             if (err instanceof HttpError) send(`event: ${err.code}\ndata: ${JSON.stringify(errorBody(err))}\n\n`);
             else {
               console.error('[lead-outbox] feed stream failed', err);
