@@ -3,6 +3,7 @@ import pg from 'pg';
 import { isTenantId, secretProblem, verifyTenantToken } from './token.js';
 import { staffKeys, verifyStaffToken, STAFF_TOKEN_DEFAULTS } from './staff.js';
 import { createWakeups } from './wakeups.js';
+import { withTenant } from './tenantTransaction.js';
 
 export const FEED_DEFAULTS = Object.freeze({
   pageMaxChanges: 500,
@@ -196,27 +197,10 @@ function parseCursor(text) {
   return Number(text);
 }
 
-// Runs `work` in a read-only REPEATABLE READ transaction under the tenant's row-level
-// security, with the staff member's id set for policies. set_config(…, true) only: the
-// settings end with the transaction, as a transaction-mode pooler requires.
-async function inTenant(pool, { tenantId, staffId }, { statementTimeoutMillis }, work) {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await client.query(
-      `SELECT set_config('lead_outbox.tenant_id', $1, true), set_config('lead_outbox.staff_id', $2, true),
-              set_config('statement_timeout', $3, true)`,
-      [tenantId, staffId, String(statementTimeoutMillis)]);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
+// A read-only snapshot under the tenant's row-level security, with the staff member's id
+// set for policies.
+const inTenant = (pool, { tenantId, staffId }, { statementTimeoutMillis }, work) =>
+  withTenant(pool, { tenantId, staffId, statementTimeoutMillis, readOnly: true }, work);
 
 async function tenantVersion(client, tenantId) {
   const { rows } = await client.query('SELECT v::text, floor::text FROM lead_outbox.tenant_versions WHERE tenant_id = $1', [tenantId]);

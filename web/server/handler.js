@@ -6,6 +6,7 @@ import { addressResolver } from './address.js';
 import { RATE_LIMIT_DEFAULTS, addressPruner, resolveRateLimits, takeLeads } from './limits.js';
 import { createTally } from './tally.js';
 import { nextVersion } from './versions.js';
+import { withTenant } from './tenantTransaction.js';
 
 export const HANDLER_DEFAULTS = Object.freeze({
   maxItems: 500,
@@ -311,22 +312,8 @@ async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeou
   const firsts = new Map();
   for (const { lead } of items) if (lead && !firsts.has(lead.id)) firsts.set(lead.id, lead);
   if (firsts.size) {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(
-        `SELECT set_config('lead_outbox.tenant_id', $1, true),
-                set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
-        [tenantId, String(lockTimeoutMillis), String(statementTimeoutMillis)],
-      );
-      await insertNew(client, tenantId, [...firsts.values()], await nextVersion(client, tenantId));
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    await withTenant(pool, { tenantId, lockTimeoutMillis, statementTimeoutMillis }, async (client) =>
+      insertNew(client, tenantId, [...firsts.values()], await nextVersion(client, tenantId)));
   }
   return items.map(({ result, lead }) => result ?? { id: lead.id, status: 'accepted' });
 }

@@ -1,6 +1,7 @@
 // Rate limits per tenant and per client address, as token buckets kept in PostgreSQL so that every server process shares them.
 import { createHmac } from 'node:crypto';
 import { LeadOutboxError, ErrorCodes } from '../src/errors.js';
+import { tenantTransaction } from './tenantTransaction.js';
 
 /**
  * Default buckets, in leads. A bucket holds at most `burst` leads and refills at
@@ -60,25 +61,17 @@ export async function takeLeads(client, { limits, secret, tenantId, address, lea
   if (limits.tenant) takes.push(['tenant', tenantId, limits.tenant]);
   if (limits.address && address) takes.push(['address', addressKey(secret, address), limits.address]);
   if (!takes.length) return 0;
-  await client.query('BEGIN');
-  try {
-    await client.query(
-      `SELECT set_config('lead_outbox.tenant_id', $1, true),
-              set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)`,
-      [tenantId, String(timeouts.lockTimeoutMillis), String(timeouts.statementTimeoutMillis)],
-    );
+  const { lockTimeoutMillis, statementTimeoutMillis } = timeouts;
+  const settings = { tenantId, lockTimeoutMillis, statementTimeoutMillis, commitIf: (wait) => wait === 0 };
+  return tenantTransaction(client, settings, async () => {
     let wait = 0;
     // Always the tenant's row first, then the address's: one lock order, no deadlock.
     for (const [kind, key, bucket] of takes) {
       const left = await take(client, TABLES[kind], key, bucket, Math.min(Math.max(1, leads), bucket.burst));
       if (left < 0) wait = Math.max(wait, Math.ceil(-left / bucket.perSecond));
     }
-    await client.query(wait ? 'ROLLBACK' : 'COMMIT');
     return wait;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
+  });
 }
 
 // One upsert: refills the bucket for the time since it was last used (never past

@@ -1,5 +1,6 @@
 // The per-tenant change cursor on the write side: taking a version, erasing and purging leads.
 import { isTenantId } from './token.js';
+import { withTenant } from './tenantTransaction.js';
 
 /** The NOTIFY channel of commits; its payload is "<tenant> <version>", a wake-up, never data. */
 export const CHANGES_CHANNEL = 'lead_outbox_changes';
@@ -22,22 +23,9 @@ export async function nextVersion(client, tenantId) {
 }
 
 // Runs `work(client)` in a transaction under the tenant's row-level security.
-async function asTenant(pool, tenantId, staffId, work) {
+function asTenant(pool, tenantId, staffId, work) {
   if (!isTenantId(tenantId)) throw new TypeError(`lead-outbox: bad tenant id ${tenantId}`);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query("SELECT set_config('lead_outbox.tenant_id', $1, true), set_config('lead_outbox.staff_id', $2, true)",
-      [tenantId, staffId ?? '']);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  return withTenant(pool, { tenantId, staffId: staffId ?? '' }, work);
 }
 
 /**
