@@ -35,9 +35,10 @@ export async function startDatabase({ databaseUrl, appUrl, appRole = 'lead_app' 
   return {
     ownerUrl,
     appUrl: appUrl ?? databaseUrl ?? cluster.appUrl,
+    // Erased leads stay as tombstones for the change feed (deleted_at set): not listed.
     listLeads: (tenant) =>
-      query(tenant, 'SELECT id::text, name, email, phone, message, received_at FROM lead_outbox.leads ORDER BY received_at, id'),
-    countLeads: async (tenant) => Number((await query(tenant, 'SELECT count(*) AS n FROM lead_outbox.leads'))[0].n),
+      query(tenant, 'SELECT id::text, name, email, phone, message, received_at FROM lead_outbox.leads WHERE deleted_at IS NULL ORDER BY received_at, id'),
+    countLeads: async (tenant) => Number((await query(tenant, 'SELECT count(*) AS n FROM lead_outbox.leads WHERE deleted_at IS NULL'))[0].n),
     async stop() {
       await ownerPool.end();
       cluster?.stop();

@@ -16,7 +16,7 @@ async function receivedLeads(tenantId) {
   try {
     await client.query('BEGIN');
     await client.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenantId]);
-    const { rows } = await client.query('SELECT id, name, email, received_at FROM lead_outbox.leads ORDER BY received_at, id');
+    const { rows } = await client.query('SELECT id, name, email, received_at FROM lead_outbox.leads WHERE deleted_at IS NULL ORDER BY received_at, id');
     await client.query('COMMIT');
     return rows;
   } catch (err) {
