@@ -201,3 +201,23 @@ test("a lead erased on the server leaves the following staff device's replica", 
   assert.deepEqual(staff.query('SELECT count(*) AS n FROM replica_leads WHERE id = ?1', [gone]), [{ n: 0 }]);
   await closeAllStores();
 });
+
+test("a getToken() that fails (the site's session endpoint unreachable) is retried, and the feed goes on", async () => {
+  const tenant = 'e2e-token-fails';
+  const [first] = await submitDirect(tenant, 1);
+  const staff = await staffStore(tenant);
+  let calls = 0;
+  staff.startFeed({
+    url: `${base}/api/leads/feed`,
+    fetch: recordingFetch,
+    random: () => 0, // retry at once
+    getToken: async () => {
+      if (++calls === 1) throw new TypeError('Failed to fetch');
+      return staffToken(tenant);
+    },
+  });
+  await waitUntil(() => isLive(staff) && ids(staff).length === 1);
+  assert.deepEqual(ids(staff), [first]);
+  assert.equal(calls, 2);
+  await closeAllStores();
+});
