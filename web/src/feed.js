@@ -29,22 +29,26 @@ export function startFeed({ url, getToken, store, onState, fetch: fetchFn = glob
   });
 
   async function run() {
-    let token = await getToken();
+    let token = null;
     let live = false;
     onState({ state: 'connecting' });
     while (!stopped) {
       const from = store.cursor();
       let res;
+      let page;
       try {
+        // Asking for the token, the request and reading its page can all fail on the
+        // network (the site's session endpoint too): each is retried, none ends the loop.
+        token ??= await getToken();
         res = await fetchFn(`${url}${url.includes('?') ? '&' : '?'}cursor=${from}${live ? '&live=1' : ''}`,
           { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+        if (res.status === 200) page = await res.text();
       } catch (err) {
         if (stopped) return;
         await backoff(online() ? 'failing' : 'offline', ErrorCodes.NETWORK_ERROR, err.message);
         continue;
       }
       if (res.status === 200) {
-        const page = await res.text();
         const { upToDate } = await store.apply(page, from);
         failures = 0;
         live = Boolean(upToDate);
@@ -77,7 +81,8 @@ export function startFeed({ url, getToken, store, onState, fetch: fetchFn = glob
     await wait(Math.max(ms, Number.isFinite(atLeastMs) ? atLeastMs : 0));
   }
 
-  const done = run().catch((err) => {
+  // The loop starts after startFeed returns: onState is never called before the caller holds stop.
+  const done = Promise.resolve().then(run).catch((err) => {
     if (!stopped) onState({ state: 'failing', error: { code: err.code ?? ErrorCodes.STORAGE_ERROR, message: err.message } });
   });
   return function stop() {
