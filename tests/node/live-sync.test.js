@@ -88,6 +88,12 @@ test("a visitor's submitted leads reach a following staff device's replica and l
   follow(staff, tenant);
   await waitUntil(() => isLive(staff));
   assert.deepEqual(seen.at(-1), []);
+  // Long-polls that time out with nothing new (every 300 ms here) re-run no live query.
+  const runs = seen.length;
+  const cursor = staff.getStatus().feed.cursor;
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(staff.getStatus().feed.cursor, cursor);
+  assert.equal(seen.length, runs, 'a page without changes re-ran the live query');
 
   await visitor.submitLead(lead(1));
   await waitUntil(() => visitor.getStatus().synced === 1);

@@ -51,6 +51,8 @@ export const EMPTY_STATUS = Object.freeze({
 // The tables the outbox's commits change, for live queries (LeadStore#live).
 const OUTBOX_TABLES = ['leads'];
 const REPLICA_TABLES = ['replica_leads'];
+// A feed page without changes (a long-poll that timed out) moves only the feed's state.
+const FEED_STATE_ONLY = [];
 
 export class LeadStore {
   #core;
@@ -285,8 +287,10 @@ export class LeadStore {
       store: {
         cursor: () => unwrap(this.#api.feedState()).cursor,
         apply: async (page, from) => {
-          await this.#commit(() => unwrap(this.#api.applyPage(page, from, Date.now())), SCRUB, REPLICA_TABLES);
-          return { upToDate: JSON.parse(page).upToDate === true };
+          const { changes, upToDate } = JSON.parse(page);
+          const tables = changes?.length ? REPLICA_TABLES : FEED_STATE_ONLY;
+          await this.#commit(() => unwrap(this.#api.applyPage(page, from, Date.now())), SCRUB, tables);
+          return { upToDate: upToDate === true };
         },
         reset: () => this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES),
       },
@@ -365,7 +369,7 @@ export class LeadStore {
   // Re-runs the live queries that read one of `tables` (null: all, after another tab's commit).
   #changed(tables) {
     if (this.#closed) return;
-    if (tables === REPLICA_TABLES) this.#refreshFeed({});
+    if (tables === REPLICA_TABLES || tables === FEED_STATE_ONLY) this.#refreshFeed({});
     for (const entry of this.#live) {
       if (!tables || entry.tables.some((t) => tables.includes(t))) this.#rerun(entry);
     }
