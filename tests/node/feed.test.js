@@ -7,12 +7,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import pg from 'pg';
 import { SignJWT } from 'jose';
-import { startPostgres } from '../../scripts/postgres.mjs';
 import { hasPgBouncer, startPgBouncer } from '../../scripts/pgbouncer.mjs';
 import {
   createLeadFeedHandler, createLeadSyncHandler, eraseLead, migrate, mintStaffToken, mintTenantToken, nextVersion, purgeTombstones, toNodeListener,
 } from '../../web/server/index.js';
-import { lead, waitUntil } from './helpers.js';
+import { lead, startMigratedPostgres, waitUntil } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
@@ -32,11 +31,7 @@ function feedHandler(options = {}) {
 }
 
 before(async () => {
-  cluster = await startPostgres();
-  ownerPool = new pg.Pool({ connectionString: cluster.ownerUrl, max: 2 });
-  const client = await ownerPool.connect();
-  await migrate(client, { appRole: 'lead_app' });
-  client.release();
+  ({ cluster, ownerPool } = await startMigratedPostgres());
   appPool = new pg.Pool({ connectionString: cluster.appUrl, max: 14 });
   sync = createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET });
   feed = feedHandler();

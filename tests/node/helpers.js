@@ -1,5 +1,8 @@
-// Shared helpers for the Node tests: valid leads and a loopback sync server that records what it gets.
+// Shared helpers for the Node tests: valid leads, a loopback sync server that records what it gets, a migrated PostgreSQL.
 import { createServer } from 'node:http';
+import pg from 'pg';
+import { startPostgres } from '../../scripts/postgres.mjs';
+import { migrate } from '../../web/server/index.js';
 
 export function lead(n = 0, extra = {}) {
   return {
@@ -60,4 +63,20 @@ export async function acceptAll(_url, init) {
   return new Response(JSON.stringify({ results: leads.map((l) => ({ id: l.id, status: 'accepted' })) }), {
     status: 200, headers: { 'content-type': 'application/json' },
   });
+}
+
+/**
+ * A private PostgreSQL cluster with the schema migrated for the app role `lead_app`.
+ * Resolves with the cluster and a small pool connected as the schema's owner.
+ */
+export async function startMigratedPostgres() {
+  const cluster = await startPostgres();
+  const ownerPool = new pg.Pool({ connectionString: cluster.ownerUrl, max: 2 });
+  const client = await ownerPool.connect();
+  try {
+    await migrate(client, { appRole: 'lead_app' });
+  } finally {
+    client.release();
+  }
+  return { cluster, ownerPool };
 }

@@ -6,12 +6,11 @@ import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { SignJWT } from 'jose';
-import { startPostgres } from '../../scripts/postgres.mjs';
 import {
-  createLeadFeedHandler, createLeadSyncHandler, eraseLead, migrate, mintStaffToken, mintTenantToken, purgeTombstones, toNodeListener,
+  createLeadFeedHandler, createLeadSyncHandler, eraseLead, mintStaffToken, mintTenantToken, purgeTombstones, toNodeListener,
 } from '../../web/server/index.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
-import { lead, waitUntil } from './helpers.js';
+import { lead, startMigratedPostgres, waitUntil } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
@@ -35,12 +34,9 @@ async function recordingFetch(url, init) {
 }
 
 before(async () => {
-  cluster = await startPostgres();
-  const owner = new pg.Pool({ connectionString: cluster.ownerUrl, max: 1 });
-  const client = await owner.connect();
-  await migrate(client, { appRole: 'lead_app' });
-  client.release();
-  await owner.end();
+  let ownerPool;
+  ({ cluster, ownerPool } = await startMigratedPostgres());
+  await ownerPool.end();
   appPool = new pg.Pool({ connectionString: cluster.appUrl, max: 8 });
   const sync = createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET });
   // Small pages, so catching up takes several requests; a short hold, so stopping is quick.

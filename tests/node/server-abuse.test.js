@@ -4,11 +4,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import pg from 'pg';
-import { startPostgres } from '../../scripts/postgres.mjs';
-import { createLeadSyncHandler, mintTenantToken, migrate, toNodeListener } from '../../web/server/index.js';
+import { createLeadSyncHandler, mintTenantToken, toNodeListener } from '../../web/server/index.js';
 import { normalizeAddress } from '../../web/server/address.js';
 import { addressPruner } from '../../web/server/limits.js';
-import { lead, waitUntil } from './helpers.js';
+import { lead, startMigratedPostgres, waitUntil } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 let cluster;
@@ -16,11 +15,7 @@ let ownerPool;
 const pools = [];
 
 before(async () => {
-  cluster = await startPostgres();
-  ownerPool = new pg.Pool({ connectionString: cluster.ownerUrl, max: 2 });
-  const client = await ownerPool.connect();
-  await migrate(client, { appRole: 'lead_app' });
-  client.release();
+  ({ cluster, ownerPool } = await startMigratedPostgres());
 });
 after(async () => {
   await Promise.all(pools.map((p) => p.end()));

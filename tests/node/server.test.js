@@ -3,9 +3,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import pg from 'pg';
-import { startPostgres } from '../../scripts/postgres.mjs';
-import { createLeadSyncHandler, mintTenantToken, verifyTenantToken, migrate } from '../../web/server/index.js';
-import { lead, waitUntil } from './helpers.js';
+import { createLeadSyncHandler, mintTenantToken, verifyTenantToken } from '../../web/server/index.js';
+import { lead, startMigratedPostgres, waitUntil } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 let cluster;
@@ -14,11 +13,7 @@ let ownerPool;
 let handler;
 
 before(async () => {
-  cluster = await startPostgres();
-  ownerPool = new pg.Pool({ connectionString: cluster.ownerUrl, max: 2 });
-  const client = await ownerPool.connect();
-  await migrate(client, { appRole: 'lead_app' });
-  client.release();
+  ({ cluster, ownerPool } = await startMigratedPostgres());
   appPool = new pg.Pool({ connectionString: cluster.appUrl, max: 4 });
   handler = createLeadSyncHandler({
     pool: appPool,
