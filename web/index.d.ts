@@ -1,6 +1,6 @@
 // Types of lead-outbox's public entry point (web/src/index.js); written by hand, kept in step with it.
 
-/** Stable error codes; the first group comes from the C++ core (src/core/ErrorCode.h). */
+/** Stable error codes (web/src/protocol.js); the first group comes from the C++ core (src/core/ErrorCode.cpp). */
 export declare const ErrorCodes: Readonly<{
   INVALID_LEAD: 'invalid_lead';
   INVALID_TENANT: 'invalid_tenant';
@@ -21,6 +21,50 @@ export declare const ErrorCodes: Readonly<{
 }>;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** A lead's `status` in the sync answer (web/src/protocol.js): the first three mean synced, `rejected` never. */
+export declare const ResultStatuses: Readonly<{
+  ACCEPTED: 'accepted';
+  DUPLICATE: 'duplicate';
+  CONFLICT: 'conflict';
+  REJECTED: 'rejected';
+}>;
+export type ResultStatus = (typeof ResultStatuses)[keyof typeof ResultStatuses];
+
+/** The `code` of a whole-request error answer of the sync and feed routes (web/src/protocol.js). */
+export declare const HttpErrorCodes: Readonly<{
+  METHOD_NOT_ALLOWED: 'method_not_allowed';
+  UNAUTHORIZED: 'unauthorized';
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type';
+  MALFORMED_JSON: 'malformed_json';
+  MALFORMED_BATCH: 'malformed_batch';
+  TENANT_MISMATCH: 'tenant_mismatch';
+  TOO_MANY_ITEMS: 'too_many_items';
+  TOO_LARGE: 'too_large';
+  BODY_TIMEOUT: 'body_timeout';
+  BODY_ABORTED: 'body_aborted';
+  RATE_LIMITED: 'rate_limited';
+  UNAVAILABLE: 'unavailable';
+  INTERNAL: 'internal';
+  SUBMIT_ONLY_TOKEN: 'submit_only_token';
+  BAD_CURSOR: 'bad_cursor';
+  MUST_REFETCH: 'must_refetch';
+}>;
+export type HttpErrorCode = (typeof HttpErrorCodes)[keyof typeof HttpErrorCodes];
+
+/** status.feed.state, the same in every tab of the site (web/src/protocol.js). */
+export declare const FeedStates: Readonly<{
+  OFF: 'off';
+  CONNECTING: 'connecting';
+  LIVE: 'live';
+  OFFLINE: 'offline';
+  FAILING: 'failing';
+  AUTH_ERROR: 'auth_error';
+}>;
+export type FeedState = (typeof FeedStates)[keyof typeof FeedStates];
+
+/** True when `tenantId` is a UUID or a slug of a-z, 0-9, _ and - (at most 63, first a letter or digit). */
+export declare function isTenantId(tenantId: unknown): tenantId is string;
 
 /** The one error type lead-outbox throws or rejects with. */
 export declare class LeadOutboxError extends Error {
@@ -210,7 +254,7 @@ export declare function onStatus(tenantId: string, listener: (status: LeadOutbox
 export type SqlParam = string | number | boolean | null;
 
 export interface FeedStatus {
-  state: 'off' | 'connecting' | 'live' | 'offline' | 'failing' | 'auth_error';
+  state: FeedState;
   cursor: number;
   lastChangeAt: number | null;
 }

@@ -7,6 +7,7 @@ import { RATE_LIMIT_DEFAULTS, addressPruner, resolveRateLimits, takeLeads } from
 import { createTally } from './tally.js';
 import { nextVersion } from './versions.js';
 import { withTenant } from './tenantTransaction.js';
+import { HttpErrorCodes, ResultStatuses } from '../src/protocol.js';
 
 export const HANDLER_DEFAULTS = Object.freeze({
   maxItems: 500,
@@ -21,25 +22,8 @@ export const HANDLER_DEFAULTS = Object.freeze({
   trustedProxies: 1,
 });
 
-/**
- * The `code` of each whole-request error answer (`{"error": {"code", "message"}}`). The
- * README's protocol table lists them with the client's behaviour; keep both in step.
- */
-export const HttpErrorCodes = Object.freeze({
-  METHOD_NOT_ALLOWED: 'method_not_allowed', // 405
-  UNAUTHORIZED: 'unauthorized', // 401
-  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type', // 400
-  MALFORMED_JSON: 'malformed_json', // 400
-  MALFORMED_BATCH: 'malformed_batch', // 400
-  TENANT_MISMATCH: 'tenant_mismatch', // 403
-  TOO_MANY_ITEMS: 'too_many_items', // 413
-  TOO_LARGE: 'too_large', // 413
-  BODY_TIMEOUT: 'body_timeout', // 408: the body did not arrive within bodyTimeoutMillis
-  BODY_ABORTED: 'body_aborted', // 400: the body broke off (the client is usually gone)
-  RATE_LIMITED: 'rate_limited', // 429, with Retry-After
-  UNAVAILABLE: 'unavailable', // 503, with Retry-After
-  INTERNAL: 'internal', // 500, from toNodeListener only: a request Node parsed but Request refuses
-});
+// The error codes of whole-request answers: protocol.js, shared with the client and the .d.ts.
+export { HttpErrorCodes };
 const C = HttpErrorCodes;
 
 class HttpError extends Error {
@@ -282,7 +266,7 @@ async function checkOne(core, raw, id, checkLead) {
   return { lead: answer.value };
 }
 
-const rejected = (id, reason) => ({ result: { id, status: 'rejected', reason } });
+const rejected = (id, reason) => ({ result: { id, status: ResultStatuses.REJECTED, reason } });
 
 // The id the answer names. Only text and numbers are echoed: String() of a deeply
 // nested array recurses until the stack runs out.
@@ -315,7 +299,7 @@ async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeou
     await withTenant(pool, { tenantId, lockTimeoutMillis, statementTimeoutMillis }, async (client) =>
       insertNew(client, tenantId, [...firsts.values()], await nextVersion(client, tenantId)));
   }
-  return items.map(({ result, lead }) => result ?? { id: lead.id, status: 'accepted' });
+  return items.map(({ result, lead }) => result ?? { id: lead.id, status: ResultStatuses.ACCEPTED });
 }
 
 // Inserts leads with distinct ids; an id already stored for the tenant keeps its row.

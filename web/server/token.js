@@ -1,14 +1,12 @@
 // Signed tenant tokens: the credential that names a site's tenant, so the payload never has to.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { LeadOutboxError, ErrorCodes } from '../src/errors.js';
+import { isTenantId } from '../src/protocol.js';
 
 const PREFIX = 'lo1';
 
-// A tenant id: a UUID, or lowercase letters, digits, '_' and '-' (at most 63, first a
-// letter or digit). The handler refuses tokens for anything else, so minting one fails too.
-const TENANT = /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9][a-z0-9_-]{0,62})$/;
-
-export const isTenantId = (tenantId) => typeof tenantId === 'string' && TENANT.test(tenantId);
+// The handler refuses tokens for a tenant id outside protocol.js's rule, so minting one fails too.
+export { isTenantId };
 
 function sign(secret, body) {
   return createHmac('sha256', secret).update(`${PREFIX}.${body}`).digest('base64url');

@@ -5,6 +5,7 @@ import { LeadStore, DEFAULTS, EMPTY_STATUS } from './store.js';
 import { readVolume } from './volume.js';
 
 export { LeadOutboxError, ErrorCodes } from './errors.js';
+export { ResultStatuses, HttpErrorCodes, FeedStates, isTenantId } from './protocol.js';
 export { LeadStore, DEFAULTS, EMPTY_STATUS };
 export { preloadCore } from './core.js';
 export { createBotCheck, HONEYPOT_FIELD } from './botCheck.js';

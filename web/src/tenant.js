@@ -1,14 +1,12 @@
-// Tenant id rules, checked before anything is created; the core checks the same (isTenantId in src/store/Store.cpp).
+// Tenant id check, before anything is created; the rule is protocol.js's (the core checks the same).
 import { LeadOutboxError, ErrorCodes } from './errors.js';
-
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+import { isTenantId, TENANT_ID_RULE } from './protocol.js';
 
 /** Throws invalid_tenant unless `tenantId` is a UUID or a slug. */
 export function checkTenantId(tenantId) {
-  if (typeof tenantId === 'string' && (UUID.test(tenantId) || SLUG.test(tenantId))) return tenantId;
+  if (isTenantId(tenantId)) return tenantId;
   throw new LeadOutboxError(
     ErrorCodes.INVALID_TENANT,
-    `Tenant id must be a UUID or a slug of a-z, 0-9, _ and - (at most 63 characters); got ${JSON.stringify(String(tenantId)).slice(0, 80)}.`,
+    `Tenant id must be ${TENANT_ID_RULE}; got ${JSON.stringify(String(tenantId)).slice(0, 80)}.`,
   );
 }

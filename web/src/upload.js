@@ -1,5 +1,6 @@
 // One batch upload over fetch: sends the request and classifies the answer for the outbox.
 import { LeadOutboxError, ErrorCodes } from './errors.js';
+import { ResultStatuses } from './protocol.js';
 
 /**
  * @typedef {{kind: 'ok', results: Array<{id: string, status: string, reason?: string}>}
@@ -69,7 +70,7 @@ export async function uploadBatch({ endpoint, token, tenantId, leads, timeoutMs,
   };
 }
 
-const RESULT_STATUSES = new Set(['accepted', 'duplicate', 'conflict', 'rejected']);
+const RESULT_STATUSES = new Set(Object.values(ResultStatuses));
 
 // Results the core can apply: [{id: string, status: one of RESULT_STATUSES}]. Anything
 // else (a proxy's page, another protocol version) is a failed request, retried with
