@@ -159,9 +159,9 @@ export class LeadStore {
     }
     // Another tab committed: reopen on its files. Its in-flight leads stay its own; an
     // earlier release's tab may have left leads in its layout, which join by id.
-    this.#volume.onReload(async (reload) => {
+    this.#volume.onReload((reload) => {
       this.#api.close();
-      await reload();
+      reload();
       // The files are another tab's commit, checked when that tab opened them: the full
       // stored-data check (35–50 ms at 10,000 leads) would otherwise run on every one.
       openCore({ recoverInFlight: false, importFrom: this.#volume.legacyPath, checkStoredData: false });

@@ -66,7 +66,7 @@ export class Volume {
   #loadedStamp = null; // the stamp of the files as last loaded from IndexedDB (setAside checks it)
   #tab = randomUuid();
   #commits = 0;
-  #reopen = (reload) => reload(); // set by the store: closes the database around a reload
+  #reopen = (reload) => reload(); // set by the store: closes the database around a reload (synchronous)
 
   constructor(core, tenantId) {
     this.#core = core;
@@ -83,7 +83,9 @@ export class Volume {
 
   /**
    * `reopen(reload)` must close the database, call reload() (which replaces the files),
-   * and open the database again. Called under the lock when another tab has committed.
+   * and open the database again, synchronously: the files are read before, so no query
+   * of this tab ever finds the database closed. Called under the lock when another tab
+   * has committed.
    */
   onReload(reopen) {
     this.#reopen = reopen;
@@ -138,7 +140,8 @@ export class Volume {
           try {
             while (!(outcomes = await this.#round(round))) {
               // Another tab committed since this tab last loaded: load its state, retry.
-              await this.#reopen(async () => this.#load(await readAll(this.#db, this.dir)));
+              const files = await readAll(this.#db, this.dir);
+              this.#reopen(() => this.#load(files));
             }
           } catch (err) {
             // Nothing of the round was saved: the files go back to what IndexedDB holds
@@ -168,7 +171,7 @@ export class Volume {
     } catch {
       return;
     }
-    await this.#reopen(async () => this.#load(files));
+    this.#reopen(() => this.#load(files));
   }
 
   // One readwrite transaction: reads the stored stamp; when it is this tab's, runs the
