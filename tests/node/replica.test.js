@@ -2,46 +2,9 @@
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { getStore, closeAllStores, ErrorCodes } from '../../web/src/index.js';
 import { lead, waitUntil } from './helpers.js';
-
-const NOW = Date.now();
-
-// A stand-in for the server's feed handler (web/server/feed.js, on its own branch until
-// it lands on main): its protocol, pages of at most `pageSize` changes, a 409 when asked.
-// `fetched` counts the changes it sent; `requests` the cursors asked for.
-function fakeFeed({ pageSize = 2 } = {}) {
-  const changes = [];
-  const feed = { changes, fetched: 0, requests: [], refetchOnce: false, waiters: [] };
-  feed.add = (id, email = `${id}@example.com`) => {
-    changes.push({ op: 'upsert', version: changes.length + 1, lead: { id, name: 'Staff View', email, phone: '', message: 'hi', createdAt: NOW, receivedAt: NOW } });
-    for (const wake of feed.waiters.splice(0)) wake();
-  };
-  feed.fetch = async (url, { headers, signal }) => {
-    assert.equal(headers.authorization, 'Bearer staff-token');
-    const q = new URL(url).searchParams;
-    const cursor = Number(q.get('cursor'));
-    feed.requests.push(cursor);
-    if (feed.refetchOnce && cursor > 0) {
-      feed.refetchOnce = false;
-      return new Response(JSON.stringify({ error: { code: 'must_refetch' }, cursor: 0 }), { status: 409 });
-    }
-    let page = changes.filter((c) => c.version > cursor).slice(0, pageSize);
-    if (!page.length && q.get('live') === '1') {
-      // Long-poll: held until a change arrives or the request is aborted.
-      await new Promise((resolve, reject) => {
-        feed.waiters.push(resolve);
-        signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-      });
-      page = changes.filter((c) => c.version > cursor).slice(0, pageSize);
-    }
-    feed.fetched += page.length;
-    const end = page.length ? page.at(-1).version : cursor;
-    return Response.json({ changes: page, cursor: end, upToDate: end === changes.length });
-  };
-  return feed;
-}
+import { fakeFeed } from './feed-fakes.js';
 
 const follow = (store, feed) => store.startFeed({ url: 'https://example.test/api/leads/feed', getToken: () => 'staff-token', fetch: feed.fetch });
 const count = (store) => store.query('SELECT count(*) AS n FROM replica_leads')[0].n;
@@ -134,16 +97,6 @@ test('signOut() erases the replica: no lead email is left in the stored bytes', 
   assert.equal(store.getStatus().feed.cursor, 0);
   assert.ok(!(await storedText('replica-signout')).includes('staff-only-secret'));
   await closeAllStores();
-});
-
-test('the C++ error codes and the JS ones agree', () => {
-  const cpp = [...readFileSync(new URL('../../src/core/ErrorCode.cpp', import.meta.url), 'utf8').matchAll(/return "(\w+)";/g)]
-    .map((m) => m[1]).filter((c) => c !== 'ok');
-  const dts = readFileSync(new URL('../../web/index.d.ts', import.meta.url), 'utf8');
-  for (const code of new Set(cpp)) {
-    assert.ok(Object.values(ErrorCodes).includes(code), `${code} in web/src/errors.js`);
-    assert.ok(dts.includes(`'${code}'`), `${code} in web/index.d.ts`);
-  }
 });
 
 // Every stored record of the tenant, as text (latin1 keeps every byte).

@@ -4,6 +4,7 @@ import { randomUuid, timeOrderedUuid } from './uuid.js';
 import { uploadBatch } from './upload.js';
 import { Volume, closedError, toStorageError, DAMAGED_PREFIX } from './volume.js';
 import { startFeed } from './feed.js';
+import { environment } from './environment.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
 // core.defaults()); tests/node/defaults.test.js fails when the two disagree.
@@ -66,6 +67,7 @@ export class LeadStore {
   #authBlocked = false;
   #closed = false;
   #inFlightTimeoutMs;
+  #env; // clock, timers, random, online signal, locks, channel (environment.js)
   #detach = () => {};
   #channel = null;
   #live = new Set(); // live queries: {sql, params, listener, tables}
@@ -75,13 +77,14 @@ export class LeadStore {
   constructor(core, tenantId, options) {
     this.tenantId = tenantId;
     this.#options = { ...DEFAULTS, ...options };
+    this.#env = environment(options?.environment);
     this.#core = core;
     this.#api = new core.CoreStore();
     this.#volume = new Volume(core, tenantId);
     // A lead in flight for longer was sent by a tab that closed before it heard back:
     // twice a request's timeout, and then some, so a live tab has surely given up.
     this.#inFlightTimeoutMs = 2 * this.#options.requestTimeoutMs + 5000;
-    this.#status = Object.freeze({ ...EMPTY_STATUS, online: isOnline() });
+    this.#status = Object.freeze({ ...EMPTY_STATUS, online: this.#env.isOnline() });
   }
 
   /**
@@ -115,7 +118,7 @@ export class LeadStore {
   async open(files, { recovered = null } = {}) {
     if (recovered) this.#status = Object.freeze({ ...this.#status, recovered });
     const o = this.#options;
-    const openCore = (extra) => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, Date.now(), JSON.stringify({
+    const openCore = (extra) => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, this.#env.now(), JSON.stringify({
       retryBaseMs: o.retryBaseMs,
       retryCapMs: o.retryCapMs,
       inFlightTimeoutMs: this.#inFlightTimeoutMs,
@@ -185,7 +188,7 @@ export class LeadStore {
       throw new LeadOutboxError(ErrorCodes.INVALID_LEAD, 'A lead must be an object.', { field: '_', fields: { _: 'A lead must be an object.' } });
     }
     const id = timeOrderedUuid();
-    await this.#commit(() => unwrap(this.#api.submitLead(JSON.stringify(lead), id, Date.now())), FLUSH);
+    await this.#commit(() => unwrap(this.#api.submitLead(JSON.stringify(lead), id, this.#env.now())), FLUSH);
     this.#refresh();
     if (this.#options.autoSync && this.#options.endpoint && this.#status.online) this.#kick();
     return id;
@@ -196,7 +199,7 @@ export class LeadStore {
    * message per failing field (the same messages submitLead rejects with).
    */
   validateLead(lead) {
-    const answer = JSON.parse(this.#core.validateLead(JSON.stringify(lead ?? null), randomUuid(), Date.now()));
+    const answer = JSON.parse(this.#core.validateLead(JSON.stringify(lead ?? null), randomUuid(), this.#env.now()));
     return answer.ok ? null : (answer.fields ?? { _: answer.message });
   }
 
@@ -241,7 +244,7 @@ export class LeadStore {
   /** A rejected lead goes back to pending (after the person fixed what the server refused). */
   async retryRejected(id) {
     this.#checkOpen();
-    await this.#commit(() => unwrap(this.#api.retryRejected(id, Date.now())));
+    await this.#commit(() => unwrap(this.#api.retryRejected(id, this.#env.now())));
     this.#refresh();
   }
 
@@ -277,19 +280,22 @@ export class LeadStore {
   /**
    * Follows the tenant's change feed at `url` into the replica (web/src/feed.js), with a
    * staff token from getToken() (asked again after a 401). status.feed tells its state.
-   * A running feed is stopped first. `env`: fetch, setTimeout, clearTimeout, random, online (tests).
+   * A running feed is stopped first. `env` (tests): fetch, setTimeout, clearTimeout, random,
+   * isOnline, onOnline; the store's environment (getStore's `environment` option) by default.
    */
-  startFeed({ url, getToken, ...env }) {
+  startFeed({ url, getToken, online, ...overrides }) {
     this.#checkOpen();
     this.stopFeed();
+    const env = { ...this.#env, isOnline: online ?? this.#env.isOnline };
+    for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
     const stop = startFeed({
-      url, getToken, online: isOnline, ...env,
+      url, getToken, ...env,
       store: {
         cursor: () => unwrap(this.#api.feedState()).cursor,
         apply: async (page, from) => {
           const { changes, upToDate } = JSON.parse(page);
           const tables = changes?.length ? REPLICA_TABLES : FEED_STATE_ONLY;
-          await this.#commit(() => unwrap(this.#api.applyPage(page, from, Date.now())), SCRUB, tables);
+          await this.#commit(() => unwrap(this.#api.applyPage(page, from, this.#env.now())), SCRUB, tables);
           return { upToDate: upToDate === true };
         },
         reset: () => this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES),
@@ -308,7 +314,7 @@ export class LeadStore {
     this.#stopFeed = null;
     if (stop) {
       await stop();
-      this.#refreshFeed({ state: 'off' });
+      if (!this.#stopFeed && !this.#closed) this.#refreshFeed({ state: 'off' }); // not if a new feed started meanwhile
     }
   }
 
@@ -325,7 +331,7 @@ export class LeadStore {
     if (this.#closed) return;
     await this.stopFeed();
     this.#closed = true;
-    clearTimeout(this.#timer);
+    this.#env.clearTimeout(this.#timer);
     this.#detach();
     this.#channel?.close();
     await this.#syncing?.catch(() => {});
@@ -342,7 +348,7 @@ export class LeadStore {
   async #setAsideIfDamaged(err) {
     const reason = damageOf(err);
     if (!reason) return err;
-    const at = Date.now();
+    const at = this.#env.now();
     const keptAs = await this.#volume.setAside(at, reason);
     const trapped = err instanceof WebAssembly.RuntimeError;
     const setAside = new LeadOutboxError(ErrorCodes.STORAGE_ERROR,
@@ -404,9 +410,8 @@ export class LeadStore {
   // success of its own (errors of this tab's storage stay). Read from the data, not from
   // the message, so it holds whichever catch-up first sees the new state.
   #listenToOtherTabs() {
-    if (typeof BroadcastChannel !== 'function') return;
-    this.#channel = new BroadcastChannel(this.#volume.lockName);
-    this.#channel.unref?.(); // Node: never keep a process alive for it
+    this.#channel = this.#env.channel(this.#volume.lockName);
+    if (!this.#channel) return;
     this.#channel.onmessage = () => {
       if (this.#closed) return;
       this.#volume.catchUp().then(() => {
@@ -415,7 +420,7 @@ export class LeadStore {
         const s = this.#status;
         const counts = this.#refresh((c) => (c.synced > s.synced || c.rejected > s.rejected ? {
           online: true,
-          lastSyncedAt: Date.now(),
+          lastSyncedAt: this.#env.now(),
           lastError: REQUEST_ERRORS.has(s.lastError?.code) ? null : s.lastError,
         } : {}));
         // Nothing waits but another tab's request: if that tab closes before it hears
@@ -448,14 +453,14 @@ export class LeadStore {
     const evenIfBackingOff = timing === NOW;
     const summary = { sent: 0, synced: 0, rejected: 0, error: null };
     let storageFailed = false;
-    clearTimeout(this.#timer);
+    this.#env.clearTimeout(this.#timer);
     this.#set({ syncing: true });
     try {
       for (;;) {
         if (this.#closed) break;
         // in_flight is durable before the request leaves
         const batch = await this.#commit(() => unwrap(
-          this.#api.beginBatch(Date.now(), o.batchMaxCount, o.batchMaxBytes, evenIfBackingOff)));
+          this.#api.beginBatch(this.#env.now(), o.batchMaxCount, o.batchMaxBytes, evenIfBackingOff)));
         if (batch.ids.length === 0) break;
         const ids = JSON.stringify(batch.ids); // what follows the request applies to this batch only
         const outcome = await uploadBatch({
@@ -470,10 +475,10 @@ export class LeadStore {
         summary.sent += batch.ids.length;
         if (outcome.kind === 'ok') {
           const done = await this.#commit(() => unwrap(
-            this.#api.completeBatch(ids, JSON.stringify(outcome.results), Date.now(), Math.random())), SCRUB);
+            this.#api.completeBatch(ids, JSON.stringify(outcome.results), this.#env.now(), this.#env.random())), SCRUB);
           summary.synced += done.synced;
           summary.rejected += done.rejected;
-          this.#refresh({ lastSyncedAt: Date.now(), lastError: null, online: true });
+          this.#refresh({ lastSyncedAt: this.#env.now(), lastError: null, online: true });
           if (done.unanswered === 0) continue;
           // The answer left leads out: they wait for the next try, with backoff (the core).
           summary.error = new LeadOutboxError(ErrorCodes.SERVER_ERROR,
@@ -483,12 +488,12 @@ export class LeadStore {
         }
         if (outcome.kind === 'too_large') {
           // The core halves later batches (and remembers it) or rejects a lone lead; go on at once.
-          const { rejected } = await this.#commit(() => unwrap(this.#api.batchTooLarge(ids, Date.now())));
+          const { rejected } = await this.#commit(() => unwrap(this.#api.batchTooLarge(ids, this.#env.now())));
           summary.rejected += rejected;
           this.#refresh();
           continue;
         }
-        await this.#commit(() => unwrap(this.#api.failBatch(ids, Date.now(), Math.random(), outcome.retryAfterMs ?? 0)));
+        await this.#commit(() => unwrap(this.#api.failBatch(ids, this.#env.now(), this.#env.random(), outcome.retryAfterMs ?? 0)));
         // New settings while the request was out (configure) get their own try.
         if (outcome.kind === 'auth' && o === this.#options) this.#authBlocked = true;
         summary.error = outcome.error;
@@ -520,37 +525,41 @@ export class LeadStore {
   // or this tab's whose answer could not be saved), it looks again once they count as
   // abandoned, when the core sends them again.
   #scheduleFromCore({ pending, inFlight, nextAttemptAt }, minDelay = 0) {
-    clearTimeout(this.#timer);
+    this.#env.clearTimeout(this.#timer);
     if ((!pending && !inFlight) || !this.#options.endpoint || this.#authBlocked || this.#closed) {
       this.#set({ nextRetryAt: null });
       return;
     }
-    const due = pending ? nextAttemptAt : Date.now() + this.#inFlightTimeoutMs;
-    const at = Math.max(due, minDelay > 0 ? Date.now() + minDelay : 0);
+    if (!this.#env.isOnline()) {
+      // The device knows it is offline: no timer, the online signal kicks (#attachTriggers).
+      this.#set({ nextRetryAt: null });
+      return;
+    }
+    const due = pending ? nextAttemptAt : this.#env.now() + this.#inFlightTimeoutMs;
+    const at = Math.max(due, minDelay > 0 ? this.#env.now() + minDelay : 0);
     // setTimeout fires at once for delays past 2^31 − 1 ms. The core's waits stop at a
     // day (and a clock set back reads as due), so this is only a guard.
-    const delay = Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1);
+    const delay = Math.min(Math.max(0, at - this.#env.now()), 2 ** 31 - 1);
     this.#set({ nextRetryAt: at > 0 ? at : null });
-    this.#timer = setTimeout(() => this.#kick(), delay);
-    this.#timer.unref?.(); // never keep a Node process alive for a retry
+    this.#timer = this.#env.setTimeout(() => this.#kick(), delay);
   }
 
   #attachTriggers() {
-    const target = globalThis.window;
-    if (!target?.addEventListener) return () => {};
-    const online = () => {
+    const stopOnline = this.#env.onOnline(() => {
+      if (this.#closed) return;
       this.#set({ online: true });
       if (this.#options.autoSync && this.#options.endpoint) this.#kick();
-    };
+    });
+    const target = globalThis.window;
+    if (!target?.addEventListener) return stopOnline;
     const offline = () => this.#set({ online: false });
     const visible = () => {
       if (globalThis.document?.visibilityState === 'visible' && this.#options.autoSync && this.#options.endpoint) this.#kick();
     };
-    target.addEventListener('online', online);
     target.addEventListener('offline', offline);
     globalThis.document?.addEventListener('visibilitychange', visible);
     return () => {
-      target.removeEventListener('online', online);
+      stopOnline();
       target.removeEventListener('offline', offline);
       globalThis.document?.removeEventListener('visibilitychange', visible);
     };
@@ -559,7 +568,7 @@ export class LeadStore {
   // The core's counts into the status, with `patch` (or patch(counts)) in the same
   // update; returns the counts.
   #refresh(patch) {
-    const c = unwrap(this.#api.counts(Date.now()));
+    const c = unwrap(this.#api.counts(this.#env.now()));
     if (typeof patch === 'function') patch = patch(c);
     this.#set({ ...patch, pending: c.pending + c.inFlight, rejected: c.rejected, synced: c.synced });
     return c;
@@ -580,10 +589,6 @@ export class LeadStore {
       }
     }
   }
-}
-
-function isOnline() {
-  return typeof navigator === 'object' && typeof navigator.onLine === 'boolean' ? navigator.onLine : true;
 }
 
 // Stored data no open can succeed on, as the reason status.recovered gives; null when

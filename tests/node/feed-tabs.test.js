@@ -1,0 +1,149 @@
+// The feed and the outbox without network and across tabs: offline waits for the online signal; tabs load each other's commits.
+import 'fake-indexeddb/auto';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LeadStore } from '../../web/src/index.js';
+import { loadCore, unloadCore } from '../../web/src/core.js';
+import { acceptAll, lead, waitUntil } from './helpers.js';
+import { fakeFeed } from './feed-fakes.js';
+
+const URL_ = 'https://example.test/api/leads/feed';
+const getToken = () => 'staff-token';
+
+// A tab: its own wasm instance over the one (fake) IndexedDB; tabs hear each other over
+// Node's BroadcastChannel, as tests/node/sync.test.js's tab tests do.
+async function openTab(tenant, options = { autoSync: false }) {
+  unloadCore();
+  const tab = await new LeadStore(await loadCore(), tenant, options).open();
+  unloadCore();
+  return tab;
+}
+
+// A fetch to `feed` that counts the requests this tab sent.
+function counted(feed) {
+  const fetch = (url, init) => {
+    fetch.calls += 1;
+    return feed.fetch(url, init);
+  };
+  fetch.calls = 0;
+  return fetch;
+}
+
+// An online signal the test drives: isOnline(), onOnline(listener) → unsubscribe, and goOnline().
+function onlineSignal(online = false) {
+  const listeners = new Set();
+  return {
+    isOnline: () => online,
+    onOnline: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    goOnline() {
+      online = true;
+      for (const listener of [...listeners]) listener();
+    },
+    goOffline() {
+      online = false;
+    },
+    listeners,
+  };
+}
+
+// Timers the test can see: every setTimeout is recorded (and runs as usual).
+function recordedTimers() {
+  const armed = [];
+  return {
+    armed,
+    setTimeout: (fn, ms) => {
+      armed.push(ms);
+      const handle = setTimeout(fn, ms);
+      handle.unref?.();
+      return handle;
+    },
+    clearTimeout: (handle) => clearTimeout(handle),
+  };
+}
+
+const replicaIds = (tab) => tab.query('SELECT id FROM replica_leads ORDER BY id').map((r) => r.id);
+const feedOf = (tab) => tab.getStatus().feed;
+
+test('an offline feed sends no request and arms no timer until the online signal, then catches up', async () => {
+  const tenant = 'tabs-feed-offline';
+  const feed = fakeFeed();
+  feed.add('a');
+  const signal = onlineSignal(false);
+  const timers = recordedTimers();
+  const tab = await openTab(tenant);
+  const fetch = counted(feed);
+  tab.startFeed({ url: URL_, getToken, fetch, ...signal, ...timers, locks: null });
+  await waitUntil(() => feedOf(tab).state === 'offline');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(fetch.calls, 0);
+  assert.deepEqual(timers.armed, []);
+  signal.goOnline();
+  await waitUntil(() => feedOf(tab).state === 'live' && replicaIds(tab).length === 1);
+
+  // A request that fails while the device is offline waits for the signal too, not for a backoff timer.
+  signal.goOffline();
+  const failing = (url, init) => {
+    failing.calls = (failing.calls ?? 0) + 1;
+    return Promise.reject(new TypeError('fetch failed'));
+  };
+  tab.startFeed({ url: URL_, getToken, fetch: failing, ...signal, ...timers, isOnline: () => failing.calls === undefined || signal.isOnline(), locks: null });
+  await waitUntil(() => failing.calls === 1 && feedOf(tab).state === 'offline');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(failing.calls, 1);
+  assert.deepEqual(timers.armed, []);
+  await tab.close();
+  assert.equal(signal.listeners.size, 0, 'the loop let go of the signal');
+});
+
+test('an offline store arms no upload retry timer and sends its pending lead on the online signal', async () => {
+  const tenant = 'tabs-upload-offline';
+  const signal = onlineSignal(false);
+  const timers = recordedTimers();
+  const sent = [];
+  const fetch = async (url, init) => {
+    if (!signal.isOnline()) throw new TypeError('fetch failed');
+    sent.push(url);
+    return acceptAll(url, init);
+  };
+  const tab = await openTab(tenant, { endpoint: 'https://example.test/api/leads/sync', fetch, environment: { ...signal, ...timers } });
+  await tab.submitLead(lead(1));
+  assert.equal(tab.getStatus().online, false);
+  const result = await tab.syncPending(); // a person asks while offline: the request fails
+  assert.equal(result.error.code, 'network_error');
+  assert.equal(tab.getStatus().nextRetryAt, null);
+  assert.deepEqual(timers.armed, [], 'no retry timer while offline');
+  signal.goOnline();
+  await waitUntil(() => tab.getStatus().pending === 0);
+  assert.equal(sent.length, 1);
+  await tab.close();
+});
+
+test("a query in one tab never finds the database closed while that tab loads another tab's commits", async () => {
+  const tenant = 'tabs-query-during-reload';
+  const writer = await openTab(tenant);
+  const reader = await openTab(tenant);
+  const errors = [];
+  let reads = 0;
+  let reading = true;
+  // Reads as often as the event loop allows, as a busy page's live queries and handlers would.
+  const loop = () => {
+    try {
+      reader.query('SELECT count(*) AS n FROM leads');
+      reads += 1;
+    } catch (err) {
+      errors.push(err.message);
+    }
+    if (reading) setImmediate(loop);
+  };
+  loop();
+  for (let i = 0; i < 10; i++) await writer.submitLead(lead(i));
+  await waitUntil(() => reader.getStatus().pending === 10);
+  reading = false;
+  assert.deepEqual(errors, []);
+  assert.ok(reads > 10);
+  await writer.close();
+  await reader.close();
+});
