@@ -164,6 +164,24 @@ export interface StoreOptions {
   wasmUrl?: string;
   /** A fetch implementation (defaults to globalThis.fetch). */
   fetch?: typeof fetch;
+  /** The page's clock, timers, randomness, online signal, Web Locks and cross-tab channel (tests pass their own). */
+  environment?: Partial<Environment>;
+}
+
+/** What a store takes from the page (web/src/environment.js); each member defaults to the browser's. */
+export interface Environment {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  random(): number;
+  /** False only when the device knows it is offline (navigator.onLine). */
+  isOnline(): boolean;
+  /** Calls `listener` when the device comes back online (window 'online'); returns the unsubscribe. */
+  onOnline(listener: () => void): () => void;
+  /** A Web Locks manager (navigator.locks), or null: then every tab runs its own feed. */
+  locks: { request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<unknown> | unknown): Promise<unknown> } | null;
+  /** A BroadcastChannel-like channel to the site's other tabs, or null. */
+  channel(name: string): { postMessage(message: unknown): void; onmessage: ((event: { data: unknown }) => void) | null; close(): void } | null;
 }
 
 export interface SyncResult {
@@ -193,10 +211,15 @@ export declare class LeadStore {
   query<Row = Record<string, unknown>>(sql: string, params?: SqlParam[]): Row[];
   /** Calls listener with the rows now and whenever a table the query reads changes; returns the unsubscribe. */
   live<Row = Record<string, unknown>>(sql: string, params: SqlParam[], listener: (rows: Row[]) => void): () => void;
-  /** Follows the tenant's change feed into the replica; getToken is asked again after a 401. */
+  /**
+   * Follows the tenant's change feed into the replica; getToken is asked again after a 401.
+   * One tab per tenant holds the feed (Web Lock `lead-outbox-feed:<tenantId>`); the others
+   * follow its pages and take over when it stops or closes. status.feed is the same in every tab.
+   */
   startFeed(options: FeedOptions): void;
+  /** This tab stops following; if it held the feed, status.feed turns 'off' everywhere until another tab takes over. */
   stopFeed(): Promise<void>;
-  /** Stops the feed and erases the replica from IndexedDB; pending leads stay. */
+  /** Stops the feed in every tab and erases the replica from IndexedDB; pending leads stay. */
   signOut(): Promise<void>;
   close(): Promise<void>;
 }
@@ -266,5 +289,9 @@ export interface FeedOptions {
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (id: unknown) => void;
   random?: () => number;
+  isOnline?: () => boolean;
+  onOnline?: (listener: () => void) => () => void;
+  locks?: Environment['locks'];
+  /** Older name of isOnline. */
   online?: () => boolean;
 }

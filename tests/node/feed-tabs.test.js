@@ -1,11 +1,11 @@
-// The feed and the outbox without network and across tabs: offline waits for the online signal; tabs load each other's commits.
+// The feed across tabs and without network: one tab holds a tenant's feed, the others follow it; offline waits for the online signal.
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LeadStore } from '../../web/src/index.js';
 import { loadCore, unloadCore } from '../../web/src/core.js';
 import { acceptAll, lead, waitUntil } from './helpers.js';
-import { fakeFeed } from './feed-fakes.js';
+import { fakeFeed, fakeLocks } from './feed-fakes.js';
 
 const URL_ = 'https://example.test/api/leads/feed';
 const getToken = () => 'staff-token';
@@ -66,6 +66,67 @@ function recordedTimers() {
 
 const replicaIds = (tab) => tab.query('SELECT id FROM replica_leads ORDER BY id').map((r) => r.id);
 const feedOf = (tab) => tab.getStatus().feed;
+
+test("one tab holds a tenant's feed: the others show its pages and state without a request of their own, and one takes over when it closes", async () => {
+  const tenant = 'tabs-one-feed';
+  const feed = fakeFeed();
+  for (const id of ['a', 'b', 'c']) feed.add(id);
+  const locks = fakeLocks();
+  const first = await openTab(tenant);
+  const second = await openTab(tenant);
+  const fetchFirst = counted(feed);
+  const fetchSecond = counted(feed);
+  first.startFeed({ url: URL_, getToken, fetch: fetchFirst, locks });
+  await waitUntil(() => feedOf(first).state === 'live');
+  second.startFeed({ url: URL_, getToken, fetch: fetchSecond, locks });
+  // A third tab that never starts the feed, opened while it runs: it asks the holder's state.
+  const watcher = await openTab(tenant);
+  await waitUntil(() => replicaIds(second).length === 3 && feedOf(second).state === 'live' && feedOf(watcher).state === 'live');
+
+  feed.add('d');
+  await waitUntil(() => [first, second, watcher].every((tab) => replicaIds(tab).length === 4 && feedOf(tab).cursor === 4));
+  await waitUntil(() => feedOf(second).lastChangeAt !== null);
+  for (const tab of [second, watcher]) assert.deepEqual(feedOf(tab), feedOf(first), 'every tab shows the same status.feed');
+  assert.equal(fetchSecond.calls, 0, 'the waiting tab sent no request');
+  assert.ok(fetchFirst.calls > 0);
+
+  // The holder closes: the waiting tab takes the feed over, from the shared cursor.
+  const before = feed.requests.length;
+  await first.close();
+  feed.add('e');
+  await waitUntil(() => replicaIds(second).length === 5 && feedOf(second).state === 'live');
+  assert.ok(fetchSecond.calls > 0, 'the waiting tab took over');
+  assert.equal(feed.requests[before], 4, 'it asked from the cursor the first tab stored');
+  await waitUntil(() => replicaIds(watcher).length === 5 && feedOf(watcher).state === 'live');
+
+  // The last holder stops: no tab follows the feed any more, and every tab says so.
+  await second.stopFeed();
+  await waitUntil(() => feedOf(watcher).state === 'off');
+  assert.equal(feedOf(second).state, 'off');
+  await second.close();
+  await watcher.close();
+});
+
+test('signOut() in a tab that does not hold the feed stops it in every tab and leaves no replica behind', async () => {
+  const tenant = 'tabs-sign-out';
+  const feed = fakeFeed();
+  feed.add('secret');
+  const locks = fakeLocks();
+  const holder = await openTab(tenant);
+  const other = await openTab(tenant);
+  holder.startFeed({ url: URL_, getToken, fetch: feed.fetch, locks });
+  other.startFeed({ url: URL_, getToken, fetch: feed.fetch, locks });
+  await waitUntil(() => replicaIds(other).length === 1 && feedOf(other).state === 'live');
+  await other.signOut();
+  await waitUntil(() => feedOf(holder).state === 'off' && replicaIds(holder).length === 0);
+  feed.add('later');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(replicaIds(holder), [], 'nothing fetched after the sign-out');
+  assert.deepEqual(replicaIds(other), []);
+  assert.equal(locks.isHeld('lead-outbox-feed:tabs-sign-out'), false);
+  await holder.close();
+  await other.close();
+});
 
 test('an offline feed sends no request and arms no timer until the online signal, then catches up', async () => {
   const tenant = 'tabs-feed-offline';

@@ -5,6 +5,7 @@ import { uploadBatch } from './upload.js';
 import { Volume, closedError, toStorageError, DAMAGED_PREFIX } from './volume.js';
 import { startFeed } from './feed.js';
 import { environment } from './environment.js';
+import { FeedStates } from './protocol.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
 // core.defaults()); tests/node/defaults.test.js fails when the two disagree.
@@ -54,6 +55,9 @@ const OUTBOX_TABLES = ['leads'];
 const REPLICA_TABLES = ['replica_leads'];
 // A feed page without changes (a long-poll that timed out) moves only the feed's state.
 const FEED_STATE_ONLY = [];
+// Cross-tab messages (LeadStore#listenToOtherTabs).
+const COMMITTED = 'committed';
+const FEED_QUERY = 'feed?';
 
 export class LeadStore {
   #core;
@@ -71,7 +75,9 @@ export class LeadStore {
   #detach = () => {};
   #channel = null;
   #live = new Set(); // live queries: {sql, params, listener, tables}
-  #stopFeed = null;
+  #feedLockName;
+  #feed = null; // this tab's feed session (startFeed): {leading, stopped, stopLoop, release, abort, ended}
+  #heard = Promise.resolve(); // the latest catch-up on another tab's commit
 
   /** Use getStore(); this is the store's internal constructor. */
   constructor(core, tenantId, options) {
@@ -81,6 +87,7 @@ export class LeadStore {
     this.#core = core;
     this.#api = new core.CoreStore();
     this.#volume = new Volume(core, tenantId);
+    this.#feedLockName = `lead-outbox-feed:${tenantId}`;
     // A lead in flight for longer was sent by a tab that closed before it heard back:
     // twice a request's timeout, and then some, so a live tab has surely given up.
     this.#inFlightTimeoutMs = 2 * this.#options.requestTimeoutMs + 5000;
@@ -279,51 +286,87 @@ export class LeadStore {
 
   /**
    * Follows the tenant's change feed at `url` into the replica (web/src/feed.js), with a
-   * staff token from getToken() (asked again after a 401). status.feed tells its state.
-   * A running feed is stopped first. `env` (tests): fetch, setTimeout, clearTimeout, random,
-   * isOnline, onOnline; the store's environment (getStore's `environment` option) by default.
+   * staff token from getToken() (asked again after a 401). A running feed of this tab is
+   * stopped first.
+   *
+   * One tab per tenant holds the feed: the first to ask takes the Web Lock
+   * `lead-outbox-feed:<tenantId>` and runs the long-poll; the others wait for the lock and
+   * meanwhile follow its pages through the shared commit path (each commit reloads them).
+   * When the holder stops or closes, the next waiting tab takes over with its own url and
+   * getToken. status.feed is the same in every tab: the holder announces its state over
+   * the cross-tab channel. Without Web Locks (`locks` null) every tab runs its own feed.
+   *
+   * `env` (tests): fetch, setTimeout, clearTimeout, random, isOnline, onOnline, locks;
+   * the store's environment (getStore's `environment` option) by default.
    */
   startFeed({ url, getToken, online, ...overrides }) {
     this.#checkOpen();
-    this.stopFeed();
     const env = { ...this.#env, isOnline: online ?? this.#env.isOnline };
     for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
-    const stop = startFeed({
-      url, getToken, ...env,
-      store: {
-        cursor: () => unwrap(this.#api.feedState()).cursor,
-        apply: async (page, from) => {
-          const { changes, upToDate } = JSON.parse(page);
-          const tables = changes?.length ? REPLICA_TABLES : FEED_STATE_ONLY;
-          await this.#commit(() => unwrap(this.#api.applyPage(page, from, this.#env.now())), SCRUB, tables);
-          return { upToDate: upToDate === true };
+    const previous = this.stopFeed();
+    const session = { leading: false, stopped: false, stopLoop: null, release: null, abort: new AbortController() };
+    this.#feed = session;
+    // Runs while this tab holds the feed: until stopFeed/close releases it.
+    const lead = () => {
+      if (session.stopped || this.#closed) return undefined;
+      session.leading = true;
+      session.stopLoop = startFeed({
+        url, getToken, ...env,
+        store: {
+          cursor: () => unwrap(this.#api.feedState()).cursor,
+          apply: async (page, from) => {
+            const { changes, upToDate } = JSON.parse(page);
+            const tables = changes?.length ? REPLICA_TABLES : FEED_STATE_ONLY;
+            await this.#commit(() => unwrap(this.#api.applyPage(page, from, this.#env.now())), SCRUB, tables);
+            return { upToDate: upToDate === true };
+          },
+          reset: () => this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES),
         },
-        reset: () => this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES),
-      },
-      onState: ({ state, error }) => {
-        if (this.#closed || this.#stopFeed !== stop) return;
-        this.#refreshFeed({ state }, error ? { lastError: error } : {});
-      },
-    });
-    this.#stopFeed = stop;
+        onState: ({ state, error }) => {
+          if (this.#closed || this.#feed !== session) return;
+          this.#showFeed(state, error, { announce: true });
+        },
+      });
+      return new Promise((resolve) => { session.release = resolve; });
+    };
+    const locks = env.locks;
+    session.ended = previous
+      .then(() => (locks ? locks.request(this.#feedLockName, { signal: session.abort.signal }, lead) : lead()))
+      .catch(() => {}); // an aborted wait for the lock: this tab stopped before it led
   }
 
-  /** Stops following the feed; the replica stays. Resolves once the loop has ended. */
+  /**
+   * Stops this tab's part in following the feed; the replica stays. If this tab held the
+   * feed, status.feed turns 'off' in every tab (until another waiting tab takes over).
+   * Resolves once the loop has ended and the lock is released.
+   */
   async stopFeed() {
-    const stop = this.#stopFeed;
-    this.#stopFeed = null;
-    if (stop) {
-      await stop();
-      if (!this.#stopFeed && !this.#closed) this.#refreshFeed({ state: 'off' }); // not if a new feed started meanwhile
+    const session = this.#feed;
+    this.#feed = null;
+    if (!session) return;
+    session.stopped = true;
+    session.abort.abort(); // no effect once the lock is held
+    if (session.stopLoop) {
+      await session.stopLoop();
+      // Announced before the lock goes: a tab that takes over announces after this.
+      if (!this.#closed) this.#showFeed(FeedStates.OFF, null, { announce: true });
     }
+    session.release?.();
+    await session.ended;
   }
 
-  /** Stops the feed and erases the replica (IndexedDB included); this device's outbox stays. */
+  /**
+   * Stops the feed in every tab and erases the replica (IndexedDB included); this
+   * device's outbox stays. The erase waits for the feed's lock, so no page the holder
+   * was applying lands after it.
+   */
   async signOut() {
     this.#checkOpen();
+    this.#post({ type: 'stop-feed' });
     await this.stopFeed();
-    await this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES);
-    this.#refreshFeed({ state: 'off' });
+    const erase = () => this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES);
+    await (this.#env.locks ? this.#env.locks.request(this.#feedLockName, erase) : erase());
+    this.#showFeed(FeedStates.OFF, null, { announce: true });
   }
 
   /** Stops timers and listeners and releases the database; pending leads stay stored. */
@@ -362,7 +405,7 @@ export class LeadStore {
   // that their status follows. REQUIRES: `write` is synchronous.
   async #commit(write, options, tables = OUTBOX_TABLES) {
     const result = await this.#volume.commit(write, options);
-    if (!this.#closed) this.#channel?.postMessage('committed'); // closed with the store
+    this.#post(COMMITTED);
     this.#changed(tables);
     return result;
   }
@@ -372,10 +415,11 @@ export class LeadStore {
     return unwrap(this.#api.query(String(sql), JSON.stringify(params ?? [])));
   }
 
-  // Re-runs the live queries that read one of `tables` (null: all, after another tab's commit).
+  // Re-runs the live queries that read one of `tables` (null: all, after another tab's commit),
+  // and reads the feed's cursor again when the replica may have changed.
   #changed(tables) {
     if (this.#closed) return;
-    if (tables === REPLICA_TABLES || tables === FEED_STATE_ONLY) this.#refreshFeed({});
+    if (!tables || tables === REPLICA_TABLES || tables === FEED_STATE_ONLY) this.#refreshFeed({});
     for (const entry of this.#live) {
       if (!tables || entry.tables.some((t) => tables.includes(t))) this.#rerun(entry);
     }
@@ -404,31 +448,61 @@ export class LeadStore {
     this.#set({ ...patch, ...(same ? {} : { feed: Object.freeze(next) }) });
   }
 
+  // The feed's state as this tab shows it: `state` and, with an error, status.lastError.
+  // `announce`: this tab holds the feed, and the other tabs show the same.
+  #showFeed(state, error, { announce = false } = {}) {
+    this.#refreshFeed({ state }, error ? { lastError: error } : {});
+    if (announce) this.#post({ type: 'feed', state, error: error ?? null });
+  }
+
+  // To the site's other tabs of this tenant (none once closed: the channel is closed with the store).
+  #post(message) {
+    if (!this.#closed) this.#channel?.postMessage(message);
+  }
+
   // Another tab committed: catch up and show the shared outbox as it is now. When more
   // leads are synced or rejected than this tab last saw, another tab heard back from the
   // server: it is reachable, and this tab's last request error is out of date, as after a
   // success of its own (errors of this tab's storage stay). Read from the data, not from
   // the message, so it holds whichever catch-up first sees the new state.
+  //
+  // Messages: COMMITTED (a commit); {type: 'feed', state, error} (the tab holding the feed,
+  // shown after the catch-ups heard before it, so the state never runs ahead of the data);
+  // FEED_QUERY (a tab opened: the holder answers with its state); {type: 'stop-feed'} (signOut).
   #listenToOtherTabs() {
     this.#channel = this.#env.channel(this.#volume.lockName);
     if (!this.#channel) return;
-    this.#channel.onmessage = () => {
+    this.#channel.onmessage = ({ data }) => {
       if (this.#closed) return;
-      this.#volume.catchUp().then(() => {
-        if (this.#closed) return;
-        this.#changed(null);
-        const s = this.#status;
-        const counts = this.#refresh((c) => (c.synced > s.synced || c.rejected > s.rejected ? {
-          online: true,
-          lastSyncedAt: this.#env.now(),
-          lastError: REQUEST_ERRORS.has(s.lastError?.code) ? null : s.lastError,
-        } : {}));
-        // Nothing waits but another tab's request: if that tab closes before it hears
-        // back, this one sends the leads once they count as abandoned. Nothing at all:
-        // no retry is due.
-        if (this.#options.autoSync && !this.#syncing && counts.pending === 0) this.#scheduleFromCore(counts);
-      }, () => {});
+      if (data === FEED_QUERY) {
+        if (this.#feed?.leading) this.#post({ type: 'feed', state: this.#status.feed.state, error: null });
+      } else if (data?.type === 'feed') {
+        if (this.#feed?.leading) return; // this tab is the source of truth
+        this.#heard.then(() => {
+          if (!this.#closed && !this.#feed?.leading) this.#showFeed(data.state, data.error);
+        });
+      } else if (data?.type === 'stop-feed') {
+        this.stopFeed().catch(() => {});
+      } else {
+        this.#heard = this.#volume.catchUp().then(() => this.#caughtUp(), () => {});
+      }
     };
+    this.#post(FEED_QUERY);
+  }
+
+  #caughtUp() {
+    if (this.#closed) return;
+    this.#changed(null);
+    const s = this.#status;
+    const counts = this.#refresh((c) => (c.synced > s.synced || c.rejected > s.rejected ? {
+      online: true,
+      lastSyncedAt: this.#env.now(),
+      lastError: REQUEST_ERRORS.has(s.lastError?.code) ? null : s.lastError,
+    } : {}));
+    // Nothing waits but another tab's request: if that tab closes before it hears
+    // back, this one sends the leads once they count as abandoned. Nothing at all:
+    // no retry is due.
+    if (this.#options.autoSync && !this.#syncing && counts.pending === 0) this.#scheduleFromCore(counts);
   }
 
   #checkOpen() {
