@@ -1,5 +1,7 @@
-// Live-feed benchmark (not a test): commit → delivery latency through HTTP long-poll, and memory and CPU per idle held request.
-// Run: node --expose-gc bench/feed.mjs [--deliveries 200] [--waiters 1000]
+// Live-feed benchmark (not a test): commit → delivery and commit → visible on a device, idle held requests, catch-up of a fresh device.
+// Run: node --expose-gc bench/feed.mjs [--deliveries 200] [--waiters 1000] [--visible 100] [--catchup 10000]
+import 'fake-indexeddb/auto'; // the device sections: a LeadStore (wasm core) in Node over fake-indexeddb
+import { gzipSync } from 'node:zlib';
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -8,9 +10,16 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startPostgres } from '../scripts/postgres.mjs';
 import { createLeadFeedHandler, migrate, mintStaffToken, nextVersion, toNodeListener } from '../web/server/index.js';
+import { getStore, closeAllStores } from '../web/src/index.js';
 
 const { values: args } = parseArgs({
-  options: { deliveries: { type: 'string', default: '200' }, waiters: { type: 'string', default: '1000' }, serve: { type: 'boolean' } },
+  options: {
+    deliveries: { type: 'string', default: '200' },
+    waiters: { type: 'string', default: '1000' },
+    visible: { type: 'string', default: '100' },
+    catchup: { type: 'string', default: '10000' },
+    serve: { type: 'boolean' },
+  },
 });
 const KEYS = { b1: 'bench-staff-key-0123456789-0123456789' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -47,15 +56,18 @@ const server = createServer(toNodeListener(feed));
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}/feed`;
 
-// Commits one lead in its own transaction; resolves to the time just before COMMIT returns.
-async function commit(tenant) {
+// Commits `count` leads in one transaction (one version, as a sync batch does); resolves to
+// the time just before COMMIT returns.
+async function commit(tenant, count = 1) {
   const c = await pool.connect();
   try {
     await c.query('BEGIN');
     await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
     const v = await nextVersion(c, tenant);
-    await c.query(`INSERT INTO lead_outbox.leads (tenant_id, id, name, email, message, client_created_at, version)
-                   VALUES ($1, $2, 'Bench', 'bench@example.com', 'latency probe', now(), $3)`, [tenant, randomUUID(), v]);
+    await c.query(`INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at, version)
+                   SELECT $1, gen_random_uuid(), 'Bench Visitor ' || i, 'visitor' || i || '@example.com', '+1 555 0100',
+                          'A realistic message of a few words: please call me back about the offer. #' || i, now(), $3
+                   FROM generate_series(1, $2::int) AS i`, [tenant, count, v]);
     const t0 = performance.now();
     await c.query('COMMIT');
     return t0;
@@ -144,6 +156,55 @@ try {
     child.kill('SIGTERM');
   }
 
+  // 4. Commit → visible on a device: a LeadStore (the wasm core, fake-indexeddb) follows the
+  //    feed over HTTP and a live query counts its replica; timed from just before COMMIT to
+  //    the live query's call with the new row (the page applied and committed to IndexedDB).
+  const deviceToken = await mintStaffToken({ tenantId: 'visible', staffId: 'bench' }, { keys: KEYS });
+  const device = await getStore('bench-visible-device', { autoSync: false });
+  let seen = 0;
+  let onSeen = null;
+  device.live('SELECT count(*) AS n FROM replica_leads', [], ([{ n }]) => {
+    seen = n;
+    onSeen?.();
+  });
+  device.startFeed({ url: base, getToken: () => deviceToken });
+  while (device.getStatus().feed.state !== 'live') await sleep(5);
+  const visible = [];
+  for (let i = 0; i < Number(args.visible); i++) {
+    while (feed.wakeups.waiters < 1) await sleep(1); // the device's long-poll is held
+    const target = seen + 1;
+    const shown = new Promise((resolve) => { onSeen = () => seen >= target && resolve(performance.now()); });
+    const t0 = await commit('visible');
+    visible.push((await shown) - t0);
+    await sleep(Math.random() * 10);
+  }
+  await device.stopFeed();
+
+  // 5. Catch-up: a fresh device follows a tenant that already has N leads (committed in
+  //    batches of 250, as visitors' syncs would); timed from startFeed to 'live' with every
+  //    row in its replica, with the bytes of the feed's answers (as sent, and gzipped as a
+  //    host or CDN would send them).
+  const N = Number(args.catchup);
+  for (let done = 0; done < N; done += 250) await commit('catchup', Math.min(250, N - done));
+  const catchupToken = await mintStaffToken({ tenantId: 'catchup', staffId: 'bench' }, { keys: KEYS });
+  const fresh = await getStore('bench-catchup-device', { autoSync: false });
+  const transfer = { requests: 0, bytes: 0, gzipBytes: 0 };
+  const countingFetch = async (url, init) => {
+    const res = await fetch(url, init);
+    const body = Buffer.from(await res.arrayBuffer());
+    transfer.requests += 1;
+    transfer.bytes += body.length;
+    transfer.gzipBytes += gzipSync(body).length;
+    return new Response(body, { status: res.status, headers: res.headers });
+  };
+  const c0 = performance.now();
+  fresh.startFeed({ url: base, getToken: () => catchupToken, fetch: countingFetch });
+  const rows = () => fresh.query('SELECT count(*) AS n FROM replica_leads')[0].n;
+  while (fresh.getStatus().feed.state !== 'live' || rows() < N) await sleep(5);
+  const catchupMs = performance.now() - c0;
+  await fresh.stopFeed();
+  await closeAllStores();
+
   const report = {
     machine: `${(await import('node:os')).cpus().length} cores, Node ${process.version}, PostgreSQL 15 (private, fsync off)`,
     latencyMs: { deliveries: latencies.length, median: +quantile(latencies, 0.5).toFixed(1), p95: +quantile(latencies, 0.95).toFixed(1), max: +Math.max(...latencies).toFixed(1) },
@@ -155,6 +216,15 @@ try {
       wakeOneOfThemMs: +fanOutMs.toFixed(1),
       gcExposed: typeof globalThis.gc === 'function',
       overHttpInItsOwnProcess: http,
+    },
+    visibleOnDeviceMs: { deliveries: visible.length, median: +quantile(visible, 0.5).toFixed(1), p95: +quantile(visible, 0.95).toFixed(1), max: +Math.max(...visible).toFixed(1) },
+    catchUp: {
+      changes: N,
+      ms: Math.round(catchupMs),
+      requests: transfer.requests,
+      bytes: transfer.bytes,
+      gzipBytes: transfer.gzipBytes,
+      storage: 'fake-indexeddb in Node (a browser writes IndexedDB itself)',
     },
   };
   console.log(JSON.stringify(report, null, 2));
