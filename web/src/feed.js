@@ -41,9 +41,18 @@ export function startFeed({ url, getToken, store, onState, fetch: fetchFn = glob
     if (isOnline()) done();
   });
 
+  // One request for the page after `from`: resolves to {res, page} (page: the 200's text).
+  const request = (from, live, token) => fetchFn(`${url}${url.includes('?') ? '&' : '?'}cursor=${from}${live ? '&live=1' : ''}`,
+    { headers: { authorization: `Bearer ${token}` }, signal: abort.signal })
+    .then(async (res) => ({ res, page: res.status === 200 ? await res.text() : undefined }));
+
   async function run() {
     let token = null;
     let live = false;
+    // While catching up, the next page is asked for while this one is applied (the server's
+    // work and the device's overlap): {from, answer}. Used only if the store's cursor is
+    // then `from`; a 409, a failed apply or a stop leaves it unused.
+    let ahead = null;
     onState({ state: FeedStates.CONNECTING });
     while (!stopped) {
       if (!isOnline()) {
@@ -60,9 +69,9 @@ export function startFeed({ url, getToken, store, onState, fetch: fetchFn = glob
         // Asking for the token, the request and reading its page can all fail on the
         // network (the site's session endpoint too): each is retried, none ends the loop.
         token ??= await getToken();
-        res = await fetchFn(`${url}${url.includes('?') ? '&' : '?'}cursor=${from}${live ? '&live=1' : ''}`,
-          { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
-        if (res.status === 200) page = await res.text();
+        const answer = ahead?.from === from ? ahead.answer : request(from, live, token);
+        ahead = null;
+        ({ res, page } = await answer);
       } catch (err) {
         if (stopped) return;
         if (isOnline()) await backoff(ErrorCodes.NETWORK_ERROR, err.message);
@@ -70,6 +79,11 @@ export function startFeed({ url, getToken, store, onState, fetch: fetchFn = glob
         continue;
       }
       if (res.status === 200) {
+        const next = JSON.parse(page);
+        if (!next.upToDate && Number.isSafeInteger(next.cursor) && next.cursor > from) {
+          ahead = { from: next.cursor, answer: request(next.cursor, false, token) };
+          ahead.answer.catch(() => {}); // seen when used; unused, it is dropped
+        }
         const { upToDate } = await store.apply(page, from);
         failures = 0;
         live = Boolean(upToDate);
