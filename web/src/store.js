@@ -1,11 +1,11 @@
 // LeadStore: a tenant's durable leads in the browser and the loop that uploads them.
 import { LeadOutboxError, ErrorCodes, unwrap } from './errors.js';
 import { randomUuid, timeOrderedUuid } from './uuid.js';
-import { uploadBatch } from './upload.js';
-import { Volume, closedError, toStorageError, DAMAGED_PREFIX } from './volume.js';
+import { Volume, closedError, DAMAGED_PREFIX } from './volume.js';
 import { startFeed } from './feed.js';
 import { environment } from './environment.js';
 import { FeedStates } from './protocol.js';
+import { SyncEngine } from './sync/engine.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
 // core.defaults()); tests/node/defaults.test.js fails when the two disagree.
@@ -33,9 +33,6 @@ const LIVE_OPTIONS = ['endpoint', 'token', 'fetch', 'batchMaxCount', 'batchMaxBy
 // status.lastError codes of a failed request, which a later answer from the server makes out of date.
 const REQUEST_ERRORS = new Set([ErrorCodes.NETWORK_ERROR, ErrorCodes.TIMEOUT, ErrorCodes.SERVER_ERROR,
   ErrorCodes.AUTH_ERROR, ErrorCodes.REQUEST_REJECTED]);
-// When a sync run's first batch may leave (LeadStore#kick).
-const NOW = 'now';
-const WHEN_DUE = 'when-due';
 
 /** A store's status before it has looked at its database (and, in React, before it is ready). */
 export const EMPTY_STATUS = Object.freeze({
@@ -66,13 +63,10 @@ export class LeadStore {
   #options;
   #listeners = new Set();
   #status;
-  #syncing = null;
-  #timer = null;
-  #authBlocked = false;
+  #engine; // uploads (sync/engine.js)
   #closed = false;
   #inFlightTimeoutMs;
   #env; // clock, timers, random, online signal, locks, channel (environment.js)
-  #detach = () => {};
   #channel = null;
   #live = new Set(); // live queries: {sql, params, listener, tables}
   #feedLockName;
@@ -92,6 +86,24 @@ export class LeadStore {
     // twice a request's timeout, and then some, so a live tab has surely given up.
     this.#inFlightTimeoutMs = 2 * this.#options.requestTimeoutMs + 5000;
     this.#status = Object.freeze({ ...EMPTY_STATUS, online: this.#env.isOnline() });
+    // The engine's outbox calls: the clock and randomness are read when the commit runs.
+    const env = this.#env;
+    const api = this.#api;
+    this.#engine = new SyncEngine({
+      tenantId,
+      settings: () => this.#options,
+      outbox: {
+        beginBatch: (maxCount, maxBytes, evenIfBackingOff) => this.#commit(() => unwrap(
+          api.beginBatch(env.now(), maxCount, maxBytes, evenIfBackingOff))),
+        completeBatch: (ids, results) => this.#commit(() => unwrap(api.completeBatch(ids, results, env.now(), env.random())), SCRUB),
+        batchTooLarge: (ids) => this.#commit(() => unwrap(api.batchTooLarge(ids, env.now()))),
+        failBatch: (ids, retryAfterMs) => this.#commit(() => unwrap(api.failBatch(ids, env.now(), env.random(), retryAfterMs))),
+        catchUp: () => this.#volume.catchUp(),
+      },
+      status: { get: () => this.#status, set: (patch) => this.#set(patch), refresh: (patch) => this.#refresh(patch) },
+      env: this.#env,
+      inFlightTimeoutMs: this.#inFlightTimeoutMs,
+    });
   }
 
   /**
@@ -105,11 +117,7 @@ export class LeadStore {
       .filter(([k, v]) => LIVE_OPTIONS.includes(k) && v !== undefined && this.#options[k] !== v);
     if (!changes.length || this.#closed) return this;
     this.#options = { ...this.#options, ...Object.fromEntries(changes) };
-    if (changes.some(([k]) => k === 'token' || k === 'endpoint')) {
-      this.#authBlocked = false;
-      // As "Try again": at once, and after a run that is out with the old settings.
-      if (this.#options.autoSync && this.#options.endpoint) this.syncPending().catch(() => {});
-    }
+    if (changes.some(([k]) => k === 'token' || k === 'endpoint')) this.#engine.credentialsChanged();
     return this;
   }
 
@@ -179,8 +187,7 @@ export class LeadStore {
     this.#listenToOtherTabs();
     this.#refreshFeed({});
     const counts = this.#refresh();
-    this.#detach = this.#attachTriggers();
-    if (o.autoSync) this.#scheduleFromCore(counts);
+    this.#engine.start(counts);
     return this;
   }
 
@@ -197,7 +204,7 @@ export class LeadStore {
     const id = timeOrderedUuid();
     await this.#commit(() => unwrap(this.#api.submitLead(JSON.stringify(lead), id, this.#env.now())), FLUSH);
     this.#refresh();
-    if (this.#options.autoSync && this.#options.endpoint && this.#status.online) this.#kick();
+    this.#engine.submitted();
     return id;
   }
 
@@ -240,12 +247,7 @@ export class LeadStore {
     if (!this.#options.endpoint) {
       return Promise.reject(new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'No endpoint: pass options.endpoint to getStore.'));
     }
-    this.#authBlocked = false;
-    const running = this.#syncing;
-    if (!running) return this.#kick(NOW);
-    // The running run may only be checking the schedule, or its request may have left
-    // before the call: if it failed or left leads pending, try once more now.
-    return running.then((shared) => (!this.#closed && (shared.error || this.#status.pending > 0) ? this.#kick(NOW) : shared));
+    return this.#engine.syncNow();
   }
 
   /** A rejected lead goes back to pending (after the person fixed what the server refused). */
@@ -374,10 +376,8 @@ export class LeadStore {
     if (this.#closed) return;
     await this.stopFeed();
     this.#closed = true;
-    this.#env.clearTimeout(this.#timer);
-    this.#detach();
     this.#channel?.close();
-    await this.#syncing?.catch(() => {});
+    await this.#engine.stop();
     // Commits not yet started are refused; the running one finishes before the
     // database closes and its files leave memory.
     await this.#volume.close();
@@ -499,144 +499,11 @@ export class LeadStore {
       lastSyncedAt: this.#env.now(),
       lastError: REQUEST_ERRORS.has(s.lastError?.code) ? null : s.lastError,
     } : {}));
-    // Nothing waits but another tab's request: if that tab closes before it hears
-    // back, this one sends the leads once they count as abandoned. Nothing at all:
-    // no retry is due.
-    if (this.#options.autoSync && !this.#syncing && counts.pending === 0) this.#scheduleFromCore(counts);
+    this.#engine.otherTabCommitted(counts);
   }
 
   #checkOpen() {
     if (this.#closed) throw closedError();
-  }
-
-  // Starts a run unless one is going. `timing` NOW: the first batch leaves even while
-  // backing off; automatic kicks (timer, online, visible, submit) keep to the schedule.
-  #kick(timing = WHEN_DUE) {
-    if (!this.#syncing) {
-      this.#syncing = this.#run(timing).finally(() => {
-        this.#syncing = null;
-      });
-    }
-    return this.#syncing;
-  }
-
-  async #run(timing) {
-    const o = this.#options;
-    // A person asked: every batch of this run leaves even while backing off. (A success
-    // clears the backoff and a failure ends the run; a 413 goes on at once.)
-    const evenIfBackingOff = timing === NOW;
-    const summary = { sent: 0, synced: 0, rejected: 0, error: null };
-    let storageFailed = false;
-    this.#env.clearTimeout(this.#timer);
-    this.#set({ syncing: true });
-    try {
-      for (;;) {
-        if (this.#closed) break;
-        // in_flight is durable before the request leaves
-        const batch = await this.#commit(() => unwrap(
-          this.#api.beginBatch(this.#env.now(), o.batchMaxCount, o.batchMaxBytes, evenIfBackingOff)));
-        if (batch.ids.length === 0) break;
-        const ids = JSON.stringify(batch.ids); // what follows the request applies to this batch only
-        const outcome = await uploadBatch({
-          endpoint: o.endpoint,
-          token: o.token,
-          tenantId: this.tenantId,
-          leads: batch.leads,
-          timeoutMs: o.requestTimeoutMs,
-          fetchImpl: o.fetch,
-        });
-        if (this.#closed) break;
-        summary.sent += batch.ids.length;
-        if (outcome.kind === 'ok') {
-          const done = await this.#commit(() => unwrap(
-            this.#api.completeBatch(ids, JSON.stringify(outcome.results), this.#env.now(), this.#env.random())), SCRUB);
-          summary.synced += done.synced;
-          summary.rejected += done.rejected;
-          this.#refresh({ lastSyncedAt: this.#env.now(), lastError: null, online: true });
-          if (done.unanswered === 0) continue;
-          // The answer left leads out: they wait for the next try, with backoff (the core).
-          summary.error = new LeadOutboxError(ErrorCodes.SERVER_ERROR,
-            `The server did not answer for ${done.unanswered} of the ${batch.ids.length} leads sent.`);
-          this.#set({ lastError: errorStatus(summary.error) });
-          break;
-        }
-        if (outcome.kind === 'too_large') {
-          // The core halves later batches (and remembers it) or rejects a lone lead; go on at once.
-          const { rejected } = await this.#commit(() => unwrap(this.#api.batchTooLarge(ids, this.#env.now())));
-          summary.rejected += rejected;
-          this.#refresh();
-          continue;
-        }
-        await this.#commit(() => unwrap(this.#api.failBatch(ids, this.#env.now(), this.#env.random(), outcome.retryAfterMs ?? 0)));
-        // New settings while the request was out (configure) get their own try.
-        if (outcome.kind === 'auth' && o === this.#options) this.#authBlocked = true;
-        summary.error = outcome.error;
-        // navigator.onLine says little (a captive portal is "online"): reachability is
-        // what the last request found.
-        const unreachable = outcome.error.code === ErrorCodes.NETWORK_ERROR || outcome.error.code === ErrorCodes.TIMEOUT;
-        this.#set({ lastError: errorStatus(outcome.error), online: !unreachable });
-        break;
-      }
-    } catch (err) {
-      // A commit IndexedDB refused (quota, a closed database): what memory holds may be
-      // ahead of what is stored, so it is read back before the counts are shown, and the
-      // next try waits at least retryBaseMs, whatever the core's schedule says.
-      storageFailed = true;
-      summary.error = err instanceof LeadOutboxError ? err : toStorageError(err);
-      this.#set({ lastError: errorStatus(summary.error) });
-      if (!this.#closed) await this.#volume.catchUp().catch(() => {});
-    } finally {
-      if (!this.#closed) {
-        const counts = this.#refresh({ syncing: false });
-        if (o.autoSync) this.#scheduleFromCore(counts, storageFailed ? o.retryBaseMs : 0);
-      }
-    }
-    return summary;
-  }
-
-  // Arms the retry timer for when the core's counts say the next batch is due, and not
-  // sooner than `minDelay` from now. With only leads in flight (another tab's request,
-  // or this tab's whose answer could not be saved), it looks again once they count as
-  // abandoned, when the core sends them again.
-  #scheduleFromCore({ pending, inFlight, nextAttemptAt }, minDelay = 0) {
-    this.#env.clearTimeout(this.#timer);
-    if ((!pending && !inFlight) || !this.#options.endpoint || this.#authBlocked || this.#closed) {
-      this.#set({ nextRetryAt: null });
-      return;
-    }
-    if (!this.#env.isOnline()) {
-      // The device knows it is offline: no timer, the online signal kicks (#attachTriggers).
-      this.#set({ nextRetryAt: null });
-      return;
-    }
-    const due = pending ? nextAttemptAt : this.#env.now() + this.#inFlightTimeoutMs;
-    const at = Math.max(due, minDelay > 0 ? this.#env.now() + minDelay : 0);
-    // setTimeout fires at once for delays past 2^31 − 1 ms. The core's waits stop at a
-    // day (and a clock set back reads as due), so this is only a guard.
-    const delay = Math.min(Math.max(0, at - this.#env.now()), 2 ** 31 - 1);
-    this.#set({ nextRetryAt: at > 0 ? at : null });
-    this.#timer = this.#env.setTimeout(() => this.#kick(), delay);
-  }
-
-  #attachTriggers() {
-    const stopOnline = this.#env.onOnline(() => {
-      if (this.#closed) return;
-      this.#set({ online: true });
-      if (this.#options.autoSync && this.#options.endpoint) this.#kick();
-    });
-    const target = globalThis.window;
-    if (!target?.addEventListener) return stopOnline;
-    const offline = () => this.#set({ online: false });
-    const visible = () => {
-      if (globalThis.document?.visibilityState === 'visible' && this.#options.autoSync && this.#options.endpoint) this.#kick();
-    };
-    target.addEventListener('offline', offline);
-    globalThis.document?.addEventListener('visibilitychange', visible);
-    return () => {
-      stopOnline();
-      target.removeEventListener('offline', offline);
-      globalThis.document?.removeEventListener('visibilitychange', visible);
-    };
   }
 
   // The core's counts into the status, with `patch` (or patch(counts)) in the same
@@ -675,9 +542,4 @@ function damageOf(err) {
   // SQLite's own words for bytes that are not a database (SQLITE_NOTADB, SQLITE_CORRUPT).
   if (/file is not a database|database disk image is malformed/.test(err.message)) return `${DAMAGED_PREFIX} ${err.message}`;
   return null;
-}
-
-// An error as status.lastError shows it.
-function errorStatus(err) {
-  return { code: err.code, message: err.message };
 }
