@@ -6,6 +6,7 @@ import { startFeed } from './feed.js';
 import { environment } from './environment.js';
 import { FeedStates } from './protocol.js';
 import { SyncEngine } from './sync/engine.js';
+import { FeedHolder } from './sync/feedHolder.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
 // core.defaults()); tests/node/defaults.test.js fails when the two disagree.
@@ -70,7 +71,7 @@ export class LeadStore {
   #channel = null;
   #live = new Set(); // live queries: {sql, params, listener, tables}
   #feedLockName;
-  #feed = null; // this tab's feed session (startFeed): {leading, stopped, stopLoop, release, abort, ended}
+  #feed = null; // this tab's FeedHolder (startFeed)
   #heard = Promise.resolve(); // the latest catch-up on another tab's commit
 
   /** Use getStore(); this is the store's internal constructor. */
@@ -306,13 +307,13 @@ export class LeadStore {
     const env = { ...this.#env, isOnline: online ?? this.#env.isOnline };
     for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
     const previous = this.stopFeed();
-    const session = { leading: false, stopped: false, stopLoop: null, release: null, abort: new AbortController() };
-    this.#feed = session;
-    // Runs while this tab holds the feed: until stopFeed/close releases it.
-    const lead = () => {
-      if (session.stopped || this.#closed) return undefined;
-      session.leading = true;
-      session.stopLoop = startFeed({
+    const holder = new FeedHolder({
+      locks: env.locks,
+      lockName: this.#feedLockName,
+      after: previous,
+      shouldLead: () => !this.#closed,
+      // Runs while this tab holds the feed: until stopFeed/close releases it.
+      startLoop: () => startFeed({
         url, getToken, ...env,
         store: {
           cursor: () => unwrap(this.#api.feedState()).cursor,
@@ -325,16 +326,12 @@ export class LeadStore {
           reset: () => this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES),
         },
         onState: ({ state, error }) => {
-          if (this.#closed || this.#feed !== session) return;
+          if (this.#closed || this.#feed !== holder) return;
           this.#showFeed(state, error, { announce: true });
         },
-      });
-      return new Promise((resolve) => { session.release = resolve; });
-    };
-    const locks = env.locks;
-    session.ended = previous
-      .then(() => (locks ? locks.request(this.#feedLockName, { signal: session.abort.signal }, lead) : lead()))
-      .catch(() => {}); // an aborted wait for the lock: this tab stopped before it led
+      }),
+    });
+    this.#feed = holder;
   }
 
   /**
@@ -343,18 +340,12 @@ export class LeadStore {
    * Resolves once the loop has ended and the lock is released.
    */
   async stopFeed() {
-    const session = this.#feed;
+    const holder = this.#feed;
     this.#feed = null;
-    if (!session) return;
-    session.stopped = true;
-    session.abort.abort(); // no effect once the lock is held
-    if (session.stopLoop) {
-      await session.stopLoop();
-      // Announced before the lock goes: a tab that takes over announces after this.
+    // Announced before the lock goes: a tab that takes over announces after this.
+    await holder?.stop(() => {
       if (!this.#closed) this.#showFeed(FeedStates.OFF, null, { announce: true });
-    }
-    session.release?.();
-    await session.ended;
+    });
   }
 
   /**
