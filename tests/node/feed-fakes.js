@@ -39,7 +39,8 @@ export function fakeFeed({ pageSize = 2, now = Date.now() } = {}) {
 /**
  * An in-process stand-in for navigator.locks (Node has none; the browser tests use the
  * real one): exclusive locks by name, granted in request order, released when the
- * callback's promise settles; `signal` withdraws a request not yet granted.
+ * callback's promise settles; `signal` withdraws a request not yet granted. `mode` is
+ * ignored: a shared request waits as an exclusive one does (stricter than the real one).
  */
 export function fakeLocks() {
   const queues = new Map(); // name → waiting requests

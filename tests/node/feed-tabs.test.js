@@ -107,6 +107,37 @@ test("one tab holds a tenant's feed: the others show its pages and state without
   await watcher.close();
 });
 
+test("a tab holding the feed that ends without a word (a killed tab) leaves 'off' in the other tabs, not its last state", async () => {
+  const tenant = 'tabs-holder-killed';
+  const feed = fakeFeed();
+  feed.add('a');
+  const locks = fakeLocks();
+  // The holder's channel can be cut, as a tab's is when the browser kills it.
+  let cut = false;
+  const channel = (name) => {
+    const real = new BroadcastChannel(name);
+    real.unref?.();
+    return {
+      postMessage: (message) => { if (!cut) real.postMessage(message); },
+      set onmessage(listener) { real.onmessage = listener; },
+      close: () => real.close(),
+    };
+  };
+  const holder = await openTab(tenant, { autoSync: false, environment: { locks, channel } });
+  const watcher = await openTab(tenant, { autoSync: false, environment: { locks } });
+  const leaves = await openTab(tenant, { autoSync: false, environment: { locks } });
+  holder.startFeed({ url: URL_, getToken, fetch: feed.fetch });
+  await waitUntil(() => feedOf(watcher).state === 'live' && replicaIds(watcher).length === 1 && feedOf(leaves).state === 'live');
+  await waitUntil(() => locks.waiting('lead-outbox-feed:tabs-holder-killed') === 2);
+  await leaves.close();
+  assert.equal(locks.waiting('lead-outbox-feed:tabs-holder-killed'), 1, 'a closed tab leaves no lock request behind');
+  cut = true;
+  await holder.stopFeed(); // its 'off' goes nowhere; only the lock comes free
+  await waitUntil(() => feedOf(watcher).state === 'off');
+  await holder.close();
+  await watcher.close();
+});
+
 test('signOut() in a tab that does not hold the feed stops it in every tab and leaves no replica behind', async () => {
   const tenant = 'tabs-sign-out';
   const feed = fakeFeed();

@@ -72,6 +72,7 @@ export class LeadStore {
   #live = new Set(); // live queries: {sql, params, listener, tables}
   #feedLockName;
   #feed = null; // this tab's FeedHolder (startFeed)
+  #watch = null; // AbortController of the request that notices the holder is gone (#watchHolder)
   #heard = Promise.resolve(); // the latest catch-up on another tab's commit
 
   /** Use getStore(); this is the store's internal constructor. */
@@ -368,6 +369,7 @@ export class LeadStore {
     await this.stopFeed();
     this.#closed = true;
     this.#channel?.close();
+    this.#watch?.abort();
     await this.#engine.stop();
     // Commits not yet started are refused; the running one finishes before the
     // database closes and its files leave memory.
@@ -470,7 +472,9 @@ export class LeadStore {
       } else if (data?.type === 'feed') {
         if (this.#feed?.leading) return; // this tab is the source of truth
         this.#heard.then(() => {
-          if (!this.#closed && !this.#feed?.leading) this.#showFeed(data.state, data.error);
+          if (this.#closed || this.#feed?.leading) return;
+          this.#showFeed(data.state, data.error);
+          if (data.state !== FeedStates.OFF) this.#watchHolder();
         });
       } else if (data?.type === 'stop-feed') {
         this.stopFeed().catch(() => {});
@@ -479,6 +483,22 @@ export class LeadStore {
       }
     };
     this.#post(FEED_QUERY);
+  }
+
+  // This tab shows another tab's feed state: it asks for the feed's lock (shared, so it
+  // never holds the feed), which comes free only when no tab holds it. A holder that ended
+  // without a word (a killed tab: the browser releases its locks) so leaves 'off' in every
+  // tab, not its last state. One request at a time; close() withdraws it.
+  #watchHolder() {
+    const locks = this.#env.locks;
+    if (!locks || this.#watch) return;
+    const watch = new AbortController();
+    this.#watch = watch;
+    locks.request(this.#feedLockName, { mode: 'shared', signal: watch.signal }, () => {
+      if (!this.#closed && !this.#feed?.leading) this.#showFeed(FeedStates.OFF, null);
+    }).catch(() => {}).finally(() => {
+      if (this.#watch === watch) this.#watch = null;
+    });
   }
 
   #caughtUp() {
