@@ -1,4 +1,4 @@
-// LeadStore: a tenant's durable leads in the browser and the loop that uploads them.
+// LeadStore: a tenant's durable leads and feed replica in the browser, its status, and what the site's tabs tell each other.
 import { LeadOutboxError, ErrorCodes, unwrap } from './errors.js';
 import { randomUuid, timeOrderedUuid } from './uuid.js';
 import { Volume, closedError, DAMAGED_PREFIX } from './volume.js';
@@ -46,7 +46,7 @@ export const EMPTY_STATUS = Object.freeze({
   lastError: null,
   nextRetryAt: null,
   recovered: null,
-  feed: Object.freeze({ state: 'off', cursor: 0, lastChangeAt: null }),
+  feed: Object.freeze({ state: FeedStates.OFF, cursor: 0, lastChangeAt: null }),
 });
 // The tables the outbox's commits change, for live queries (LeadStore#live).
 const OUTBOX_TABLES = ['leads'];
@@ -300,7 +300,7 @@ export class LeadStore {
    * getToken. status.feed is the same in every tab: the holder announces its state over
    * the cross-tab channel. Without Web Locks (`locks` null) every tab runs its own feed.
    *
-   * `env` (tests): fetch, setTimeout, clearTimeout, random, isOnline, onOnline, locks;
+   * Other arguments (tests): fetch, setTimeout, clearTimeout, random, isOnline, onOnline, locks;
    * the store's environment (getStore's `environment` option) by default.
    */
   startFeed({ url, getToken, online, ...overrides }) {
