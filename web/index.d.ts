@@ -178,6 +178,10 @@ export interface Environment {
   isOnline(): boolean;
   /** Calls `listener` when the device comes back online (window 'online'); returns the unsubscribe. */
   onOnline(listener: () => void): () => void;
+  /** Calls `listener` when the device goes offline (window 'offline'); returns the unsubscribe. */
+  onOffline(listener: () => void): () => void;
+  /** Calls `listener` when the page becomes visible (document 'visibilitychange'); returns the unsubscribe. */
+  onVisible(listener: () => void): () => void;
   /** A Web Locks manager (navigator.locks), or null: then every tab runs its own feed. */
   locks: { request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<unknown> | unknown): Promise<unknown> } | null;
   /** A BroadcastChannel-like channel to the site's other tabs, or null. */

@@ -200,13 +200,14 @@ test('an offline store arms no upload retry timer and sends its pending lead on 
     sent.push(url);
     return acceptAll(url, init);
   };
-  const tab = await openTab(tenant, { endpoint: 'https://example.test/api/leads/sync', fetch, environment: { ...signal, ...timers } });
+  const requestTimeoutMs = 4321; // the request's own timeout, told apart from a retry timer
+  const tab = await openTab(tenant, { endpoint: 'https://example.test/api/leads/sync', fetch, requestTimeoutMs, environment: { ...signal, ...timers } });
   await tab.submitLead(lead(1));
   assert.equal(tab.getStatus().online, false);
   const result = await tab.syncPending(); // a person asks while offline: the request fails
   assert.equal(result.error.code, 'network_error');
   assert.equal(tab.getStatus().nextRetryAt, null);
-  assert.deepEqual(timers.armed, [], 'no retry timer while offline');
+  assert.deepEqual(timers.armed, [requestTimeoutMs], 'no retry timer while offline, only the failed request\'s timeout');
   signal.goOnline();
   await waitUntil(() => tab.getStatus().pending === 0);
   assert.equal(sent.length, 1);
@@ -238,4 +239,43 @@ test("a query in one tab never finds the database closed while that tab loads an
   assert.ok(reads > 10);
   await writer.close();
   await reader.close();
+});
+
+test('a page that becomes visible sends the leads whose retry is due by the clock it is given', async () => {
+  const tenant = 'tabs-visible-due';
+  let clock = Date.now();
+  let visible = null;
+  const armed = [];
+  const environment = {
+    now: () => clock,
+    random: () => 1, // the full backoff
+    setTimeout: (fn, ms) => armed.push(ms), // retry timers never fire here: only the page's signals
+    clearTimeout: () => {},
+    onVisible: (listener) => {
+      visible = listener;
+      return () => { visible = null; };
+    },
+  };
+  let up = false;
+  const sent = [];
+  const fetch = async (url, init) => {
+    if (!up) throw new TypeError('fetch failed');
+    sent.push(url);
+    return acceptAll(url, init);
+  };
+  const tab = await openTab(tenant, { endpoint: 'https://example.test/api/leads/sync', fetch, environment });
+  await tab.submitLead(lead(1));
+  await waitUntil(() => tab.getStatus().lastError?.code === 'network_error' && !tab.getStatus().syncing);
+  const due = tab.getStatus().nextRetryAt;
+  assert.ok(due > clock);
+  up = true;
+  visible(); // visible before the retry is due: nothing leaves
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(sent.length, 0);
+  clock = due; // the clock reaches the retry
+  visible();
+  await waitUntil(() => tab.getStatus().pending === 0);
+  assert.equal(sent.length, 1);
+  await tab.close();
+  assert.equal(visible, null, 'close let go of the signal');
 });

@@ -9,6 +9,8 @@
  *   now() → ms; setTimeout(fn, ms) → handle; clearTimeout(handle); random() → [0, 1);
  *   isOnline() → false only when the device knows it is offline (navigator.onLine);
  *   onOnline(listener) → unsubscribe: calls listener when the device comes back online;
+ *   onOffline(listener) → unsubscribe: when the device goes offline;
+ *   onVisible(listener) → unsubscribe: when the page becomes visible again;
  *   locks: a Web Locks manager ({request(name, options, callback)}), or null where there is none;
  *   channel(name): a BroadcastChannel-like object ({postMessage, onmessage, close}) or null.
  */
@@ -23,11 +25,16 @@ export function defaultEnvironment() {
     clearTimeout: (handle) => globalThis.clearTimeout(handle),
     random: () => Math.random(),
     isOnline: () => (typeof navigator === 'object' && typeof navigator.onLine === 'boolean' ? navigator.onLine : true),
-    onOnline: (listener) => {
-      const target = globalThis.window;
-      if (!target?.addEventListener) return () => {};
-      target.addEventListener('online', listener);
-      return () => target.removeEventListener('online', listener);
+    onOnline: (listener) => windowEvent('online', listener),
+    onOffline: (listener) => windowEvent('offline', listener),
+    onVisible: (listener) => {
+      const doc = globalThis.document;
+      if (!doc?.addEventListener) return () => {};
+      const visible = () => {
+        if (doc.visibilityState === 'visible') listener();
+      };
+      doc.addEventListener('visibilitychange', visible);
+      return () => doc.removeEventListener('visibilitychange', visible);
     },
     locks: globalThis.navigator?.locks ?? null,
     channel: (name) => {
@@ -37,6 +44,13 @@ export function defaultEnvironment() {
       return channel;
     },
   };
+}
+
+function windowEvent(type, listener) {
+  const target = globalThis.window;
+  if (!target?.addEventListener) return () => {};
+  target.addEventListener(type, listener);
+  return () => target.removeEventListener(type, listener);
 }
 
 /** The default environment with `overrides` (members left undefined keep the default). */

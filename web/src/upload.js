@@ -2,6 +2,13 @@
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 import { ResultStatuses } from './protocol.js';
 
+// The page's clock and timers, for a caller that passes none (`env`: web/src/environment.js).
+const GLOBAL_ENV = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle),
+};
+
 /**
  * @typedef {{kind: 'ok', results: Array<{id: string, status: string, reason?: string}>}
  *   | {kind: 'retry', error: LeadOutboxError, retryAfterMs: number}
@@ -13,12 +20,14 @@ import { ResultStatuses } from './protocol.js';
  * POSTs `{tenantId, leads}` to `endpoint`. Never throws: every failure is an outcome.
  * Whole-request failures (network, timeout, 5xx, 408, 429, other 4xx) are 'retry';
  * 401/403 is 'auth' (retrying will not help until the token changes); 413 is
- * 'too_large' (a smaller batch will do).
+ * 'too_large' (a smaller batch will do). `env`: {now, setTimeout, clearTimeout} for the
+ * request's timeout and Retry-After dates.
  * @returns {Promise<UploadOutcome>}
  */
-export async function uploadBatch({ endpoint, token, tenantId, leads, timeoutMs, fetchImpl = globalThis.fetch }) {
+export async function uploadBatch({ endpoint, token, tenantId, leads, timeoutMs, fetchImpl = globalThis.fetch, env = GLOBAL_ENV }) {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const timer = env.setTimeout(() => controller.abort(), timeoutMs);
+  const clearTimeout = (handle) => env.clearTimeout(handle);
   let response;
   try {
     response = await fetchImpl(endpoint, {
@@ -65,7 +74,7 @@ export async function uploadBatch({ endpoint, token, tenantId, leads, timeoutMs,
   const message = response.ok ? 'The server answered without valid results.' : `The server answered ${detail}.`;
   return {
     kind: 'retry',
-    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), env.now()),
     error: new LeadOutboxError(code, message, { status }),
   };
 }

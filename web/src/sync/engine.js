@@ -19,7 +19,7 @@ const WHEN_DUE = 'when-due';
  *     batchTooLarge(ids) → {rejected}, failBatch(ids, retryAfterMs),
  *     catchUp(): reloads what IndexedDB holds (after a refused commit);
  *   status: {get(), set(patch), refresh(patch) → counts}: the store's one place where status changes;
- *   env: web/src/environment.js (clock, timers, random, isOnline, onOnline);
+ *   env: web/src/environment.js (clock, timers, random, isOnline, onOnline, onOffline, onVisible);
  *   inFlightTimeoutMs: when a lead in flight counts as abandoned (the core's setting).
  */
 export class SyncEngine {
@@ -132,6 +132,7 @@ export class SyncEngine {
           leads: batch.leads,
           timeoutMs: o.requestTimeoutMs,
           fetchImpl: o.fetch,
+          env,
         });
         if (this.#stopped) break;
         summary.sent += batch.ids.length;
@@ -211,24 +212,21 @@ export class SyncEngine {
       const o = this.#settings();
       return o.autoSync && o.endpoint;
     };
-    const stopOnline = this.#env.onOnline(() => {
-      if (this.#stopped) return;
-      this.#status.set({ online: true });
-      if (wanted()) this.#kick();
-    });
-    const target = globalThis.window;
-    if (!target?.addEventListener) return stopOnline;
-    const offline = () => this.#status.set({ online: false });
-    const visible = () => {
-      if (globalThis.document?.visibilityState === 'visible' && wanted()) this.#kick();
-    };
-    target.addEventListener('offline', offline);
-    globalThis.document?.addEventListener('visibilitychange', visible);
-    return () => {
-      stopOnline();
-      target.removeEventListener('offline', offline);
-      globalThis.document?.removeEventListener('visibilitychange', visible);
-    };
+    const env = this.#env;
+    const detach = [
+      env.onOnline(() => {
+        if (this.#stopped) return;
+        this.#status.set({ online: true });
+        if (wanted()) this.#kick();
+      }),
+      env.onOffline(() => {
+        if (!this.#stopped) this.#status.set({ online: false });
+      }),
+      env.onVisible(() => {
+        if (!this.#stopped && wanted()) this.#kick();
+      }),
+    ];
+    return () => detach.forEach((stop) => stop());
   }
 }
 
