@@ -11,6 +11,7 @@ import { launch, newProfile } from './chromium.js';
 import { eventually } from './site.js';
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/staff.png', import.meta.url));
+const SESSION_KEY = 'lead-outbox-demo-staff'; // where the page keeps its token (demo/app/staff/StaffLeads.js)
 
 let demo;
 let staff; // the signed-in staff browser: {context, page, profile, fetched}
@@ -197,13 +198,37 @@ test('a lead committed through a second server process reaches the staff page fo
   }
 });
 
+test('a staff page whose kept token is refused opens offline from the device, then gets a fresh token from its session', async () => {
+  const { page } = staff;
+  const shown = (await rowIds(page)).length;
+  await setOnline(page, false);
+  await waitForFeed(page, 'offline');
+  // The kept token as the feed sees one that expired while the device was offline: 401.
+  const refused = await page.evaluate((key) => {
+    const kept = JSON.parse(localStorage.getItem(key));
+    localStorage.setItem(key, JSON.stringify({ ...kept, token: `${kept.token}x` }));
+    return `${kept.token}x`;
+  }, SESSION_KEY);
+  await page.reload();
+  await waitForRows(page, shown);
+  const [id] = await postLeads(demo, 1, 'fresh-token');
+
+  const renewed = page.waitForResponse((r) => r.url().endsWith('/api/staff/token') && r.status() === 200);
+  await setOnline(page, true);
+  await renewed;
+  await waitForLead(page, id, 30000);
+  await waitForFeed(page, 'live');
+  const kept = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)).token, SESSION_KEY);
+  assert.notEqual(kept, refused, 'the fresh token is kept for the next offline start');
+});
+
 test('signing out erases the leads from the device: signing in again fetches every lead from the start', async () => {
   const { page, fetched } = staff;
   const onServer = await demo.countLeads();
   await waitForRows(page, onServer);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('Staff password').waitFor();
-  assert.equal(await page.evaluate(() => localStorage.getItem('lead-outbox-demo-staff')), null, 'no token is kept');
+  assert.equal(await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY), null, 'no token is kept');
 
   await signIn(page, 'not-the-password');
   assert.equal(await page.textContent('.staff-error'), 'That password is not right.');
