@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startNextDemo } from '../../scripts/next-demo.mjs';
 import { mintTenantToken } from '../../web/server/index.js';
@@ -11,6 +12,7 @@ import { launch, newProfile } from './chromium.js';
 import { eventually } from './site.js';
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/staff.png', import.meta.url));
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SESSION_KEY = 'lead-outbox-demo-staff'; // where the page keeps its token (demo/app/staff/StaffLeads.js)
 
 let demo;
@@ -220,6 +222,14 @@ test('a staff page whose kept token is refused opens offline from the device, th
   await waitForFeed(page, 'live');
   const kept = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)).token, SESSION_KEY);
   assert.notEqual(kept, refused, 'the fresh token is kept for the next offline start');
+});
+
+test('the staff page has no serious or critical accessibility violations (axe-core)', async () => {
+  await staff.page.addScriptTag({ path: AXE });
+  const violations = await staff.page.evaluate(async () => (await window.axe.run(document)).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.length})`));
+  assert.deepEqual(violations, []);
 });
 
 test('signing out erases the leads from the device: signing in again fetches every lead from the start', async () => {
