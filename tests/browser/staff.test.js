@@ -224,6 +224,16 @@ test('a staff page whose kept token is refused opens offline from the device, th
   assert.notEqual(kept, refused, 'the fresh token is kept for the next offline start');
 });
 
+test('the sign-in session cookie is HttpOnly, only sent to /api/staff, and not accepted by the feed', async () => {
+  const cookie = (await staff.context.cookies(`${demo.url}/api/staff/token`)).find((c) => c.name === 'lo_staff_session');
+  assert.ok(cookie, 'a session cookie is set');
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.path, '/api/staff');
+  assert.equal(cookie.sameSite, 'Strict');
+  const res = await fetch(`${demo.url}/api/leads/feed?cursor=0`, { headers: { authorization: `Bearer ${cookie.value}` } });
+  assert.equal(res.status, 401);
+});
+
 test('the staff page has no serious or critical accessibility violations (axe-core)', async () => {
   await staff.page.addScriptTag({ path: AXE });
   const violations = await staff.page.evaluate(async () => (await window.axe.run(document)).violations
