@@ -7,22 +7,33 @@ import { startDatabase } from './backend.mjs';
 const DEMO = fileURLToPath(new URL('../demo', import.meta.url));
 /** Where scripts/build-demo.sh puts the webpack build of the site (the Turbopack one is in .next). */
 export const WEBPACK_DIST = '.next-webpack';
+/** The /staff page's password when LEAD_OUTBOX_STAFF_PASSWORD is not set: for a local demo only. */
+export const DEV_STAFF_PASSWORD = 'demo-staff';
 
 /**
- * Starts `next start` on `port` with DATABASE_URL (the app role) and a token secret.
- * `distDir`: which build to serve (default .next). Resolves when the site answers.
+ * Starts `next start` on `port` with DATABASE_URL (the app role), a token secret, staff
+ * token keys and the staff password (the environment's, else a random secret and keys and
+ * DEV_STAFF_PASSWORD). `distDir`: which build to serve (default .next). `databaseUrl` and
+ * `appUrl`: an existing database (another demo's ownerUrl and appUrl: two server processes
+ * on one PostgreSQL). Resolves when the site answers.
  * REQUIRES: scripts/build-demo.sh has run.
  */
-export async function startNextDemo({ port = 3000, tenantId = 'demo', databaseUrl, appUrl, quiet = false, distDir } = {}) {
+export async function startNextDemo({
+  port = 3000, tenantId = 'demo', databaseUrl, appUrl, quiet = false, distDir,
+  tokenSecret = process.env.LEAD_OUTBOX_TOKEN_SECRET ?? randomBytes(24).toString('base64url'),
+  staffKeys = process.env.LEAD_OUTBOX_STAFF_KEYS ?? `demo:${randomBytes(32).toString('base64url')}`,
+  staffPassword = process.env.LEAD_OUTBOX_STAFF_PASSWORD ?? DEV_STAFF_PASSWORD,
+} = {}) {
   const db = await startDatabase({ databaseUrl, appUrl });
-  const secret = process.env.LEAD_OUTBOX_TOKEN_SECRET ?? randomBytes(24).toString('base64url');
   const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: DEMO,
     env: {
       ...process.env,
       DATABASE_URL: db.appUrl,
-      LEAD_OUTBOX_TOKEN_SECRET: secret,
+      LEAD_OUTBOX_TOKEN_SECRET: tokenSecret,
       LEAD_OUTBOX_TENANT: tenantId,
+      LEAD_OUTBOX_STAFF_KEYS: staffKeys,
+      LEAD_OUTBOX_STAFF_PASSWORD: staffPassword,
       NEXT_TELEMETRY_DISABLED: '1',
       ...(distDir ? { LEAD_OUTBOX_DIST_DIR: distDir } : {}),
     },
@@ -47,7 +58,10 @@ export async function startNextDemo({ port = 3000, tenantId = 'demo', databaseUr
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, tenantId, countLeads: () => db.countLeads(tenantId), stop };
+  return {
+    url, tenantId, tokenSecret, staffKeys, staffPassword, ownerUrl: db.ownerUrl, appUrl: db.appUrl,
+    countLeads: () => db.countLeads(tenantId), stop,
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -56,7 +70,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     databaseUrl: process.env.DATABASE_URL,
     appUrl: process.env.LEAD_OUTBOX_APP_DATABASE_URL,
   });
-  console.log(`\nlead-outbox demo: ${demo.url}/   (leads that reached PostgreSQL: ${demo.url}/leads)\n`);
+  const password = process.env.LEAD_OUTBOX_STAFF_PASSWORD ? 'LEAD_OUTBOX_STAFF_PASSWORD' : `"${DEV_STAFF_PASSWORD}"`;
+  console.log(`\nlead-outbox demo: ${demo.url}/   (staff page: ${demo.url}/staff, password ${password})\n`);
   const stop = () => demo.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -2,29 +2,11 @@
 // The form as a client component, plus the service worker that keeps the page available offline.
 import { useEffect } from 'react';
 import { OfflineLeadForm } from 'lead-outbox/react';
+import { registerOfflineCache } from './offlineCache.js';
 
 export function LeadForm({ tenantId, token }) {
   useEffect(() => {
     registerOfflineCache();
   }, []);
   return <OfflineLeadForm tenantId={tenantId} endpoint="/api/leads/sync" token={token} />;
-}
-
-// Registers /sw.js and hands it every same-origin resource this page loaded (scripts,
-// styles, the wasm), so that a reload without network is served from the cache.
-async function registerOfflineCache() {
-  if (!('serviceWorker' in navigator)) return;
-  try {
-    await navigator.serviceWorker.register('/sw.js');
-    const registration = await navigator.serviceWorker.ready;
-    const send = () => {
-      const urls = [location.pathname, ...performance.getEntriesByType('resource').map((e) => e.name)]
-        .filter((u) => new URL(u, location.href).origin === location.origin);
-      registration.active?.postMessage({ type: 'cache', urls });
-    };
-    send();
-    setTimeout(send, 2000); // the wasm loads lazily, after the first paint
-  } catch (err) {
-    console.warn('offline cache not available', err);
-  }
 }

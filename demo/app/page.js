@@ -12,7 +12,7 @@ export default function Home() {
       <h1>Talk to our sales team</h1>
       <p>Leave your details and we will get back to you. The form works offline: your message is kept on this device until it has been sent.</p>
       <LeadForm tenantId={tenantId} token={token} />
-      <p><a href="/leads">Leads received by the server</a></p>
+      <p><a href="/staff">Staff: the leads, live</a></p>
     </>
   );
 }

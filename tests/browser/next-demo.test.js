@@ -82,8 +82,6 @@ async function offlineRoundTrip(site, { shots = false } = {}) {
     await waitForOutbox(page, 'All leads sent');
     await screenshot(page, 'synced');
     assert.equal(await site.countLeads(), 3);
-    await page.goto(`${site.url}/leads`);
-    assert.equal(await page.textContent('#lead-count'), '3 leads');
   }, site);
 }
 

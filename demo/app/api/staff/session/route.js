@@ -1,0 +1,16 @@
+// Staff sign-in (POST {password}: a session cookie and a first feed token) and sign-out (DELETE).
+import { endedSessionCookie, freshToken, passwordMatches, refused, sessionCookie } from '../auth.js';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export async function POST(request) {
+  const body = await request.json().catch(() => null);
+  if (!passwordMatches(body?.password)) return refused(401, 'wrong_password', 'That password is not right.');
+  const headers = new Headers({ 'cache-control': 'no-store', 'set-cookie': await sessionCookie(request) });
+  return Response.json(await freshToken(), { headers });
+}
+
+export function DELETE(request) {
+  return new Response(null, { status: 204, headers: { 'set-cookie': endedSessionCookie(request) } });
+}
