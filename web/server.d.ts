@@ -12,12 +12,14 @@ export interface NormalizedLead {
 }
 
 /**
- * One lead's answer in a 200 `{results}`, in request order. `accepted` means delivered:
- * stored now, or an id stored before (with any content). The handler never says which,
- * and never sends a stored lead back: the public token learns nothing about stored leads.
+ * One lead's answer in a 200 `{results}`, in request order. `accepted`: stored now, or
+ * stored before with the same content (a resend). `conflict`: the tenant holds this id
+ * with other content; the first write is kept. Both mean delivered, and neither carries
+ * the stored lead.
  */
 export type SyncResult =
   | { id: string; status: 'accepted' }
+  | { id: string; status: 'conflict' }
   | { id: string; status: 'rejected'; reason: string };
 
 export interface LeadSyncHandlerOptions {
