@@ -1,7 +1,6 @@
 // The GET /api/leads/feed handler: a tenant's lead changes after a cursor, for staff, by long-poll or Server-Sent Events.
 import pg from 'pg';
-import { isTenantId, secretProblem, verifyTenantToken } from './token.js';
-import { staffKeys, verifyStaffToken, STAFF_TOKEN_DEFAULTS } from './staff.js';
+import { HttpError, staffAuth } from './staffAuth.js';
 import { createWakeups } from './wakeups.js';
 import { withTenant } from './tenantTransaction.js';
 
@@ -15,15 +14,6 @@ export const FEED_DEFAULTS = Object.freeze({
   connectionTimeoutMillis: 5000,
   statementTimeoutMillis: 10000,
 });
-
-class HttpError extends Error {
-  constructor(status, code, message, extra = {}) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.extra = extra;
-  }
-}
 
 const NO_STORE = { 'cache-control': 'no-store' };
 const json = (status, body, headers = {}) =>
@@ -46,16 +36,7 @@ const errorBody = (err) => ({ error: { code: err.code, message: err.message }, .
  */
 export function createLeadFeedHandler(options = {}) {
   const o = { ...FEED_DEFAULTS, ...options };
-  const secret = o.tokenSecret ?? process.env.LEAD_OUTBOX_TOKEN_SECRET;
-  let keys = null;
-  let misconfigured = null;
-  if (!o.authorize) {
-    try {
-      keys = staffKeys({ keys: o.staffKeys });
-    } catch (err) {
-      misconfigured = err.message;
-    }
-  }
+  const { problem: misconfigured, identify } = staffAuth(o, 'the feed');
   let reported = false;
   const url = o.databaseUrl ?? process.env.DATABASE_URL;
   let pool = o.pool;
@@ -93,21 +74,6 @@ export function createLeadFeedHandler(options = {}) {
       console.error('[lead-outbox] feed handler failed', err);
       return json(503, { error: { code: 'unavailable', message: 'The lead feed is unavailable; try again later.' } }, { 'retry-after': '5' });
     }
-  }
-
-  // The staff member behind the request. The public submit token is a valid credential of
-  // the wrong kind: 403, whatever the site's authorize() would say about it.
-  async function identify(request) {
-    const auth = request.headers.get('authorization') ?? '';
-    const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    if (bearer.startsWith('lo1.') && !secretProblem(secret) && verifyTenantToken(bearer, secret)) {
-      throw new HttpError(403, 'submit_only_token', 'The public tenant token can only submit leads; the feed needs a staff token.');
-    }
-    const who = o.authorize ? await o.authorize(request) : await verifyStaffToken(bearer, keys, { audience: o.audience ?? STAFF_TOKEN_DEFAULTS.audience });
-    if (!who || !isTenantId(who.tenantId) || typeof who.staffId !== 'string') {
-      throw new HttpError(401, 'unauthorized', 'A valid staff token is required.');
-    }
-    return { tenantId: who.tenantId, staffId: who.staffId, roles: who.roles ?? [] };
   }
 
   // One page after `cursor`; with `live`, held until it has a change or liveTimeoutMs pass.
