@@ -174,15 +174,24 @@ async function tenantVersion(client, tenantId) {
 }
 
 // `version` is int8, which pg hands over as text; it stays unconverted in SQL so that ORDER BY sorts numbers.
+// follow_up goes out as 'YYYY-MM-DD' text: a pg Date would shift it by the server's time zone.
 const LEAD_COLUMNS = `id::text, name, email, phone, message, version, deleted_at IS NOT NULL AS deleted,
   round(extract(epoch FROM client_created_at) * 1000)::float8 AS "createdAt",
-  round(extract(epoch FROM received_at) * 1000)::float8 AS "receivedAt"`;
+  round(extract(epoch FROM received_at) * 1000)::float8 AS "receivedAt",
+  status, owner, tags, to_char(follow_up, 'YYYY-MM-DD') AS "followUp", notes, staff_state AS "staffState"`;
 
+// A change row. Besides the visitor's fields, an upsert carries what staff made of the
+// lead: `staffState`, the merge rule's state exactly as stored (a device hands it to
+// core.mergeEdits to rebase its pending edits), and its plain view (status, owner, tags,
+// followUp, notes) for display; a lead never edited has staffState {} and an empty view.
 function change(row) {
   const version = Number(row.version);
   if (row.deleted) return { op: 'delete', version, lead: { id: row.id } };
-  const { id, name, email, phone, message, createdAt, receivedAt } = row;
-  return { op: 'upsert', version, lead: { id, name, email, phone, message, createdAt, receivedAt } };
+  const { id, name, email, phone, message, createdAt, receivedAt, status, owner, tags, followUp, notes, staffState } = row;
+  return {
+    op: 'upsert', version,
+    lead: { id, name, email, phone, message, createdAt, receivedAt, status, owner, tags, followUp, notes, staffState },
+  };
 }
 
 /**
