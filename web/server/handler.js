@@ -172,7 +172,7 @@ const TALLIED = {
 // trickles bytes (one a second) must not hold the request, its memory and a socket for
 // minutes. On any failure the reader is cancelled, so nothing more is read. Both body
 // failures are the client's doing, so they are counted (`tally`), not logged one by one.
-async function readLimited(request, { maxBytes, bodyTimeoutMillis }, tally) {
+export async function readLimited(request, { maxBytes, bodyTimeoutMillis }, tally) {
   const declared = Number(request.headers.get('content-length'));
   if (declared > maxBytes) throw new HttpError(413, C.TOO_LARGE, `At most ${maxBytes} bytes per request.`);
   if (!request.body) return '';
