@@ -85,6 +85,8 @@ export function createEditsHandler(options = {}) {
       const batch = parseBatch(text, o.maxItems);
       const core = await loadCore();
       const maxSkewMs = o.maxSkewMs ?? JSON.parse(core.defaults()).editMaxSkewMs;
+      // Fail closed: without a bound the rule would not check clocks at all.
+      if (!Number.isFinite(maxSkewMs)) throw new Error('lead-outbox: no clock skew bound (maxSkewMs, or the core\'s editMaxSkewMs)');
       const results = await applyBatch(getPool(), who, batch, { ...o, core, maxSkewMs });
       return json(200, { results });
     } catch (err) {
