@@ -316,7 +316,8 @@ std::string coreDefaultsJson() {
                                       {"retryCapMs", Defaults::kRetryCapMs},
                                       {"maxRetryAfterMs", Defaults::kMaxRetryAfterMs},
                                       {"keepSyncedMs", Defaults::kKeepSyncedMs},
-                                      {"replicaRetentionMs", Defaults::kReplicaRetentionMs}}));
+                                      {"replicaRetentionMs", Defaults::kReplicaRetentionMs},
+                                      {"editMaxSkewMs", Defaults::kEditMaxSkewMs}}));
 }
 
 std::string coreVersionsJson() {

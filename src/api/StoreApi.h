@@ -74,7 +74,7 @@ std::string changedFilesJson(const std::string& dir);
 
 // The defaults table (outbox/Defaults.h) as JSON: {"batchMaxCount","batchMaxBytes",
 // "requestTimeoutMs","inFlightTimeoutMs","retryBaseMs","retryCapMs","maxRetryAfterMs",
-// "keepSyncedMs","replicaRetentionMs"}. web/src/store.js DEFAULTS mirrors it; a Node test compares the two.
+// "keepSyncedMs","replicaRetentionMs","editMaxSkewMs"}. web/src/store.js DEFAULTS mirrors it; a Node test compares the two.
 std::string coreDefaultsJson();
 
 // Versions built in: {"sqlite":"3.52.0","schema":3}.
