@@ -85,7 +85,7 @@ const leadRow = async (tenant, id) => (await asOwner(tenant,
      FROM lead_outbox.leads WHERE id = $1`, [id]))[0];
 const tenantVersion = async (tenant) => (await asOwner(tenant, 'SELECT v::int FROM lead_outbox.tenant_versions'))[0]?.v ?? 0;
 
-test('the same mutation sent three times (twice at once) is applied once and answered the same each time', async () => {
+test('the same mutation sent again, also as concurrent copies, is applied once and answered the same each time', async () => {
   const tenant = 'idem';
   const token = await staffToken(tenant);
   const id = await storedLead(tenant);
@@ -102,6 +102,15 @@ test('the same mutation sent three times (twice at once) is applied once and ans
   assert.equal(after1.notes.length, 1);
   const recorded = await asOwner(tenant, "SELECT count(*)::int AS n FROM lead_outbox.processed_mutations WHERE device_id = 'laptop'");
   assert.equal(recorded[0].n, 2);
+  // Copies of a new batch that all arrive at once (a retry racing its original): one applies,
+  // the others wait for the tenant's lock, then find it processed and answer the same.
+  for (let round = 0; round < 3; round++) {
+    const fresh = { device: 'laptop', edits: [edit(id, { note: `Race ${round}.` })] };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => send(token, fresh)));
+    for (const a of answers) assert.deepEqual(a, answers[0]);
+    assert.equal(answers[0][0].result, 'applied');
+  }
+  assert.equal((await leadRow(tenant, id)).notes.length, 4);
 });
 
 test('a resend of a rejected edit stays rejected after the tenant would now allow it: answered as before, never applied', async () => {
