@@ -192,6 +192,8 @@ test('an edit names its author: another staff member\'s name is rejected; an era
   const [own] = await send(await staffToken(tenant, 'ann'), { device: 'd1', edits: [edit(id, { author: 'ann', note: 'I said so.' })] });
   assert.equal(own.result, 'applied');
   assert.deepEqual((await leadRow(tenant, id)).notes.map((x) => [x.author, x.text]), [['ann', 'I said so.']]);
+  const senders = await asOwner(tenant, 'SELECT DISTINCT staff_id FROM lead_outbox.processed_mutations');
+  assert.deepEqual(senders, [{ staff_id: 'ann' }], 'the staff id reaches PostgreSQL with the transaction');
   await eraseLead(appPool, tenant, id);
   const erased = await leadRow(tenant, id);
   assert.deepEqual([erased.notes, erased.staffState], [[], {}], 'erasure blanks what staff wrote too');

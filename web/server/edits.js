@@ -151,7 +151,7 @@ async function applyBatch(pool, who, { device, edits }, o) {
       const firsts = new Map();
       for (const e of edits) if (!done.has(e.mutationId) && !firsts.has(e.mutationId)) firsts.set(e.mutationId, e);
       const fresh = await applyEdits(client, who, device, [...firsts.values()], version, o);
-      await record(client, tenantId, device, staffId, fresh);
+      await record(client, tenantId, device, fresh);
       for (const a of fresh) done.set(a.mutationId, answer(device, a)); // the shape a resend gets
       return done;
     });
@@ -174,13 +174,14 @@ function answer(device, { mutationId, leadId, result, reason, message, version }
   return message ? { device, mutationId, leadId, result, reason, message } : { device, mutationId, leadId, result, reason };
 }
 
-async function record(client, tenantId, device, staffId, answers) {
+// staff_id comes from the transaction's lead_outbox.staff_id (its column default).
+async function record(client, tenantId, device, answers) {
   if (!answers.length) return;
   await client.query(
-    `INSERT INTO lead_outbox.processed_mutations (tenant_id, device_id, staff_id, mutation_id, lead_id, result, reason, message, version)
-     SELECT $1, $2, $3, u.m, u.lead, u.result, u.reason, u.message, u.version
-       FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[]) AS u(m, lead, result, reason, message, version)`,
-    [tenantId, device, staffId, answers.map((a) => a.mutationId), answers.map((a) => a.leadId), answers.map((a) => a.result),
+    `INSERT INTO lead_outbox.processed_mutations (tenant_id, device_id, mutation_id, lead_id, result, reason, message, version)
+     SELECT $1, $2, u.m, u.lead, u.result, u.reason, u.message, u.version
+       FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[]) AS u(m, lead, result, reason, message, version)`,
+    [tenantId, device, answers.map((a) => a.mutationId), answers.map((a) => a.leadId), answers.map((a) => a.result),
       answers.map((a) => a.reason ?? null), answers.map((a) => a.message ?? null), answers.map((a) => a.version ?? null)]);
 }
 

@@ -187,7 +187,8 @@ export const MIGRATIONS = [
     device_id text NOT NULL,
     mutation_id bigint NOT NULL,
     lead_id text NOT NULL,
-    staff_id text NOT NULL,
+    -- Who sent it, from the transaction's setting: proof the staff id reached PostgreSQL.
+    staff_id text NOT NULL DEFAULT current_setting('lead_outbox.staff_id', true),
     result text NOT NULL CHECK (result IN ('applied', 'rejected')),
     reason text,
     message text,
