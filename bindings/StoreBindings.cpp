@@ -85,6 +85,12 @@ EMSCRIPTEN_BINDINGS(lead_outbox) {
       .function("applyPage", &StoreApi::applyPage)
       .function("resetReplica", &StoreApi::resetReplica)
       .function("feedState", &StoreApi::feedState)
+      .function("submitEdit", &StoreApi::submitEdit)
+      .function("editCounts", &StoreApi::editCounts)
+      .function("beginEditBatch", &StoreApi::beginEditBatch)
+      .function("completeEditBatch", &StoreApi::completeEditBatch)
+      .function("listEdits", &StoreApi::listEdits)
+      .function("dismissEdit", &StoreApi::dismissEdit)
       .function("query", &StoreApi::query);
   emscripten::function("changedFiles", &leadoutbox::changedFilesJson);
   emscripten::function("fileView", &fileView);

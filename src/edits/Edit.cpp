@@ -10,13 +10,6 @@ namespace {
 
 Status invalid(std::string message) { return Status(ErrorCode::kInvalidArgument, std::move(message)); }
 
-bool isDeviceId(std::string_view id) {
-  if (id.empty() || id.size() > kMaxDeviceIdLength) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
-}
-
 bool isShortText(const JsonValue& v, std::size_t max) {
   return v.isString() && !v.asString().empty() && v.asString().size() <= max;
 }
@@ -39,6 +32,13 @@ Result<std::vector<std::string>> readTags(const JsonValue& json, const char* nam
 }
 
 }  // namespace
+
+bool isDeviceId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxDeviceIdLength) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
 
 std::string dotText(const Dot& dot) { return dot.device + ":" + std::to_string(dot.mutationId); }
 

@@ -69,6 +69,9 @@ Result<Edit> parseEdit(const JsonValue& json);
 // The edit as parseEdit reads it (the device stores and uploads this).
 JsonValue editJson(const Edit& edit);
 
+// True for a device id: 1 to 64 of [A-Za-z0-9_-].
+bool isDeviceId(std::string_view id);
+
 // True for "YYYY-MM-DD" naming a real calendar day.
 bool isCalendarDate(std::string_view text);
 

@@ -79,6 +79,32 @@ void StaffState::apply(const Edit& e) {
   }
 }
 
+bool StaffState::covers(const Edit& e) const {
+  const WriteStamp stamp{e.clock, e.dot};
+  for (const auto& [field, value] : e.set) {
+    const auto it = fields.find(field);
+    if (it == fields.end() || it->second.stamp < stamp) return false;
+  }
+  for (const std::string& tag : e.addTags) {
+    const auto it = tags.find(tag);
+    if (it == tags.end() || it->second.adds.count(e.dot) == 0) return false;
+  }
+  for (const std::string& tag : e.removeTags) {
+    const auto it = tags.find(tag);
+    if (it == tags.end()) return false;
+    if (!e.observed) {
+      if (!it->second.removeBefore || *it->second.removeBefore < stamp) return false;
+      continue;
+    }
+    const auto seen = e.observed->find(tag);
+    if (seen == e.observed->end()) continue;
+    for (const Dot& dot : seen->second) {
+      if (it->second.removed.count(dot) == 0) return false;
+    }
+  }
+  return !e.note || notes.count(e.dot) > 0;
+}
+
 Hlc StaffState::maxClock() const {
   Hlc max;
   for (const auto& [name, reg] : fields) max = std::max(max, reg.stamp.clock);

@@ -61,6 +61,10 @@ struct StaffState {
   // Merges one edit: idempotent, and edits commute. REQUIRES: parseEdit accepted it, and
   // its leadId is this state's (or the state is empty).
   void apply(const Edit& edit);
+  // True when merging `edit` would change nothing: the state already holds all of it (or
+  // a later write of each field). A device drops an acknowledged edit once the server's
+  // state covers it; until then merging it again on top is harmless (idempotent).
+  bool covers(const Edit& edit) const;
   // The live adds of `tag`: what a remove made here observes.
   std::vector<Dot> liveAdds(std::string_view tag) const;
   // The largest clock in the state (a device's HLC receives it from a feed page).

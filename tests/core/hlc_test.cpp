@@ -19,6 +19,7 @@ TEST_CASE("receiving a clock from the future moves past it, not to physical time
   CHECK(hlcReceive({1000, 2}, {9000, 4}, 1500) == Hlc{9000, 5});
   // Equal walls: one past the larger counter.
   CHECK(hlcReceive({9000, 8}, {9000, 4}, 1500) == Hlc{9000, 9});
+  CHECK(hlcReceive({9000, 2}, {9000, 4}, 1500) == Hlc{9000, 5});
   // Own wall ahead: own counter + 1.
   CHECK(hlcReceive({9000, 8}, {3000, 40}, 1500) == Hlc{9000, 9});
   // Physical time ahead of both: counter resets.
