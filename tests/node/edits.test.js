@@ -39,8 +39,8 @@ const staffToken = (tenantId, staffId = 'ann') => mintStaffToken({ tenantId, sta
 
 let n = 0;
 // A visitor's lead stored through the sync handler; resolves to its id.
-async function storedLead(tenant) {
-  const l = { id: randomUUID(), createdAt: 1_700_000_000_000 + n, ...lead(++n) };
+async function storedLead(tenant, createdAt = 1_700_000_000_000 + n) {
+  const l = { id: randomUUID(), createdAt, ...lead(++n) };
   const res = await sync(new Request('http://localhost/api/leads/sync', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${mintTenantToken(tenant, SECRET)}` },
@@ -279,4 +279,45 @@ test('tenant isolation at the SQL level: the app role sees and changes only its 
     c.release();
   }
   assert.deepEqual((await leadRow('iso-b', theirs)).notes.map((x) => x.text), ['B only.']);
+});
+
+// The device side and this endpoint meet: the core's own edit queue (src/edits/EditQueue)
+// uploads through the handler and its replica takes the result back from the feed.
+test('a device core\'s queued edit goes through the endpoint and returns on the feed as the device showed it', async () => {
+  const { loadCore } = await import('../../web/src/core.js');
+  const { memoryFiles } = await import('../../web/src/files.js');
+  const core = await loadCore();
+  const tenant = 'device-loop';
+  const token = await staffToken(tenant, 'ann');
+  const id = await storedLead(tenant, Date.now()); // inside the device's retention window
+  const ok = (text) => {
+    const a = JSON.parse(text);
+    assert.ok(a.ok, text);
+    return a.value;
+  };
+  const readFeed = async (cursor) => (await feed(new Request(`http://localhost/api/leads/feed?cursor=${cursor}`, {
+    headers: { authorization: `Bearer ${token}` },
+  }))).text();
+  const api = new core.CoreStore();
+  try {
+    ok(api.open('/device-loop/leads.db', tenant, Date.now(), JSON.stringify({ deviceId: 'dev-1' })));
+    let page = await readFeed(0);
+    ok(api.applyPage(page, 0, Date.now()));
+    const cursor = JSON.parse(page).cursor;
+    ok(api.submitEdit(JSON.stringify({ leadId: id, author: 'ann', set: { status: 'won' }, note: 'Signed.' }), Date.now()));
+    const { edits: queued } = ok(api.beginEditBatch(100));
+    const results = await send(token, { device: 'dev-1', edits: queued });
+    assert.deepEqual(results.map((r) => r.result), ['applied']);
+    ok(api.completeEditBatch(JSON.stringify(results), Date.now()));
+    page = await readFeed(cursor);
+    ok(api.applyPage(page, cursor, Date.now()));
+    const { rows } = ok(api.query('SELECT status FROM replica_leads WHERE id = ?1', JSON.stringify([id])));
+    assert.deepEqual(rows, [{ status: 'won' }]);
+    assert.equal(ok(api.editCounts()).pending, 0);
+    assert.equal((await leadRow(tenant, id)).status, 'won');
+  } finally {
+    api.close();
+    api.delete();
+    memoryFiles(core).removeAll('/device-loop');
+  }
 });
