@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "api/StoreApi.h"
+#include "edits/MergeEdits.h"
 #include "vfs/MemoryFiles.h"
 
 namespace {
@@ -53,6 +54,11 @@ std::string fileList(const std::string& dir) {
   return out;
 }
 
+// The merge rule for the server (docs/edits.md); embind passes std::string, the core takes views.
+std::string mergeEdits(const std::string& state, const std::string& edits, const std::string& context) {
+  return leadoutbox::mergeEditsJson(state, edits, context);
+}
+
 std::string versions() {
   std::string v = leadoutbox::coreVersionsJson();
   v.pop_back();  // append the toolchain to the core's object
@@ -79,6 +85,12 @@ EMSCRIPTEN_BINDINGS(lead_outbox) {
       .function("applyPage", &StoreApi::applyPage)
       .function("resetReplica", &StoreApi::resetReplica)
       .function("feedState", &StoreApi::feedState)
+      .function("submitEdit", &StoreApi::submitEdit)
+      .function("editCounts", &StoreApi::editCounts)
+      .function("beginEditBatch", &StoreApi::beginEditBatch)
+      .function("completeEditBatch", &StoreApi::completeEditBatch)
+      .function("listEdits", &StoreApi::listEdits)
+      .function("dismissEdit", &StoreApi::dismissEdit)
       .function("query", &StoreApi::query);
   emscripten::function("changedFiles", &leadoutbox::changedFilesJson);
   emscripten::function("fileView", &fileView);
@@ -88,4 +100,5 @@ EMSCRIPTEN_BINDINGS(lead_outbox) {
   emscripten::function("versions", &versions);
   emscripten::function("defaults", &leadoutbox::coreDefaultsJson);
   emscripten::function("validateLead", &leadoutbox::validateLeadJson);
+  emscripten::function("mergeEdits", &mergeEdits);
 }

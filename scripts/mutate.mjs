@@ -116,6 +116,36 @@ const MUTATIONS = [
     from: '(f.value.empty() || (utf8::isValid(f.value) && utf8::isBlank(f.value)))',
     to: 'f.value.empty()',
   },
+  {
+    name: 'last-writer-wins ignores the device tie-break (equal clocks: first arrival wins)',
+    file: 'src/edits/StaffState.cpp',
+    from: '} else if (it->second.stamp < stamp) {',
+    to: '} else if (it->second.stamp.clock < stamp.clock) {',
+  },
+  {
+    name: 'a tag remove takes every add the merging side has, not only those it observed (remove-wins)',
+    file: 'src/edits/StaffState.cpp',
+    from: 'if (seen != e.observed->end()) entry.removed.insert(seen->second.begin(), seen->second.end());',
+    to: 'for (const auto& add : entry.adds) entry.removed.insert(add.first);',
+  },
+  {
+    name: 'notes are keyed by device only (a device\'s second note replaces its first)',
+    file: 'src/edits/StaffState.cpp',
+    from: 'auto [it, inserted] = notes.emplace(e.dot, NoteEntry{e.author, e.clock, *e.note});',
+    to: 'auto [it, inserted] = notes.emplace(Dot{e.dot.device, 1}, NoteEntry{e.author, e.clock, *e.note});',
+  },
+  {
+    name: 'the clock-skew bound is not checked',
+    file: 'src/edits/MergeEdits.cpp',
+    from: 'if (c.maxSkewMs && e.clock.wall > c.now + *c.maxSkewMs) {',
+    to: 'if (false) {',
+  },
+  {
+    name: 'receiving a clock ignores its counter when walls are equal',
+    file: 'src/edits/Hlc.cpp',
+    from: 'return next(wall, std::max(last.counter, remote.counter));',
+    to: 'return next(wall, last.counter);',
+  },
 ];
 
 function run(cmd, args, timeoutMs) {

@@ -12,12 +12,14 @@ export interface NormalizedLead {
 }
 
 /**
- * One lead's answer in a 200 `{results}`, in request order. `accepted` means delivered:
- * stored now, or an id stored before (with any content). The handler never says which,
- * and never sends a stored lead back: the public token learns nothing about stored leads.
+ * One lead's answer in a 200 `{results}`, in request order. `accepted`: stored now, or
+ * stored before with the same content (a resend). `conflict`: the tenant holds this id
+ * with other content; the first write is kept. Both mean delivered, and neither carries
+ * the stored lead.
  */
 export type SyncResult =
   | { id: string; status: 'accepted' }
+  | { id: string; status: 'conflict' }
   | { id: string; status: 'rejected'; reason: string };
 
 export interface LeadSyncHandlerOptions {
@@ -128,9 +130,27 @@ export interface StaffIdentity {
   roles?: string[];
 }
 
+/** A staff note on a lead (append-only). */
+export interface LeadNote {
+  id: string;
+  author: string;
+  /** ms since 1970, from the edit's clock. */
+  at: number;
+  text: string;
+}
+
 /** A lead as the feed carries it; times in ms since 1970. */
 export interface FeedLead extends NormalizedLead {
   receivedAt: number;
+  /** The plain view of staff edits (null / empty until a staff member edits the lead). */
+  status: string | null;
+  owner: string | null;
+  tags: string[];
+  /** 'YYYY-MM-DD' or null. */
+  followUp: string | null;
+  notes: LeadNote[];
+  /** The merge rule's state, as stored: opaque; hand it to core.mergeEdits to rebase pending edits. {} until edited. */
+  staffState: Record<string, unknown>;
 }
 
 export type FeedChange =
@@ -222,3 +242,75 @@ export declare function eraseLead(pool: Pool, tenantId: string, id: string, opti
 export declare function purgeTombstones(pool: Pool, tenantId: string, before: Date): Promise<number>;
 /** The NOTIFY channel commits wake readers on ('<tenant> <version>'). */
 export declare const CHANGES_CHANNEL: string;
+
+/** One staff edit of one lead, as a device sends it (the merge rule's input, docs/edits.md). */
+export interface LeadEdit {
+  /** Per device, never reused; with the batch's device, the key that makes a resend harmless. */
+  mutationId: number;
+  leadId: string;
+  /** The device's hybrid logical clock: 16 digits of ms, '-', 6 of counter. */
+  clock: string;
+  /** Optional: the server sets it to the staff member sending the batch; another name is rejected `author_mismatch`. */
+  author?: string;
+  /** Optional: must equal the batch's device. */
+  device?: string;
+  set?: { status?: string; owner?: string | null; followUp?: string | null };
+  addTags?: string[];
+  removeTags?: string[];
+  note?: string;
+}
+
+/** The body of POST /api/leads/edits. */
+export interface EditBatch {
+  /** The device's id, 1 to 200 characters. */
+  device: string;
+  edits: LeadEdit[];
+}
+
+export type EditRejectionReason =
+  | 'unknown_lead' | 'lead_erased' | 'author_mismatch'
+  | 'invalid_edit' | 'clock_skew' | 'unknown_status' | 'unknown_owner';
+
+/** One edit's answer in a 200 `{results}`, in request order; a resend of a mutation gets the same answer. */
+export type EditResult =
+  | { device: string; mutationId: number; leadId: string; result: 'applied'; /** The tenant version (feed cursor) whose page carries it. */ version: number }
+  | { device: string; mutationId: number; leadId: string; result: 'rejected'; reason: EditRejectionReason | string; message?: string };
+
+export declare const EditRejections: Readonly<{
+  UNKNOWN_LEAD: 'unknown_lead'; LEAD_ERASED: 'lead_erased'; AUTHOR_MISMATCH: 'author_mismatch'; INVALID_EDIT: 'invalid_edit';
+  CLOCK_SKEW: 'clock_skew'; UNKNOWN_STATUS: 'unknown_status'; UNKNOWN_OWNER: 'unknown_owner';
+}>;
+
+export interface EditsHandlerOptions {
+  databaseUrl?: string;
+  pool?: Pool;
+  /** Staff identity, as for the feed. */
+  staffKeys?: Record<string, string>;
+  audience?: string;
+  authorize?: (request: Request) => StaffIdentity | null | undefined | Promise<StaffIdentity | null | undefined>;
+  /** Recognizes the public submit token, refused with 403 `submit_only_token`. */
+  tokenSecret?: string;
+  /** How far an edit's clock may run ahead of the server's clock (default: the core's editMaxSkewMs); further is rejected `clock_skew`. */
+  maxSkewMs?: number;
+  /** Most edits per request (default 500); more is a 413. */
+  maxItems?: number;
+  /** Most bytes per request (default 1 MiB); more is a 413. */
+  maxBytes?: number;
+  bodyTimeoutMillis?: number;
+  logIntervalMillis?: number;
+  connectionTimeoutMillis?: number;
+  lockTimeoutMillis?: number;
+  statementTimeoutMillis?: number;
+}
+
+export declare const EDITS_DEFAULTS: Readonly<Required<Pick<EditsHandlerOptions,
+  'maxItems' | 'maxBytes' | 'connectionTimeoutMillis' | 'lockTimeoutMillis' | 'statementTimeoutMillis' | 'bodyTimeoutMillis' | 'logIntervalMillis'>>>;
+/** new, contacted, qualified, won, lost. */
+export declare const DEFAULT_STATUSES: readonly string[];
+
+/** The POST handler for `/api/leads/edits`: `export const POST = createEditsHandler({...})`. */
+export declare function createEditsHandler(options?: EditsHandlerOptions): (request: Request) => Promise<Response>;
+/** Sets the statuses a tenant's staff may give a lead (default DEFAULT_STATUSES). */
+export declare function setTenantStatuses(pool: Pool, tenantId: string, statuses: string[]): Promise<void>;
+/** Sets the staff ids a lead's owner may be; null: owners are not checked (the default). */
+export declare function setTenantStaff(pool: Pool, tenantId: string, staffIds: string[] | null): Promise<void>;

@@ -103,6 +103,7 @@ std::string StoreApi::open(const std::string& path, const std::string& tenantId,
     if (o["checkStoredData"].isBool()) options.checkStoredData = o["checkStoredData"].asBool();
     if (o["importFrom"].isString()) options.importFrom = o["importFrom"].asString();
     if (o["recoverInFlight"].isBool()) options.recoverInFlight = o["recoverInFlight"].asBool();
+    if (o["deviceId"].isString()) options.deviceId = o["deviceId"].asString();
   } else if (!optionsJson.empty()) {
     return errorJson(Status(ErrorCode::kInvalidArgument, "options must be a JSON object"));
   }
@@ -252,6 +253,44 @@ std::string StoreApi::feedState() {
   return okJson(JsonValue::object({{"cursor", cursor.value()}, {"changedAt", at.value()}}));
 }
 
+std::string StoreApi::submitEdit(const std::string& editJson, double now) {
+  if (!store_) return errorJson(kClosed);
+  auto r = store_->edits().submit(editJson, ms(now));
+  return r.isOk() ? okJson(std::move(r).value()) : errorJson(r.status());
+}
+
+std::string StoreApi::editCounts() {
+  if (!store_) return errorJson(kClosed);
+  auto r = store_->edits().counts();
+  if (!r.isOk()) return errorJson(r.status());
+  return okJson(JsonValue::object({{"pending", r.value().pending}, {"rejected", r.value().rejected}}));
+}
+
+std::string StoreApi::beginEditBatch(int maxCount) {
+  if (!store_) return errorJson(kClosed);
+  auto r = store_->edits().beginBatch(maxCount);
+  return r.isOk() ? okJson(JsonValue::object({{"edits", std::move(r).value()}})) : errorJson(r.status());
+}
+
+std::string StoreApi::completeEditBatch(const std::string& resultsJson, double now) {
+  if (!store_) return errorJson(kClosed);
+  auto r = store_->edits().completeBatch(resultsJson, ms(now));
+  if (!r.isOk()) return errorJson(r.status());
+  return okJson(JsonValue::object({{"applied", r.value().applied}, {"rejected", r.value().rejected}}));
+}
+
+std::string StoreApi::listEdits() {
+  if (!store_) return errorJson(kClosed);
+  auto r = store_->edits().list();
+  return r.isOk() ? okJson(std::move(r).value()) : errorJson(r.status());
+}
+
+std::string StoreApi::dismissEdit(double mutationId) {
+  if (!store_) return errorJson(kClosed);
+  Status s = store_->edits().dismissRejected(ms(mutationId));
+  return s.isOk() ? okJson() : errorJson(s);
+}
+
 std::string StoreApi::query(const std::string& sql, const std::string& paramsJson) {
   if (!store_) return errorJson(kClosed);
   const Result<JsonValue> params = parseJson(paramsJson.empty() ? "[]" : paramsJson);
@@ -316,7 +355,8 @@ std::string coreDefaultsJson() {
                                       {"retryCapMs", Defaults::kRetryCapMs},
                                       {"maxRetryAfterMs", Defaults::kMaxRetryAfterMs},
                                       {"keepSyncedMs", Defaults::kKeepSyncedMs},
-                                      {"replicaRetentionMs", Defaults::kReplicaRetentionMs}}));
+                                      {"replicaRetentionMs", Defaults::kReplicaRetentionMs},
+                                      {"editMaxSkewMs", Defaults::kEditMaxSkewMs}}));
 }
 
 std::string coreVersionsJson() {

@@ -14,7 +14,7 @@ namespace leadoutbox {
 class StoreApi {
  public:
   // optionsJson: {"retryBaseMs","retryCapMs","inFlightTimeoutMs","keepSyncedMs","importFrom","recoverInFlight",
-  // "checkStoredData","replicaRetentionMs"}, each optional; durations are clamped to [0, 8.64e15]. Damaged
+  // "checkStoredData","replicaRetentionMs","deviceId"}, each optional (deviceId: kept from the first open); durations are clamped to [0, 8.64e15]. Damaged
   // stored data fails with code "storage_error" and a message starting "damaged stored
   // data: " (kDamagedDataPrefix); no other failure's message starts so.
   std::string open(const std::string& path, const std::string& tenantId, double now,
@@ -50,6 +50,23 @@ class StoreApi {
   // value: {"cursor","changedAt"}
   std::string feedState();
 
+  // Staff edits (edits/EditQueue.h, docs/edits.md). submitEdit: editJson {"leadId","author","set"?,
+  // "addTags"?,"removeTags"?,"note"?}; stored and shown at once (replica_leads' status, owner,
+  // follow_up, tags, notes, overridden); value: the edit as it will be uploaded. Errors:
+  // "not_found" (no such replica lead), "invalid_argument" (an invalid edit, no deviceId).
+  std::string submitEdit(const std::string& editJson, double now);
+  // value: {"pending","rejected"}
+  std::string editCounts();
+  // value: {"edits":[…]}: the oldest pending edits, the request body's edits. Resending is safe.
+  std::string beginEditBatch(int maxCount);
+  // resultsJson: the server's [{"device","mutationId","result":"applied"|"rejected","reason"?}];
+  // value: {"applied","rejected"}. A failed request needs no call: the edits stay pending.
+  std::string completeEditBatch(const std::string& resultsJson, double now);
+  // value: [{"mutationId","leadId","status":"pending"|"applied"|"rejected","reason","edit"}]
+  std::string listEdits();
+  // Forgets a rejected edit the person has seen; "not_found" for any other.
+  std::string dismissEdit(double mutationId);
+
   // Runs one read-only statement (SQLite dialect) with paramsJson, a JSON array bound to
   // ?1, ?2… (strings, integers, booleans as 0/1, null; other numbers as their text).
   // value: {"rows":[{column: value}…],"tables":[names of the tables it read]}. A statement
@@ -74,7 +91,7 @@ std::string changedFilesJson(const std::string& dir);
 
 // The defaults table (outbox/Defaults.h) as JSON: {"batchMaxCount","batchMaxBytes",
 // "requestTimeoutMs","inFlightTimeoutMs","retryBaseMs","retryCapMs","maxRetryAfterMs",
-// "keepSyncedMs","replicaRetentionMs"}. web/src/store.js DEFAULTS mirrors it; a Node test compares the two.
+// "keepSyncedMs","replicaRetentionMs","editMaxSkewMs"}. web/src/store.js DEFAULTS mirrors it; a Node test compares the two.
 std::string coreDefaultsJson();
 
 // Versions built in: {"sqlite":"3.52.0","schema":3}.

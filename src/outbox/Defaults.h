@@ -23,6 +23,9 @@ struct Defaults {
   static constexpr std::int64_t kKeepSyncedMs = 0;
   // Staff devices keep the replica's leads this long after their createdAt (personal data).
   static constexpr std::int64_t kReplicaRetentionMs = 30LL * 24 * 60 * 60 * 1000;
+  // A staff edit whose clock runs further ahead of the server's is rejected as clock_skew
+  // (docs/edits.md): a fast device cannot win every later conflict by its wrong clock.
+  static constexpr std::int64_t kEditMaxSkewMs = 10 * 60 * 1000;
 };
 
 }  // namespace leadoutbox

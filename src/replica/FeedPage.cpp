@@ -2,6 +2,8 @@
 #include "replica/FeedPage.h"
 
 #include "core/JsonParser.h"
+#include "core/JsonWriter.h"
+#include "edits/StaffState.h"
 
 namespace leadoutbox {
 namespace {
@@ -66,6 +68,14 @@ Result<FeedPage> FeedPage::parse(std::string_view json) {
       }
       change.createdAt = lead["createdAt"].asInt64();
       change.receivedAt = lead["receivedAt"].asInt64();
+      if (const JsonValue* staff = lead.find("staffState"); staff && !staff->isNull()) {
+        Result<StaffState> state = StaffState::fromJson(*staff);
+        if (!state.isOk() || !staff->isObject() || (!state.value().leadId.empty() && state.value().leadId != change.id)) {
+          return bad("lead.staffState must be the staff state of that lead (" +
+                     (state.isOk() ? std::string("another lead's") : state.status().message()) + ")");
+        }
+        change.staffState = writeJson(state.value().toJson());
+      }
     }
     page.changes.push_back(std::move(change));
   }

@@ -22,6 +22,9 @@ struct FeedChange {
   std::string name, email, phone, message;
   std::int64_t createdAt = 0;
   std::int64_t receivedAt = 0;
+  // lead.staffState: the lead's staff state as the server's mergeEdits last returned it
+  // (src/edits/StaffState.h), re-written compactly; empty when absent or null (never edited).
+  std::string staffState;
 };
 
 // {"changes":[{"op":"upsert"|"delete","version","lead":{…}}…],"cursor","upToDate"}
@@ -33,7 +36,8 @@ struct FeedPage {
   // Parses `json`. Returns kInvalidArgument, naming the first problem, for anything but a
   // page as the feed writes it: not JSON, a missing or mistyped member, a version or
   // cursor outside [1, kMaxFeedVersion] ([0, …] for the cursor), versions out of order or
-  // past the page's cursor, an empty or overlong id.
+  // past the page's cursor, an empty or overlong id, a staffState that is not a staff
+  // state of that lead.
   static Result<FeedPage> parse(std::string_view json);
 };
 

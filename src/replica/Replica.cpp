@@ -19,10 +19,11 @@ Result<std::int64_t> Replica::changedAt() { return metaInt("feed_changed_at"); }
 Status Replica::apply(const FeedPage& page, std::int64_t cursor, std::int64_t now, PageOutcome& out) {
   // An upsert keeps a newer row than itself: the version only grows per lead.
   Statement upsert = db_.prepare(
-      "INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+      "INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version, staff_state) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
       "email = excluded.email, phone = excluded.phone, message = excluded.message, created_at = excluded.created_at, "
-      "received_at = excluded.received_at, version = excluded.version WHERE excluded.version >= replica_leads.version");
+      "received_at = excluded.received_at, version = excluded.version, staff_state = excluded.staff_state "
+      "WHERE excluded.version >= replica_leads.version");
   Statement remove = db_.prepare("DELETE FROM replica_leads WHERE id = ?1 AND version <= ?2");
   for (const FeedChange& c : page.changes) {
     if (c.version <= cursor) continue;  // already applied with an earlier page
@@ -33,9 +34,18 @@ Status Replica::apply(const FeedPage& page, std::int64_t cursor, std::int64_t no
     } else {
       st.bind(2, c.name).bind(3, c.email).bind(4, c.phone).bind(5, c.message);
       st.bind(6, c.createdAt).bind(7, c.receivedAt).bind(8, c.version);
+      if (c.staffState.empty()) {
+        st.bindNull(9);
+      } else {
+        st.bind(9, c.staffState);
+      }
     }
     if (Status s = st.run(); !s.isOk()) return s;
-    out.changes += db_.changes();
+    const std::int64_t changed = db_.changes();
+    out.changes += changed;
+    if (!c.remove && changed > 0) {
+      if (Status s = edits_.rebase(c.id, now); !s.isOk()) return s;
+    }
   }
   Statement meta = db_.prepare(
       "INSERT INTO meta(key, value) VALUES(?1, CAST(?2 AS TEXT)) ON CONFLICT(key) DO UPDATE SET value = excluded.value");

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/Result.h"
+#include "edits/EditQueue.h"
 #include "store/Database.h"
 
 namespace leadoutbox {
@@ -21,7 +22,8 @@ struct PageOutcome {
 // database (so the same IndexedDB commit) as the outbox; it never reads or writes `leads`.
 class Replica {
  public:
-  Replica(Database& db, std::int64_t retentionMs) : db_(db), retentionMs_(retentionMs) {}
+  // `edits` re-derives what a lead shows whenever a page changes its row (the rebase).
+  Replica(Database& db, std::int64_t retentionMs, EditQueue& edits) : db_(db), retentionMs_(retentionMs), edits_(edits) {}
 
   // The stored feed cursor: 0 for a new or reset replica.
   Result<std::int64_t> cursor();
@@ -35,11 +37,13 @@ class Replica {
   // nothing (applied = false). Within a page a change at or below the stored cursor is
   // skipped, and an upsert never replaces a row of a newer version. Malformed pages
   // (FeedPage::parse) return kInvalidArgument and change nothing. `now` dates the change
-  // (changedAt) and the retention window.
+  // (changedAt) and the retention window. Each upserted lead's staff view is re-derived in
+  // the same transaction: the server's staffState with this device's own edits on top.
   Result<PageOutcome> applyPage(std::string_view pageJson, std::int64_t from, std::int64_t now);
 
   // For a 409 must_refetch: empties the replica and sets the cursor to 0, in one
-  // transaction. The outbox (`leads`: pending local leads) is never touched.
+  // transaction. The outbox (`leads`: pending local leads) and the device's queued staff
+  // edits (`edits`) are never touched: when the leads come back, so do the edits on top.
   Status reset();
 
   // Drops replica rows created before now - retentionMs; returns how many.
@@ -51,6 +55,7 @@ class Replica {
 
   Database& db_;
   std::int64_t retentionMs_;
+  EditQueue& edits_;
 };
 
 }  // namespace leadoutbox

@@ -46,6 +46,30 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
       );
       CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
     )sql",
+    // 4: staff edits (src/edits/EditQueue.h, docs/edits.md). `edits` is the device's queue
+    // of its own edits, beside the outbox in the same database, so an edit is saved by the
+    // same commit path as a submit. The replica row gains the server's staff state and the
+    // view derived from it with the device's own edits on top; meta holds the device id,
+    // its hybrid logical clock and its last mutation id.
+    R"sql(
+      CREATE TABLE edits(
+        mutation_id INTEGER PRIMARY KEY,
+        lead_id TEXT NOT NULL,
+        edit TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied', 'rejected')),
+        reason TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX edits_by_lead ON edits(lead_id, mutation_id);
+      CREATE INDEX edits_by_status ON edits(status, mutation_id);
+      ALTER TABLE replica_leads ADD COLUMN staff_state TEXT;
+      ALTER TABLE replica_leads ADD COLUMN status TEXT;
+      ALTER TABLE replica_leads ADD COLUMN owner TEXT;
+      ALTER TABLE replica_leads ADD COLUMN follow_up TEXT;
+      ALTER TABLE replica_leads ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE replica_leads ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE replica_leads ADD COLUMN overridden TEXT;
+    )sql",
 };
 
 // The current schema in one go, for a new database: what running every migration
@@ -70,9 +94,20 @@ constexpr const char* kCurrentSchema = R"sql(
     name TEXT, email TEXT, phone TEXT, message TEXT,
     created_at INTEGER NOT NULL,
     received_at INTEGER NOT NULL,
-    version INTEGER NOT NULL
+    version INTEGER NOT NULL, staff_state TEXT, status TEXT, owner TEXT, follow_up TEXT,
+    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT
   );
   CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
+  CREATE TABLE edits(
+    mutation_id INTEGER PRIMARY KEY,
+    lead_id TEXT NOT NULL,
+    edit TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied', 'rejected')),
+    reason TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX edits_by_lead ON edits(lead_id, mutation_id);
+  CREATE INDEX edits_by_status ON edits(status, mutation_id);
 )sql";
 
 // Every schema object's type, name, table and SQL without white space, sorted: the

@@ -25,7 +25,8 @@ Store::Store(std::string tenantId, std::unique_ptr<Database> db, StoreOptions op
     : tenantId_(std::move(tenantId)),
       db_(std::move(db)),
       outbox_(std::make_unique<Outbox>(*db_, options.retry, options.retention)),
-      replica_(std::make_unique<Replica>(*db_, options.replicaRetentionMs)) {}
+      edits_(std::make_unique<EditQueue>(*db_)),
+      replica_(std::make_unique<Replica>(*db_, options.replicaRetentionMs, *edits_)) {}
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::string& tenantId,
                                            std::int64_t now, StoreOptions options) {
@@ -77,6 +78,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::s
   }
 
   std::unique_ptr<Store> store(new Store(tenantId, std::move(opened.value()), options));
+  if (Status s = store->edits().adoptDeviceId(options.deviceId); !s.isOk()) return s;
   // An earlier layout's database still beside this one (importSingleFile moves it only
   // when there is no database yet): a tab of an earlier release wrote it; its leads join.
   if (!options.importFrom.empty()) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/Result.h"
+#include "edits/EditQueue.h"
 #include "lead/Lead.h"
 #include "outbox/LeadState.h"
 #include "outbox/Outbox.h"
@@ -43,6 +44,9 @@ struct StoreOptions {
   bool checkStoredData = true;
   // Replica rows older than this (by createdAt) are dropped at open and with each page.
   std::int64_t replicaRetentionMs = Defaults::kReplicaRetentionMs;
+  // This device's id for staff edits ([A-Za-z0-9_-]{1,64}): stored on first open and kept
+  // (a later, different one is ignored). Empty: none given.
+  std::string deviceId;
 };
 
 // True for a tenant id lead-outbox accepts: a UUID, or a slug ^[a-z0-9][a-z0-9_-]{0,62}$.
@@ -74,6 +78,7 @@ class Store {
 
   Outbox& outbox() { return *outbox_; }
   Replica& replica() { return *replica_; }
+  EditQueue& edits() { return *edits_; }
   Database& database() { return *db_; }
 
  private:
@@ -82,6 +87,7 @@ class Store {
   std::string tenantId_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<EditQueue> edits_;
   std::unique_ptr<Replica> replica_;
 };
 

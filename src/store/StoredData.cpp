@@ -27,16 +27,27 @@ constexpr const char* kValidReplicaLead =
     "AND typeof(name) IN ('text', 'null') AND typeof(email) IN ('text', 'null') "
     "AND typeof(phone) IN ('text', 'null') AND typeof(message) IN ('text', 'null')";
 
+// Version 4's staff-edit columns on a replica row, and an edit row as EditQueue writes it
+// (the edit's JSON is parsed again, and checked, each time it is read).
+constexpr const char* kValidReplicaLeadV4 =
+    " AND typeof(staff_state) IN ('text', 'null') AND typeof(status) IN ('text', 'null') "
+    "AND typeof(owner) IN ('text', 'null') AND typeof(follow_up) IN ('text', 'null') "
+    "AND typeof(tags) = 'text' AND typeof(notes) = 'text' AND typeof(overridden) IN ('text', 'null')";
+constexpr const char* kValidEdit =
+    "typeof(mutation_id) = 'integer' AND mutation_id BETWEEN 1 AND 9007199254740991 AND typeof(lead_id) = 'text' "
+    "AND typeof(edit) = 'text' AND typeof(created_at) = 'integer' AND typeof(reason) IN ('text', 'null')";
+
 // The outbox's bookkeeping as Outbox::setMeta writes it: canonical integer text, in the
 // range the outbox produces (a time is within JS Date's range, ±8.64e15 ms, plus at most
 // a day's wait; counts are non-negative).
 constexpr const char* kBadMeta =
-    "(key = 'tenant_id' AND typeof(value) <> 'text') OR "
-    "(key IN ('failures', 'next_attempt_at', 'batch_max_count', 'feed_cursor', 'feed_changed_at') AND NOT ("
+    "(key IN ('tenant_id', 'device_id', 'hlc') AND typeof(value) <> 'text') OR "
+    "(key IN ('failures', 'next_attempt_at', 'batch_max_count', 'feed_cursor', 'feed_changed_at', 'edit_mutation_id') AND NOT ("
     "  typeof(value) = 'text' AND CAST(CAST(value AS INTEGER) AS TEXT) = value AND "
     "  CASE key WHEN 'next_attempt_at' THEN CAST(value AS INTEGER) BETWEEN -9000000000000000 AND 9000000000000000 "
     "           WHEN 'feed_changed_at' THEN CAST(value AS INTEGER) BETWEEN -9000000000000000 AND 9000000000000000 "
     "           WHEN 'feed_cursor' THEN CAST(value AS INTEGER) BETWEEN 0 AND 9007199254740991 "
+    "           WHEN 'edit_mutation_id' THEN CAST(value AS INTEGER) BETWEEN 0 AND 9007199254740991 "
     "           ELSE CAST(value AS INTEGER) BETWEEN 0 AND 2147483647 END))";
 
 }  // namespace
@@ -61,8 +72,13 @@ Status checkStoredData(Database& db, const std::string& schema, int version, std
   }
   if (version >= 3) {
     Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".replica_leads WHERE NOT (" +
-                               kValidReplicaLead + ") LIMIT 1");
+                               kValidReplicaLead + (version >= 4 ? kValidReplicaLeadV4 : "") + ") LIMIT 1");
     if (bad.step()) return damagedData(name + " holds a replica row out of range (id " + bad.columnText(0) + ")");
+    if (!bad.status().isOk()) return bad.status();
+  }
+  if (version >= 4) {
+    Statement bad = db.prepare("SELECT quote(mutation_id) FROM " + schema + ".edits WHERE NOT (" + kValidEdit + ") LIMIT 1");
+    if (bad.step()) return damagedData(name + " holds an edit row out of range (mutation " + bad.columnText(0) + ")");
     if (!bad.status().isOk()) return bad.status();
   }
   Statement meta = db.prepare("SELECT key FROM " + schema + ".meta WHERE " + kBadMeta + " LIMIT 1");

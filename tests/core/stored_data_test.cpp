@@ -173,13 +173,13 @@ TEST_CASE("a schema that is not this build's (an added trigger, a dropped table)
     testing::TempDb dir;
     storeWithLeads(dir);
     tamper(dir, "CREATE TRIGGER t AFTER UPDATE ON leads BEGIN DELETE FROM leads; END;");
-    requireDamaged(dir, "not those of schema version 3");
+    requireDamaged(dir, "not those of schema version " + std::to_string(kSchemaVersion));
   }
   SECTION("a table gone") {
     testing::TempDb dir;
     storeWithLeads(dir);
     tamper(dir, "DROP TABLE meta");
-    requireDamaged(dir, "not those of schema version 3");
+    requireDamaged(dir, "not those of schema version " + std::to_string(kSchemaVersion));
   }
 }
 
@@ -205,11 +205,11 @@ TEST_CASE("lead rows the outbox cannot work with are refused as damage", "[store
 
 TEST_CASE("replica rows the feed never writes are refused as damage", "[stored]") {
   const char* kRows[] = {
-      "INSERT INTO replica_leads VALUES('', 'A', 'a@example.com', '', '', 1, 1, 1)",
-      "INSERT INTO replica_leads VALUES('x', 'A', 'a@example.com', '', '', 'soon', 1, 1)",
-      "INSERT INTO replica_leads VALUES('x', 'A', 'a@example.com', '', '', 1, 1, 0)",
-      "INSERT INTO replica_leads VALUES('x', 'A', 'a@example.com', '', '', 1, 1, 9007199254740992)",
-      "INSERT INTO replica_leads VALUES('x', 'A', CAST('a@example.com' AS BLOB), '', '', 1, 1, 1)",
+      "INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version) VALUES('', 'A', 'a@example.com', '', '', 1, 1, 1)",
+      "INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version) VALUES('x', 'A', 'a@example.com', '', '', 'soon', 1, 1)",
+      "INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version) VALUES('x', 'A', 'a@example.com', '', '', 1, 1, 0)",
+      "INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version) VALUES('x', 'A', 'a@example.com', '', '', 1, 1, 9007199254740992)",
+      "INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version) VALUES('x', 'A', CAST('a@example.com' AS BLOB), '', '', 1, 1, 1)",
   };
   for (const char* row : kRows) {
     DYNAMIC_SECTION(row) {
@@ -217,6 +217,28 @@ TEST_CASE("replica rows the feed never writes are refused as damage", "[stored]"
       storeWithLeads(dir);
       tamper(dir, row);
       requireDamaged(dir, "replica row out of range");
+    }
+  }
+}
+
+TEST_CASE("staff-edit rows and columns the core never writes are refused as damage", "[stored]") {
+  const std::pair<const char*, const char*> kRows[] = {
+      {"INSERT INTO edits VALUES(0, 'x', '{}', 'pending', NULL, 1)", "edit row out of range"},
+      {"INSERT INTO edits VALUES(1, 'x', CAST('{}' AS BLOB), 'pending', NULL, 1)", "edit row out of range"},
+      {"INSERT INTO edits VALUES(1, 'x', '{}', 'pending', NULL, 'now')", "edit row out of range"},
+      {"INSERT INTO replica_leads(id, created_at, received_at, version, tags) VALUES('x', 1, 1, 1, CAST('[]' AS BLOB))",
+       "replica row out of range"},
+      {"INSERT INTO replica_leads(id, created_at, received_at, version, staff_state) VALUES('x', 1, 1, 1, CAST('{}' AS BLOB))",
+       "replica row out of range"},
+      {"INSERT INTO meta VALUES('edit_mutation_id', '-1')", "meta value"},
+      {"INSERT INTO meta VALUES('hlc', CAST('0' AS BLOB))", "meta value"},
+  };
+  for (const auto& [row, about] : kRows) {
+    DYNAMIC_SECTION(row) {
+      testing::TempDb dir;
+      storeWithLeads(dir);
+      tamper(dir, row);
+      requireDamaged(dir, about);
     }
   }
 }

@@ -18,6 +18,7 @@ test('the JS defaults are the core defaults table, value for value', async () =>
       retryCapMs: DEFAULTS.retryCapMs,
       keepSyncedMs: DEFAULTS.keepSyncedDays * DAY_MS,
       replicaRetentionMs: DEFAULTS.replicaRetentionDays * DAY_MS,
+      editMaxSkewMs: DEFAULTS.editMaxSkewMs,
     },
     {
       batchMaxCount: table.batchMaxCount,
@@ -27,6 +28,7 @@ test('the JS defaults are the core defaults table, value for value', async () =>
       retryCapMs: table.retryCapMs,
       keepSyncedMs: table.keepSyncedMs,
       replicaRetentionMs: table.replicaRetentionMs,
+      editMaxSkewMs: table.editMaxSkewMs,
     },
   );
   // store.js derives the in-flight timeout it passes at open from the request timeout

@@ -75,41 +75,76 @@ function within(ms, pending) {
   return Promise.race([pending, late]).finally(() => clearTimeout(timer));
 }
 
-// The first write of an id is kept. Every answer for a valid lead is the same `accepted`,
-// stored now or before, with the same or other content: the public token learns nothing.
-test('a batch is stored once; a resend, changed or not, is answered accepted without the stored content', async () => {
+// First write wins (issue 13): an identical resend is `accepted`, other content under a
+// stored id is `conflict`, and no answer carries the stored content.
+test('a batch is stored once; an identical resend is accepted, changed content answers conflict without the stored content', async () => {
   const a = wire(1), b = wire(2);
   let res = await post('acme', { tenantId: 'acme', leads: [a, b] });
   assert.equal(res.status, 200);
   assert.deepEqual((await res.json()).results, [{ id: a.id, status: 'accepted' }, { id: b.id, status: 'accepted' }]);
   const changed = { ...b, name: 'Eve Probe', email: 'eve@example.com', message: 'A different message now.' };
   res = await post('acme', { tenantId: 'acme', leads: [a, changed] });
-  assert.deepEqual((await res.json()).results, [{ id: a.id, status: 'accepted' }, { id: b.id, status: 'accepted' }]);
+  const text = await res.text();
+  assert.deepEqual(JSON.parse(text).results, [{ id: a.id, status: 'accepted' }, { id: b.id, status: 'conflict' }]);
+  for (const stored of [b.name, b.email, b.message]) assert.ok(!text.includes(stored), `the answer carries "${stored}"`);
+  res = await post('acme', { tenantId: 'acme', leads: [{ ...b, createdAt: b.createdAt + 1 }] });
+  assert.deepEqual((await res.json()).results, [{ id: b.id, status: 'conflict' }], 'another createdAt is other content');
   const stored = (await rows('acme')).filter((r) => r.id === a.id || r.id === b.id);
   assert.deepEqual(stored.map((r) => r.email).sort(), [a.email, b.email].sort(), 'the first write is kept');
 });
 
-test('answers for a stored id and an unknown id are the same, valid or not', async () => {
+// The seed's own scenario: two visitors' inserts of one id race. The tenant's version lock
+// serializes them: one stores its lead, the other finds it and answers conflict.
+test('two concurrent inserts of one id with different content: one row, the other answers conflict without the stored content', async () => {
+  for (let round = 0; round < 5; round++) {
+    const first = wire(200 + round);
+    const second = { ...first, name: 'Mallory Race', email: 'race@example.com', message: 'Same id, other content.' };
+    const answers = await Promise.all([first, second].map(async (l) => {
+      const res = await post('race', { leads: [l] });
+      assert.equal(res.status, 200);
+      return { lead: l, text: await res.text() };
+    }));
+    const statuses = answers.map((x) => JSON.parse(x.text).results[0].status).sort();
+    assert.deepEqual(statuses, ['accepted', 'conflict']);
+    const winner = answers.find((x) => JSON.parse(x.text).results[0].status === 'accepted').lead;
+    const loser = answers.find((x) => JSON.parse(x.text).results[0].status === 'conflict');
+    for (const field of ['name', 'email', 'message']) {
+      assert.ok(!loser.text.includes(winner[field]), `the conflict answer carries the stored ${field}`);
+    }
+    const stored = (await rows('race')).filter((r) => r.id === first.id);
+    assert.deepEqual(stored.map((r) => r.email), [winner.email]);
+  }
+});
+
+// What a sender learns: for content it sends under an id it did not make, the answer is
+// the same as for a fresh id unless the id is stored. So learning that takes the stored
+// lead's random v4 id; invalid content never reaches the database and answers alike.
+test('answers for a stored id and an unknown id differ only for valid other content, and never carry the stored lead', async () => {
   const known = wire(33);
   await post('probe', { leads: [known] });
   const unknown = wire(34);
   const answers = async (change) => {
-    const { results } = await (await post('probe', { leads: [{ ...known, ...change }, { ...unknown, ...change }] })).json();
-    return results.map(({ id, ...rest }) => rest);
+    const res = await post('probe', { leads: [{ ...known, ...change }, { ...unknown, ...change }] });
+    const text = await res.text();
+    assert.ok(!text.includes(known.email) && !text.includes(known.message), 'an answer carries the stored lead');
+    return JSON.parse(text).results.map(({ id, ...rest }) => rest);
   };
-  for (const change of [{}, { message: 'Something else entirely.' }, { email: 'nope' }, { createdAt: -1 }, { extra: 1 }]) {
+  for (const change of [{ email: 'nope' }, { createdAt: -1 }, { extra: 1 }]) {
     const [forKnown, forUnknown] = await answers(change);
     assert.deepEqual(forKnown, forUnknown, JSON.stringify(change));
   }
+  assert.deepEqual(await answers({}), [{ status: 'accepted' }, { status: 'accepted' }]);
+  assert.deepEqual(await answers({ message: 'Something else entirely.' }), [{ status: 'conflict' }, { status: 'conflict' }],
+    'the unknown id was stored by the previous call, with the original content');
 });
 
-test('an id twice in one batch: the first copy is stored, every copy is answered accepted', async () => {
+test('an id twice in one batch: the first copy is stored, an identical copy is accepted, a changed one answers conflict', async () => {
   const statuses = async (leads) => (await (await post('twice', { leads })).json()).results.map((r) => r.status);
   const a = wire(30), b = wire(31);
   const changed = (l) => ({ ...l, message: 'A different message now.' });
   assert.deepEqual(await statuses([a, a]), ['accepted', 'accepted']);
-  assert.deepEqual(await statuses([b, changed(b)]), ['accepted', 'accepted']);
-  assert.deepEqual(await statuses([changed(b), b]), ['accepted', 'accepted']);
+  assert.deepEqual(await statuses([b, changed(b)]), ['accepted', 'conflict']);
+  assert.deepEqual(await statuses([changed(b), b]), ['conflict', 'accepted']);
   assert.equal((await rows('twice')).length, 2);
   const c = await ownerPool.connect();
   try {
@@ -120,6 +155,32 @@ test('an id twice in one batch: the first copy is stored, every copy is answered
     assert.deepEqual(r, [{ message: b.message }]);
   } finally {
     c.release();
+  }
+});
+
+// The client side of `conflict`: the outbox counts it as delivered (the core maps
+// accepted, duplicate and conflict to synced), so a lead whose id is taken leaves the queue.
+test('a device whose lead answers conflict counts it delivered and leaves nothing pending', async () => {
+  await import('fake-indexeddb/auto');
+  const { getStore, closeAllStores } = await import('../../web/src/index.js');
+  const fetch = (url, init) => handler(new Request(url, init));
+  const store = await getStore('conflict-device', {
+    endpoint: 'http://localhost/api/leads/sync', token: mintTenantToken('conflict-device', SECRET), fetch, autoSync: false,
+  });
+  try {
+    const id = await store.submitLead(lead(70));
+    const res = await post('conflict-device', { leads: [{ ...lead(71), id, createdAt: 1_700_000_000_000 }] });
+    assert.equal((await res.json()).results[0].status, 'accepted');
+    let answered;
+    const seen = (url, init) => fetch(url, init).then(async (r) => { answered = (await r.clone().json()).results; return r; });
+    await getStore('conflict-device', { fetch: seen });
+    await store.syncPending();
+    assert.deepEqual(answered, [{ id, status: 'conflict' }]);
+    assert.equal(store.getStatus().pending, 0);
+    assert.equal(store.listLeads().find((l) => l.id === id).status, 'synced');
+    assert.deepEqual((await rows('conflict-device')).map((r) => r.email), [lead(71).email], 'the first write is kept');
+  } finally {
+    await closeAllStores();
   }
 });
 

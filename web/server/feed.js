@@ -1,7 +1,6 @@
 // The GET /api/leads/feed handler: a tenant's lead changes after a cursor, for staff, by long-poll or Server-Sent Events.
 import pg from 'pg';
-import { isTenantId, secretProblem, verifyTenantToken } from './token.js';
-import { staffKeys, verifyStaffToken, STAFF_TOKEN_DEFAULTS } from './staff.js';
+import { HttpError, staffAuth } from './staffAuth.js';
 import { createWakeups } from './wakeups.js';
 import { withTenant } from './tenantTransaction.js';
 
@@ -15,15 +14,6 @@ export const FEED_DEFAULTS = Object.freeze({
   connectionTimeoutMillis: 5000,
   statementTimeoutMillis: 10000,
 });
-
-class HttpError extends Error {
-  constructor(status, code, message, extra = {}) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.extra = extra;
-  }
-}
 
 const NO_STORE = { 'cache-control': 'no-store' };
 const json = (status, body, headers = {}) =>
@@ -46,16 +36,7 @@ const errorBody = (err) => ({ error: { code: err.code, message: err.message }, .
  */
 export function createLeadFeedHandler(options = {}) {
   const o = { ...FEED_DEFAULTS, ...options };
-  const secret = o.tokenSecret ?? process.env.LEAD_OUTBOX_TOKEN_SECRET;
-  let keys = null;
-  let misconfigured = null;
-  if (!o.authorize) {
-    try {
-      keys = staffKeys({ keys: o.staffKeys });
-    } catch (err) {
-      misconfigured = err.message;
-    }
-  }
+  const { problem: misconfigured, identify } = staffAuth(o, 'the feed');
   let reported = false;
   const url = o.databaseUrl ?? process.env.DATABASE_URL;
   let pool = o.pool;
@@ -93,21 +74,6 @@ export function createLeadFeedHandler(options = {}) {
       console.error('[lead-outbox] feed handler failed', err);
       return json(503, { error: { code: 'unavailable', message: 'The lead feed is unavailable; try again later.' } }, { 'retry-after': '5' });
     }
-  }
-
-  // The staff member behind the request. The public submit token is a valid credential of
-  // the wrong kind: 403, whatever the site's authorize() would say about it.
-  async function identify(request) {
-    const auth = request.headers.get('authorization') ?? '';
-    const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    if (bearer.startsWith('lo1.') && !secretProblem(secret) && verifyTenantToken(bearer, secret)) {
-      throw new HttpError(403, 'submit_only_token', 'The public tenant token can only submit leads; the feed needs a staff token.');
-    }
-    const who = o.authorize ? await o.authorize(request) : await verifyStaffToken(bearer, keys, { audience: o.audience ?? STAFF_TOKEN_DEFAULTS.audience });
-    if (!who || !isTenantId(who.tenantId) || typeof who.staffId !== 'string') {
-      throw new HttpError(401, 'unauthorized', 'A valid staff token is required.');
-    }
-    return { tenantId: who.tenantId, staffId: who.staffId, roles: who.roles ?? [] };
   }
 
   // One page after `cursor`; with `live`, held until it has a change or liveTimeoutMs pass.
@@ -208,15 +174,24 @@ async function tenantVersion(client, tenantId) {
 }
 
 // `version` is int8, which pg hands over as text; it stays unconverted in SQL so that ORDER BY sorts numbers.
+// follow_up goes out as 'YYYY-MM-DD' text: a pg Date would shift it by the server's time zone.
 const LEAD_COLUMNS = `id::text, name, email, phone, message, version, deleted_at IS NOT NULL AS deleted,
   round(extract(epoch FROM client_created_at) * 1000)::float8 AS "createdAt",
-  round(extract(epoch FROM received_at) * 1000)::float8 AS "receivedAt"`;
+  round(extract(epoch FROM received_at) * 1000)::float8 AS "receivedAt",
+  status, owner, tags, to_char(follow_up, 'YYYY-MM-DD') AS "followUp", notes, staff_state AS "staffState"`;
 
+// A change row. Besides the visitor's fields, an upsert carries what staff made of the
+// lead: `staffState`, the merge rule's state exactly as stored (a device hands it to
+// core.mergeEdits to rebase its pending edits), and its plain view (status, owner, tags,
+// followUp, notes) for display; a lead never edited has staffState {} and an empty view.
 function change(row) {
   const version = Number(row.version);
   if (row.deleted) return { op: 'delete', version, lead: { id: row.id } };
-  const { id, name, email, phone, message, createdAt, receivedAt } = row;
-  return { op: 'upsert', version, lead: { id, name, email, phone, message, createdAt, receivedAt } };
+  const { id, name, email, phone, message, createdAt, receivedAt, status, owner, tags, followUp, notes, staffState } = row;
+  return {
+    op: 'upsert', version,
+    lead: { id, name, email, phone, message, createdAt, receivedAt, status, owner, tags, followUp, notes, staffState },
+  };
 }
 
 /**

@@ -156,7 +156,7 @@ const TALLIED = {
 // trickles bytes (one a second) must not hold the request, its memory and a socket for
 // minutes. On any failure the reader is cancelled, so nothing more is read. Both body
 // failures are the client's doing, so they are counted (`tally`), not logged one by one.
-async function readLimited(request, { maxBytes, bodyTimeoutMillis }, tally) {
+export async function readLimited(request, { maxBytes, bodyTimeoutMillis }, tally) {
   const declared = Number(request.headers.get('content-length'));
   if (declared > maxBytes) throw new HttpError(413, C.TOO_LARGE, `At most ${maxBytes} bytes per request.`);
   if (!request.body) return '';
@@ -287,29 +287,65 @@ function shallow(fields) {
 // transaction's lock and statement timeouts turn a stall (a migration holding a lock, a
 // slow disk) into an error, hence a 503 the client retries, rather than a hung request.
 //
-// Every valid lead is answered `accepted` ("delivered"), whether it was stored now or
-// before, with the same or other content: the public token may learn nothing about stored
-// leads, not even that an id exists (`duplicate` would say so, `conflict` would say a
-// guessed content differs). The first write of an id is kept; a later one changes nothing.
-// Results go by position: an id sent twice in one batch gets one answer per copy.
+// First write wins. A lead whose id the tenant already holds with the same content (a
+// resend after a lost answer) is `accepted`; with other content it is `conflict` and
+// changes nothing. Neither answer carries the stored content. `conflict` does tell a
+// sender that it named a stored id with other content, so learning anything takes the
+// lead's random v4 id (122 random bits), which only the browser that made it holds.
+// Concurrent batches naming one id are serialized by the tenant's version lock
+// (nextVersion), so exactly one of them stores it and the other compares against it.
+// Results go by position: an id sent twice in one batch is stored from its first copy,
+// and each later copy is compared with that.
 async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeoutMillis }) {
   const firsts = new Map();
   for (const { lead } of items) if (lead && !firsts.has(lead.id)) firsts.set(lead.id, lead);
+  let stored = new Map();
   if (firsts.size) {
-    await withTenant(pool, { tenantId, lockTimeoutMillis, statementTimeoutMillis }, async (client) =>
+    stored = await withTenant(pool, { tenantId, lockTimeoutMillis, statementTimeoutMillis }, async (client) =>
       insertNew(client, tenantId, [...firsts.values()], await nextVersion(client, tenantId)));
   }
-  return items.map(({ result, lead }) => result ?? { id: lead.id, status: ResultStatuses.ACCEPTED });
+  return items.map(({ result, lead }) => result ?? {
+    id: lead.id,
+    status: sameContent(stored.get(lead.id), lead) ? ResultStatuses.ACCEPTED : ResultStatuses.CONFLICT,
+  });
 }
 
+const CONTENT = ['name', 'email', 'phone', 'message', 'createdAt'];
+const sameContent = (a, b) => CONTENT.every((k) => a[k] === b[k]);
+
 // Inserts leads with distinct ids; an id already stored for the tenant keeps its row.
+// Resolves to the content each id now holds (the new lead's, or the stored one's, an
+// erased lead's blanks included), by id: the answers compare against it, and it never
+// leaves the server. REQUIRES: the tenant's version taken (its lock held).
 async function insertNew(client, tenantId, leads, version) {
-  await client.query(
+  const columns = ['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k]));
+  const { rows: inserted } = await client.query(
     `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at, version)
      SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0), $8
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
          AS u(id, name, email, phone, message, created)
-     ON CONFLICT (tenant_id, id) DO NOTHING`,
-    [tenantId, ...['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k])), version],
+     ON CONFLICT (tenant_id, id) DO NOTHING
+     RETURNING id::text`,
+    [tenantId, ...columns, version],
   );
+  const content = new Map(leads.map((l) => [l.id, l]));
+  const fresh = new Set(inserted.map((r) => r.id));
+  const earlier = leads.filter((l) => !fresh.has(l.id)).map((l) => l.id);
+  if (earlier.length) {
+    // A statement of its own sees the rows committed before the version lock was granted.
+    // client_created_at is compared as the same expression the insert stores, so a resend's
+    // createdAt matches exactly.
+    const { rows } = await client.query(
+      `SELECT id::text, name, email, phone, message,
+              client_created_at = to_timestamp(u.created / 1000.0) AS "sameTime"
+         FROM lead_outbox.leads JOIN unnest($2::uuid[], $3::float8[]) AS u(lead_id, created) ON id = u.lead_id
+        WHERE tenant_id = $1`,
+      [tenantId, earlier, earlier.map((id) => content.get(id).createdAt)],
+    );
+    for (const r of rows) {
+      const mine = content.get(r.id);
+      content.set(r.id, { ...r, createdAt: r.sameTime ? mine.createdAt : NaN });
+    }
+  }
+  return content;
 }

@@ -151,6 +151,76 @@ export const MIGRATIONS = [
     lead_outbox.purge_tombstones(timestamptz) TO {{app}};
   GRANT SELECT ON lead_outbox.tenant_versions TO {{app}};
   `,
+  // Staff edits (issue 13, web/server/edits.js). tenant_settings holds what the server
+  // checks edits against: the tenant's statuses and staff ids (NULL staff: not configured,
+  // owners unchecked). A lead's staff_state is the merge rule's state, opaque to SQL and
+  // written only from the wasm core's answer; status, owner, tags, follow_up and notes are
+  // its plain view, written beside it, for reporting SQL. The app role may update those
+  // columns and the version, never a visitor's fields. processed_mutations keeps each
+  // edit's answer by (tenant, device, mutation id), written in the edit's transaction, so
+  // a resend is answered as before and never applied twice (Replicache's lastMutationID,
+  // kept per mutation because a device may send its edits out of order).
+  `
+  CREATE TABLE lead_outbox.tenant_settings (
+    tenant_id text PRIMARY KEY,
+    statuses text[] NOT NULL DEFAULT ARRAY['new', 'contacted', 'qualified', 'won', 'lost'],
+    staff text[]
+  );
+  ALTER TABLE lead_outbox.tenant_settings ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE lead_outbox.tenant_settings FORCE ROW LEVEL SECURITY;
+  CREATE POLICY tenant_isolation ON lead_outbox.tenant_settings
+    USING (tenant_id = current_setting('lead_outbox.tenant_id', true))
+    WITH CHECK (tenant_id = current_setting('lead_outbox.tenant_id', true));
+  GRANT SELECT, INSERT, UPDATE ON lead_outbox.tenant_settings TO {{app}};
+
+  ALTER TABLE lead_outbox.leads
+    ADD COLUMN staff_state jsonb NOT NULL DEFAULT '{}',
+    ADD COLUMN status text,
+    ADD COLUMN owner text,
+    ADD COLUMN tags text[] NOT NULL DEFAULT '{}',
+    ADD COLUMN follow_up date,
+    ADD COLUMN notes jsonb NOT NULL DEFAULT '[]';
+  GRANT UPDATE (staff_state, status, owner, tags, follow_up, notes, version) ON lead_outbox.leads TO {{app}};
+
+  CREATE TABLE lead_outbox.processed_mutations (
+    tenant_id text NOT NULL,
+    device_id text NOT NULL,
+    mutation_id bigint NOT NULL,
+    lead_id text NOT NULL,
+    -- Who sent it, from the transaction's setting: proof the staff id reached PostgreSQL.
+    staff_id text NOT NULL DEFAULT current_setting('lead_outbox.staff_id', true),
+    result text NOT NULL CHECK (result IN ('applied', 'rejected')),
+    reason text,
+    message text,
+    version bigint,
+    processed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, device_id, mutation_id)
+  );
+  ALTER TABLE lead_outbox.processed_mutations ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE lead_outbox.processed_mutations FORCE ROW LEVEL SECURITY;
+  CREATE POLICY tenant_isolation ON lead_outbox.processed_mutations
+    USING (tenant_id = current_setting('lead_outbox.tenant_id', true))
+    WITH CHECK (tenant_id = current_setting('lead_outbox.tenant_id', true));
+  GRANT SELECT, INSERT ON lead_outbox.processed_mutations TO {{app}};
+
+  -- Erasure now blanks what staff wrote about the lead too: notes and tags are personal data.
+  CREATE OR REPLACE FUNCTION lead_outbox.erase_lead(lead_id uuid) RETURNS bigint
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+  DECLARE
+    tenant text := current_setting('lead_outbox.tenant_id', true);
+    ver bigint;
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM lead_outbox.leads WHERE tenant_id = tenant AND id = lead_id AND deleted_at IS NULL) THEN
+      RETURN NULL;
+    END IF;
+    ver := lead_outbox.next_version();
+    UPDATE lead_outbox.leads SET name = '', email = '', phone = '', message = '', deleted_at = now(), version = ver,
+           staff_state = '{}', status = NULL, owner = NULL, tags = '{}', follow_up = NULL, notes = '[]'
+     WHERE tenant_id = tenant AND id = lead_id AND deleted_at IS NULL;
+    IF NOT FOUND THEN RETURN NULL; END IF;
+    RETURN ver;
+  END $fn$;
+  `,
 ];
 
 /**

@@ -21,6 +21,7 @@ export const DEFAULTS = Object.freeze({
   batchMaxBytes: 512 * 1024,
   keepSyncedDays: 0,        // 0: erase a lead's personal fields as soon as the server has it
   replicaRetentionDays: 30, // staff devices keep feed leads this long after their createdAt
+  editMaxSkewMs: 10 * 60 * 1000, // a staff edit's clock may run this far ahead of the server's (docs/edits.md)
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;

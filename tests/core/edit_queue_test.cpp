@@ -1,0 +1,241 @@
+// Tests for src/edits/EditQueue.cpp: what a device shows is the server's staff state with its own edits on top.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "api/StoreApi.h"
+#include "core/JsonParser.h"
+#include "core/JsonWriter.h"
+#include "edits/MergeEdits.h"
+#include "store/Store.h"
+#include "TestSupport.h"
+
+using namespace leadoutbox;
+
+namespace {
+
+constexpr std::int64_t kNow = 1764547200000;
+const std::string kLead = "lead-1";
+
+std::unique_ptr<Store> openStore(const testing::TempDb& dir, const std::string& deviceId = "devA") {
+  StoreOptions options;
+  options.deviceId = deviceId;
+  return Store::open(dir.path(), "acme", kNow, options).value();
+}
+
+// The staff state the server would hold after merging `edits` (contract JSON) into "".
+std::string serverState(const std::string& edits) {
+  const JsonValue answer = parseJson(mergeEditsJson("", "[" + edits + "]", R"({"now":0})")).value();
+  REQUIRE(answer["ok"].asBool());
+  return writeJson(answer["value"]["state"]);
+}
+
+std::string otherEdit(const std::string& device, int mutationId, std::int64_t wall, const std::string& body) {
+  return R"({"device":")" + device + R"(","mutationId":)" + std::to_string(mutationId) + R"(,"leadId":")" + kLead +
+         R"(","clock":")" + formatHlc({wall, 0}) + R"(","author":"bob",)" + body + "}";
+}
+
+// A feed page upserting kLead at `version`, with `staffState` ("" for none).
+std::string page(std::int64_t version, const std::string& staffState = "") {
+  return R"({"changes":[{"op":"upsert","version":)" + std::to_string(version) + R"(,"lead":{"id":")" + kLead +
+         R"(","name":"Grace","email":"g@example.com","phone":"","message":"hi","createdAt":)" + std::to_string(kNow) +
+         R"(,"receivedAt":)" + std::to_string(kNow) + (staffState.empty() ? "" : R"(,"staffState":)" + staffState) +
+         R"(}}],"cursor":)" + std::to_string(version) + R"(,"upToDate":true})";
+}
+
+void applyPage(Store& store, std::int64_t version, const std::string& staffState = "") {
+  const auto r = store.replica().applyPage(page(version, staffState), store.replica().cursor().value(), kNow);
+  INFO(r.status().message());
+  REQUIRE(r.isOk());
+  REQUIRE(r.value().applied);
+}
+
+std::string column(Store& store, const char* name) {
+  Statement st = store.database().prepare(std::string("SELECT ") + name + " FROM replica_leads WHERE id = ?1");
+  st.bind(1, kLead);
+  REQUIRE(st.step());
+  return st.columnIsNull(0) ? "NULL" : st.columnText(0);
+}
+
+JsonValue submit(Store& store, const std::string& body, std::int64_t now = kNow) {
+  auto r = store.edits().submit(R"({"leadId":")" + kLead + R"(","author":"ann",)" + body + "}", now);
+  INFO(r.status().message());
+  REQUIRE(r.isOk());
+  return r.value();
+}
+
+std::string answer(const JsonValue& edit, const char* result) {
+  return R"([{"device":")" + edit["device"].asString() + R"(","mutationId":)" +
+         std::to_string(edit["mutationId"].asInt64()) + R"(,"result":")" + result + R"(","reason":"unknown_status"}])";
+}
+
+}  // namespace
+
+TEST_CASE("an edit is shown at once, on top of the server's staff state, and counted as pending", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1, serverState(otherEdit("devB", 1, kNow - 1000, R"("set":{"owner":"bob"},"note":"met at booth")")));
+  CHECK(column(*store, "owner") == "bob");
+  const JsonValue edit = submit(*store, R"("set":{"status":"won"},"addTags":["hot"],"note":"signed")");
+  CHECK(edit["device"].asString() == "devA");
+  CHECK(edit["mutationId"].asInt64() == 1);
+  CHECK(column(*store, "status") == "won");
+  CHECK(column(*store, "owner") == "bob");
+  CHECK(column(*store, "tags") == R"(["hot"])");
+  CHECK(parseJson(column(*store, "notes")).value().size() == 2);
+  CHECK(store->edits().counts().value().pending == 1);
+  // The server's state itself is untouched: only the view has the edit.
+  CHECK(column(*store, "staff_state").find("won") == std::string::npos);
+}
+
+TEST_CASE("a pending edit over a newer server value shows the server's value and that it was overridden", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1);
+  submit(*store, R"("set":{"status":"lost"})");
+  CHECK(column(*store, "status") == "lost");
+  // Another device set the status later (by clock) and the server has it.
+  applyPage(*store, 2, serverState(otherEdit("devB", 1, kNow + 1000, R"("set":{"status":"won"})")));
+  CHECK(column(*store, "status") == "won");
+  REQUIRE(column(*store, "overridden") != "NULL");
+  const JsonValue overridden = parseJson(column(*store, "overridden")).value();
+  CHECK(overridden["status"]["yours"].asString() == "lost");
+  CHECK(overridden["status"]["won"].asString() == "won");
+  CHECK(overridden["status"]["by"].asString() == "bob");
+  CHECK(overridden["status"]["at"].asInt64() == kNow + 1000);
+  // Still pending: the server has not answered it yet, and it will still be sent.
+  CHECK(store->edits().counts().value().pending == 1);
+}
+
+TEST_CASE("a pending edit over an older server value stays shown through a rebase", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1);
+  submit(*store, R"("set":{"status":"lost"})");
+  applyPage(*store, 2, serverState(otherEdit("devB", 1, kNow - 1000, R"("set":{"status":"won"})")));
+  CHECK(column(*store, "status") == "lost");
+  CHECK(column(*store, "overridden") == "NULL");
+}
+
+TEST_CASE("a replica reset keeps pending edits, and they show again when the lead comes back", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1);
+  submit(*store, R"("set":{"followUp":"2026-12-24"},"addTags":["vip"])");
+  REQUIRE(store->replica().reset().isOk());
+  CHECK(store->edits().counts().value().pending == 1);
+  applyPage(*store, 3, serverState(otherEdit("devB", 1, kNow - 5, R"("addTags":["cold"])")));
+  CHECK(column(*store, "follow_up") == "2026-12-24");
+  CHECK(column(*store, "tags") == R"(["cold","vip"])");
+}
+
+TEST_CASE("an applied edit stays on top until the feed's state covers it, then leaves the queue", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1);
+  const JsonValue edit = submit(*store, R"("set":{"status":"won"},"note":"signed")");
+  const JsonValue batch = store->edits().beginBatch(10).value();
+  REQUIRE(batch.size() == 1);
+  CHECK(writeJson(batch[0]) == writeJson(edit));
+  REQUIRE(store->edits().completeBatch(answer(edit, "applied"), kNow).value().applied == 1);
+  // Answered, but the page with the new state has not come: still shown, no longer pending.
+  CHECK(column(*store, "status") == "won");
+  CHECK(store->edits().counts().value().pending == 0);
+  CHECK(store->edits().list().value().size() == 1);
+  // The page that holds it: the queue lets go of it and the lead still shows it.
+  applyPage(*store, 2, serverState(writeJson(edit)));
+  CHECK(store->edits().list().value().size() == 0);
+  CHECK(column(*store, "status") == "won");
+  CHECK(parseJson(column(*store, "notes")).value().size() == 1);
+}
+
+TEST_CASE("a rejected edit leaves the view and is kept with its reason until dismissed", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1);
+  const JsonValue edit = submit(*store, R"("set":{"status":"maybe"})");
+  CHECK(column(*store, "status") == "maybe");
+  REQUIRE(store->edits().completeBatch(answer(edit, "rejected"), kNow).value().rejected == 1);
+  CHECK(column(*store, "status") == "NULL");
+  const EditCounts counts = store->edits().counts().value();
+  CHECK(counts.pending == 0);
+  CHECK(counts.rejected == 1);
+  CHECK(store->edits().list().value()[0]["reason"].asString() == "unknown_status");
+  CHECK(store->edits().beginBatch(10).value().size() == 0);
+  REQUIRE(store->edits().dismissRejected(edit["mutationId"].asInt64()).isOk());
+  CHECK(store->edits().list().value().size() == 0);
+}
+
+TEST_CASE("removing a tag records the adds this device saw, so a concurrent add elsewhere survives", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1, serverState(otherEdit("devB", 1, kNow - 10, R"("addTags":["hot"])")));
+  const JsonValue edit = submit(*store, R"("removeTags":["hot"])");
+  CHECK(writeJson(edit["observed"]) == R"({"hot":["devB:1"]})");
+  CHECK(column(*store, "tags") == "[]");
+}
+
+TEST_CASE("the device clock moves past every clock the feed shows, so its next edit is later", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  const std::int64_t ahead = kNow + 60000;  // another device's clock runs a minute ahead
+  applyPage(*store, 1, serverState(otherEdit("devB", 1, ahead, R"("set":{"status":"won"})")));
+  const JsonValue edit = submit(*store, R"("set":{"status":"lost"})");
+  CHECK(parseHlc(edit["clock"].asString()).value() == Hlc{ahead, 2});
+  CHECK(column(*store, "status") == "lost");
+}
+
+TEST_CASE("an edit needs a device id, a replica lead and valid fields; nothing is stored otherwise", "[edits]") {
+  testing::TempDb dir;
+  {
+    auto store = Store::open(dir.path(), "acme", kNow).value();
+    applyPage(*store, 1);
+    CHECK(store->edits().submit(R"({"leadId":"lead-1","author":"ann","note":"x"})", kNow).status().code() ==
+          ErrorCode::kInvalidArgument);
+  }
+  auto store = openStore(dir);
+  CHECK(store->edits().submit(R"({"leadId":"nope","author":"ann","note":"x"})", kNow).status().code() ==
+        ErrorCode::kNotFound);
+  CHECK(store->edits().submit(R"({"leadId":"lead-1","author":"ann","set":{"email":"x"}})", kNow).status().code() ==
+        ErrorCode::kInvalidArgument);
+  CHECK(store->edits().list().value().size() == 0);
+  // The next valid edit still takes mutation id 1.
+  CHECK(submit(*store, R"("note":"x")")["mutationId"].asInt64() == 1);
+}
+
+TEST_CASE("a database keeps the device id it was first opened with", "[edits]") {
+  testing::TempDb dir;
+  openStore(dir, "devA");
+  auto store = openStore(dir, "devZ");
+  applyPage(*store, 1);
+  CHECK(submit(*store, R"("note":"x")")["device"].asString() == "devA");
+}
+
+TEST_CASE("the JS face queues, uploads and completes edits as JSON", "[edits]") {
+  testing::TempDb dir;
+  StoreApi api;
+  REQUIRE(parseJson(api.open(dir.path(), "acme", kNow, R"({"deviceId":"tab-1"})")).value()["ok"].asBool());
+  REQUIRE(parseJson(api.applyPage(page(1), 0, kNow)).value()["ok"].asBool());
+  const JsonValue submitted =
+      parseJson(api.submitEdit(R"({"leadId":"lead-1","author":"ann","set":{"owner":"ann"}})", kNow)).value();
+  REQUIRE(submitted["ok"].asBool());
+  CHECK(parseJson(api.editCounts()).value()["value"]["pending"].asInt64() == 1);
+  const JsonValue batch = parseJson(api.beginEditBatch(50)).value()["value"]["edits"];
+  REQUIRE(batch.size() == 1);
+  const JsonValue done =
+      parseJson(api.completeEditBatch(R"([{"device":"tab-1","mutationId":1,"result":"applied"}])", kNow)).value();
+  CHECK(done["value"]["applied"].asInt64() == 1);
+  CHECK(parseJson(api.editCounts()).value()["value"]["pending"].asInt64() == 0);
+  CHECK(parseJson(api.completeEditBatch("{}", kNow)).value()["code"].asString() == "invalid_argument");
+  CHECK(parseJson(api.submitEdit(R"({"leadId":"none","author":"ann","note":"x"})", kNow)).value()["code"].asString() ==
+        "not_found");
+}
+
+TEST_CASE("a feed page with a staff state of another lead, or none at all, is refused", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  const std::string other = R"({"v":1,"lead":"lead-2","fields":{},"tags":{},"notes":{}})";
+  CHECK(store->replica().applyPage(page(1, other), 0, kNow).status().code() == ErrorCode::kInvalidArgument);
+  CHECK(store->replica().applyPage(page(1, R"({"v":9})"), 0, kNow).status().code() == ErrorCode::kInvalidArgument);
+  CHECK(store->replica().applyPage(page(1, "null"), 0, kNow).isOk());
+}
