@@ -146,6 +146,18 @@ const MUTATIONS = [
     from: 'return next(wall, std::max(last.counter, remote.counter));',
     to: 'return next(wall, last.counter);',
   },
+  {
+    name: 'a feed page does not re-derive the staff view of the leads it changes (no rebase)',
+    file: 'src/replica/Replica.cpp',
+    from: 'if (!c.remove && changed > 0) {',
+    to: 'if (false) {',
+  },
+  {
+    name: 'an applied edit leaves the queue before the feed\'s state covers it (the lead flickers back)',
+    file: 'src/edits/EditQueue.cpp',
+    from: 'if (!o.applied || !lead.server.covers(o.edit)) continue;',
+    to: 'if (!o.applied) continue;',
+  },
 ];
 
 function run(cmd, args, timeoutMs) {
