@@ -119,8 +119,8 @@ const MUTATIONS = [
   {
     name: 'last-writer-wins ignores the device tie-break (equal clocks: first arrival wins)',
     file: 'src/edits/StaffState.cpp',
-    from: '} else if (it->second.stamp < stamp) {',
-    to: '} else if (it->second.stamp.clock < stamp.clock) {',
+    from: '} else if (it->second.stamp < stamp ||',
+    to: '} else if (it->second.stamp.clock < stamp.clock ||',
   },
   {
     name: 'a tag remove takes every add the merging side has, not only those it observed (remove-wins)',
