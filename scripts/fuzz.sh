@@ -15,7 +15,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(json validate outbox open)
+targets=(json validate outbox open edits)
 seconds=${FUZZ_SECONDS:-20}
 jobs=${FUZZ_BUILD_JOBS:-2}
 # UBSan prints no stack by default; a finding without one is hard to place.

@@ -119,8 +119,8 @@ const MUTATIONS = [
   {
     name: 'last-writer-wins ignores the device tie-break (equal clocks: first arrival wins)',
     file: 'src/edits/StaffState.cpp',
-    from: '} else if (it->second.stamp < stamp) {',
-    to: '} else if (it->second.stamp.clock < stamp.clock) {',
+    from: '} else if (it->second.stamp < stamp ||',
+    to: '} else if (it->second.stamp.clock < stamp.clock ||',
   },
   {
     name: 'a tag remove takes every add the merging side has, not only those it observed (remove-wins)',
@@ -145,6 +145,18 @@ const MUTATIONS = [
     file: 'src/edits/Hlc.cpp',
     from: 'return next(wall, std::max(last.counter, remote.counter));',
     to: 'return next(wall, last.counter);',
+  },
+  {
+    name: 'a feed page does not re-derive the staff view of the leads it changes (no rebase)',
+    file: 'src/replica/Replica.cpp',
+    from: 'if (!c.remove && changed > 0) {',
+    to: 'if (false) {',
+  },
+  {
+    name: 'an applied edit leaves the queue before the feed\'s state covers it (the lead flickers back)',
+    file: 'src/edits/EditQueue.cpp',
+    from: 'if (!o.applied || !lead.server.covers(o.edit)) continue;',
+    to: 'if (!o.applied) continue;',
   },
 ];
 

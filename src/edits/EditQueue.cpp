@@ -22,7 +22,7 @@ struct OwnEdit {
 struct LeadEdits {
   bool found = false;
   StaffState server;
-  std::map<std::string, JsonValue> overridden;
+  JsonValue::Object overridden;
   std::vector<OwnEdit> own;
 
   StaffState merged() const {

@@ -9,16 +9,16 @@ namespace {
 
 Status invalid(std::string message) { return Status(ErrorCode::kInvalidArgument, std::move(message)); }
 
-Result<std::optional<std::set<std::string, std::less<>>>> readList(const JsonValue& j, const char* name) {
+Result<std::optional<std::set<std::string>>> readList(const JsonValue& j, const char* name) {
   const JsonValue& list = j[name];
-  if (list.isNull()) return std::optional<std::set<std::string, std::less<>>>();
+  if (list.isNull()) return std::optional<std::set<std::string>>();
   if (!list.isArray()) return invalid(std::string("context.") + name + " must be an array of strings or null");
-  std::set<std::string, std::less<>> out;
+  std::set<std::string> out;
   for (const JsonValue& s : list.items()) {
     if (!s.isString()) return invalid(std::string("context.") + name + " must be an array of strings or null");
     out.insert(s.asString());
   }
-  return std::optional<std::set<std::string, std::less<>>>(std::move(out));
+  return std::optional<std::set<std::string>>(std::move(out));
 }
 
 // Why `e` may not be merged here, or nullptr.

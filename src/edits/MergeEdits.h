@@ -21,8 +21,8 @@ struct MergeContext {
   // An edit whose clock's wall is more than this ahead of `now` is rejected ("clock_skew").
   // nullopt: not checked.
   std::optional<std::int64_t> maxSkewMs;
-  std::optional<std::set<std::string, std::less<>>> statuses;  // nullopt: any status
-  std::optional<std::set<std::string, std::less<>>> staff;     // nullopt: any owner
+  std::optional<std::set<std::string>> statuses;  // nullopt: any status
+  std::optional<std::set<std::string>> staff;     // nullopt: any owner
 
   // {"now","maxSkewMs","statuses","staff"}; nulls or absent members are "not checked".
   static Result<MergeContext> parse(std::string_view json);

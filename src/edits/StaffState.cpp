@@ -2,6 +2,7 @@
 #include "edits/StaffState.h"
 
 #include <algorithm>
+#include <tuple>
 #include <vector>
 
 #include "core/JsonParser.h"
@@ -52,7 +53,10 @@ void StaffState::apply(const Edit& e) {
     auto it = fields.find(field);
     if (it == fields.end()) {
       fields.emplace(field, FieldRegister{value, stamp, e.author});
-    } else if (it->second.stamp < stamp) {
+    } else if (it->second.stamp < stamp || (!(stamp < it->second.stamp) && std::tie(it->second.value, it->second.author) <
+                                                                               std::tie(value, e.author))) {
+      // Equal stamps are one edit, unless a device reused a mutation id with other content:
+      // the larger (value, author) wins then, so even that merges the same in any order.
       it->second = FieldRegister{value, stamp, e.author};
     }
   }
@@ -71,9 +75,9 @@ void StaffState::apply(const Edit& e) {
   }
   if (e.note) {
     // One note per (device, mutationId). A resend is the same note; should two ever differ,
-    // every replica keeps the same one (the larger clock, then text).
+    // every replica keeps the same one (the larger clock, then text, then author).
     auto [it, inserted] = notes.emplace(e.dot, NoteEntry{e.author, e.clock, *e.note});
-    if (!inserted && (it->second.clock < e.clock || (it->second.clock == e.clock && it->second.text < *e.note))) {
+    if (!inserted && std::tie(it->second.clock, it->second.text, it->second.author) < std::tie(e.clock, *e.note, e.author)) {
       it->second = NoteEntry{e.author, e.clock, *e.note};
     }
   }

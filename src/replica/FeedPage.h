@@ -36,8 +36,7 @@ struct FeedPage {
   // Parses `json`. Returns kInvalidArgument, naming the first problem, for anything but a
   // page as the feed writes it: not JSON, a missing or mistyped member, a version or
   // cursor outside [1, kMaxFeedVersion] ([0, …] for the cursor), versions out of order or
-  // past the page's cursor, an empty or overlong id, a staffState that is not a staff
-  // state of that lead.
+  // past the page's cursor, an empty or overlong id, a staffState that is not a staff state.
   static Result<FeedPage> parse(std::string_view json);
 };
 

@@ -231,11 +231,15 @@ TEST_CASE("the JS face queues, uploads and completes edits as JSON", "[edits]") 
         "not_found");
 }
 
-TEST_CASE("a feed page with a staff state of another lead, or none at all, is refused", "[edits]") {
+TEST_CASE("a feed page whose staff state is not one is refused whole; a null one is no state", "[edits]") {
   testing::TempDb dir;
   auto store = openStore(dir);
-  const std::string other = R"({"v":1,"lead":"lead-2","fields":{},"tags":{},"notes":{}})";
-  CHECK(store->replica().applyPage(page(1, other), 0, kNow).status().code() == ErrorCode::kInvalidArgument);
   CHECK(store->replica().applyPage(page(1, R"({"v":9})"), 0, kNow).status().code() == ErrorCode::kInvalidArgument);
-  CHECK(store->replica().applyPage(page(1, "null"), 0, kNow).isOk());
+  CHECK(store->replica().applyPage(page(1, R"("text")"), 0, kNow).status().code() == ErrorCode::kInvalidArgument);
+  CHECK(store->replica().applyPage(page(1, R"({"v":1,"lead":"x","fields":{"status":{"value":1}}})"), 0, kNow)
+            .status()
+            .code() == ErrorCode::kInvalidArgument);
+  CHECK(store->replica().cursor().value() == 0);
+  REQUIRE(store->replica().applyPage(page(1, "null"), 0, kNow).isOk());
+  CHECK(column(*store, "staff_state") == "NULL");
 }
