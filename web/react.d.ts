@@ -22,6 +22,7 @@ export declare function useLeadOutbox(tenantId: string, options?: StoreOptions):
 export interface OfflineLeadFormProps {
   tenantId: string;
   endpoint: string;
+  /** The tenant token; without it, it is fetched from `endpoint` at run time (see tokenFetch). */
   token?: string;
   options?: StoreOptions;
   className?: string;
@@ -67,3 +68,15 @@ export declare function useLiveQuery<Row = Record<string, unknown>>(store: LeadS
 export interface ReplicaLead { id: string; name: string; email: string; phone: string; message: string; createdAt: number; receivedAt: number }
 /** The tenant's leads from the feed's replica, newest first. */
 export declare function useLeads(store: LeadStore | null | undefined, filter?: { search?: string; since?: number }): ReplicaLead[] | undefined;
+
+/**
+ * A fetch for the store's `fetch` option that adds the tenant token, asked from the sync
+ * endpoint (`{"tokenFor": tenantId}`), kept in `storage` (default localStorage) for
+ * offline use, and asked again after a 401. useLeadOutbox uses it when no token is given.
+ */
+export declare function tokenFetch(source: {
+  tenantId: string;
+  endpoint: string;
+  fetch?: typeof fetch;
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+}): typeof fetch;

@@ -4,3 +4,4 @@ export { useLeadOutbox, NOT_READY_STATUS } from './useLeadOutbox.js';
 export { OfflineLeadForm, submitLeadForm, SAVED_NOTICE } from './OfflineLeadForm.js';
 export { LeadStatus, describeStatus } from './LeadStatus.js';
 export { useLiveQuery, useLeads } from './useLiveQuery.js';
+export { tokenFetch } from './siteToken.js';

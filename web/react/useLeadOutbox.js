@@ -2,6 +2,7 @@
 // useLeadOutbox: a React hook over a tenant's LeadStore, safe during server rendering.
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { getStore, LeadOutboxError, ErrorCodes, EMPTY_STATUS } from '../src/index.js';
+import { tokenFetch } from './siteToken.js';
 
 /** The status while the store is not ready (always, during server rendering). */
 export const NOT_READY_STATUS = EMPTY_STATUS;
@@ -13,7 +14,8 @@ const notReady = () => Promise.reject(new LeadOutboxError(ErrorCodes.UNSUPPORTED
  * Loads the wasm store on the client only (in an effect) and follows its status.
  * Returns {status, submitLead, syncNow, validateLead, ready, error, store}.
  * `options` are read when the tenant first loads (endpoint, token, …); a new endpoint or
- * token later applies to the same store (LeadStore#configure).
+ * token later applies to the same store (LeadStore#configure). Without a `token`, the
+ * token is fetched from `endpoint` when a sync needs it (see tokenFetch).
  */
 export function useLeadOutbox(tenantId, options = {}) {
   const [state, setState] = useState({ store: null, error: null });
@@ -22,7 +24,11 @@ export function useLeadOutbox(tenantId, options = {}) {
   useEffect(() => {
     let cancelled = false;
     setState({ store: null, error: null });
-    getStore(tenantId, options).then(
+    const { endpoint, token } = options;
+    const sync = endpoint && token === undefined
+      ? { ...options, fetch: tokenFetch({ tenantId, endpoint, fetch: options.fetch }) }
+      : options;
+    getStore(tenantId, sync).then(
       (store) => !cancelled && setState({ store, error: null }),
       (error) => !cancelled && setState({ store: null, error }),
     );
