@@ -34,6 +34,8 @@ export interface OfflineLeadFormProps {
    * caught submit shows the normal success, stores nothing and calls no onSubmitted.
    */
   botCheck?: BotCheckOptions;
+  /** The URL of lead-outbox/sw's worker (e.g. '/lead-outbox-sw.js'): registered once the store is ready, so an offline reload still shows the form. */
+  serviceWorker?: string;
 }
 export declare function OfflineLeadForm(props: OfflineLeadFormProps): ReactElement;
 
@@ -80,3 +82,6 @@ export declare function tokenFetch(source: {
   fetch?: typeof fetch;
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }): typeof fetch;
+
+/** Registers lead-outbox/sw's worker at `url` and hands it what the page loaded; true once it keeps them, false without a worker. Never rejects. */
+export declare function registerOfflineCache(url: string, options?: { afterMs?: number }): Promise<boolean>;

@@ -4,6 +4,7 @@ import { createElement as h, useEffect, useId, useRef, useState } from 'react';
 import { createBotCheck, HONEYPOT_FIELD } from '../src/botCheck.js';
 import { useLeadOutbox } from './useLeadOutbox.js';
 import { LeadStatus } from './LeadStatus.js';
+import { registerOfflineCache } from './offlineCache.js';
 
 const FIELDS = [
   { name: 'name', label: 'Name', type: 'text', autoComplete: 'name', required: true },
@@ -43,10 +44,12 @@ export async function submitLeadForm({ outbox, lead, check, honeypotValue }) {
  * getStore options), `className`, `submitLabel`, `onSubmitted(id)`, `botCheck`
  * ({honeypot = true, minFillMs = 0, now}: see createBotCheck; the fill time counts from
  * the form's first render in the browser). A submit the bot check catches shows the
- * normal success, stores nothing and calls no onSubmitted.
+ * normal success, stores nothing and calls no onSubmitted. `serviceWorker`: the URL of
+ * lead-outbox/sw's worker (e.g. '/lead-outbox-sw.js'), registered so that an offline
+ * reload still shows the form. Without `token`, the token is fetched from `endpoint`.
  * Class names (lo-*) and data-* attributes are stable, for sites to style.
  */
-export function OfflineLeadForm({ tenantId, endpoint, token, options, className, submitLabel = 'Send', onSubmitted, botCheck }) {
+export function OfflineLeadForm({ tenantId, endpoint, token, options, className, submitLabel = 'Send', onSubmitted, botCheck, serviceWorker }) {
   const outbox = useLeadOutbox(tenantId, { ...options, endpoint, token });
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState({});
@@ -62,6 +65,10 @@ export function OfflineLeadForm({ tenantId, endpoint, token, options, className,
     check.current = createBotCheck({ ...botCheck, honeypot });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  useEffect(() => {
+    if (serviceWorker && outbox.ready) registerOfflineCache(serviceWorker);
+  }, [serviceWorker, outbox.ready]);
 
   const lead = () => ({ ...values, phone: values.phone.trim() === '' ? undefined : values.phone });
 

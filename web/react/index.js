@@ -5,3 +5,4 @@ export { OfflineLeadForm, submitLeadForm, SAVED_NOTICE } from './OfflineLeadForm
 export { LeadStatus, describeStatus } from './LeadStatus.js';
 export { useLiveQuery, useLeads } from './useLiveQuery.js';
 export { tokenFetch } from './siteToken.js';
+export { registerOfflineCache } from './offlineCache.js';
