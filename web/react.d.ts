@@ -1,6 +1,6 @@
 // Types of lead-outbox/react (web/react/index.js); written by hand, kept in step with it.
 import type { ReactElement } from 'react';
-import type { BotCheck, BotCheckOptions, LeadInput, LeadOutboxStatus, LeadStore, SqlParam, StoreOptions, SyncResult } from './index.js';
+import type { BotCheck, BotCheckOptions, LeadInput, LeadOutboxError, LeadOutboxStatus, LeadStore, SqlParam, StoreOptions, SyncResult } from './index.js';
 
 export declare const NOT_READY_STATUS: Readonly<LeadOutboxStatus>;
 
@@ -8,7 +8,8 @@ export interface LeadOutbox {
   status: LeadOutboxStatus;
   /** False during server rendering and until the wasm store has loaded. */
   ready: boolean;
-  error: Error | null;
+  /** Why the store could not start (a CSP without 'wasm-unsafe-eval', a 404 on the wasm, no IndexedDB or WebAssembly); logged once. <OfflineLeadForm> shows it. */
+  error: LeadOutboxError | null;
   store: LeadStore | null;
   submitLead(lead: LeadInput): Promise<string>;
   /** The store's syncPending(): sends now, even while automatic retries back off. */
@@ -39,6 +40,8 @@ export interface OfflineLeadFormProps {
 }
 export declare function OfflineLeadForm(props: OfflineLeadFormProps): ReactElement;
 
+/** The words <OfflineLeadForm> shows, before the reason, when the store cannot start. */
+export declare const LOAD_ERROR_NOTICE: string;
 /** The notice a saved lead (and a caught bot) gets. */
 export declare const SAVED_NOTICE: string;
 

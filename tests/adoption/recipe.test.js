@@ -196,6 +196,32 @@ async function visit(site, name) {
   }
 }
 
+// A page served with a Content-Security-Policy that lacks 'wasm-unsafe-eval': the form
+// says why it cannot work instead of "Starting…" forever, and the console says it once.
+async function visitUnderStrictCsp(site) {
+  const profile = newProfile();
+  const context = await launch(profile.dir);
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const logged = [];
+    page.on('console', (m) => m.type() === 'error' && m.text().includes('[lead-outbox]') && logged.push(m.text()));
+    await page.route(`${site.url}/`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': "script-src 'self' 'unsafe-inline'" } });
+    });
+    await page.goto(`${site.url}/`);
+    const error = page.locator('.lo-load-error');
+    await error.waitFor({ timeout: 30000 });
+    assert.match(await error.textContent(), /Content-Security-Policy needs 'wasm-unsafe-eval'/);
+    assert.equal(await page.getAttribute('form.lo-form', 'data-ready'), 'false');
+    await page.waitForTimeout(500); // a second log line would come with the same render
+    assert.equal(logged.length, 1, logged.join('\n'));
+  } finally {
+    await context.close();
+    profile.remove();
+  }
+}
+
 test('the README names every file of the recipe in a block the test can copy', () => {
   const paths = recipeBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8')).map((b) => b.path);
   assert.deepEqual(paths, ['app/api/leads/sync/route.ts', 'app/page.tsx', 'app/lead-outbox-sw.js/route.ts', 'app/globals.css']);
@@ -212,6 +238,7 @@ for (const [name, args] of [['turbopack', []], ['webpack', ['--webpack']]]) {
       assert.match(page, /class="lo-form/);
       assert.doesNotMatch(page, /lo1\./);
       await visit(site, name);
+      await visitUnderStrictCsp(site);
     } catch (err) {
       err.message += `\nserver log:\n${site.log()}`;
       throw err;

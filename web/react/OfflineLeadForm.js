@@ -15,6 +15,8 @@ const FIELDS = [
 const EMPTY = { name: '', email: '', phone: '', message: '' };
 export const SAVED_NOTICE = 'Saved on this device. It will be sent when the network allows.';
 const CHECK_NOTICE = 'Please check the highlighted fields.';
+/** Shown, with the reason, when the store cannot start here; the reason is for the site's operator. */
+export const LOAD_ERROR_NOTICE = 'This form cannot work in this browser or on this page.';
 // Off screen, not display:none (bots that look at styles skip those); the class does the same for a CSP without inline styles.
 const HONEYPOT_STYLE = { position: 'absolute', left: '-10000px', top: 'auto', width: '1px', height: '1px', overflow: 'hidden' };
 
@@ -132,6 +134,9 @@ export function OfflineLeadForm({ tenantId, endpoint, token, options, className,
   FIELDS.map(field),
   honeypot ? honeypotField(`${id}-${HONEYPOT_FIELD}`) : null,
   errors._ ? h('p', { className: 'lo-form-error', role: 'alert' }, errors._) : null,
+  outbox.error
+    ? h('p', { className: 'lo-load-error', role: 'alert', 'data-code': outbox.error.code }, `${LOAD_ERROR_NOTICE} ${outbox.error.message}`)
+    : null,
   h('button', { type: 'submit', className: 'lo-submit', disabled: !outbox.ready || storing }, storing ? 'Saving…' : submitLabel),
   h('p', { className: 'lo-notice', role: 'status', 'aria-live': 'polite' }, notice),
   h(LeadStatus, { outbox }));
