@@ -20,6 +20,7 @@ test('pg is an optional peer: a browser-only site installs none; the server type
   assert.ok(pkg.peerDependencies.pg);
   assert.equal(pkg.peerDependenciesMeta.pg.optional, true);
   assert.ok(pkg.devDependencies['@types/pg'], 'the .d.ts import pg types; tests/types compiles them');
+  assert.equal(pkg.peerDependenciesMeta['@types/pg'].optional, true, 'TypeScript users are told to add them');
   assert.match(readFileSync(new URL('../../web/server.d.ts', import.meta.url), 'utf8'), /from 'pg'/);
 });
 

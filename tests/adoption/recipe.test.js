@@ -83,6 +83,7 @@ before(async () => {
       const packed = (await run('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT })).trim().split('\n').pop();
       // Step 1 of the recipe, with the packed package in place of the registry's.
       await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, packed), 'pg'], { cwd: app });
+      await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', '@types/pg'], { cwd: app });
     })(),
   ]);
   ({ cluster, ownerPool } = pgStarted);
