@@ -241,8 +241,8 @@ for (const [name, args] of [['turbopack', []], ['webpack', ['--webpack']]]) {
       await visit(site, name);
       await visitUnderStrictCsp(site);
     } catch (err) {
-      err.message += `\nserver log:\n${site.log()}`;
-      throw err;
+      // The server's own words (a 503's reason is only in its log) travel with the failure.
+      throw new Error(`${err.message}\nserver log:\n${site.log()}`, { cause: err });
     } finally {
       site.stop();
     }
