@@ -68,6 +68,8 @@ if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0
 
 node_suite node tests/node
 node_suite browser tests/browser
+# The README's Next.js recipe in a fresh create-next-app (standalone, Turbopack and webpack), the CLI, the packed package.
+node_suite adoption tests/adoption
 node_suite bench bench/quick.test.js
 
 rm -rf "$log"

@@ -46,6 +46,7 @@ export declare const HttpErrorCodes: Readonly<{
   RATE_LIMITED: 'rate_limited';
   UNAVAILABLE: 'unavailable';
   INTERNAL: 'internal';
+  TOKEN_NOT_OFFERED: 'token_not_offered';
   SUBMIT_ONLY_TOKEN: 'submit_only_token';
   BAD_CURSOR: 'bad_cursor';
   MUST_REFETCH: 'must_refetch';

@@ -1,6 +1,6 @@
 // Types of lead-outbox/react (web/react/index.js); written by hand, kept in step with it.
 import type { ReactElement } from 'react';
-import type { BotCheck, BotCheckOptions, LeadInput, LeadOutboxStatus, LeadStore, SqlParam, StoreOptions, SyncResult } from './index.js';
+import type { BotCheck, BotCheckOptions, LeadInput, LeadOutboxError, LeadOutboxStatus, LeadStore, SqlParam, StoreOptions, SyncResult } from './index.js';
 
 export declare const NOT_READY_STATUS: Readonly<LeadOutboxStatus>;
 
@@ -8,7 +8,8 @@ export interface LeadOutbox {
   status: LeadOutboxStatus;
   /** False during server rendering and until the wasm store has loaded. */
   ready: boolean;
-  error: Error | null;
+  /** Why the store could not start (a CSP without 'wasm-unsafe-eval', a 404 on the wasm, no IndexedDB or WebAssembly); logged once. <OfflineLeadForm> shows it. */
+  error: LeadOutboxError | null;
   store: LeadStore | null;
   submitLead(lead: LeadInput): Promise<string>;
   /** The store's syncPending(): sends now, even while automatic retries back off. */
@@ -22,6 +23,7 @@ export declare function useLeadOutbox(tenantId: string, options?: StoreOptions):
 export interface OfflineLeadFormProps {
   tenantId: string;
   endpoint: string;
+  /** The tenant token; without it, it is fetched from `endpoint` at run time (see tokenFetch). */
   token?: string;
   options?: StoreOptions;
   className?: string;
@@ -33,9 +35,13 @@ export interface OfflineLeadFormProps {
    * caught submit shows the normal success, stores nothing and calls no onSubmitted.
    */
   botCheck?: BotCheckOptions;
+  /** The URL of lead-outbox/sw's worker (e.g. '/lead-outbox-sw.js'): registered once the store is ready, so an offline reload still shows the form. */
+  serviceWorker?: string;
 }
 export declare function OfflineLeadForm(props: OfflineLeadFormProps): ReactElement;
 
+/** The words <OfflineLeadForm> shows, before the reason, when the store cannot start. */
+export declare const LOAD_ERROR_NOTICE: string;
 /** The notice a saved lead (and a caught bot) gets. */
 export declare const SAVED_NOTICE: string;
 
@@ -67,3 +73,18 @@ export declare function useLiveQuery<Row = Record<string, unknown>>(store: LeadS
 export interface ReplicaLead { id: string; name: string; email: string; phone: string; message: string; createdAt: number; receivedAt: number }
 /** The tenant's leads from the feed's replica, newest first. */
 export declare function useLeads(store: LeadStore | null | undefined, filter?: { search?: string; since?: number }): ReplicaLead[] | undefined;
+
+/**
+ * A fetch for the store's `fetch` option that adds the tenant token, asked from the sync
+ * endpoint (`{"tokenFor": tenantId}`), kept in `storage` (default localStorage) for
+ * offline use, and asked again after a 401. useLeadOutbox uses it when no token is given.
+ */
+export declare function tokenFetch(source: {
+  tenantId: string;
+  endpoint: string;
+  fetch?: typeof fetch;
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+}): typeof fetch;
+
+/** Registers lead-outbox/sw's worker at `url` and hands it what the page loaded; true once it keeps them, false without a worker. Never rejects. */
+export declare function registerOfflineCache(url: string, options?: { afterMs?: number }): Promise<boolean>;

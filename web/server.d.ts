@@ -60,6 +60,13 @@ export interface LeadSyncHandlerOptions {
   trustProxyHeader?: string;
   /** How many proxies of your own append to trustProxyHeader (default 1). */
   trustedProxies?: number;
+  /**
+   * The tenant (or tenants) whose token this endpoint hands out: a POST without
+   * Authorization and with `{"tokenFor": id}` is answered `{tenantId, token}` (404
+   * `token_not_offered` for another id). `<OfflineLeadForm>` and `useLeadOutbox` without a
+   * `token` ask for it this way, so the page needs no token and can stay static.
+   */
+  tenantId?: string | readonly string[];
 }
 
 export interface RateLimitBucket {
@@ -86,6 +93,7 @@ export declare const HttpErrorCodes: Readonly<{
   RATE_LIMITED: 'rate_limited';
   UNAVAILABLE: 'unavailable';
   INTERNAL: 'internal';
+  TOKEN_NOT_OFFERED: 'token_not_offered';
 }>;
 
 export declare const HANDLER_DEFAULTS: Readonly<{
@@ -101,8 +109,13 @@ export declare const HANDLER_DEFAULTS: Readonly<{
   trustedProxies: number;
 }>;
 
-/** The POST handler for `/api/leads/sync`: `export const POST = createLeadSyncHandler({...})`. */
-export declare function createLeadSyncHandler(options?: LeadSyncHandlerOptions): (request: Request) => Promise<Response>;
+/** A sync handler; `POST` is the handler itself, for `export const { POST } = createLeadSyncHandler({...})`. */
+export interface LeadSyncHandler {
+  (request: Request): Promise<Response>;
+  POST: (request: Request) => Promise<Response>;
+}
+/** The POST handler for `/api/leads/sync`: `export const { POST } = createLeadSyncHandler({ tenantId: 'acme' })`. */
+export declare function createLeadSyncHandler(options?: LeadSyncHandlerOptions): LeadSyncHandler;
 
 /** Adapts a Request => Response handler to Node's `http.createServer`. */
 export declare function toNodeListener(

@@ -19,12 +19,13 @@ export function describeStatus(status, ready) {
 /** Props: `outbox`, the value of useLeadOutbox(). */
 export function LeadStatus({ outbox }) {
   const { status, ready } = outbox;
-  const words = describeStatus(status, ready);
+  // A store that cannot start is not "Starting…": the form says why (lo-load-error).
+  const words = outbox.error ? { connection: 'Not available', outbox: '' } : describeStatus(status, ready);
   const rejected = useMemo(
     () => (ready && status.rejected ? outbox.store.listLeads().filter((l) => l.status === 'rejected') : []),
     [ready, status, outbox.store],
   );
-  const state = !ready ? 'starting' : status.lastError || status.rejected ? 'error'
+  const state = outbox.error ? 'error' : !ready ? 'starting' : status.lastError || status.rejected ? 'error'
     : status.syncing ? 'syncing' : status.pending ? 'pending' : 'idle';
   return h('div', { className: 'lo-status', 'data-state': state, 'data-online': String(status.online) },
     h('p', { className: 'lo-connection', 'data-online': String(status.online) }, words.connection),

@@ -4,6 +4,7 @@ import { createElement as h, useEffect, useId, useRef, useState } from 'react';
 import { createBotCheck, HONEYPOT_FIELD } from '../src/botCheck.js';
 import { useLeadOutbox } from './useLeadOutbox.js';
 import { LeadStatus } from './LeadStatus.js';
+import { registerOfflineCache } from './offlineCache.js';
 
 const FIELDS = [
   { name: 'name', label: 'Name', type: 'text', autoComplete: 'name', required: true },
@@ -14,6 +15,8 @@ const FIELDS = [
 const EMPTY = { name: '', email: '', phone: '', message: '' };
 export const SAVED_NOTICE = 'Saved on this device. It will be sent when the network allows.';
 const CHECK_NOTICE = 'Please check the highlighted fields.';
+/** Shown, with the reason, when the store cannot start here; the reason is for the site's operator. */
+export const LOAD_ERROR_NOTICE = 'This form cannot work in this browser or on this page.';
 // Off screen, not display:none (bots that look at styles skip those); the class does the same for a CSP without inline styles.
 const HONEYPOT_STYLE = { position: 'absolute', left: '-10000px', top: 'auto', width: '1px', height: '1px', overflow: 'hidden' };
 
@@ -43,10 +46,12 @@ export async function submitLeadForm({ outbox, lead, check, honeypotValue }) {
  * getStore options), `className`, `submitLabel`, `onSubmitted(id)`, `botCheck`
  * ({honeypot = true, minFillMs = 0, now}: see createBotCheck; the fill time counts from
  * the form's first render in the browser). A submit the bot check catches shows the
- * normal success, stores nothing and calls no onSubmitted.
+ * normal success, stores nothing and calls no onSubmitted. `serviceWorker`: the URL of
+ * lead-outbox/sw's worker (e.g. '/lead-outbox-sw.js'), registered so that an offline
+ * reload still shows the form. Without `token`, the token is fetched from `endpoint`.
  * Class names (lo-*) and data-* attributes are stable, for sites to style.
  */
-export function OfflineLeadForm({ tenantId, endpoint, token, options, className, submitLabel = 'Send', onSubmitted, botCheck }) {
+export function OfflineLeadForm({ tenantId, endpoint, token, options, className, submitLabel = 'Send', onSubmitted, botCheck, serviceWorker }) {
   const outbox = useLeadOutbox(tenantId, { ...options, endpoint, token });
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState({});
@@ -62,6 +67,10 @@ export function OfflineLeadForm({ tenantId, endpoint, token, options, className,
     check.current = createBotCheck({ ...botCheck, honeypot });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  useEffect(() => {
+    if (serviceWorker && outbox.ready) registerOfflineCache(serviceWorker);
+  }, [serviceWorker, outbox.ready]);
 
   const lead = () => ({ ...values, phone: values.phone.trim() === '' ? undefined : values.phone });
 
@@ -125,6 +134,9 @@ export function OfflineLeadForm({ tenantId, endpoint, token, options, className,
   FIELDS.map(field),
   honeypot ? honeypotField(`${id}-${HONEYPOT_FIELD}`) : null,
   errors._ ? h('p', { className: 'lo-form-error', role: 'alert' }, errors._) : null,
+  outbox.error
+    ? h('p', { className: 'lo-load-error', role: 'alert', 'data-code': outbox.error.code }, `${LOAD_ERROR_NOTICE} ${outbox.error.message}`)
+    : null,
   h('button', { type: 'submit', className: 'lo-submit', disabled: !outbox.ready || storing }, storing ? 'Saving…' : submitLabel),
   h('p', { className: 'lo-notice', role: 'status', 'aria-live': 'polite' }, notice),
   h(LeadStatus, { outbox }));

@@ -1,6 +1,8 @@
 'use client';
 // lead-outbox/react: the hook and the form; a thin layer over the framework-free store.
 export { useLeadOutbox, NOT_READY_STATUS } from './useLeadOutbox.js';
-export { OfflineLeadForm, submitLeadForm, SAVED_NOTICE } from './OfflineLeadForm.js';
+export { OfflineLeadForm, submitLeadForm, SAVED_NOTICE, LOAD_ERROR_NOTICE } from './OfflineLeadForm.js';
 export { LeadStatus, describeStatus } from './LeadStatus.js';
 export { useLiveQuery, useLeads } from './useLiveQuery.js';
+export { tokenFetch } from './siteToken.js';
+export { registerOfflineCache } from './offlineCache.js';

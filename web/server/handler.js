@@ -1,7 +1,7 @@
 // The /api/leads/sync request handler on web-standard Request/Response, writing to PostgreSQL.
 import pg from 'pg';
 import { loadCore } from '../src/core.js';
-import { isTenantId, secretProblem, verifyTenantToken } from './token.js';
+import { isTenantId, secretProblem, verifyTenantToken, offeredTokens } from './token.js';
 import { addressResolver } from './address.js';
 import { RATE_LIMIT_DEFAULTS, addressPruner, resolveRateLimits, takeLeads } from './limits.js';
 import { createTally } from './tally.js';
@@ -66,8 +66,13 @@ const unavailable = () =>
  *   one, 429 `rate_limited` with Retry-After and nothing is stored;
  * - `clientAddress(request)`, or `trustProxyHeader` (e.g. 'x-forwarded-for') with
  *   `trustedProxies` (default 1): where the per-address limit finds the client
- *   (web/server/address.js); without either, the Node adapter's socket address, else none.
- * @returns {(request: Request) => Promise<Response>}
+ *   (web/server/address.js); without either, the Node adapter's socket address, else none;
+ * - `tenantId` (a tenant id, or a list): the tenants whose token this endpoint hands out
+ *   to a token request (see answerTokenRequest), so a page needs no token of its own and
+ *   stays static.
+ * Returns the handler; `handler.POST` is the same function, so that a route file can
+ * `export const { POST } = createLeadSyncHandler(…)`.
+ * @returns {((request: Request) => Promise<Response>) & {POST: Function}}
  */
 export function createLeadSyncHandler(options = {}) {
   const o = { ...HANDLER_DEFAULTS, ...options };
@@ -80,8 +85,10 @@ export function createLeadSyncHandler(options = {}) {
   const addressOf = addressResolver(o);
   const prune = addressPruner(limits);
   const tally = createTally({ intervalMs: o.logIntervalMillis, describe: TALLIED });
+  // Minted once: a token is a pure function of the tenant and the secret.
+  const offered = misconfigured ? new Map() : offeredTokens(o.tenantId, secret);
 
-  return async function POST(request) {
+  async function POST(request) {
     // The site's configuration, not the client's token, is wrong: a 401 would stop clients
     // retrying (auth_error) and say nothing to the operator. A 503 keeps their leads coming
     // back once the secret is set; one log line says why.
@@ -95,6 +102,7 @@ export function createLeadSyncHandler(options = {}) {
     try {
       if (request.method !== 'POST') throw new HttpError(405, C.METHOD_NOT_ALLOWED, 'Use POST.', { allow: 'POST' });
       const auth = request.headers.get('authorization') ?? '';
+      if (auth === '') return await answerTokenRequest(request, offered, o, tally);
       const tenantId = auth.startsWith('Bearer ') ? verifyTenantToken(auth.slice(7), secret) : null;
       if (!isTenantId(tenantId)) throw new HttpError(401, C.UNAUTHORIZED, 'A valid tenant token is required.');
       const type = request.headers.get('content-type') ?? '';
@@ -117,7 +125,33 @@ export function createLeadSyncHandler(options = {}) {
       console.error('[lead-outbox] sync handler failed', err);
       return unavailable();
     }
-  };
+  }
+  POST.POST = POST;
+  return POST;
+}
+
+/**
+ * A request without Authorization is a token request, `{"tokenFor": "<tenant id>"}`: the
+ * answer is `{tenantId, token}` for a tenant the handler was given (`tenantId` option),
+ * 404 `token_not_offered` for any other, and 401 for any other body (a sync without a
+ * token). The token is the one a page would embed, public and submit-only; handing it out
+ * here lets a page stay static and get it at run time, after a secret rotation too. A
+ * POST, so that no prerender or cache keeps an old one (Next.js prerenders GET handlers).
+ */
+async function answerTokenRequest(request, offered, o, tally) {
+  const type = request.headers.get('content-type') ?? '';
+  let body = null;
+  if (/^application\/json\s*(;|$)/i.test(type)) {
+    try {
+      body = JSON.parse(await readLimited(request, { ...o, maxBytes: 1024 }, tally));
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+    }
+  }
+  if (typeof body?.tokenFor !== 'string') throw new HttpError(401, C.UNAUTHORIZED, 'A valid tenant token is required.');
+  const token = offered.get(body.tokenFor);
+  if (!token) throw new HttpError(404, C.TOKEN_NOT_OFFERED, 'This endpoint hands out no token for that tenant.');
+  return json(200, { tenantId: body.tokenFor, token });
 }
 
 // pg emits 'error' on a pool when the database drops one of its idle connections (a

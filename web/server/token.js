@@ -51,3 +51,13 @@ export function verifyTenantToken(token, secret) {
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   return Buffer.from(parts[1], 'base64url').toString('utf8');
 }
+
+/**
+ * The tokens a sync handler hands out (its `tenantId` option: one id, a list, or none),
+ * as a Map tenant → token. Throws as mintTenantToken does for a bad id, so a typo fails
+ * when the route loads rather than on the first visitor.
+ */
+export function offeredTokens(tenantIds, secret) {
+  const ids = tenantIds === undefined || tenantIds === null ? [] : [tenantIds].flat();
+  return new Map(ids.map((id) => [id, mintTenantToken(id, secret)]));
+}

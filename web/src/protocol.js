@@ -67,6 +67,7 @@ export const HttpErrorCodes = Object.freeze({
   RATE_LIMITED: 'rate_limited', // 429, with Retry-After
   UNAVAILABLE: 'unavailable', // 503, with Retry-After
   INTERNAL: 'internal', // 500, from toNodeListener only: a request Node parsed but Request refuses
+  TOKEN_NOT_OFFERED: 'token_not_offered', // 404: a token request for a tenant this handler was not given (`tenantId`)
   // The feed route.
   SUBMIT_ONLY_TOKEN: 'submit_only_token', // 403: the public tenant token may not read the feed
   BAD_CURSOR: 'bad_cursor', // 400

@@ -4,7 +4,9 @@ import { LeadOutboxError, ErrorCodes } from './errors.js';
 /**
  * Fetches and compiles the wasm; resolves with a WebAssembly.Module. Compiles while
  * downloading when the server sends application/wasm, else from the whole body.
- * Rejects with network_error when the fetch fails, server_error for an HTTP error.
+ * Rejects with network_error when the fetch fails, server_error for an HTTP error (a 404:
+ * the .wasm is not served there), unsupported_environment when the browser refuses to
+ * compile it (a Content-Security-Policy without 'wasm-unsafe-eval').
  * @param {string} [wasmUrl] where the .wasm is served, if not beside this package's dist/
  */
 export async function compileWasm(wasmUrl) {
@@ -16,12 +18,27 @@ export async function compileWasm(wasmUrl) {
     throw new LeadOutboxError(ErrorCodes.NETWORK_ERROR, `Could not load ${url}.`, { cause: err });
   }
   if (!response.ok) {
-    throw new LeadOutboxError(ErrorCodes.SERVER_ERROR, `Could not load ${url}: HTTP ${response.status}.`, { status: response.status });
+    const hint = response.status === 404 ? ' (is lead-outbox-core.wasm served there? see wasmUrl)' : '';
+    throw new LeadOutboxError(ErrorCodes.SERVER_ERROR, `Could not load ${url}: HTTP ${response.status}${hint}.`, { status: response.status });
   }
   // compileStreaming refuses any other content type; such a server still works, only slower.
   const type = response.headers.get('content-type')?.split(';')[0].trim().toLowerCase();
-  if (type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
-    return WebAssembly.compileStreaming(response);
+  try {
+    if (type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
+      return await WebAssembly.compileStreaming(response);
+    }
+    return await WebAssembly.compile(await response.arrayBuffer());
+  } catch (err) {
+    throw compileError(err, url);
   }
-  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+// A page whose Content-Security-Policy lacks 'wasm-unsafe-eval' may not compile any wasm:
+// browsers say so in an EvalError or CompileError whose words differ by engine.
+function compileError(err, url) {
+  const refused = err?.name === 'EvalError' || /unsafe-eval|content security|csp/i.test(String(err?.message));
+  const message = refused
+    ? "The browser refused to compile lead-outbox's WebAssembly: the page's Content-Security-Policy needs 'wasm-unsafe-eval' in script-src."
+    : `Could not compile ${url}: ${err?.message ?? err}`;
+  return new LeadOutboxError(ErrorCodes.UNSUPPORTED, message, { cause: err });
 }

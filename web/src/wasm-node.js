@@ -8,17 +8,31 @@ export async function compileWasm() {
 
 // Where the wasm is on disk. Run as it is installed, or bundled by Turbopack, the URL
 // beside this module is a file. Bundled into a site's server code by webpack it is a web
-// path (/_next/static/media/…): then the site's installed copy of the package is read,
-// looked up as Node would, from the directory Next.js runs in (`next start`) upwards.
+// path (/_next/static/media/…): then it is the file webpack emitted under the site's
+// build folder (`.next/static/media/…`, which `next start` and a standalone deploy with
+// its .next/static copied beside server.js both have, whatever the folder is named), or
+// else the site's installed copy of the package, looked up as Node would, from the
+// directory Next.js runs in upwards.
 async function wasmFile() {
   const url = new URL('../dist/lead-outbox-core.wasm', import.meta.url);
   if (url.protocol === 'file:') return url;
-  const [{ access }, { dirname, join }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
-  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+  const [{ access, readdir }, { dirname, join }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const exists = (file) => access(file).then(() => true, () => false);
+  const cwd = process.cwd();
+  const emitted = url.pathname.match(/^\/_next\/(static\/media\/[^/]+\.wasm)$/)?.[1];
+  if (emitted) {
+    const dirs = await readdir(cwd, { withFileTypes: true }).catch(() => []);
+    for (const d of dirs) {
+      const file = join(cwd, d.name, emitted);
+      if (d.isDirectory() && await exists(file)) return file;
+    }
+  }
+  for (let dir = cwd; ; dir = dirname(dir)) {
     const file = join(dir, 'node_modules/lead-outbox/web/dist/lead-outbox-core.wasm');
-    if (await access(file).then(() => true, () => false)) return file;
+    if (await exists(file)) return file;
     if (dirname(dir) === dir) break;
   }
   throw new LeadOutboxError(ErrorCodes.UNSUPPORTED,
-    `lead-outbox's wasm is not a file here (${url.href}), and no node_modules/lead-outbox is found from ${process.cwd()} up.`);
+    `lead-outbox's wasm is not a file here (${url.href}): no build folder under ${cwd} holds ${emitted ?? 'it'}, ` +
+    `and no node_modules/lead-outbox is found from ${cwd} up. A standalone deploy needs .next/static copied beside server.js.`);
 }
