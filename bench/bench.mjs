@@ -9,8 +9,8 @@ import { measureEngine } from './measure.mjs';
 import { weigh } from './weight.mjs';
 
 /**
- * Measures every engine `plan.runs` times, alternating engines within each run so that
- * background load on the machine hits both alike. Returns
+ * Measures every engine `plan.runs` times, alternating the engines' order from run to run so
+ * that background load on the machine hits all alike. Returns
  * {plan, machine, startedAt, durationMs, engines: {[id]: {label, weight, runs: [...]}}}.
  */
 export async function runBench(plan, { log = () => {} } = {}) {
@@ -20,9 +20,11 @@ export async function runBench(plan, { log = () => {} } = {}) {
   const backend = await startBackend({ secret: 'bench-secret-0123456789', handlerOptions: { rateLimits: false } });
   const server = await startBenchServer({ syncListener: backend.syncListener });
   try {
-    const engines = Object.fromEntries(ENGINES.map((e) => [e.id, { label: e.label, canSync: e.canSync, runs: [] }]));
+    const engines = Object.fromEntries(ENGINES.map((e) => [e.id, {
+      label: e.label, canSync: e.canSync, hasHeap: e.hasHeap, hasDownload: e.hasDownload !== false, runs: [],
+    }]));
     for (let run = 1; run <= plan.runs; run++) {
-      // Alternate which engine goes first, so neither always gets the warmer machine.
+      // Alternate the order, so no engine always gets the warmer (or the busier) machine.
       const order = run % 2 ? ENGINES : [...ENGINES].reverse();
       for (const engine of order) {
         engines[engine.id].runs.push(await measureEngine({ engine, server, plan, backend, run, log }));
