@@ -6,6 +6,7 @@ import { startBackend } from '../scripts/backend.mjs';
 import { startBenchServer, MOUNTS } from './server.mjs';
 import { ENGINES } from './engines.mjs';
 import { measureEngine } from './measure.mjs';
+import { measureResponsiveness } from './responsiveness.mjs';
 import { weigh } from './weight.mjs';
 
 /**
@@ -28,6 +29,14 @@ export async function runBench(plan, { log = () => {} } = {}) {
       const order = run % 2 ? ENGINES : [...ENGINES].reverse();
       for (const engine of order) {
         engines[engine.id].runs.push(await measureEngine({ engine, server, plan, backend, run, log }));
+      }
+    }
+    const r = plan.responsiveness;
+    for (let run = 1; r && run <= r.runs; run++) {
+      for (const engine of run % 2 ? ENGINES : [...ENGINES].reverse()) {
+        const sample = await measureResponsiveness({ engine, server, submits: r.submits, rate: r.rate });
+        (engines[engine.id].responsiveness ??= []).push(sample);
+        log(`${engine.id} at ${r.rate}x CPU throttle, run ${run}: ${sample.load.tasks.length} long tasks in load (TBT ${sample.load.tbtMs.toFixed(0)} ms), ${sample.submit.tasks.length} in ${r.submits} submits`);
       }
     }
     for (const engine of ENGINES) {

@@ -161,6 +161,37 @@ export function renderReport({ results, summary, command, quick }) {
       push(`| ${i + 1} | ${label(id)} | ${ms(r.firstVisit.readyMs)} | ${ms(r.reload.readyMs)} | ${plan.sizes.map((s) => ms(median(r.submits[s].ms))).join(' | ')} | ${r.heapBytes == null ? 'n/a' : bytes(r.heapBytes)} | ${bytes(r.memory.rendererRss)} | ${ms(r.fillMs[big])} | ${r.sync ? ms(r.sync.ms) : '—'} |`);
     }
   }
+  if (a.throttled) {
+    const rp = plan.responsiveness;
+    push(
+      '',
+      `## Responsiveness at ${rp.rate}× CPU throttle`,
+      '',
+      `Separate page loads in fresh profiles with CDP \`Emulation.setCPUThrottlingRate({rate: ${rp.rate}})\` (Lighthouse's mobile profile), ${rp.runs} per engine; medians over runs. Long tasks: main-thread tasks over 50 ms (PerformanceObserver \`longtask\`). Load: navigation start → first count + 500 ms. TBT: each long task's time over 50 ms, summed. Submit: ${rp.submits} clicks on the page's submit button, each after the previous submit is durable; click → next paint: from the click event's timestamp to the first task after the next animation frame (the Interaction-to-Next-Paint idea).`,
+      '',
+      `| Metric | ${ids.map(label).join(' | ')} |`,
+      `|---|${ids.map(() => '---|').join('')}`,
+    );
+    const trow = (name, get, fmt) => `| ${name} | ${ids.map((id) => (summary[id].throttled ? fmt(get(summary[id].throttled)) : 'n/a')).join(' | ')} |`;
+    push(
+      trow('Ready (ms from navigation)', (t) => t.readyMs, ms),
+      trow('Long tasks during load', (t) => t.loadLongTasks, String),
+      trow('Longest task during load', (t) => t.loadLongestMs, ms),
+      trow('Total blocking time during load', (t) => t.loadTbtMs, ms),
+      trow(`Long tasks during ${rp.submits} submits`, (t) => t.submitLongTasks, String),
+      trow('Longest task during submits', (t) => t.submitLongestMs, ms),
+      trow('Click → next paint, median (p95)', (t) => t.clickToPaintMs, spread),
+      '',
+      'Where lead-outbox\'s long tasks fall (first throttled run; ms from navigation start, duration), against the page\'s phases:',
+      '',
+    );
+    const first = results.engines[ours].responsiveness[0];
+    const list = (tasks) => (tasks.length ? tasks.map((t) => `${t.start.toFixed(0)} ms (${t.duration.toFixed(0)} ms)`).join(', ') : 'none');
+    push(
+      `- load: page scripts running at ${ms(first.opened.scriptMs)}, ready at ${ms(first.opened.readyMs)}; long tasks: ${list(first.load.tasks)}`,
+      `- submits: ${list(first.submit.tasks)}`,
+    );
+  }
   push(
     '',
     '## How it was measured',

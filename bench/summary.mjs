@@ -37,6 +37,19 @@ export function summarize(results) {
     }
     if (engine.canSync) s.syncMs = spread(runs.map((r) => r.sync?.ms));
     if (s.heapBytes === undefined) delete s.heapBytes; // no wasm heap (the floor, Dexie)
+    if (engine.responsiveness) {
+      const rs = engine.responsiveness;
+      const longest = (tasks) => Math.max(0, ...tasks.map((t) => t.duration));
+      s.throttled = {
+        loadLongTasks: median(rs.map((x) => x.load.tasks.length)),
+        loadLongestMs: median(rs.map((x) => longest(x.load.tasks))),
+        loadTbtMs: median(rs.map((x) => x.load.tbtMs)),
+        readyMs: median(rs.map((x) => x.opened.readyMs)),
+        submitLongTasks: median(rs.map((x) => x.submit.tasks.length)),
+        submitLongestMs: median(rs.map((x) => longest(x.submit.tasks))),
+        clickToPaintMs: spread(rs.flatMap((x) => x.clickToPaintMs)),
+      };
+    }
     out[id] = s;
   }
   return out;
