@@ -19,7 +19,8 @@ endif()
 
 set(LEAD_OUTBOX_DIST "${CMAKE_SOURCE_DIR}/web/dist" CACHE PATH "where the built module is copied")
 
-add_executable(lead_outbox_core_wasm bindings/StoreBindings.cpp)
+# SqliteClock.c: C gmtime_r/strftime for SQLite's CURRENT_*, instead of Emscripten's JS ones.
+add_executable(lead_outbox_core_wasm bindings/StoreBindings.cpp wasm/SqliteClock.c)
 set_target_properties(lead_outbox_core_wasm PROPERTIES OUTPUT_NAME lead-outbox-core SUFFIX ".mjs")
 target_link_libraries(lead_outbox_core_wasm PRIVATE lead_outbox_core)
 target_compile_definitions(lead_outbox_core_wasm PRIVATE

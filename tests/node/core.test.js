@@ -67,3 +67,19 @@ test('a deleted CoreStore refuses every call, and a string argument must be a st
   assert.throws(() => api.counts(Date.now()), /deleted/);
   assert.throws(() => api.delete(), /deleted twice/);
 });
+
+test("SQL's CURRENT_TIMESTAMP, CURRENT_DATE and CURRENT_TIME read the core's fixed clock, the Unix epoch", async () => {
+  // The core never reads a clock; these are formatted by wasm/SqliteClock.c, not by JS.
+  const core = await loadCore();
+  const api = new core.CoreStore();
+  try {
+    assert.equal(JSON.parse(api.open('/clock-test/leads.db', 'clock-test', Date.now(), '{}')).ok, true);
+    const answer = JSON.parse(api.query('SELECT CURRENT_TIMESTAMP AS ts, CURRENT_DATE AS d, CURRENT_TIME AS t', '[]'));
+    assert.deepEqual(answer.value.rows, [{ ts: '1970-01-01 00:00:00', d: '1970-01-01', t: '00:00:00' }], JSON.stringify(answer));
+    api.close();
+  } finally {
+    api.delete();
+    memoryFiles(core).removeAll('/clock-test');
+    core.changedFiles('/clock-test');
+  }
+});
