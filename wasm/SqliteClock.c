@@ -1,9 +1,9 @@
-/* gmtime_r and strftime in C for SQLite's CURRENT_TIME/DATE/TIMESTAMP, so the wasm imports no JS date code. */
+/* gmtime, gmtime_r and strftime in C for SQLite's CURRENT_TIME/DATE/TIMESTAMP, so the wasm imports no JS date code. */
 /*
- * With SQLITE_OMIT_DATETIME_FUNCS, SQLite formats CURRENT_* with libc's gmtime_r() and
+ * With SQLITE_OMIT_DATETIME_FUNCS, SQLite formats CURRENT_* with libc's gmtime() and
  * strftime(), which Emscripten 3.1.6 implements in JS (with tzset and a full strftime):
  * ~2 KB gzip of glue for a value lead-outbox never reads (the VFS's clock is fixed at the
- * Unix epoch, src/vfs/PageGroupVfs.cpp). These two C definitions take their place at link
+ * Unix epoch, src/vfs/PageGroupVfs.cpp). These C definitions take their place at link
  * time. strftime() handles the conversions SQLite uses (%Y %m %d %H %M %S %%) and returns 0,
  * as for a result that does not fit, for any other.
  */
@@ -47,6 +47,12 @@ struct tm* gmtime_r(const time_t* t, struct tm* out) {
   out->tm_yday = (int)(days - daysFromCivil(y, 1, 1));
   out->tm_isdst = 0;
   return out;
+}
+
+/* SQLite calls gmtime() (it is built without HAVE_GMTIME_R); single-threaded, so one buffer. */
+struct tm* gmtime(const time_t* t) {
+  static struct tm buffer;
+  return gmtime_r(t, &buffer);
 }
 
 /* Writes `value` as at least `width` decimal digits; returns the new end, or NULL when full. */
