@@ -6,11 +6,12 @@ import { startBackend } from '../scripts/backend.mjs';
 import { startBenchServer, MOUNTS } from './server.mjs';
 import { ENGINES } from './engines.mjs';
 import { measureEngine } from './measure.mjs';
+import { measureResponsiveness } from './responsiveness.mjs';
 import { weigh } from './weight.mjs';
 
 /**
- * Measures every engine `plan.runs` times, alternating engines within each run so that
- * background load on the machine hits both alike. Returns
+ * Measures every engine `plan.runs` times, alternating the engines' order from run to run so
+ * that background load on the machine hits all alike. Returns
  * {plan, machine, startedAt, durationMs, engines: {[id]: {label, weight, runs: [...]}}}.
  */
 export async function runBench(plan, { log = () => {} } = {}) {
@@ -20,12 +21,22 @@ export async function runBench(plan, { log = () => {} } = {}) {
   const backend = await startBackend({ secret: 'bench-secret-0123456789', handlerOptions: { rateLimits: false } });
   const server = await startBenchServer({ syncListener: backend.syncListener });
   try {
-    const engines = Object.fromEntries(ENGINES.map((e) => [e.id, { label: e.label, canSync: e.canSync, runs: [] }]));
+    const engines = Object.fromEntries(ENGINES.map((e) => [e.id, {
+      label: e.label, canSync: e.canSync, hasHeap: e.hasHeap, hasDownload: e.hasDownload !== false, runs: [],
+    }]));
     for (let run = 1; run <= plan.runs; run++) {
-      // Alternate which engine goes first, so neither always gets the warmer machine.
+      // Alternate the order, so no engine always gets the warmer (or the busier) machine.
       const order = run % 2 ? ENGINES : [...ENGINES].reverse();
       for (const engine of order) {
         engines[engine.id].runs.push(await measureEngine({ engine, server, plan, backend, run, log }));
+      }
+    }
+    const r = plan.responsiveness;
+    for (let run = 1; r && run <= r.runs; run++) {
+      for (const engine of run % 2 ? ENGINES : [...ENGINES].reverse()) {
+        const sample = await measureResponsiveness({ engine, server, submits: r.submits, rate: r.rate });
+        (engines[engine.id].responsiveness ??= []).push(sample);
+        log(`${engine.id} at ${r.rate}x CPU throttle, run ${run}: ${sample.load.tasks.length} long tasks in load (TBT ${sample.load.tbtMs.toFixed(0)} ms), ${sample.submit.tasks.length} in ${r.submits} submits`);
       }
     }
     for (const engine of ENGINES) {

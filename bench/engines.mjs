@@ -1,4 +1,6 @@
 // The engines under test: where each one's benchmark page is and which of its served files count as its download.
+// canSync: has a built-in upload to a server (measured); hasHeap: has a wasm heap (measured);
+// hasDownload: false only for the floor, whose page loads no file of its own.
 
 export const ENGINES = [
   {
@@ -7,6 +9,7 @@ export const ENGINES = [
     page: '/bench/pages/lead-outbox.html',
     ownsFile: (path) => path.startsWith('/web/'),
     canSync: true,
+    hasHeap: true,
   },
   {
     id: 'pglite',
@@ -14,5 +17,32 @@ export const ENGINES = [
     page: '/bench/pages/pglite.html',
     ownsFile: (path) => path.startsWith('/pglite/'),
     canSync: false, // PGlite has no built-in upload to a server
+    hasHeap: true,
+  },
+  {
+    // The floor: what the browser itself allows. No engine, no wasm, no download of its own.
+    id: 'floor',
+    label: 'IndexedDB (floor)',
+    page: '/bench/pages/floor.html',
+    ownsFile: () => false,
+    hasDownload: false,
+    canSync: false,
+    hasHeap: false,
+  },
+  {
+    id: 'dexie',
+    label: 'Dexie 4.4.7',
+    page: '/bench/pages/dexie.html',
+    ownsFile: (path) => path.startsWith('/dexie/'),
+    canSync: false,
+    hasHeap: false,
+  },
+  {
+    id: 'wa-sqlite',
+    label: 'wa-sqlite 1.0.0 (IDBBatchAtomicVFS)',
+    page: '/bench/pages/wa-sqlite.html',
+    ownsFile: (path) => path.startsWith('/wa-sqlite/'),
+    canSync: false,
+    hasHeap: true,
   },
 ];

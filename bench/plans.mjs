@@ -6,12 +6,16 @@ export const PLANS = {
     sizes: [0, 1000, 10000],  // leads already stored when the single submits are measured
     submitsPerSize: 20,       // durable single submits measured at each size, per run
     syncLeads: 10000,
+    // Separate page loads with the CPU throttled 4× (bench/responsiveness.mjs), per engine.
+    responsiveness: { runs: 3, submits: 10, rate: 4 },
   },
   // Proves the harness works (every metric produced); its figures mean little.
+  // One run: with five engines, two runs took about ten minutes of the test command on a busy machine.
   quick: {
-    runs: 2,
+    runs: 1,
     sizes: [0, 100],
     submitsPerSize: 3,
     syncLeads: 200,
+    responsiveness: { runs: 1, submits: 2, rate: 4 },
   },
 };

@@ -14,8 +14,8 @@ before(async () => {
   summary = summarize(results);
 }, { timeout: 10 * 60 * 1000 });
 
-test('the quick benchmark produces every figure for lead-outbox and PGlite as a finite number', () => {
-  assert.deepEqual(Object.keys(summary).sort(), ['lead-outbox', 'pglite']);
+test('the quick benchmark produces every figure for lead-outbox, the IndexedDB floor and each peer as a finite number', () => {
+  assert.deepEqual(Object.keys(summary).sort(), ['dexie', 'floor', 'lead-outbox', 'pglite', 'wa-sqlite']);
   const figures = checkFigures(summary);
   assert.ok(figures.length > 0, 'no figures were checked');
   const missing = figures.filter((c) => !c.ok).map((c) => `${c.name} is ${c.value}`);

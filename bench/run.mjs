@@ -20,7 +20,11 @@ if (args.includes('--render')) {
 } else {
   const runsArg = args.find((a) => a.startsWith('--runs='));
   const plan = { ...(quick ? PLANS.quick : PLANS.full) };
-  if (runsArg) plan.runs = Number(runsArg.slice('--runs='.length));
+  if (runsArg) {
+    plan.runs = Number(runsArg.slice('--runs='.length));
+    // The throttled loads are the slowest part: --runs caps them too.
+    if (plan.responsiveness) plan.responsiveness = { ...plan.responsiveness, runs: Math.min(plan.responsiveness.runs, plan.runs) };
+  }
   try {
     results = await runBench(plan, { log: (line) => console.log(`bench: ${line}`) });
   } catch (err) {

@@ -1,4 +1,4 @@
-// The benchmark's static server: the package's web/ folder, PGlite's dist folder, the bench pages, and the sync route.
+// The benchmark's static server: the package's web/ folder, the peers' folders (PGlite, Dexie, wa-sqlite), the bench pages, and the sync route.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -9,6 +9,8 @@ const BENCH = fileURLToPath(new URL('.', import.meta.url));
 export const MOUNTS = {
   '/web/': join(BENCH, '..', 'web'),
   '/pglite/': join(BENCH, 'node_modules', '@electric-sql', 'pglite', 'dist'),
+  '/dexie/': join(BENCH, 'node_modules', 'dexie', 'dist'),
+  '/wa-sqlite/': join(BENCH, 'node_modules', 'wa-sqlite'),
   '/bench/pages/': join(BENCH, 'pages'),
 };
 const TYPES = {

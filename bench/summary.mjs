@@ -6,7 +6,8 @@ const spread = (xs) => ({ median: median(xs), p95: p95(xs) });
 /**
  * Per engine: weight totals, cold-start phases (one sample per run), durable submit latency
  * and bytes per submit at each size (all submits of all runs pooled), memory at the largest
- * size and, for engines that sync, the sync time. Every leaf is a number (NaN when missing).
+ * size and, for engines that sync, the sync time; the wasm heap only for engines with one. Every
+ * leaf is a number (NaN when missing).
  */
 export function summarize(results) {
   const out = {};
@@ -16,15 +17,16 @@ export function summarize(results) {
       ['readyMs', 'countMs'].map((m) => [m, spread(runs.map((r) => r[key][m]))]),
     );
     const s = {
-      // A page that loaded none of its engine's files would weigh 0: that is a harness fault.
-      weight: engine.weight.files.length
+      // A page that loaded none of its engine's files would weigh 0: that is a harness fault,
+      // except for the floor, which has no files of its own.
+      weight: engine.weight.files.length || engine.hasDownload === false
         ? { raw: engine.weight.raw, gzip: engine.weight.gzip, brotli: engine.weight.brotli }
         : { raw: NaN, gzip: NaN, brotli: NaN },
       firstVisit: visit('firstVisit'),
       reload: visit('reload'),
       submitMs: {},
       submitBytes: {},
-      heapBytes: median(runs.map((r) => r.heapBytes)),
+      heapBytes: engine.hasHeap === false ? undefined : median(runs.map((r) => r.heapBytes)),
       rendererRss: median(runs.map((r) => r.memory.rendererRss)),
       rendererHwm: median(runs.map((r) => r.memory.rendererHwm)),
       jsHeapUsed: median(runs.map((r) => r.memory.jsHeapUsed)),
@@ -34,6 +36,20 @@ export function summarize(results) {
       s.submitBytes[size] = median(runs.flatMap((r) => r.submits[size].bytes));
     }
     if (engine.canSync) s.syncMs = spread(runs.map((r) => r.sync?.ms));
+    if (s.heapBytes === undefined) delete s.heapBytes; // no wasm heap (the floor, Dexie)
+    if (engine.responsiveness) {
+      const rs = engine.responsiveness;
+      const longest = (tasks) => Math.max(0, ...tasks.map((t) => t.duration));
+      s.throttled = {
+        loadLongTasks: median(rs.map((x) => x.load.tasks.length)),
+        loadLongestMs: median(rs.map((x) => longest(x.load.tasks))),
+        loadTbtMs: median(rs.map((x) => x.load.tbtMs)),
+        readyMs: median(rs.map((x) => x.opened.readyMs)),
+        submitLongTasks: median(rs.map((x) => x.submit.tasks.length)),
+        submitLongestMs: median(rs.map((x) => longest(x.submit.tasks))),
+        clickToPaintMs: spread(rs.flatMap((x) => x.clickToPaintMs)),
+      };
+    }
     out[id] = s;
   }
   return out;

@@ -1,9 +1,16 @@
-// The embind surface of the wasm module: StoreApi as the JS class CoreStore, and the core's files. The only file that includes Emscripten headers.
-#include <emscripten/bind.h>
-#include <emscripten/val.h>
+// The exports of the wasm module: StoreApi and the core's files as plain C functions (web/src/coreModule.js wraps them). The only file that knows it is in wasm.
+//
+// Plain exports instead of embind: embind's JS runtime was ~6 KB gzip of the glue for what
+// is here only strings and numbers. The contract with web/src/coreModule.js, which mirrors it:
+// - A string argument is a (pointer, byte length) pair of UTF-8 in memory the caller owns.
+// - A string result is a pointer to a buffer owned here, valid until the next call into the
+//   module; its byte length is lo_result_length(). The caller copies it out at once.
+// - A StoreApi is a handle from lo_store_new(), released by lo_store_delete().
+#include <emscripten/emscripten.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 
 #include "api/StoreApi.h"
 #include "edits/MergeEdits.h"
@@ -11,94 +18,130 @@
 
 namespace {
 using leadoutbox::MemoryFiles;
+using leadoutbox::StoreApi;
 
-// The core's files, for the JS persistence layer (web/src/volume.js). A view looks into
-// wasm memory: valid until the next call into the module, so JS copies out of it or into
-// it at once.
+std::string result;  // the last string result (see lo_result_length)
+std::size_t resultLength = 0;
 
-// Bytes [offset, offset + length) of `path` as a Uint8Array view, clamped to the file;
-// with `grow`, the file is created or zero-extended to cover the range first. Null when
-// there is no such file and `grow` is false, or the range is not whole non-negative numbers.
-emscripten::val fileView(const std::string& path, double offset, double length, bool grow) {
+const char* answer(std::string value) {
+  result = std::move(value);
+  resultLength = result.size();
+  return result.c_str();
+}
+
+std::string text(const char* data, std::size_t length) { return std::string(data, length); }
+}  // namespace
+
+#define LO_EXPORT extern "C" EMSCRIPTEN_KEEPALIVE
+#define LO_STR(name) const char *name##Data, std::size_t name##Length
+#define LO_TEXT(name) text(name##Data, name##Length)
+
+// Byte length of the last string result (lo_file_view: of the view).
+LO_EXPORT std::size_t lo_result_length() { return resultLength; }
+
+LO_EXPORT StoreApi* lo_store_new() { return new StoreApi(); }
+LO_EXPORT void lo_store_delete(StoreApi* s) { delete s; }
+
+LO_EXPORT const char* lo_store_open(StoreApi* s, LO_STR(path), LO_STR(tenantId), double now, LO_STR(options)) {
+  return answer(s->open(LO_TEXT(path), LO_TEXT(tenantId), now, LO_TEXT(options)));
+}
+LO_EXPORT void lo_store_close(StoreApi* s) { s->close(); }
+LO_EXPORT const char* lo_store_submitLead(StoreApi* s, LO_STR(lead), LO_STR(id), double now) {
+  return answer(s->submitLead(LO_TEXT(lead), LO_TEXT(id), now));
+}
+LO_EXPORT const char* lo_store_counts(StoreApi* s, double now) { return answer(s->counts(now)); }
+LO_EXPORT const char* lo_store_listLeads(StoreApi* s) { return answer(s->listLeads()); }
+LO_EXPORT const char* lo_store_beginBatch(StoreApi* s, double now, int maxCount, double maxBytes, bool evenIfBackingOff) {
+  return answer(s->beginBatch(now, maxCount, maxBytes, evenIfBackingOff));
+}
+LO_EXPORT const char* lo_store_completeBatch(StoreApi* s, LO_STR(ids), LO_STR(results), double now, double random01) {
+  return answer(s->completeBatch(LO_TEXT(ids), LO_TEXT(results), now, random01));
+}
+LO_EXPORT const char* lo_store_failBatch(StoreApi* s, LO_STR(ids), double now, double random01, double retryAfterMs) {
+  return answer(s->failBatch(LO_TEXT(ids), now, random01, retryAfterMs));
+}
+LO_EXPORT const char* lo_store_batchTooLarge(StoreApi* s, LO_STR(ids), double now) {
+  return answer(s->batchTooLarge(LO_TEXT(ids), now));
+}
+LO_EXPORT const char* lo_store_retryRejected(StoreApi* s, LO_STR(id), double now) {
+  return answer(s->retryRejected(LO_TEXT(id), now));
+}
+LO_EXPORT const char* lo_store_discardRejected(StoreApi* s, LO_STR(id)) { return answer(s->discardRejected(LO_TEXT(id))); }
+LO_EXPORT const char* lo_store_integrityCheck(StoreApi* s) { return answer(s->integrityCheck()); }
+LO_EXPORT const char* lo_store_applyPage(StoreApi* s, LO_STR(page), double from, double now) {
+  return answer(s->applyPage(LO_TEXT(page), from, now));
+}
+LO_EXPORT const char* lo_store_resetReplica(StoreApi* s) { return answer(s->resetReplica()); }
+LO_EXPORT const char* lo_store_feedState(StoreApi* s) { return answer(s->feedState()); }
+LO_EXPORT const char* lo_store_query(StoreApi* s, LO_STR(sql), LO_STR(params)) {
+  return answer(s->query(LO_TEXT(sql), LO_TEXT(params)));
+}
+LO_EXPORT const char* lo_store_submitEdit(StoreApi* s, LO_STR(edit), double now) {
+  return answer(s->submitEdit(LO_TEXT(edit), now));
+}
+LO_EXPORT const char* lo_store_editCounts(StoreApi* s) { return answer(s->editCounts()); }
+LO_EXPORT const char* lo_store_beginEditBatch(StoreApi* s, int maxCount) { return answer(s->beginEditBatch(maxCount)); }
+LO_EXPORT const char* lo_store_completeEditBatch(StoreApi* s, LO_STR(results), double now) {
+  return answer(s->completeEditBatch(LO_TEXT(results), now));
+}
+LO_EXPORT const char* lo_store_listEdits(StoreApi* s) { return answer(s->listEdits()); }
+LO_EXPORT const char* lo_store_dismissEdit(StoreApi* s, double mutationId) { return answer(s->dismissEdit(mutationId)); }
+
+// The merge rule for the server (docs/edits.md): the same compiled code the devices run.
+LO_EXPORT const char* lo_mergeEdits(LO_STR(state), LO_STR(edits), LO_STR(context)) {
+  return answer(leadoutbox::mergeEditsJson(LO_TEXT(state), LO_TEXT(edits), LO_TEXT(context)));
+}
+
+LO_EXPORT const char* lo_changedFiles(LO_STR(dir)) { return answer(leadoutbox::changedFilesJson(LO_TEXT(dir))); }
+LO_EXPORT const char* lo_defaults() { return answer(leadoutbox::coreDefaultsJson()); }
+LO_EXPORT const char* lo_validateLead(LO_STR(lead), LO_STR(id), double createdAt) {
+  return answer(leadoutbox::validateLeadJson(LO_TEXT(lead), LO_TEXT(id), createdAt));
+}
+LO_EXPORT const char* lo_versions() {
+  std::string v = leadoutbox::coreVersionsJson();
+  v.pop_back();  // append the toolchain to the core's object
+  return answer(v + ",\"emscripten\":\"" LEAD_OUTBOX_EMSCRIPTEN_VERSION "\"}");
+}
+
+// The core's files, for the JS persistence layer (web/src/volume.js).
+
+// Bytes [offset, offset + length) of `path`, clamped to the file, as a pointer into wasm
+// memory (lo_result_length() bytes, valid until the next call); with `grow`, the file is
+// created or zero-extended to cover the range first. 0 when there is no such file and
+// `grow` is false, or the range is not whole non-negative numbers. (A file's bytes never
+// sit at address 0, so 0 is never a view.)
+LO_EXPORT const char* lo_file_view(LO_STR(path), double offset, double length, bool grow) {
   // Whole, non-negative numbers within 32-bit memory only (NaN fails every comparison).
   if (!(offset >= 0 && length >= 0 && offset + length <= 4294967295.0) || offset != static_cast<std::uint32_t>(offset) ||
       length != static_cast<std::uint32_t>(length)) {
-    return emscripten::val::null();
+    return nullptr;
   }
-  std::string* file = grow ? &MemoryFiles::create(path) : MemoryFiles::find(path);
-  if (!file) return emscripten::val::null();
+  const std::string name = LO_TEXT(path);
+  std::string* file = grow ? &MemoryFiles::create(name) : MemoryFiles::find(name);
+  if (!file) return nullptr;
   const auto at = static_cast<std::size_t>(offset);
   const auto n = static_cast<std::size_t>(length);
   if (grow && file->size() < at + n) file->resize(at + n);
   const std::size_t end = std::min(file->size(), at + n);
   const std::size_t begin = std::min(at, end);
-  return emscripten::val(
-      emscripten::typed_memory_view(end - begin, reinterpret_cast<unsigned char*>(file->data()) + begin));
+  resultLength = end - begin;
+  return file->data() + begin;
 }
 
 // The size of `path` in bytes, or -1 when there is no such file.
-double fileSize(const std::string& path) {
-  const std::string* file = MemoryFiles::find(path);
+LO_EXPORT double lo_file_size(LO_STR(path)) {
+  const std::string* file = MemoryFiles::find(LO_TEXT(path));
   return file ? static_cast<double>(file->size()) : -1;
 }
 
-bool fileRemove(const std::string& path) { return MemoryFiles::remove(path); }
+LO_EXPORT bool lo_file_remove(LO_STR(path)) { return MemoryFiles::remove(LO_TEXT(path)); }
 
 // The paths of the files in folder `dir`, one per line (paths never contain one).
-std::string fileList(const std::string& dir) {
+LO_EXPORT const char* lo_file_list(LO_STR(dir)) {
   std::string out;
-  for (const std::string& path : MemoryFiles::list(dir)) {
+  for (const std::string& path : MemoryFiles::list(LO_TEXT(dir))) {
     if (!out.empty()) out += '\n';
     out += path;
   }
-  return out;
-}
-
-// The merge rule for the server (docs/edits.md); embind passes std::string, the core takes views.
-std::string mergeEdits(const std::string& state, const std::string& edits, const std::string& context) {
-  return leadoutbox::mergeEditsJson(state, edits, context);
-}
-
-std::string versions() {
-  std::string v = leadoutbox::coreVersionsJson();
-  v.pop_back();  // append the toolchain to the core's object
-  return v + ",\"emscripten\":\"" LEAD_OUTBOX_EMSCRIPTEN_VERSION "\"}";
-}
-}  // namespace
-
-EMSCRIPTEN_BINDINGS(lead_outbox) {
-  using leadoutbox::StoreApi;
-  emscripten::class_<StoreApi>("CoreStore")
-      .constructor<>()
-      .function("open", &StoreApi::open)
-      .function("close", &StoreApi::close)
-      .function("submitLead", &StoreApi::submitLead)
-      .function("counts", &StoreApi::counts)
-      .function("listLeads", &StoreApi::listLeads)
-      .function("beginBatch", &StoreApi::beginBatch)
-      .function("completeBatch", &StoreApi::completeBatch)
-      .function("failBatch", &StoreApi::failBatch)
-      .function("batchTooLarge", &StoreApi::batchTooLarge)
-      .function("retryRejected", &StoreApi::retryRejected)
-      .function("discardRejected", &StoreApi::discardRejected)
-      .function("integrityCheck", &StoreApi::integrityCheck)
-      .function("applyPage", &StoreApi::applyPage)
-      .function("resetReplica", &StoreApi::resetReplica)
-      .function("feedState", &StoreApi::feedState)
-      .function("submitEdit", &StoreApi::submitEdit)
-      .function("editCounts", &StoreApi::editCounts)
-      .function("beginEditBatch", &StoreApi::beginEditBatch)
-      .function("completeEditBatch", &StoreApi::completeEditBatch)
-      .function("listEdits", &StoreApi::listEdits)
-      .function("dismissEdit", &StoreApi::dismissEdit)
-      .function("query", &StoreApi::query);
-  emscripten::function("changedFiles", &leadoutbox::changedFilesJson);
-  emscripten::function("fileView", &fileView);
-  emscripten::function("fileSize", &fileSize);
-  emscripten::function("fileRemove", &fileRemove);
-  emscripten::function("fileList", &fileList);
-  emscripten::function("versions", &versions);
-  emscripten::function("defaults", &leadoutbox::coreDefaultsJson);
-  emscripten::function("validateLead", &leadoutbox::validateLeadJson);
-  emscripten::function("mergeEdits", &mergeEdits);
+  return answer(std::move(out));
 }

@@ -19,15 +19,17 @@ endif()
 
 set(LEAD_OUTBOX_DIST "${CMAKE_SOURCE_DIR}/web/dist" CACHE PATH "where the built module is copied")
 
-add_executable(lead_outbox_core_wasm bindings/StoreBindings.cpp)
+# SqliteClock.c: C gmtime_r/strftime for SQLite's CURRENT_*, instead of Emscripten's JS ones.
+add_executable(lead_outbox_core_wasm bindings/StoreBindings.cpp wasm/SqliteClock.c)
 set_target_properties(lead_outbox_core_wasm PROPERTIES OUTPUT_NAME lead-outbox-core SUFFIX ".mjs")
 target_link_libraries(lead_outbox_core_wasm PRIVATE lead_outbox_core)
 target_compile_definitions(lead_outbox_core_wasm PRIVATE
   LEAD_OUTBOX_EMSCRIPTEN_VERSION="${_emcc_version}")
-# Size first: -Oz everywhere, no exception tables, no RTTI outside embind's needs. LTO lets
-# the linker drop and inline across SQLite, the core and libc (Emscripten's LTO libc).
+# Size first: -Oz everywhere, no exception tables, no RTTI (nothing uses typeid or
+# dynamic_cast since the bindings are plain C exports). LTO lets the linker drop and inline
+# across SQLite, the core and libc (Emscripten's LTO libc).
 foreach(_t sqlite3 lead_outbox_core lead_outbox_core_wasm)
-  target_compile_options(${_t} PRIVATE -Oz -flto -fno-exceptions)
+  target_compile_options(${_t} PRIVATE -Oz -flto -fno-exceptions $<$<COMPILE_LANGUAGE:CXX>:-fno-rtti>)
 endforeach()
 set_property(TARGET lead_outbox_core_wasm PROPERTY RULE_LAUNCH_LINK
   "${CMAKE_COMMAND} -E env EM_CLOSURE_COMPILER=${LEAD_OUTBOX_CLOSURE_COMPILER}")
@@ -36,7 +38,10 @@ target_link_options(lead_outbox_core_wasm PRIVATE
   -flto
   --closure=1
   -fno-exceptions
-  -lembind
+  -fno-rtti
+  # bindings/StoreBindings.cpp exports its lo_* functions (EMSCRIPTEN_KEEPALIVE); JS copies
+  # strings in through malloc/free (web/src/coreModule.js).
+  -sEXPORTED_FUNCTIONS=_malloc,_free
   -sMODULARIZE=1
   -sEXPORT_ES6=1
   -sEXPORT_NAME=createLeadOutboxCore
@@ -56,6 +61,14 @@ target_link_options(lead_outbox_core_wasm PRIVATE
   # wasm-opt repeats -Oz until the module stops shrinking.
   -sBINARYEN_EXTRA_PASSES=--converge
   -sINCOMING_MODULE_JS_API=instantiateWasm,locateFile,print,printErr,wasmBinary,onAbort)
+
+# For size work only: function names kept in a "name" section, which scripts/wasm-breakdown.mjs
+# reads to attribute the code to SQLite, the core, libc++, embind and libc. Configure it in a
+# build directory of its own with its own LEAD_OUTBOX_DIST, so web/dist never ships names.
+option(LEAD_OUTBOX_WASM_NAMES "Keep function names in the wasm (--profiling-funcs)" OFF)
+if(LEAD_OUTBOX_WASM_NAMES)
+  target_link_options(lead_outbox_core_wasm PRIVATE --profiling-funcs)
+endif()
 
 add_custom_command(TARGET lead_outbox_core_wasm POST_BUILD
   COMMAND ${CMAKE_COMMAND} -DGLUE=$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.mjs

@@ -15,6 +15,23 @@ export function makeLead(i) {
 }
 
 /**
+ * A submit button, as a lead form has: a click submits the next lead. What the page does
+ * synchronously in the click handler delays the next paint; the time from the click event
+ * to the first task after the next frame is the Interaction-to-Next-Paint idea, measured
+ * from the page (for bench/responsiveness.mjs).
+ */
+function addSubmitButton(submitNext) {
+  const button = document.createElement('button');
+  button.id = 'bench-submit';
+  button.textContent = 'Submit';
+  button.addEventListener('click', (event) => {
+    window.bench.lastSubmit = submitNext();
+    requestAnimationFrame(() => setTimeout(() => window.bench.clickToPaintMs.push(performance.now() - event.timeStamp)));
+  });
+  document.body.append(button);
+}
+
+/**
  * Exposes window.bench over `engine`, an object with open() → {readyMs, count} (readyMs stamped
  * once the store is usable, before it is asked for its count),
  * submit(lead) (resolves once durable), fill(leads) (bulk, one or few durable flushes),
@@ -52,8 +69,17 @@ export function expose(engine) {
       await engine.fill(leads);
     },
 
+    /** Resolves when the submit the last click on the page's button started is durable. */
+    lastSubmit: Promise.resolve(),
+    /** Per click on the page's button: ms from the click event to the next frame's paint. */
+    clickToPaintMs: [],
+
     count: () => engine.count(),
     heapBytes: () => engine.heapBytes(),
     sync: engine.sync ? (n, tenant, token) => engine.sync(n, tenant, token) : undefined,
   };
+  addSubmitButton(async () => {
+    await opened;
+    await engine.submit(makeLead(next++));
+  });
 }

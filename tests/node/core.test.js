@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { loadCore, warmUpCore } from '../../web/src/core.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
 import { lead } from './helpers.js';
+import { memoryFiles } from '../../web/src/files.js';
 
 test('loadCore returns the same instance until it is dropped', async () => {
   const a = await loadCore();
@@ -37,4 +38,48 @@ test('a file view refuses ranges that are not whole non-negative numbers', async
   assert.equal(view.length, 4);
   assert.equal(core.fileSize('/view-test/f'), 8);
   assert.ok(core.fileRemove('/view-test/f'));
+});
+
+test('text crosses into and out of the core as UTF-8, whatever its characters', async () => {
+  const core = await loadCore();
+  const api = new core.CoreStore();
+  try {
+    const opened = JSON.parse(api.open('/utf8-test/leads.db', 'utf8-test', Date.now(), '{}'));
+    assert.equal(opened.ok, true, JSON.stringify(opened));
+    const name = 'Zoë Ångström 李小龙 🚀';
+    const submitted = JSON.parse(api.submitLead(JSON.stringify(lead(1, { name })), crypto.randomUUID(), Date.now()));
+    assert.equal(submitted.ok, true, JSON.stringify(submitted));
+    const [stored] = JSON.parse(api.listLeads()).value;
+    assert.equal(stored.name, name);
+    api.close();
+  } finally {
+    api.delete();
+    memoryFiles(core).removeAll('/utf8-test');
+    core.changedFiles('/utf8-test');
+  }
+});
+
+test('a deleted CoreStore refuses every call, and a string argument must be a string', async () => {
+  const core = await loadCore();
+  const api = new core.CoreStore();
+  assert.throws(() => api.open(42, 't', 0, '{}'), TypeError);
+  api.delete();
+  assert.throws(() => api.counts(Date.now()), /deleted/);
+  assert.throws(() => api.delete(), /deleted twice/);
+});
+
+test("SQL's CURRENT_TIMESTAMP, CURRENT_DATE and CURRENT_TIME read the core's fixed clock, the Unix epoch", async () => {
+  // The core never reads a clock; these are formatted by wasm/SqliteClock.c, not by JS.
+  const core = await loadCore();
+  const api = new core.CoreStore();
+  try {
+    assert.equal(JSON.parse(api.open('/clock-test/leads.db', 'clock-test', Date.now(), '{}')).ok, true);
+    const answer = JSON.parse(api.query('SELECT CURRENT_TIMESTAMP AS ts, CURRENT_DATE AS d, CURRENT_TIME AS t', '[]'));
+    assert.deepEqual(answer.value.rows, [{ ts: '1970-01-01 00:00:00', d: '1970-01-01', t: '00:00:00' }], JSON.stringify(answer));
+    api.close();
+  } finally {
+    api.delete();
+    memoryFiles(core).removeAll('/clock-test');
+    core.changedFiles('/clock-test');
+  }
 });

@@ -2,11 +2,12 @@
 import { compileWasm } from '#wasm-module-args';
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 import { memoryFiles } from './files.js';
+import { wrapCoreModule } from './coreModule.js';
 
 let instance = null;
 
 /**
- * The instantiated Emscripten module (CoreStore and the file functions of bindings/StoreBindings.cpp), created on first use.
+ * The core (CoreStore and the file functions of bindings/StoreBindings.cpp, wrapped by coreModule.js), created on first use.
  * @param {{wasmUrl?: string}} [options]
  */
 export function loadCore(options = {}) {
@@ -87,5 +88,5 @@ async function instantiate({ wasmUrl }) {
     printErr: (text) => console.warn('[lead-outbox]', text),
   });
   // The glue offers instantiateWasm no way to fail, so a failure there rejects through this race.
-  return Promise.race([core, failure]);
+  return Promise.race([core, failure]).then(wrapCoreModule);
 }

@@ -1,0 +1,40 @@
+// The floor behind window.bench (see harness.js): plain IndexedDB, no engine, no wasm. A submit is one put of the lead record with durability 'strict'.
+import { expose } from './harness.js';
+
+const STORE = 'leads';
+let db;
+
+const request = (r) => new Promise((resolve, reject) => {
+  r.onsuccess = () => resolve(r.result);
+  r.onerror = () => reject(r.error);
+});
+const committed = (tx) => new Promise((resolve, reject) => {
+  tx.oncomplete = () => resolve();
+  tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+});
+
+// The record lead-outbox keeps per lead: the lead, its id and time, and its outbox state.
+const record = (lead) => ({ id: crypto.randomUUID(), ...lead, createdAt: Date.now(), status: 'pending', attempts: 0 });
+
+async function put(leads) {
+  const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
+  const store = tx.objectStore(STORE);
+  for (const lead of leads) store.put(record(lead));
+  await committed(tx);
+}
+
+expose({
+  async open() {
+    const open = indexedDB.open('bench-floor', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: 'id' });
+    db = await request(open);
+    const readyMs = performance.now();
+    // A reload's cost: read back every stored record (what an engine must load to be ready).
+    const all = await request(db.transaction(STORE, 'readonly').objectStore(STORE).getAll());
+    return { readyMs, count: all.length };
+  },
+  submit: (lead) => put([lead]),
+  fill: (leads) => put(leads),
+  count: () => request(db.transaction(STORE, 'readonly').objectStore(STORE).count()),
+  heapBytes: () => null, // no wasm heap
+});

@@ -1,0 +1,48 @@
+// The page's responsiveness with the CPU throttled (as Lighthouse's mobile profile does): long tasks during load and submits, TBT, click to next paint.
+import { fileURLToPath } from 'node:url';
+import { launch, newProfile } from '../tests/browser/chromium.js';
+
+const LONG_TASKS = fileURLToPath(new URL('./pages/longtasks.js', import.meta.url));
+// After the first count, the page is watched this long for trailing work of the load.
+const SETTLE_MS = 500;
+
+const blocking = (tasks) => tasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0);
+
+/**
+ * Loads `engine`'s page in a fresh profile with CDP Emulation.setCPUThrottlingRate(`rate`),
+ * then clicks its submit button `submits` times, each after the previous submit is durable.
+ * Returns {rate, opened, load: {tasks, tbtMs}, submit: {tasks, tbtMs}, clickToPaintMs[]};
+ * tasks are the main thread's long tasks ({start, duration} in ms from navigation start).
+ * Load is navigation start → first count + SETTLE_MS; TBT sums each long task's time over 50 ms.
+ */
+export async function measureResponsiveness({ engine, server, submits, rate = 4 }) {
+  const profile = newProfile();
+  const context = await launch(profile.dir);
+  try {
+    await context.addInitScript({ path: LONG_TASKS });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    await page.goto(server.url + engine.page, { timeout: 0 });
+    const opened = await page.evaluate(() => window.bench.opened);
+    await page.waitForTimeout(SETTLE_MS);
+    const loadTasks = await page.evaluate(() => window.__longTasks.take());
+    for (let i = 0; i < submits; i++) {
+      await page.click('#bench-submit');
+      await page.evaluate(() => window.bench.lastSubmit);
+    }
+    await page.waitForTimeout(100); // the last click's paint
+    const submitTasks = await page.evaluate(() => window.__longTasks.take());
+    const clickToPaintMs = await page.evaluate(() => window.bench.clickToPaintMs);
+    return {
+      rate,
+      opened,
+      load: { tasks: loadTasks, tbtMs: blocking(loadTasks) },
+      submit: { tasks: submitTasks, tbtMs: blocking(submitTasks) },
+      clickToPaintMs,
+    };
+  } finally {
+    await context.close();
+    profile.remove();
+  }
+}
