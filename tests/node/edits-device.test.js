@@ -53,7 +53,8 @@ after(async () => {
   cluster?.stop();
 });
 
-const staffToken = (tenantId, staffId) => mintStaffToken({ tenantId, staffId, roles: ['sales'] }, { keys: KEYS, kid: 'k1' });
+// `fresh`: a token of its own (another expiry), as a renewed token differs from the refused one.
+const staffToken = (tenantId, staffId, fresh = 0) => mintStaffToken({ tenantId, staffId, roles: ['sales'], ttlSeconds: 900 + fresh }, { keys: KEYS, kid: 'k1' });
 
 // A controllable online signal and clock for one device (getStore's `environment`).
 function deviceEnv({ online = true, skewMs = 0 } = {}) {
@@ -81,16 +82,16 @@ function deviceEnv({ online = true, skewMs = 0 } = {}) {
 async function device(tenant, name, staffId, env) {
   const { goOnline, online, ...environment } = env;
   const store = await getStore(`${tenant}-${name}`, { autoSync: false, staffId, deviceId: `dev-${name}`, environment });
-  let tokens = 0;
+  const asked = []; // getToken's arguments, call by call
   store.startFeed({
     url: `${base}/api/leads/feed`,
     editsUrl: `${base}/api/leads/edits`,
-    getToken: () => {
-      tokens++;
-      return staffToken(tenant, staffId);
+    getToken: (arg) => {
+      asked.push(arg);
+      return staffToken(tenant, staffId, asked.length);
     },
   });
-  return { store, tokens: () => tokens };
+  return { store, asked };
 }
 
 async function storedLead(tenant) {
@@ -212,5 +213,22 @@ test('two devices with conflicting status edits converge to the later clock, and
   assert.equal(overridden.status.won, 'lost');
   assert.equal(overridden.status.by, 'bob');
   assert.equal(shown(b.store, id).overridden?.status, undefined, 'the winner was not overridden');
+  await closeAllStores();
+});
+
+test('an edit answered 401 asks getToken again with the refused token, and is sent with the fresh one', async () => {
+  const tenant = 'dev-expired';
+  const id = await storedLead(tenant);
+  const env = deviceEnv();
+  const { store, asked } = await device(tenant, 'a', 'ann', env);
+  await waitUntil(() => hasLead(store, id));
+  const mark = posted.length;
+  failNext.push(401);
+  await store.editLead(id, { note: 'Called back.' });
+  await waitUntil(() => store.getStatus().edits.pending === 0);
+  const [refused, accepted] = posted.slice(mark);
+  assert.ok(asked.some((a) => a?.expired === refused.authorization.slice('Bearer '.length)), 'asked again with the refused token');
+  assert.ok(accepted, 'sent again');
+  assert.deepEqual((await serverRow(tenant, id)).notes.map((n) => n.text), ['Called back.']);
   await closeAllStores();
 });
