@@ -18,7 +18,7 @@ import { parseRetryAfter } from '../upload.js';
  * backoff, min(base * 2^n, cap) with full jitter; offline, it waits for the online signal.
  * A 401 asks getToken again; with no new token, or a 403, it stops until kick() after a
  * new startFeed. Returns {kick(), stop()}: kick() after an edit is queued (here or in
- * another tab); stop() ends the loop and resolves once it has.
+ * another tab); stop() aborts the request out, ends the loop and resolves once it has.
  */
 export function startEditUploads({ url, getToken, queue, onError = () => {}, fetch: fetchFn = globalThis.fetch,
   setTimeout: later = globalThis.setTimeout, clearTimeout: cancel = globalThis.clearTimeout, random = Math.random,
@@ -31,6 +31,7 @@ export function startEditUploads({ url, getToken, queue, onError = () => {}, fet
   let timer = null;
   let token = null;
   let authStopped = false;
+  let request = null; // the AbortController of the request out, aborted by stop()
   const unsubscribe = onOnline(() => kick());
 
   // Starts a run unless one is going; a kick during a run makes it look at the queue again.
@@ -92,6 +93,7 @@ export function startEditUploads({ url, getToken, queue, onError = () => {}, fet
     for (let asked = 0; ; asked++) {
       let res;
       const abort = new AbortController();
+      request = abort;
       const timeout = later(() => abort.abort(), requestTimeoutMs);
       try {
         token ??= await getToken();
@@ -135,6 +137,7 @@ export function startEditUploads({ url, getToken, queue, onError = () => {}, fet
       stopped = true;
       cancel(timer);
       unsubscribe();
+      request?.abort(); // its edits stay queued; a resend is answered as before
       await running?.catch(() => {});
     },
   };
