@@ -68,6 +68,7 @@ if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0
 
 node_suite node tests/node
 node_suite browser tests/browser
+node_suite engines tests/engines # the same scenarios in Chromium, Firefox and WebKit
 node_suite bench bench/quick.test.js
 
 rm -rf "$log"

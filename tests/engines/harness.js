@@ -116,10 +116,20 @@ export function status(page) {
   return page.eval(() => window.leadOutboxStore.getStatus());
 }
 
-/** Waits until the status satisfies `predicate` (run in the page, as `(s, arg) => …`). */
-export function waitForStatus(page, predicate, arg, what) {
-  return waitFor(page, ({ src, arg }) => (0, eval)(`(${src})`)(window.leadOutboxStore.getStatus(), arg),
-    { src: String(predicate), arg }, { what: what ?? String(predicate) });
+/** Waits until the page's status satisfies `predicate(status)` (run in Node); the error shows the last status. */
+export async function waitForStatus(page, predicate, what = String(predicate), timeout = 30000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await status(page);
+      if (predicate(last)) return last;
+    } catch (err) {
+      last = err.message; // between documents (a reload)
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Submits `count` leads through the page's store; resolves with their ids. */

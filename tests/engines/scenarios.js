@@ -1,8 +1,11 @@
 // The browser scenarios, written once: each engine's test file registers them over its adapter (drivers/<engine>.js).
 //
 // An adapter exports `name` and `launch(profileDir)` → browser {newPage(url) → page, close()};
-// a page has eval(fn, arg) (fn runs in the page; its promise is awaited), goto(url) and
-// reload(). A "restart" is close() and launch() again on the same profile folder.
+// a page has eval(fn, arg) (fn runs in the page; its promise is awaited), goto(url),
+// reload() and close() (back to about:blank, kept for the next newPage). A "restart" is
+// close() and launch() again on the same profile folder. One browser serves a file's
+// scenarios (launching is the slow part); each scenario's site is its own origin, so
+// no storage is shared between them.
 // Faults come from the server (harness.js: sync faults and a TCP gate), so every engine
 // sees the same ones; no browser's offline switch is used.
 import { test, before, after } from 'node:test';
@@ -16,63 +19,73 @@ import {
 export function runScenarios(driver) {
   const engine = driver.name;
   let backend;
-  before(async () => { backend = await startTestBackend(); });
-  after(() => backend?.stop());
+  let profile;
+  let browser;
+  before(async () => {
+    backend = await startTestBackend();
+    profile = newProfile(engine);
+    browser = await driver.launch(profile.dir);
+  });
+  after(async () => {
+    await browser?.close();
+    await backend?.stop();
+    profile?.remove();
+  });
 
-  // A site and a profile for one scenario; `body({site, profile, launch})`; all closed after.
+  // A site for one scenario; `body({site, open, restart, tenant})`. open(): a tab on the
+  // site with its store ready; restart(): the browser closes and starts again on its
+  // profile (open tabs are gone). Tabs and the site are closed after.
   async function scenario(tenant, body) {
     const site = await startFaultySite(backend, `${engine}-${tenant}`);
-    const profile = newProfile(engine);
-    const browsers = new Set();
-    const launch = async () => {
-      const browser = await driver.launch(profile.dir);
-      browsers.add(browser);
-      const close = browser.close;
-      browser.close = async () => { browsers.delete(browser); await close(); };
-      return browser;
+    let pages = [];
+    const open = async () => {
+      const page = await openDemo(browser, site.url);
+      pages.push(page);
+      return page;
+    };
+    const restart = async () => {
+      await browser.close();
+      browser = await driver.launch(profile.dir);
+      pages = [];
     };
     try {
-      await body({ site, profile, launch, tenant: `${engine}-${tenant}` });
+      await body({ site, open, restart, tenant: `${engine}-${tenant}` });
     } finally {
-      for (const b of browsers) await b.close().catch(() => {});
+      for (const page of pages) await page.close().catch(() => {});
       await site.close();
-      profile.remove();
     }
   }
 
   const names = (rows) => rows.map((r) => r.name).sort();
 
   test(`${engine}: leads survive a reload and a browser restart, then reach the server once`, () =>
-    scenario('persist', async ({ site, launch, tenant }) => {
+    scenario('persist', async ({ site, open, restart, tenant }) => {
       site.faults.always = 503;
-      let browser = await launch();
-      let page = await openDemo(browser, site.url);
+      let page = await open();
       const ids = await submitLeads(page, 3, 'Kept');
-      await waitForStatus(page, (s) => s.pending === 3 && s.lastError !== null, undefined, '3 pending after a failed try');
+      await waitForStatus(page, (s) => s.pending === 3 && s.lastError !== null, '3 pending after a failed try');
       await reload(page);
       assert.equal((await status(page)).pending, 3);
       assert.deepEqual((await page.eval(() => window.leadOutboxStore.listLeads().map((l) => l.id))).sort(), [...ids].sort());
 
-      await browser.close();
-      browser = await launch();
-      page = await openDemo(browser, site.url);
+      await restart();
+      page = await open();
       assert.equal((await status(page)).pending, 3, 'pending leads after a browser restart');
       assert.deepEqual((await page.eval(() => window.leadOutboxStore.listLeads().map((l) => l.id))).sort(), [...ids].sort());
 
       site.faults.always = null;
       await syncNow(page);
-      await waitForStatus(page, (s) => s.pending === 0 && s.synced === 3, undefined, 'all 3 synced');
+      await waitForStatus(page, (s) => s.pending === 0 && s.synced === 3, 'all 3 synced');
       assert.deepEqual(names(await backend.listLeads(tenant)), ['Kept 0', 'Kept 1', 'Kept 2']);
     }));
 
   test(`${engine}: leads kept while the site is unreachable reach the server once, even when an answer is lost`, () =>
-    scenario('offline', async ({ site, launch, tenant }) => {
-      const browser = await launch();
-      const page = await openDemo(browser, site.url);
+    scenario('offline', async ({ site, open, restart, tenant }) => {
+      const page = await open();
       site.gate.down();
       await submitLeads(page, 5, 'Offline');
       await waitForStatus(page, (s) => s.online === false && s.lastError?.code === 'network_error' && !s.syncing,
-        undefined, 'offline with network_error');
+        'offline with network_error');
       assert.equal((await status(page)).pending, 5);
       assert.equal(await backend.countLeads(tenant), 0);
 
@@ -83,19 +96,21 @@ export function runScenarios(driver) {
       await waitFor(page, () => !window.leadOutboxStore.getStatus().syncing, undefined, { what: 'the lost answer' });
       await syncNow(page);
       await waitForStatus(page, (s) => s.pending === 0 && s.synced === 5 && s.online && s.lastError === null,
-        undefined, 'all 5 synced and online');
+        'all 5 synced and online');
       assert.ok(site.faults.requests >= 2, 'the lost answer was followed by a resend');
       assert.equal(await backend.countLeads(tenant), 5);
     }));
 
   test(`${engine}: two tabs send each lead once, and the tab that did not send shows the other's success`, () =>
-    scenario('tabs', async ({ site, launch, tenant }) => {
-      const browser = await launch();
-      const a = await openDemo(browser, site.url);
-      const b = await openDemo(browser, site.url);
+    scenario('tabs', async ({ site, open, restart, tenant }) => {
+      const a = await open();
+      const b = await open();
       site.gate.down();
       await Promise.all([submitLeads(a, 3, 'TabA'), submitLeads(b, 3, 'TabB')]);
+      // Each tab tries itself ("Try again"): a tab that only waits on the shared backoff
+      // would have no error to keep.
       for (const tab of [a, b]) {
+        await syncNow(tab);
         await waitForStatus(tab, (s) => s.pending === 6 && s.lastError?.code === 'network_error' && !s.online && !s.syncing,
           undefined, 'both tabs: 6 pending, offline');
       }
@@ -111,9 +126,8 @@ export function runScenarios(driver) {
     }));
 
   test(`${engine}: a reload while the site is unreachable shows the form from the service worker`, async (t) =>
-    scenario('sw', async ({ site, launch, tenant }) => {
-      const browser = await launch();
-      const page = await openDemo(browser, site.url);
+    scenario('sw', async ({ site, open, restart, tenant }) => {
+      const page = await open();
       if (!(await page.eval(() => 'serviceWorker' in navigator))) {
         t.skip(`${engine} has no service workers under automation here`);
         return;
@@ -126,18 +140,17 @@ export function runScenarios(driver) {
       assert.equal((await status(page)).pending, 2);
       site.gate.up();
       await syncNow(page);
-      await waitForStatus(page, (s) => s.pending === 0 && s.synced === 2, undefined, 'both synced');
+      await waitForStatus(page, (s) => s.pending === 0 && s.synced === 2, 'both synced');
       assert.equal(await backend.countLeads(tenant), 2);
     }));
 
   test(`${engine}: a 429 and a 500 are retried on their own, and each lead arrives once`, () =>
-    scenario('busy', async ({ site, launch, tenant }) => {
+    scenario('busy', async ({ site, open, restart, tenant }) => {
       site.faults.queue = [429, 500];
-      const browser = await launch();
-      const page = await openDemo(browser, site.url);
+      const page = await open();
       await submitLeads(page, 4, 'Busy');
-      await waitForStatus(page, (s) => s.lastError?.code === 'server_error', undefined, 'a server_error in the status');
-      await waitForStatus(page, (s) => s.pending === 0 && s.synced === 4 && s.lastError === null, undefined, 'all 4 synced');
+      await waitForStatus(page, (s) => s.lastError?.code === 'server_error', 'a server_error in the status');
+      await waitForStatus(page, (s) => s.pending === 0 && s.synced === 4 && s.lastError === null, 'all 4 synced');
       assert.equal(site.faults.requests, 3, 'a 429, a 500, then the one that went through');
       assert.equal(await backend.countLeads(tenant), 4);
     }));

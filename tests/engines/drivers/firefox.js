@@ -16,15 +16,16 @@ export async function launch(profileDir) {
       'dom.serviceWorkers.testing.enabled': true,
     },
   });
+  const free = await browser.pages(); // tabs on about:blank, reused before opening more
   const wrap = (page) => ({
     eval: (fn, arg) => page.evaluate(fn, arg),
     goto: async (url) => { await page.goto(url); },
     reload: async () => { await page.reload(); },
+    close: async () => { await page.goto('about:blank'); free.push(page); },
   });
   return {
     async newPage(url) {
-      const blank = (await browser.pages()).find((p) => p.url() === 'about:blank');
-      const page = blank ?? (await browser.newPage());
+      const page = free.pop() ?? (await browser.newPage());
       await page.goto(url);
       return wrap(page);
     },

@@ -32,7 +32,7 @@ export async function launch(profileDir) {
     if (current !== handle) await driver.switchTo().window(handle);
     current = handle;
   };
-  let first = true;
+  const free = [await driver.getWindowHandle()]; // tabs on about:blank, reused before opening more
   const wrap = (handle) => ({
     async eval(fn, arg) {
       await use(handle);
@@ -46,13 +46,17 @@ export async function launch(profileDir) {
     },
     goto: async (url) => { await use(handle); await driver.get(url); },
     reload: async () => { await use(handle); await driver.navigate().refresh(); },
+    close: async () => { await use(handle); await driver.get('about:blank'); free.push(handle); },
   });
   return {
     async newPage(url) {
-      if (!first) await driver.switchTo().newWindow('tab');
-      first = false;
-      const handle = await driver.getWindowHandle();
-      current = handle;
+      let handle = free.pop();
+      if (handle) {
+        await use(handle);
+      } else {
+        await driver.switchTo().newWindow('tab');
+        handle = current = await driver.getWindowHandle();
+      }
       await driver.get(url);
       return wrap(handle);
     },
