@@ -4,6 +4,7 @@ import { randomUuid, timeOrderedUuid } from './uuid.js';
 import { uploadBatch } from './upload.js';
 import { Volume, closedError, toStorageError, DAMAGED_PREFIX } from './volume.js';
 import { startFeed } from './feed.js';
+import { UNKNOWN_STORAGE, watchStorage } from './storage.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
 // core.defaults()); tests/node/defaults.test.js fails when the two disagree.
@@ -47,6 +48,7 @@ export const EMPTY_STATUS = Object.freeze({
   nextRetryAt: null,
   recovered: null,
   feed: Object.freeze({ state: 'off', cursor: 0, lastChangeAt: null }),
+  storage: UNKNOWN_STORAGE,
 });
 // The tables the outbox's commits change, for live queries (LeadStore#live).
 const OUTBOX_TABLES = ['leads'];
@@ -67,6 +69,7 @@ export class LeadStore {
   #closed = false;
   #inFlightTimeoutMs;
   #detach = () => {};
+  #stopStorage = () => {};
   #channel = null;
   #live = new Set(); // live queries: {sql, params, listener, tables}
   #stopFeed = null;
@@ -170,6 +173,13 @@ export class LeadStore {
     this.#refreshFeed({});
     const counts = this.#refresh();
     this.#detach = this.#attachTriggers();
+    // status.storage and the pending-count marker outside IndexedDB (web/src/storage.js).
+    this.#stopStorage = watchStorage(this.tenantId, {
+      persistentStorage: o.persistentStorage,
+      counts: () => ({ pending: counts.pending + counts.inFlight, stored: counts.pending + counts.inFlight + counts.synced + counts.rejected }),
+      onStatus: (listener) => this.onStatus(listener),
+      set: (storage) => this.#set({ storage }),
+    });
     if (o.autoSync) this.#scheduleFromCore(counts);
     return this;
   }
@@ -327,6 +337,7 @@ export class LeadStore {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#detach();
+    this.#stopStorage();
     this.#channel?.close();
     await this.#syncing?.catch(() => {});
     // Commits not yet started are refused; the running one finishes before the
