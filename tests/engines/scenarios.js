@@ -154,4 +154,28 @@ export function runScenarios(driver) {
       assert.equal(site.faults.requests, 3, 'a 429, a 500, then the one that went through');
       assert.equal(await backend.countLeads(tenant), 4);
     }));
+
+  test(`${engine}: the status reports storage, and says when pending leads vanished with the site's storage`, () =>
+    scenario('storage', async ({ site, open, tenant }) => {
+      site.faults.always = 503;
+      const page = await open();
+      const { storage } = await waitForStatus(page, (s) => s.storage.quota !== null, 'a quota estimate');
+      assert.equal(typeof storage.persisted, 'boolean');
+      assert.ok(storage.quota > 0 && storage.usage >= 0, JSON.stringify(storage));
+      assert.equal(storage.lostPending, 0);
+      await submitLeads(page, 2, 'Vanish');
+      await waitForStatus(page, (s) => s.pending === 2, '2 pending');
+      // What Safari's 7-day rule or "clear site data" for storage only does: IndexedDB goes, cookies stay.
+      await page.eval(async () => {
+        await window.leadOutboxStore.close();
+        const names = (await indexedDB.databases()).map((d) => d.name);
+        await Promise.all(names.map((n) => new Promise((r) => { const q = indexedDB.deleteDatabase(n); q.onsuccess = q.onerror = q.onblocked = r; })));
+        return names.length;
+      });
+      await reload(page);
+      const after = await status(page);
+      assert.equal(after.pending, 0);
+      assert.equal(after.storage.lostPending, 2, 'the two pending leads are reported lost');
+      assert.equal(await backend.countLeads(tenant), 0);
+    }));
 }
