@@ -159,9 +159,15 @@ export function runScenarios(driver) {
     scenario('storage', async ({ site, open, tenant }) => {
       site.faults.always = 503;
       const page = await open();
-      const { storage } = await waitForStatus(page, (s) => s.storage.quota !== null, 'a quota estimate');
-      assert.equal(typeof storage.persisted, 'boolean');
-      assert.ok(storage.quota > 0 && storage.usage >= 0, JSON.stringify(storage));
+      // What this engine itself answers (null: no such call, or no answer within 5 s).
+      const browserSays = await page.eval(async () => {
+        const ask = (f) => Promise.race([Promise.resolve().then(f).catch(() => null), new Promise((r) => setTimeout(() => r(null), 5000))]);
+        const estimate = await ask(() => navigator.storage.estimate());
+        return { persisted: await ask(() => navigator.storage.persisted()), quota: estimate?.quota ?? null };
+      });
+      const { storage } = await waitForStatus(page, (s) => s.storage.persisted === browserSays.persisted
+        && (s.storage.quota === null) === (browserSays.quota === null), `status.storage as the browser says: ${JSON.stringify(browserSays)}`);
+      if (storage.quota !== null) assert.ok(storage.quota > 0 && storage.usage >= 0, JSON.stringify(storage));
       assert.equal(storage.lostPending, 0);
       await submitLeads(page, 2, 'Vanish');
       await waitForStatus(page, (s) => s.pending === 2, '2 pending');

@@ -40,17 +40,23 @@ export function watchStorage(tenantId, { persistentStorage = 'if-granted', count
   if (pending !== written) marker.write((written = pending));
 
   const sm = globalThis.navigator?.storage;
-  if (sm) {
+  const answer = (patch) => {
+    if (stopped) return;
+    storage = { ...storage, ...patch };
+    set(Object.freeze(storage));
+  };
+  // Each answer on its own: a browser that refuses one (or never answers it) still gives the others.
+  if (typeof sm?.estimate === 'function') {
+    sm.estimate().then(({ quota = null, usage = null }) => answer({ quota, usage }), () => {});
+  }
+  if (typeof sm?.persisted === 'function') {
     (async () => {
-      let persisted = typeof sm.persisted === 'function' ? await sm.persisted() : null;
+      let persisted = await sm.persisted();
       if (persisted === false && typeof sm.persist === 'function' && await mayPersist(persistentStorage)) {
         persisted = await sm.persist();
       }
-      const { quota = null, usage = null } = typeof sm.estimate === 'function' ? await sm.estimate() : {};
-      if (stopped) return;
-      storage = { ...storage, persisted, quota, usage };
-      set(Object.freeze(storage));
-    })().catch(() => {}); // an answer the browser refuses stays null
+      answer({ persisted });
+    })().catch(() => {});
   }
   return () => {
     stopped = true;
