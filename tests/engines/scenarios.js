@@ -15,6 +15,10 @@ import {
   newProfile, openDemo, reload, startFaultySite, status, submitLeads, syncNow, waitFor, waitForStatus,
 } from './harness.js';
 
+// A scenario that hangs (a driver call that never returns) fails on its own instead of
+// holding the whole suite until scripts/test.sh's 15-minute limit.
+const LIMIT = { timeout: 120000 };
+
 /** Registers every scenario for `driver`. One backend (PostgreSQL + handler) serves them all. */
 export function runScenarios(driver) {
   const engine = driver.name;
@@ -25,12 +29,12 @@ export function runScenarios(driver) {
     backend = await startTestBackend();
     profile = newProfile(engine);
     browser = await driver.launch(profile.dir);
-  });
+  }, LIMIT);
   after(async () => {
     await browser?.close();
     await backend?.stop();
     profile?.remove();
-  });
+  }, LIMIT);
 
   // A site for one scenario; `body({site, open, restart, tenant})`. open(): a tab on the
   // site with its store ready; restart(): the browser closes and starts again on its
@@ -58,7 +62,7 @@ export function runScenarios(driver) {
 
   const names = (rows) => rows.map((r) => r.name).sort();
 
-  test(`${engine}: leads survive a reload and a browser restart, then reach the server once`, () =>
+  test(`${engine}: leads survive a reload and a browser restart, then reach the server once`, LIMIT, () =>
     scenario('persist', async ({ site, open, restart, tenant }) => {
       site.faults.always = 503;
       let page = await open();
@@ -79,7 +83,7 @@ export function runScenarios(driver) {
       assert.deepEqual(names(await backend.listLeads(tenant)), ['Kept 0', 'Kept 1', 'Kept 2']);
     }));
 
-  test(`${engine}: leads kept while the site is unreachable reach the server once, even when an answer is lost`, () =>
+  test(`${engine}: leads kept while the site is unreachable reach the server once, even when an answer is lost`, LIMIT, () =>
     scenario('offline', async ({ site, open, restart, tenant }) => {
       const page = await open();
       site.gate.down();
@@ -101,7 +105,7 @@ export function runScenarios(driver) {
       assert.equal(await backend.countLeads(tenant), 5);
     }));
 
-  test(`${engine}: two tabs send each lead once, and the tab that did not send shows the other's success`, () =>
+  test(`${engine}: two tabs send each lead once, and the tab that did not send shows the other's success`, LIMIT, () =>
     scenario('tabs', async ({ site, open, restart, tenant }) => {
       const a = await open();
       const b = await open();
@@ -125,7 +129,7 @@ export function runScenarios(driver) {
       assert.equal(await backend.countLeads(tenant), 6);
     }));
 
-  test(`${engine}: a reload while the site is unreachable shows the form from the service worker`, async (t) =>
+  test(`${engine}: a reload while the site is unreachable shows the form from the service worker`, LIMIT, async (t) =>
     scenario('sw', async ({ site, open, restart, tenant }) => {
       const page = await open();
       if (!(await page.eval(() => 'serviceWorker' in navigator))) {
@@ -144,7 +148,7 @@ export function runScenarios(driver) {
       assert.equal(await backend.countLeads(tenant), 2);
     }));
 
-  test(`${engine}: a 429 and a 500 are retried on their own, and each lead arrives once`, () =>
+  test(`${engine}: a 429 and a 500 are retried on their own, and each lead arrives once`, LIMIT, () =>
     scenario('busy', async ({ site, open, restart, tenant }) => {
       site.faults.queue = [429, 500];
       const page = await open();
@@ -155,7 +159,7 @@ export function runScenarios(driver) {
       assert.equal(await backend.countLeads(tenant), 4);
     }));
 
-  test(`${engine}: the status reports storage, and says when pending leads vanished with the site's storage`, () =>
+  test(`${engine}: the status reports storage, and says when pending leads vanished with the site's storage`, LIMIT, () =>
     scenario('storage', async ({ site, open, tenant }) => {
       site.faults.always = 503;
       const page = await open();
