@@ -70,6 +70,7 @@ node_suite node tests/node
 node_suite browser tests/browser
 # The README's Next.js recipe in a fresh create-next-app (standalone, Turbopack and webpack), the CLI, the packed package.
 node_suite adoption tests/adoption
+node_suite engines tests/engines # the same scenarios in Chromium, Firefox and WebKit
 node_suite bench bench/quick.test.js
 
 rm -rf "$log"
