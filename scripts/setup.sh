@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # clang-14 and libclang-rt-14-dev: libFuzzer, ASan and UBSan for scripts/fuzz.sh; pgbouncer: the pooler test.
-apt_packages=(emscripten catch2 cmake g++ chromium postgresql clang-14 libclang-rt-14-dev pgbouncer)
+# firefox-esr, webkit2gtk-driver, xvfb, gir1.2-webkit2-4.1, python3-gi: the Firefox and WebKit runs of tests/engines.
+apt_packages=(emscripten catch2 cmake g++ chromium postgresql clang-14 libclang-rt-14-dev pgbouncer
+  firefox-esr webkit2gtk-driver xvfb gir1.2-webkit2-4.1 python3-gi)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -68,7 +68,8 @@ const sqliteDefined = new Map(); // name -> the amalgamation's part (its "Begin 
 try {
   let part = 'sqlite3.c';
   for (const line of readFileSync(sqliteSource, 'utf8').split('\n')) {
-    const begin = /^\/\*{14} Begin file (\S+)/.exec(line);
+    // A header's text ends with "Continuing where we left off in x.c": later functions are x.c's.
+    const begin = /^\/\*{14} (?:Begin file|Continuing where we left off in) (\S+)/.exec(line);
     if (begin) part = begin[1];
     const m = /^[A-Za-z][\w \t*]*?\b(\w+)\([^;]*$/.exec(line);
     if (m && !sqliteDefined.has(m[1])) sqliteDefined.set(m[1], part);
@@ -77,6 +78,7 @@ try {
 const origins = [
   ['sqlite', { test: (name) => sqliteDefined.has(name) }],
   ['embind', /emscripten::|_embind_|embind|EmscriptenBindingInitializer|__getTypeName/],
+  ['bindings', /^lo_/], // bindings/StoreBindings.cpp's exports, with the StoreApi calls LTO inlined into them
   ['core', /^(leadoutbox::|\(anonymous namespace\)::)/],
   ['libc++', /^(std::|void std::|bool std::|.* std::__2::|operator new|operator delete)|std::__2::/],
   ['sqlite', /^sqlite3/],
@@ -99,6 +101,26 @@ for (const f of functions) {
 }
 console.log(`SQLite code bytes by source file of the amalgamation (top ${top}):`);
 for (const [part, size] of [...byPart].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${part.padEnd(24)} ${kb(size)}`);
+// The core by unit (class or free function's namespace member), and libc++ by the template family it instantiates.
+const tally = (origin, keyOf) => {
+  const m = new Map();
+  for (const f of functions) if (f.origin === origin) { const k = keyOf(f.name); m.set(k, (m.get(k) ?? 0) + f.size); }
+  return [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
+};
+console.log(`core code bytes by unit (top ${top}):`);
+for (const [unit, size] of tally('core', (n) => /^leadoutbox::(?:\(anonymous namespace\)::)?(\w+)/.exec(n)?.[1] ?? n.slice(0, 40))) {
+  console.log(`  ${unit.padEnd(24)} ${kb(size)}`);
+}
+const families = [
+  ['map/set (__tree)', /__tree|std::__2::(map|set|multimap)</], ['sort', /__sort|__insertion_sort|__partial_sort|__floyd|__sift/],
+  ['string', /basic_string/], ['vector', /std::__2::vector</], ['function', /std::__2::function|__function::/],
+  ['variant', /variant/], ['to_chars/charconv', /to_chars|from_chars/], ['optional', /optional</],
+  ['new/delete', /operator new|operator delete/],
+];
+console.log('libc++ code bytes by template family (first match of the function name):');
+for (const [family, size] of tally('libc++', (n) => families.find(([, re]) => re.test(n))?.[0] ?? 'other')) {
+  console.log(`  ${family.padEnd(24)} ${kb(size)}`);
+}
 console.log(`largest ${top} functions:`);
 for (const f of functions.sort((a, b) => b.size - a.size).slice(0, top)) {
   console.log(`  ${kb(f.size)}  ${f.origin.padEnd(16)} ${f.name.slice(0, 110)}`);

@@ -129,6 +129,26 @@ export interface LeadOutboxStatus {
   feed: FeedStatus;
   /** This device's staff edits (editLead): not yet acknowledged, and refused by the server (listEdits shows why). */
   edits: { pending: number; rejected: number };
+  /** What the browser says about this site's storage, and pending leads that vanished (web/src/storage.js). */
+  storage: StorageStatus;
+}
+
+export interface StorageStatus {
+  /**
+   * navigator.storage.persisted(): true when the browser will not evict this site's data
+   * under storage pressure (a person clearing it, or Safari's 7-day rule, still can); null
+   * until it answered or where there is no StorageManager.
+   */
+  persisted: boolean | null;
+  /** navigator.storage.estimate(), in bytes; null until it answered or where unsupported. */
+  quota: number | null;
+  usage: number | null;
+  /**
+   * Leads that were waiting to be sent when this site was last open here and are gone now:
+   * a first-party cookie counted them, and the store opened with none at all (site data
+   * cleared, storage evicted, Safari's 7-day deletion). 0 when nothing is known to be lost.
+   */
+  lostPending: number;
 }
 
 export interface StoreRecovery {
@@ -167,6 +187,11 @@ export interface StoreOptions {
   wasmUrl?: string;
   /** A fetch implementation (defaults to globalThis.fetch). */
   fetch?: typeof fetch;
+  /**
+   * When to call navigator.storage.persist(): 'if-granted' (default) only when the Permissions
+   * API already says granted, so no prompt appears (Firefox prompts); 'ask' always; 'never'.
+   */
+  persistentStorage?: 'if-granted' | 'ask' | 'never';
   /** The page's clock, timers, randomness, online signal, Web Locks and cross-tab channel (tests pass their own). */
   environment?: Partial<Environment>;
   /** This device's id for staff edits ([A-Za-z0-9_-]{1,64}); random when absent. The first id a database was opened with is kept. */

@@ -78,23 +78,8 @@ export interface RateLimitBucket {
 
 export declare const RATE_LIMIT_DEFAULTS: Readonly<{ tenant: Readonly<RateLimitBucket>; address: Readonly<RateLimitBucket> }>;
 
-/** The `code` of each whole-request error answer, `{"error": {"code", "message"}}`. */
-export declare const HttpErrorCodes: Readonly<{
-  METHOD_NOT_ALLOWED: 'method_not_allowed';
-  UNAUTHORIZED: 'unauthorized';
-  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type';
-  MALFORMED_JSON: 'malformed_json';
-  MALFORMED_BATCH: 'malformed_batch';
-  TENANT_MISMATCH: 'tenant_mismatch';
-  TOO_MANY_ITEMS: 'too_many_items';
-  TOO_LARGE: 'too_large';
-  BODY_TIMEOUT: 'body_timeout';
-  BODY_ABORTED: 'body_aborted';
-  RATE_LIMITED: 'rate_limited';
-  UNAVAILABLE: 'unavailable';
-  INTERNAL: 'internal';
-  TOKEN_NOT_OFFERED: 'token_not_offered';
-}>;
+/** The `code` of each whole-request error answer, `{"error": {"code", "message"}}`: the one table of web/src/protocol.js. */
+export { HttpErrorCodes } from './index.js';
 
 export declare const HANDLER_DEFAULTS: Readonly<{
   maxItems: number;

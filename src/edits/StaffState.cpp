@@ -5,6 +5,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/InsertionSort.h"
 #include "core/JsonParser.h"
 
 namespace leadoutbox {
@@ -27,10 +28,12 @@ std::optional<WriteStamp> readStamp(const JsonValue& j) {
 
 }  // namespace
 
+bool TagEntry::live(const Dot& dot, Hlc clock) const {
+  return removed.count(dot) == 0 && !(removeBefore && WriteStamp{clock, dot} < *removeBefore);
+}
+
 bool TagEntry::present() const {
-  return std::any_of(adds.begin(), adds.end(), [this](const auto& add) {
-    return removed.count(add.first) == 0 && !(removeBefore && WriteStamp{add.second, add.first} < *removeBefore);
-  });
+  return std::any_of(adds.begin(), adds.end(), [this](const auto& add) { return live(add.first, add.second); });
 }
 
 std::vector<Dot> StaffState::liveAdds(std::string_view tag) const {
@@ -39,9 +42,7 @@ std::vector<Dot> StaffState::liveAdds(std::string_view tag) const {
   if (it == tags.end()) return live;
   const TagEntry& entry = it->second;
   for (const auto& [dot, clock] : entry.adds) {
-    if (entry.removed.count(dot) == 0 && !(entry.removeBefore && WriteStamp{clock, dot} < *entry.removeBefore)) {
-      live.push_back(dot);
-    }
+    if (entry.live(dot, clock)) live.push_back(dot);
   }
   return live;
 }
@@ -214,7 +215,7 @@ JsonValue StaffState::viewJson() const {
   view.set("tags", std::move(tagList));
   std::vector<std::pair<WriteStamp, const NoteEntry*>> ordered;
   for (const auto& [dot, note] : notes) ordered.push_back({WriteStamp{note.clock, dot}, &note});
-  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  insertionSort(ordered, [](const auto& a, const auto& b) { return a.first < b.first; });
   JsonValue noteList = JsonValue::array();
   for (const auto& [stamp, note] : ordered) {
     noteList.push(JsonValue::object(

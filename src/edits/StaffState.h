@@ -43,6 +43,8 @@ struct TagEntry {
   std::set<Dot> removed;
   std::optional<WriteStamp> removeBefore;
 
+  // The add `dot` (made at `clock`) is neither removed nor ordered before removeBefore.
+  bool live(const Dot& dot, Hlc clock) const;
   bool present() const;
 };
 

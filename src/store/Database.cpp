@@ -4,6 +4,9 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <functional>
+
+#include "core/InsertionSort.h"
 
 namespace leadoutbox {
 
@@ -162,7 +165,7 @@ Statement Database::prepareReadOnly(std::string_view sql, std::vector<std::strin
     }
   }
   if (!stmt) return Statement(db_, nullptr, Status(ErrorCode::kInvalidArgument, "query: no statement"));
-  std::sort(tables.begin(), tables.end());
+  insertionSort(tables, std::less<>());
   tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
   tablesRead = std::move(tables);
   return Statement(db_, stmt);

@@ -33,5 +33,5 @@ test('the tarball holds the command, the service worker, the license and no exec
   }
   assert.equal(files.get('web/dist/lead-outbox-core.wasm') & 0o111, 0, 'the wasm is data, not a program');
   assert.equal(pkg.bin['lead-outbox'], 'bin/lead-outbox.js');
-  assert.ok(pkg.repository?.url && pkg.homepage);
+  // repository/homepage/bugs are left out until the project has a public address: a guessed one would mislead.
 });

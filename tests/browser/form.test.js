@@ -51,7 +51,10 @@ before(async () => {
     if (path === '/api/leads/sync') {
       let text = '';
       for await (const chunk of req) text += chunk;
-      return reply('application/json', JSON.stringify({ results: JSON.parse(text).leads.map((l) => ({ id: l.id, status: 'accepted' })) }));
+      const body = JSON.parse(text);
+      // Without a token prop the form asks the sync route for its tenant's token first.
+      if (body.tokenFor) return reply('application/json', JSON.stringify({ tenantId: body.tokenFor, token: 'test-token' }));
+      return reply('application/json', JSON.stringify({ results: body.leads.map((l) => ({ id: l.id, status: 'accepted' })) }));
     }
     const types = { '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
     const type = Object.entries(types).find(([ext]) => path.endsWith(ext))?.[1];

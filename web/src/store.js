@@ -8,6 +8,7 @@ import { FeedStates } from './protocol.js';
 import { SyncEngine } from './sync/engine.js';
 import { FeedHolder } from './sync/feedHolder.js';
 import { startEditUploads } from './sync/editUploader.js';
+import { UNKNOWN_STORAGE, watchStorage } from './storage.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
 // core.defaults()); tests/node/defaults.test.js fails when the two disagree.
@@ -53,6 +54,7 @@ export const EMPTY_STATUS = Object.freeze({
   recovered: null,
   feed: Object.freeze({ state: FeedStates.OFF, cursor: 0, lastChangeAt: null }),
   edits: Object.freeze({ pending: 0, rejected: 0 }),
+  storage: UNKNOWN_STORAGE,
 });
 // The tables the outbox's commits change, for live queries (LeadStore#live).
 const OUTBOX_TABLES = ['leads'];
@@ -78,6 +80,7 @@ export class LeadStore {
   #closed = false;
   #inFlightTimeoutMs;
   #env; // clock, timers, random, online signal, locks, channel (environment.js)
+  #stopStorage = () => {};
   #channel = null;
   #live = new Set(); // live queries: {sql, params, listener, tables}
   #feedLockName;
@@ -207,6 +210,13 @@ export class LeadStore {
     this.#refreshFeed({});
     const counts = this.#refresh();
     this.#engine.start(counts);
+    // status.storage and the pending-count marker outside IndexedDB (web/src/storage.js).
+    this.#stopStorage = watchStorage(this.tenantId, {
+      persistentStorage: o.persistentStorage,
+      counts: () => ({ pending: counts.pending + counts.inFlight, stored: counts.pending + counts.inFlight + counts.synced + counts.rejected }),
+      onStatus: (listener) => this.onStatus(listener),
+      set: (storage) => this.#set({ storage }),
+    });
     return this;
   }
 
@@ -468,6 +478,7 @@ export class LeadStore {
     if (this.#closed) return;
     await this.stopFeed();
     this.#closed = true;
+    this.#stopStorage();
     this.#channel?.close();
     this.#watch?.abort();
     await this.#engine.stop();

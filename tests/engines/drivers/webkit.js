@@ -1,0 +1,114 @@
+// The engines adapter for WebKit: WebKitGTK's WebKitWebDriver through selenium-webdriver, under a private Xvfb.
+// The browser is webkit-browser.py (beside this file), which keeps website data in the profile folder.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { Builder } from 'selenium-webdriver';
+
+export const name = 'webkit';
+
+const BROWSER = fileURLToPath(new URL('./webkit-browser.py', import.meta.url));
+let display = null; // one Xvfb for the process, started on first use
+
+/** A browser on `profileDir` (its website data folder outlives it). */
+export async function launch(profileDir) {
+  const service = await startDriver();
+  let driver;
+  try {
+    driver = await new Builder()
+      .usingServer(service.url)
+      .withCapabilities({
+        browserName: 'lead-outbox-webkit', // must match the name webkit-browser.py gives in its ApplicationInfo
+        'webkitgtk:browserOptions': { binary: BROWSER, args: [`--data-dir=${profileDir}`] },
+      })
+      .build();
+  } catch (err) {
+    service.stop();
+    throw err;
+  }
+  await driver.manage().setTimeouts({ script: 60000, pageLoad: 60000 });
+  let current = null;
+  const use = async (handle) => {
+    if (current !== handle) await driver.switchTo().window(handle);
+    current = handle;
+  };
+  const free = [await driver.getWindowHandle()]; // tabs on about:blank, reused before opening more
+  const wrap = (handle) => ({
+    async eval(fn, arg) {
+      await use(handle);
+      // Async script: the function's promise (or value) comes back through the callback.
+      const out = await driver.executeAsyncScript(`
+        const done = arguments[arguments.length - 1];
+        Promise.resolve().then(() => (0, eval)('(' + arguments[0] + ')')(arguments[1]))
+          .then((value) => done({ value }), (e) => done({ error: String(e && e.stack || e) }));`, fn.toString(), arg);
+      if (out && 'error' in out) throw new Error(out.error);
+      return out?.value;
+    },
+    goto: async (url) => { await use(handle); await driver.get(url); },
+    reload: async () => { await use(handle); await driver.navigate().refresh(); },
+    close: async () => { await use(handle); await driver.get('about:blank'); free.push(handle); },
+  });
+  return {
+    async newPage(url) {
+      let handle = free.pop();
+      if (handle) {
+        await use(handle);
+      } else {
+        await driver.switchTo().newWindow('tab');
+        handle = current = await driver.getWindowHandle();
+      }
+      await driver.get(url);
+      return wrap(handle);
+    },
+    async close() {
+      try {
+        await driver.quit();
+      } finally {
+        service.stop();
+      }
+    },
+  };
+}
+
+// WebKitWebDriver on a free port, its browser on our Xvfb display.
+async function startDriver() {
+  const env = { ...process.env, DISPLAY: await startXvfb() };
+  const port = await freePort();
+  const proc = spawn(process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'],
+    { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise((r) => proc.once('exit', r));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) { // ready once it answers /status
+    try {
+      if ((await fetch(`${url}/status`)).ok) break;
+    } catch { /* not listening yet */ }
+    if (i > 100 || proc.exitCode !== null) throw new Error('WebKitWebDriver did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, stop: () => { proc.kill(); return exited; } };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+// Starts Xvfb on a free display (it picks one and tells it on -displayfd); killed when Node exits.
+function startXvfb() {
+  display ??= new Promise((resolve, reject) => {
+    const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
+      { stdio: ['ignore', 'pipe', 'ignore'] });
+    xvfb.on('error', reject);
+    xvfb.stdout.once('data', (d) => {
+      resolve(`:${String(d).trim()}`);
+      xvfb.unref(); // never keeps Node alive once the display is up
+      xvfb.stdout.destroy();
+    });
+    process.on('exit', () => xvfb.kill());
+  });
+  return display;
+}

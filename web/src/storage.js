@@ -1,0 +1,99 @@
+// What the browser may do to this site's storage: persistence, the quota estimate, and pending leads that vanished.
+//
+// A browser may clear IndexedDB without the page's say: under storage pressure unless
+// the origin is "persisted", when a person clears site data, and in Safari after 7 days
+// without a visit (its cap on script-writable storage). Nothing here can prevent that;
+// it asks for persistence where that needs no prompt, reports what the browser says,
+// and keeps a count of pending leads outside IndexedDB (a first-party cookie) so that a
+// store opening empty can say that leads it should have had are gone.
+
+const DAY_S = 24 * 60 * 60;
+// Browsers cap cookie lifetimes at 400 days; Safari caps cookies set from script at 7.
+const MARKER_MAX_AGE_S = 400 * DAY_S;
+
+/** status.storage before the browser has answered, and where there is no navigator.storage. */
+export const UNKNOWN_STORAGE = Object.freeze({ persisted: null, quota: null, usage: null, lostPending: 0 });
+
+/**
+ * Watches a store's storage. `persistentStorage` (StoreOptions): 'if-granted' (default)
+ * calls navigator.storage.persist() only when the Permissions API already says
+ * 'granted' (Chromium grants by engagement; Firefox would prompt, so it is not asked);
+ * 'ask' calls it anyway (Firefox then shows its prompt); 'never' does not.
+ * `counts()`: {pending, stored} now (stored: every lead the outbox holds). `onStatus(l)`
+ * follows the store; `set(storage)` puts status.storage. Returns stop().
+ */
+export function watchStorage(tenantId, { persistentStorage = 'if-granted', counts, onStatus, set }) {
+  const marker = cookieMarker(tenantId);
+  const { pending, stored } = counts();
+  const expected = marker.read();
+  // The marker says leads were waiting, and the outbox holds none at all: storage was cleared under it.
+  const lostPending = expected > 0 && stored === 0 ? expected : 0;
+  let storage = { ...UNKNOWN_STORAGE, lostPending };
+  set(Object.freeze(storage));
+  let stopped = false;
+  let written = null;
+  const unsubscribe = onStatus((status) => {
+    if (status.pending === written) return;
+    written = status.pending;
+    marker.write(status.pending);
+  });
+  if (pending !== written) marker.write((written = pending));
+
+  const sm = globalThis.navigator?.storage;
+  const answer = (patch) => {
+    if (stopped) return;
+    storage = { ...storage, ...patch };
+    set(Object.freeze(storage));
+  };
+  // Each answer on its own: a browser that refuses one (or never answers it) still gives the others.
+  if (typeof sm?.estimate === 'function') {
+    sm.estimate().then(({ quota = null, usage = null }) => answer({ quota, usage }), () => {});
+  }
+  if (typeof sm?.persisted === 'function') {
+    (async () => {
+      let persisted = await sm.persisted();
+      if (persisted === false && typeof sm.persist === 'function' && await mayPersist(persistentStorage)) {
+        persisted = await sm.persist();
+      }
+      answer({ persisted });
+    })().catch(() => {});
+  }
+  return () => {
+    stopped = true;
+    unsubscribe();
+  };
+}
+
+// Whether persist() may be called under `policy` without showing a person a prompt they did not ask for.
+async function mayPersist(policy) {
+  if (policy === 'ask') return true;
+  if (policy === 'never') return false;
+  try {
+    return (await navigator.permissions.query({ name: 'persistent-storage' })).state === 'granted';
+  } catch {
+    return false; // no Permissions API, or it does not know the name (Safari): no prompt risked
+  }
+}
+
+// The pending count in a first-party cookie, "lead-outbox.pending.<tenant>"; removed at 0.
+// No document (a worker, Node): reads 0 and writes nothing.
+function cookieMarker(tenantId) {
+  const name = `lead-outbox.pending.${tenantId}`;
+  const doc = globalThis.document;
+  const usable = typeof doc?.cookie === 'string';
+  return {
+    read() {
+      if (!usable) return 0;
+      const pair = doc.cookie.split('; ').find((c) => c.startsWith(`${name}=`));
+      const n = Number(pair?.slice(name.length + 1));
+      return Number.isInteger(n) && n > 0 ? n : 0;
+    },
+    write(n) {
+      if (!usable) return;
+      const secure = globalThis.location?.protocol === 'https:' ? '; Secure' : '';
+      doc.cookie = n > 0
+        ? `${name}=${n}; Max-Age=${MARKER_MAX_AGE_S}; Path=/; SameSite=Lax${secure}`
+        : `${name}=; Max-Age=0; Path=/; SameSite=Lax${secure}`;
+    },
+  };
+}
