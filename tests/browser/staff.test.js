@@ -184,3 +184,19 @@ test('signing out erases the leads from the device: signing in again fetches eve
   await waitForFeed(page, 'live');
   assert.equal(new Set(fetched.slice(mark)).size, onServer, 'the feed started again from cursor 0');
 });
+
+// Runs last in this file: it leaves sign-in refused for up to a minute.
+test('after 10 wrong staff passwords in a minute, sign-in answers 429 with Retry-After, the right password too', async () => {
+  const post = (password) => fetch(`${demo.url}/api/staff/session`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }),
+  });
+  const answers = [];
+  for (let i = 0; i < 10; i++) answers.push((await post(`guess-${i}`)).status);
+  assert.equal(answers[0], 401, 'sign-in was open before the guesses');
+  assert.ok(answers.every((s) => s === 401 || s === 429), answers.join(','));
+  const res = await post(demo.staffPassword);
+  assert.equal(res.status, 429);
+  const wait = Number(res.headers.get('retry-after'));
+  assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
+  assert.equal((await res.json()).error.code, 'too_many_attempts');
+});

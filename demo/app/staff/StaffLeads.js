@@ -64,6 +64,7 @@ function SignIn({ onSignedIn, again = false }) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ password: new FormData(event.currentTarget).get('password') }),
       });
+      if (res.status === 429) throw new Error((await res.json().catch(() => null))?.error?.message ?? 'Too many attempts: try again later.');
       if (!res.ok) throw new Error(res.status === 401 ? 'That password is not right.' : `The server answered ${res.status}.`);
       const session = await res.json();
       saveSession(session);

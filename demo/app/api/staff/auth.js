@@ -15,6 +15,23 @@ const tenantId = () => process.env.LEAD_OUTBOX_TENANT ?? 'demo';
 // With several keys (a rotation), LEAD_OUTBOX_STAFF_KID names the one that signs.
 const signing = (audience) => ({ kid: process.env.LEAD_OUTBOX_STAFF_KID, audience });
 
+// Wrong passwords this server process takes per minute, from anyone: the one shared password
+// cannot be guessed faster than that, whatever addresses the guesses come from (a per-address
+// limit would trust a forwarded-for header anyone can set). Past it, every sign-in (the right
+// password too, or guessing would go on) answers 429 until the oldest failure is a minute old.
+// Per process: each of several processes allows as many.
+const FAILURES_PER_MINUTE = 10;
+let failures = []; // when the wrong passwords of the last minute came, oldest first
+
+/** Seconds until sign-in is open again after too many wrong passwords; 0 when it is open. */
+export function signInWaitSeconds(now = Date.now()) {
+  failures = failures.filter((at) => now - at < 60_000);
+  return failures.length < FAILURES_PER_MINUTE ? 0 : Math.ceil((failures[0] + 60_000 - now) / 1000);
+}
+
+/** Counts a wrong password toward the limit. */
+export const recordWrongPassword = (now = Date.now()) => { failures.push(now); };
+
 /** Whether `given` is LEAD_OUTBOX_STAFF_PASSWORD (compared in constant time); false when none is set. */
 export function passwordMatches(given) {
   const expected = process.env.LEAD_OUTBOX_STAFF_PASSWORD;
@@ -52,4 +69,5 @@ function cookie(request, value, maxAge) {
   return `${SESSION_COOKIE}=${value}; Path=/api/staff; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${https ? '; Secure' : ''}`;
 }
 
-export const refused = (status, code, message) => Response.json({ error: { code, message } }, { status, headers: { 'cache-control': 'no-store' } });
+export const refused = (status, code, message, headers = {}) =>
+  Response.json({ error: { code, message } }, { status, headers: { 'cache-control': 'no-store', ...headers } });
