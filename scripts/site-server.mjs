@@ -1,4 +1,4 @@
-// A local site for the demo and the browser tests: the demo page's files, the sync route, and /leads.
+// A local site for the browser tests: the plain-HTML demo page's files and the sync route.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -11,18 +11,16 @@ const TYPES = {
 };
 
 /**
- * Serves `/` (the demo page, with `tenant` and its `token` filled in), files under /web/, POST
- * /api/leads/sync through `syncListener` (a Node listener), and GET /leads and
- * /api/leads from `listLeads()` (rows that reached the server).
+ * Serves `/` (the demo page, with `tenant` and its `token` filled in), files under /web/, and POST
+ * /api/leads/sync through `syncListener` (a Node listener). No route reads leads back: that
+ * is the staff feed's, behind staff sign-in (tests read PostgreSQL directly).
  * @returns {Promise<{url: string, close: () => Promise<void>}>}
  */
-export async function startSiteServer({ port = 0, tenant = 'demo', token, syncListener, listLeads }) {
+export async function startSiteServer({ port = 0, tenant = 'demo', token, syncListener }) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     try {
       if (url.pathname === '/api/leads/sync') return syncListener(req, res);
-      if (url.pathname === '/api/leads') return send(res, 200, 'application/json', JSON.stringify(await listLeads()));
-      if (url.pathname === '/leads') return send(res, 200, TYPES['.html'], leadsPage(await listLeads()));
       if (url.pathname === '/' || url.pathname === '/index.html') {
         const html = await readFile(join(ROOT, 'web/demo/index.html'), 'utf8');
         return send(res, 200, TYPES['.html'], html.replace('<html lang="en">', `<html lang="en" data-tenant="${escapeHtml(tenant)}" data-token="${escapeHtml(token)}">`));
@@ -49,13 +47,4 @@ function send(res, status, type, body) {
 
 function escapeHtml(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function leadsPage(rows) {
-  const items = rows.map((r) => `<tr><td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.email)}</td><td>${escapeHtml(r.received_at)}</td></tr>`);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Leads received</title>
-<meta http-equiv="refresh" content="3"><link rel="stylesheet" href="/web/demo/demo.css"></head>
-<body><main><h1>Leads received by the server</h1><p id="count">${rows.length} leads</p>
-<table><thead><tr><th>Name</th><th>Email</th><th>Received</th></tr></thead><tbody>${items.join('')}</tbody></table>
-<p><a href="/">Back to the form</a></p></main></body></html>`;
 }

@@ -18,7 +18,6 @@ export function startTestSite(backend, { tenant, token = backend.mintToken(tenan
     tenant,
     token,
     syncListener: wrap(backend.syncListener),
-    listLeads: () => backend.listLeads(tenant),
   });
 }
 
