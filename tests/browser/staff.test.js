@@ -185,6 +185,19 @@ test('signing out erases the leads from the device: signing in again fetches eve
   assert.equal(new Set(fetched.slice(mark)).size, onServer, 'the feed started again from cursor 0');
 });
 
+test('a sign-out made offline ends the server session once the network is back', async () => {
+  const { page, context } = staff;
+  const session = async () => (await context.cookies(`${demo.url}/api/staff/session`)).find((c) => c.name === 'lo_staff_session');
+  await waitForFeed(page, 'live'); // signed in again by the test before
+  assert.ok(await session(), 'signed in: a session cookie');
+  await setOnline(page, false);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Staff password').waitFor();
+  assert.ok(await session(), 'offline, the DELETE could not reach the server');
+  await setOnline(page, true);
+  await eventually(async () => !(await session()));
+});
+
 // Runs last in this file: it leaves sign-in refused for up to a minute.
 test('after 10 wrong staff passwords in a minute, sign-in answers 429 with Retry-After, the right password too', async () => {
   const post = (password) => fetch(`${demo.url}/api/staff/session`, {

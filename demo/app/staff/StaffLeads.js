@@ -40,11 +40,27 @@ const readSession = () => {
 };
 const saveSession = (s) => localStorage.setItem(SESSION_KEY, JSON.stringify(s));
 
+// A sign-out whose DELETE /api/staff/session has not reached the server (made offline): the
+// HttpOnly cookie could still renew tokens, so the page ends it as soon as it can.
+const SIGN_OUT_KEY = 'lead-outbox-demo-staff-sign-out';
+async function endServerSession() {
+  try {
+    const res = await fetch('/api/staff/session', { method: 'DELETE' });
+    if (res.ok) localStorage.removeItem(SIGN_OUT_KEY);
+  } catch {
+    // offline: kept for the next 'online' event or visit
+  }
+}
+
 export function StaffLeads() {
   const [session, setSession] = useState(undefined); // undefined until read on the client
   useEffect(() => {
     setSession(readSession());
     registerOfflineCache();
+    const retry = () => { if (localStorage.getItem(SIGN_OUT_KEY)) endServerSession(); };
+    retry();
+    window.addEventListener('online', retry);
+    return () => window.removeEventListener('online', retry);
   }, []);
   if (session === undefined) return <p>Loading…</p>;
   if (!session?.token) return <SignIn onSignedIn={setSession} />;
@@ -68,6 +84,7 @@ function SignIn({ onSignedIn, again = false }) {
       if (!res.ok) throw new Error(res.status === 401 ? 'That password is not right.' : `The server answered ${res.status}.`);
       const session = await res.json();
       saveSession(session);
+      localStorage.removeItem(SIGN_OUT_KEY); // the new cookie replaced the one a sign-out could not end
       onSignedIn(session);
     } catch (err) {
       setError(err instanceof TypeError ? 'Signing in needs the network.' : err.message);
@@ -129,7 +146,8 @@ function Leads({ session, onSession }) {
   async function signOut() {
     await store?.signOut(); // erases the replica from this device
     localStorage.removeItem(SESSION_KEY);
-    fetch('/api/staff/session', { method: 'DELETE' }).catch(() => {});
+    localStorage.setItem(SIGN_OUT_KEY, '1');
+    endServerSession();
     onSession(null);
   }
 
