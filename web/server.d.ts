@@ -181,9 +181,9 @@ export interface LeadFeedHandlerOptions {
   authorize?: (request: Request) => StaffIdentity | null | undefined | Promise<StaffIdentity | null | undefined>;
   /** Recognizes the public submit token, which the feed refuses with 403. Default: process.env.LEAD_OUTBOX_TOKEN_SECRET. */
   tokenSecret?: string;
-  /** Most changes per page (default 500); a page always holds one whole commit. */
+  /** Most changes per page (default 5000); a page always holds one whole commit. */
   pageMaxChanges?: number;
-  /** Most bytes of changes per page (default 512 KiB, as JSON before compression); a page always holds one whole commit. */
+  /** Most bytes of changes per page (default 2 MiB, as JSON before compression); a page always holds one whole commit. */
   pageMaxBytes?: number;
   /** Answer pages as br or gzip when the request's Accept-Encoding allows (default true). */
   compress?: boolean;

@@ -7,8 +7,10 @@ import { createWakeups } from './wakeups.js';
 import { withTenant } from './tenantTransaction.js';
 
 export const FEED_DEFAULTS = Object.freeze({
-  pageMaxChanges: 500,
-  pageMaxBytes: 512 * 1024,
+  // A device catching up takes a round trip and an IndexedDB transaction per page: large
+  // pages, bounded by bytes (a live page holds a commit or two).
+  pageMaxChanges: 5000,
+  pageMaxBytes: 2 * 1024 * 1024,
   compress: true,
   liveTimeoutMs: 20_000,
   pollIntervalMs: 2_000,
