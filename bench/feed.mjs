@@ -36,7 +36,8 @@ const pageBounds = {
 // memory after a GC, CPU time, waiters and whether its pool is idle. The main run measures it.
 if (args.serve) {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  const feed = createLeadFeedHandler({ pool, staffKeys: KEYS, liveTimeoutMs: 120_000, ...pageBounds });
+  // compress: Node's http server compresses nothing itself (Next.js would gzip instead).
+  const feed = createLeadFeedHandler({ pool, staffKeys: KEYS, liveTimeoutMs: 120_000, compress: true, ...pageBounds });
   // The handler's own time per answered request (query, JSON, compression), live waits excluded.
   let handlerMs = 0;
   const listener = toNodeListener(async (request) => {

@@ -185,7 +185,7 @@ export interface LeadFeedHandlerOptions {
   pageMaxChanges?: number;
   /** Most bytes of changes per page (default 2 MiB, as JSON before compression); a page always holds one whole commit. */
   pageMaxBytes?: number;
-  /** Answer pages as br or gzip when the request's Accept-Encoding allows (default true). */
+  /** Answer pages as br or gzip when the request's Accept-Encoding allows (default false). Only where the server does not compress itself: not under Next.js, which gzips responses and mangles a route's own Content-Encoding. */
   compress?: boolean;
   /** How long `live=1` holds a request with nothing new (default 20000 ms). */
   liveTimeoutMs?: number;

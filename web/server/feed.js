@@ -11,7 +11,7 @@ export const FEED_DEFAULTS = Object.freeze({
   // pages, bounded by bytes (a live page holds a commit or two).
   pageMaxChanges: 5000,
   pageMaxBytes: 2 * 1024 * 1024,
-  compress: true,
+  compress: false,
   liveTimeoutMs: 20_000,
   pollIntervalMs: 2_000,
   sseMaxDurationMs: 25_000,
@@ -32,9 +32,10 @@ const gzipped = promisify(gzip);
 const BROTLI = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } };
 const GZIP = { level: 1 };
 
-// A page as JSON, compressed with br or gzip when the request accepts it (a Next.js or
-// proxy compression layer leaves a body that has a Content-Encoding alone). Small bodies
-// (an up-to-date answer) go as they are.
+// A page as JSON, with `compress` br or gzip when the request accepts it. Small bodies (an
+// up-to-date answer) go as they are. Never under Next.js: `next start` gzips responses
+// itself, compressing a gzip body again, and drops a route's Content-Encoding: br while
+// sending its bytes.
 async function pageResponse(page, request, compress) {
   const text = JSON.stringify(page);
   const accepts = compress && text.length >= 1024 ? request.headers.get('accept-encoding') ?? '' : '';
@@ -56,7 +57,8 @@ async function pageResponse(page, request, compress) {
  *   (or null) for a site with its own identity provider;
  * - `tokenSecret` (default LEAD_OUTBOX_TOKEN_SECRET): recognizes the public submit token, refused with 403;
  * - `pageMaxChanges`, `pageMaxBytes`: a page's bounds;
- * - `compress` (default true): a page answered as br or gzip when Accept-Encoding allows;
+ * - `compress` (default false): a page answered as br or gzip when Accept-Encoding allows,
+ *   for a server that does not compress responses itself (Next.js does: leave it off there);
  * - `liveTimeoutMs`, `sseMaxDurationMs`, `sseHeartbeatMs`, `connectionTimeoutMillis`,
  *   `statementTimeoutMillis`.
  * The returned function has `close()`, which ends its listening connection.
