@@ -1,7 +1,7 @@
 // Live-feed benchmark (not a test): commit → delivery and commit → visible on a device, idle held requests, catch-up of a fresh device.
 // Run: node --expose-gc bench/feed.mjs [--deliveries 200] [--waiters 1000] [--visible 100] [--catchup 10000]
+//      [--page-changes N --page-bytes N] (the feed's page bounds; default the handler's)
 import 'fake-indexeddb/auto'; // the device sections: a LeadStore (wasm core) in Node over fake-indexeddb
-import { gzipSync } from 'node:zlib';
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startPostgres } from '../scripts/postgres.mjs';
-import { createLeadFeedHandler, migrate, mintStaffToken, nextVersion, toNodeListener } from '../web/server/index.js';
+import { FEED_DEFAULTS, createLeadFeedHandler, migrate, mintStaffToken, nextVersion, toNodeListener } from '../web/server/index.js';
 import { getStore, closeAllStores } from '../web/src/index.js';
 
 const { values: args } = parseArgs({
@@ -18,6 +18,8 @@ const { values: args } = parseArgs({
     waiters: { type: 'string', default: '1000' },
     visible: { type: 'string', default: '100' },
     catchup: { type: 'string', default: '10000' },
+    'page-changes': { type: 'string' },
+    'page-bytes': { type: 'string' },
     serve: { type: 'boolean' },
   },
 });
@@ -25,19 +27,31 @@ const KEYS = { b1: 'bench-staff-key-0123456789-0123456789' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const gc = () => { globalThis.gc?.(); globalThis.gc?.(); };
+const pageBounds = {
+  pageMaxChanges: Number(args['page-changes'] ?? FEED_DEFAULTS.pageMaxChanges),
+  pageMaxBytes: Number(args['page-bytes'] ?? FEED_DEFAULTS.pageMaxBytes),
+};
 
 // --serve: the feed alone in this process over HTTP (GET /feed), with GET /stats giving its
 // memory after a GC, CPU time, waiters and whether its pool is idle. The main run measures it.
 if (args.serve) {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  const feed = createLeadFeedHandler({ pool, staffKeys: KEYS, liveTimeoutMs: 120_000 });
-  const listener = toNodeListener(feed);
+  // compress: Node's http server compresses nothing itself (Next.js would gzip instead).
+  const feed = createLeadFeedHandler({ pool, staffKeys: KEYS, liveTimeoutMs: 120_000, compress: true, ...pageBounds });
+  // The handler's own time per answered request (query, JSON, compression), live waits excluded.
+  let handlerMs = 0;
+  const listener = toNodeListener(async (request) => {
+    const t0 = performance.now();
+    const res = await feed(request);
+    if (!new URL(request.url).searchParams.has('live')) handlerMs += performance.now() - t0;
+    return res;
+  });
   const server = createServer((req, res) => {
     if (req.url !== '/stats') return listener(req, res);
     gc();
     const { heapUsed, rss } = process.memoryUsage();
     const { user, system } = process.cpuUsage();
-    res.end(JSON.stringify({ heapUsed, rss, cpuMs: (user + system) / 1000, waiters: feed.wakeups.waiters,
+    res.end(JSON.stringify({ heapUsed, rss, cpuMs: (user + system) / 1000, handlerMs, waiters: feed.wakeups.waiters,
       idle: !pool.waitingCount && pool.idleCount === pool.totalCount }));
   });
   server.keepAliveTimeout = 0;
@@ -182,28 +196,33 @@ try {
 
   // 5. Catch-up: a fresh device follows a tenant that already has N leads (committed in
   //    batches of 250, as visitors' syncs would); timed from startFeed to 'live' with every
-  //    row in its replica, with the bytes of the feed's answers (as sent, and gzipped as a
-  //    host or CDN would send them). The feed runs in a process of its own, as a server
-  //    would, so the device's work and the server's overlap as they do in production.
+  //    row in its replica, with the bytes of the feed's answers (as JSON, and as sent: the
+  //    handler compresses for fetch's Accept-Encoding). The feed runs in a process of its
+  //    own, as a server would, so the device's work and the server's overlap as they do in
+  //    production.
   const N = Number(args.catchup);
   for (let done = 0; done < N; done += 250) await commit('catchup', Math.min(250, N - done));
   const catchupToken = await mintStaffToken({ tenantId: 'catchup', staffId: 'bench' }, { keys: KEYS });
   const fresh = await getStore('bench-catchup-device', { autoSync: false });
-  const transfer = { requests: 0, bytes: 0, gzipBytes: 0, serverMs: 0 };
+  const transfer = { requests: 0, bytes: 0, wireBytes: 0, encodings: new Set(), waitMs: 0 };
   const countingFetch = async (url, init) => {
     const f0 = performance.now();
     const res = await fetch(url, init);
-    const body = Buffer.from(await res.arrayBuffer());
-    transfer.serverMs += performance.now() - f0;
+    const body = Buffer.from(await res.arrayBuffer()); // decoded by fetch
+    transfer.waitMs += performance.now() - f0;
     transfer.requests += 1;
     transfer.bytes += body.length;
-    transfer.gzipBytes += gzipSync(body).length;
-    return new Response(body, { status: res.status, headers: res.headers });
+    const encoding = res.headers.get('content-encoding');
+    transfer.encodings.add(encoding ?? 'identity');
+    transfer.wireBytes += encoding ? Number(res.headers.get('content-length')) : body.length;
+    return new Response(body, { status: res.status, headers: { 'content-type': 'application/json' } });
   };
-  const feedProcess = spawn(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--serve'], {
+  const pageArgs = ['--page-changes', String(pageBounds.pageMaxChanges), '--page-bytes', String(pageBounds.pageMaxBytes)];
+  const feedProcess = spawn(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--serve', ...pageArgs], {
     env: { ...process.env, DATABASE_URL: cluster.appUrl }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   let catchupMs;
+  let serverHandlerMs;
   try {
     const [line] = await once(feedProcess.stdout, 'data');
     const origin = `http://127.0.0.1:${/listening (\d+)/.exec(String(line))[1]}`;
@@ -213,6 +232,7 @@ try {
     while (fresh.getStatus().feed.state !== 'live' || rows() < N) await sleep(5);
     catchupMs = performance.now() - c0;
     await fresh.stopFeed();
+    serverHandlerMs = (await (await fetch(`${origin}/stats`)).json()).handlerMs;
   } finally {
     feedProcess.kill('SIGTERM');
   }
@@ -233,12 +253,17 @@ try {
     visibleOnDeviceMs: { deliveries: visible.length, median: +quantile(visible, 0.5).toFixed(1), p95: +quantile(visible, 0.95).toFixed(1), max: +Math.max(...visible).toFixed(1) },
     catchUp: {
       changes: N,
+      pageBounds,
       ms: Math.round(catchupMs),
       requests: transfer.requests,
       bytes: transfer.bytes,
-      gzipBytes: transfer.gzipBytes,
-      // Of `ms`: waiting for the feed's answers (the server's queries and the transfer); the rest is the device applying pages.
-      serverMs: Math.round(transfer.serverMs),
+      wireBytes: transfer.wireBytes,
+      encodings: [...transfer.encodings],
+      // The feed process's own time answering the pages (query, JSON, compression).
+      serverHandlerMs: Math.round(serverHandlerMs),
+      // Of `ms`: the device waiting for answers (the server, the transfer, and this process's
+      // event loop busy applying the previous page); the rest is applying pages.
+      waitMs: Math.round(transfer.waitMs),
       storage: 'fake-indexeddb in Node (a browser writes IndexedDB itself)',
     },
   };

@@ -181,10 +181,12 @@ export interface LeadFeedHandlerOptions {
   authorize?: (request: Request) => StaffIdentity | null | undefined | Promise<StaffIdentity | null | undefined>;
   /** Recognizes the public submit token, which the feed refuses with 403. Default: process.env.LEAD_OUTBOX_TOKEN_SECRET. */
   tokenSecret?: string;
-  /** Most changes per page (default 500); a page always holds one whole commit. */
+  /** Most changes per page (default 5000); a page always holds one whole commit. */
   pageMaxChanges?: number;
-  /** Most bytes of changes per page (default 512 KiB); a page always holds one whole commit. */
+  /** Most bytes of changes per page (default 2 MiB, as JSON before compression); a page always holds one whole commit. */
   pageMaxBytes?: number;
+  /** Answer pages as br or gzip when the request's Accept-Encoding allows (default false). Only where the server does not compress itself: not under Next.js, which gzips responses and mangles a route's own Content-Encoding. */
+  compress?: boolean;
   /** How long `live=1` holds a request with nothing new (default 20000 ms). */
   liveTimeoutMs?: number;
   /** How often held requests poll while not listening (default 2000 ms). */
@@ -198,7 +200,7 @@ export interface LeadFeedHandlerOptions {
 }
 
 export declare const FEED_DEFAULTS: Readonly<Required<Pick<LeadFeedHandlerOptions,
-  'pageMaxChanges' | 'pageMaxBytes' | 'liveTimeoutMs' | 'pollIntervalMs' | 'sseMaxDurationMs' | 'sseHeartbeatMs' |
+  'pageMaxChanges' | 'pageMaxBytes' | 'compress' | 'liveTimeoutMs' | 'pollIntervalMs' | 'sseMaxDurationMs' | 'sseHeartbeatMs' |
   'connectionTimeoutMillis' | 'statementTimeoutMillis'>>>;
 
 export interface LeadFeedHandler {

@@ -76,6 +76,8 @@ Result<FeedPage> FeedPage::parse(std::string_view json) {
           return bad("lead.staffState must be a staff state or null (" + state.status().message() + ")");
         }
         change.staffState = writeJson(state.value().toJson());
+        const StaffState& st = state.value();
+        change.untouched = st.fields.empty() && st.tags.empty() && st.notes.empty();
       }
     }
     page.changes.push_back(std::move(change));

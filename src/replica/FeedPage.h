@@ -25,6 +25,9 @@ struct FeedChange {
   // lead.staffState: the lead's staff state as the server's mergeEdits last returned it
   // (src/edits/StaffState.h), re-written compactly; empty when absent or null (never edited).
   std::string staffState;
+  // No staff state (absent, null, or one without fields, tags and notes): the lead as
+  // staff never touched it, whose view is the replica row's defaults.
+  bool untouched = true;
 };
 
 // {"changes":[{"op":"upsert"|"delete","version","lead":{…}}…],"cursor","upToDate"}

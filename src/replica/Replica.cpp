@@ -17,36 +17,48 @@ Result<std::int64_t> Replica::cursor() { return metaInt("feed_cursor"); }
 Result<std::int64_t> Replica::changedAt() { return metaInt("feed_changed_at"); }
 
 Status Replica::apply(const FeedPage& page, std::int64_t cursor, std::int64_t now, PageOutcome& out) {
-  // An upsert keeps a newer row than itself: the version only grows per lead.
+  // An upsert keeps a newer row than itself: the version only grows per lead. It returns
+  // whether the row's view (what the edit queue's rebase derives) is still the defaults.
   Statement upsert = db_.prepare(
       "INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version, staff_state) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
       "email = excluded.email, phone = excluded.phone, message = excluded.message, created_at = excluded.created_at, "
       "received_at = excluded.received_at, version = excluded.version, staff_state = excluded.staff_state "
-      "WHERE excluded.version >= replica_leads.version");
+      "WHERE excluded.version >= replica_leads.version "
+      "RETURNING status IS NULL AND owner IS NULL AND follow_up IS NULL AND tags = '[]' AND notes = '[]' "
+      "AND overridden IS NULL");
   Statement remove = db_.prepare("DELETE FROM replica_leads WHERE id = ?1 AND version <= ?2");
+  // Once per page: whether this device holds edits a rebase would merge. Without any, a
+  // lead staff never touched rebases to the row's defaults and nothing else, so its
+  // rebase is skipped: a fresh device catching up pays one statement per lead, not seven.
+  Statement pending = db_.prepare("SELECT EXISTS(SELECT 1 FROM edits WHERE status IN ('pending', 'applied'))");
+  const bool ownEdits = pending.step() && pending.columnInt(0) != 0;
+  if (!pending.status().isOk()) return pending.status();
   for (const FeedChange& c : page.changes) {
     if (c.version <= cursor) continue;  // already applied with an earlier page
-    Statement& st = c.remove ? remove : upsert;
-    st.reset().bind(1, c.id);
     if (c.remove) {
-      st.bind(2, c.version);
+      if (Status s = remove.reset().bind(1, c.id).bind(2, c.version).run(); !s.isOk()) return s;
+      out.changes += db_.changes();
+      continue;
+    }
+    upsert.reset().bind(1, c.id).bind(2, c.name).bind(3, c.email).bind(4, c.phone).bind(5, c.message);
+    upsert.bind(6, c.createdAt).bind(7, c.receivedAt).bind(8, c.version);
+    if (c.staffState.empty()) {
+      upsert.bindNull(9);
     } else {
-      st.bind(2, c.name).bind(3, c.email).bind(4, c.phone).bind(5, c.message);
-      st.bind(6, c.createdAt).bind(7, c.receivedAt).bind(8, c.version);
-      if (c.staffState.empty()) {
-        st.bindNull(9);
-      } else {
-        st.bind(9, c.staffState);
-      }
+      upsert.bind(9, c.staffState);
     }
-    if (Status s = st.run(); !s.isOk()) return s;
-    const std::int64_t changed = db_.changes();
-    out.changes += changed;
-    if (!c.remove && changed > 0) {
-      if (Status s = edits_.rebase(c.id, now); !s.isOk()) return s;
+    // A row comes back only when the upsert inserted or updated it.
+    if (!upsert.step()) {
+      if (!upsert.status().isOk()) return upsert.status();
+      continue;
     }
+    out.changes += 1;
+    const bool defaultView = upsert.columnInt(0) != 0;
+    if (c.untouched && defaultView && !ownEdits) continue;
+    if (Status s = edits_.rebase(c.id, now); !s.isOk()) return s;
   }
+  upsert.reset();
   Statement meta = db_.prepare(
       "INSERT INTO meta(key, value) VALUES(?1, CAST(?2 AS TEXT)) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   if (Status s = meta.bind(1, "feed_cursor").bind(2, page.cursor).run(); !s.isOk()) return s;

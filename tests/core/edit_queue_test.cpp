@@ -175,6 +175,33 @@ TEST_CASE("removing a tag records the adds this device saw, so a concurrent add 
   CHECK(column(*store, "tags") == "[]");
 }
 
+TEST_CASE("a lead staff never touched on the server shows this device's pending edit when it comes back after a reset",
+          "[edits]") {
+  // Applying a page skips the rebase of untouched leads only while the device has no
+  // edits: here it has one, for a lead whose row the reset removed.
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1);
+  submit(*store, R"("set":{"status":"won"},"addTags":["vip"])");
+  REQUIRE(store->replica().reset().isOk());
+  applyPage(*store, 2, "{}");
+  CHECK(column(*store, "status") == "won");
+  CHECK(column(*store, "tags") == R"(["vip"])");
+}
+
+TEST_CASE("a page of leads staff never touched leaves their views empty", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1, "{}");
+  CHECK(column(*store, "status") == "NULL");
+  CHECK(column(*store, "tags") == "[]");
+  CHECK(column(*store, "notes") == "[]");
+  CHECK(column(*store, "overridden") == "NULL");
+  // The same lead once staff touched it: its view follows the server's state.
+  applyPage(*store, 2, serverState(otherEdit("devB", 1, kNow - 1000, R"("set":{"owner":"bob"})")));
+  CHECK(column(*store, "owner") == "bob");
+}
+
 TEST_CASE("the device clock moves past every clock the feed shows, so its next edit is later", "[edits]") {
   testing::TempDb dir;
   auto store = openStore(dir);

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { SignJWT } from 'jose';
 import { hasPgBouncer, startPgBouncer } from '../../scripts/pgbouncer.mjs';
@@ -393,6 +394,33 @@ test('pages stop at their count or byte bound but never split one commit', async
   assert.deepEqual(await sizes(feedHandler({ pageMaxChanges: 7 })), [7, 1]);
   assert.deepEqual(await sizes(feedHandler({ pageMaxChanges: 8 })), [8]);
   assert.deepEqual(await sizes(feedHandler({ pageMaxBytes: 10 })), [2, 5, 1]);
+});
+
+test('with compress, a page asked for with Accept-Encoding comes as br or gzip and decodes to the same page; a small one comes as it is', async () => {
+  const tenant = 'compressed';
+  const token = await staffToken(tenant);
+  await submit(tenant, Array.from({ length: 20 }, () => wire()));
+  const plain = await (await get(token, 'cursor=0')).text();
+  assert.ok(plain.length > 4000);
+  const compressing = feedHandler({ compress: true });
+  for (const [accept, encoding, decode] of [['gzip, deflate, br', 'br', brotliDecompressSync], ['gzip', 'gzip', gunzipSync]]) {
+    const res = await get(token, 'cursor=0', { via: compressing, headers: { 'accept-encoding': accept } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-encoding'), encoding, accept);
+    assert.match(res.headers.get('vary'), /accept-encoding/);
+    const body = Buffer.from(await res.arrayBuffer());
+    assert.equal(Number(res.headers.get('content-length')), body.length);
+    assert.ok(body.length < plain.length / 3, `${encoding}: ${body.length} of ${plain.length} bytes`);
+    assert.deepEqual(JSON.parse(decode(body)), JSON.parse(plain));
+  }
+  const { cursor } = JSON.parse(plain);
+  const upToDate = await get(token, `cursor=${cursor}`, { via: compressing, headers: { 'accept-encoding': 'br' } });
+  assert.equal(upToDate.headers.get('content-encoding'), null);
+  assert.deepEqual(await upToDate.json(), { changes: [], cursor, upToDate: true });
+  // Off by default: Next.js compresses answers itself (README, "Compression").
+  const off = await get(token, 'cursor=0', { headers: { 'accept-encoding': 'br' } });
+  assert.equal(off.headers.get('content-encoding'), null);
+  assert.equal(await off.text(), plain);
 });
 
 test('Server-Sent Events stream pages with their cursor as event id, resume from Last-Event-ID, and end before the max duration', async () => {

@@ -1,10 +1,19 @@
 // Wakes feed waiters when a tenant's version passes their cursor: one LISTEN connection per process, or polling.
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CHANGES_CHANNEL } from './versions.js';
 
+// How long the listening connection's probe notification may take to arrive before the
+// connection counts as one where LISTEN does not hold.
+const PROBE_TIMEOUT_MS = 3000;
+
 /**
  * `connection`: pg client config for the dedicated listening connection (never a pooled
- * one: behind a transaction pooler LISTEN does not hold), or null to poll only.
+ * one: behind a transaction pooler LISTEN does not hold), or null to poll only. A
+ * connection counts as listening only once a NOTIFY sent from another connection reached
+ * it (a probe): behind a transaction pooler the LISTEN ends with its transaction and the
+ * probe never arrives, so that URL is polled (and retried with backoff) instead of
+ * holding waiters until their deadline.
  * `poll(tenantId)` resolves to the tenant's committed version; it runs, at most once per
  * `pollIntervalMs` per tenant with waiters, whenever the listening connection is down.
  * Notifications are only wake-ups: a woken waiter reads the table itself.
@@ -19,6 +28,7 @@ export function createWakeups({ connection, poll, pollIntervalMs, log = console.
   let retryTimer = null;
   let pollTimer = null;
   let closed = false;
+  let warnedPooled = false;
 
   function wakeTenant(tenantId, version) {
     for (const w of waiting.get(tenantId) ?? []) if (version > w.cursor) w.wake();
@@ -33,7 +43,7 @@ export function createWakeups({ connection, poll, pollIntervalMs, log = console.
     const down = (err) => {
       if (gone) return;
       gone = true;
-      if (err && !closed) log(`[lead-outbox] feed wake-ups: the listening connection failed (${err.message}); polling until it is back`);
+      if (err && !err.quiet && !closed) log(`[lead-outbox] feed wake-ups: the listening connection failed (${err.message}); polling until it is back`);
       client = null;
       listening = false;
       c.removeAllListeners('notification');
@@ -48,13 +58,32 @@ export function createWakeups({ connection, poll, pollIntervalMs, log = console.
     };
     c.on('error', down);
     c.on('end', () => down(new Error('connection ended')));
+    const probe = `probe:${randomUUID()}`; // no space: never read as "<tenant> <version>"
+    let probed;
+    const heard = new Promise((resolve) => (probed = resolve));
     c.on('notification', ({ channel, payload }) => {
       if (channel !== CHANGES_CHANNEL || !payload) return;
+      if (payload === probe) return probed(true);
       const at = payload.lastIndexOf(' ');
-      wakeTenant(payload.slice(0, at), Number(payload.slice(at + 1)));
+      if (at > 0) wakeTenant(payload.slice(0, at), Number(payload.slice(at + 1)));
     });
     connecting = c.connect()
       .then(() => c.query(`LISTEN ${CHANGES_CHANNEL}`))
+      .then(() => sendProbe(connection, probe))
+      .then(() => {
+        const timer = setTimeout(() => probed(false), PROBE_TIMEOUT_MS);
+        return heard.finally(() => clearTimeout(timer));
+      })
+      .then((arrived) => {
+        if (arrived) return;
+        if (!warnedPooled) {
+          warnedPooled = true;
+          log('[lead-outbox] feed wake-ups: notifications do not reach the listening connection (a transaction pooler such as '
+            + 'PgBouncer or Supabase port 6543?); set listenUrl to a direct connection. Polling every '
+            + `${pollIntervalMs} ms meanwhile`);
+        }
+        throw Object.assign(new Error('no notification arrived on the listening connection'), { quiet: true });
+      })
       .then(() => {
         connecting = null;
         if (closed) return void c.end().catch(() => {});
@@ -145,4 +174,17 @@ export function createWakeups({ connection, poll, pollIntervalMs, log = console.
       await connecting;
     },
   };
+}
+
+// NOTIFY from a connection of its own, as a commit would: a notification a session sends
+// itself arrives whatever a pooler does, so it would prove nothing.
+async function sendProbe(connection, payload) {
+  const sender = new pg.Client(connection);
+  sender.on('error', () => {});
+  try {
+    await sender.connect();
+    await sender.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
+  } finally {
+    await sender.end().catch(() => {});
+  }
 }
