@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/JsonParser.h"
@@ -18,12 +19,21 @@ struct OwnEdit {
   bool applied = false;  // answered "applied"; else pending
 };
 
+// One write of a field by this device: what it set and when.
+struct OwnWrite {
+  WriteStamp stamp;
+  FieldValue value;
+};
+
 // A lead's server state and this device's unanswered or not-yet-covered edits.
 struct LeadEdits {
   bool found = false;
   StaffState server;
   JsonValue::Object overridden;
   std::vector<OwnEdit> own;
+  // Per field, this device's latest write whose edit has left the queue (replica_leads.own_writes:
+  // {field: {"clock","dot","value"}}).
+  std::map<std::string, OwnWrite, std::less<>> remembered;
 
   StaffState merged() const {
     StaffState s = server;
@@ -35,7 +45,7 @@ struct LeadEdits {
 Result<LeadEdits> load(Database& db, const std::string& leadId) {
   LeadEdits out;
   {
-    Statement st = db.prepare("SELECT staff_state, overridden FROM replica_leads WHERE id = ?1");
+    Statement st = db.prepare("SELECT staff_state, overridden, own_writes FROM replica_leads WHERE id = ?1");
     st.bind(1, leadId);
     if (!st.step()) {
       if (!st.status().isOk()) return st.status();
@@ -49,6 +59,19 @@ Result<LeadEdits> load(Database& db, const std::string& leadId) {
       Result<JsonValue> o = parseJson(st.columnText(1));
       if (!o.isOk() || !o.value().isObject()) return damagedData("the overridden fields of replica lead " + leadId);
       for (const auto& [field, entry] : o.value().members()) out.overridden.emplace(field, entry);
+    }
+    if (!st.columnIsNull(2)) {
+      Result<JsonValue> w = parseJson(st.columnText(2));
+      if (!w.isOk() || !w.value().isObject()) return damagedData("the own writes of replica lead " + leadId);
+      for (const auto& [field, entry] : w.value().members()) {
+        const std::optional<Hlc> clock = parseHlc(entry["clock"].asString());
+        const std::optional<Dot> dot = parseDot(entry["dot"].asString());
+        const JsonValue& value = entry["value"];
+        if (!clock || !dot || !(value.isString() || value.isNull())) {
+          return damagedData("the own writes of replica lead " + leadId);
+        }
+        out.remembered[field] = {{*clock, *dot}, value.isString() ? FieldValue(value.asString()) : std::nullopt};
+      }
     }
   }
   Statement st = db.prepare(
@@ -108,38 +131,49 @@ Status EditQueue::rebase(const std::string& leadId, std::int64_t now) {
   }
 
   const StaffState merged = lead.merged();
-  // Overridden: this device's latest write of a field lost to another's.
+  // Overridden: this device's latest write of a field, queued or remembered, lost to a
+  // later one. Remembered writes make this hold whatever order the writes reach the
+  // device in: its own edit acknowledged and covered first, the later one after.
   for (const char* field : kEditFields) {
-    const OwnEdit* mine = nullptr;
-    for (const OwnEdit& o : lead.own) {
-      if (o.edit.set.count(field) && (!mine || WriteStamp{mine->edit.clock, mine->edit.dot} <
-                                                   WriteStamp{o.edit.clock, o.edit.dot})) {
-        mine = &o;
-      }
-    }
     const auto reg = merged.fields.find(std::string_view(field));
-    const auto previous = lead.overridden.find(field);
     if (reg == merged.fields.end()) continue;
-    const FieldRegister& won = reg->second;
-    if (mine && won.stamp.dot == mine->edit.dot) {
-      lead.overridden.erase(field);
-    } else if (mine || previous != lead.overridden.end()) {
-      const JsonValue yours = mine ? textOrNull(mine->edit.set.at(field)) : previous->second["yours"];
-      lead.overridden[field] = JsonValue::object(
-          {{"yours", yours}, {"won", textOrNull(won.value)}, {"by", won.author}, {"at", won.stamp.clock.wall}});
+    const auto kept = lead.remembered.find(std::string_view(field));
+    std::optional<OwnWrite> mine;
+    if (kept != lead.remembered.end()) mine = kept->second;
+    for (const OwnEdit& o : lead.own) {
+      const auto set = o.edit.set.find(std::string_view(field));
+      const WriteStamp stamp{o.edit.clock, o.edit.dot};
+      if (set != o.edit.set.end() && (!mine || mine->stamp < stamp)) mine = OwnWrite{stamp, set->second};
     }
+    const FieldRegister& won = reg->second;
+    const auto previous = lead.overridden.find(field);
+    // No write of its own (a database from before own_writes): an earlier line follows the winner.
+    if (mine ? !(mine->stamp < won.stamp) : previous == lead.overridden.end()) {
+      lead.overridden.erase(field);
+      continue;
+    }
+    const JsonValue yours = mine ? textOrNull(mine->value) : previous->second["yours"];
+    lead.overridden[field] = JsonValue::object(
+        {{"yours", yours}, {"won", textOrNull(won.value)}, {"by", won.author}, {"at", won.stamp.clock.wall}});
   }
 
+  // An applied edit the server's state covers leaves the queue; its field writes stay
+  // remembered, one per field (the latest), until the lead leaves the replica.
   Statement drop = db_.prepare("DELETE FROM edits WHERE mutation_id = ?1");
   for (const OwnEdit& o : lead.own) {
     if (!o.applied || !lead.server.covers(o.edit)) continue;
     if (Status s = drop.reset().bind(1, o.mutationId).run(); !s.isOk()) return s;
+    const WriteStamp stamp{o.edit.clock, o.edit.dot};
+    for (const auto& [field, value] : o.edit.set) {
+      const auto kept = lead.remembered.find(field);
+      if (kept == lead.remembered.end() || kept->second.stamp < stamp) lead.remembered[field] = OwnWrite{stamp, value};
+    }
   }
 
   const JsonValue view = merged.viewJson();
   Statement update = db_.prepare(
-      "UPDATE replica_leads SET status = ?2, owner = ?3, follow_up = ?4, tags = ?5, notes = ?6, overridden = ?7 "
-      "WHERE id = ?1");
+      "UPDATE replica_leads SET status = ?2, owner = ?3, follow_up = ?4, tags = ?5, notes = ?6, overridden = ?7, "
+      "own_writes = ?8 WHERE id = ?1");
   update.bind(1, leadId);
   int column = 2;
   for (const char* field : kEditFields) {
@@ -157,6 +191,17 @@ Status EditQueue::rebase(const std::string& leadId, std::int64_t now) {
     JsonValue o = JsonValue::object();
     for (auto& [field, entry] : lead.overridden) o.set(field, entry);
     update.bind(7, writeJson(o));
+  }
+  if (lead.remembered.empty()) {
+    update.bindNull(8);
+  } else {
+    JsonValue w = JsonValue::object();
+    for (const auto& [field, write] : lead.remembered) {
+      w.set(field, JsonValue::object({{"clock", formatHlc(write.stamp.clock)},
+                                      {"dot", dotText(write.stamp.dot)},
+                                      {"value", textOrNull(write.value)}}));
+    }
+    update.bind(8, writeJson(w));
   }
   return update.run();
 }

@@ -23,7 +23,7 @@ struct EditBatchOutcome {
 };
 
 // Lives in `edits`, meta's device_id / hlc / edit_mutation_id and the staff columns of
-// replica_leads (schema version 4). An edit row is 'pending' until the server answers,
+// replica_leads (schema versions 4 and 5). An edit row is 'pending' until the server answers,
 // then 'applied' (kept and merged on top until the feed's staff state covers it, so the
 // lead never flickers back between the answer and the page) or 'rejected' (kept with
 // the reason, merged nowhere).
@@ -32,7 +32,10 @@ struct EditBatchOutcome {
 // staff_state with this device's pending and applied edits merged on top, by the same rule
 // as the server (StaffState). `overridden` is a JSON object {field: {"yours","won","by","at"}}
 // for each field where this device's latest write lost to another (a later clock, or an
-// equal clock and a larger device id); it goes when the person writes that field again and wins.
+// equal clock and a larger device id), whether that write is still queued or its edit
+// was acknowledged and covered before the later one arrived: `own_writes` keeps this
+// device's latest covered write per field for that, until the lead leaves the replica.
+// The line goes when the person writes that field again and wins.
 class EditQueue {
  public:
   explicit EditQueue(Database& db) : db_(db) {}

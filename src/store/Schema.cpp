@@ -70,6 +70,13 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
       ALTER TABLE replica_leads ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
       ALTER TABLE replica_leads ADD COLUMN overridden TEXT;
     )sql",
+    // 5: this device's latest acknowledged write of each staff field of a replica lead
+    // (EditQueue::rebase), kept after its edit leaves the queue so a later write that
+    // arrives afterwards still shows as overriding it. In the row, so it leaves with the
+    // lead (feed removal, pruning, a reset, signOut).
+    R"sql(
+      ALTER TABLE replica_leads ADD COLUMN own_writes TEXT;
+    )sql",
 };
 
 // The current schema in one go, for a new database: what running every migration
@@ -95,7 +102,7 @@ constexpr const char* kCurrentSchema = R"sql(
     created_at INTEGER NOT NULL,
     received_at INTEGER NOT NULL,
     version INTEGER NOT NULL, staff_state TEXT, status TEXT, owner TEXT, follow_up TEXT,
-    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT
+    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT, own_writes TEXT
   );
   CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
   CREATE TABLE edits(

@@ -20,17 +20,28 @@ export function freePort() {
 
 // A staff browser on /staff, signed in and following the feed, with every page of
 // changes its feed requests received: `fetched` holds the ids they carried, in order
-// (read from the responses' bodies, so a change fetched twice is counted twice).
+// (read from the responses' bodies, so a change fetched twice is counted twice), `pages`
+// the pages themselves, and `asked` each feed request's {cursor, live}.
 export async function openStaff(site) {
   const profile = newProfile();
   const context = await launch(profile.dir);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.setViewportSize({ width: 1000, height: 640 });
   const fetched = [];
+  const pages = [];
+  const asked = [];
+  const isFeed = (url) => new URL(url).pathname === '/api/leads/feed';
+  page.on('request', (req) => {
+    if (!isFeed(req.url())) return;
+    const params = new URL(req.url()).searchParams;
+    asked.push({ cursor: Number(params.get('cursor')), live: params.get('live') === '1' });
+  });
   page.on('response', async (res) => {
-    if (new URL(res.url()).pathname !== '/api/leads/feed' || res.status() !== 200) return;
+    if (!isFeed(res.url()) || res.status() !== 200) return;
     try {
-      fetched.push(...(await res.json()).changes.map((c) => c.lead.id));
+      const body = await res.json();
+      pages.push(body);
+      fetched.push(...body.changes.map((c) => c.lead.id));
     } catch {
       // a request the page abandoned (a reload): its body never reached the page either
     }
@@ -42,7 +53,18 @@ export async function openStaff(site) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await eventually(() => page.evaluate(async () => (await (await caches.open('lead-outbox-demo-v1')).keys())
     .some((r) => r.url.endsWith('.wasm'))));
-  return { context, page, profile, fetched };
+  return { context, page, profile, fetched, pages, asked };
+}
+
+// Until every edit of `staff` (an openStaff) is answered and the device has applied a feed
+// page whose staff state of lead `id` holds each of `texts` (JSON-quoted values, note
+// texts): then its edits of that lead have left the queue. A live request from a cursor is
+// made only after the page up to it was applied (a page asked ahead is never live).
+export async function waitUntilCovered(staff, id, texts, timeout = 30000) {
+  await staff.page.waitForFunction(() => document.querySelector('[data-edits-pending="0"]') !== null, null, { timeout });
+  const holds = (c) => c.lead.id === id && texts.every((t) => JSON.stringify(c.lead.staffState ?? null).includes(t));
+  const cursor = await eventually(() => staff.pages.find((p) => p.changes.some(holds))?.cursor, { timeout });
+  await eventually(() => staff.asked.some((a) => a.live && a.cursor >= cursor), { timeout });
 }
 
 export async function signIn(page, password) {

@@ -7,7 +7,9 @@
 #include "core/JsonParser.h"
 #include "core/JsonWriter.h"
 #include "edits/MergeEdits.h"
+#include "store/Schema.h"
 #include "store/Store.h"
+#include "vfs/PageGroupVfs.h"
 #include "TestSupport.h"
 
 using namespace leadoutbox;
@@ -269,4 +271,159 @@ TEST_CASE("a feed page whose staff state is not one is refused whole; a null one
   CHECK(store->replica().cursor().value() == 0);
   REQUIRE(store->replica().applyPage(page(1, "null"), 0, kNow).isOk());
   CHECK(column(*store, "staff_state") == "NULL");
+}
+
+namespace {
+
+// Submits `body`, has the server apply it, and applies the page at `version` whose state
+// holds it (plus `others`, contract JSON, "" for none): the edit leaves the queue.
+JsonValue submitAckedAndCovered(Store& store, const std::string& body, std::int64_t version,
+                                const std::string& others = "") {
+  const JsonValue edit = submit(store, body);
+  REQUIRE(store.edits().completeBatch(answer(edit, "applied"), kNow).value().applied == 1);
+  applyPage(store, version, serverState(writeJson(edit) + (others.empty() ? "" : "," + others)));
+  REQUIRE(store.edits().list().value().size() == 0);
+  return edit;
+}
+
+JsonValue overridden(Store& store) {
+  const std::string text = column(store, "overridden");
+  return text == "NULL" ? JsonValue(nullptr) : parseJson(text).value();
+}
+
+}  // namespace
+
+TEST_CASE("issue 13: an edit acknowledged and covered before a later one arrives shows that it was overridden",
+          "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1);
+  const JsonValue mine = submitAckedAndCovered(*store, R"("set":{"status":"won"})", 2);
+  CHECK(overridden(*store).isNull());
+  // Another device's later write reaches the server afterwards and comes through the feed.
+  applyPage(*store, 3, serverState(writeJson(mine) + "," + otherEdit("devB", 1, kNow + 1000, R"("set":{"status":"lost"})")));
+  CHECK(column(*store, "status") == "lost");
+  const JsonValue o = overridden(*store);
+  CHECK(o.size() == 1);
+  CHECK(o["status"]["yours"].asString() == "won");
+  CHECK(o["status"]["won"].asString() == "lost");
+  CHECK(o["status"]["by"].asString() == "bob");
+  CHECK(o["status"]["at"].asInt64() == kNow + 1000);
+  // Later pages keep the line.
+  applyPage(*store, 4, serverState(writeJson(mine) + "," + otherEdit("devB", 1, kNow + 1000, R"("set":{"status":"lost"})") +
+                                   "," + otherEdit("devB", 2, kNow + 2000, R"("note":"called them")")));
+  CHECK(writeJson(overridden(*store)) == writeJson(o));
+}
+
+TEST_CASE("issue 13: an edit that reaches the server after a later one shows it was overridden, also once it leaves the queue",
+          "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1);
+  // Made before this device saw the later write, which the server then had first.
+  const JsonValue mine = submit(*store, R"("set":{"status":"won"})");
+  const std::string later = otherEdit("devB", 1, kNow + 1000, R"("set":{"status":"lost"})");
+  applyPage(*store, 2, serverState(later));
+  CHECK(overridden(*store)["status"]["yours"].asString() == "won");
+  REQUIRE(store->edits().completeBatch(answer(mine, "applied"), kNow).value().applied == 1);
+  applyPage(*store, 3, serverState(later + "," + writeJson(mine)));
+  REQUIRE(store->edits().list().value().size() == 0);
+  // A later page (a note) re-derives the lead from the server's state alone.
+  applyPage(*store, 4, serverState(later + "," + writeJson(mine) + "," +
+                                   otherEdit("devB", 2, kNow + 2000, R"("note":"called them")")));
+  CHECK(column(*store, "status") == "lost");
+  CHECK(overridden(*store)["status"]["yours"].asString() == "won");
+  CHECK(overridden(*store)["status"]["by"].asString() == "bob");
+}
+
+TEST_CASE("a covered edit that no later write beats shows no overridden line, whatever else the feed brings", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1);
+  const JsonValue mine = submitAckedAndCovered(*store, R"("set":{"status":"won","owner":"ann"})", 2);
+  // An earlier write of the status that arrives late, and later writes of other parts: none beats it.
+  applyPage(*store, 3, serverState(writeJson(mine) + "," + otherEdit("devB", 1, kNow - 1000, R"("set":{"status":"lost"})") +
+                                   "," + otherEdit("devB", 2, kNow + 1000, R"("set":{"followUp":"2026-12-24"},"note":"x")")));
+  CHECK(column(*store, "status") == "won");
+  CHECK(column(*store, "follow_up") == "2026-12-24");
+  CHECK(column(*store, "overridden") == "NULL");
+}
+
+TEST_CASE("writing an overridden field again and winning clears the line and keeps only the newer write", "[edits]") {
+  testing::TempDb dir;
+  auto store = openStore(dir);
+  applyPage(*store, 1);
+  const JsonValue first = submitAckedAndCovered(*store, R"("set":{"status":"won"})", 2);
+  const std::string later = otherEdit("devB", 1, kNow + 1000, R"("set":{"status":"lost"})");
+  applyPage(*store, 3, serverState(writeJson(first) + "," + later));
+  REQUIRE(overridden(*store)["status"].isObject());
+  // The device has seen bob's clock, so this write is later than his.
+  submitAckedAndCovered(*store, R"("set":{"status":"qualified"})", 4, writeJson(first) + "," + later);
+  CHECK(column(*store, "status") == "qualified");
+  CHECK(column(*store, "overridden") == "NULL");
+  const JsonValue kept = parseJson(column(*store, "own_writes")).value();
+  CHECK(kept.size() == 1);
+  CHECK(kept["status"]["value"].asString() == "qualified");
+}
+
+namespace {
+
+// The schema as version 4 shipped it (what migrations 1 to 4 give), with one replica lead.
+constexpr const char* kVersion4Database = R"sql(
+  CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE leads(
+    id TEXT PRIMARY KEY,
+    name TEXT, email TEXT, phone TEXT, message TEXT,
+    created_at INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+      CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
+    updated_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    reject_reason TEXT,
+    synced_at INTEGER
+  );
+  CREATE INDEX leads_by_status ON leads(status, created_at);
+  CREATE TABLE replica_leads(
+    id TEXT PRIMARY KEY,
+    name TEXT, email TEXT, phone TEXT, message TEXT,
+    created_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    version INTEGER NOT NULL, staff_state TEXT, status TEXT, owner TEXT, follow_up TEXT,
+    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT
+  );
+  CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
+  CREATE TABLE edits(
+    mutation_id INTEGER PRIMARY KEY,
+    lead_id TEXT NOT NULL,
+    edit TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied', 'rejected')),
+    reason TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX edits_by_lead ON edits(lead_id, mutation_id);
+  CREATE INDEX edits_by_status ON edits(status, mutation_id);
+  INSERT INTO meta VALUES('tenant_id', 'acme'), ('device_id', 'devA'), ('feed_cursor', '1');
+  INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version, status, overridden)
+    VALUES('lead-1', 'Grace', 'g@example.com', '', 'hi', 1764547200000, 1764547200000, 1, 'lost',
+           '{"status":{"at":1,"by":"bob","won":"lost","yours":"won"}}');
+  PRAGMA user_version = 4;
+)sql";
+
+}  // namespace
+
+TEST_CASE("a version 4 database opens with its replica rows and overridden lines as they were", "[edits]") {
+  testing::TempDb dir;
+  {
+    REQUIRE(registerPageGroupVfs().isOk());
+    auto db = Database::open(dir.path(), kPageGroupVfsName).value();
+    REQUIRE(db->exec(kVersion4Database).isOk());
+  }
+  auto store = openStore(dir);
+  CHECK(schemaVersion(store->database()).value() == kSchemaVersion);
+  CHECK(column(*store, "overridden") == R"({"status":{"at":1,"by":"bob","won":"lost","yours":"won"}})");
+  CHECK(column(*store, "own_writes") == "NULL");
+  // With no write of its own kept, the line still follows a newer winner.
+  applyPage(*store, 2, serverState(otherEdit("devB", 1, kNow + 1000, R"("set":{"status":"contacted"})")));
+  CHECK(overridden(*store)["status"]["won"].asString() == "contacted");
+  CHECK(overridden(*store)["status"]["yours"].asString() == "won");
 }

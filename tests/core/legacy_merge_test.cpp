@@ -92,7 +92,7 @@ TEST_CASE("an earlier database of another tenant is refused and kept", "[legacy]
 TEST_CASE("an earlier database that is damaged is refused as damage and kept, merging nothing", "[legacy]") {
   const char* kDamage[] = {
       "PRAGMA user_version = -1",
-      "PRAGMA user_version = 5",  // "earlier" yet newer than this build: no release wrote it
+      "PRAGMA user_version = 6",  // "earlier" yet newer than this build: no release wrote it
       "INSERT INTO leads(id, created_at, status, updated_at) VALUES(NULL, 1, 'pending', 1)",
       "CREATE TRIGGER t AFTER INSERT ON leads BEGIN DELETE FROM leads; END",
   };
