@@ -12,6 +12,7 @@ export declare const ErrorCodes: Readonly<{
   QUOTA_EXCEEDED: 'quota_exceeded';
   STORAGE_ERROR: 'storage_error';
   READ_ONLY: 'read_only';
+  INVALID_FORM: 'invalid_form';
   UNSUPPORTED: 'unsupported_environment';
   NETWORK_ERROR: 'network_error';
   TIMEOUT: 'timeout';

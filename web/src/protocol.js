@@ -20,6 +20,7 @@ export const ErrorCodes = Object.freeze({
   QUOTA_EXCEEDED: 'quota_exceeded',
   STORAGE_ERROR: 'storage_error',
   READ_ONLY: 'read_only',                 // store.query() was given SQL that writes
+  INVALID_FORM: 'invalid_form',           // a form definition breaks the format; `field` names the field
   // From the JS layer.
   UNSUPPORTED: 'unsupported_environment', // no IndexedDB or WebAssembly here (e.g. on the server)
   NETWORK_ERROR: 'network_error',         // fetch failed: offline, DNS, connection dropped
@@ -33,7 +34,7 @@ export const ErrorCodes = Object.freeze({
 export const CORE_ERROR_CODES = Object.freeze([
   ErrorCodes.INVALID_LEAD, ErrorCodes.INVALID_TENANT, ErrorCodes.TENANT_MISMATCH, ErrorCodes.DUPLICATE_LEAD,
   ErrorCodes.NOT_FOUND, ErrorCodes.INVALID_TRANSITION, ErrorCodes.INVALID_ARGUMENT, ErrorCodes.QUOTA_EXCEEDED,
-  ErrorCodes.STORAGE_ERROR, ErrorCodes.READ_ONLY,
+  ErrorCodes.STORAGE_ERROR, ErrorCodes.READ_ONLY, ErrorCodes.INVALID_FORM,
 ]);
 
 /**
