@@ -182,6 +182,18 @@ const MUTATIONS = [
     from: 'if (!options.isArray() || options.size() == 0) return fail(f.name, "a select needs options");',
     to: 'if (!options.isArray()) return fail(f.name, "a select needs options");',
   },
+  {
+    name: 'erasure after acknowledgement leaves the personal custom values',
+    file: 'src/outbox/Outbox.cpp',
+    from: 'message = NULL, custom = custom_kept "',
+    to: 'message = NULL "',
+  },
+  {
+    name: 'the upload payload leaves out the form, custom values, consent and attribution',
+    file: 'src/outbox/Outbox.cpp',
+    from: '      if (Status f = addFormParts(st, lead); !f.isOk()) return f;\n',
+    to: '',
+  },
 ];
 
 function run(cmd, args, timeoutMs) {

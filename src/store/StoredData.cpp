@@ -19,6 +19,13 @@ constexpr const char* kValidLeadV2 =
     " AND typeof(attempts) = 'integer' AND attempts >= 0 AND typeof(synced_at) IN ('integer', 'null') "
     "AND typeof(reject_reason) IN ('text', 'null')";
 
+// Version 5's form columns: text or NULL, the version an integer (their JSON is parsed,
+// and checked, each time it is read).
+constexpr const char* kValidLeadV5 =
+    " AND typeof(form_id) IN ('text', 'null') AND typeof(form_version) IN ('integer', 'null') "
+    "AND typeof(custom) IN ('text', 'null') AND typeof(custom_kept) IN ('text', 'null') "
+    "AND typeof(consent) IN ('text', 'null') AND typeof(attribution) IN ('text', 'null')";
+
 // A replica row as Replica::applyPage writes it (version 3): the feed's version is a JS
 // safe integer, so a page's checks and the cursor compare exactly.
 constexpr const char* kValidReplicaLead =
@@ -64,7 +71,7 @@ Status checkStoredData(Database& db, const std::string& schema, int version, std
   }
   if (Status s = checkSchemaShape(db, schema, version, what); !s.isOk()) return s;
   {
-    const std::string valid = std::string(kValidLeadV1) + (version >= 2 ? kValidLeadV2 : "");
+    const std::string valid = std::string(kValidLeadV1) + (version >= 2 ? kValidLeadV2 : "") + (version >= 5 ? kValidLeadV5 : "");
     Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".leads WHERE NOT (" + valid +
                                ") LIMIT 1");
     if (bad.step()) return damagedData(name + " holds a lead row out of range (id " + bad.columnText(0) + ")");
