@@ -50,6 +50,16 @@ export const ResultStatuses = Object.freeze({
 });
 
 /**
+ * Reasons of a `rejected` result that clients and sites may act on (other reasons are
+ * messages for people). unknown_form: the lead names a form definition version the server
+ * does not have for the tenant (set it with setFormDefinition or `lead-outbox forms set`,
+ * then retry the lead).
+ */
+export const RejectReasons = Object.freeze({
+  UNKNOWN_FORM: 'unknown_form',
+});
+
+/**
  * The `code` of each whole-request error answer (`{"error": {"code", "message"}}`) of the
  * sync route and the feed route. The README's protocol table lists them with the client's
  * behaviour; keep both in step.
