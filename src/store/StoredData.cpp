@@ -1,6 +1,7 @@
 // checkStoredData: quick_check, then the shape, the lead rows and the meta values the core reads back.
 #include "store/StoredData.h"
 
+#include "core/JsonParser.h"
 #include "store/Schema.h"
 
 namespace leadoutbox {
@@ -76,6 +77,23 @@ Status checkStoredData(Database& db, const std::string& schema, int version, std
                                ") LIMIT 1");
     if (bad.step()) return damagedData(name + " holds a lead row out of range (id " + bad.columnText(0) + ")");
     if (!bad.status().isOk()) return bad.status();
+  }
+  if (version >= 5) {
+    // The form columns hold JSON objects the outbox uploads: text that is not one would fail
+    // every batch that takes the lead, so it is damage found here. (The build has no SQLite
+    // JSON functions: parsed here, one row at a time; only custom-form leads have any.)
+    Statement rows = db.prepare("SELECT substr(quote(id), 1, 40), custom, custom_kept, consent, attribution FROM " + schema +
+                                ".leads WHERE coalesce(custom, custom_kept, consent, attribution) IS NOT NULL");
+    while (rows.step()) {
+      for (int c = 1; c <= 4; ++c) {
+        if (rows.columnIsNull(c)) continue;
+        const Result<JsonValue> v = parseJson(rows.columnText(c));
+        if (!v.isOk() || !v.value().isObject()) {
+          return damagedData(name + " holds a lead whose form values are not JSON objects (id " + rows.columnText(0) + ")");
+        }
+      }
+    }
+    if (!rows.status().isOk()) return rows.status();
   }
   if (version >= 3) {
     Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".replica_leads WHERE NOT (" +

@@ -170,11 +170,22 @@ TEST_CASE("a version 4 database opens unchanged: its leads list and upload as th
   CHECK(batch.value().leadsJson.find("\"form\"") == std::string::npos);
 }
 
-TEST_CASE("a stored custom value that is not JSON is damaged data", "[form-store]") {
-  testing::TempDb dir;
-  auto store = Store::open(dir.path(), "acme", 1).value();
-  REQUIRE(store->submitLead(testing::kValidLead, testing::uuid(1), 5).isOk());
-  REQUIRE(store->database().exec("UPDATE leads SET custom = 'not json'").isOk());
-  CHECK(isDamagedData(store->listLeads().status()));
-  CHECK(isDamagedData(store->outbox().beginBatch(20, BatchLimits{}, BatchTiming::kNow).status()));
+TEST_CASE("a stored custom value that is not a JSON object is damaged data, found at open", "[form-store]") {
+  for (const char* column : {"custom", "custom_kept", "consent", "attribution"}) {
+    testing::TempDb dir;
+    {
+      auto store = Store::open(dir.path(), "acme", 1).value();
+      REQUIRE(store->submitLead(testing::kValidLead, testing::uuid(1), 5).isOk());
+      REQUIRE(store->database().exec(std::string("UPDATE leads SET ") + column + " = '[1]'").isOk());
+      if (std::string(column) == "custom") {
+        CHECK(isDamagedData(store->listLeads().status()));
+        CHECK(isDamagedData(store->outbox().beginBatch(20, BatchLimits{}, BatchTiming::kNow).status()));
+      }
+    }
+    INFO(column);
+    const auto reopened = Store::open(dir.path(), "acme", 2);
+    REQUIRE_FALSE(reopened.isOk());
+    CHECK(isDamagedData(reopened.status()));
+    CHECK_THAT(reopened.status().message(), Catch::Contains("form values are not JSON objects"));
+  }
 }
