@@ -1,16 +1,22 @@
 #!/usr/bin/env node
-// The lead-outbox command: sets up a site's PostgreSQL (`lead-outbox migrate …`) and says what it did.
+// The lead-outbox command: sets up a site's PostgreSQL (`lead-outbox migrate …`), sets form definitions (`forms set`), and says what it did.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { MIGRATIONS, migrate } from '../web/server/schema.js';
 
 const USAGE = `Usage: lead-outbox migrate --database-url URL --app-role ROLE [--create-role]
+       lead-outbox forms set --tenant TENANT --file DEFINITION.json [--database-url URL]
 
   --database-url URL  connect as the role that owns (or will own) the schema lead_outbox;
                       default: LEAD_OUTBOX_OWNER_DATABASE_URL, else DATABASE_URL
   --app-role ROLE     the role the site's sync handler connects as (not the owner)
   --create-role       create ROLE (LOGIN, no BYPASSRLS) if missing and let it connect;
                       the owner needs CREATEROLE for that. Set its password yourself:
-                      ALTER ROLE ROLE PASSWORD '…';`;
+                      ALTER ROLE ROLE PASSWORD '…';
+
+  forms set           store a form definition version for TENANT (README "Custom forms"),
+                      checked by the core first; connect as the app role (default:
+                      DATABASE_URL). A stored version never changes: set a new version.`;
 
 /** Runs the command with `argv`; resolves with the exit code. `out`/`err` get the lines. */
 async function main(argv, { out = console.log, err = console.error, env = process.env } = {}) {
@@ -19,7 +25,10 @@ async function main(argv, { out = console.log, err = console.error, env = proces
     args = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { 'database-url': { type: 'string' }, 'app-role': { type: 'string' }, 'create-role': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        'database-url': { type: 'string' }, 'app-role': { type: 'string' }, 'create-role': { type: 'boolean' },
+        tenant: { type: 'string' }, file: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     err(`lead-outbox: ${e.message}\n\n${USAGE}`);
@@ -30,6 +39,7 @@ async function main(argv, { out = console.log, err = console.error, env = proces
     out(USAGE);
     return 0;
   }
+  if (positionals[0] === 'forms') return formsCommand(values, positionals, { out, err, env });
   const url = values['database-url'] ?? env.LEAD_OUTBOX_OWNER_DATABASE_URL ?? env.DATABASE_URL;
   const appRole = values['app-role'];
   if (positionals[0] !== 'migrate' || positionals.length !== 1 || !url || !appRole) {
@@ -94,6 +104,43 @@ async function main(argv, { out = console.log, err = console.error, env = proces
     return 1;
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+// `lead-outbox forms set --tenant T --file F`: setFormDefinition as the app role.
+async function formsCommand(values, positionals, { out, err, env }) {
+  const url = values['database-url'] ?? env.DATABASE_URL;
+  if (positionals[1] !== 'set' || positionals.length !== 2 || !values.tenant || !values.file || !url) {
+    err(USAGE);
+    return 2;
+  }
+  let text;
+  try {
+    text = await readFile(values.file, 'utf8');
+  } catch (e) {
+    err(`lead-outbox: cannot read ${values.file}: ${e.message}`);
+    return 1;
+  }
+  let pg;
+  try {
+    pg = (await import('pg')).default;
+  } catch {
+    err('lead-outbox: the server side needs the pg package: npm install pg');
+    return 1;
+  }
+  const { setFormDefinition } = await import('../web/server/forms.js');
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    const { created, definition } = await setFormDefinition(pool, values.tenant, text);
+    out(created
+      ? `set form "${definition.id}" version ${definition.version} for tenant ${values.tenant} (${definition.fields.length} fields${definition.consent ? ', consent' : ''})`
+      : `form "${definition.id}" version ${definition.version} is already set for tenant ${values.tenant} with this definition: nothing to do`);
+    return 0;
+  } catch (e) {
+    err(`lead-outbox: ${e.code ? `${e.code}: ` : ''}${e.message}`);
+    return 1;
+  } finally {
+    await pool.end().catch(() => {});
   }
 }
 

@@ -50,6 +50,10 @@ LO_EXPORT const char* lo_store_submitLead(StoreApi* s, LO_STR(lead), LO_STR(id),
   return answer(s->submitLead(LO_TEXT(lead), LO_TEXT(id), now));
 }
 LO_EXPORT const char* lo_store_counts(StoreApi* s, double now) { return answer(s->counts(now)); }
+LO_EXPORT const char* lo_store_setForm(StoreApi* s, LO_STR(definition)) { return answer(s->setForm(LO_TEXT(definition))); }
+LO_EXPORT const char* lo_store_validateLead(StoreApi* s, LO_STR(lead), LO_STR(id), double createdAt) {
+  return answer(s->validateLead(LO_TEXT(lead), LO_TEXT(id), createdAt));
+}
 LO_EXPORT const char* lo_store_listLeads(StoreApi* s) { return answer(s->listLeads()); }
 LO_EXPORT const char* lo_store_beginBatch(StoreApi* s, double now, int maxCount, double maxBytes, bool evenIfBackingOff) {
   return answer(s->beginBatch(now, maxCount, maxBytes, evenIfBackingOff));
@@ -97,6 +101,11 @@ LO_EXPORT const char* lo_defaults() { return answer(leadoutbox::coreDefaultsJson
 LO_EXPORT const char* lo_validateLead(LO_STR(lead), LO_STR(id), double createdAt) {
   return answer(leadoutbox::validateLeadJson(LO_TEXT(lead), LO_TEXT(id), createdAt));
 }
+// Form definitions (src/form/): the server validates each lead against the version it names.
+LO_EXPORT const char* lo_validateLeadForm(LO_STR(definition), LO_STR(lead), LO_STR(id), double createdAt) {
+  return answer(leadoutbox::validateLeadFormJson(LO_TEXT(definition), LO_TEXT(lead), LO_TEXT(id), createdAt));
+}
+LO_EXPORT const char* lo_parseForm(LO_STR(definition)) { return answer(leadoutbox::parseFormJson(LO_TEXT(definition))); }
 LO_EXPORT const char* lo_versions() {
   std::string v = leadoutbox::coreVersionsJson();
   v.pop_back();  // append the toolchain to the core's object

@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh                 build, then every target: its regressions, then FUZZ_SECONDS of fuzzing
 #   scripts/fuzz.sh build           only configure and build build/fuzz and build/sanitize
 #   scripts/fuzz.sh sanitizers      build, then run core_tests under ASan + UBSan (build/sanitize)
-#   scripts/fuzz.sh TARGET…         build, then only those targets (json validate outbox open)
+#   scripts/fuzz.sh TARGET…         build, then only those targets (json validate outbox open edits form)
 #
 # FUZZ_SECONDS (default 20) is each target's fuzzing time; a longer run is, for example,
 #   FUZZ_SECONDS=3600 scripts/fuzz.sh open
@@ -15,7 +15,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(json validate outbox open edits)
+targets=(json validate outbox open edits form)
 seconds=${FUZZ_SECONDS:-20}
 jobs=${FUZZ_BUILD_JOBS:-2}
 # UBSan prints no stack by default; a finding without one is hard to place.

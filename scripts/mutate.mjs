@@ -170,6 +170,42 @@ const MUTATIONS = [
     from: 'if (!o.applied || !lead.server.covers(o.edit)) continue;',
     to: 'if (!o.applied) continue;',
   },
+  {
+    name: 'a required consent is met by a lead that did not accept the terms',
+    file: 'src/lead/LeadValidator.cpp',
+    from: '  if (c->required && !terms) return "Please agree to continue.";\n',
+    to: '',
+  },
+  {
+    name: 'a field pattern matches when only a prefix of the value does',
+    file: 'src/form/Pattern.cpp',
+    from: '    if (!any) return false;\n',
+    to: '    if (!any) return active[k] != 0;\n',
+  },
+  {
+    name: 'a number field counts its steps from 0, not from its min',
+    file: 'src/lead/LeadValidator.cpp',
+    from: '(n->micros - (d.min ? d.min->micros : 0)) % d.step->micros',
+    to: 'n->micros % d.step->micros',
+  },
+  {
+    name: 'a select without options is a valid definition',
+    file: 'src/form/FormDefinition.cpp',
+    from: 'if (!options.isArray() || options.size() == 0) return fail(f.name, "a select needs options");',
+    to: 'if (!options.isArray()) return fail(f.name, "a select needs options");',
+  },
+  {
+    name: 'erasure after acknowledgement leaves the personal custom values',
+    file: 'src/outbox/Outbox.cpp',
+    from: 'message = NULL, custom = custom_kept "',
+    to: 'message = NULL "',
+  },
+  {
+    name: 'the upload payload leaves out the form, custom values, consent and attribution',
+    file: 'src/outbox/Outbox.cpp',
+    from: '      if (Status f = addFormParts(st, lead); !f.isOk()) return f;\n',
+    to: '',
+  },
 ];
 
 function run(cmd, args, timeoutMs) {

@@ -12,6 +12,7 @@ export declare const ErrorCodes: Readonly<{
   QUOTA_EXCEEDED: 'quota_exceeded';
   STORAGE_ERROR: 'storage_error';
   READ_ONLY: 'read_only';
+  INVALID_FORM: 'invalid_form';
   UNSUPPORTED: 'unsupported_environment';
   NETWORK_ERROR: 'network_error';
   TIMEOUT: 'timeout';
@@ -80,12 +81,75 @@ export declare class LeadOutboxError extends Error {
   readonly status?: number;
 }
 
-/** What a visitor enters. Unknown fields are rejected. */
+/**
+ * What a visitor enters: the form's values by field name (the default form: name, email,
+ * phone, message), consent when the form asks for it, and optionally attribution (the store
+ * adds the session's own unless turned off). Keys the form does not name are rejected.
+ */
 export interface LeadInput {
-  name: string;
-  email: string;
+  name?: string;
+  email?: string;
   phone?: string | null;
-  message: string;
+  message?: string;
+  consent?: { terms?: boolean; marketing?: boolean } | null;
+  attribution?: LeadAttribution | null;
+  [field: string]: unknown;
+}
+
+/** The campaign that brought the visitor: strings of at most 500 bytes (referrer and landingPath: 2000). */
+export interface LeadAttribution {
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
+  utm_term?: string;
+  utm_content?: string;
+  referrer?: string;
+  landingPath?: string;
+}
+
+/** The consent record stored with a lead: the definition's consent id and version, when (createdAt), and the choices. */
+export interface LeadConsent {
+  id: string;
+  version: string;
+  at: number;
+  terms: boolean;
+  marketing: boolean;
+}
+
+export type FormFieldType = 'text' | 'email' | 'phone' | 'textarea' | 'select' | 'checkbox' | 'number' | 'date' | 'hidden';
+
+/** One field of a form definition (the core's format; store.form spells out every default). */
+export interface FormFieldDefinition {
+  /** [a-z][a-z0-9_]{0,63}; not consent, attribution or id. name/email/phone/message are stored in their own columns. */
+  name: string;
+  type: FormFieldType;
+  label?: string;
+  help?: string;
+  required?: boolean;
+  /** Default true: erased on the device after the server's acknowledgement. */
+  personal?: boolean;
+  autocomplete?: string;
+  /** Text types: in code points (minLength counts visible ones). */
+  minLength?: number;
+  maxLength?: number;
+  /** Text types: the core's small pattern subset, matched against the whole trimmed value. */
+  pattern?: string;
+  /** select */
+  options?: { value: string; label?: string }[];
+  /** number: numbers (at most 6 decimals, within ±10^12); date: 'YYYY-MM-DD'. */
+  min?: number | string;
+  max?: number | string;
+  step?: number;
+}
+
+/** A tenant's form as data (README: "Custom forms"). Invalid ones throw invalid_form. */
+export interface FormDefinition {
+  /** [a-z0-9_-]{1,64}; "default" is the built-in definition's. */
+  id: string;
+  /** 1..2^31-1; a lead keeps the version it was submitted under. */
+  version: number;
+  fields: FormFieldDefinition[];
+  consent?: { id: string; version: string; text: string; required?: boolean; marketing?: boolean };
 }
 
 export type LeadState = 'pending' | 'in_flight' | 'synced' | 'rejected';
@@ -104,6 +168,12 @@ export interface StoredLead {
   email?: string;
   phone?: string;
   message?: string;
+  /** The definition it was submitted under; absent for the built-in default (version 1). */
+  form?: { id: string; version: number };
+  /** The other fields' values; once erased, only those marked `personal: false`. */
+  custom?: Record<string, string | number | boolean>;
+  consent?: LeadConsent;
+  attribution?: LeadAttribution;
 }
 
 export interface LeadOutboxStatus {
@@ -200,6 +270,10 @@ export interface StoreOptions {
   staffId?: string;
   /** Staff edits per upload. Default 100. */
   editBatchMaxCount?: number;
+  /** The form definition leads are checked against (default: the built-in name, email, phone, message). */
+  form?: FormDefinition | null;
+  /** Attribution added to each lead: false turns it off, or turn off its parts. */
+  attribution?: false | { utm?: boolean; referrer?: boolean; landingPath?: boolean };
 }
 
 /** A staff edit of a lead (LeadStore.editLead); owner and followUp null clear them. */
@@ -272,6 +346,8 @@ export interface SyncResult {
 
 export declare class LeadStore {
   readonly tenantId: string;
+  /** The form definition leads are checked against, as the core parsed it (every default spelled out). */
+  readonly form: FormDefinition;
   /** Resolves with the lead's id once it is durable in IndexedDB; rejects with LeadOutboxError for invalid input. */
   submitLead(lead: LeadInput): Promise<string>;
   /** Null when the lead is valid, else one message per failing field (the core's rules and messages). */

@@ -9,6 +9,11 @@ export interface NormalizedLead {
   phone: string;
   message: string;
   createdAt: number;
+  /** The form definition it was checked against; absent for the built-in default. */
+  form?: { id: string; version: number };
+  custom?: Record<string, string | number | boolean>;
+  consent?: import('./index.js').LeadConsent;
+  attribution?: import('./index.js').LeadAttribution;
 }
 
 /**
@@ -312,5 +317,19 @@ export declare const DEFAULT_STATUSES: readonly string[];
 export declare function createEditsHandler(options?: EditsHandlerOptions): (request: Request) => Promise<Response>;
 /** Sets the statuses a tenant's staff may give a lead (default DEFAULT_STATUSES). */
 export declare function setTenantStatuses(pool: Pool, tenantId: string, statuses: string[]): Promise<void>;
+
+/** The built-in form definition's id and version: needs no row, cannot be set. */
+export declare const DEFAULT_FORM: Readonly<{ id: 'default'; version: 1 }>;
+/**
+ * Stores a tenant's form definition version (checked by the core: invalid_form otherwise).
+ * A stored version never changes: the same definition again is a no-op (created false),
+ * another one under a stored version throws invalid_form. `pool` connects as the app role.
+ */
+export declare function setFormDefinition(
+  pool: Pool,
+  tenantId: string,
+  definition: import('./index.js').FormDefinition | string,
+  options?: { lockTimeoutMillis?: number; statementTimeoutMillis?: number },
+): Promise<{ created: boolean; definition: import('./index.js').FormDefinition }>;
 /** Sets the staff ids a lead's owner may be; null: owners are not checked (the default). */
 export declare function setTenantStaff(pool: Pool, tenantId: string, staffIds: string[] | null): Promise<void>;

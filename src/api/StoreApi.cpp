@@ -50,6 +50,29 @@ std::string errorJson(const Status& s) {
 
 const Status kClosed(ErrorCode::kStorage, "the store is closed");
 
+// A lead's form parts, only where they say something (see validateLeadJson).
+void addFormParts(JsonValue& j, const Lead& lead) {
+  if (!(lead.formId == FormDefinition::kDefaultId && lead.formVersion == 1)) {
+    j.set("form", JsonValue::object({{"id", lead.formId}, {"version", lead.formVersion}}));
+  }
+  if (lead.custom.size() > 0) j.set("custom", lead.custom);
+  if (!lead.consent.isNull()) j.set("consent", lead.consent);
+  if (!lead.attribution.isNull()) j.set("attribution", lead.attribution);
+}
+
+JsonValue normalizedLeadJson(const Lead& l) {
+  JsonValue j = JsonValue::object({{"id", l.id}, {"name", l.name}, {"email", l.email}, {"phone", l.phone},
+                                   {"message", l.message}, {"createdAt", l.createdAt}});
+  addFormParts(j, l);
+  return j;
+}
+
+// "null" or "": the built-in default definition.
+Result<FormDefinition> definitionOf(const std::string& json) {
+  if (json.empty() || json == "null") return defaultFormDefinition();
+  return parseFormDefinition(json);
+}
+
 // JS Date's range: ±8.64e15 ms (100,000,000 days either side of the epoch).
 constexpr double kMaxTimeMs = 8.64e15;
 
@@ -78,6 +101,7 @@ JsonValue recordJson(const LeadRecord& r) {
     j.set("phone", r.lead.phone);
     j.set("message", r.lead.message);
   }
+  addFormParts(j, r.lead);
   j.set("syncedAt", r.syncedAt ? JsonValue(r.syncedAt) : JsonValue(nullptr));
   j.set("rejectReason", r.rejectReason.empty() ? JsonValue(nullptr) : JsonValue(r.rejectReason));
   return j;
@@ -117,9 +141,21 @@ void StoreApi::close() { store_.reset(); }
 
 std::string StoreApi::submitLead(const std::string& leadJson, const std::string& id, double now) {
   if (!store_) return errorJson(kClosed);
-  auto r = store_->submitLead(leadJson, id, ms(now));
+  auto r = store_->submitLead(leadJson, id, ms(now), form_);
   if (!r.isOk()) return errorJson(r.status());
   return okJson(JsonValue::object({{"id", r.value().id}}));
+}
+
+std::string StoreApi::setForm(const std::string& definitionJson) {
+  Result<FormDefinition> form = definitionOf(definitionJson);
+  if (!form.isOk()) return errorJson(form.status());
+  form_ = std::move(form).value();
+  return okJson(formDefinitionJson(form_));
+}
+
+std::string StoreApi::validateLead(const std::string& leadJson, const std::string& id, double createdAt) {
+  auto r = leadoutbox::validateLead(leadJson, id, ms(createdAt), form_);
+  return r.isOk() ? okJson(normalizedLeadJson(r.value())) : errorJson(r.status());
 }
 
 std::string StoreApi::counts(double now) {
@@ -340,10 +376,20 @@ std::string changedFilesJson(const std::string& dir) { return writeJson(strings(
 
 std::string validateLeadJson(const std::string& leadJson, const std::string& id, double createdAt) {
   auto r = validateLead(leadJson, id, ms(createdAt));
-  if (!r.isOk()) return errorJson(r.status());
-  const Lead& l = r.value();
-  return okJson(JsonValue::object({{"id", l.id}, {"name", l.name}, {"email", l.email}, {"phone", l.phone},
-                              {"message", l.message}, {"createdAt", l.createdAt}}));
+  return r.isOk() ? okJson(normalizedLeadJson(r.value())) : errorJson(r.status());
+}
+
+std::string validateLeadFormJson(const std::string& definitionJson, const std::string& leadJson, const std::string& id,
+                                 double createdAt) {
+  Result<FormDefinition> form = definitionOf(definitionJson);
+  if (!form.isOk()) return errorJson(form.status());
+  auto r = validateLead(leadJson, id, ms(createdAt), form.value());
+  return r.isOk() ? okJson(normalizedLeadJson(r.value())) : errorJson(r.status());
+}
+
+std::string parseFormJson(const std::string& definitionJson) {
+  Result<FormDefinition> form = definitionOf(definitionJson);
+  return form.isOk() ? okJson(formDefinitionJson(form.value())) : errorJson(form.status());
 }
 
 std::string coreDefaultsJson() {

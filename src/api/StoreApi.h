@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "form/FormDefinition.h"
 #include "store/Store.h"
 
 namespace leadoutbox {
@@ -21,11 +22,19 @@ class StoreApi {
                    const std::string& optionsJson);
   void close();
 
+  // Validates against the form set with setForm (the built-in default until then).
   std::string submitLead(const std::string& leadJson, const std::string& id, double now);
+
+  // The form definition submitLead and validateLead check against, kept across open and
+  // close. definitionJson: a definition, or "null" / "" for the built-in default. value:
+  // the definition as parsed (formDefinitionJson); "invalid_form" leaves the form as it was.
+  std::string setForm(const std::string& definitionJson);
+  // validateLeadJson against the form set with setForm; needs no open store.
+  std::string validateLead(const std::string& leadJson, const std::string& id, double createdAt);
   // value: {"pending","inFlight","synced","rejected","nextAttemptAt"}
   std::string counts(double now);
   // value: [{"id","name","email","phone","message","createdAt","status","attempts",
-  //          "updatedAt","syncedAt","rejectReason","erased"}]
+  //          "updatedAt","syncedAt","rejectReason","erased"} and the form parts as validateLeadJson]
   std::string listLeads();
   // value: {"ids":[…],"leads":[…],"retryAt"}; evenIfBackingOff: a person asked to send now
   std::string beginBatch(double now, int maxCount, double maxBytes, bool evenIfBackingOff);
@@ -75,6 +84,7 @@ class StoreApi {
 
  private:
   std::unique_ptr<Store> store_;
+  FormDefinition form_ = defaultFormDefinition();
 };
 
 // A JS number of milliseconds as the core's int64: truncated toward zero, clamped to JS
@@ -82,8 +92,17 @@ class StoreApi {
 std::int64_t ms(double t);
 
 // Validates a lead without storing it (for servers and forms): value is the normalized
-// lead {"id","name","email","phone","message","createdAt"}, or the invalid_lead error.
+// lead {"id","name","email","phone","message","createdAt"} and, when they say something
+// (the contract's upload shape), "form" {"id","version"} (not for the built-in default),
+// "custom", "consent", "attribution"; or the invalid_lead error.
 std::string validateLeadJson(const std::string& leadJson, const std::string& id, double createdAt);
+// The same against `definitionJson` (a definition, or "null" / "" for the built-in default);
+// an invalid definition answers "invalid_form".
+std::string validateLeadFormJson(const std::string& definitionJson, const std::string& leadJson, const std::string& id,
+                                 double createdAt);
+// Parses a definition: value is formDefinitionJson of it ("null" / "": the built-in
+// default's), or the invalid_form error naming the problem and the field.
+std::string parseFormJson(const std::string& definitionJson);
 
 // The files under `dir` that the database wrote or removed since the last call, as a
 // JSON array of paths; the JS volume persists exactly these after each commit.

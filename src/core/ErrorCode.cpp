@@ -16,6 +16,7 @@ std::string_view errorCodeName(ErrorCode code) {
     case ErrorCode::kQuotaExceeded: return "quota_exceeded";
     case ErrorCode::kStorage: return "storage_error";
     case ErrorCode::kReadOnly: return "read_only";
+    case ErrorCode::kInvalidForm: return "invalid_form";
   }
   return "storage_error";
 }

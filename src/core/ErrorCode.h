@@ -19,6 +19,7 @@ enum class ErrorCode {
   kQuotaExceeded,      // "quota_exceeded": storage is full.
   kStorage,            // "storage_error": SQLite or file system failure.
   kReadOnly,           // "read_only": store.query() was given SQL that would write or change the connection.
+  kInvalidForm,        // "invalid_form": a form definition breaks the format; `field` names the field.
 };
 
 // Returns the stable string name, e.g. "invalid_lead".

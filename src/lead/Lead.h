@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/JsonValue.h"
+
 namespace leadoutbox {
 
 // Upper bounds are in UTF-8 bytes of the trimmed value; lower bounds in code points.
@@ -23,6 +25,12 @@ struct Lead {
   std::string phone;    // trimmed; empty when not given
   std::string message;  // trimmed
   std::int64_t createdAt = 0;  // ms since epoch, from the caller's clock
+  // The definition it was validated against (src/form/FormDefinition.h).
+  std::string formId = "default";
+  std::int64_t formVersion = 1;
+  JsonValue custom = JsonValue::object();  // the values of the fields beyond the four above, by name
+  JsonValue consent;      // null, or {"id","version","at","terms","marketing"}
+  JsonValue attribution;  // null, or the utm_*, referrer and landingPath given
 };
 
 }  // namespace leadoutbox

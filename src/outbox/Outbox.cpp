@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/JsonParser.h"
 #include "core/JsonWriter.h"
 
 #include "outbox/LeadState.h"
@@ -16,6 +17,24 @@ std::string transitionUpdate(LeadEvent event, const std::string& set, const std:
          where + " AND " + statusGuard(event);
 }
 
+// The upload payload's form parts (the contract: {"form":{"id","version"},"custom","consent",
+// "attribution"}), each only when it says something: a lead of the built-in definition with
+// no consent or attribution uploads exactly as before definitions, which any server takes.
+// Columns 6-10 of selectBatch.
+Status addFormParts(Statement& st, JsonValue& lead) {
+  if (!st.columnIsNull(6)) {
+    lead.set("form", JsonValue::object({{"id", st.columnText(6)}, {"version", st.columnInt(7)}}));
+  }
+  const std::pair<int, const char*> parts[] = {{8, "custom"}, {9, "consent"}, {10, "attribution"}};
+  for (const auto& [column, key] : parts) {
+    if (st.columnIsNull(column)) continue;
+    Result<JsonValue> v = parseJson(st.columnText(column));
+    if (!v.isOk() || !v.value().isObject()) return damagedData(std::string("a lead's ") + key + " is not a JSON object");
+    lead.set(key, std::move(v).value());
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Outbox::Outbox(Database& db, RetryPolicy retry, RetentionPolicy retention)
@@ -26,7 +45,8 @@ Outbox::TransitionSql Outbox::makeTransitionSql() {
   // Fewest attempts first: a lead that keeps failing drifts behind fresh ones. A lead
   // in flight is taken again only once its request's tab has surely given up.
   // (IN, not OR, in the guard: the build omits the OR optimization.)
-  sql.selectBatch = "SELECT id, name, email, phone, message, created_at FROM leads WHERE " +
+  sql.selectBatch = "SELECT id, name, email, phone, message, created_at, form_id, form_version, custom, consent, "
+                    "attribution FROM leads WHERE " +
                     statusGuard(LeadEvent::kSend) +
                     " AND (status <> 'in_flight' OR updated_at <= ?2) ORDER BY attempts, created_at, id LIMIT ?1";
   sql.send = transitionUpdate(LeadEvent::kSend, ", updated_at = ?2");
@@ -108,6 +128,7 @@ Result<Batch> Outbox::beginBatch(std::int64_t now, const BatchLimits& limits, Ba
       JsonValue lead = JsonValue::object({{"id", st.columnText(0)},      {"name", st.columnText(1)},
                                           {"email", st.columnText(2)},   {"phone", st.columnText(3)},
                                           {"message", st.columnText(4)}, {"createdAt", st.columnInt(5)}});
+      if (Status f = addFormParts(st, lead); !f.isOk()) return f;
       const auto size = static_cast<std::int64_t>(writeJson(lead).size()) + 1;
       if (!batch.ids.empty() && bytes + size > limits.maxBytes) break;
       bytes += size;
@@ -284,7 +305,8 @@ Status Outbox::discardRejected(const std::string& id) {
 
 Status Outbox::eraseExpired(std::int64_t now) {
   // secure_delete is on (Store::open), so erased text does not linger in free pages.
-  return db_.prepare("UPDATE leads SET name = NULL, email = NULL, phone = NULL, message = NULL "
+  // Custom values go with them but for those marked "personal": false (custom_kept).
+  return db_.prepare("UPDATE leads SET name = NULL, email = NULL, phone = NULL, message = NULL, custom = custom_kept "
                      "WHERE status = 'synced' AND email IS NOT NULL AND synced_at <= ?1")
       .bind(1, now - retention_.keepSyncedMs)
       .run();

@@ -77,6 +77,19 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
     R"sql(
       ALTER TABLE replica_leads ADD COLUMN own_writes TEXT;
     )sql",
+    // 6: custom forms (src/form/, issue 12). The definition a lead was submitted under
+    // (NULL: the built-in default, version 1, as every lead before), the other fields'
+    // values as a JSON object, the consent record and the attribution (JSON or NULL).
+    // custom_kept is the part of custom not marked personal: what custom becomes when the
+    // lead's personal fields are erased (the build has no JSON functions to do it in SQL).
+    R"sql(
+      ALTER TABLE leads ADD COLUMN form_id TEXT;
+      ALTER TABLE leads ADD COLUMN form_version INTEGER;
+      ALTER TABLE leads ADD COLUMN custom TEXT;
+      ALTER TABLE leads ADD COLUMN custom_kept TEXT;
+      ALTER TABLE leads ADD COLUMN consent TEXT;
+      ALTER TABLE leads ADD COLUMN attribution TEXT;
+    )sql",
 };
 
 // The current schema in one go, for a new database: what running every migration
@@ -93,7 +106,7 @@ constexpr const char* kCurrentSchema = R"sql(
     updated_at INTEGER NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     reject_reason TEXT,
-    synced_at INTEGER
+    synced_at INTEGER, form_id TEXT, form_version INTEGER, custom TEXT, custom_kept TEXT, consent TEXT, attribution TEXT
   );
   CREATE INDEX leads_by_status ON leads(status, created_at);
   CREATE TABLE replica_leads(

@@ -1,6 +1,8 @@
 // Opening a tenant database (pragmas, migrations, tenant check) and writing leads into it.
 #include "store/Store.h"
 
+#include "core/JsonParser.h"
+#include "core/JsonWriter.h"
 #include "lead/LeadValidator.h"
 #include "store/LegacyMerge.h"
 #include "store/Schema.h"
@@ -96,20 +98,54 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::s
   return store;
 }
 
-Result<Lead> Store::submitLead(std::string_view leadJson, std::string_view id, std::int64_t now) {
-  Result<Lead> valid = validateLead(leadJson, id, now);
+namespace {
+
+// JSON text for a column, or NULL (bound as such) for null and empty objects.
+void bindJson(Statement& st, int index, const JsonValue& value) {
+  if (value.isNull() || (value.isObject() && value.size() == 0)) {
+    st.bindNull(index);
+  } else {
+    st.bind(index, writeJson(value));
+  }
+}
+
+// A JSON column read back: NULL is `ifNull`; text that is not JSON of the expected kind is damage.
+Result<JsonValue> readJson(Statement& st, int column, const JsonValue& ifNull, const char* what) {
+  if (st.columnIsNull(column)) return ifNull;
+  Result<JsonValue> v = parseJson(st.columnText(column));
+  if (!v.isOk() || !v.value().isObject()) return damagedData(std::string("a lead's ") + what + " is not a JSON object");
+  return v;
+}
+
+}  // namespace
+
+Result<Lead> Store::submitLead(std::string_view leadJson, std::string_view id, std::int64_t now,
+                               const FormDefinition& form) {
+  Result<Lead> valid = validateLead(leadJson, id, now, form);
   if (!valid.isOk()) return valid;
   const Lead& lead = valid.value();
-  Status s = db_->prepare(
-                    "INSERT INTO leads(id, name, email, phone, message, created_at, status, updated_at) "
-                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?6)")
-                 .bind(1, lead.id)
-                 .bind(2, lead.name)
-                 .bind(3, lead.email)
-                 .bind(4, lead.phone)
-                 .bind(5, lead.message)
-                 .bind(6, now)
-                 .run();
+  // What erasing keeps of the custom values: those of fields marked "personal": false.
+  JsonValue kept = JsonValue::object();
+  for (const auto& [name, value] : lead.custom.members()) {
+    const FieldDefinition* f = form.field(name);
+    if (f && !f->personal) kept.set(name, value);
+  }
+  Statement insert = db_->prepare(
+      "INSERT INTO leads(id, name, email, phone, message, created_at, status, updated_at, form_id, form_version, "
+      "custom, custom_kept, consent, attribution) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  insert.bind(1, lead.id).bind(2, lead.name).bind(3, lead.email).bind(4, lead.phone).bind(5, lead.message).bind(6, now);
+  // The built-in definition is stored as NULL, as every lead from before definitions.
+  if (form.isDefault()) {
+    insert.bindNull(7).bindNull(8);
+  } else {
+    insert.bind(7, lead.formId).bind(8, lead.formVersion);
+  }
+  bindJson(insert, 9, lead.custom);
+  bindJson(insert, 10, kept);
+  bindJson(insert, 11, lead.consent);
+  bindJson(insert, 12, lead.attribution);
+  Status s = insert.run();
   if (s.code() == ErrorCode::kDuplicateLead) {
     return Status(ErrorCode::kDuplicateLead, "a lead with this id is already stored", "id");
   }
@@ -128,7 +164,8 @@ Result<std::string> Store::integrityCheck() {
 Result<std::vector<LeadRecord>> Store::listLeads() {
   Statement st = db_->prepare(
       "SELECT id, name, email, phone, message, created_at, status, attempts, updated_at, "
-      "synced_at, reject_reason, email IS NULL FROM leads ORDER BY created_at, id");
+      "synced_at, reject_reason, email IS NULL, form_id, form_version, custom, consent, attribution "
+      "FROM leads ORDER BY created_at, id");
   std::vector<LeadRecord> out;
   while (st.step()) {
     LeadRecord r;
@@ -146,6 +183,19 @@ Result<std::vector<LeadRecord>> Store::listLeads() {
     r.syncedAt = st.columnIsNull(9) ? 0 : st.columnInt(9);
     r.rejectReason = st.columnText(10);
     r.erased = st.columnInt(11) != 0;
+    if (!st.columnIsNull(12)) {
+      r.lead.formId = st.columnText(12);
+      r.lead.formVersion = st.columnInt(13);
+    }
+    Result<JsonValue> custom = readJson(st, 14, JsonValue::object(), "custom values");
+    Result<JsonValue> consent = readJson(st, 15, nullptr, "consent");
+    Result<JsonValue> attribution = readJson(st, 16, nullptr, "attribution");
+    for (const auto* part : {&custom, &consent, &attribution}) {
+      if (!part->isOk()) return part->status();
+    }
+    r.lead.custom = std::move(custom).value();
+    r.lead.consent = std::move(consent).value();
+    r.lead.attribution = std::move(attribution).value();
     out.push_back(std::move(r));
   }
   if (!st.status().isOk()) return st.status();

@@ -9,6 +9,7 @@
 
 #include "core/Result.h"
 #include "edits/EditQueue.h"
+#include "form/FormDefinition.h"
 #include "lead/Lead.h"
 #include "outbox/LeadState.h"
 #include "outbox/Outbox.h"
@@ -65,12 +66,14 @@ class Store {
 
   const std::string& tenantId() const { return tenantId_; }
 
-  // Validates `leadJson` and stores it as pending under client id `id`. On error nothing
-  // is stored: kInvalidLead (with field errors), kInvalidArgument for a bad id,
+  // Validates `leadJson` against `form` and stores it as pending under client id `id`,
+  // with the form's id and version, its custom values, consent and attribution. On error
+  // nothing is stored: kInvalidLead (with field errors), kInvalidArgument for a bad id,
   // kDuplicateLead for an id already stored.
-  Result<Lead> submitLead(std::string_view leadJson, std::string_view id, std::int64_t now);
+  Result<Lead> submitLead(std::string_view leadJson, std::string_view id, std::int64_t now,
+                          const FormDefinition& form = defaultFormDefinition());
 
-  // All leads, oldest first.
+  // All leads, oldest first. An erased lead's custom values are those not marked personal.
   Result<std::vector<LeadRecord>> listLeads();
 
   // PRAGMA integrity_check's verdict: "ok", or the problems it found.

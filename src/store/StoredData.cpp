@@ -1,6 +1,7 @@
 // checkStoredData: quick_check, then the shape, the lead rows and the meta values the core reads back.
 #include "store/StoredData.h"
 
+#include "core/JsonParser.h"
 #include "store/Schema.h"
 
 namespace leadoutbox {
@@ -18,6 +19,13 @@ constexpr const char* kValidLeadV1 =
 constexpr const char* kValidLeadV2 =
     " AND typeof(attempts) = 'integer' AND attempts >= 0 AND typeof(synced_at) IN ('integer', 'null') "
     "AND typeof(reject_reason) IN ('text', 'null')";
+
+// Version 5's form columns: text or NULL, the version an integer (their JSON is parsed,
+// and checked, each time it is read).
+constexpr const char* kValidLeadV5 =
+    " AND typeof(form_id) IN ('text', 'null') AND typeof(form_version) IN ('integer', 'null') "
+    "AND typeof(custom) IN ('text', 'null') AND typeof(custom_kept) IN ('text', 'null') "
+    "AND typeof(consent) IN ('text', 'null') AND typeof(attribution) IN ('text', 'null')";
 
 // A replica row as Replica::applyPage writes it (version 3): the feed's version is a JS
 // safe integer, so a page's checks and the cursor compare exactly.
@@ -66,11 +74,28 @@ Status checkStoredData(Database& db, const std::string& schema, int version, std
   }
   if (Status s = checkSchemaShape(db, schema, version, what); !s.isOk()) return s;
   {
-    const std::string valid = std::string(kValidLeadV1) + (version >= 2 ? kValidLeadV2 : "");
+    const std::string valid = std::string(kValidLeadV1) + (version >= 2 ? kValidLeadV2 : "") + (version >= 5 ? kValidLeadV5 : "");
     Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".leads WHERE NOT (" + valid +
                                ") LIMIT 1");
     if (bad.step()) return damagedData(name + " holds a lead row out of range (id " + bad.columnText(0) + ")");
     if (!bad.status().isOk()) return bad.status();
+  }
+  if (version >= 5) {
+    // The form columns hold JSON objects the outbox uploads: text that is not one would fail
+    // every batch that takes the lead, so it is damage found here. (The build has no SQLite
+    // JSON functions: parsed here, one row at a time; only custom-form leads have any.)
+    Statement rows = db.prepare("SELECT substr(quote(id), 1, 40), custom, custom_kept, consent, attribution FROM " + schema +
+                                ".leads WHERE coalesce(custom, custom_kept, consent, attribution) IS NOT NULL");
+    while (rows.step()) {
+      for (int c = 1; c <= 4; ++c) {
+        if (rows.columnIsNull(c)) continue;
+        const Result<JsonValue> v = parseJson(rows.columnText(c));
+        if (!v.isOk() || !v.value().isObject()) {
+          return damagedData(name + " holds a lead whose form values are not JSON objects (id " + rows.columnText(0) + ")");
+        }
+      }
+    }
+    if (!rows.status().isOk()) return rows.status();
   }
   if (version >= 3) {
     Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".replica_leads WHERE NOT (" +

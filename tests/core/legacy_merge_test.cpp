@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "TestSupport.h"
+#include "store/Schema.h"
 #include "store/Store.h"
 #include "vfs/ChangedFiles.h"
 #include "vfs/GroupedFile.h"
@@ -90,13 +91,14 @@ TEST_CASE("an earlier database of another tenant is refused and kept", "[legacy]
 }
 
 TEST_CASE("an earlier database that is damaged is refused as damage and kept, merging nothing", "[legacy]") {
-  const char* kDamage[] = {
+  const std::string kDamage[] = {
       "PRAGMA user_version = -1",
-      "PRAGMA user_version = 6",  // "earlier" yet newer than this build: no release wrote it
+      // "earlier" yet newer than this build: no release wrote it
+      "PRAGMA user_version = " + std::to_string(kSchemaVersion + 1),
       "INSERT INTO leads(id, created_at, status, updated_at) VALUES(NULL, 1, 'pending', 1)",
       "CREATE TRIGGER t AFTER INSERT ON leads BEGIN DELETE FROM leads; END",
   };
-  for (const char* damage : kDamage) {
+  for (const std::string& damage : kDamage) {
     DYNAMIC_SECTION(damage) {
       testing::TempDb tmp;
       const std::string earlierBase = tmp.path("earlier-acme");

@@ -7,7 +7,8 @@ import { RATE_LIMIT_DEFAULTS, addressPruner, resolveRateLimits, takeLeads } from
 import { createTally } from './tally.js';
 import { nextVersion } from './versions.js';
 import { withTenant } from './tenantTransaction.js';
-import { HttpErrorCodes, ResultStatuses } from '../src/protocol.js';
+import { HttpErrorCodes, ResultStatuses, RejectReasons } from '../src/protocol.js';
+import { DEFAULT_FORM, formKey, formsFor } from './forms.js';
 
 export const HANDLER_DEFAULTS = Object.freeze({
   maxItems: 500,
@@ -118,7 +119,8 @@ export function createLeadSyncHandler(options = {}) {
       const address = addressOf(request);
       const wait = await limit(getPool(), { limits, secret, tenantId, address, leads: body.leads.length, timeouts: o }, prune);
       if (wait) throw new HttpError(429, C.RATE_LIMITED, `Too many leads; try again in ${wait} s.`, { 'retry-after': String(wait) });
-      const results = await store(getPool(), tenantId, await validate(body.leads, o, tally), o);
+      const forms = await formsFor(getPool(), tenantId, body.leads, { lockTimeoutMillis: o.lockTimeoutMillis, statementTimeoutMillis: o.statementTimeoutMillis });
+      const results = await store(getPool(), tenantId, await validate(body.leads, o, tally, forms), o);
       return json(200, { results });
     } catch (err) {
       if (err instanceof HttpError) return json(err.status, { error: { code: err.code, message: err.message } }, err.headers);
@@ -250,8 +252,9 @@ const CHECKS_AT_ONCE = 8;
 // CHECKS_AT_ONCE leads are checked at a time: a policy that queries a service is not
 // flooded by a batch, and a slow one does not add up, lead after lead, past the client's
 // request timeout (a batch that always times out would be resent forever).
-// Returns [{lead} | {result}] in request order.
-async function validate(leads, { checkLead, checkTimeoutMillis }, tally) {
+// Each lead is checked against the form definition it names (formsFor's `forms`), the
+// built-in one when it names none. Returns [{lead} | {result}] in request order.
+async function validate(leads, { checkLead, checkTimeoutMillis }, tally, forms = new Map()) {
   const core = await loadCore();
   const items = new Array(leads.length);
   let next = 0;
@@ -262,7 +265,7 @@ async function validate(leads, { checkLead, checkTimeoutMillis }, tally) {
       const id = leadId(leads[i]);
       let item;
       try {
-        item = await checkOne(core, leads[i], id, checkLead);
+        item = await checkOne(core, leads[i], id, checkLead, forms);
       } catch (err) {
         // The site's bug, but a sender can trigger it for every lead: counted, not a stack each.
         tally.note('check_failed', err?.stack ?? String(err));
@@ -284,13 +287,37 @@ async function validate(leads, { checkLead, checkTimeoutMillis }, tally) {
   return items;
 }
 
-async function checkOne(core, raw, id, checkLead) {
+async function checkOne(core, raw, id, checkLead, forms) {
   if (!raw || typeof raw !== 'object') return rejected(id, 'not an object');
-  const { id: _id, createdAt, tenantId: _t, ...fields } = raw;
+  const { id: _id, createdAt, tenantId: _t, form, custom, consent, attribution, ...fields } = raw;
   if (!(Number.isFinite(createdAt) && createdAt >= 0 && createdAt <= MAX_CREATED_AT)) {
     return rejected(id, 'createdAt must be a time in ms from 1970 to 9999');
   }
-  const answer = JSON.parse(core.validateLead(JSON.stringify(shallow(fields)), id, createdAt));
+  // The definition the lead names (none: the built-in one); a version this tenant never set
+  // is answered unknown_form, so the browser keeps the lead, visible, with that reason.
+  let definition = 'null';
+  if (form !== undefined && form !== null) {
+    const key = formKey(form);
+    if (!key) return rejected(id, RejectReasons.UNKNOWN_FORM);
+    if (!(form.id === DEFAULT_FORM.id && form.version === DEFAULT_FORM.version)) {
+      definition = forms.get(key);
+      if (!definition) return rejected(id, RejectReasons.UNKNOWN_FORM);
+    }
+  }
+  if (custom !== undefined && !isPlainObject(custom)) return rejected(id, 'custom must be an object');
+  // The values as the visitor gave them: custom values beside the four columns, the consent
+  // choices (the core stamps the record from the definition itself), the attribution.
+  const { consent: _c, attribution: _a, ...customValues } = custom ?? {};
+  // The four column fields travel even when the form has no such field (as ""): empty is absent.
+  const given = Object.fromEntries(Object.entries(fields).filter(([k, v]) => !(COLUMN_FIELDS.has(k) && v === '')));
+  const values = { ...shallow(customValues), ...shallow(given) };
+  if (consent !== undefined && consent !== null) {
+    values.consent = isPlainObject(consent) ? shallow({ terms: consent.terms, marketing: consent.marketing }) : shallow({ c: consent }).c;
+  }
+  if (attribution !== undefined && attribution !== null) {
+    values.attribution = isPlainObject(attribution) ? shallow(attribution) : shallow({ a: attribution }).a;
+  }
+  const answer = JSON.parse(core.validateLeadForm(definition, JSON.stringify(values), id, createdAt));
   if (!answer.ok) {
     const reason = answer.fields ? Object.entries(answer.fields).map(([f, m]) => `${f}: ${m}`).join(' ') : answer.message;
     return rejected(id, reason);
@@ -301,6 +328,8 @@ async function checkOne(core, raw, id, checkLead) {
 }
 
 const rejected = (id, reason) => ({ result: { id, status: ResultStatuses.REJECTED, reason } });
+const COLUMN_FIELDS = new Set(['name', 'email', 'phone', 'message']);
+const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 // The id the answer names. Only text and numbers are echoed: String() of a deeply
 // nested array recurses until the stack runs out.
@@ -353,14 +382,25 @@ const sameContent = (a, b) => CONTENT.every((k) => a[k] === b[k]);
 // leaves the server. REQUIRES: the tenant's version taken (its lock held).
 async function insertNew(client, tenantId, leads, version) {
   const columns = ['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k]));
+  // The form parts, as the core normalized them (validateLeadForm's answer).
+  const forms = [
+    leads.map((l) => l.form?.id ?? DEFAULT_FORM.id),
+    leads.map((l) => l.form?.version ?? DEFAULT_FORM.version),
+    leads.map((l) => JSON.stringify(l.custom ?? {})),
+    leads.map((l) => (l.consent ? JSON.stringify(l.consent) : null)),
+    leads.map((l) => (l.attribution ? JSON.stringify(l.attribution) : null)),
+  ];
   const { rows: inserted } = await client.query(
-    `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at, version)
-     SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0), $8
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
-         AS u(id, name, email, phone, message, created)
+    `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at, version,
+                                    form_id, form_version, custom, consent, attribution)
+     SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0), $8,
+            u.form_id, u.form_version, u.custom, u.consent, u.attribution
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[],
+                   $9::text[], $10::int[], $11::jsonb[], $12::jsonb[], $13::jsonb[])
+         AS u(id, name, email, phone, message, created, form_id, form_version, custom, consent, attribution)
      ON CONFLICT (tenant_id, id) DO NOTHING
      RETURNING id::text`,
-    [tenantId, ...columns, version],
+    [tenantId, ...columns, version, ...forms],
   );
   const content = new Map(leads.map((l) => [l.id, l]));
   const fresh = new Set(inserted.map((r) => r.id));

@@ -221,6 +221,54 @@ export const MIGRATIONS = [
     RETURN ver;
   END $fn$;
   `,
+  // Custom forms (issue 12, README "Custom forms"). form_definitions holds each tenant's
+  // definitions by (form id, version), as the core parsed them; a version, once set, never
+  // changes (leads name it), so the app role may insert and read, never update. A lead keeps
+  // the definition it was submitted under ('default', 1: the built-in one, every earlier
+  // lead), the values of the fields beyond the four columns (custom, queryable as
+  // custom->>'company'), the consent record and the attribution. Erasure blanks the custom
+  // values and the attribution with the rest.
+  `
+  CREATE TABLE lead_outbox.form_definitions (
+    tenant_id text NOT NULL,
+    form_id text NOT NULL,
+    version int NOT NULL CHECK (version > 0),
+    definition jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, form_id, version)
+  );
+  ALTER TABLE lead_outbox.form_definitions ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE lead_outbox.form_definitions FORCE ROW LEVEL SECURITY;
+  CREATE POLICY tenant_isolation ON lead_outbox.form_definitions
+    USING (tenant_id = current_setting('lead_outbox.tenant_id', true))
+    WITH CHECK (tenant_id = current_setting('lead_outbox.tenant_id', true));
+  GRANT SELECT, INSERT ON lead_outbox.form_definitions TO {{app}};
+
+  ALTER TABLE lead_outbox.leads
+    ADD COLUMN form_id text NOT NULL DEFAULT 'default',
+    ADD COLUMN form_version int NOT NULL DEFAULT 1,
+    ADD COLUMN custom jsonb NOT NULL DEFAULT '{}',
+    ADD COLUMN consent jsonb,
+    ADD COLUMN attribution jsonb;
+
+  CREATE OR REPLACE FUNCTION lead_outbox.erase_lead(lead_id uuid) RETURNS bigint
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+  DECLARE
+    tenant text := current_setting('lead_outbox.tenant_id', true);
+    ver bigint;
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM lead_outbox.leads WHERE tenant_id = tenant AND id = lead_id AND deleted_at IS NULL) THEN
+      RETURN NULL;
+    END IF;
+    ver := lead_outbox.next_version();
+    UPDATE lead_outbox.leads SET name = '', email = '', phone = '', message = '', deleted_at = now(), version = ver,
+           staff_state = '{}', status = NULL, owner = NULL, tags = '{}', follow_up = NULL, notes = '[]',
+           custom = '{}', attribution = NULL
+     WHERE tenant_id = tenant AND id = lead_id AND deleted_at IS NULL;
+    IF NOT FOUND THEN RETURN NULL; END IF;
+    RETURN ver;
+  END $fn$;
+  `,
 ];
 
 /**

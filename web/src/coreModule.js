@@ -9,6 +9,7 @@ const STORE_METHODS = {
   retryRejected: 'sd', discardRejected: 's', integrityCheck: '',
   applyPage: 'sdd', resetReplica: '', feedState: '', query: 'ss',
   submitEdit: 'sd', editCounts: '', beginEditBatch: 'i', completeEditBatch: 'sd', listEdits: '', dismissEdit: 'd',
+  setForm: 's', validateLead: 'ssd',
 };
 const VOID = new Set(['close']);
 
@@ -82,6 +83,8 @@ export function wrapCoreModule(m) {
     defaults: stringCall(m._lo_defaults, ''),
     versions: stringCall(m._lo_versions, ''),
     validateLead: stringCall(m._lo_validateLead, 'ssd'),
+    validateLeadForm: stringCall(m._lo_validateLeadForm, 'sssd'),
+    parseForm: stringCall(m._lo_parseForm, 's'),
     mergeEdits: stringCall(m._lo_mergeEdits, 'sss'),
     fileList: stringCall(m._lo_file_list, 's'),
     fileSize: (path) => call(m._lo_file_size, 's', [path]),

@@ -20,6 +20,7 @@ export const ErrorCodes = Object.freeze({
   QUOTA_EXCEEDED: 'quota_exceeded',
   STORAGE_ERROR: 'storage_error',
   READ_ONLY: 'read_only',                 // store.query() was given SQL that writes
+  INVALID_FORM: 'invalid_form',           // a form definition breaks the format; `field` names the field
   // From the JS layer.
   UNSUPPORTED: 'unsupported_environment', // no IndexedDB or WebAssembly here (e.g. on the server)
   NETWORK_ERROR: 'network_error',         // fetch failed: offline, DNS, connection dropped
@@ -33,7 +34,7 @@ export const ErrorCodes = Object.freeze({
 export const CORE_ERROR_CODES = Object.freeze([
   ErrorCodes.INVALID_LEAD, ErrorCodes.INVALID_TENANT, ErrorCodes.TENANT_MISMATCH, ErrorCodes.DUPLICATE_LEAD,
   ErrorCodes.NOT_FOUND, ErrorCodes.INVALID_TRANSITION, ErrorCodes.INVALID_ARGUMENT, ErrorCodes.QUOTA_EXCEEDED,
-  ErrorCodes.STORAGE_ERROR, ErrorCodes.READ_ONLY,
+  ErrorCodes.STORAGE_ERROR, ErrorCodes.READ_ONLY, ErrorCodes.INVALID_FORM,
 ]);
 
 /**
@@ -46,6 +47,16 @@ export const ResultStatuses = Object.freeze({
   DUPLICATE: 'duplicate',
   CONFLICT: 'conflict',
   REJECTED: 'rejected',
+});
+
+/**
+ * Reasons of a `rejected` result that clients and sites may act on (other reasons are
+ * messages for people). unknown_form: the lead names a form definition version the server
+ * does not have for the tenant (set it with setFormDefinition or `lead-outbox forms set`,
+ * then retry the lead).
+ */
+export const RejectReasons = Object.freeze({
+  UNKNOWN_FORM: 'unknown_form',
 });
 
 /**

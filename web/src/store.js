@@ -30,6 +30,15 @@ export const DEFAULTS = Object.freeze({
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+// ATTRIBUTION HOOK (issue 12). web/src/attribution.js (the forms-web half: captureAttribution,
+// pageEnvironment) records the session's utm_*, referrer and landing path. Until that file is
+// in this tree, this hook records nothing; with it, replace the line below by
+//   import { captureAttribution, pageEnvironment } from './attribution.js';
+//   const captureAttributionHook = (settings) => captureAttribution({ ...pageEnvironment(), settings });
+// `settings` is getStore's `attribution` option (false: off). Tests pass their own as the
+// environment's `captureAttribution`.
+const captureAttributionHook = (_settings) => null;
 // Commits that erase personal data: saved as whole groups, so no stored record keeps it (Volume#commit).
 const SCRUB = { scrub: true };
 // Commits a person is told are saved (a submit): flushed to disk before they resolve (Volume#commit).
@@ -88,6 +97,7 @@ export class LeadStore {
   #watch = null; // AbortController of the request that notices the holder is gone (#watchHolder)
   #heard = Promise.resolve(); // the latest catch-up on another tab's commit
   #edits = null; // this tab's edit uploads while it holds the feed ({kick, stop}, sync/editUploader.js)
+  #form = null; // the parsed form definition (store.form), set by open()
 
   /** Use getStore(); this is the store's internal constructor. */
   constructor(core, tenantId, options) {
@@ -129,6 +139,7 @@ export class LeadStore {
    * retention) went to the core at open and stays. Returns the store.
    */
   configure(options) {
+    if (options?.form !== undefined && !this.#closed) this.#setForm(options.form);
     const changes = Object.entries(options ?? {})
       .filter(([k, v]) => LIVE_OPTIONS.includes(k) && v !== undefined && this.#options[k] !== v);
     if (!changes.length || this.#closed) return this;
@@ -148,6 +159,14 @@ export class LeadStore {
    */
   async open(files, { recovered = null } = {}) {
     if (recovered) this.#status = Object.freeze({ ...this.#status, recovered });
+    try {
+      this.#setForm(this.#options.form ?? null);
+    } catch (err) {
+      // A bad definition (invalid_form) is the site's mistake: nothing was opened yet.
+      this.#closed = true;
+      this.#api.delete();
+      throw err;
+    }
     const o = this.#options;
     if (o.deviceId !== undefined && !DEVICE_ID.test(o.deviceId)) {
       throw new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'deviceId: 1 to 64 of A-Z, a-z, 0-9, _ and -.');
@@ -221,14 +240,30 @@ export class LeadStore {
   }
 
   /**
+   * The form definition leads are checked against (getStore's `form` option, else the
+   * built-in default: name, email, phone, message), as the core parsed it, with every
+   * default spelled out: a plain object to render the form from.
+   */
+  get form() {
+    return this.#form;
+  }
+
+  /**
    * Validates and stores a lead; resolves with its id once it is durable in IndexedDB.
-   * Rejects with LeadOutboxError (code invalid_lead, with field/fields) and stores nothing
-   * when the input is invalid.
+   * `lead`: the form's values by field name, with `consent: {terms, marketing}` when the
+   * form asks for it and, optionally, `attribution`; unless the lead brings its own or
+   * getStore's `attribution` option is false, the session's attribution is added
+   * (captureAttributionHook). Rejects with LeadOutboxError (code invalid_lead, with
+   * field/fields) and stores nothing when the input is invalid.
    */
   async submitLead(lead) {
     this.#checkOpen();
     if (lead === null || typeof lead !== 'object' || Array.isArray(lead)) {
       throw new LeadOutboxError(ErrorCodes.INVALID_LEAD, 'A lead must be an object.', { field: '_', fields: { _: 'A lead must be an object.' } });
+    }
+    if (lead.attribution === undefined && this.#options.attribution !== false) {
+      const attribution = (this.#env.captureAttribution ?? captureAttributionHook)(this.#options.attribution);
+      if (attribution) lead = { ...lead, attribution };
     }
     const id = timeOrderedUuid();
     await this.#commit(() => unwrap(this.#api.submitLead(JSON.stringify(lead), id, this.#env.now())), FLUSH);
@@ -242,7 +277,7 @@ export class LeadStore {
    * message per failing field (the same messages submitLead rejects with).
    */
   validateLead(lead) {
-    const answer = JSON.parse(this.#core.validateLead(JSON.stringify(lead ?? null), randomUuid(), this.#env.now()));
+    const answer = JSON.parse(this.#api.validateLead(JSON.stringify(lead ?? null), randomUuid(), this.#env.now()));
     return answer.ok ? null : (answer.fields ?? { _: answer.message });
   }
 
@@ -514,6 +549,13 @@ export class LeadStore {
     return result;
   }
 
+  // Sets the definition the core checks leads against (null: the built-in default); throws
+  // invalid_form, keeping the one before, when the core refuses it.
+  #setForm(definition) {
+    const json = typeof definition === 'string' ? definition : JSON.stringify(definition ?? null);
+    this.#form = deepFreeze(unwrap(this.#api.setForm(json)));
+  }
+
   #query(sql, params) {
     this.#checkOpen();
     return unwrap(this.#api.query(String(sql), JSON.stringify(params ?? [])));
@@ -656,6 +698,14 @@ export class LeadStore {
       }
     }
   }
+}
+
+function deepFreeze(value) {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 // Stored data no open can succeed on, as the reason status.recovered gives; null when
