@@ -14,11 +14,12 @@ passed=0
 failed=0
 log=$(mktemp -d)
 
-# suite NAME PASSED FAILED: adds one suite's counts; a suite that ran nothing counts as a failure.
+# suite NAME PASSED FAILED [SECONDS]: adds one suite's counts; a suite that ran nothing counts
+# as a failure. SECONDS is for a suite that ran beside others (default: the time since the last).
 suite() {
-  local name=$1 p=${2:-0} f=${3:-0}
+  local name=$1 p=${2:-0} f=${3:-0} took=${4:-$((SECONDS - mark))}
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$name: no tests ran"; fi
-  echo "$name: $p passed, $f failed ($((SECONDS - mark)) s)"
+  echo "$name: $p passed, $f failed ($took s)"
   mark=$SECONDS
   passed=$((passed + p))
   failed=$((failed + f))
@@ -39,24 +40,39 @@ echo "== core (Catch2, native)"
 catch2_suite core "$log/core.txt"
 
 # The core tests again under ASan + UBSan (clang; scripts/fuzz.sh builds build/sanitize and
-# build/fuzz side by side). A sanitizer report aborts the run, so Catch2 prints no summary
-# and the suite counts as failed.
+# build/fuzz side by side, counted in this suite's time). A sanitizer report aborts the run,
+# so Catch2 prints no summary and the suite counts as failed.
 echo "== sanitizers (core tests under AddressSanitizer + UndefinedBehaviorSanitizer)"
-timeout --kill-after=10 900 bash scripts/fuzz.sh sanitizers 2>&1 | tee "$log/sanitizers.txt"
+timeout --kill-after=10 900 bash scripts/fuzz.sh build 2>&1 | tee "$log/sanitizers.txt"
+
+# Mutation run (scripts/mutate.mjs, about 1.5 minutes): each listed break of the core must
+# make the native tests fail; a killed mutation counts as passed, a survivor as failed. It
+# uses one core (one file recompiled, then core_tests), as do the sanitized core_tests and
+# each fuzz target after it, so it runs beside those two suites; its output is printed
+# whole when they are done. They do not rebuild (FUZZ_SKIP_BUILD=1): a rebuild would pick
+# up the file being mutated.
+(
+  started=$SECONDS
+  node scripts/mutate.mjs >"$log/mutation.txt" 2>&1
+  echo $((SECONDS - started)) >"$log/mutation.seconds"
+) &
+mutation=$!
+
+FUZZ_SKIP_BUILD=1 timeout --kill-after=10 900 bash scripts/fuzz.sh sanitizers 2>&1 | tee -a "$log/sanitizers.txt"
 catch2_suite sanitizers "$log/sanitizers.txt"
 
 # Each libFuzzer target: its regression inputs, then FUZZ_SECONDS (10 here, to keep CI short;
 # scripts/fuzz.sh alone defaults to 20) of fuzzing; one result each.
 echo "== fuzz (tests/fuzz)"
-FUZZ_SECONDS=${FUZZ_SECONDS:-10} timeout --kill-after=10 900 bash scripts/fuzz.sh 2>&1 | tee "$log/fuzz.txt"
+FUZZ_SKIP_BUILD=1 FUZZ_SECONDS=${FUZZ_SECONDS:-10} timeout --kill-after=10 900 bash scripts/fuzz.sh 2>&1 | tee "$log/fuzz.txt"
 suite fuzz "$(grep -cE '^fuzz [a-z]+: ok' "$log/fuzz.txt")" "$(grep -cE '^fuzz [a-z]+: FAILED|^fuzz: ' "$log/fuzz.txt")"
 
-# Mutation run (scripts/mutate.mjs, about 1.5 minutes): each listed break of the core must
-# make the native tests fail; a killed mutation counts as passed, a survivor as failed.
-echo "== mutation (breaks of the core the native tests must catch)"
-node scripts/mutate.mjs | tee "$log/mutation.txt"
+echo "== mutation (breaks of the core the native tests must catch; ran beside sanitizers and fuzz)"
+wait "$mutation"
+cat "$log/mutation.txt"
 suite mutation "$(sed -nE 's/^mutation run: ([0-9]+) killed.*/\1/p' "$log/mutation.txt")" \
-               "$(sed -nE 's/^mutation run: [0-9]+ killed, ([0-9]+) survived.*/\1/p' "$log/mutation.txt")"
+               "$(sed -nE 's/^mutation run: [0-9]+ killed, ([0-9]+) survived.*/\1/p' "$log/mutation.txt")" \
+               "$(cat "$log/mutation.seconds" 2>/dev/null || echo "?")"
 
 # node_suite NAME DIR: runs a folder with Node's test runner.
 node_suite() {
