@@ -5,6 +5,13 @@ cd "$(dirname "$0")/.."
 
 start=$SECONDS
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+# The adoption suite's fresh create-next-app and its npm install (about 45 s, mostly waiting
+# on the registry) are made now, in the background, while the builds and the CPU-bound
+# suites run; tests/adoption/recipe.test.js gets the folder as LEAD_OUTBOX_RECIPE_WORK.
+recipe_work=$(mktemp -d)
+node tests/adoption/recipe-app.mjs "$recipe_work" >"$recipe_work.log" 2>&1 &
+recipe_pid=$!
+trap 'kill "$recipe_pid" 2>/dev/null; rm -rf "$recipe_work" "$recipe_work.log"' EXIT
 # The demo site's npm ci (on a clean clone: the registry and the disk, little CPU) runs beside
 # the native and wasm builds (CPU); scripts/build-demo.sh then finds it done.
 demo_deps=$(mktemp)
@@ -98,6 +105,9 @@ if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0
 node_suite node tests/node
 node_suite browser tests/browser
 # The README's Next.js recipe in a fresh create-next-app (standalone, Turbopack and webpack), the CLI, the packed package.
+# A failed preparation is shown, and the recipe test then makes its own app (and says why it fails).
+if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
+cat "$recipe_work.log"
 node_suite adoption tests/adoption
 node_suite engines tests/engines # the same scenarios in Chromium, Firefox and WebKit
 node_suite bench bench/quick.test.js
