@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Packs lead-outbox as npm would publish it, installs that tarball into the demo site, and builds the site (Turbopack and webpack).
+#   scripts/build-demo.sh deps   only the site's own dependencies (npm ci), which need no build of
+#                                the package: scripts/test.sh runs this beside the wasm build
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# npm ci only when the lock changed since the last install (node_modules/.package-lock.json is npm's own record).
+if [ ! -f demo/node_modules/.package-lock.json ] || [ demo/package-lock.json -nt demo/node_modules/.package-lock.json ]; then
+  (cd demo && npm ci --no-audit --no-fund --loglevel=error)
+fi
+[ "${1:-}" = deps ] && exit 0
 mkdir -p build/pkg
 rm -f build/pkg/lead-outbox-*.tgz
 npm pack --pack-destination build/pkg --silent >/dev/null
 cd demo
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
 # The package the way a site gets it: from its tarball, not from the source folders.
 npm install --no-save --no-audit --no-fund --loglevel=error ../build/pkg/lead-outbox-*.tgz
 # build DIST [FLAGS…]: next build into DIST (next.config.mjs reads LEAD_OUTBOX_DIST_DIR); a

@@ -6,6 +6,8 @@
 #   scripts/fuzz.sh sanitizers      build, then run core_tests under ASan + UBSan (build/sanitize)
 #   scripts/fuzz.sh TARGET…         build, then only those targets (json validate outbox open edits form)
 #
+# FUZZ_SKIP_BUILD=1 uses build/fuzz and build/sanitize as they are: scripts/test.sh builds them
+# first, then runs these beside the mutation run, which edits sources a rebuild would pick up.
 # FUZZ_SECONDS (default 20) is each target's fuzzing time; a longer run is, for example,
 #   FUZZ_SECONDS=3600 scripts/fuzz.sh open
 # New inputs found go to build/fuzz/corpus/<target> (kept between runs, never committed);
@@ -34,6 +36,7 @@ configure() {  # DIR OPTION
 # Both build directories at once: each is mostly one long compile of sqlite3.c, so two
 # builds side by side take little longer than one on a 2-core machine.
 build() {
+  [ "${FUZZ_SKIP_BUILD:-0}" = 1 ] && return 0
   configure build/fuzz LEAD_OUTBOX_FUZZ || return 1
   configure build/sanitize LEAD_OUTBOX_SANITIZE || return 1
   cmake --build build/fuzz -j"$jobs" --target $(printf '%s_fuzz ' "${targets[@]}") open_seeds >build/fuzz/build.log 2>&1 &

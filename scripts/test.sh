@@ -5,7 +5,22 @@ cd "$(dirname "$0")/.."
 
 start=$SECONDS
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+# The adoption suite's fresh create-next-app and its npm install (about 45 s, mostly waiting
+# on the registry) are made now, in the background, while the builds and the CPU-bound
+# suites run; tests/adoption/recipe.test.js gets the folder as LEAD_OUTBOX_RECIPE_WORK.
+recipe_work=$(mktemp -d)
+node tests/adoption/recipe-app.mjs "$recipe_work" >"$recipe_work.log" 2>&1 &
+recipe_pid=$!
+trap 'kill "$recipe_pid" 2>/dev/null; rm -rf "$recipe_work" "$recipe_work.log"' EXIT
+# The demo site's npm ci (on a clean clone: the registry and the disk, little CPU) runs beside
+# the native and wasm builds (CPU); scripts/build-demo.sh then finds it done.
+demo_deps=$(mktemp)
+bash scripts/build-demo.sh deps >"$demo_deps" 2>&1 &
+demo_deps_pid=$!
 bash scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+wait "$demo_deps_pid"; demo_deps_ok=$?
+cat "$demo_deps"; rm -f "$demo_deps"
+[ "$demo_deps_ok" -eq 0 ] || { echo "demo site npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 bash scripts/build-demo.sh || { echo "demo site build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 echo "set-up and builds: $((SECONDS - start)) s"
@@ -14,11 +29,12 @@ passed=0
 failed=0
 log=$(mktemp -d)
 
-# suite NAME PASSED FAILED: adds one suite's counts; a suite that ran nothing counts as a failure.
+# suite NAME PASSED FAILED [SECONDS]: adds one suite's counts; a suite that ran nothing counts
+# as a failure. SECONDS is for a suite that ran beside others (default: the time since the last).
 suite() {
-  local name=$1 p=${2:-0} f=${3:-0}
+  local name=$1 p=${2:-0} f=${3:-0} took=${4:-$((SECONDS - mark))}
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$name: no tests ran"; fi
-  echo "$name: $p passed, $f failed ($((SECONDS - mark)) s)"
+  echo "$name: $p passed, $f failed ($took s)"
   mark=$SECONDS
   passed=$((passed + p))
   failed=$((failed + f))
@@ -39,24 +55,39 @@ echo "== core (Catch2, native)"
 catch2_suite core "$log/core.txt"
 
 # The core tests again under ASan + UBSan (clang; scripts/fuzz.sh builds build/sanitize and
-# build/fuzz side by side). A sanitizer report aborts the run, so Catch2 prints no summary
-# and the suite counts as failed.
+# build/fuzz side by side, counted in this suite's time). A sanitizer report aborts the run,
+# so Catch2 prints no summary and the suite counts as failed.
 echo "== sanitizers (core tests under AddressSanitizer + UndefinedBehaviorSanitizer)"
-timeout --kill-after=10 900 bash scripts/fuzz.sh sanitizers 2>&1 | tee "$log/sanitizers.txt"
+timeout --kill-after=10 900 bash scripts/fuzz.sh build 2>&1 | tee "$log/sanitizers.txt"
+
+# Mutation run (scripts/mutate.mjs, about 1.5 minutes): each listed break of the core must
+# make the native tests fail; a killed mutation counts as passed, a survivor as failed. It
+# uses one core (one file recompiled, then core_tests), as do the sanitized core_tests and
+# each fuzz target after it, so it runs beside those two suites; its output is printed
+# whole when they are done. They do not rebuild (FUZZ_SKIP_BUILD=1): a rebuild would pick
+# up the file being mutated.
+(
+  started=$SECONDS
+  node scripts/mutate.mjs >"$log/mutation.txt" 2>&1
+  echo $((SECONDS - started)) >"$log/mutation.seconds"
+) &
+mutation=$!
+
+FUZZ_SKIP_BUILD=1 timeout --kill-after=10 900 bash scripts/fuzz.sh sanitizers 2>&1 | tee -a "$log/sanitizers.txt"
 catch2_suite sanitizers "$log/sanitizers.txt"
 
 # Each libFuzzer target: its regression inputs, then FUZZ_SECONDS (10 here, to keep CI short;
 # scripts/fuzz.sh alone defaults to 20) of fuzzing; one result each.
 echo "== fuzz (tests/fuzz)"
-FUZZ_SECONDS=${FUZZ_SECONDS:-10} timeout --kill-after=10 900 bash scripts/fuzz.sh 2>&1 | tee "$log/fuzz.txt"
+FUZZ_SKIP_BUILD=1 FUZZ_SECONDS=${FUZZ_SECONDS:-10} timeout --kill-after=10 900 bash scripts/fuzz.sh 2>&1 | tee "$log/fuzz.txt"
 suite fuzz "$(grep -cE '^fuzz [a-z]+: ok' "$log/fuzz.txt")" "$(grep -cE '^fuzz [a-z]+: FAILED|^fuzz: ' "$log/fuzz.txt")"
 
-# Mutation run (scripts/mutate.mjs, about 1.5 minutes): each listed break of the core must
-# make the native tests fail; a killed mutation counts as passed, a survivor as failed.
-echo "== mutation (breaks of the core the native tests must catch)"
-node scripts/mutate.mjs | tee "$log/mutation.txt"
+echo "== mutation (breaks of the core the native tests must catch; ran beside sanitizers and fuzz)"
+wait "$mutation"
+cat "$log/mutation.txt"
 suite mutation "$(sed -nE 's/^mutation run: ([0-9]+) killed.*/\1/p' "$log/mutation.txt")" \
-               "$(sed -nE 's/^mutation run: [0-9]+ killed, ([0-9]+) survived.*/\1/p' "$log/mutation.txt")"
+               "$(sed -nE 's/^mutation run: [0-9]+ killed, ([0-9]+) survived.*/\1/p' "$log/mutation.txt")" \
+               "$(cat "$log/mutation.seconds" 2>/dev/null || echo "?")"
 
 # node_suite NAME DIR: runs a folder with Node's test runner.
 node_suite() {
@@ -74,6 +105,9 @@ if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0
 node_suite node tests/node
 node_suite browser tests/browser
 # The README's Next.js recipe in a fresh create-next-app (standalone, Turbopack and webpack), the CLI, the packed package.
+# A failed preparation is shown, and the recipe test then makes its own app (and says why it fails).
+if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
+cat "$recipe_work.log"
 node_suite adoption tests/adoption
 node_suite engines tests/engines # the same scenarios in Chromium, Firefox and WebKit
 node_suite bench bench/quick.test.js

@@ -10,27 +10,15 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startMigratedPostgres } from '../node/helpers.js';
 import { launch, newProfile } from '../browser/chromium.js';
+import { createApp, env, preparedApp, run } from './recipe-app.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'recipe-test-secret-0123456789';
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CI: '1' };
 
 let work;
 let app;
 let cluster;
 let ownerPool;
-
-/** Runs a command to completion; rejects with the end of its output when it fails. */
-function run(cmd, args, { cwd, extraEnv = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    child.on('close', (code) => (code === 0 ? resolve(out)
-      : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out.slice(-4000)}`))));
-  });
-}
 
 /**
  * The README's recipe: each fenced block of the "Adding the form to a Next.js site"
@@ -73,13 +61,13 @@ function withoutGoogleFonts(layout) {
 }
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'lead-outbox-recipe-'));
-  app = join(work, 'site');
+  // scripts/test.sh makes the app ahead, while CPU-bound suites run (recipe-app.mjs).
+  const prepared = preparedApp(process.env.LEAD_OUTBOX_RECIPE_WORK);
+  work = prepared ? process.env.LEAD_OUTBOX_RECIPE_WORK : mkdtempSync(join(tmpdir(), 'lead-outbox-recipe-'));
   const [pgStarted] = await Promise.all([
     startMigratedPostgres(),
     (async () => {
-      await run('npx', ['--yes', 'create-next-app@latest', app, '--yes', '--ts', '--tailwind', '--eslint', '--app',
-        '--cache-components', '--use-npm', '--skip-install', '--disable-git', '--no-agent-feedback'], { cwd: work });
+      app = prepared ?? (await createApp(work));
       const packed = (await run('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT })).trim().split('\n').pop();
       // Step 1 of the recipe, with the packed package in place of the registry's.
       await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, packed), 'pg'], { cwd: app });
