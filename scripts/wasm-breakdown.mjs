@@ -4,6 +4,7 @@
 //   emcmake cmake -S . -B build/wasm-names -DLEAD_OUTBOX_WASM_NAMES=ON -DLEAD_OUTBOX_DIST=$PWD/build/wasm-names/dist
 //   cmake --build build/wasm-names -j2 && node scripts/wasm-breakdown.mjs build/wasm-names/dist/lead-outbox-core.wasm
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: node scripts/wasm-breakdown.mjs <file.wasm> [--top N]');
@@ -23,6 +24,7 @@ const sectionNames = ['custom', 'type', 'import', 'function', 'table', 'memory',
 const sections = [];
 let importedFunctions = 0;
 const bodies = []; // [size] per defined function
+const bodyBytes = []; // each defined function's body
 const names = new Map(); // function index -> name
 while (pos < bytes.length) {
   const id = bytes[pos++];
@@ -41,7 +43,7 @@ while (pos < bytes.length) {
     }
   }
   if (id === 10) {
-    for (let n = leb(); n > 0; n--) { const s = leb(); bodies.push(s); pos += s; }
+    for (let n = leb(); n > 0; n--) { const s = leb(); bodies.push(s); bodyBytes.push(bytes.subarray(pos, pos + s)); pos += s; }
   }
   if (label === 'custom "name"') {
     while (pos < start + size) {
@@ -52,13 +54,16 @@ while (pos < bytes.length) {
       pos = subEnd;
     }
   }
-  sections.push({ label, size });
+  sections.push({ label, size, start });
   pos = start + size;
 }
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`.padStart(9);
 console.log(`${file}: ${kb(bytes.length)}`);
-for (const s of sections) console.log(`  section ${s.label.padEnd(28)} ${kb(s.size)}`);
+for (const s of sections) {
+  const gz = s.label === 'code' || s.label === 'data' ? ` ${kb(gzipSync(bytes.subarray(s.start, s.start + s.size), { level: 9 }).length)} gzip` : '';
+  console.log(`  section ${s.label.padEnd(28)} ${kb(s.size)}${gz}`);
+}
 if (names.size === 0) process.exit(0);
 
 // Origins by name pattern; the first match wins. Demangled C++ names (--profiling-funcs). C names
@@ -84,15 +89,22 @@ const origins = [
   ['sqlite', /^sqlite3/],
 ];
 const byOrigin = new Map();
+const bytesByOrigin = new Map();
 const functions = [];
 bodies.forEach((size, i) => {
   const name = names.get(importedFunctions + i) ?? `#${importedFunctions + i}`;
   const origin = origins.find(([, re]) => re.test(name))?.[0] ?? (/^[a-z_][a-z0-9_]*$/i.test(name) ? 'libc' : 'other');
   byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + size);
+  bytesByOrigin.set(origin, [...(bytesByOrigin.get(origin) ?? []), bodyBytes[i]]);
   functions.push({ name, size, origin });
 });
-console.log('code bytes by origin (function bodies):');
-for (const [origin, size] of [...byOrigin].sort((a, b) => b[1] - a[1])) console.log(`  ${origin.padEnd(20)} ${kb(size)}`);
+// gzip: each origin's bodies compressed on their own, which approximates (and slightly
+// overstates) what the origin adds to the gzipped module. Names are approximate too: wasm-opt
+// merges identical functions under one of their names.
+console.log('code bytes by origin (function bodies; gzip -9 of those bodies alone):');
+for (const [origin, size] of [...byOrigin].sort((a, b) => b[1] - a[1])) {
+  console.log(`  ${origin.padEnd(20)} ${kb(size)} ${kb(gzipSync(Buffer.concat(bytesByOrigin.get(origin)), { level: 9 }).length)} gzip`);
+}
 const byPart = new Map();
 for (const f of functions) {
   if (f.origin !== 'sqlite') continue;

@@ -70,10 +70,21 @@ if(LEAD_OUTBOX_WASM_NAMES)
   target_link_options(lead_outbox_core_wasm PRIVATE --profiling-funcs)
 endif()
 
+# One more wasm-opt -Oz over the linked module: Emscripten's last steps (metadce, minified
+# import and export names for Closure) come after its own -Oz and leave ~1.4 KB of code that a
+# second round removes (0.6 KB gzip). --mvp-features: the module uses no later feature, and
+# this keeps any from appearing. The build directory keeps the module as Emscripten wrote it.
+find_program(LEAD_OUTBOX_WASM_OPT wasm-opt HINTS /usr/bin REQUIRED NO_CMAKE_FIND_ROOT_PATH)
+set(_wasm_opt_names "")
+if(LEAD_OUTBOX_WASM_NAMES)
+  set(_wasm_opt_names -g)  # keep the "name" section
+endif()
+
 add_custom_command(TARGET lead_outbox_core_wasm POST_BUILD
   COMMAND ${CMAKE_COMMAND} -DGLUE=$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.mjs
           -P "${CMAKE_SOURCE_DIR}/wasm/StripGlueUrls.cmake"
   COMMAND ${CMAKE_COMMAND} -E make_directory "${LEAD_OUTBOX_DIST}"
-  COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.mjs"
-          "$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.wasm" "${LEAD_OUTBOX_DIST}/"
-  COMMENT "Emptying the glue's wasm locators; copying the wasm module to web/dist")
+  COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.mjs" "${LEAD_OUTBOX_DIST}/"
+  COMMAND "${LEAD_OUTBOX_WASM_OPT}" --mvp-features -Oz ${_wasm_opt_names}
+          "$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.wasm" -o "${LEAD_OUTBOX_DIST}/lead-outbox-core.wasm"
+  COMMENT "Emptying the glue's wasm locators; copying the glue and the re-optimized wasm module to web/dist")

@@ -12,10 +12,10 @@ JsonValue JsonValue::array(Array items) {
   return v;
 }
 
-JsonValue JsonValue::object(std::initializer_list<Object::value_type> members) {
+JsonValue JsonValue::object(std::initializer_list<JsonMember> members) {
   JsonValue v;
   v.kind_ = Kind::kObject;
-  for (const auto& m : members) v.members_.insert_or_assign(m.first, m.second);
+  for (const JsonMember& m : members) v.set(m.key, m.value);
   return v;
 }
 
@@ -92,8 +92,8 @@ const JsonValue& JsonValue::operator[](std::size_t index) const {
   return kind_ == Kind::kArray && index < items_.size() ? items_[index] : nullValue();
 }
 
-JsonValue& JsonValue::set(std::string key, JsonValue value) {
-  members_.insert_or_assign(std::move(key), std::move(value));
+JsonValue& JsonValue::set(std::string_view key, JsonValue value) {
+  members_.insert_or_assign(std::string(key), std::move(value));
   return *this;
 }
 

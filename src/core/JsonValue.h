@@ -21,6 +21,8 @@ namespace leadoutbox {
 // kept as its literal text (kNumberText), which the writer copies back unchanged. The core
 // itself only ever writes integers (ms timestamps, counts), so nothing here formats or
 // parses floating point: the wasm links no printf/strtod float code for JSON.
+struct JsonMember;
+
 class JsonValue {
  public:
   enum class Kind : unsigned char { kNull, kBool, kInteger, kNumberText, kString, kArray, kObject };
@@ -40,7 +42,8 @@ class JsonValue {
   // No double constructor on purpose: see the class comment.
 
   static JsonValue array(Array items = {});
-  static JsonValue object(std::initializer_list<Object::value_type> members = {});
+  // Members as {"key", value} pairs; a later duplicate key replaces an earlier one.
+  static JsonValue object(std::initializer_list<JsonMember> members = {});
   // A number kept as text. REQUIRES: `literal` matches RFC 8259's number grammar.
   static JsonValue numberText(std::string literal);
 
@@ -71,7 +74,7 @@ class JsonValue {
   const JsonValue& operator[](std::size_t index) const;
 
   // REQUIRES: isObject(). Adds or replaces the member `key`; returns *this to chain.
-  JsonValue& set(std::string key, JsonValue value);
+  JsonValue& set(std::string_view key, JsonValue value);
   // REQUIRES: isArray().
   void push(JsonValue value) { items_.push_back(std::move(value)); }
 
@@ -82,6 +85,15 @@ class JsonValue {
   std::string text_;  // kString, kNumberText
   Array items_;
   Object members_;
+};
+
+// One member for JsonValue::object(). A plain aggregate, not Object::value_type: a std::pair
+// built from a string literal is one template instantiation per literal length and value
+// type, and a std::string key is built and destroyed at every call site; here the key is a
+// string_view the caller passes as two constants.
+struct JsonMember {
+  std::string_view key;
+  JsonValue value;
 };
 
 }  // namespace leadoutbox
