@@ -140,3 +140,22 @@ function cut(s, max) {
   }
   return out;
 }
+
+/**
+ * This page's environment for captureAttribution, read from the browser's globals when
+ * called (never at import time); empty where there is no page (server rendering, Node).
+ * Reading window.sessionStorage throws where storage is blocked: then it is null.
+ */
+export function pageEnvironment() {
+  let sessionStorage = null;
+  try {
+    sessionStorage = globalThis.sessionStorage ?? null;
+  } catch {
+    // Blocked storage (a sandboxed frame, some privacy settings).
+  }
+  return {
+    location: globalThis.location?.href ?? '',
+    referrer: globalThis.document?.referrer ?? '',
+    sessionStorage,
+  };
+}
