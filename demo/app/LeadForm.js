@@ -13,6 +13,6 @@ export function LeadForm({ tenantId, token }) {
   }, []);
   return (
     <OfflineLeadForm tenantId={tenantId} endpoint="/api/leads/sync" token={token} form={contactForm}
-      marketingLabel="Yes, email me Acme Widgets news and offers. I can unsubscribe at any time." />
+      marketingLabel="Yes, send me Acme Widgets news and offers. I can unsubscribe at any time." />
   );
 }

@@ -4,7 +4,7 @@ import { createElement as h, Fragment } from 'react';
 /** The empty first choice of a select, so that no option is chosen for the visitor. */
 export const SELECT_PROMPT = 'Choose…';
 /** The marketing opt-in's words when neither the definition's consent nor the form gives any. */
-export const MARKETING_TEXT = 'Yes, send me news and offers by email. I can unsubscribe at any time.';
+export const MARKETING_TEXT = 'Yes, send me news and offers. I can unsubscribe at any time.';
 // The autocomplete token a type implies when the definition names none.
 const AUTOCOMPLETE = { email: 'email', phone: 'tel' };
 // Input types per field type; textarea, select and checkbox have their own elements.
