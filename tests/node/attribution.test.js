@@ -28,6 +28,15 @@ test('utm parameters of the landing page are kept for the session while the visi
   assert.deepEqual(JSON.parse(session.map.get(ATTRIBUTION_KEY)), expected);
 });
 
+test('a client-side navigation keeps the landing record though document.referrer still names the other site', () => {
+  // In a single-page app the referrer stays the one of the first load while the URL changes.
+  const session = memoryStorage();
+  const referrer = 'https://search.example/';
+  const landed = captureAttribution({ location: `${SITE}/?utm_campaign=fall`, referrer, sessionStorage: session });
+  assert.deepEqual(captureAttribution({ location: `${SITE}/contact`, referrer, sessionStorage: session }), landed);
+  assert.equal(landed.landingPath, '/');
+});
+
 test('a referrer from the same origin is not recorded; the landing path has no query string', () => {
   const got = captureAttribution({ location: `${SITE}/a/b?email=ada@example.com#x`, referrer: `${SITE}/`, sessionStorage: memoryStorage() });
   assert.deepEqual(got, { landingPath: '/a/b' });
