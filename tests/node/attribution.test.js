@@ -87,6 +87,17 @@ test('values are cut to their byte bounds on a code point boundary', () => {
   assert.equal(emoji.utm_source, 'a' + '😀'.repeat(124)); // 1 + 124 × 4 = 497 bytes; a 125th would pass 500
 });
 
+test('characters the core refuses in attribution are dropped, so a crafted link cannot block the visitor\'s leads', () => {
+  const raw = 'fa\u0000ll\n\u202e\u2066x\u007f';
+  const got = captureAttribution({ location: `${SITE}/?utm_campaign=${encodeURIComponent(raw)}&utm_source=%0A%0D&utm_term=%ED%A0%80ok` });
+  assert.deepEqual(got, { utm_campaign: 'fallx', utm_term: '\ufffd\ufffd\ufffdok', landingPath: '/' });
+  // A stored record holding them is junk.
+  const session = memoryStorage({ [ATTRIBUTION_KEY]: JSON.stringify({ utm_campaign: 'a\u202eb' }) });
+  assert.deepEqual(captureAttribution({ location: `${SITE}/x`, sessionStorage: session }), { landingPath: '/x' });
+  const lone = memoryStorage({ [ATTRIBUTION_KEY]: '{"utm_campaign":"\\ud800"}' });
+  assert.deepEqual(captureAttribution({ location: `${SITE}/x`, sessionStorage: lone }), { landingPath: '/x' });
+});
+
 test('junk in sessionStorage is treated as absent and replaced by this page\'s record', () => {
   const page = { location: `${SITE}/contact`, referrer: 'https://other.example/' };
   const junk = [

@@ -27,8 +27,9 @@ const KEYS = Object.keys(ATTRIBUTION_LIMITS);
  * landing path (no query string: it may hold personal data), and stores the record; later
  * pages return it unchanged. A page whose URL carries any utm_* parameter is a new
  * campaign visit: the record is replaced in full, nothing of the old one is kept. Values
- * are cut to ATTRIBUTION_LIMITS bytes on a code point boundary. Storage that throws
- * (blocked, full) is as if there were none: this page's record is returned.
+ * lose the characters the core refuses (control and bidi characters) and are cut to
+ * ATTRIBUTION_LIMITS bytes on a code point boundary. Storage that throws (blocked, full)
+ * is as if there were none: this page's record is returned.
  */
 export function captureAttribution({ location, referrer = '', sessionStorage = null, settings } = {}) {
   if (settings === false) return null;
@@ -60,7 +61,7 @@ function landing(url, utm, referrer) {
 function utmOf(url) {
   const utm = {};
   for (const key of UTM_KEYS) {
-    const value = url.searchParams.get(key)?.trim();
+    const value = clean(url.searchParams.get(key) ?? '').trim();
     if (value) utm[key] = cut(value, ATTRIBUTION_LIMITS[key]);
   }
   return utm;
@@ -93,12 +94,19 @@ function readRecord(storage) {
   return isRecord(value) ? value : null;
 }
 
-// A record is what this file writes: only known keys, each a string within its bound.
+// A record is what this file writes: only known keys, each a clean string within its bound.
 function isRecord(value) {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   return Object.entries(value).every(([k, v]) => Object.hasOwn(ATTRIBUTION_LIMITS, k) && typeof v === 'string'
-    && utf8Length(v) <= ATTRIBUTION_LIMITS[k]);
+    && clean(v) === v && utf8Length(v) <= ATTRIBUTION_LIMITS[k]);
 }
+
+// `s` without what the core refuses in attribution (a lead carrying it would be refused
+// whole): control characters, bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E,
+// U+2066–U+2069) and lone surrogates (not UTF-8). A decoded utm_* value can hold any of them.
+// eslint-disable-next-line no-control-regex
+const REFUSED = /[\u0000-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const clean = (s) => s.replace(REFUSED, '');
 
 function writeRecord(storage, record) {
   try {
@@ -117,7 +125,7 @@ function parseUrl(text) {
   }
 }
 
-// UTF-8 bytes of one code point (a lone surrogate is sent as U+FFFD: 3 bytes).
+// UTF-8 bytes of one code point.
 const bytesOf = (ch) => {
   const c = ch.codePointAt(0);
   return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
