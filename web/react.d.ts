@@ -37,10 +37,8 @@ export interface FormConsent {
   /** The words the visitor agrees to, on the terms box. */
   text: string;
   required?: boolean;
-  /** Offer a marketing opt-in (never ticked in advance). */
+  /** Offer a marketing opt-in (never ticked in advance; its words: the form's marketingLabel, else MARKETING_TEXT). */
   marketing?: boolean;
-  /** The opt-in's words (default: the form's marketingLabel, else MARKETING_TEXT). */
-  marketingText?: string;
 }
 export interface FormDefinition {
   id: string;
@@ -110,7 +108,7 @@ export interface OfflineLeadFormProps {
   form?: FormDefinition;
   /** Field name → starting value (a hidden field's, say). */
   initialValues?: Record<string, string | number | boolean>;
-  /** The marketing opt-in's words when the definition's consent has no marketingText. */
+  /** The marketing opt-in's words (default MARKETING_TEXT). */
   marketingLabel?: string;
   className?: string;
   submitLabel?: string;

@@ -3,7 +3,7 @@ import { createElement as h, Fragment } from 'react';
 
 /** The empty first choice of a select, so that no option is chosen for the visitor. */
 export const SELECT_PROMPT = 'Choose…';
-/** The marketing opt-in's words when neither the definition's consent nor the form gives any. */
+/** The marketing opt-in's words when the form is given none (marketingLabel). */
 export const MARKETING_TEXT = 'Yes, send me news and offers. I can unsubscribe at any time.';
 // The autocomplete token a type implies when the definition names none.
 const AUTOCOMPLETE = { email: 'email', phone: 'tel' };
@@ -127,7 +127,7 @@ function consentBlock(consent, { values, errors, idPrefix, onChange, onBlur, mar
     ? h('div', { className: 'lo-consent-marketing' },
       box('marketing', marketingId, undefined, {}),
       h('label', { htmlFor: marketingId, className: 'lo-label lo-marketing-text' },
-        consent.marketingText ?? marketingLabel ?? MARKETING_TEXT))
+        marketingLabel ?? MARKETING_TEXT))
     : null,
   h('p', { id: errorId, className: 'lo-field-error' }, error ?? ''));
 }

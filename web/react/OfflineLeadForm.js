@@ -42,7 +42,7 @@ export async function submitLeadForm({ outbox, lead, check, honeypotValue }) {
  * getStore options), `form` (a form definition, given to getStore too; default: the
  * store's definition once it has loaded, else today's four fields), `initialValues`
  * (field name → starting value, e.g. a hidden field's), `marketingLabel` (the marketing
- * opt-in's words when the definition's consent has no marketingText), `className`,
+ * opt-in's words, default MARKETING_TEXT), `className`,
  * `submitLabel`, `onSubmitted(id)`, `botCheck`
  * ({honeypot = true, minFillMs = 0, now}: see createBotCheck; the fill time counts from
  * the form's first render in the browser). A submit the bot check catches shows the
