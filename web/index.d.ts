@@ -127,6 +127,8 @@ export interface LeadOutboxStatus {
   recovered: StoreRecovery | null;
   /** The change feed (startFeed): its state, the stored cursor, when a page last changed the replica (ms). */
   feed: FeedStatus;
+  /** This device's staff edits (editLead): not yet acknowledged, and refused by the server (listEdits shows why). */
+  edits: { pending: number; rejected: number };
   /** What the browser says about this site's storage, and pending leads that vanished (web/src/storage.js). */
   storage: StorageStatus;
 }
@@ -192,7 +194,54 @@ export interface StoreOptions {
   persistentStorage?: 'if-granted' | 'ask' | 'never';
   /** The page's clock, timers, randomness, online signal, Web Locks and cross-tab channel (tests pass their own). */
   environment?: Partial<Environment>;
+  /** This device's id for staff edits ([A-Za-z0-9_-]{1,64}); random when absent. The first id a database was opened with is kept. */
+  deviceId?: string;
+  /** The signed-in staff member (the staff token's `sub`): the author of this device's edits. */
+  staffId?: string;
+  /** Staff edits per upload. Default 100. */
+  editBatchMaxCount?: number;
 }
+
+/** A staff edit of a lead (LeadStore.editLead); owner and followUp null clear them. */
+export interface LeadEdit {
+  status?: string;
+  owner?: string | null;
+  /** YYYY-MM-DD */
+  followUp?: string | null;
+  addTags?: string[];
+  removeTags?: string[];
+  /** Appended as a note with the edit's author and time. */
+  note?: string;
+  /** Default: the store's staffId. The server refuses another name than the token's staff member. */
+  author?: string;
+}
+
+/** An edit as queued and uploaded (docs/edits.md). */
+export interface QueuedEdit {
+  device: string;
+  mutationId: number;
+  leadId: string;
+  clock: string;
+  author: string;
+  set?: { status?: string; owner?: string | null; followUp?: string | null };
+  addTags?: string[];
+  removeTags?: string[];
+  observed?: Record<string, string[]>;
+  note?: string;
+}
+
+/** One of this device's edits (LeadStore.listEdits). */
+export interface EditEntry {
+  mutationId: number;
+  leadId: string;
+  status: 'pending' | 'applied' | 'rejected';
+  /** Why the server refused it: unknown_status, unknown_owner, unknown_lead, lead_erased, author_mismatch, invalid_edit, clock_skew. */
+  reason: string | null;
+  edit: QueuedEdit;
+}
+
+/** replica_leads.overridden (JSON): per field, this device's latest value that lost, the winner and its author. */
+export type Overridden = Partial<Record<'status' | 'owner' | 'followUp', { yours: unknown; won: unknown; by: string; at: number }>>;
 
 /** What a store takes from the page (web/src/environment.js); each member defaults to the browser's. */
 export interface Environment {
@@ -237,6 +286,16 @@ export declare class LeadStore {
   configure(options: StoreOptions): LeadStore;
   retryRejected(id: string): Promise<void>;
   discardRejected(id: string): Promise<void>;
+  /**
+   * A staff edit of a replica lead: durable and shown at once (live queries re-run), counted
+   * in status.edits, uploaded to startFeed's editsUrl by the tab that follows the feed.
+   * Rejects with not_found (no such replica lead) or invalid_argument (an invalid edit, no author).
+   */
+  editLead(leadId: string, changes: LeadEdit): Promise<QueuedEdit>;
+  /** This device's edits, oldest first; a rejected one keeps its reason until dismissEdit. */
+  listEdits(): EditEntry[];
+  /** Forgets a rejected edit; not_found for any other. */
+  dismissEdit(mutationId: number): Promise<void>;
   /** Read-only SQL (SQLite) on the local database: tables `leads` (outbox) and `replica_leads` (feed). A write throws read_only. */
   query<Row = Record<string, unknown>>(sql: string, params?: SqlParam[]): Row[];
   /** Calls listener with the rows now and whenever a table the query reads changes; returns the unsubscribe. */
@@ -257,9 +316,11 @@ export declare class LeadStore {
 /** A store's status before it has looked at its database. */
 export declare const EMPTY_STATUS: Readonly<LeadOutboxStatus>;
 
-export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'endpoint' | 'token' | 'wasmUrl' | 'fetch'>>> & {
+export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'endpoint' | 'token' | 'wasmUrl' | 'fetch' | 'deviceId' | 'staffId'>>> & {
   endpoint: undefined;
   token: undefined;
+  deviceId: undefined;
+  staffId: undefined;
 };
 
 /**
@@ -314,6 +375,8 @@ export interface FeedStatus {
 
 export interface FeedOptions {
   url: string;
+  /** The edits route (createEditsHandler): this device's staff edits are uploaded there with getToken's token while this tab holds the feed. */
+  editsUrl?: string;
   getToken: (hint?: { expired: string }) => string | null | Promise<string | null>;
   fetch?: typeof fetch;
   setTimeout?: (fn: () => void, ms: number) => unknown;

@@ -1,6 +1,6 @@
 // Types of lead-outbox/react (web/react/index.js); written by hand, kept in step with it.
 import type { ReactElement } from 'react';
-import type { BotCheck, BotCheckOptions, LeadInput, LeadOutboxError, LeadOutboxStatus, LeadStore, SqlParam, StoreOptions, SyncResult } from './index.js';
+import type { BotCheck, BotCheckOptions, LeadInput, LeadOutboxError, LeadOutboxStatus, LeadStore, Overridden, SqlParam, StoreOptions, SyncResult } from './index.js';
 
 export declare const NOT_READY_STATUS: Readonly<LeadOutboxStatus>;
 
@@ -154,7 +154,14 @@ export declare function describeStatus(status: LeadOutboxStatus, ready: boolean)
 /** Rows of a read-only query, re-run when a table it reads changes; undefined until the store is ready. */
 export declare function useLiveQuery<Row = Record<string, unknown>>(store: LeadStore | null | undefined, sql: string, params?: SqlParam[]): Row[] | undefined;
 
-export interface ReplicaLead { id: string; name: string; email: string; phone: string; message: string; createdAt: number; receivedAt: number }
+export interface ReplicaLead {
+  id: string; name: string; email: string; phone: string; message: string; createdAt: number; receivedAt: number;
+  /** The staff fields as this device shows them (server state + its pending edits); null when never set. */
+  status: string | null; owner: string | null; followUp: string | null; tags: string[];
+  notes: Array<{ id: string; author: string; at: number; text: string }>;
+  /** Per field, this device's value that lost to another's; null when none. */
+  overridden: Overridden | null;
+}
 /** The tenant's leads from the feed's replica, newest first. */
 export declare function useLeads(store: LeadStore | null | undefined, filter?: { search?: string; since?: number }): ReplicaLead[] | undefined;
 

@@ -94,3 +94,13 @@ export const UNLIMITED = createLeadSyncHandler({ rateLimits: false });
 export const LIMITED_CODE: 'rate_limited' = HttpErrorCodes.RATE_LIMITED;
 export const ADDRESS_BURST: number = RATE_LIMIT_DEFAULTS.address.burst;
 export const DELIVERED: SyncResult = { id: 'x', status: 'accepted' };
+
+// A staff device: edits, their counts and the refused ones.
+export async function staffDevice(leadId: string): Promise<number> {
+  const store = await getStore('acme-staff', { autoSync: false, staffId: 'ada', deviceId: 'laptop-1' });
+  store.startFeed({ url: '/api/leads/feed', editsUrl: '/api/leads/edits', getToken: async () => 'token' });
+  const queued = await store.editLead(leadId, { status: 'won', owner: null, addTags: ['vip'], note: 'Signed.' });
+  const refused = store.listEdits().filter((e) => e.status === 'rejected');
+  if (refused[0]) await store.dismissEdit(refused[0].mutationId);
+  return queued.mutationId + store.getStatus().edits.pending;
+}

@@ -7,6 +7,7 @@ import { environment } from './environment.js';
 import { FeedStates } from './protocol.js';
 import { SyncEngine } from './sync/engine.js';
 import { FeedHolder } from './sync/feedHolder.js';
+import { startEditUploads } from './sync/editUploader.js';
 import { UNKNOWN_STORAGE, watchStorage } from './storage.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
@@ -23,6 +24,9 @@ export const DEFAULTS = Object.freeze({
   keepSyncedDays: 0,        // 0: erase a lead's personal fields as soon as the server has it
   replicaRetentionDays: 30, // staff devices keep feed leads this long after their createdAt
   editMaxSkewMs: 10 * 60 * 1000, // a staff edit's clock may run this far ahead of the server's (docs/edits.md)
+  editBatchMaxCount: 100,   // staff edits per upload (the edits route takes at most 500)
+  deviceId: undefined,      // this device's id for staff edits; random when absent, and the first one stored is kept
+  staffId: undefined,       // the signed-in staff member: the author of this device's edits (editLead)
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -32,7 +36,7 @@ const SCRUB = { scrub: true };
 const FLUSH = { flush: true };
 // Options a later getStore() may change on an open store (LeadStore#configure).
 // (requestTimeoutMs is not among them: the in-flight timeout the core got at open follows from it.)
-const LIVE_OPTIONS = ['endpoint', 'token', 'fetch', 'batchMaxCount', 'batchMaxBytes'];
+const LIVE_OPTIONS = ['endpoint', 'token', 'fetch', 'batchMaxCount', 'batchMaxBytes', 'staffId'];
 // status.lastError codes of a failed request, which a later answer from the server makes out of date.
 const REQUEST_ERRORS = new Set([ErrorCodes.NETWORK_ERROR, ErrorCodes.TIMEOUT, ErrorCodes.SERVER_ERROR,
   ErrorCodes.AUTH_ERROR, ErrorCodes.REQUEST_REJECTED]);
@@ -49,11 +53,16 @@ export const EMPTY_STATUS = Object.freeze({
   nextRetryAt: null,
   recovered: null,
   feed: Object.freeze({ state: FeedStates.OFF, cursor: 0, lastChangeAt: null }),
+  edits: Object.freeze({ pending: 0, rejected: 0 }),
   storage: UNKNOWN_STORAGE,
 });
 // The tables the outbox's commits change, for live queries (LeadStore#live).
 const OUTBOX_TABLES = ['leads'];
 const REPLICA_TABLES = ['replica_leads'];
+// A staff edit's commits change the shown lead and the edit queue.
+const EDIT_TABLES = ['replica_leads', 'edits'];
+// A device id (docs/edits.md: [A-Za-z0-9_-]{1,64}).
+const DEVICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 // A feed page without changes (a long-poll that timed out) moves only the feed's state.
 const FEED_STATE_ONLY = [];
 // Cross-tab messages (LeadStore#listenToOtherTabs).
@@ -78,6 +87,7 @@ export class LeadStore {
   #feed = null; // this tab's FeedHolder (startFeed)
   #watch = null; // AbortController of the request that notices the holder is gone (#watchHolder)
   #heard = Promise.resolve(); // the latest catch-up on another tab's commit
+  #edits = null; // this tab's edit uploads while it holds the feed ({kick, stop}, sync/editUploader.js)
 
   /** Use getStore(); this is the store's internal constructor. */
   constructor(core, tenantId, options) {
@@ -139,12 +149,18 @@ export class LeadStore {
   async open(files, { recovered = null } = {}) {
     if (recovered) this.#status = Object.freeze({ ...this.#status, recovered });
     const o = this.#options;
+    if (o.deviceId !== undefined && !DEVICE_ID.test(o.deviceId)) {
+      throw new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'deviceId: 1 to 64 of A-Z, a-z, 0-9, _ and -.');
+    }
+    // Offered at every open; the core keeps the first one a database was opened with.
+    const deviceId = o.deviceId ?? `d-${randomUuid()}`;
     const openCore = (extra) => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, this.#env.now(), JSON.stringify({
       retryBaseMs: o.retryBaseMs,
       retryCapMs: o.retryCapMs,
       inFlightTimeoutMs: this.#inFlightTimeoutMs,
       keepSyncedMs: Math.max(0, o.keepSyncedDays) * DAY_MS,
       replicaRetentionMs: Math.max(0, o.replicaRetentionDays) * DAY_MS,
+      deviceId,
       ...extra,
     })));
     try {
@@ -278,6 +294,45 @@ export class LeadStore {
   }
 
   /**
+   * A staff edit of a lead in the replica: `changes` {status?, owner?, followUp?, addTags?,
+   * removeTags?, note?, author?} (owner/followUp null clears; author: the staffId option by
+   * default). Resolves with the edit as it will be uploaded ({mutationId, clock, …}) once it
+   * is durable; the replica shows it at once (live queries re-run) and status.edits counts it.
+   * Uploaded by the tab following the feed, to startFeed's editsUrl. Rejects with not_found
+   * for a lead not in the replica, invalid_argument for an invalid edit or no author.
+   */
+  async editLead(leadId, changes = {}) {
+    this.#checkOpen();
+    const { status, owner, followUp, addTags, removeTags, note, author = this.#options.staffId } = changes ?? {};
+    if (typeof author !== 'string' || !author) {
+      throw new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'An edit needs its author: pass staffId to getStore (or changes.author).');
+    }
+    const set = Object.fromEntries(Object.entries({ status, owner, followUp }).filter(([, v]) => v !== undefined));
+    const edit = { leadId, author, ...(Object.keys(set).length ? { set } : {}), addTags, removeTags, note };
+    const queued = await this.#commit(() => unwrap(this.#api.submitEdit(JSON.stringify(edit), this.#env.now())), FLUSH, EDIT_TABLES);
+    this.#refresh();
+    this.#edits?.kick();
+    return queued;
+  }
+
+  /**
+   * This device's staff edits, oldest first: [{mutationId, leadId, status: 'pending' |
+   * 'applied' | 'rejected', reason, edit}]. A rejected one stays, with the server's reason
+   * (unknown_status, clock_skew…), until dismissEdit.
+   */
+  listEdits() {
+    this.#checkOpen();
+    return unwrap(this.#api.listEdits());
+  }
+
+  /** Forgets a rejected edit the person has seen; not_found for any other. */
+  async dismissEdit(mutationId) {
+    this.#checkOpen();
+    await this.#commit(() => unwrap(this.#api.dismissEdit(mutationId)), undefined, EDIT_TABLES);
+    this.#refresh();
+  }
+
+  /**
    * Runs one read-only SQL statement (SQLite dialect) on the local database, with
    * `params` bound to ?1, ?2…; returns the rows as objects. Tables: `leads` (this
    * device's outbox) and `replica_leads` (the tenant's leads from the feed). A statement
@@ -314,7 +369,7 @@ export class LeadStore {
    * Other arguments (tests): fetch, setTimeout, clearTimeout, random, isOnline, onOnline, locks;
    * the store's environment (getStore's `environment` option) by default.
    */
-  startFeed({ url, getToken, online, ...overrides }) {
+  startFeed({ url, editsUrl, getToken, online, ...overrides }) {
     this.#checkOpen();
     const env = { ...this.#env, isOnline: online ?? this.#env.isOnline };
     for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
@@ -325,7 +380,53 @@ export class LeadStore {
       after: previous,
       shouldLead: () => !this.#closed,
       // Runs while this tab holds the feed: until stopFeed/close releases it.
-      startLoop: () => startFeed({
+      startLoop: () => {
+        const stopEdits = this.#uploadEdits(editsUrl, getToken, env);
+        const stopFeedLoop = this.#followFeed(url, getToken, env, holder);
+        return async () => {
+          await stopFeedLoop();
+          await stopEdits();
+        };
+      },
+    });
+    this.#feed = holder;
+  }
+
+  // This tab's edit uploads while it holds the feed (none without editsUrl); returns stop.
+  #uploadEdits(editsUrl, getToken, env) {
+    if (!editsUrl) return async () => {};
+    const o = this.#options;
+    const edits = startEditUploads({
+      url: editsUrl, getToken, ...env,
+      fetch: env.fetch ?? o.fetch ?? globalThis.fetch,
+      retryBaseMs: o.retryBaseMs,
+      retryCapMs: o.retryCapMs,
+      requestTimeoutMs: o.requestTimeoutMs,
+      batchMaxCount: o.editBatchMaxCount,
+      queue: {
+        begin: async (max) => unwrap(this.#api.beginEditBatch(max)),
+        complete: async (results) => {
+          const done = await this.#commit(() => unwrap(this.#api.completeEditBatch(results, this.#env.now())), SCRUB, EDIT_TABLES);
+          this.#refresh();
+          return done;
+        },
+      },
+      onError: (error) => {
+        if (this.#closed) return;
+        if (error) this.#set({ lastError: error });
+        else if (REQUEST_ERRORS.has(this.#status.lastError?.code)) this.#set({ lastError: null });
+      },
+    });
+    this.#edits = edits;
+    return async () => {
+      if (this.#edits === edits) this.#edits = null;
+      await edits.stop();
+    };
+  }
+
+  // The feed loop of this tab while it holds the feed; returns stop.
+  #followFeed(url, getToken, env, holder) {
+    return startFeed({
         url, getToken, ...env,
         store: {
           cursor: () => unwrap(this.#api.feedState()).cursor,
@@ -341,9 +442,7 @@ export class LeadStore {
           if (this.#closed || this.#feed !== holder) return;
           this.#showFeed(state, error, { announce: true });
         },
-      }),
-    });
-    this.#feed = holder;
+      });
   }
 
   /**
@@ -523,6 +622,7 @@ export class LeadStore {
       lastError: REQUEST_ERRORS.has(s.lastError?.code) ? null : s.lastError,
     } : {}));
     this.#engine.otherTabCommitted(counts);
+    this.#edits?.kick(); // another tab may have queued an edit: this tab uploads them
   }
 
   #checkOpen() {
@@ -534,7 +634,10 @@ export class LeadStore {
   #refresh(patch) {
     const c = unwrap(this.#api.counts(this.#env.now()));
     if (typeof patch === 'function') patch = patch(c);
-    this.#set({ ...patch, pending: c.pending + c.inFlight, rejected: c.rejected, synced: c.synced });
+    const e = unwrap(this.#api.editCounts());
+    const edits = e.pending === this.#status.edits.pending && e.rejected === this.#status.edits.rejected
+      ? this.#status.edits : Object.freeze({ pending: e.pending, rejected: e.rejected });
+    this.#set({ ...patch, pending: c.pending + c.inFlight, rejected: c.rejected, synced: c.synced, edits });
     return c;
   }
 

@@ -1,5 +1,5 @@
 'use client';
-// The staff page's client side: sign-in, the tenant's leads from the feed's local replica (search, date filter), sign-out.
+// The staff page's client side: sign-in, the tenant's leads from the feed's local replica (search, date filter), staff edits, sign-out.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLeadOutbox, useLeads } from 'lead-outbox/react';
 import { registerOfflineCache } from '../offlineCache.js';
@@ -8,6 +8,19 @@ import { useLeadExtras } from './leadExtras.js';
 // The signed-in device's feed token, kept so the page opens offline: {token, expiresAt, tenantId, staffId}.
 const SESSION_KEY = 'lead-outbox-demo-staff';
 const FEED_URL = '/api/leads/feed';
+const EDITS_URL = '/api/leads/edits';
+// The tenant's statuses: the server's default list (the demo sets none of its own).
+const STATUSES = ['new', 'contacted', 'qualified', 'won', 'lost'];
+const FIELD_NAMES = { status: 'status', owner: 'owner', followUp: 'follow-up date' };
+const REASONS = {
+  unknown_status: 'that status is not one of the team\'s',
+  unknown_owner: 'that owner is not on the team',
+  unknown_lead: 'the lead is gone',
+  lead_erased: 'the lead was erased',
+  author_mismatch: 'it was made under another staff name',
+  invalid_edit: 'the server could not read it',
+  clock_skew: 'this device\'s clock is too far ahead',
+};
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RANGES = [['all', 'Any time'], ['today', 'Today'], ['7', 'Last 7 days'], ['30', 'Last 30 days']];
 const FEED_TEXT = {
@@ -76,7 +89,7 @@ function SignIn({ onSignedIn, again = false }) {
 function Leads({ session, onSession }) {
   // The store keeps this device's replica of the tenant's leads (its own local name:
   // the site's visitor outbox of the same tenant is another store).
-  const { store, status, error } = useLeadOutbox(`${session.tenantId}-staff`, { autoSync: false });
+  const { store, status, error } = useLeadOutbox(`${session.tenantId}-staff`, { autoSync: false, staffId: session.staffId });
   const sessionRef = useRef(session);
   sessionRef.current = session;
   const [generation, setGeneration] = useState(0); // a new sign-in restarts the feed
@@ -97,7 +110,7 @@ function Leads({ session, onSession }) {
 
   useEffect(() => {
     if (!store) return undefined;
-    const follow = () => store.startFeed({ url: FEED_URL, getToken });
+    const follow = () => store.startFeed({ url: FEED_URL, editsUrl: EDITS_URL, getToken });
     follow();
     // The network gone or back: follow again at once, which drops a held request that
     // would otherwise hang until its timeout, and skips the rest of a retry backoff.
@@ -129,6 +142,7 @@ function Leads({ session, onSession }) {
         {FEED_TEXT[feed.state] ?? feed.state}
         {feed.lastChangeAt ? ` · last change ${new Date(feed.lastChangeAt).toLocaleTimeString()}` : ''}
       </p>
+      <EditsStatus store={store} edits={status.edits} />
       {feed.state === 'auth_error' && (
         <SignIn again onSignedIn={(s) => { onSession(s); setGeneration((g) => g + 1); }} />
       )}
@@ -144,13 +158,14 @@ function Leads({ session, onSession }) {
         <>
           <p id="staff-count">{rows.length} {rows.length === 1 ? 'lead' : 'leads'}</p>
           <table className="staff-leads">
-            <thead><tr><th>Name</th><th>Email</th><th>Phone</th><th>Message</th>{extras.columns.map((c) => <th key={c.key}>{c.title}</th>)}<th>Received</th></tr></thead>
+            <thead><tr><th>Name</th><th>Email</th><th>Phone</th><th>Message</th>{extras.columns.map((c) => <th key={c.key}>{c.title}</th>)}<th>Received</th><th>Status and owner</th><th>Tags and notes</th></tr></thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} data-lead-id={r.id}>
                   <td>{r.name}</td><td>{r.email}</td><td>{r.phone}</td><td>{r.message}</td>
                   {extras.cells(r.id).map((text, i) => <td key={extras.columns[i].key}>{text}</td>)}
                   <td>{new Date(r.receivedAt).toLocaleString()}</td>
+                  <LeadEdits store={store} lead={r} />
                 </tr>
               ))}
             </tbody>
@@ -167,4 +182,106 @@ function sinceOf(range) {
   if (range === 'all') return 0;
   if (range === 'today') return new Date().setHours(0, 0, 0, 0);
   return Date.now() - Number(range) * DAY_MS;
+}
+
+// How many of this device's edits wait for the server, and the ones it refused, with why.
+function EditsStatus({ store, edits }) {
+  const [refused, setRefused] = useState([]);
+  useEffect(() => {
+    if (!store) return;
+    setRefused(store.listEdits().filter((e) => e.status === 'rejected'));
+  }, [store, edits.rejected]);
+  return (
+    <div className="staff-edits">
+      <p role="status" data-edits-pending={edits.pending}>
+        {edits.pending === 0 ? 'All your changes are saved on the server.'
+          : `${edits.pending} ${edits.pending === 1 ? 'change' : 'changes'} saved on this device, waiting to reach the server.`}
+      </p>
+      {refused.length > 0 && (
+        <ul className="staff-refused" aria-label="Changes the server refused">
+          {refused.map((e) => (
+            <li key={e.mutationId} data-refused-reason={e.reason}>
+              Your change to a lead ({describeEdit(e.edit)}) was refused: {REASONS[e.reason] ?? e.reason}.{' '}
+              <button type="button" onClick={() => store.dismissEdit(e.mutationId)}>Dismiss</button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function describeEdit(edit) {
+  const parts = Object.entries(edit.set ?? {}).map(([k, v]) => `${FIELD_NAMES[k] ?? k} ${v ?? 'cleared'}`);
+  if (edit.addTags?.length) parts.push(`tag ${edit.addTags.join(', ')}`);
+  if (edit.removeTags?.length) parts.push(`untag ${edit.removeTags.join(', ')}`);
+  if (edit.note) parts.push('a note');
+  return parts.join('; ');
+}
+
+// A lead's status, owner, tags and notes, changed here: stored on this device at once (offline
+// too) and uploaded by the store. A value of ours that lost to a later one says so.
+function LeadEdits({ store, lead }) {
+  const [problem, setProblem] = useState(null);
+  const edit = async (changes) => {
+    setProblem(null);
+    try {
+      await store.editLead(lead.id, changes);
+      return true;
+    } catch (err) {
+      setProblem(err.message);
+      return false;
+    }
+  };
+  // A small form's text, sent as `field` and cleared once saved.
+  const textForm = (field, transform = (v) => v) => async (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const value = String(new FormData(form).get(field) ?? '').trim();
+    if (value && await edit(transform(value))) form.reset();
+  };
+  const status = lead.status ?? STATUSES[0];
+  return (
+    <>
+      <td className="staff-lead-work">
+        <label>Status
+          <select value={status} data-field="status" onChange={(e) => edit({ status: e.target.value })}>
+            {(STATUSES.includes(status) ? STATUSES : [...STATUSES, status]).map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        <form onSubmit={textForm('owner', (owner) => ({ owner }))}>
+          <label>Owner <input name="owner" defaultValue="" placeholder={lead.owner ?? 'nobody'} /></label>
+          <button type="submit">Set owner</button>
+        </form>
+        {lead.owner && <p className="staff-owner">Owner: {lead.owner}</p>}
+        {Object.entries(lead.overridden ?? {}).map(([field, o]) => (
+          <p key={field} className="staff-overridden" data-overridden={field}>
+            Your {FIELD_NAMES[field] ?? field} <strong>{String(o.yours ?? 'none')}</strong> was overridden
+            by {o.by}&rsquo;s <strong>{String(o.won ?? 'none')}</strong>.
+          </p>
+        ))}
+        {problem && <p className="staff-error" role="alert">{problem}</p>}
+      </td>
+      <td className="staff-lead-work">
+        <ul className="staff-tags" aria-label="Tags">
+          {lead.tags.map((t) => (
+            <li key={t} data-tag={t}>{t}{' '}
+              <button type="button" aria-label={`Remove tag ${t}`} onClick={() => edit({ removeTags: [t] })}>×</button>
+            </li>
+          ))}
+        </ul>
+        <form onSubmit={textForm('tag', (t) => ({ addTags: [t] }))}>
+          <label>Tag <input name="tag" /></label>
+          <button type="submit">Add tag</button>
+        </form>
+        <ol className="staff-notes" aria-label="Notes">
+          {lead.notes.map((n) => <li key={n.id}><span className="staff-note-text">{n.text}</span> <small>{n.author}, {new Date(n.at).toLocaleString()}</small></li>)}
+        </ol>
+        <form onSubmit={textForm('note', (note) => ({ note }))}>
+          <label>Note <textarea name="note" rows={2} /></label>
+          <button type="submit">Add note</button>
+        </form>
+      </td>
+    </>
+  );
 }
