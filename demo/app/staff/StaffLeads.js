@@ -164,7 +164,7 @@ function Leads({ session, onSession }) {
                 <tr key={r.id} data-lead-id={r.id}>
                   <td>{r.name}</td><td>{r.email}</td><td>{r.phone}</td><td>{r.message}</td>
                   {extras.cells(r.id).map((text, i) => <td key={extras.columns[i].key}>{text}</td>)}
-                  <td>{new Date(r.receivedAt).toLocaleString()}</td>
+                  <td className="staff-received">{new Date(r.receivedAt).toLocaleString()}</td>
                   <LeadEdits store={store} lead={r} />
                 </tr>
               ))}
