@@ -1,7 +1,7 @@
 // captureAttribution: what a session records of the visit that brought the visitor, with the page's environment passed in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { captureAttribution, ATTRIBUTION_KEY } from '../../web/src/attribution.js';
+import { captureAttribution, pageEnvironment, ATTRIBUTION_KEY } from '../../web/src/attribution.js';
 
 // A sessionStorage: a Map behind the Storage methods captureAttribution uses.
 function memoryStorage(entries = {}) {
@@ -123,4 +123,15 @@ test('storage that throws or is missing still gives this page\'s record', () => 
   assert.deepEqual(captureAttribution({ location: `${SITE}/?utm_source=expo`, sessionStorage: null }), want);
   assert.deepEqual(captureAttribution({ location: `${SITE}/?utm_source=%20%20` }), { landingPath: '/' }, 'a blank utm value is none');
   assert.equal(captureAttribution({}), null);
+});
+
+test('pageEnvironment: empty where there is no page; storage that throws when touched is null', () => {
+  assert.deepEqual(pageEnvironment(), { location: '', referrer: '', sessionStorage: null });
+  // A sandboxed frame or blocked storage throws a SecurityError on window.sessionStorage itself.
+  Object.defineProperty(globalThis, 'sessionStorage', { configurable: true, get() { throw new Error('SecurityError'); } });
+  try {
+    assert.equal(pageEnvironment().sessionStorage, null);
+  } finally {
+    delete globalThis.sessionStorage;
+  }
 });
