@@ -4,6 +4,84 @@ import type { BotCheck, BotCheckOptions, LeadInput, LeadOutboxError, LeadOutboxS
 
 export declare const NOT_READY_STATUS: Readonly<LeadOutboxStatus>;
 
+// A form definition (docs: the README's "Custom forms"; the core's parser is the judge).
+// Declared here for the React layer; the same shape as getStore's `form` option.
+export type FormFieldType = 'text' | 'email' | 'phone' | 'textarea' | 'select' | 'checkbox' | 'number' | 'date' | 'hidden';
+export interface FormFieldOption { value: string; label?: string }
+export interface FormField {
+  /** [a-z][a-z0-9_]{0,63}; not "consent", "attribution" or "id". */
+  name: string;
+  type: FormFieldType;
+  label?: string;
+  help?: string;
+  required?: boolean;
+  /** Text-like fields, in code points. */
+  minLength?: number;
+  maxLength?: number;
+  /** The documented subset (no groups or alternation), matched against the whole trimmed value. */
+  pattern?: string;
+  /** The input's autocomplete token (default: "email" for email, "tel" for phone). */
+  autocomplete?: string;
+  /** Default true: erased from the device once the server has the lead. */
+  personal?: boolean;
+  /** select only: at least one. */
+  options?: FormFieldOption[];
+  /** number: finite numbers; date: "YYYY-MM-DD". */
+  min?: number | string;
+  max?: number | string;
+  step?: number;
+}
+export interface FormConsent {
+  id: string;
+  version: string;
+  /** The words the visitor agrees to, on the terms box. */
+  text: string;
+  required?: boolean;
+  /** Offer a marketing opt-in (never ticked in advance; its words: the form's marketingLabel, else MARKETING_TEXT). */
+  marketing?: boolean;
+}
+export interface FormDefinition {
+  id: string;
+  version: number;
+  fields: FormField[];
+  consent?: FormConsent;
+}
+/** What the form's inputs hold: strings, booleans for checkboxes, and the consent choices. */
+export type FormValues = Record<string, string | boolean | { terms: boolean; marketing: boolean }>;
+
+/** Today's four fields (name, email, phone, message) as a definition: what the form renders without one. */
+export declare const DEFAULT_FORM: Readonly<FormDefinition>;
+/** The values before anything is typed; `start` gives fields their first value (a hidden field's, say). */
+export declare function initialValues(form: FormDefinition, start?: Record<string, string | number | boolean>): FormValues;
+/** The lead the values make, as submitLead takes it (numbers typed, blank optional fields left out, consent choices). */
+export declare function leadFromValues(form: FormDefinition, values: FormValues): LeadInput;
+/** The empty first choice of a select. */
+export declare const SELECT_PROMPT: string;
+/** The marketing opt-in's default words. */
+export declare const MARKETING_TEXT: string;
+
+export interface LeadFormFieldsProps {
+  form: FormDefinition;
+  values: FormValues;
+  /** Field name → message; "consent" for the consent block. */
+  errors?: Record<string, string>;
+  /** Makes the ids unique on the page (useId()). */
+  idPrefix: string;
+  /** name is a field's, or "consent" with {terms, marketing}. */
+  onChange?: (name: string, value: FormValues[string]) => void;
+  onBlur?: (name: string) => void;
+  marketingLabel?: string;
+}
+/** The inputs of a definition with labels, help, errors and consent, for a site's own form around useLeadOutbox. */
+export declare function LeadFormFields(props: LeadFormFieldsProps): ReactElement;
+
+/** Records this page's attribution for the session once it shows in the browser; `settings` as getStore's `attribution` option. */
+export declare function useAttributionCapture(settings?: AttributionSettings): void;
+/** Renders nothing; in a root layout it keeps the campaign of visitors who land on pages without the form. */
+export declare function LeadAttribution(props: { settings?: AttributionSettings }): null;
+/** getStore's `attribution` option: false turns it off; each part is on unless false. */
+export type AttributionSettings = false | { utm?: boolean; referrer?: boolean; landingPath?: boolean };
+
 export interface LeadOutbox {
   status: LeadOutboxStatus;
   /** False during server rendering and until the wasm store has loaded. */
@@ -26,6 +104,12 @@ export interface OfflineLeadFormProps {
   /** The tenant token; without it, it is fetched from `endpoint` at run time (see tokenFetch). */
   token?: string;
   options?: StoreOptions;
+  /** The form definition to render, given to getStore too; default: the store's, else DEFAULT_FORM. */
+  form?: FormDefinition;
+  /** Field name → starting value (a hidden field's, say). */
+  initialValues?: Record<string, string | number | boolean>;
+  /** The marketing opt-in's words (default MARKETING_TEXT). */
+  marketingLabel?: string;
   className?: string;
   submitLabel?: string;
   onSubmitted?: (id: string) => void;

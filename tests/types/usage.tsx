@@ -1,6 +1,7 @@
 // Compiles against the hand-written .d.ts files the way a TypeScript site would import the package.
 import { getStore, LeadOutboxError, ErrorCodes, type LeadOutboxStatus, type StoredLead } from 'lead-outbox';
-import { OfflineLeadForm, useLeadOutbox, describeStatus } from 'lead-outbox/react';
+import { OfflineLeadForm, useLeadOutbox, describeStatus, LeadFormFields, LeadAttribution, DEFAULT_FORM, initialValues, leadFromValues, type FormDefinition, type FormValues } from 'lead-outbox/react';
+import { useId, useState } from 'react';
 import { createLeadSyncHandler, mintTenantToken, verifyTenantToken, toNodeListener, migrate, HttpErrorCodes, RATE_LIMIT_DEFAULTS, type SyncResult, createLeadFeedHandler, mintStaffToken } from 'lead-outbox/server';
 import type { FeedPage } from 'lead-outbox/server';
 
@@ -28,6 +29,41 @@ export function Form() {
       <p>{describeStatus(status, ready).outbox}</p>
       <OfflineLeadForm tenantId="acme" endpoint="/api/leads/sync" token="t" onSubmitted={(id: string) => id} />
     </div>
+  );
+}
+
+export const CONTACT: FormDefinition = {
+  id: 'contact',
+  version: 3,
+  fields: [
+    { name: 'company', type: 'text', label: 'Company', autocomplete: 'organization', maxLength: 200 },
+    { name: 'budget', type: 'select', label: 'Budget', required: true, options: [{ value: 'lt10k', label: 'Under 10k' }] },
+    { name: 'seats', type: 'number', min: 1, max: 100000, step: 1 },
+    { name: 'source', type: 'hidden', personal: false },
+  ],
+  consent: { id: 'privacy', version: '2026-01', text: 'I agree to the privacy policy.', required: true, marketing: true },
+};
+
+export function CustomForm() {
+  return (
+    <>
+      <LeadAttribution settings={{ referrer: false }} />
+      <OfflineLeadForm tenantId="acme" endpoint="/api/leads/sync" form={CONTACT} initialValues={{ source: 'expo' }} marketingLabel="Email me offers." />
+    </>
+  );
+}
+
+// A site's own form around the hook, with the package's fields.
+export function OwnForm() {
+  const outbox = useLeadOutbox('acme', { endpoint: '/api/leads/sync' });
+  const [values, setValues] = useState<FormValues>(() => initialValues(DEFAULT_FORM));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const id = useId();
+  return (
+    <form onSubmit={(e) => { e.preventDefault(); const lead = leadFromValues(DEFAULT_FORM, values); setErrors(outbox.validateLead(lead) ?? {}); void outbox.submitLead(lead); }}>
+      <LeadFormFields form={DEFAULT_FORM} values={values} errors={errors} idPrefix={id} onChange={(name, value) => setValues({ ...values, [name]: value })} />
+      <button type="submit">Send</button>
+    </form>
   );
 }
 

@@ -5,14 +5,10 @@ import { createBotCheck, HONEYPOT_FIELD } from '../src/botCheck.js';
 import { useLeadOutbox } from './useLeadOutbox.js';
 import { LeadStatus } from './LeadStatus.js';
 import { registerOfflineCache } from './offlineCache.js';
+import { LeadFormFields, fieldOrder, inputName } from './LeadFormFields.js';
+import { DEFAULT_FORM, initialValues, leadFromValues } from './formDefinition.js';
+import { useAttributionCapture } from './attribution.js';
 
-const FIELDS = [
-  { name: 'name', label: 'Name', type: 'text', autoComplete: 'name', required: true },
-  { name: 'email', label: 'Email', type: 'email', autoComplete: 'email', required: true },
-  { name: 'phone', label: 'Phone', type: 'tel', autoComplete: 'tel', required: false },
-  { name: 'message', label: 'Message', type: 'textarea', required: true },
-];
-const EMPTY = { name: '', email: '', phone: '', message: '' };
 export const SAVED_NOTICE = 'Saved on this device. It will be sent when the network allows.';
 const CHECK_NOTICE = 'Please check the highlighted fields.';
 /** Shown, with the reason, when the store cannot start here; the reason is for the site's operator. */
@@ -43,7 +39,11 @@ export async function submitLeadForm({ outbox, lead, check, honeypotValue }) {
 
 /**
  * Props: tenantId, endpoint, token (as for getStore), optional `options` (more
- * getStore options), `className`, `submitLabel`, `onSubmitted(id)`, `botCheck`
+ * getStore options), `form` (a form definition, given to getStore too; default: the
+ * store's definition once it has loaded, else today's four fields), `initialValues`
+ * (field name → starting value, e.g. a hidden field's), `marketingLabel` (the marketing
+ * opt-in's words, default MARKETING_TEXT), `className`,
+ * `submitLabel`, `onSubmitted(id)`, `botCheck`
  * ({honeypot = true, minFillMs = 0, now}: see createBotCheck; the fill time counts from
  * the form's first render in the browser). A submit the bot check catches shows the
  * normal success, stores nothing and calls no onSubmitted. `serviceWorker`: the URL of
@@ -51,9 +51,14 @@ export async function submitLeadForm({ outbox, lead, check, honeypotValue }) {
  * reload still shows the form. Without `token`, the token is fetched from `endpoint`.
  * Class names (lo-*) and data-* attributes are stable, for sites to style.
  */
-export function OfflineLeadForm({ tenantId, endpoint, token, options, className, submitLabel = 'Send', onSubmitted, botCheck, serviceWorker }) {
-  const outbox = useLeadOutbox(tenantId, { ...options, endpoint, token });
-  const [values, setValues] = useState(EMPTY);
+export function OfflineLeadForm({
+  tenantId, endpoint, token, options, form: formProp, initialValues: start, marketingLabel,
+  className, submitLabel = 'Send', onSubmitted, botCheck, serviceWorker,
+}) {
+  const outbox = useLeadOutbox(tenantId, formProp ? { ...options, form: formProp, endpoint, token } : { ...options, endpoint, token });
+  const form = formProp ?? outbox.store?.form ?? DEFAULT_FORM;
+  const empty = () => initialValues(form, start);
+  const [values, setValues] = useState(empty);
   const [errors, setErrors] = useState({});
   const [storing, setStoring] = useState(false);
   const [notice, setNotice] = useState('');
@@ -72,12 +77,24 @@ export function OfflineLeadForm({ tenantId, endpoint, token, options, className,
     if (serviceWorker && outbox.ready) registerOfflineCache(serviceWorker);
   }, [serviceWorker, outbox.ready]);
 
-  const lead = () => ({ ...values, phone: values.phone.trim() === '' ? undefined : values.phone });
+  // The page the form is on may be the landing page: its campaign is recorded now, not
+  // only when a lead is submitted (the store adds the record to the lead).
+  useAttributionCapture(options?.attribution);
+
+  // The store's definition arrives after the first render: fields it adds get their
+  // starting values, typed values stay.
+  const formKey = `${form.id}/${form.version}`;
+  useEffect(() => {
+    setValues((v) => ({ ...initialValues(form, start), ...v }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [formKey]);
+
+  const lead = () => leadFromValues(form, values);
 
   async function onSubmit(event) {
     event.preventDefault();
-    const form = event.currentTarget;
-    const trap = form.elements.namedItem(HONEYPOT_FIELD);
+    const element = event.currentTarget;
+    const trap = element.elements.namedItem(HONEYPOT_FIELD);
     setStoring(true);
     setNotice('');
     const result = await submitLeadForm({ outbox, lead: lead(), check: check.current, honeypotValue: trap?.value });
@@ -85,10 +102,10 @@ export function OfflineLeadForm({ tenantId, endpoint, token, options, className,
     setErrors(result.errors);
     setNotice(result.notice);
     if (!result.saved) {
-      focusFirstError(form, result.errors);
+      focusFirstError(element, fieldOrder(form), result.errors);
       return;
     }
-    setValues(EMPTY);
+    setValues(empty());
     if (trap) trap.value = '';
     if (result.id) onSubmitted?.(result.id);
   }
@@ -100,28 +117,10 @@ export function OfflineLeadForm({ tenantId, endpoint, token, options, className,
     if (!invalid[name]) setErrors(({ [name]: _, ...rest }) => rest);
   }
 
-  const field = (f) => {
-    const inputId = `${id}-${f.name}`;
-    const errorId = `${inputId}-error`;
-    const error = errors[f.name];
-    const common = {
-      id: inputId,
-      name: f.name,
-      value: values[f.name],
-      required: f.required,
-      'aria-invalid': error ? 'true' : undefined,
-      'aria-describedby': errorId,
-      className: 'lo-input',
-      onChange: (e) => setValues((v) => ({ ...v, [f.name]: e.target.value })),
-      onBlur: () => onBlur(f.name),
-    };
-    return h('div', { key: f.name, className: 'lo-field', 'data-field': f.name, 'data-invalid': error ? 'true' : undefined },
-      h('label', { htmlFor: inputId, className: 'lo-label' }, f.label, f.required ? null : h('span', { className: 'lo-optional' }, ' (optional)')),
-      f.type === 'textarea'
-        ? h('textarea', { ...common, rows: 4 })
-        : h('input', { ...common, type: f.type, autoComplete: f.autoComplete }),
-      h('p', { id: errorId, className: 'lo-field-error' }, error ?? ''));
-  };
+  // Errors no input shows (the general one, or a key the definition has no field for)
+  // go to the form's alert, so that no refusal is silent.
+  const placed = new Set(fieldOrder(form));
+  const unplaced = Object.entries(errors).filter(([k]) => !placed.has(k)).map(([, message]) => message);
 
   return h('form', {
     className: ['lo-form', className].filter(Boolean).join(' '),
@@ -131,9 +130,13 @@ export function OfflineLeadForm({ tenantId, endpoint, token, options, className,
     'data-storing': storing ? 'true' : 'false',
     'aria-busy': storing ? 'true' : undefined,
   },
-  FIELDS.map(field),
+  h(LeadFormFields, {
+    form, values, errors, idPrefix: id, marketingLabel,
+    onChange: (name, value) => setValues((v) => ({ ...v, [name]: value })),
+    onBlur,
+  }),
   honeypot ? honeypotField(`${id}-${HONEYPOT_FIELD}`) : null,
-  errors._ ? h('p', { className: 'lo-form-error', role: 'alert' }, errors._) : null,
+  unplaced.length > 0 ? h('p', { className: 'lo-form-error', role: 'alert' }, unplaced.join(' ')) : null,
   outbox.error
     ? h('p', { className: 'lo-load-error', role: 'alert', 'data-code': outbox.error.code }, `${LOAD_ERROR_NOTICE} ${outbox.error.message}`)
     : null,
@@ -150,7 +153,7 @@ function honeypotField(inputId) {
     h('input', { id: inputId, name: HONEYPOT_FIELD, type: 'text', tabIndex: -1, autoComplete: 'off', defaultValue: '' }));
 }
 
-function focusFirstError(form, invalid) {
-  const first = ['name', 'email', 'phone', 'message'].find((n) => invalid[n]);
-  if (first) form.elements.namedItem(first)?.focus();
+function focusFirstError(element, order, invalid) {
+  const first = order.find((n) => invalid[n]);
+  if (first) element.elements.namedItem(inputName(first))?.focus();
 }

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLeadOutbox, useLeads } from 'lead-outbox/react';
 import { registerOfflineCache } from '../offlineCache.js';
+import { useLeadExtras } from './leadExtras.js';
 
 // The signed-in device's feed token, kept so the page opens offline: {token, expiresAt, tenantId, staffId}.
 const SESSION_KEY = 'lead-outbox-demo-staff';
@@ -142,6 +143,7 @@ function Leads({ session, onSession }) {
 
   const [filter, setFilter] = useState({ search: '', range: 'all', since: 0 });
   const rows = useLeads(store, { search: filter.search.trim(), since: filter.since });
+  const extras = useLeadExtras(store);
 
   async function signOut() {
     await store?.signOut(); // erases the replica from this device
@@ -175,12 +177,13 @@ function Leads({ session, onSession }) {
         <>
           <p id="staff-count">{rows.length} {rows.length === 1 ? 'lead' : 'leads'}</p>
           <table className="staff-leads">
-            <thead><tr><th>Name</th><th>Email</th><th>Phone</th><th>Message</th><th>Received</th><th>Status and owner</th><th>Tags and notes</th></tr></thead>
+            <thead><tr><th>Name</th><th>Email</th><th>Phone</th><th>Message</th>{extras.columns.map((c) => <th key={c.key}>{c.title}</th>)}<th>Received</th><th>Status and owner</th><th>Tags and notes</th></tr></thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} data-lead-id={r.id}>
                   <td>{r.name}</td><td>{r.email}</td><td>{r.phone}</td><td>{r.message}</td>
-                  <td>{new Date(r.receivedAt).toLocaleString()}</td>
+                  {extras.cells(r.id).map((text, i) => <td key={extras.columns[i].key}>{text}</td>)}
+                  <td className="staff-received">{new Date(r.receivedAt).toLocaleString()}</td>
                   <LeadEdits store={store} lead={r} />
                 </tr>
               ))}
