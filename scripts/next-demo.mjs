@@ -1,12 +1,17 @@
 // Runs the built Next.js demo (demo/) against a migrated database; used by `npm start` and the browser tests.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { setFormDefinition } from '../web/server/index.js';
 import { startDatabase } from './backend.mjs';
 
 const DEMO = fileURLToPath(new URL('../demo', import.meta.url));
 /** Where scripts/build-demo.sh puts the webpack build of the site (the Turbopack one is in .next). */
 export const WEBPACK_DIST = '.next-webpack';
+/** The form the demo's page renders and the server checks its leads against. */
+const CONTACT_FORM = JSON.parse(readFileSync(new URL('../demo/app/contact-form.json', import.meta.url), 'utf8'));
 /** The /staff page's password when LEAD_OUTBOX_STAFF_PASSWORD is not set: for a local demo only. */
 export const DEV_STAFF_PASSWORD = 'demo-staff';
 
@@ -15,7 +20,8 @@ export const DEV_STAFF_PASSWORD = 'demo-staff';
  * token keys and the staff password (the environment's, else a random secret and keys and
  * DEV_STAFF_PASSWORD). `distDir`: which build to serve (default .next). `databaseUrl` and
  * `appUrl`: an existing database (another demo's ownerUrl and appUrl: two server processes
- * on one PostgreSQL). Resolves when the site answers.
+ * on one PostgreSQL). The tenant gets the demo's form definition (demo/app/contact-form.json;
+ * setting it again is a no-op). Resolves when the site answers.
  * REQUIRES: scripts/build-demo.sh has run.
  */
 export async function startNextDemo({
@@ -25,6 +31,12 @@ export async function startNextDemo({
   staffPassword = process.env.LEAD_OUTBOX_STAFF_PASSWORD ?? DEV_STAFF_PASSWORD,
 } = {}) {
   const db = await startDatabase({ databaseUrl, appUrl });
+  const forms = new pg.Pool({ connectionString: db.appUrl, max: 1 });
+  try {
+    await setFormDefinition(forms, tenantId, CONTACT_FORM);
+  } finally {
+    await forms.end();
+  }
   const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: DEMO,
     env: {

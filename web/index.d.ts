@@ -335,6 +335,8 @@ export interface Environment {
   locks: { request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<unknown> | unknown): Promise<unknown> } | null;
   /** A BroadcastChannel-like channel to the site's other tabs, or null. */
   channel(name: string): { postMessage(message: unknown): void; onmessage: ((event: { data: unknown }) => void) | null; close(): void } | null;
+  /** The session's attribution for a submit (default: captureAttribution on this page), or null. */
+  captureAttribution(settings: StoreOptions['attribution'] | undefined): LeadAttribution | null;
 }
 
 export interface SyncResult {
@@ -407,6 +409,23 @@ export declare function preloadCore(options?: Pick<StoreOptions, 'wasmUrl'>): vo
 
 /** The honeypot field's name ("website"): a field a person never sees or reaches, which form-filling bots fill in. */
 export declare const HONEYPOT_FIELD: 'website';
+
+/** The sessionStorage key captureAttribution keeps the session's record under. */
+export declare const ATTRIBUTION_KEY: 'lead-outbox:attribution';
+export declare const UTM_KEYS: readonly ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'];
+/**
+ * The attribution of the visit that brought this session: the landing URL's utm_*, an
+ * external referrer and the landing path, kept in sessionStorage for the session. The store
+ * calls it on each submit (getStore's `attribution` option turns it or its parts off).
+ */
+export declare function captureAttribution(env: {
+  location: string | { href: string };
+  referrer?: string;
+  sessionStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+  settings?: StoreOptions['attribution'];
+}): LeadAttribution | null;
+/** This page's location, referrer and sessionStorage (null where blocked), for captureAttribution. */
+export declare function pageEnvironment(): { location: string; referrer: string; sessionStorage: Storage | null };
 
 export interface BotCheckOptions {
   /** A filled HONEYPOT_FIELD means a bot. Default true. */

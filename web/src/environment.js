@@ -1,4 +1,5 @@
-// The store's environment (clock, timers, randomness, online signal, Web Locks, cross-tab channel) as one injectable object.
+// The store's environment (clock, timers, randomness, online signal, Web Locks, cross-tab channel, attribution) as one injectable object.
+import { captureAttribution, pageEnvironment } from './attribution.js';
 
 /**
  * What a LeadStore and its feed take from the page, in the spirit of TanStack Query's
@@ -12,7 +13,9 @@
  *   onOffline(listener) → unsubscribe: when the device goes offline;
  *   onVisible(listener) → unsubscribe: when the page becomes visible again;
  *   locks: a Web Locks manager ({request(name, options, callback)}), or null where there is none;
- *   channel(name): a BroadcastChannel-like object ({postMessage, onmessage, close}) or null.
+ *   channel(name): a BroadcastChannel-like object ({postMessage, onmessage, close}) or null;
+ *   captureAttribution(settings) → the session's attribution record or null (attribution.js;
+ *     `settings` is getStore's `attribution` option).
  */
 export function defaultEnvironment() {
   return {
@@ -43,6 +46,7 @@ export function defaultEnvironment() {
       channel.unref?.(); // Node: never keep a process alive for it
       return channel;
     },
+    captureAttribution: (settings) => captureAttribution({ ...pageEnvironment(), settings }),
   };
 }
 

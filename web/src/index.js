@@ -9,6 +9,7 @@ export { ResultStatuses, HttpErrorCodes, FeedStates, isTenantId } from './protoc
 export { LeadStore, DEFAULTS, EMPTY_STATUS };
 export { preloadCore } from './core.js';
 export { createBotCheck, HONEYPOT_FIELD } from './botCheck.js';
+export { captureAttribution, pageEnvironment, ATTRIBUTION_KEY, UTM_KEYS } from './attribution.js';
 
 const stores = new Map(); // tenantId → Promise<LeadStore>
 

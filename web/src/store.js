@@ -31,14 +31,6 @@ export const DEFAULTS = Object.freeze({
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-// ATTRIBUTION HOOK (issue 12). web/src/attribution.js (the forms-web half: captureAttribution,
-// pageEnvironment) records the session's utm_*, referrer and landing path. Until that file is
-// in this tree, this hook records nothing; with it, replace the line below by
-//   import { captureAttribution, pageEnvironment } from './attribution.js';
-//   const captureAttributionHook = (settings) => captureAttribution({ ...pageEnvironment(), settings });
-// `settings` is getStore's `attribution` option (false: off). Tests pass their own as the
-// environment's `captureAttribution`.
-const captureAttributionHook = (_settings) => null;
 // Commits that erase personal data: saved as whole groups, so no stored record keeps it (Volume#commit).
 const SCRUB = { scrub: true };
 // Commits a person is told are saved (a submit): flushed to disk before they resolve (Volume#commit).
@@ -253,8 +245,9 @@ export class LeadStore {
    * `lead`: the form's values by field name, with `consent: {terms, marketing}` when the
    * form asks for it and, optionally, `attribution`; unless the lead brings its own or
    * getStore's `attribution` option is false, the session's attribution is added
-   * (captureAttributionHook). Rejects with LeadOutboxError (code invalid_lead, with
-   * field/fields) and stores nothing when the input is invalid.
+   * (the environment's captureAttribution: web/src/attribution.js in a page, a test's own
+   * in tests). Rejects with LeadOutboxError (code invalid_lead, with field/fields) and
+   * stores nothing when the input is invalid.
    */
   async submitLead(lead) {
     this.#checkOpen();
@@ -262,7 +255,7 @@ export class LeadStore {
       throw new LeadOutboxError(ErrorCodes.INVALID_LEAD, 'A lead must be an object.', { field: '_', fields: { _: 'A lead must be an object.' } });
     }
     if (lead.attribution === undefined && this.#options.attribution !== false) {
-      const attribution = (this.#env.captureAttribution ?? captureAttributionHook)(this.#options.attribution);
+      const attribution = this.#env.captureAttribution(this.#options.attribution);
       if (attribution) lead = { ...lead, attribution };
     }
     const id = timeOrderedUuid();
