@@ -49,6 +49,7 @@ test("a visitor's lead appears on the signed-in staff page in another browser wi
     await page.getByLabel('Name').fill('Katherine Johnson');
     await page.getByLabel('Email').fill('katherine@example.com');
     await page.getByLabel('Message').fill('Please send a quote for 12 orbital widgets.');
+    await page.getByLabel('I agree that Acme Widgets keeps').check(); // the demo's form requires consent
     const acknowledged = page.waitForResponse((r) => r.url().endsWith('/api/leads/sync') && r.status() === 200);
     await page.getByRole('button', { name: 'Send' }).click();
     const { id } = (await (await acknowledged).request().postDataJSON()).leads[0];
