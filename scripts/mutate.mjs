@@ -21,6 +21,18 @@ const backupPath = join(root, 'build/mutate-backup.json');
 // What each guards is in `name`; `from` is replaced by `to` in `file`.
 const MUTATIONS = [
   {
+    name: 'a kept own write is ignored when judging overridden (an acknowledged, covered edit never shows it lost)',
+    file: 'src/edits/EditQueue.cpp',
+    from: '    if (kept != lead.remembered.end()) mine = kept->second;\n',
+    to: '\n',
+  },
+  {
+    name: 'an edit leaving the queue forgets its field writes',
+    file: 'src/edits/EditQueue.cpp',
+    from: 'if (kept == lead.remembered.end() || kept->second.stamp < stamp) lead.remembered[field] = OwnWrite{stamp, value};',
+    to: '(void)kept; (void)value;',
+  },
+  {
     name: 'accept ignores the in_flight guard (an answer syncs a lead that is not in flight)',
     file: 'src/outbox/Outbox.cpp',
     from: 'transitionUpdate(LeadEvent::kAccept, ", synced_at = ?2, updated_at = ?2, reject_reason = NULL")',
