@@ -43,6 +43,8 @@ constexpr const char* kValidReplicaLeadV4 =
     "AND typeof(tags) = 'text' AND typeof(notes) = 'text' AND typeof(overridden) IN ('text', 'null')";
 // Version 5's own_writes (EditQueue parses and checks the JSON each time it reads it).
 constexpr const char* kValidReplicaLeadV5 = " AND typeof(own_writes) IN ('text', 'null')";
+// Version 7's feed values: JSON text or NULL (shown by the site, never read by the core).
+constexpr const char* kValidReplicaLeadV7 = " AND typeof(custom) IN ('text', 'null') AND typeof(attribution) IN ('text', 'null')";
 constexpr const char* kValidEdit =
     "typeof(mutation_id) = 'integer' AND mutation_id BETWEEN 1 AND 9007199254740991 AND typeof(lead_id) = 'text' "
     "AND typeof(edit) = 'text' AND typeof(created_at) = 'integer' AND typeof(reason) IN ('text', 'null')";
@@ -100,7 +102,8 @@ Status checkStoredData(Database& db, const std::string& schema, int version, std
   if (version >= 3) {
     Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".replica_leads WHERE NOT (" +
                                kValidReplicaLead + (version >= 4 ? kValidReplicaLeadV4 : "") +
-                               (version >= 5 ? kValidReplicaLeadV5 : "") + ") LIMIT 1");
+                               (version >= 5 ? kValidReplicaLeadV5 : "") + (version >= 7 ? kValidReplicaLeadV7 : "") +
+                               ") LIMIT 1");
     if (bad.step()) return damagedData(name + " holds a replica row out of range (id " + bad.columnText(0) + ")");
     if (!bad.status().isOk()) return bad.status();
   }
