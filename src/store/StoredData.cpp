@@ -20,9 +20,9 @@ constexpr const char* kValidLeadV2 =
     " AND typeof(attempts) = 'integer' AND attempts >= 0 AND typeof(synced_at) IN ('integer', 'null') "
     "AND typeof(reject_reason) IN ('text', 'null')";
 
-// Version 5's form columns: text or NULL, the version an integer (their JSON is parsed,
+// Version 6's form columns: text or NULL, the version an integer (their JSON is parsed,
 // and checked, each time it is read).
-constexpr const char* kValidLeadV5 =
+constexpr const char* kValidLeadV6 =
     " AND typeof(form_id) IN ('text', 'null') AND typeof(form_version) IN ('integer', 'null') "
     "AND typeof(custom) IN ('text', 'null') AND typeof(custom_kept) IN ('text', 'null') "
     "AND typeof(consent) IN ('text', 'null') AND typeof(attribution) IN ('text', 'null')";
@@ -76,13 +76,13 @@ Status checkStoredData(Database& db, const std::string& schema, int version, std
   }
   if (Status s = checkSchemaShape(db, schema, version, what); !s.isOk()) return s;
   {
-    const std::string valid = std::string(kValidLeadV1) + (version >= 2 ? kValidLeadV2 : "") + (version >= 5 ? kValidLeadV5 : "");
+    const std::string valid = std::string(kValidLeadV1) + (version >= 2 ? kValidLeadV2 : "") + (version >= 6 ? kValidLeadV6 : "");
     Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".leads WHERE NOT (" + valid +
                                ") LIMIT 1");
     if (bad.step()) return damagedData(name + " holds a lead row out of range (id " + bad.columnText(0) + ")");
     if (!bad.status().isOk()) return bad.status();
   }
-  if (version >= 5) {
+  if (version >= 6) {
     // The form columns hold JSON objects the outbox uploads: text that is not one would fail
     // every batch that takes the lead, so it is damage found here. (The build has no SQLite
     // JSON functions: parsed here, one row at a time; only custom-form leads have any.)
