@@ -51,6 +51,7 @@ async function fillLead(page, n) {
   await page.getByLabel('Name').fill(`Visitor Number ${n}`);
   await page.getByLabel('Email').fill(`visitor${n}@example.com`);
   await page.getByLabel('Message').fill(`Hello, this is visitor ${n}. Please call back.`);
+  await page.getByLabel(/^I agree that Acme Widgets keeps these details/).check(); // the demo form's required consent
 }
 
 // Offline: 3 leads, a reload, online again: all 3 reach `site`'s PostgreSQL once.
