@@ -28,6 +28,15 @@ Status text(const JsonValue& lead, const char* key, std::string& out) {
   return Status::ok();
 }
 
+// An optional JSON object member, re-written compactly into `out` (left empty when absent or null).
+Status object(const JsonValue& lead, const char* key, std::string& out) {
+  const JsonValue* v = lead.find(key);
+  if (!v || v->isNull()) return Status::ok();
+  if (!v->isObject()) return bad(std::string("lead.") + key + " must be an object or null");
+  out = writeJson(*v);
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<FeedPage> FeedPage::parse(std::string_view json) {
@@ -68,6 +77,8 @@ Result<FeedPage> FeedPage::parse(std::string_view json) {
       }
       change.createdAt = lead["createdAt"].asInt64();
       change.receivedAt = lead["receivedAt"].asInt64();
+      if (Status s = object(lead, "custom", change.custom); !s.isOk()) return s;
+      if (Status s = object(lead, "attribution", change.attribution); !s.isOk()) return s;
       if (const JsonValue* staff = lead.find("staffState"); staff && !staff->isNull()) {
         // Not compared with the row's id: the state is the row's by where it came, and a
         // refused page would stop the whole replica over one lead's spelling of its id.

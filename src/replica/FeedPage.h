@@ -28,6 +28,9 @@ struct FeedChange {
   // No staff state (absent, null, or one without fields, tags and notes): the lead as
   // staff never touched it, whose view is the replica row's defaults.
   bool untouched = true;
+  // lead.custom (the form's own fields) and lead.attribution: JSON objects re-written
+  // compactly, empty when absent or null. Their members are the site's, shown as they are.
+  std::string custom, attribution;
 };
 
 // {"changes":[{"op":"upsert"|"delete","version","lead":{…}}…],"cursor","upToDate"}
@@ -39,7 +42,8 @@ struct FeedPage {
   // Parses `json`. Returns kInvalidArgument, naming the first problem, for anything but a
   // page as the feed writes it: not JSON, a missing or mistyped member, a version or
   // cursor outside [1, kMaxFeedVersion] ([0, …] for the cursor), versions out of order or
-  // past the page's cursor, an empty or overlong id, a staffState that is not a staff state.
+  // past the page's cursor, an empty or overlong id, a staffState that is not a staff state,
+  // a custom or attribution that is not an object.
   static Result<FeedPage> parse(std::string_view json);
 };
 

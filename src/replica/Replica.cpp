@@ -20,10 +20,11 @@ Status Replica::apply(const FeedPage& page, std::int64_t cursor, std::int64_t no
   // An upsert keeps a newer row than itself: the version only grows per lead. It returns
   // whether the row's view (what the edit queue's rebase derives) is still the defaults.
   Statement upsert = db_.prepare(
-      "INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version, staff_state) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+      "INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version, staff_state, custom, "
+      "attribution) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
       "email = excluded.email, phone = excluded.phone, message = excluded.message, created_at = excluded.created_at, "
-      "received_at = excluded.received_at, version = excluded.version, staff_state = excluded.staff_state "
+      "received_at = excluded.received_at, version = excluded.version, staff_state = excluded.staff_state, "
+      "custom = excluded.custom, attribution = excluded.attribution "
       "WHERE excluded.version >= replica_leads.version "
       "RETURNING status IS NULL AND owner IS NULL AND follow_up IS NULL AND tags = '[]' AND notes = '[]' "
       "AND overridden IS NULL");
@@ -47,6 +48,14 @@ Status Replica::apply(const FeedPage& page, std::int64_t cursor, std::int64_t no
       upsert.bindNull(9);
     } else {
       upsert.bind(9, c.staffState);
+    }
+    // Absent means none: an update clears what an earlier version of the lead had.
+    for (auto [index, json] : {std::pair{10, &c.custom}, {11, &c.attribution}}) {
+      if (json->empty()) {
+        upsert.bindNull(index);
+      } else {
+        upsert.bind(index, *json);
+      }
     }
     // A row comes back only when the upsert inserted or updated it.
     if (!upsert.step()) {

@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* kV1Columns = "id, name, email, phone, message, created_at, status, updated_at";
 constexpr const char* kV2Columns = ", attempts, reject_reason, synced_at";
-constexpr const char* kV5Columns = ", form_id, form_version, custom, custom_kept, consent, attribution";
+constexpr const char* kV6Columns = ", form_id, form_version, custom, custom_kept, consent, attribution";
 
 // REQUIRES: `legacy` is attached. Every Statement ends here, before DETACH.
 Status insertLeads(Database& db, const std::string& tenantId) {
@@ -34,9 +34,9 @@ Status insertLeads(Database& db, const std::string& tenantId) {
     }
     if (!owner.status().isOk()) return owner.status();
   }
-  // Version 1 lacks the retry columns, versions before 5 the form's; they keep their defaults then.
+  // Version 1 lacks the retry columns, versions before 6 the form's; they keep their defaults then.
   const std::string columns =
-      std::string(kV1Columns) + (version.value() >= 2 ? kV2Columns : "") + (version.value() >= 5 ? kV5Columns : "");
+      std::string(kV1Columns) + (version.value() >= 2 ? kV2Columns : "") + (version.value() >= 6 ? kV6Columns : "");
   return db.exec("INSERT OR IGNORE INTO main.leads(" + columns + ") SELECT " + columns + " FROM legacy.leads");
 }
 

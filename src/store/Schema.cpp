@@ -90,6 +90,14 @@ constexpr std::array<const char*, kSchemaVersion> kMigrations = {
       ALTER TABLE leads ADD COLUMN consent TEXT;
       ALTER TABLE leads ADD COLUMN attribution TEXT;
     )sql",
+    // 7: a replica lead's custom values and attribution as the feed carries them (JSON
+    // objects, or NULL: none), for staff devices to show. In the row, so they leave with
+    // the lead (feed removal or erasure, pruning, a reset, signOut). Consent stays on the
+    // server.
+    R"sql(
+      ALTER TABLE replica_leads ADD COLUMN custom TEXT;
+      ALTER TABLE replica_leads ADD COLUMN attribution TEXT;
+    )sql",
 };
 
 // The current schema in one go, for a new database: what running every migration
@@ -115,7 +123,7 @@ constexpr const char* kCurrentSchema = R"sql(
     created_at INTEGER NOT NULL,
     received_at INTEGER NOT NULL,
     version INTEGER NOT NULL, staff_state TEXT, status TEXT, owner TEXT, follow_up TEXT,
-    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT, own_writes TEXT
+    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT, own_writes TEXT, custom TEXT, attribution TEXT
   );
   CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
   CREATE TABLE edits(

@@ -11,7 +11,7 @@ namespace leadoutbox {
 
 // The schema version this build writes. Bump it together with a new entry in
 // kMigrations (Schema.cpp); never edit a migration that has shipped.
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 
 // Versions above this are no release's, past or to come (a thousand more migrations):
 // damage, not a newer build's database.

@@ -20,9 +20,9 @@ constexpr const char* kValidLeadV2 =
     " AND typeof(attempts) = 'integer' AND attempts >= 0 AND typeof(synced_at) IN ('integer', 'null') "
     "AND typeof(reject_reason) IN ('text', 'null')";
 
-// Version 5's form columns: text or NULL, the version an integer (their JSON is parsed,
+// Version 6's form columns: text or NULL, the version an integer (their JSON is parsed,
 // and checked, each time it is read).
-constexpr const char* kValidLeadV5 =
+constexpr const char* kValidLeadV6 =
     " AND typeof(form_id) IN ('text', 'null') AND typeof(form_version) IN ('integer', 'null') "
     "AND typeof(custom) IN ('text', 'null') AND typeof(custom_kept) IN ('text', 'null') "
     "AND typeof(consent) IN ('text', 'null') AND typeof(attribution) IN ('text', 'null')";
@@ -43,6 +43,8 @@ constexpr const char* kValidReplicaLeadV4 =
     "AND typeof(tags) = 'text' AND typeof(notes) = 'text' AND typeof(overridden) IN ('text', 'null')";
 // Version 5's own_writes (EditQueue parses and checks the JSON each time it reads it).
 constexpr const char* kValidReplicaLeadV5 = " AND typeof(own_writes) IN ('text', 'null')";
+// Version 7's feed values: JSON text or NULL (shown by the site, never read by the core).
+constexpr const char* kValidReplicaLeadV7 = " AND typeof(custom) IN ('text', 'null') AND typeof(attribution) IN ('text', 'null')";
 constexpr const char* kValidEdit =
     "typeof(mutation_id) = 'integer' AND mutation_id BETWEEN 1 AND 9007199254740991 AND typeof(lead_id) = 'text' "
     "AND typeof(edit) = 'text' AND typeof(created_at) = 'integer' AND typeof(reason) IN ('text', 'null')";
@@ -74,13 +76,13 @@ Status checkStoredData(Database& db, const std::string& schema, int version, std
   }
   if (Status s = checkSchemaShape(db, schema, version, what); !s.isOk()) return s;
   {
-    const std::string valid = std::string(kValidLeadV1) + (version >= 2 ? kValidLeadV2 : "") + (version >= 5 ? kValidLeadV5 : "");
+    const std::string valid = std::string(kValidLeadV1) + (version >= 2 ? kValidLeadV2 : "") + (version >= 6 ? kValidLeadV6 : "");
     Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".leads WHERE NOT (" + valid +
                                ") LIMIT 1");
     if (bad.step()) return damagedData(name + " holds a lead row out of range (id " + bad.columnText(0) + ")");
     if (!bad.status().isOk()) return bad.status();
   }
-  if (version >= 5) {
+  if (version >= 6) {
     // The form columns hold JSON objects the outbox uploads: text that is not one would fail
     // every batch that takes the lead, so it is damage found here. (The build has no SQLite
     // JSON functions: parsed here, one row at a time; only custom-form leads have any.)
@@ -100,7 +102,8 @@ Status checkStoredData(Database& db, const std::string& schema, int version, std
   if (version >= 3) {
     Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".replica_leads WHERE NOT (" +
                                kValidReplicaLead + (version >= 4 ? kValidReplicaLeadV4 : "") +
-                               (version >= 5 ? kValidReplicaLeadV5 : "") + ") LIMIT 1");
+                               (version >= 5 ? kValidReplicaLeadV5 : "") + (version >= 7 ? kValidReplicaLeadV7 : "") +
+                               ") LIMIT 1");
     if (bad.step()) return damagedData(name + " holds a replica row out of range (id " + bad.columnText(0) + ")");
     if (!bad.status().isOk()) return bad.status();
   }

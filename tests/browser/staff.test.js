@@ -1,10 +1,12 @@
 // The Next.js demo's /staff page in real Chromium on real PostgreSQL: leads live, offline, resumed by cursor, across two server processes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startNextDemo } from '../../scripts/next-demo.mjs';
+import { mintTenantToken } from '../../web/server/index.js';
 import { launch, newProfile } from './chromium.js';
 import { eventually } from './site.js';
 import {
@@ -49,7 +51,7 @@ test("a visitor's lead appears on the signed-in staff page in another browser wi
     await page.getByLabel('Name').fill('Katherine Johnson');
     await page.getByLabel('Email').fill('katherine@example.com');
     await page.getByLabel('Message').fill('Please send a quote for 12 orbital widgets.');
-    await page.getByLabel('I agree that Acme Widgets keeps').check(); // the demo's form requires consent
+    await page.getByLabel(/^I agree that Acme Widgets keeps these details/).check(); // the demo form's required consent
     const acknowledged = page.waitForResponse((r) => r.url().endsWith('/api/leads/sync') && r.status() === 200);
     await page.getByRole('button', { name: 'Send' }).click();
     const { id } = (await (await acknowledged).request().postDataJSON()).leads[0];
@@ -159,6 +161,28 @@ test('the sign-in session cookie is HttpOnly, only sent to /api/staff, and not a
   assert.equal(cookie.sameSite, 'Strict');
   const res = await fetch(`${demo.url}/api/leads/feed?cursor=0`, { headers: { authorization: `Bearer ${cookie.value}` } });
   assert.equal(res.status, 401);
+});
+
+test("a lead of the demo's form shows its company, budget and campaign on the staff page", async () => {
+  // As the demo's form uploads it (demo/app/contact-form.json), with the landing page's campaign.
+  const id = randomUUID();
+  const res = await fetch(`${demo.url}/api/leads/sync`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${mintTenantToken(demo.tenantId, demo.tokenSecret)}` },
+    body: JSON.stringify({ tenantId: demo.tenantId, leads: [{
+      id, createdAt: Date.now(), form: { id: 'contact', version: 1 }, name: 'Mary Jackson', email: 'mary@example.com',
+      phone: '', message: 'A quote for wind tunnel widgets, please.', custom: { company: 'Langley Works', budget: '10k-50k' },
+      consent: { terms: true, marketing: false }, attribution: { utm_source: 'expo', utm_campaign: 'fall' },
+    }] }),
+  });
+  assert.deepEqual((await res.json()).results, [{ id, status: 'accepted' }]);
+  await waitForLead(staff.page, id, 30000);
+  const headers = await staff.page.$$eval('table.staff-leads th', (ths) => ths.map((th) => th.textContent));
+  const cells = await staff.page.$$eval(`tr[data-lead-id="${id}"] td`, (tds) => tds.map((td) => td.textContent));
+  const cell = (title) => cells[headers.indexOf(title)];
+  assert.equal(cell('Company'), 'Langley Works');
+  assert.equal(cell('Budget'), '10k–50k'); // the option's label
+  assert.equal(cell('Campaign'), 'fall');
 });
 
 test('the staff page has no serious or critical accessibility violations (axe-core)', async () => {

@@ -11,6 +11,7 @@
 #include "vfs/ChangedFiles.h"
 #include "vfs/GroupedFile.h"
 #include "vfs/MemoryFiles.h"
+#include "vfs/PageGroupVfs.h"
 
 using namespace leadoutbox;
 
@@ -21,13 +22,8 @@ std::string lead(int n) {
          R"(@example.com","message":"Lead number )" + std::to_string(n) + R"(."})";
 }
 
-// A database of `tenant` holding leads `ids`, as the single file an earlier release kept.
-std::string singleFile(const testing::TempDb& tmp, const std::string& tenant, const std::vector<int>& ids) {
-  const std::string base = tmp.path("earlier-" + tenant);
-  {
-    auto store = Store::open(base, tenant, 1).value();
-    for (int id : ids) REQUIRE(store->submitLead(lead(id), testing::uuid(id), id).isOk());
-  }
+// The page groups at `base` as one file's bytes, and gone.
+std::string takeBytes(const std::string& base) {
   std::string bytes;
   for (int i = 0; MemoryFiles::find(GroupedFile::groupPath(base, i)); ++i) {
     bytes += *MemoryFiles::find(GroupedFile::groupPath(base, i));
@@ -35,6 +31,57 @@ std::string singleFile(const testing::TempDb& tmp, const std::string& tenant, co
   GroupedFile::remove(base, false);
   return bytes;
 }
+
+// A database of `tenant` holding leads `ids`, as the single file an earlier release kept.
+std::string singleFile(const testing::TempDb& tmp, const std::string& tenant, const std::vector<int>& ids) {
+  const std::string base = tmp.path("earlier-" + tenant);
+  {
+    auto store = Store::open(base, tenant, 1).value();
+    for (int id : ids) REQUIRE(store->submitLead(lead(id), testing::uuid(id), id).isOk());
+  }
+  return takeBytes(base);
+}
+
+// Schema version 5 as it shipped (staff edits and own_writes, no form columns), with one
+// pending lead of tenant acme.
+constexpr const char* kVersion5Schema = R"sql(
+  CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE leads(
+    id TEXT PRIMARY KEY,
+    name TEXT, email TEXT, phone TEXT, message TEXT,
+    created_at INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+      CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
+    updated_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    reject_reason TEXT,
+    synced_at INTEGER
+  );
+  CREATE INDEX leads_by_status ON leads(status, created_at);
+  CREATE TABLE replica_leads(
+    id TEXT PRIMARY KEY,
+    name TEXT, email TEXT, phone TEXT, message TEXT,
+    created_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    version INTEGER NOT NULL, staff_state TEXT, status TEXT, owner TEXT, follow_up TEXT,
+    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT, own_writes TEXT
+  );
+  CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
+  CREATE TABLE edits(
+    mutation_id INTEGER PRIMARY KEY,
+    lead_id TEXT NOT NULL,
+    edit TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied', 'rejected')),
+    reason TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX edits_by_lead ON edits(lead_id, mutation_id);
+  CREATE INDEX edits_by_status ON edits(status, mutation_id);
+  INSERT INTO meta VALUES('tenant_id', 'acme');
+  INSERT INTO leads(id, name, email, phone, message, created_at, status, updated_at)
+    VALUES('00000000-0000-4000-8000-000000000005', 'Old Lead', 'old@example.com', '', 'from version five', 5, 'pending', 5);
+  PRAGMA user_version = 5;
+)sql";
 
 std::vector<std::string> ids(Store& store) {
   std::vector<std::string> out;
@@ -125,6 +172,28 @@ TEST_CASE("an earlier database that is damaged is refused as damage and kept, me
       CHECK(ids(*Store::open(tmp.path("leads.db"), "acme", 3).value()).empty());
     }
   }
+}
+
+TEST_CASE("an earlier database of schema version 5, before the form columns, merges its leads", "[legacy]") {
+  testing::TempDb tmp;
+  const std::string base = tmp.path("earlier-v5");
+  {
+    REQUIRE(registerPageGroupVfs().isOk());
+    auto db = Database::open(base, kPageGroupVfsName).value();
+    REQUIRE(db->exec(kVersion5Schema).isOk());
+    REQUIRE(checkSchemaShape(*db, "main", 5, "the database").isOk());  // what version 5 wrote
+  }
+  MemoryFiles::create(tmp.path("leads.sqlite3")) = takeBytes(base);
+  Store::open(tmp.path("leads.db"), "acme", 1).value();  // the current database, beside it: a merge
+  StoreOptions options;
+  options.importFrom = tmp.path("leads.sqlite3");
+  const auto opened = Store::open(tmp.path("leads.db"), "acme", 10, options);
+  INFO(opened.status().message());
+  REQUIRE(opened.isOk());
+  const auto leads = opened.value()->listLeads().value();
+  REQUIRE(leads.size() == 1);
+  CHECK(leads[0].lead.name == "Old Lead");
+  CHECK(leads[0].lead.formId == "default");
 }
 
 TEST_CASE("an empty earlier database (schema version 0) merges nothing and goes", "[legacy]") {

@@ -19,6 +19,13 @@ std::string upsert(std::int64_t version, const std::string& id, std::int64_t cre
          std::to_string(createdAt) + R"(,"receivedAt":)" + std::to_string(createdAt) + "}}";
 }
 
+// An upsert with the lead's custom values and attribution (members as the feed writes them).
+std::string upsertWith(std::int64_t version, const std::string& id, const std::string& extra) {
+  return R"({"op":"upsert","version":)" + std::to_string(version) + R"(,"lead":{"id":")" + id +
+         R"(","name":"Grace","email":"g@example.com","createdAt":)" + std::to_string(kNow) + R"(,"receivedAt":)" +
+         std::to_string(kNow) + extra + "}}";
+}
+
 std::string del(std::int64_t version, const std::string& id) {
   return R"({"op":"delete","version":)" + std::to_string(version) + R"(,"lead":{"id":")" + id + "\"}}";
 }
@@ -123,6 +130,8 @@ TEST_CASE("a malformed page is a typed error and changes nothing", "[replica]") 
            page(R"({"op":"delete","version":2,"lead":{"id":7}})", 2),
            page(R"({"op":"upsert","version":2,"lead":{"id":"b","name":1,"createdAt":1,"receivedAt":1}})", 2),
            page(R"({"op":"upsert","version":2,"lead":{"id":"b","createdAt":"2026","receivedAt":1}})", 2),
+           page(R"({"op":"upsert","version":2,"lead":{"id":"b","createdAt":1,"receivedAt":1,"custom":"acme"}})", 2),
+           page(R"({"op":"upsert","version":2,"lead":{"id":"b","createdAt":1,"receivedAt":1,"attribution":[]}})", 2),
            page(valid + "," + R"({"op":"delete","version":2,"lead":{"id":")" + std::string(201, 'x') + "\"}}", 2)}) {
     INFO(bad);
     auto r = store->replica().applyPage(bad, 1, kNow);
@@ -131,6 +140,27 @@ TEST_CASE("a malformed page is a typed error and changes nothing", "[replica]") 
   }
   CHECK(store->replica().cursor().value() == 1);
   CHECK(count(*store, "replica_leads") == 1);
+}
+
+TEST_CASE("a lead's custom values and attribution land in its replica row, and a later version without them clears them",
+          "[replica]") {
+  testing::TempDb dir;
+  auto store = Store::open(dir.path(), "acme", kNow).value();
+  const std::string extra =
+      R"(,"custom":{"company":"Acme & Co","seats":12,"newsletter":true},"attribution":{"utm_campaign":"fall"})";
+  REQUIRE(store->replica().applyPage(page(upsertWith(1, "a", extra) + "," + upsert(2, "b"), 2), 0, kNow).value().applied);
+  Statement row = store->database().prepare("SELECT custom, attribution FROM replica_leads WHERE id = ?1");
+  REQUIRE(row.bind(1, "a").step());
+  CHECK(row.columnText(0) == R"({"company":"Acme & Co","newsletter":true,"seats":12})");  // re-written compactly
+  CHECK(row.columnText(1) == R"({"utm_campaign":"fall"})");
+  REQUIRE(row.reset().bind(1, "b").step());
+  CHECK(row.columnIsNull(0));  // a lead of the default form: none
+  CHECK(row.columnIsNull(1));
+  // A newer version with null custom (as after an erasure of its values) clears the row's.
+  REQUIRE(store->replica().applyPage(page(upsertWith(3, "a", R"(,"custom":null)"), 3), 2, kNow).value().applied);
+  REQUIRE(row.reset().bind(1, "a").step());
+  CHECK(row.columnIsNull(0));
+  CHECK(row.columnIsNull(1));
 }
 
 TEST_CASE("the cursor and rows survive a reopen, and the retention window drops old rows", "[replica]") {

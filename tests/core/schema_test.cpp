@@ -27,6 +27,46 @@ constexpr const char* kVersion1Schema = R"sql(
   PRAGMA user_version = 1;
 )sql";
 
+// The schema as version 6 shipped it (custom forms on the outbox's leads, nothing more
+// on the replica's), with one replica lead at cursor 1.
+constexpr const char* kVersion6Schema = R"sql(
+  CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE leads(
+    id TEXT PRIMARY KEY,
+    name TEXT, email TEXT, phone TEXT, message TEXT,
+    created_at INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+      CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
+    updated_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    reject_reason TEXT,
+    synced_at INTEGER, form_id TEXT, form_version INTEGER, custom TEXT, custom_kept TEXT, consent TEXT, attribution TEXT
+  );
+  CREATE INDEX leads_by_status ON leads(status, created_at);
+  CREATE TABLE replica_leads(
+    id TEXT PRIMARY KEY,
+    name TEXT, email TEXT, phone TEXT, message TEXT,
+    created_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    version INTEGER NOT NULL, staff_state TEXT, status TEXT, owner TEXT, follow_up TEXT,
+    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT, own_writes TEXT
+  );
+  CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
+  CREATE TABLE edits(
+    mutation_id INTEGER PRIMARY KEY,
+    lead_id TEXT NOT NULL,
+    edit TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied', 'rejected')),
+    reason TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX edits_by_lead ON edits(lead_id, mutation_id);
+  CREATE INDEX edits_by_status ON edits(status, mutation_id);
+  INSERT INTO meta VALUES('tenant_id', 'acme'), ('feed_cursor', '1');
+  INSERT INTO replica_leads(id, name, email, created_at, received_at, version) VALUES('a', 'Grace', 'g@example.com', 10, 10, 1);
+  PRAGMA user_version = 6;
+)sql";
+
 }  // namespace
 
 TEST_CASE("an empty database is migrated to the current schema", "[schema]") {
@@ -64,6 +104,32 @@ TEST_CASE("a version 1 database keeps its leads when migrated", "[schema]") {
   CHECK(leads[0].lead.name == "Old Lead");
   CHECK(leads[0].attempts == 0);
   CHECK(leads[0].state == LeadState::kPending);
+}
+
+TEST_CASE("a version 6 database keeps its replica rows and gains their custom and attribution columns", "[schema]") {
+  testing::TempDb dir;
+  {
+    REQUIRE(registerPageGroupVfs().isOk());
+    auto db = Database::open(dir.path(), kPageGroupVfsName).value();
+    REQUIRE(db->exec(kVersion6Schema).isOk());
+    REQUIRE(checkSchemaShape(*db, "main", 6, "the database").isOk());  // what version 6 wrote
+  }
+  auto store = Store::open(dir.path(), "acme", 20);
+  INFO(store.status().message());
+  REQUIRE(store.isOk());
+  CHECK(schemaVersion(store.value()->database()).value() == kSchemaVersion);
+  Statement row = store.value()->database().prepare("SELECT name, custom IS NULL AND attribution IS NULL FROM replica_leads");
+  REQUIRE(row.step());
+  CHECK(row.columnText(0) == "Grace");
+  CHECK(row.columnInt(1) == 1);
+  CHECK(store.value()->replica().cursor().value() == 1);
+  // The next page fills the new columns.
+  REQUIRE(store.value()->replica().applyPage(
+      R"({"changes":[{"op":"upsert","version":2,"lead":{"id":"a","createdAt":10,"receivedAt":10,"custom":{"company":"Acme"}}}],)"
+      R"("cursor":2,"upToDate":true})", 1, 20).value().applied);
+  Statement custom = store.value()->database().prepare("SELECT custom FROM replica_leads WHERE id = 'a'");
+  REQUIRE(custom.step());
+  CHECK(custom.columnText(0) == R"({"company":"Acme"})");
 }
 
 TEST_CASE("a database from a newer build is refused, not damaged", "[schema]") {

@@ -79,7 +79,7 @@ TEST_CASE("validation alone returns the normalized lead or every field error", "
 }
 
 TEST_CASE("answers are byte-for-byte what nlohmann::json wrote: compact, keys sorted", "[api]") {
-  CHECK(coreVersionsJson() == R"({"schema":6,"sqlite":"3.52.0"})");
+  CHECK(coreVersionsJson() == R"({"schema":7,"sqlite":"3.52.0"})");
   StoreApi api;
   CHECK(api.counts(30) == R"({"code":"storage_error","message":"the store is closed","ok":false})");
   CHECK(validateLeadJson(R"({"name":"Ada","email":"ada@example.com","message":"0123456789"})", testing::uuid(3), 7) ==

@@ -230,6 +230,10 @@ TEST_CASE("staff-edit rows and columns the core never writes are refused as dama
        "replica row out of range"},
       {"INSERT INTO replica_leads(id, created_at, received_at, version, staff_state) VALUES('x', 1, 1, 1, CAST('{}' AS BLOB))",
        "replica row out of range"},
+      {"INSERT INTO replica_leads(id, created_at, received_at, version, custom) VALUES('x', 1, 1, 1, CAST('{}' AS BLOB))",
+       "replica row out of range"},
+      {"INSERT INTO replica_leads(id, created_at, received_at, version, attribution) VALUES('x', 1, 1, 1, CAST('{}' AS BLOB))",
+       "replica row out of range"},
       {"INSERT INTO meta VALUES('edit_mutation_id', '-1')", "meta value"},
       {"INSERT INTO meta VALUES('hlc', CAST('0' AS BLOB))", "meta value"},
   };

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { SignJWT } from 'jose';
 import {
-  createLeadFeedHandler, createLeadSyncHandler, eraseLead, mintStaffToken, mintTenantToken, purgeTombstones, toNodeListener,
+  createLeadFeedHandler, createLeadSyncHandler, eraseLead, mintStaffToken, mintTenantToken, purgeTombstones, setFormDefinition,
+  toNodeListener,
 } from '../../web/server/index.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
 import { lead, startMigratedPostgres, waitUntil } from './helpers.js';
@@ -201,6 +202,40 @@ test("a lead erased on the server leaves the following staff device's replica", 
   await waitUntil(() => seen.at(-1).length === 1);
   assert.deepEqual(ids(staff), [keep]);
   assert.deepEqual(staff.query('SELECT count(*) AS n FROM replica_leads WHERE id = ?1', [gone]), [{ n: 0 }]);
+  await closeAllStores();
+});
+
+test("a custom-form lead's values and campaign reach a staff device's replica; an erasure takes them away", async () => {
+  const tenant = 'e2e-custom';
+  const form = {
+    id: 'contact', version: 1,
+    fields: [
+      { name: 'name', type: 'text', required: true }, { name: 'email', type: 'email', required: true },
+      { name: 'company', type: 'text' },
+      { name: 'budget', type: 'select', required: true, options: [{ value: 'lt10k', label: 'Under 10k' }] },
+    ],
+    consent: { id: 'privacy', version: '2026-01', text: 'I agree.', required: true },
+  };
+  await setFormDefinition(appPool, tenant, form);
+  const visitor = await getStore(tenant, { endpoint: `${base}/api/leads/sync`, token: mintTenantToken(tenant, SECRET), form });
+  const id = await visitor.submitLead({
+    name: 'Ada Lovelace', email: 'ada@example.com', company: 'Analytical Engines', budget: 'lt10k', consent: { terms: true },
+    attribution: { utm_source: 'expo', utm_campaign: 'fall' },
+  });
+  const [plain] = await submitDirect(tenant, 1); // a default-form lead: neither
+  await waitUntil(() => visitor.getStatus().synced === 1);
+  const staff = await staffStore(tenant);
+  follow(staff, tenant);
+  await waitUntil(() => ids(staff).length === 2 && isLive(staff));
+  const rows = staff.query('SELECT id, custom, attribution FROM replica_leads');
+  const row = rows.find((r) => r.id === id);
+  assert.deepEqual(JSON.parse(row.custom), { company: 'Analytical Engines', budget: 'lt10k' });
+  assert.deepEqual(JSON.parse(row.attribution), { utm_source: 'expo', utm_campaign: 'fall' });
+  assert.deepEqual(rows.find((r) => r.id === plain), { id: plain, custom: null, attribution: null });
+  assert.ok(!JSON.stringify(rows).includes('privacy'), 'consent stays on the server');
+  assert.ok(await eraseLead(appPool, tenant, id, { staffId: 'staff-1' }));
+  await waitUntil(() => ids(staff).length === 1);
+  assert.deepEqual(staff.query("SELECT count(*) AS n FROM replica_leads WHERE custom IS NOT NULL OR attribution IS NOT NULL"), [{ n: 0 }]);
   await closeAllStores();
 });
 

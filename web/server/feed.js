@@ -207,20 +207,24 @@ async function tenantVersion(client, tenantId) {
 const LEAD_COLUMNS = `id::text, name, email, phone, message, version, deleted_at IS NOT NULL AS deleted,
   round(extract(epoch FROM client_created_at) * 1000)::float8 AS "createdAt",
   round(extract(epoch FROM received_at) * 1000)::float8 AS "receivedAt",
-  status, owner, tags, to_char(follow_up, 'YYYY-MM-DD') AS "followUp", notes, staff_state AS "staffState"`;
+  status, owner, tags, to_char(follow_up, 'YYYY-MM-DD') AS "followUp", notes, staff_state AS "staffState",
+  custom, attribution`;
 
 // A change row. Besides the visitor's fields, an upsert carries what staff made of the
 // lead: `staffState`, the merge rule's state exactly as stored (a device hands it to
 // core.mergeEdits to rebase its pending edits), and its plain view (status, owner, tags,
 // followUp, notes) for display; a lead never edited has staffState {} and an empty view.
+// A custom form's lead also carries `custom` (its own fields' values) and `attribution`
+// (the campaign), both left out when there are none (a default form's lead: custom {},
+// attribution null), so such a lead's change is as before. Consent stays on the server.
 function change(row) {
   const version = Number(row.version);
   if (row.deleted) return { op: 'delete', version, lead: { id: row.id } };
   const { id, name, email, phone, message, createdAt, receivedAt, status, owner, tags, followUp, notes, staffState } = row;
-  return {
-    op: 'upsert', version,
-    lead: { id, name, email, phone, message, createdAt, receivedAt, status, owner, tags, followUp, notes, staffState },
-  };
+  const lead = { id, name, email, phone, message, createdAt, receivedAt, status, owner, tags, followUp, notes, staffState };
+  if (row.custom && Object.keys(row.custom).length) lead.custom = row.custom;
+  if (row.attribution) lead.attribution = row.attribution;
+  return { op: 'upsert', version, lead };
 }
 
 /**
