@@ -52,7 +52,8 @@ test('a 409 must_refetch starts the replica again from 0 and keeps pending leads
 test('a write through query() is refused with read_only and changes nothing', async () => {
   const store = await getStore('replica-readonly', { autoSync: false });
   await store.submitLead(lead(1));
-  for (const sql of ['DELETE FROM leads', "UPDATE leads SET email = 'x'", 'DROP TABLE replica_leads', 'PRAGMA secure_delete = OFF']) {
+  for (const sql of ['DELETE FROM leads', "UPDATE leads SET email = 'x'", 'DROP TABLE replica_leads', 'PRAGMA secure_delete = OFF',
+    'ALTER TABLE leads DROP COLUMN phone', 'ALTER TABLE leads RENAME COLUMN phone TO p', 'ALTER TABLE leads ADD COLUMN x']) {
     assert.throws(() => store.query(sql), { code: ErrorCodes.READ_ONLY }, sql);
   }
   assert.deepEqual(store.query('SELECT email FROM leads WHERE name = ?1', ['Visitor 1']), [{ email: 'visitor1@example.com' }]);
