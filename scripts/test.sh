@@ -102,15 +102,37 @@ node_suite() {
 echo "== types (tsc against the hand-written .d.ts)"
 if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0 1; fi
 
+# background_suite NAME DIR: starts a folder like node_suite, beside what follows; its log is
+# printed whole, and its counts added, by finish_suite NAME. Only for suites that mostly wait
+# on a browser and assert no timing: the Firefox/WebKit scenarios and the quick benchmark
+# (which checks that every figure is produced, not what it is).
+background_suite() {
+  local name=$1 dir=$2
+  ( begun=$SECONDS
+    timeout --kill-after=10 900 node --test --test-reporter=spec "$dir" >"$log/$name.txt" 2>&1
+    echo $((SECONDS - begun)) >"$log/$name.secs" ) &
+  eval "${name}_pid=$!"
+}
+finish_suite() {
+  local name=$1 pid_var="${1}_pid"
+  wait "${!pid_var}"
+  echo "== $name (ran beside the suites above)"
+  cat "$log/$name.txt"
+  suite "$name" "$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)" \
+                "$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)" "$(cat "$log/$name.secs" 2>/dev/null || echo 0)"
+}
+
+background_suite engines tests/engines # the same scenarios in Chromium, Firefox and WebKit
 node_suite node tests/node
+finish_suite engines
+background_suite bench bench/quick.test.js
 node_suite browser tests/browser
+finish_suite bench
 # The README's Next.js recipe in a fresh create-next-app (standalone, Turbopack and webpack), the CLI, the packed package.
 # A failed preparation is shown, and the recipe test then makes its own app (and says why it fails).
 if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
 cat "$recipe_work.log"
 node_suite adoption tests/adoption
-node_suite engines tests/engines # the same scenarios in Chromium, Firefox and WebKit
-node_suite bench bench/quick.test.js
 
 rm -rf "$log"
 echo
