@@ -1,15 +1,7 @@
 // A custom form definition in Chromium: axe-clean with errors showing, real input events make the right lead, attribution kept across pages.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { launch, newProfile } from './chromium.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { axeViolations, usePageOfItsOwn } from './site.js';
 
 const FORM = {
   id: 'contact',
@@ -53,66 +45,12 @@ const page = location.pathname === '/own' ? h(Own)
   : h(OfflineLeadForm, { tenantId: 'form-definition', endpoint: '/api/leads/sync', form: FORM });
 createRoot(document.getElementById('root')).render(h('main', null, h('h1', null, 'Talk to us'), page, h('a', { href: '/contact' }, 'Contact')));
 `;
-const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Form</title>
-<link rel="stylesheet" href="/web/react/styles.css"></head><body><div id="root"></div>
-<script type="module" src="/web/dist/form-definition-test.mjs"></script></body></html>`;
 
-let server;
-let url;
-let profile;
-let context;
-
-before(async () => {
-  // Served as web/dist/…, so that the core's '../dist/…' URLs resolve as from the package.
-  const { outputFiles: [bundle] } = await build({
-    stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'js' },
-    bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'warning',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [{
-      name: 'glue-stays-external',
-      setup(b) { b.onResolve({ filter: /lead-outbox-core\.mjs$/ }, (args) => ({ path: args.path, external: true })); },
-    }],
-  });
-  server = createServer(async (req, res) => {
-    const path = new URL(req.url, 'http://localhost').pathname;
-    const reply = (type, body) => { res.writeHead(200, { 'content-type': type }); res.end(body); };
-    if (path === '/' || path === '/contact' || path === '/own') return reply('text/html', PAGE);
-    if (path === '/web/dist/form-definition-test.mjs') return reply('text/javascript', bundle.text);
-    if (path === '/api/leads/sync') {
-      let text = '';
-      for await (const chunk of req) text += chunk;
-      const body = JSON.parse(text);
-      if (body.tokenFor) return reply('application/json', JSON.stringify({ tenantId: body.tokenFor, token: 'test-token' }));
-      return reply('application/json', JSON.stringify({ results: body.leads.map((l) => ({ id: l.id, status: 'accepted' })) }));
-    }
-    const types = { '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-    const type = Object.entries(types).find(([ext]) => path.endsWith(ext))?.[1];
-    if (!type || path.includes('..') || !path.startsWith('/web/')) { res.writeHead(404); return res.end(); }
-    reply(type, await readFile(ROOT + path.slice(1)));
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${server.address().port}`;
-  profile = newProfile();
-  context = await launch(profile.dir);
-});
-
-after(async () => {
-  await context?.close();
-  profile?.remove();
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r) ?? r());
-});
-
-async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => (await window.axe.run(document)).violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`));
-}
+const site = usePageOfItsOwn({ name: 'form-definition-test', entry: ENTRY, paths: ['/', '/contact', '/own'] });
 
 test('a custom definition with every field type and consent has no serious axe violation, with every error showing', async () => {
-  const page = await context.newPage();
-  await page.goto(`${url}/own`);
+  const page = await site.context.newPage();
+  await page.goto(`${site.url}/own`);
   await page.getByRole('button', { name: 'Show errors' }).click();
   await page.waitForSelector('.lo-field[data-field="consent"][data-invalid="true"]');
   assert.equal(await page.locator('[aria-invalid="true"]').count(), 9, 'each visible field and the terms box');
@@ -125,8 +63,8 @@ test('a custom definition with every field type and consent has no serious axe v
 });
 
 test('<OfflineLeadForm> renders the definition in the browser, axe-clean', async () => {
-  const page = await context.newPage();
-  await page.goto(`${url}/`);
+  const page = await site.context.newPage();
+  await page.goto(`${site.url}/`);
   await page.waitForSelector('form[data-ready]');
   assert.equal(await page.locator('.lo-field-select select[name="budget"]').count(), 1);
   assert.equal(await page.locator('input[name="consent.marketing"]').isChecked(), false);
@@ -135,8 +73,8 @@ test('<OfflineLeadForm> renders the definition in the browser, axe-clean', async
 });
 
 test('typing, choosing and ticking in the browser make the lead submitLead gets', async () => {
-  const page = await context.newPage();
-  await page.goto(`${url}/own`);
+  const page = await site.context.newPage();
+  await page.goto(`${site.url}/own`);
   await page.getByLabel('Name').fill('Ada Lovelace');
   await page.getByLabel('Email').fill('ada@example.com');
   await page.getByLabel('Budget').selectOption('10k-50k');
@@ -160,14 +98,14 @@ test('typing, choosing and ticking in the browser make the lead submitLead gets'
 });
 
 test('the landing page\'s campaign is kept in sessionStorage when the visitor moves to the form\'s page', async () => {
-  const page = await context.newPage();
-  await page.goto(`${url}/?utm_source=expo&utm_campaign=fall`, { referer: 'https://news.example/' });
+  const page = await site.context.newPage();
+  await page.goto(`${site.url}/?utm_source=expo&utm_campaign=fall`, { referer: 'https://news.example/' });
   const record = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('lead-outbox:attribution')));
   await page.waitForFunction(() => sessionStorage.getItem('lead-outbox:attribution') !== null);
   const landed = { utm_source: 'expo', utm_campaign: 'fall', referrer: 'https://news.example/', landingPath: '/' };
   assert.deepEqual(await record(), landed);
   await page.getByRole('link', { name: 'Contact' }).click(); // same origin: not a new referral
-  await page.waitForURL(`${url}/contact`);
+  await page.waitForURL(`${site.url}/contact`);
   await page.waitForSelector('form[data-ready]');
   assert.deepEqual(await record(), landed);
   await page.close();
