@@ -89,15 +89,20 @@ suite mutation "$(sed -nE 's/^mutation run: ([0-9]+) killed.*/\1/p' "$log/mutati
                "$(sed -nE 's/^mutation run: [0-9]+ killed, ([0-9]+) survived.*/\1/p' "$log/mutation.txt")" \
                "$(cat "$log/mutation.seconds" 2>/dev/null || echo "?")"
 
+# spec_suite NAME [SECONDS]: adds the counts of a Node test run's spec-reporter log, $log/NAME.txt,
+# which closes with "ℹ pass N" and "ℹ fail N".
+spec_suite() {
+  suite "$1" "$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$log/$1.txt" | tail -1)" \
+             "$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$log/$1.txt" | tail -1)" ${2:+"$2"}
+}
+
 # node_suite NAME DIR: runs a folder with Node's test runner.
 node_suite() {
   local name=$1 dir=$2
   echo "== $name"
   # A hung browser or server must not eat CI's time: each folder gets 15 minutes at most.
   timeout --kill-after=10 900 node --test --test-reporter=spec "$dir" 2>&1 | tee "$log/$name.txt"
-  # The spec reporter closes with "ℹ pass N" and "ℹ fail N".
-  suite "$name" "$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)" \
-                "$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)"
+  spec_suite "$name"
 }
 echo "== types (tsc against the hand-written .d.ts)"
 if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0 1; fi
@@ -118,8 +123,7 @@ finish_suite() {
   wait "${!pid_var}"
   echo "== $name (ran beside the suites above)"
   cat "$log/$name.txt"
-  suite "$name" "$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)" \
-                "$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$log/$name.txt" | tail -1)" "$(cat "$log/$name.secs" 2>/dev/null || echo 0)"
+  spec_suite "$name" "$(cat "$log/$name.secs" 2>/dev/null || echo 0)"
 }
 
 background_suite engines tests/engines # the same scenarios in Chromium, Firefox and WebKit
