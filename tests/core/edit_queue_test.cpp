@@ -10,6 +10,7 @@
 #include "store/Schema.h"
 #include "store/Store.h"
 #include "vfs/PageGroupVfs.h"
+#include "ShippedSchemas.h"
 #include "TestSupport.h"
 
 using namespace leadoutbox;
@@ -368,45 +369,12 @@ TEST_CASE("writing an overridden field again and winning clears the line and kee
 
 namespace {
 
-// The schema as version 4 shipped it (what migrations 1 to 4 give), with one replica lead.
-constexpr const char* kVersion4Database = R"sql(
-  CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-  CREATE TABLE leads(
-    id TEXT PRIMARY KEY,
-    name TEXT, email TEXT, phone TEXT, message TEXT,
-    created_at INTEGER NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending'
-      CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
-    updated_at INTEGER NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    reject_reason TEXT,
-    synced_at INTEGER
-  );
-  CREATE INDEX leads_by_status ON leads(status, created_at);
-  CREATE TABLE replica_leads(
-    id TEXT PRIMARY KEY,
-    name TEXT, email TEXT, phone TEXT, message TEXT,
-    created_at INTEGER NOT NULL,
-    received_at INTEGER NOT NULL,
-    version INTEGER NOT NULL, staff_state TEXT, status TEXT, owner TEXT, follow_up TEXT,
-    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT
-  );
-  CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
-  CREATE TABLE edits(
-    mutation_id INTEGER PRIMARY KEY,
-    lead_id TEXT NOT NULL,
-    edit TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied', 'rejected')),
-    reason TEXT,
-    created_at INTEGER NOT NULL
-  );
-  CREATE INDEX edits_by_lead ON edits(lead_id, mutation_id);
-  CREATE INDEX edits_by_status ON edits(status, mutation_id);
+// A version 4 database's rows: one replica lead, overridden by bob.
+constexpr const char* kVersion4Rows = R"sql(
   INSERT INTO meta VALUES('tenant_id', 'acme'), ('device_id', 'devA'), ('feed_cursor', '1');
   INSERT INTO replica_leads(id, name, email, phone, message, created_at, received_at, version, status, overridden)
     VALUES('lead-1', 'Grace', 'g@example.com', '', 'hi', 1764547200000, 1764547200000, 1, 'lost',
            '{"status":{"at":1,"by":"bob","won":"lost","yours":"won"}}');
-  PRAGMA user_version = 4;
 )sql";
 
 }  // namespace
@@ -416,7 +384,8 @@ TEST_CASE("a version 4 database opens with its replica rows and overridden lines
   {
     REQUIRE(registerPageGroupVfs().isOk());
     auto db = Database::open(dir.path(), kPageGroupVfsName).value();
-    REQUIRE(db->exec(kVersion4Database).isOk());
+    REQUIRE(db->exec(testing::kVersion4Schema).isOk());
+    REQUIRE(db->exec(kVersion4Rows).isOk());
   }
   auto store = openStore(dir);
   CHECK(schemaVersion(store->database()).value() == kSchemaVersion);

@@ -9,6 +9,7 @@
 #include "store/Schema.h"
 #include "store/Store.h"
 #include "vfs/PageGroupVfs.h"
+#include "ShippedSchemas.h"
 #include "TestSupport.h"
 
 using namespace leadoutbox;
@@ -26,44 +27,11 @@ const char* kLead = R"({"name":"Ada","email":"ada@example.com","company":"Acme",
 
 JsonValue parse(const std::string& s) { return parseJson(s).value(); }
 
-// The schema as version 4 shipped it (kCurrentSchema before the form columns).
-constexpr const char* kVersion4Schema = R"sql(
-  CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-  CREATE TABLE leads(
-    id TEXT PRIMARY KEY,
-    name TEXT, email TEXT, phone TEXT, message TEXT,
-    created_at INTEGER NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending'
-      CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
-    updated_at INTEGER NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    reject_reason TEXT,
-    synced_at INTEGER
-  );
-  CREATE INDEX leads_by_status ON leads(status, created_at);
-  CREATE TABLE replica_leads(
-    id TEXT PRIMARY KEY,
-    name TEXT, email TEXT, phone TEXT, message TEXT,
-    created_at INTEGER NOT NULL,
-    received_at INTEGER NOT NULL,
-    version INTEGER NOT NULL, staff_state TEXT, status TEXT, owner TEXT, follow_up TEXT,
-    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT
-  );
-  CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
-  CREATE TABLE edits(
-    mutation_id INTEGER PRIMARY KEY,
-    lead_id TEXT NOT NULL,
-    edit TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied', 'rejected')),
-    reason TEXT,
-    created_at INTEGER NOT NULL
-  );
-  CREATE INDEX edits_by_lead ON edits(lead_id, mutation_id);
-  CREATE INDEX edits_by_status ON edits(status, mutation_id);
+// A version 4 database's rows: one pending lead of tenant acme, tried once.
+constexpr const char* kVersion4Rows = R"sql(
   INSERT INTO meta VALUES('tenant_id', 'acme');
   INSERT INTO leads(id, name, email, phone, message, created_at, status, updated_at, attempts)
     VALUES('00000000-0000-4000-8000-000000000001', 'Old Lead', 'old@example.com', '', 'from version four', 5, 'pending', 5, 1);
-  PRAGMA user_version = 4;
 )sql";
 }  // namespace
 
@@ -151,7 +119,8 @@ TEST_CASE("a version 4 database opens unchanged: its leads list and upload as th
   {
     REQUIRE(registerPageGroupVfs().isOk());
     auto db = Database::open(dir.path(), kPageGroupVfsName).value();
-    REQUIRE(db->exec(kVersion4Schema).isOk());
+    REQUIRE(db->exec(testing::kVersion4Schema).isOk());
+    REQUIRE(db->exec(kVersion4Rows).isOk());
     REQUIRE(checkSchemaShape(*db, "main", 4, "the database").isOk());  // what version 4 wrote
   }
   auto store = Store::open(dir.path(), "acme", 10);

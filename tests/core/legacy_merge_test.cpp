@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ShippedSchemas.h"
 #include "TestSupport.h"
 #include "store/Schema.h"
 #include "store/Store.h"
@@ -42,45 +43,11 @@ std::string singleFile(const testing::TempDb& tmp, const std::string& tenant, co
   return takeBytes(base);
 }
 
-// Schema version 5 as it shipped (staff edits and own_writes, no form columns), with one
-// pending lead of tenant acme.
-constexpr const char* kVersion5Schema = R"sql(
-  CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-  CREATE TABLE leads(
-    id TEXT PRIMARY KEY,
-    name TEXT, email TEXT, phone TEXT, message TEXT,
-    created_at INTEGER NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending'
-      CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
-    updated_at INTEGER NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    reject_reason TEXT,
-    synced_at INTEGER
-  );
-  CREATE INDEX leads_by_status ON leads(status, created_at);
-  CREATE TABLE replica_leads(
-    id TEXT PRIMARY KEY,
-    name TEXT, email TEXT, phone TEXT, message TEXT,
-    created_at INTEGER NOT NULL,
-    received_at INTEGER NOT NULL,
-    version INTEGER NOT NULL, staff_state TEXT, status TEXT, owner TEXT, follow_up TEXT,
-    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT, own_writes TEXT
-  );
-  CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
-  CREATE TABLE edits(
-    mutation_id INTEGER PRIMARY KEY,
-    lead_id TEXT NOT NULL,
-    edit TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied', 'rejected')),
-    reason TEXT,
-    created_at INTEGER NOT NULL
-  );
-  CREATE INDEX edits_by_lead ON edits(lead_id, mutation_id);
-  CREATE INDEX edits_by_status ON edits(status, mutation_id);
+// A version 5 database's rows: one pending lead of tenant acme.
+constexpr const char* kVersion5Rows = R"sql(
   INSERT INTO meta VALUES('tenant_id', 'acme');
   INSERT INTO leads(id, name, email, phone, message, created_at, status, updated_at)
     VALUES('00000000-0000-4000-8000-000000000005', 'Old Lead', 'old@example.com', '', 'from version five', 5, 'pending', 5);
-  PRAGMA user_version = 5;
 )sql";
 
 std::vector<std::string> ids(Store& store) {
@@ -180,7 +147,8 @@ TEST_CASE("an earlier database of schema version 5, before the form columns, mer
   {
     REQUIRE(registerPageGroupVfs().isOk());
     auto db = Database::open(base, kPageGroupVfsName).value();
-    REQUIRE(db->exec(kVersion5Schema).isOk());
+    REQUIRE(db->exec(testing::kVersion5Schema).isOk());
+    REQUIRE(db->exec(kVersion5Rows).isOk());
     REQUIRE(checkSchemaShape(*db, "main", 5, "the database").isOk());  // what version 5 wrote
   }
   MemoryFiles::create(tmp.path("leads.sqlite3")) = takeBytes(base);

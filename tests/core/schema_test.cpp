@@ -8,63 +8,17 @@
 #include "store/Schema.h"
 #include "store/Store.h"
 #include "vfs/PageGroupVfs.h"
+#include "ShippedSchemas.h"
 #include "TestSupport.h"
 
 using namespace leadoutbox;
 
 namespace {
 
-// The schema as version 1 shipped it.
-constexpr const char* kVersion1Schema = R"sql(
-  CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-  CREATE TABLE leads(
-    id TEXT PRIMARY KEY, name TEXT, email TEXT, phone TEXT, message TEXT,
-    created_at INTEGER NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending'
-      CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
-    updated_at INTEGER NOT NULL);
-  CREATE INDEX leads_by_status ON leads(status, created_at);
-  PRAGMA user_version = 1;
-)sql";
-
-// The schema as version 6 shipped it (custom forms on the outbox's leads, nothing more
-// on the replica's), with one replica lead at cursor 1.
-constexpr const char* kVersion6Schema = R"sql(
-  CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-  CREATE TABLE leads(
-    id TEXT PRIMARY KEY,
-    name TEXT, email TEXT, phone TEXT, message TEXT,
-    created_at INTEGER NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending'
-      CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
-    updated_at INTEGER NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    reject_reason TEXT,
-    synced_at INTEGER, form_id TEXT, form_version INTEGER, custom TEXT, custom_kept TEXT, consent TEXT, attribution TEXT
-  );
-  CREATE INDEX leads_by_status ON leads(status, created_at);
-  CREATE TABLE replica_leads(
-    id TEXT PRIMARY KEY,
-    name TEXT, email TEXT, phone TEXT, message TEXT,
-    created_at INTEGER NOT NULL,
-    received_at INTEGER NOT NULL,
-    version INTEGER NOT NULL, staff_state TEXT, status TEXT, owner TEXT, follow_up TEXT,
-    tags TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]', overridden TEXT, own_writes TEXT
-  );
-  CREATE INDEX replica_leads_by_created ON replica_leads(created_at);
-  CREATE TABLE edits(
-    mutation_id INTEGER PRIMARY KEY,
-    lead_id TEXT NOT NULL,
-    edit TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied', 'rejected')),
-    reason TEXT,
-    created_at INTEGER NOT NULL
-  );
-  CREATE INDEX edits_by_lead ON edits(lead_id, mutation_id);
-  CREATE INDEX edits_by_status ON edits(status, mutation_id);
+// A version 6 database's rows: one replica lead at cursor 1.
+constexpr const char* kVersion6Rows = R"sql(
   INSERT INTO meta VALUES('tenant_id', 'acme'), ('feed_cursor', '1');
   INSERT INTO replica_leads(id, name, email, created_at, received_at, version) VALUES('a', 'Grace', 'g@example.com', 10, 10, 1);
-  PRAGMA user_version = 6;
 )sql";
 
 }  // namespace
@@ -89,7 +43,7 @@ TEST_CASE("a version 1 database keeps its leads when migrated", "[schema]") {
     // Laid out as Store keeps its databases: in page groups.
     REQUIRE(registerPageGroupVfs().isOk());
     auto db = Database::open(dir.path(), kPageGroupVfsName).value();
-    REQUIRE(db->exec(kVersion1Schema).isOk());
+    REQUIRE(db->exec(testing::kVersion1Schema).isOk());
     REQUIRE(db->exec(R"sql(
       INSERT INTO meta VALUES('tenant_id', 'acme');
       INSERT INTO leads(id, name, email, phone, message, created_at, status, updated_at)
@@ -111,7 +65,8 @@ TEST_CASE("a version 6 database keeps its replica rows and gains their custom an
   {
     REQUIRE(registerPageGroupVfs().isOk());
     auto db = Database::open(dir.path(), kPageGroupVfsName).value();
-    REQUIRE(db->exec(kVersion6Schema).isOk());
+    REQUIRE(db->exec(testing::kVersion6Schema).isOk());
+    REQUIRE(db->exec(kVersion6Rows).isOk());
     REQUIRE(checkSchemaShape(*db, "main", 6, "the database").isOk());  // what version 6 wrote
   }
   auto store = Store::open(dir.path(), "acme", 20);
@@ -170,7 +125,7 @@ TEST_CASE("a new database gets the schema that running every migration gives", "
   testing::TempDb stepwise;
   auto b = Database::open(stepwise.path()).value();
   // Version 1 as it shipped, then the migrations from there.
-  REQUIRE(b->exec(kVersion1Schema).isOk());
+  REQUIRE(b->exec(testing::kVersion1Schema).isOk());
   REQUIRE(migrate(*b).isOk());
 
   CHECK(schemaVersion(*a).value() == schemaVersion(*b).value());
