@@ -80,9 +80,10 @@ set(SQLITE_COMPILE_DEFINITIONS
   # Parser-affecting omissions: the amalgamation's parser keeps every grammar rule, so each
   # of these was kept only if sqlite3.c still compiles with no implicit declaration and no
   # "used but never defined", and the native and Node suites pass. Verified to break the
-  # build (left in): VIRTUALTABLE, TRIGGER, CTE, WINDOWFUNC, ANALYZE, REINDEX, VIEW,
-  # SUBQUERY, ATTACH, VACUUM, ALTERTABLE, PAGER_PRAGMAS. Used by the core (left in): CHECK,
-  # UPSERT, CAST, ALTERTABLE, INTEGRITY_CHECK, SCHEMA_VERSION_PRAGMAS (user_version).
+  # build (left in, unless stubbed below): VIRTUALTABLE, TRIGGER, CTE, WINDOWFUNC, VIEW,
+  # SUBQUERY, ATTACH, ALTERTABLE, PAGER_PRAGMAS. Used by the core (left in): CHECK, UPSERT,
+  # CAST, ALTERTABLE (ADD COLUMN), ATTACH (LegacyMerge.cpp), TRIGGER (RETURNING is coded
+  # as a trigger), INTEGRITY_CHECK, SCHEMA_VERSION_PRAGMAS (user_version).
   # COMPOUND_SELECT also removes multi-row VALUES; nothing here uses either.
   SQLITE_OMIT_FOREIGN_KEY
   SQLITE_OMIT_EXPLAIN
@@ -90,6 +91,13 @@ set(SQLITE_COMPILE_DEFINITIONS
   SQLITE_OMIT_COMPOUND_SELECT
   SQLITE_OMIT_TEMPDB
   SQLITE_OMIT_HEX_INTEGER
+  # Omitted with a stub in cmake/SqliteTrim.c for each function the parser still calls
+  # (the statement then fails to prepare: "<statement> is not supported"). Saved, gzip of
+  # web/dist/lead-outbox-core.wasm (node zlib level 9, as scripts/sizes.mjs; 272554 B before
+  # any of these): ANALYZE + REINDEX 1330 B. VACUUM stays (it would save
+  # about 0.4 KB raw): the VFS tests use it to truncate a database and to exercise temp files.
+  SQLITE_OMIT_ANALYZE
+  SQLITE_OMIT_REINDEX
   # Not parser-affecting.
   SQLITE_OMIT_SCHEMA_PRAGMAS
   SQLITE_OMIT_FLAG_PRAGMAS
