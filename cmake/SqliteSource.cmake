@@ -41,6 +41,9 @@ if(NOT EXISTS "${_sqlite_stamp}")
   message(STATUS "SQLite: ${SQLITE_VERSION} verified (sha256 ${SQLITE_SHA256})")
 endif()
 
+# sqlite3-trimmed.c, beside sqlite3.c: what cmake/SqliteTrim.c compiles.
+include("${CMAKE_CURRENT_LIST_DIR}/SqliteTrim.cmake")
+
 # Features lead-outbox does not use, left out for size and speed. Only omissions that
 # are safe with the amalgamation; see the note on parser-affecting ones below.
 set(SQLITE_COMPILE_DEFINITIONS
@@ -98,6 +101,10 @@ set(SQLITE_COMPILE_DEFINITIONS
   # about 0.4 KB raw): the VFS tests use it to truncate a database and to exercise temp files.
   SQLITE_OMIT_ANALYZE
   SQLITE_OMIT_REINDEX
+  # Fenced off by cmake/SqliteTrim.cmake (its own macros; SQLite has no such option).
+  # ALTER TABLE other than ADD COLUMN: RENAME TO, RENAME COLUMN, DROP COLUMN, the
+  # constraint forms and their SQL functions: 7106 B.
+  LEAD_OUTBOX_OMIT_ALTER_RENAME
   # Not parser-affecting.
   SQLITE_OMIT_SCHEMA_PRAGMAS
   SQLITE_OMIT_FLAG_PRAGMAS

@@ -8,10 +8,10 @@
 **   - it then leaves "<statement> is not supported" in pParse, so sqlite3_prepare fails
 **     with SQLITE_ERROR and nothing runs;
 **   - it frees what the parser handed it, as the real function does (LeakSanitizer).
-** A stub is compiled only while its SQLITE_OMIT_* is set (cmake/SqliteSource.cmake), so
-** taking the define out brings the real function back.
+** A stub is compiled only while its SQLITE_OMIT_* or LEAD_OUTBOX_OMIT_* is set
+** (cmake/SqliteSource.cmake), so taking the define out brings the real function back.
 */
-#include "sqlite3.c"
+#include "sqlite3-trimmed.c" /* the amalgamation, as cmake/SqliteTrim.cmake wrote it */
 
 #ifdef SQLITE_OMIT_ANALYZE
 SQLITE_PRIVATE void sqlite3Analyze(Parse *pParse, Token *pName1, Token *pName2){
@@ -27,4 +27,47 @@ SQLITE_PRIVATE void sqlite3Reindex(Parse *pParse, Token *pName1, Token *pName2){
   if( sqlite3AuthCheck(pParse, SQLITE_REINDEX, 0, 0, 0) ) return;
   sqlite3ErrorMsg(pParse, "REINDEX is not supported");
 }
+#endif
+
+#ifdef LEAD_OUTBOX_OMIT_ALTER_RENAME
+/* ALTER TABLE other than ADD COLUMN (cmake/SqliteTrim.cmake fenced these off). Looks the
+** table up and asks the authorizer as the real functions do, then refuses. Frees pSrc. */
+static void alterNotSupported(Parse *pParse, SrcList *pSrc, const char *zForm){
+  sqlite3 *db = pParse->db;
+  Table *pTab = sqlite3LocateTableItem(pParse, 0, &pSrc->a[0]);
+  if( pTab ){
+    const char *zDb = db->aDb[sqlite3SchemaToIndex(db, pTab->pSchema)].zDbSName;
+    if( sqlite3AuthCheck(pParse, SQLITE_ALTER_TABLE, zDb, pTab->zName, 0)==SQLITE_OK ){
+      sqlite3ErrorMsg(pParse, "ALTER TABLE ... %s is not supported", zForm);
+    }
+  }
+  sqlite3SrcListDelete(db, pSrc);
+}
+SQLITE_PRIVATE void sqlite3AlterRenameTable(Parse *pParse, SrcList *pSrc, Token *pName){
+  (void)pName;
+  alterNotSupported(pParse, pSrc, "RENAME TO");
+}
+SQLITE_PRIVATE void sqlite3AlterRenameColumn(Parse *pParse, SrcList *pSrc, Token *pOld, Token *pNew){
+  (void)pOld; (void)pNew;
+  alterNotSupported(pParse, pSrc, "RENAME COLUMN");
+}
+SQLITE_PRIVATE void sqlite3AlterDropColumn(Parse *pParse, SrcList *pSrc, const Token *pName){
+  (void)pName;
+  alterNotSupported(pParse, pSrc, "DROP COLUMN");
+}
+SQLITE_PRIVATE void sqlite3AlterDropConstraint(Parse *pParse, SrcList *pSrc, Token *pCons, Token *pCol){
+  (void)pCons;
+  alterNotSupported(pParse, pSrc, pCol ? "DROP NOT NULL" : "DROP CONSTRAINT");
+}
+SQLITE_PRIVATE void sqlite3AlterSetNotNull(Parse *pParse, SrcList *pSrc, Token *pCol, Token *pCons){
+  (void)pCol; (void)pCons;
+  alterNotSupported(pParse, pSrc, "SET NOT NULL");
+}
+SQLITE_PRIVATE void sqlite3AlterAddConstraint(Parse *pParse, SrcList *pSrc, Token *pCons, Token *pName,
+                                              const char *zCheck, int nCheck){
+  (void)pCons; (void)pName; (void)zCheck; (void)nCheck;
+  alterNotSupported(pParse, pSrc, "ADD CONSTRAINT");
+}
+/* The SQL functions only those statements called (sqlite_rename_*, sqlite_drop_*, ...). */
+SQLITE_PRIVATE void sqlite3AlterFunctions(void){}
 #endif
