@@ -101,6 +101,9 @@ set(SQLITE_COMPILE_DEFINITIONS
   # about 0.4 KB raw): the VFS tests use it to truncate a database and to exercise temp files.
   SQLITE_OMIT_ANALYZE
   SQLITE_OMIT_REINDEX
+  # Window functions and FILTER: WINDOW, OVER and FILTER are plain names to the parser
+  # (cmake/SqliteTrim.cmake), so those clauses are syntax errors: 7360 B.
+  SQLITE_OMIT_WINDOWFUNC
   # Fenced off by cmake/SqliteTrim.cmake (its own macros; SQLite has no such option).
   # ALTER TABLE other than ADD COLUMN: RENAME TO, RENAME COLUMN, DROP COLUMN, the
   # constraint forms and their SQL functions: 7106 B.

@@ -71,3 +71,42 @@ SQLITE_PRIVATE void sqlite3AlterAddConstraint(Parse *pParse, SrcList *pSrc, Toke
 /* The SQL functions only those statements called (sqlite_rename_*, sqlite_drop_*, ...). */
 SQLITE_PRIVATE void sqlite3AlterFunctions(void){}
 #endif
+
+#ifdef SQLITE_OMIT_WINDOWFUNC
+/* Never called: the tokenizer hands WINDOW, OVER and FILTER to the parser as plain names
+** (cmake/SqliteTrim.cmake), so no window rule is reduced. Safe all the same. */
+SQLITE_PRIVATE void sqlite3WindowListDelete(sqlite3 *db, Window *p){
+  while( p ){
+    Window *pNext = p->pNextWin;
+    sqlite3ExprDelete(db, p->pFilter);
+    sqlite3ExprListDelete(db, p->pPartition);
+    sqlite3ExprListDelete(db, p->pOrderBy);
+    sqlite3ExprDelete(db, p->pEnd);
+    sqlite3ExprDelete(db, p->pStart);
+    sqlite3DbFree(db, p->zName);
+    sqlite3DbFree(db, p->zBase);
+    sqlite3DbFree(db, p);
+    p = pNext;
+  }
+}
+SQLITE_PRIVATE Window *sqlite3WindowAlloc(Parse *pParse, int eType, int eStart, Expr *pStart,
+                                          int eEnd, Expr *pEnd, u8 eExclude){
+  (void)eType; (void)eStart; (void)eEnd; (void)eExclude;
+  sqlite3ErrorMsg(pParse, "window functions are not supported");
+  sqlite3ExprDelete(pParse->db, pStart);
+  sqlite3ExprDelete(pParse->db, pEnd);
+  return 0;
+}
+SQLITE_PRIVATE Window *sqlite3WindowAssemble(Parse *pParse, Window *pWin, ExprList *pPartition,
+                                             ExprList *pOrderBy, Token *pBase){
+  (void)pBase;
+  sqlite3ErrorMsg(pParse, "window functions are not supported");
+  sqlite3WindowListDelete(pParse->db, pWin);
+  sqlite3ExprListDelete(pParse->db, pPartition);
+  sqlite3ExprListDelete(pParse->db, pOrderBy);
+  return 0;
+}
+SQLITE_PRIVATE void sqlite3WindowChain(Parse *pParse, Window *pWin, Window *pList){
+  (void)pParse; (void)pWin; (void)pList;
+}
+#endif

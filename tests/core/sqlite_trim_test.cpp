@@ -49,6 +49,23 @@ TEST_CASE("a statement the build leaves out fails to prepare as not supported") 
   CHECK(count.columnInt(0) == 1);
 }
 
+TEST_CASE("window functions, FILTER and WINDOW clauses fail to prepare; over, filter and window stay names") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  const std::vector<std::string> left_out = {
+      "SELECT row_number() OVER () FROM t",
+      "SELECT a, sum(b) OVER (PARTITION BY a ORDER BY b ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t",
+      "SELECT sum(b) OVER w FROM t WINDOW w AS (ORDER BY b)",
+      "SELECT count(*) OVER win FROM t",
+      "SELECT count(*) FILTER (WHERE b > 0) FROM t",
+  };
+  for (const std::string& sql : left_out) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("syntax error"));
+  }
+  CHECK(prepareError(*db, "SELECT a AS over, b AS filter FROM t AS window") == "");
+}
+
 TEST_CASE("a left-out statement through a read-only prepare is refused as read_only, as before") {
   testing::TempDb dir;
   auto db = openWithTable(dir);
