@@ -104,6 +104,8 @@ set(SQLITE_COMPILE_DEFINITIONS
   # Window functions and FILTER: WINDOW, OVER and FILTER are plain names to the parser
   # (cmake/SqliteTrim.cmake), so those clauses are syntax errors: 7360 B.
   SQLITE_OMIT_WINDOWFUNC
+  # Virtual tables, so also table-valued PRAGMA functions (pragma_table_info(...)): 9032 B.
+  SQLITE_OMIT_VIRTUALTABLE
   # Fenced off by cmake/SqliteTrim.cmake (its own macros; SQLite has no such option).
   # ALTER TABLE other than ADD COLUMN: RENAME TO, RENAME COLUMN, DROP COLUMN, the
   # constraint forms and their SQL functions: 7106 B.

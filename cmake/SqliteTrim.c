@@ -110,3 +110,23 @@ SQLITE_PRIVATE void sqlite3WindowChain(Parse *pParse, Window *pWin, Window *pLis
   (void)pParse; (void)pWin; (void)pList;
 }
 #endif
+
+#ifdef SQLITE_OMIT_VIRTUALTABLE
+/* CREATE VIRTUAL TABLE. The parser may go on to call sqlite3VtabFinishParse (and the
+** argument functions) after the error, in the same step: they do nothing. */
+SQLITE_PRIVATE void sqlite3VtabBeginParse(Parse *pParse, Token *pName1, Token *pName2,
+                                          Token *pModuleName, int ifNotExists){
+  (void)pName1; (void)pName2; (void)pModuleName; (void)ifNotExists;
+  if( sqlite3AuthCheck(pParse, SQLITE_CREATE_VTABLE, 0, 0, 0) ) return;
+  sqlite3ErrorMsg(pParse, "CREATE VIRTUAL TABLE is not supported");
+}
+SQLITE_PRIVATE void sqlite3VtabFinishParse(Parse *pParse, Token *pEnd){
+  (void)pParse; (void)pEnd;
+}
+SQLITE_PRIVATE void sqlite3VtabArgInit(Parse *pParse){
+  (void)pParse;
+}
+SQLITE_PRIVATE void sqlite3VtabArgExtend(Parse *pParse, Token *p){
+  (void)pParse; (void)p;
+}
+#endif

@@ -38,6 +38,8 @@ TEST_CASE("a statement the build leaves out fails to prepare as not supported") 
       "ALTER TABLE t DROP COLUMN b", "ALTER TABLE t DROP CONSTRAINT c",
       "ALTER TABLE t ALTER COLUMN a DROP NOT NULL", "ALTER TABLE t ALTER COLUMN a SET NOT NULL",
       "ALTER TABLE t ADD CONSTRAINT c CHECK (b > 0)", "ALTER TABLE t ADD CHECK (b > 0)",
+      "CREATE VIRTUAL TABLE v USING fts5(body)", "CREATE VIRTUAL TABLE v USING m",
+      "CREATE VIRTUAL TABLE IF NOT EXISTS main.v USING m(a, (b, c), 'd')",
   };
   for (const std::string& sql : left_out) {
     INFO(sql);
@@ -70,7 +72,8 @@ TEST_CASE("a left-out statement through a read-only prepare is refused as read_o
   testing::TempDb dir;
   auto db = openWithTable(dir);
   std::vector<std::string> tables;
-  for (const std::string sql : {"ANALYZE", "REINDEX", "ALTER TABLE t RENAME TO u", "ALTER TABLE t DROP COLUMN b"}) {
+  for (const std::string sql : {"ANALYZE", "REINDEX", "ALTER TABLE t RENAME TO u", "ALTER TABLE t DROP COLUMN b",
+                                "CREATE VIRTUAL TABLE v USING m(a)"}) {
     INFO(sql);
     CHECK(db->prepareReadOnly(sql, tables).status().code() == ErrorCode::kReadOnly);
   }
