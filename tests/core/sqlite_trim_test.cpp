@@ -86,14 +86,16 @@ TEST_CASE("ALTER TABLE ADD COLUMN still adds a column with its default to existi
   REQUIRE(db->exec("ALTER TABLE t ADD COLUMN c INTEGER NOT NULL DEFAULT 7").isOk());
   REQUIRE(db->exec("ALTER TABLE t ADD COLUMN d TEXT").isOk());
   REQUIRE(db->exec("INSERT INTO t(a, b, d) VALUES ('y', 2, 'z')").isOk());
-  Statement rows = db->prepare("SELECT a, c, d FROM t ORDER BY a");
-  REQUIRE(rows.step());
-  CHECK(rows.columnText(0) == "x");
-  CHECK(rows.columnInt(1) == 7);
-  CHECK(rows.columnIsNull(2));
-  REQUIRE(rows.step());
-  CHECK(rows.columnText(2) == "z");
-  CHECK_FALSE(rows.step());
+  {
+    Statement rows = db->prepare("SELECT a, c, d FROM t ORDER BY a");
+    REQUIRE(rows.step());
+    CHECK(rows.columnText(0) == "x");
+    CHECK(rows.columnInt(1) == 7);
+    CHECK(rows.columnIsNull(2));
+    REQUIRE(rows.step());
+    CHECK(rows.columnText(2) == "z");
+    CHECK_FALSE(rows.step());
+  }  // finalized here: the connection closes below
   // ADD COLUMN's own checks still run: NOT NULL needs a default on a table with rows.
   CHECK_FALSE(db->exec("ALTER TABLE t ADD COLUMN e TEXT NOT NULL").isOk());
   // The stored CREATE TABLE was rewritten, so the columns survive a reopen.
