@@ -87,7 +87,9 @@ set(SQLITE_COMPILE_DEFINITIONS
   # SUBQUERY, ATTACH, ALTERTABLE, PAGER_PRAGMAS. Used by the core (left in): CHECK, UPSERT,
   # CAST, ALTERTABLE (ADD COLUMN), ATTACH (LegacyMerge.cpp), TRIGGER (RETURNING is coded
   # as a trigger), INTEGRITY_CHECK, SCHEMA_VERSION_PRAGMAS (user_version).
-  # COMPOUND_SELECT also removes multi-row VALUES; nothing here uses either.
+  # COMPOUND_SELECT: UNION, INTERSECT, EXCEPT and so recursive CTEs fail to prepare (an
+  # edit in cmake/SqliteTrim.cmake; before it they ran wrong or crashed); multi-row VALUES
+  # still works. Nothing here uses them.
   SQLITE_OMIT_FOREIGN_KEY
   SQLITE_OMIT_EXPLAIN
   SQLITE_OMIT_AUTOINCREMENT

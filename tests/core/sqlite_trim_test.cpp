@@ -68,6 +68,32 @@ TEST_CASE("window functions, FILTER and WINDOW clauses fail to prepare; over, fi
   CHECK(prepareError(*db, "SELECT a AS over, b AS filter FROM t AS window") == "");
 }
 
+TEST_CASE("a compound SELECT or recursive CTE fails to prepare; multi-row VALUES still works") {
+  // Regression: with SQLITE_OMIT_COMPOUND_SELECT, SELECT 1 UNION SELECT 2 ran as SELECT 2
+  // and a recursive CTE crashed in sqlite3VdbeExec (through store.query() too).
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  const std::vector<std::string> left_out = {
+      "SELECT 1 UNION SELECT 2",
+      "SELECT a FROM t UNION ALL SELECT a FROM t",
+      "SELECT 1 INTERSECT SELECT 1",
+      "SELECT 1 EXCEPT SELECT 2",
+      "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3) SELECT n FROM c",
+      "INSERT INTO t(a) SELECT 'y' UNION SELECT 'z'",
+  };
+  for (const std::string& sql : left_out) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("UNION, INTERSECT and EXCEPT are not supported"));
+  }
+  REQUIRE(db->exec("INSERT INTO t(a, b) VALUES ('y', 2), ('z', 3)").isOk());
+  Statement values = db->prepare("SELECT count(*) FROM (VALUES (1), (2), (3))");
+  REQUIRE(values.step());
+  CHECK(values.columnInt(0) == 3);
+  Statement count = db->prepare("SELECT count(*) FROM t");
+  REQUIRE(count.step());
+  CHECK(count.columnInt(0) == 3);
+}
+
 TEST_CASE("a left-out statement through a read-only prepare is refused as read_only, as before") {
   testing::TempDb dir;
   auto db = openWithTable(dir);
