@@ -86,7 +86,8 @@ set(SQLITE_COMPILE_DEFINITIONS
   # build (left in, unless stubbed below): VIRTUALTABLE, TRIGGER, CTE, WINDOWFUNC, VIEW,
   # SUBQUERY, ATTACH, ALTERTABLE, PAGER_PRAGMAS. Used by the core (left in): CHECK, UPSERT,
   # CAST, ALTERTABLE (ADD COLUMN), ATTACH (LegacyMerge.cpp), TRIGGER (RETURNING is coded
-  # as a trigger), INTEGRITY_CHECK, SCHEMA_VERSION_PRAGMAS (user_version).
+  # as a trigger; and the tests of stored data build tampered databases with CREATE
+  # TRIGGER, so that stays too), INTEGRITY_CHECK, SCHEMA_VERSION_PRAGMAS (user_version).
   # COMPOUND_SELECT: UNION, INTERSECT, EXCEPT and so recursive CTEs fail to prepare (an
   # edit in cmake/SqliteTrim.cmake; before it they ran wrong or crashed); multi-row VALUES
   # still works. Nothing here uses them.
