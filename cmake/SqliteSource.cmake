@@ -89,8 +89,8 @@ set(SQLITE_COMPILE_DEFINITIONS
   # as a trigger; and the tests of stored data build tampered databases with CREATE
   # TRIGGER, so that stays too), INTEGRITY_CHECK, SCHEMA_VERSION_PRAGMAS (user_version).
   # COMPOUND_SELECT: UNION, INTERSECT, EXCEPT and so recursive CTEs fail to prepare (an
-  # edit in cmake/SqliteTrim.cmake; before it they ran wrong or crashed); multi-row VALUES
-  # still works. Nothing here uses them.
+  # edit in cmake/SqliteTrim.cmake; before it they ran wrong or crashed; 117 B); multi-row
+  # VALUES still works. Nothing here uses them.
   SQLITE_OMIT_FOREIGN_KEY
   SQLITE_OMIT_EXPLAIN
   SQLITE_OMIT_AUTOINCREMENT
@@ -98,10 +98,12 @@ set(SQLITE_COMPILE_DEFINITIONS
   SQLITE_OMIT_TEMPDB
   SQLITE_OMIT_HEX_INTEGER
   # Omitted with a stub in cmake/SqliteTrim.c for each function the parser still calls
-  # (the statement then fails to prepare: "<statement> is not supported"). Saved, gzip of
-  # web/dist/lead-outbox-core.wasm (node zlib level 9, as scripts/sizes.mjs; 272554 B before
-  # any of these): ANALYZE + REINDEX 1330 B. VACUUM stays (it would save
-  # about 0.4 KB raw): the VFS tests use it to truncate a database and to exercise temp files.
+  # (the statement then fails to prepare: "<statement> is not supported"). Each says what
+  # it saved in web/dist/lead-outbox-core.wasm, gzip (node zlib level 9, as
+  # scripts/sizes.mjs), measured as added in this order: ANALYZE + REINDEX, ALTER, window
+  # functions, virtual tables, compound SELECT; 272554 B before, 247609 B after.
+  # VACUUM stays (about 0.4 KB raw): the VFS tests use it to truncate a database.
+  # ANALYZE + REINDEX: 1330 B.
   SQLITE_OMIT_ANALYZE
   SQLITE_OMIT_REINDEX
   # Window functions and FILTER: WINDOW, OVER and FILTER are plain names to the parser

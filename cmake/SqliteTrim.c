@@ -2,7 +2,7 @@
 /*
 ** The amalgamation's parser keeps every grammar rule whatever SQLITE_OMIT_* says, so for
 ** an omitted statement it still calls the function that would have compiled it. Each stub
-** here stands in for one such function. CONTRACT, for every stub:
+** here stands in for one such function. CONTRACT, for every stub a statement can reach:
 **   - it first asks the authorizer with the action the real function would report, so a
 **     connection that may only read (Database::prepareReadOnly) still gets SQLITE_AUTH;
 **   - it then leaves "<statement> is not supported" in pParse, so sqlite3_prepare fails
