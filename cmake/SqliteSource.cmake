@@ -41,6 +41,9 @@ if(NOT EXISTS "${_sqlite_stamp}")
   message(STATUS "SQLite: ${SQLITE_VERSION} verified (sha256 ${SQLITE_SHA256})")
 endif()
 
+# sqlite3-trimmed.c, beside sqlite3.c: what cmake/SqliteTrim.c compiles.
+include("${CMAKE_CURRENT_LIST_DIR}/SqliteTrim.cmake")
+
 # Features lead-outbox does not use, left out for size and speed. Only omissions that
 # are safe with the amalgamation; see the note on parser-affecting ones below.
 set(SQLITE_COMPILE_DEFINITIONS
@@ -80,16 +83,38 @@ set(SQLITE_COMPILE_DEFINITIONS
   # Parser-affecting omissions: the amalgamation's parser keeps every grammar rule, so each
   # of these was kept only if sqlite3.c still compiles with no implicit declaration and no
   # "used but never defined", and the native and Node suites pass. Verified to break the
-  # build (left in): VIRTUALTABLE, TRIGGER, CTE, WINDOWFUNC, ANALYZE, REINDEX, VIEW,
-  # SUBQUERY, ATTACH, VACUUM, ALTERTABLE, PAGER_PRAGMAS. Used by the core (left in): CHECK,
-  # UPSERT, CAST, ALTERTABLE, INTEGRITY_CHECK, SCHEMA_VERSION_PRAGMAS (user_version).
-  # COMPOUND_SELECT also removes multi-row VALUES; nothing here uses either.
+  # build (left in, unless stubbed below): VIRTUALTABLE, TRIGGER, CTE, WINDOWFUNC, VIEW,
+  # SUBQUERY, ATTACH, ALTERTABLE, PAGER_PRAGMAS. Used by the core (left in): CHECK, UPSERT,
+  # CAST, ALTERTABLE (ADD COLUMN), ATTACH (LegacyMerge.cpp), TRIGGER (RETURNING is coded
+  # as a trigger; and the tests of stored data build tampered databases with CREATE
+  # TRIGGER, so that stays too), INTEGRITY_CHECK, SCHEMA_VERSION_PRAGMAS (user_version).
+  # COMPOUND_SELECT: UNION, INTERSECT, EXCEPT and so recursive CTEs fail to prepare (an
+  # edit in cmake/SqliteTrim.cmake; before it they ran wrong or crashed; 117 B); multi-row
+  # VALUES still works. Nothing here uses them.
   SQLITE_OMIT_FOREIGN_KEY
   SQLITE_OMIT_EXPLAIN
   SQLITE_OMIT_AUTOINCREMENT
   SQLITE_OMIT_COMPOUND_SELECT
   SQLITE_OMIT_TEMPDB
   SQLITE_OMIT_HEX_INTEGER
+  # Omitted with a stub in cmake/SqliteTrim.c for each function the parser still calls
+  # (the statement then fails to prepare: "<statement> is not supported"). Each says what
+  # it saved in web/dist/lead-outbox-core.wasm, gzip (node zlib level 9, as
+  # scripts/sizes.mjs), measured as added in this order: ANALYZE + REINDEX, ALTER, window
+  # functions, virtual tables, compound SELECT; 272554 B before, 247609 B after.
+  # VACUUM stays (about 0.4 KB raw): the VFS tests use it to truncate a database.
+  # ANALYZE + REINDEX: 1330 B.
+  SQLITE_OMIT_ANALYZE
+  SQLITE_OMIT_REINDEX
+  # Window functions and FILTER: WINDOW, OVER and FILTER are plain names to the parser
+  # (cmake/SqliteTrim.cmake), so those clauses are syntax errors: 7360 B.
+  SQLITE_OMIT_WINDOWFUNC
+  # Virtual tables, so also table-valued PRAGMA functions (pragma_table_info(...)): 9032 B.
+  SQLITE_OMIT_VIRTUALTABLE
+  # Fenced off by cmake/SqliteTrim.cmake (its own macros; SQLite has no such option).
+  # ALTER TABLE other than ADD COLUMN: RENAME TO, RENAME COLUMN, DROP COLUMN, the
+  # constraint forms and their SQL functions: 7106 B.
+  LEAD_OUTBOX_OMIT_ALTER_RENAME
   # Not parser-affecting.
   SQLITE_OMIT_SCHEMA_PRAGMAS
   SQLITE_OMIT_FLAG_PRAGMAS

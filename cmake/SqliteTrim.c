@@ -1,0 +1,132 @@
+/* SQLite as lead-outbox compiles it: the amalgamation, then stubs for the statements whose code the build leaves out. */
+/*
+** The amalgamation's parser keeps every grammar rule whatever SQLITE_OMIT_* says, so for
+** an omitted statement it still calls the function that would have compiled it. Each stub
+** here stands in for one such function. CONTRACT, for every stub a statement can reach:
+**   - it first asks the authorizer with the action the real function would report, so a
+**     connection that may only read (Database::prepareReadOnly) still gets SQLITE_AUTH;
+**   - it then leaves "<statement> is not supported" in pParse, so sqlite3_prepare fails
+**     with SQLITE_ERROR and nothing runs;
+**   - it frees what the parser handed it, as the real function does (LeakSanitizer).
+** A stub is compiled only while its SQLITE_OMIT_* or LEAD_OUTBOX_OMIT_* is set
+** (cmake/SqliteSource.cmake), so taking the define out brings the real function back.
+*/
+#include "sqlite3-trimmed.c" /* the amalgamation, as cmake/SqliteTrim.cmake wrote it */
+
+#ifdef SQLITE_OMIT_ANALYZE
+SQLITE_PRIVATE void sqlite3Analyze(Parse *pParse, Token *pName1, Token *pName2){
+  (void)pName1; (void)pName2;
+  if( sqlite3AuthCheck(pParse, SQLITE_ANALYZE, 0, 0, 0) ) return;
+  sqlite3ErrorMsg(pParse, "ANALYZE is not supported");
+}
+#endif
+
+#ifdef SQLITE_OMIT_REINDEX
+SQLITE_PRIVATE void sqlite3Reindex(Parse *pParse, Token *pName1, Token *pName2){
+  (void)pName1; (void)pName2;
+  if( sqlite3AuthCheck(pParse, SQLITE_REINDEX, 0, 0, 0) ) return;
+  sqlite3ErrorMsg(pParse, "REINDEX is not supported");
+}
+#endif
+
+#ifdef LEAD_OUTBOX_OMIT_ALTER_RENAME
+/* ALTER TABLE other than ADD COLUMN (cmake/SqliteTrim.cmake fenced these off). Looks the
+** table up and asks the authorizer as the real functions do, then refuses. Frees pSrc. */
+static void alterNotSupported(Parse *pParse, SrcList *pSrc, const char *zForm){
+  sqlite3 *db = pParse->db;
+  Table *pTab = sqlite3LocateTableItem(pParse, 0, &pSrc->a[0]);
+  if( pTab ){
+    const char *zDb = db->aDb[sqlite3SchemaToIndex(db, pTab->pSchema)].zDbSName;
+    if( sqlite3AuthCheck(pParse, SQLITE_ALTER_TABLE, zDb, pTab->zName, 0)==SQLITE_OK ){
+      sqlite3ErrorMsg(pParse, "ALTER TABLE ... %s is not supported", zForm);
+    }
+  }
+  sqlite3SrcListDelete(db, pSrc);
+}
+SQLITE_PRIVATE void sqlite3AlterRenameTable(Parse *pParse, SrcList *pSrc, Token *pName){
+  (void)pName;
+  alterNotSupported(pParse, pSrc, "RENAME TO");
+}
+SQLITE_PRIVATE void sqlite3AlterRenameColumn(Parse *pParse, SrcList *pSrc, Token *pOld, Token *pNew){
+  (void)pOld; (void)pNew;
+  alterNotSupported(pParse, pSrc, "RENAME COLUMN");
+}
+SQLITE_PRIVATE void sqlite3AlterDropColumn(Parse *pParse, SrcList *pSrc, const Token *pName){
+  (void)pName;
+  alterNotSupported(pParse, pSrc, "DROP COLUMN");
+}
+SQLITE_PRIVATE void sqlite3AlterDropConstraint(Parse *pParse, SrcList *pSrc, Token *pCons, Token *pCol){
+  (void)pCons;
+  alterNotSupported(pParse, pSrc, pCol ? "DROP NOT NULL" : "DROP CONSTRAINT");
+}
+SQLITE_PRIVATE void sqlite3AlterSetNotNull(Parse *pParse, SrcList *pSrc, Token *pCol, Token *pCons){
+  (void)pCol; (void)pCons;
+  alterNotSupported(pParse, pSrc, "SET NOT NULL");
+}
+SQLITE_PRIVATE void sqlite3AlterAddConstraint(Parse *pParse, SrcList *pSrc, Token *pCons, Token *pName,
+                                              const char *zCheck, int nCheck){
+  (void)pCons; (void)pName; (void)zCheck; (void)nCheck;
+  alterNotSupported(pParse, pSrc, "ADD CONSTRAINT");
+}
+/* The SQL functions only those statements called (sqlite_rename_*, sqlite_drop_*, ...). */
+SQLITE_PRIVATE void sqlite3AlterFunctions(void){}
+#endif
+
+#ifdef SQLITE_OMIT_WINDOWFUNC
+/* Never called: the tokenizer hands WINDOW, OVER and FILTER to the parser as plain names
+** (cmake/SqliteTrim.cmake), so no window rule is reduced. Safe all the same. */
+SQLITE_PRIVATE void sqlite3WindowListDelete(sqlite3 *db, Window *p){
+  while( p ){
+    Window *pNext = p->pNextWin;
+    sqlite3ExprDelete(db, p->pFilter);
+    sqlite3ExprListDelete(db, p->pPartition);
+    sqlite3ExprListDelete(db, p->pOrderBy);
+    sqlite3ExprDelete(db, p->pEnd);
+    sqlite3ExprDelete(db, p->pStart);
+    sqlite3DbFree(db, p->zName);
+    sqlite3DbFree(db, p->zBase);
+    sqlite3DbFree(db, p);
+    p = pNext;
+  }
+}
+SQLITE_PRIVATE Window *sqlite3WindowAlloc(Parse *pParse, int eType, int eStart, Expr *pStart,
+                                          int eEnd, Expr *pEnd, u8 eExclude){
+  (void)eType; (void)eStart; (void)eEnd; (void)eExclude;
+  sqlite3ErrorMsg(pParse, "window functions are not supported");
+  sqlite3ExprDelete(pParse->db, pStart);
+  sqlite3ExprDelete(pParse->db, pEnd);
+  return 0;
+}
+SQLITE_PRIVATE Window *sqlite3WindowAssemble(Parse *pParse, Window *pWin, ExprList *pPartition,
+                                             ExprList *pOrderBy, Token *pBase){
+  (void)pBase;
+  sqlite3ErrorMsg(pParse, "window functions are not supported");
+  sqlite3WindowListDelete(pParse->db, pWin);
+  sqlite3ExprListDelete(pParse->db, pPartition);
+  sqlite3ExprListDelete(pParse->db, pOrderBy);
+  return 0;
+}
+SQLITE_PRIVATE void sqlite3WindowChain(Parse *pParse, Window *pWin, Window *pList){
+  (void)pParse; (void)pWin; (void)pList;
+}
+#endif
+
+#ifdef SQLITE_OMIT_VIRTUALTABLE
+/* CREATE VIRTUAL TABLE. The parser may go on to call sqlite3VtabFinishParse (and the
+** argument functions) after the error, in the same step: they do nothing. */
+SQLITE_PRIVATE void sqlite3VtabBeginParse(Parse *pParse, Token *pName1, Token *pName2,
+                                          Token *pModuleName, int ifNotExists){
+  (void)pName1; (void)pName2; (void)pModuleName; (void)ifNotExists;
+  if( sqlite3AuthCheck(pParse, SQLITE_CREATE_VTABLE, 0, 0, 0) ) return;
+  sqlite3ErrorMsg(pParse, "CREATE VIRTUAL TABLE is not supported");
+}
+SQLITE_PRIVATE void sqlite3VtabFinishParse(Parse *pParse, Token *pEnd){
+  (void)pParse; (void)pEnd;
+}
+SQLITE_PRIVATE void sqlite3VtabArgInit(Parse *pParse){
+  (void)pParse;
+}
+SQLITE_PRIVATE void sqlite3VtabArgExtend(Parse *pParse, Token *p){
+  (void)pParse; (void)p;
+}
+#endif

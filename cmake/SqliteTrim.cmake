@@ -1,0 +1,152 @@
+# Writes sqlite3-trimmed.c beside the verified sqlite3.c: the amalgamation with code lead-outbox never runs fenced off.
+#
+# Included by cmake/SqliteSource.cmake after the checksum. SQLITE_OMIT_* cannot remove
+# these parts by itself: the amalgamation's parser keeps every grammar rule (see the note
+# there). So each edit below wraps a stretch of sqlite3.c in `#ifndef LEAD_OUTBOX_OMIT_<X>`
+# (or adds what an omission leaves missing); cmake/SqliteTrim.c supplies the stubs the
+# parser still calls; SQLITE_COMPILE_DEFINITIONS turns each omission on. Without its define
+# an edit changes nothing, so the trimmed file compiles to the full SQLite.
+#
+# Each edit names exact text that must occur exactly once in sqlite3.c, else configuring
+# stops naming the edit: a new SQLite version fails loudly here, never quietly untrimmed.
+# The file is never committed; it is rewritten when this script or the checksum changes.
+
+set(_trim_in "${SQLITE_SOURCE_DIR}/sqlite3.c")
+set(_trim_out "${SQLITE_SOURCE_DIR}/sqlite3-trimmed.c")
+file(SHA256 "${CMAKE_CURRENT_LIST_FILE}" _trim_script_sha)
+set(_trim_stamp "${SQLITE_SHA256} ${_trim_script_sha}")
+set(_trim_old_stamp "")
+if(EXISTS "${_trim_out}.stamp")
+  file(READ "${_trim_out}.stamp" _trim_old_stamp)
+endif()
+
+# _sqlite_trim(NAME OLD NEW): replaces the one occurrence of OLD in _trim_text with NEW.
+function(_sqlite_trim name old new)
+  string(FIND "${_trim_text}" "${old}" _first)
+  string(FIND "${_trim_text}" "${old}" _last REVERSE)
+  if(_first EQUAL -1)
+    message(FATAL_ERROR "SQLite trim: edit '${name}' found nothing in sqlite3.c ${SQLITE_VERSION}; update cmake/SqliteTrim.cmake")
+  elseif(NOT _first EQUAL _last)
+    message(FATAL_ERROR "SQLite trim: edit '${name}' matches more than once in sqlite3.c ${SQLITE_VERSION}; update cmake/SqliteTrim.cmake")
+  endif()
+  string(REPLACE "${old}" "${new}" _trim_text "${_trim_text}")
+  set(_trim_text "${_trim_text}" PARENT_SCOPE)
+endfunction()
+
+# _sqlite_fence(NAME MACRO BEGIN END): wraps the text from BEGIN up to (not including) END
+# in `#ifndef MACRO`. BEGIN and END must each occur exactly once.
+function(_sqlite_fence name macro begin end)
+  _sqlite_trim("${name} (start)" "${begin}" "#ifndef ${macro} /* lead-outbox trim: ${name} */\n${begin}")
+  _sqlite_trim("${name} (end)" "${end}" "#endif /* ${macro}: ${name} */\n${end}")
+  set(_trim_text "${_trim_text}" PARENT_SCOPE)
+endfunction()
+
+if(NOT EXISTS "${_trim_out}" OR NOT _trim_old_stamp STREQUAL _trim_stamp)
+  file(READ "${_trim_in}" _trim_text)
+
+  # --- ALTER TABLE: keep ADD COLUMN (src/store/Schema.cpp's migrations), drop RENAME TO,
+  # RENAME COLUMN, DROP COLUMN and the constraint forms, and their sqlite_rename_*,
+  # sqlite_drop_* and *_constraint SQL functions. Stubs: sqlite3AlterRenameTable,
+  # sqlite3AlterRenameColumn, sqlite3AlterDropColumn, sqlite3AlterDropConstraint,
+  # sqlite3AlterSetNotNull, sqlite3AlterAddConstraint, sqlite3AlterFunctions.
+  set(_m LEAD_OUTBOX_OMIT_ALTER_RENAME)
+  _sqlite_fence("renameTestSchema, renameFixQuotes" ${_m}
+    "/*\n** Generate code to verify that the schemas of database zDb and, if\n"
+    "/*\n** Generate code to reload the schema for database iDb. And, if iDb!=1, for\n")
+  _sqlite_fence("sqlite3AlterRenameTable" ${_m}
+    "/*\n** Generate code to implement the \"ALTER TABLE xxx RENAME TO yyy\"\n"
+    "/*\n** Write code that will raise an error if the table described by\n")
+  _sqlite_fence("isRealTable, sqlite3AlterRenameColumn" ${_m}
+    "/*\n** Parameter pTab is the subject of an ALTER TABLE ... RENAME COLUMN\n"
+    "/*\n** Each RenameToken object maps an element of the parse tree into\n")
+  # Kept between these: the RenameToken map the parser fills in rename mode, which
+  # IN_RENAME_OBJECT (below) now never enters.
+  _sqlite_fence("rename, drop column and constraint functions" ${_m}
+    "/*\n** Free the list of RenameToken objects given in the second argument\n"
+    "#endif  /* SQLITE_ALTER_TABLE */\n")
+  # Only ALTER TABLE ... RENAME parses in rename mode; without it the parser's and
+  # build.c's rename-only branches are dead, and this lets the compiler see that.
+  _sqlite_trim("IN_RENAME_OBJECT" "#if defined(SQLITE_OMIT_ALTERTABLE)\n  #define IN_RENAME_OBJECT 0\n"
+    "#if defined(SQLITE_OMIT_ALTERTABLE) || defined(${_m}) /* lead-outbox trim */\n  #define IN_RENAME_OBJECT 0\n")
+
+  # --- Window functions (SQLITE_OMIT_WINDOWFUNC; the parser still has the window grammar).
+  # The tokenizer hands WINDOW, OVER and FILTER to the parser as plain names, so no window
+  # rule is ever reduced: `f() OVER (...)`, `FILTER (...)` and `WINDOW w AS (...)` are
+  # syntax errors. Stubs, for the linker: sqlite3WindowAlloc, sqlite3WindowAssemble,
+  # sqlite3WindowChain, sqlite3WindowListDelete.
+  _sqlite_trim("window keywords are names" [=[
+#ifndef SQLITE_OMIT_WINDOWFUNC
+    if( tokenType>=TK_WINDOW ){
+]=] [=[
+#ifdef SQLITE_OMIT_WINDOWFUNC /* lead-outbox trim: no window grammar */
+    if( tokenType==TK_WINDOW || tokenType==TK_OVER || tokenType==TK_FILTER ){
+      tokenType = TK_ID;
+    }
+#endif
+#ifndef SQLITE_OMIT_WINDOWFUNC
+    if( tokenType>=TK_WINDOW ){
+]=])
+  _sqlite_trim("window grammar prototypes" [=[
+#else
+# define sqlite3WindowDelete(a,b)
+]=] [=[
+#else /* lead-outbox trim: what the window grammar calls, stubbed in cmake/SqliteTrim.c */
+SQLITE_PRIVATE void sqlite3WindowListDelete(sqlite3 *db, Window *p);
+SQLITE_PRIVATE Window *sqlite3WindowAlloc(Parse*, int, int, Expr*, int , Expr*, u8);
+SQLITE_PRIVATE void sqlite3WindowChain(Parse*, Window*, Window*);
+SQLITE_PRIVATE Window *sqlite3WindowAssemble(Parse*, Window*, ExprList*, ExprList*, Token*);
+# define sqlite3WindowDelete(a,b)
+]=])
+  _sqlite_trim("SELECT ... WINDOW clause" [=[
+    yymsp[-9].minor.yy555->pWinDefn = yymsp[-2].minor.yy211;
+]=] [=[
+#ifndef SQLITE_OMIT_WINDOWFUNC /* lead-outbox trim */
+    yymsp[-9].minor.yy555->pWinDefn = yymsp[-2].minor.yy211;
+#else
+    sqlite3WindowListDelete(pParse->db, yymsp[-2].minor.yy211);
+#endif
+]=])
+
+  # --- Virtual tables (SQLITE_OMIT_VIRTUALTABLE), and with them the table-valued PRAGMA
+  # functions (pragma_table_info(...)). SQLite makes this omission imply
+  # SQLITE_OMIT_ALTERTABLE, but ADD COLUMN builds and runs without virtual tables, so that
+  # implication goes. One ADD COLUMN form does need them: a new column with a CHECK, or
+  # NOT NULL on a generated one, or any on a STRICT table, is re-checked through
+  # pragma_quick_check and fails ("no such table"); Schema.cpp adds none such. Stubs:
+  # sqlite3VtabBeginParse, sqlite3VtabFinishParse, sqlite3VtabArgInit, sqlite3VtabArgExtend.
+  _sqlite_trim("virtual tables keep ALTER TABLE" [=[
+#if defined(SQLITE_OMIT_VIRTUALTABLE) && !defined(SQLITE_OMIT_ALTERTABLE)
+# define SQLITE_OMIT_ALTERTABLE
+#endif
+]=] [=[
+#if 0 /* lead-outbox trim: ADD COLUMN stays without virtual tables */
+# define SQLITE_OMIT_ALTERTABLE
+#endif
+]=])
+
+  # --- Compound SELECT (SQLITE_OMIT_COMPOUND_SELECT, set before this script existed). The
+  # parser still chains `a UNION b`, and a recursive CTE's UNION ALL, but with multiSelect()
+  # omitted the chain was coded as its last SELECT alone (`SELECT 1 UNION SELECT 2` gave one
+  # row, 2) and a recursive CTE crashed in sqlite3VdbeExec. Now the rule refuses them.
+  # Multi-row VALUES is another rule (mvalues) and still works.
+  _sqlite_trim("UNION, INTERSECT, EXCEPT refused" [=[
+  Select *pRhs = yymsp[0].minor.yy555;
+  Select *pLhs = yymsp[-2].minor.yy555;
+]=] [=[
+  Select *pRhs = yymsp[0].minor.yy555;
+  Select *pLhs = yymsp[-2].minor.yy555;
+#ifdef SQLITE_OMIT_COMPOUND_SELECT /* lead-outbox trim: no multiSelect() to code it */
+  sqlite3ErrorMsg(pParse, "UNION, INTERSECT and EXCEPT are not supported");
+  sqlite3SelectDelete(pParse->db, pRhs);
+  pRhs = 0;
+#endif
+]=])
+
+  string(RANDOM LENGTH 8 _trim_tmp)
+  set(_trim_tmp "${_trim_out}.${_trim_tmp}.tmp")
+  file(WRITE "${_trim_tmp}" "/* Generated by cmake/SqliteTrim.cmake from the verified sqlite3.c ${SQLITE_VERSION}; do not edit. */\n${_trim_text}")
+  file(RENAME "${_trim_tmp}" "${_trim_out}")
+  file(WRITE "${_trim_out}.stamp" "${_trim_stamp}")
+  message(STATUS "SQLite: wrote ${_trim_out}")
+  unset(_trim_text)
+endif()
