@@ -58,7 +58,7 @@ after(async () => {
 
 const staffToken = (tenantId) => mintStaffToken({ tenantId, staffId: 'staff-1', roles: ['sales'] }, { keys: KEYS, kid: 'k1' });
 // A staff device: its local store has its own name; the token names the server's tenant.
-const staffStore = (tenant) => getStore(`${tenant}-staff`, { autoSync: false });
+const staffStore = (tenant) => getStore(`${tenant}-staff`, { staff: true, autoSync: false });
 const follow = (store, tenant, getToken = () => staffToken(tenant)) => store.startFeed({ url: `${base}/api/leads/feed`, getToken, fetch: recordingFetch });
 const ids = (store) => store.query('SELECT id FROM replica_leads ORDER BY id').map((r) => r.id);
 const isLive = (store) => store.getStatus().feed.state === 'live';

@@ -12,7 +12,7 @@ const count = (store) => store.query('SELECT count(*) AS n FROM replica_leads')[
 test('feed pages fill the replica, and a reload resumes from the stored cursor', async () => {
   const feed = fakeFeed();
   for (let i = 1; i <= 5; i++) feed.add(`lead-${i}`);
-  let store = await getStore('replica-resume', { autoSync: false });
+  let store = await getStore('replica-resume', { staff: true, autoSync: false });
   follow(store, feed);
   await waitUntil(() => store.getStatus().feed.state === 'live');
   assert.equal(count(store), 5);
@@ -21,7 +21,7 @@ test('feed pages fill the replica, and a reload resumes from the stored cursor',
   await closeAllStores();
 
   feed.add('lead-6');
-  store = await getStore('replica-resume', { autoSync: false });
+  store = await getStore('replica-resume', { staff: true, autoSync: false });
   assert.equal(store.getStatus().feed.cursor, 5); // from IndexedDB, before any request
   follow(store, feed);
   await waitUntil(() => count(store) === 6 && store.getStatus().feed.state === 'live');
@@ -34,7 +34,7 @@ test('a 409 must_refetch starts the replica again from 0 and keeps pending leads
   const feed = fakeFeed();
   feed.add('a');
   feed.add('b');
-  const store = await getStore('replica-409', { autoSync: false });
+  const store = await getStore('replica-409', { staff: true, autoSync: false });
   await store.submitLead(lead(1));
   follow(store, feed);
   await waitUntil(() => store.getStatus().feed.state === 'live');
@@ -50,7 +50,7 @@ test('a 409 must_refetch starts the replica again from 0 and keeps pending leads
 });
 
 test('a write through query() is refused with read_only and changes nothing', async () => {
-  const store = await getStore('replica-readonly', { autoSync: false });
+  const store = await getStore('replica-readonly', { staff: true, autoSync: false });
   await store.submitLead(lead(1));
   for (const sql of ['DELETE FROM leads', "UPDATE leads SET email = 'x'", 'DROP TABLE replica_leads', 'PRAGMA secure_delete = OFF',
     'ALTER TABLE leads DROP COLUMN phone', 'ALTER TABLE leads RENAME COLUMN phone TO p', 'ALTER TABLE leads ADD COLUMN x']) {
@@ -62,7 +62,7 @@ test('a write through query() is refused with read_only and changes nothing', as
 
 test('a live query re-runs on a feed page and on a local submit, only when a table it reads changes', async () => {
   const feed = fakeFeed();
-  const store = await getStore('replica-live', { autoSync: false });
+  const store = await getStore('replica-live', { staff: true, autoSync: false });
   const replica = [];
   const outbox = [];
   const stopReplica = store.live('SELECT id FROM replica_leads ORDER BY id', [], (rows) => replica.push(rows.map((r) => r.id)));
@@ -88,7 +88,7 @@ test('a live query re-runs on a feed page and on a local submit, only when a tab
 test('signOut() erases the replica: no lead email is left in the stored bytes', async () => {
   const feed = fakeFeed();
   feed.add('secret', 'staff-only-secret@example.com');
-  const store = await getStore('replica-signout', { autoSync: false });
+  const store = await getStore('replica-signout', { staff: true, autoSync: false });
   follow(store, feed);
   await waitUntil(() => count(store) === 1);
   assert.ok((await storedText('replica-signout')).includes('staff-only-secret@example.com'), 'the check can see it');
