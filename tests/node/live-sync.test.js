@@ -145,8 +145,9 @@ test('a staff device closed and reopened resumes from its stored cursor: the ser
 test('a cursor older than the kept history (409) refetches the replica from 0 and keeps the pending outbox lead', async () => {
   const tenant = 'e2e-reset';
   const [keep, gone] = await submitDirect(tenant, 2);
+  // The page's visitor store (no endpoint) leaves a lead pending in this device's outbox.
+  await (await getStore(`${tenant}-staff`, { autoSync: false })).submitLead(lead(7));
   const staff = await staffStore(tenant);
-  await staff.submitLead(lead(7)); // no endpoint: it stays pending in this device's outbox
   follow(staff, tenant);
   await waitUntil(() => ids(staff).length === 2 && isLive(staff));
   await staff.stopFeed();
