@@ -10,8 +10,6 @@ import { FLAVORS } from '../web/src/coreModule.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outfile = `${root}web/dist/lead-outbox.mjs`;
-// The flavors whose wasm web/src/wasm-browser.js finds beside the package (not the full core: Node's).
-const BROWSER_FLAVORS = ['visitor', 'staff'];
 
 const result = await build({
   absWorkingDir: root,
@@ -38,7 +36,7 @@ const result = await build({
       b.onLoad({ filter: /wasm-browser\.js$/ }, (args) => {
         const source = readFileSync(args.path, 'utf8');
         let contents = source;
-        for (const flavor of BROWSER_FLAVORS) {
+        for (const flavor of Object.keys(FLAVORS)) {
           const at = `'../dist/lead-outbox-${flavor}.wasm'`;
           if (!contents.includes(at)) throw new Error(`bundle: the ${flavor} wasm URL in wasm-browser.js moved`);
           contents = contents.replace(at, `'./lead-outbox-${flavor}.wasm'`);
@@ -54,7 +52,7 @@ const inputs = Object.keys(result.metafile.inputs);
 const code = readFileSync(outfile, 'utf8');
 for (const flavor of Object.keys(FLAVORS)) {
   if (inputs.some((f) => f.includes(`lead-outbox-${flavor}.`)) || !code.includes(`"./lead-outbox-${flavor}.mjs"`)
-      || (BROWSER_FLAVORS.includes(flavor) && !code.includes(`"./lead-outbox-${flavor}.wasm"`))) {
+      || !code.includes(`"./lead-outbox-${flavor}.wasm"`)) {
     throw new Error(`bundle: the ${flavor} wasm glue was inlined, or its lazy import or wasm URL is gone`);
   }
 }

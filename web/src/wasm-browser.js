@@ -1,10 +1,10 @@
 // How a browser gets the wasm module: fetched from a URL bundlers recognize as an asset, compiled as it streams in.
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 
-// The browser flavors' wasm beside this package's dist/, as literal URLs: bundlers emit each
-// as an asset, and a page fetches only its flavor's. The full core is Node's and the server's:
-// naming it here would only make every site's build ship a wasm no page loads.
+// Each flavor's wasm beside this package's dist/, as literal URLs: bundlers emit each as an
+// asset, and a page fetches only its flavor's.
 const WASM_URL = {
+  core: () => new URL('../dist/lead-outbox-core.wasm', import.meta.url).href,
   visitor: () => new URL('../dist/lead-outbox-visitor.wasm', import.meta.url).href,
   staff: () => new URL('../dist/lead-outbox-staff.wasm', import.meta.url).href,
 };
@@ -15,14 +15,10 @@ const WASM_URL = {
  * Rejects with network_error when the fetch fails, server_error for an HTTP error (a 404:
  * the .wasm is not served there), unsupported_environment when the browser refuses to
  * compile it (a Content-Security-Policy without 'wasm-unsafe-eval').
- * Rejects with unsupported_environment for the full core ('core') without a wasmUrl.
  * @param {string} [wasmUrl] where the flavor's .wasm is served, if not beside this package's dist/
  * @param {'core' | 'visitor' | 'staff'} [flavor] which core (web/src/coreModule.js FLAVORS)
  */
 export async function compileWasm(wasmUrl, flavor = 'core') {
-  if (!wasmUrl && !WASM_URL[flavor]) {
-    throw new LeadOutboxError(ErrorCodes.UNSUPPORTED, `The ${flavor} core is not served to browsers: open stores with getStore(), or pass its wasmUrl.`);
-  }
   const url = wasmUrl ?? WASM_URL[flavor]();
   let response;
   try {
