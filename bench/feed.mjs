@@ -174,7 +174,7 @@ try {
   //    feed over HTTP and a live query counts its replica; timed from just before COMMIT to
   //    the live query's call with the new row (the page applied and committed to IndexedDB).
   const deviceToken = await mintStaffToken({ tenantId: 'visible', staffId: 'bench' }, { keys: KEYS });
-  const device = await getStore('bench-visible-device', { autoSync: false });
+  const device = await getStore('bench-visible-device', { staff: true, autoSync: false });
   let seen = 0;
   let onSeen = null;
   device.live('SELECT count(*) AS n FROM replica_leads', [], ([{ n }]) => {
@@ -203,7 +203,7 @@ try {
   const N = Number(args.catchup);
   for (let done = 0; done < N; done += 250) await commit('catchup', Math.min(250, N - done));
   const catchupToken = await mintStaffToken({ tenantId: 'catchup', staffId: 'bench' }, { keys: KEYS });
-  const fresh = await getStore('bench-catchup-device', { autoSync: false });
+  const fresh = await getStore('bench-catchup-device', { staff: true, autoSync: false });
   const transfer = { requests: 0, bytes: 0, wireBytes: 0, encodings: new Set(), waitMs: 0 };
   const countingFetch = async (url, init) => {
     const f0 = performance.now();

@@ -6,6 +6,33 @@
 // - A string result is a pointer to a buffer owned here, valid until the next call into the
 //   module; its byte length is lo_result_length(). The caller copies it out at once.
 // - A StoreApi is a handle from lo_store_new(), released by lo_store_delete().
+//
+// Compiled once per wasm flavor (wasm/wasm.cmake); the #if blocks decide which exports a flavor
+// has, and FLAVORS in web/src/coreModule.js mirrors them (tests/node/flavors.test.js):
+// - full (no define): everything; Node and the server (validateLeadForm, parseForm, mergeEdits).
+// - LEAD_OUTBOX_FLAVOR_VISITOR: a page that takes leads: no replica, query or staff edits.
+// - LEAD_OUTBOX_FLAVOR_STAFF: a staff device: replica, query, edits and the outbox's upload
+//   (leads other tabs left pending still go out), but no form or lead validation code.
+// An export left out takes with it, through LTO, the code only it reaches.
+#if defined(LEAD_OUTBOX_FLAVOR_VISITOR) && defined(LEAD_OUTBOX_FLAVOR_STAFF)
+#error "one flavor at a time"
+#endif
+// LO_TAKES_LEADS: submitLead and the form; LO_HAS_REPLICA: the replica, query and edits;
+// LO_SERVER: the server's own functions (lead and form validation, the merge rule).
+#if defined(LEAD_OUTBOX_FLAVOR_VISITOR)
+#define LO_TAKES_LEADS 1
+#define LO_HAS_REPLICA 0
+#define LO_SERVER 0
+#elif defined(LEAD_OUTBOX_FLAVOR_STAFF)
+#define LO_TAKES_LEADS 0
+#define LO_HAS_REPLICA 1
+#define LO_SERVER 0
+#else
+#define LO_TAKES_LEADS 1
+#define LO_HAS_REPLICA 1
+#define LO_SERVER 1
+#endif
+
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
@@ -46,14 +73,8 @@ LO_EXPORT const char* lo_store_open(StoreApi* s, LO_STR(path), LO_STR(tenantId),
   return answer(s->open(LO_TEXT(path), LO_TEXT(tenantId), now, LO_TEXT(options)));
 }
 LO_EXPORT void lo_store_close(StoreApi* s) { s->close(); }
-LO_EXPORT const char* lo_store_submitLead(StoreApi* s, LO_STR(lead), LO_STR(id), double now) {
-  return answer(s->submitLead(LO_TEXT(lead), LO_TEXT(id), now));
-}
+// Every flavor: the lead outbox (a staff tab uploads leads other tabs left pending too).
 LO_EXPORT const char* lo_store_counts(StoreApi* s, double now) { return answer(s->counts(now)); }
-LO_EXPORT const char* lo_store_setForm(StoreApi* s, LO_STR(definition)) { return answer(s->setForm(LO_TEXT(definition))); }
-LO_EXPORT const char* lo_store_validateLead(StoreApi* s, LO_STR(lead), LO_STR(id), double createdAt) {
-  return answer(s->validateLead(LO_TEXT(lead), LO_TEXT(id), createdAt));
-}
 LO_EXPORT const char* lo_store_listLeads(StoreApi* s) { return answer(s->listLeads()); }
 LO_EXPORT const char* lo_store_beginBatch(StoreApi* s, double now, int maxCount, double maxBytes, bool evenIfBackingOff) {
   return answer(s->beginBatch(now, maxCount, maxBytes, evenIfBackingOff));
@@ -72,6 +93,25 @@ LO_EXPORT const char* lo_store_retryRejected(StoreApi* s, LO_STR(id), double now
 }
 LO_EXPORT const char* lo_store_discardRejected(StoreApi* s, LO_STR(id)) { return answer(s->discardRejected(LO_TEXT(id))); }
 LO_EXPORT const char* lo_store_integrityCheck(StoreApi* s) { return answer(s->integrityCheck()); }
+LO_EXPORT const char* lo_changedFiles(LO_STR(dir)) { return answer(leadoutbox::changedFilesJson(LO_TEXT(dir))); }
+LO_EXPORT const char* lo_defaults() { return answer(leadoutbox::coreDefaultsJson()); }
+LO_EXPORT const char* lo_versions() {
+  std::string v = leadoutbox::coreVersionsJson();
+  v.pop_back();  // append the toolchain to the core's object
+  return answer(v + ",\"emscripten\":\"" LEAD_OUTBOX_EMSCRIPTEN_VERSION "\"}");
+}
+
+#if LO_TAKES_LEADS
+LO_EXPORT const char* lo_store_submitLead(StoreApi* s, LO_STR(lead), LO_STR(id), double now) {
+  return answer(s->submitLead(LO_TEXT(lead), LO_TEXT(id), now));
+}
+LO_EXPORT const char* lo_store_setForm(StoreApi* s, LO_STR(definition)) { return answer(s->setForm(LO_TEXT(definition))); }
+LO_EXPORT const char* lo_store_validateLead(StoreApi* s, LO_STR(lead), LO_STR(id), double createdAt) {
+  return answer(s->validateLead(LO_TEXT(lead), LO_TEXT(id), createdAt));
+}
+#endif
+
+#if LO_HAS_REPLICA
 LO_EXPORT const char* lo_store_applyPage(StoreApi* s, LO_STR(page), double from, double now) {
   return answer(s->applyPage(LO_TEXT(page), from, now));
 }
@@ -90,14 +130,13 @@ LO_EXPORT const char* lo_store_completeEditBatch(StoreApi* s, LO_STR(results), d
 }
 LO_EXPORT const char* lo_store_listEdits(StoreApi* s) { return answer(s->listEdits()); }
 LO_EXPORT const char* lo_store_dismissEdit(StoreApi* s, double mutationId) { return answer(s->dismissEdit(mutationId)); }
+#endif
 
+#if LO_SERVER
 // The merge rule for the server (docs/edits.md): the same compiled code the devices run.
 LO_EXPORT const char* lo_mergeEdits(LO_STR(state), LO_STR(edits), LO_STR(context)) {
   return answer(leadoutbox::mergeEditsJson(LO_TEXT(state), LO_TEXT(edits), LO_TEXT(context)));
 }
-
-LO_EXPORT const char* lo_changedFiles(LO_STR(dir)) { return answer(leadoutbox::changedFilesJson(LO_TEXT(dir))); }
-LO_EXPORT const char* lo_defaults() { return answer(leadoutbox::coreDefaultsJson()); }
 LO_EXPORT const char* lo_validateLead(LO_STR(lead), LO_STR(id), double createdAt) {
   return answer(leadoutbox::validateLeadJson(LO_TEXT(lead), LO_TEXT(id), createdAt));
 }
@@ -106,11 +145,7 @@ LO_EXPORT const char* lo_validateLeadForm(LO_STR(definition), LO_STR(lead), LO_S
   return answer(leadoutbox::validateLeadFormJson(LO_TEXT(definition), LO_TEXT(lead), LO_TEXT(id), createdAt));
 }
 LO_EXPORT const char* lo_parseForm(LO_STR(definition)) { return answer(leadoutbox::parseFormJson(LO_TEXT(definition))); }
-LO_EXPORT const char* lo_versions() {
-  std::string v = leadoutbox::coreVersionsJson();
-  v.pop_back();  // append the toolchain to the core's object
-  return answer(v + ",\"emscripten\":\"" LEAD_OUTBOX_EMSCRIPTEN_VERSION "\"}");
-}
+#endif
 
 // The core's files, for the JS persistence layer (web/src/volume.js).
 

@@ -20,55 +20,21 @@ endif()
 set(LEAD_OUTBOX_DIST "${CMAKE_SOURCE_DIR}/web/dist" CACHE PATH "where the built module is copied")
 
 # SqliteClock.c: C gmtime_r/strftime for SQLite's CURRENT_*, instead of Emscripten's JS ones.
-add_executable(lead_outbox_core_wasm bindings/StoreBindings.cpp wasm/SqliteClock.c)
-set_target_properties(lead_outbox_core_wasm PROPERTIES OUTPUT_NAME lead-outbox-core SUFFIX ".mjs")
-target_link_libraries(lead_outbox_core_wasm PRIVATE lead_outbox_core)
-target_compile_definitions(lead_outbox_core_wasm PRIVATE
-  LEAD_OUTBOX_EMSCRIPTEN_VERSION="${_emcc_version}")
+# Compiled once, like SQLite and the core: only bindings/StoreBindings.cpp is compiled per flavor.
+add_library(lead_outbox_wasm_clock OBJECT wasm/SqliteClock.c)
 # Size first: -Oz everywhere, no exception tables, no RTTI (nothing uses typeid or
 # dynamic_cast since the bindings are plain C exports). LTO lets the linker drop and inline
-# across SQLite, the core and libc (Emscripten's LTO libc).
-foreach(_t sqlite3 lead_outbox_core lead_outbox_core_wasm)
-  target_compile_options(${_t} PRIVATE -Oz -flto -fno-exceptions $<$<COMPILE_LANGUAGE:CXX>:-fno-rtti>)
+# across SQLite, the core and libc (Emscripten's LTO libc): a flavor's missing exports take
+# the code only they reach with them.
+set(_lead_outbox_cflags -Oz -flto -fno-exceptions $<$<COMPILE_LANGUAGE:CXX>:-fno-rtti>)
+foreach(_t sqlite3 lead_outbox_core lead_outbox_wasm_clock)
+  target_compile_options(${_t} PRIVATE ${_lead_outbox_cflags})
 endforeach()
-set_property(TARGET lead_outbox_core_wasm PROPERTY RULE_LAUNCH_LINK
-  "${CMAKE_COMMAND} -E env EM_CLOSURE_COMPILER=${LEAD_OUTBOX_CLOSURE_COMPILER}")
-target_link_options(lead_outbox_core_wasm PRIVATE
-  -Oz
-  -flto
-  --closure=1
-  -fno-exceptions
-  -fno-rtti
-  # bindings/StoreBindings.cpp exports its lo_* functions (EMSCRIPTEN_KEEPALIVE); JS copies
-  # strings in through malloc/free (web/src/coreModule.js).
-  -sEXPORTED_FUNCTIONS=_malloc,_free
-  -sMODULARIZE=1
-  -sEXPORT_ES6=1
-  -sEXPORT_NAME=createLeadOutboxCore
-  # The JS wrapper hands the module its wasm bytes under Node, so no Node code paths
-  # (require, __dirname) are generated and the module imports cleanly everywhere.
-  -sENVIRONMENT=web,worker
-  # No Emscripten file system: the core keeps its files in its own memory (MemoryFiles)
-  # and SQLite is built with SQLITE_OS_OTHER; web/src/volume.js persists them.
-  -sFILESYSTEM=0
-  -sALLOW_MEMORY_GROWTH=1
-  -sMALLOC=emmalloc
-  -sINITIAL_MEMORY=4MB
-  -sTOTAL_STACK=256KB
-  -sDYNAMIC_EXECUTION=0
-  # Every target (browsers, Node >= 20) has TextDecoder: no JS UTF-8 fallback.
-  -sTEXTDECODER=2
-  # wasm-opt repeats -Oz until the module stops shrinking.
-  -sBINARYEN_EXTRA_PASSES=--converge
-  -sINCOMING_MODULE_JS_API=instantiateWasm,locateFile,print,printErr,wasmBinary,onAbort)
 
 # For size work only: function names kept in a "name" section, which scripts/wasm-breakdown.mjs
-# reads to attribute the code to SQLite, the core, libc++, embind and libc. Configure it in a
+# reads to attribute the code to SQLite, the core, libc++ and libc. Configure it in a
 # build directory of its own with its own LEAD_OUTBOX_DIST, so web/dist never ships names.
 option(LEAD_OUTBOX_WASM_NAMES "Keep function names in the wasm (--profiling-funcs)" OFF)
-if(LEAD_OUTBOX_WASM_NAMES)
-  target_link_options(lead_outbox_core_wasm PRIVATE --profiling-funcs)
-endif()
 
 # One more wasm-opt -Oz over the linked module: Emscripten's last steps (metadce, minified
 # import and export names for Closure) come after its own -Oz and leave ~1.4 KB of code that a
@@ -80,11 +46,62 @@ if(LEAD_OUTBOX_WASM_NAMES)
   set(_wasm_opt_names -g)  # keep the "name" section
 endif()
 
-add_custom_command(TARGET lead_outbox_core_wasm POST_BUILD
-  COMMAND ${CMAKE_COMMAND} -DGLUE=$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.mjs
-          -P "${CMAKE_SOURCE_DIR}/wasm/StripGlueUrls.cmake"
-  COMMAND ${CMAKE_COMMAND} -E make_directory "${LEAD_OUTBOX_DIST}"
-  COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.mjs" "${LEAD_OUTBOX_DIST}/"
-  COMMAND "${LEAD_OUTBOX_WASM_OPT}" --mvp-features -Oz ${_wasm_opt_names}
-          "$<TARGET_FILE_DIR:lead_outbox_core_wasm>/lead-outbox-core.wasm" -o "${LEAD_OUTBOX_DIST}/lead-outbox-core.wasm"
-  COMMENT "Emptying the glue's wasm locators; copying the glue and the re-optimized wasm module to web/dist")
+# One wasm flavor: bindings/StoreBindings.cpp compiled with `define` (none: the full core),
+# linked with the core into web/dist/<output>.{mjs,wasm}. Which lo_* exports each flavor has is
+# decided by StoreBindings.cpp's #if blocks, mirrored by FLAVORS in web/src/coreModule.js
+# (tests/node/flavors.test.js checks the two agree).
+function(lead_outbox_add_flavor target output define)
+  add_executable(${target} bindings/StoreBindings.cpp $<TARGET_OBJECTS:lead_outbox_wasm_clock>)
+  set_target_properties(${target} PROPERTIES OUTPUT_NAME ${output} SUFFIX ".mjs")
+  target_link_libraries(${target} PRIVATE lead_outbox_core)
+  target_compile_definitions(${target} PRIVATE LEAD_OUTBOX_EMSCRIPTEN_VERSION="${_emcc_version}" ${define})
+  target_compile_options(${target} PRIVATE ${_lead_outbox_cflags})
+  set_property(TARGET ${target} PROPERTY RULE_LAUNCH_LINK
+    "${CMAKE_COMMAND} -E env EM_CLOSURE_COMPILER=${LEAD_OUTBOX_CLOSURE_COMPILER}")
+  target_link_options(${target} PRIVATE
+    -Oz
+    -flto
+    --closure=1
+    -fno-exceptions
+    -fno-rtti
+    # bindings/StoreBindings.cpp exports its lo_* functions (EMSCRIPTEN_KEEPALIVE); JS copies
+    # strings in through malloc/free (web/src/coreModule.js).
+    -sEXPORTED_FUNCTIONS=_malloc,_free
+    -sMODULARIZE=1
+    -sEXPORT_ES6=1
+    -sEXPORT_NAME=createLeadOutboxCore
+    # The JS wrapper hands the module its wasm bytes under Node, so no Node code paths
+    # (require, __dirname) are generated and the module imports cleanly everywhere.
+    -sENVIRONMENT=web,worker
+    # No Emscripten file system: the core keeps its files in its own memory (MemoryFiles)
+    # and SQLite is built with SQLITE_OS_OTHER; web/src/volume.js persists them.
+    -sFILESYSTEM=0
+    -sALLOW_MEMORY_GROWTH=1
+    -sMALLOC=emmalloc
+    -sINITIAL_MEMORY=4MB
+    -sTOTAL_STACK=256KB
+    -sDYNAMIC_EXECUTION=0
+    # Every target (browsers, Node >= 20) has TextDecoder: no JS UTF-8 fallback.
+    -sTEXTDECODER=2
+    # wasm-opt repeats -Oz until the module stops shrinking.
+    -sBINARYEN_EXTRA_PASSES=--converge
+    -sINCOMING_MODULE_JS_API=instantiateWasm,locateFile,print,printErr,wasmBinary,onAbort)
+  if(LEAD_OUTBOX_WASM_NAMES)
+    target_link_options(${target} PRIVATE --profiling-funcs)
+  endif()
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -DGLUE=$<TARGET_FILE_DIR:${target}>/${output}.mjs
+            -P "${CMAKE_SOURCE_DIR}/wasm/StripGlueUrls.cmake"
+    COMMAND ${CMAKE_COMMAND} -E make_directory "${LEAD_OUTBOX_DIST}"
+    COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE_DIR:${target}>/${output}.mjs" "${LEAD_OUTBOX_DIST}/"
+    COMMAND "${LEAD_OUTBOX_WASM_OPT}" --mvp-features -Oz ${_wasm_opt_names}
+            "$<TARGET_FILE_DIR:${target}>/${output}.wasm" -o "${LEAD_OUTBOX_DIST}/${output}.wasm"
+    COMMENT "Emptying the glue's wasm locators; copying ${output}'s glue and re-optimized wasm to web/dist")
+endfunction()
+
+# Full: Node and the server (validateLeadForm, parseForm, mergeEdits…). Visitor: a public page
+# that takes leads (no replica, query or edits). Staff: replica, query, edits and the lead
+# outbox's upload (a staff tab still sends leads other tabs left), but no form code.
+lead_outbox_add_flavor(lead_outbox_core_wasm lead-outbox-core "")
+lead_outbox_add_flavor(lead_outbox_visitor_wasm lead-outbox-visitor LEAD_OUTBOX_FLAVOR_VISITOR)
+lead_outbox_add_flavor(lead_outbox_staff_wasm lead-outbox-staff LEAD_OUTBOX_FLAVOR_STAFF)

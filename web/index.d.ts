@@ -238,6 +238,16 @@ export interface StoreRecovery {
 }
 
 export interface StoreOptions {
+  /**
+   * Open a staff store: its core (lead-outbox-staff.wasm) follows the feed into the replica,
+   * runs query/live and staff edits, and uploads the leads other tabs left pending, but takes
+   * no leads (submitLead and validateLead throw unsupported_environment). Default false: the
+   * visitor store, whose smaller core (lead-outbox-visitor.wasm) takes and uploads leads and
+   * throws unsupported_environment from startFeed, query, live, editLead, listEdits,
+   * dismissEdit and signOut. A page downloads only the core of the stores it opens; a
+   * tenant's two stores share its stored data as two tabs do.
+   */
+  staff?: boolean;
   /** URL of the sync endpoint, e.g. "/api/leads/sync". */
   endpoint?: string;
   /** Sent as `Authorization: Bearer <token>`. */
@@ -253,7 +263,7 @@ export interface StoreOptions {
   keepSyncedDays?: number;
   /** Days a staff device keeps feed leads after their createdAt (default 30). */
   replicaRetentionDays?: number;
-  /** Where the .wasm file is served from, if a bundler does not resolve it. */
+  /** Where this store's .wasm file (lead-outbox-visitor.wasm, or lead-outbox-staff.wasm with `staff`) is served from, if a bundler does not resolve it. */
   wasmUrl?: string;
   /** A fetch implementation (defaults to globalThis.fetch). */
   fetch?: typeof fetch;
@@ -348,8 +358,8 @@ export interface SyncResult {
 
 export declare class LeadStore {
   readonly tenantId: string;
-  /** The form definition leads are checked against, as the core parsed it (every default spelled out). */
-  readonly form: FormDefinition;
+  /** The form definition leads are checked against, as the core parsed it (every default spelled out); null in a staff store. */
+  readonly form: FormDefinition | null;
   /** Resolves with the lead's id once it is durable in IndexedDB; rejects with LeadOutboxError for invalid input. */
   submitLead(lead: LeadInput): Promise<string>;
   /** Null when the lead is valid, else one message per failing field (the core's rules and messages). */
@@ -394,7 +404,7 @@ export declare class LeadStore {
 /** A store's status before it has looked at its database. */
 export declare const EMPTY_STATUS: Readonly<LeadOutboxStatus>;
 
-export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'endpoint' | 'token' | 'wasmUrl' | 'fetch' | 'deviceId' | 'staffId'>>> & {
+export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'staff' | 'endpoint' | 'token' | 'wasmUrl' | 'fetch' | 'deviceId' | 'staffId'>>> & {
   endpoint: undefined;
   token: undefined;
   deviceId: undefined;
@@ -403,9 +413,9 @@ export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'endpoint' |
 
 /**
  * Starts loading the wasm core now (its glue and the .wasm, side by side) so that a later
- * getStore() finds it on its way. Pass the same wasmUrl as getStore() gets. Never rejects.
+ * getStore() finds it on its way. Pass the same `staff` and wasmUrl as getStore() gets. Never rejects.
  */
-export declare function preloadCore(options?: Pick<StoreOptions, 'wasmUrl'>): void;
+export declare function preloadCore(options?: Pick<StoreOptions, 'wasmUrl' | 'staff'>): void;
 
 /** The honeypot field's name ("website"): a field a person never sees or reaches, which form-filling bots fill in. */
 export declare const HONEYPOT_FIELD: 'website';
@@ -450,11 +460,12 @@ export interface BotCheck {
 export declare function createBotCheck(options?: BotCheckOptions): BotCheck;
 
 /**
- * The store of a tenant (a UUID or a slug); the same store for the same tenant, with a later call's sync settings applied (see LeadStore.configure).
+ * The store of a tenant (a UUID or a slug); the same store for the same tenant (and `staff` option), with a later call's sync settings applied (see LeadStore.configure).
+ * The visitor store by default; `{ staff: true }` opens the staff store (see StoreOptions.staff).
  * Stored data that cannot be opened is set aside and a fresh store opened (see LeadOutboxStatus.recovered); an IndexedDB failure rejects with storage_error or quota_exceeded.
  */
 export declare function getStore(tenantId: string, options?: StoreOptions): Promise<LeadStore>;
-/** Closes every store and drops the wasm instance. */
+/** Closes every store and drops the wasm instances. */
 export declare function closeAllStores(): Promise<void>;
 export declare function submitLead(tenantId: string, lead: LeadInput, options?: StoreOptions): Promise<string>;
 export declare function syncPending(tenantId: string, options?: StoreOptions): Promise<SyncResult>;

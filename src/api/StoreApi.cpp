@@ -141,7 +141,7 @@ void StoreApi::close() { store_.reset(); }
 
 std::string StoreApi::submitLead(const std::string& leadJson, const std::string& id, double now) {
   if (!store_) return errorJson(kClosed);
-  auto r = store_->submitLead(leadJson, id, ms(now), form_);
+  auto r = store_->submitLead(leadJson, id, ms(now), form());
   if (!r.isOk()) return errorJson(r.status());
   return okJson(JsonValue::object({{"id", r.value().id}}));
 }
@@ -149,12 +149,12 @@ std::string StoreApi::submitLead(const std::string& leadJson, const std::string&
 std::string StoreApi::setForm(const std::string& definitionJson) {
   Result<FormDefinition> form = definitionOf(definitionJson);
   if (!form.isOk()) return errorJson(form.status());
-  form_ = std::move(form).value();
-  return okJson(formDefinitionJson(form_));
+  form_ = std::make_unique<FormDefinition>(std::move(form).value());
+  return okJson(formDefinitionJson(*form_));
 }
 
 std::string StoreApi::validateLead(const std::string& leadJson, const std::string& id, double createdAt) {
-  auto r = leadoutbox::validateLead(leadJson, id, ms(createdAt), form_);
+  auto r = leadoutbox::validateLead(leadJson, id, ms(createdAt), form());
   return r.isOk() ? okJson(normalizedLeadJson(r.value())) : errorJson(r.status());
 }
 

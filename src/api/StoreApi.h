@@ -83,8 +83,13 @@ class StoreApi {
   std::string query(const std::string& sql, const std::string& paramsJson);
 
  private:
+  // The form submitLead and validateLead check against: setForm's, else the built-in default.
+  const FormDefinition& form() const { return form_ ? *form_ : defaultFormDefinition(); }
+
   std::unique_ptr<Store> store_;
-  FormDefinition form_ = defaultFormDefinition();
+  // null until setForm: a build without setForm/submitLead/validateLead (the staff wasm
+  // flavor) then links no code that builds or copies a definition.
+  std::unique_ptr<FormDefinition> form_;
 };
 
 // A JS number of milliseconds as the core's int64: truncated toward zero, clamped to JS

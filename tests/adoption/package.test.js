@@ -28,10 +28,12 @@ test('the tarball holds the command, the service worker, the license and no exec
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8' }));
   const files = new Map(packed.files.map((f) => [f.path, f.mode]));
   for (const f of ['bin/lead-outbox.js', 'web/sw/index.js', 'web/sw/worker.js', 'LICENSE', 'README.md',
-    'web/dist/lead-outbox.mjs', 'web/dist/lead-outbox-core.mjs', 'web/dist/lead-outbox-core.wasm']) {
+    'web/dist/lead-outbox.mjs', ...['core', 'visitor', 'staff'].flatMap((flavor) => [`web/dist/lead-outbox-${flavor}.mjs`, `web/dist/lead-outbox-${flavor}.wasm`])]) {
     assert.ok(files.has(f), `${f} is packed`);
   }
-  assert.equal(files.get('web/dist/lead-outbox-core.wasm') & 0o111, 0, 'the wasm is data, not a program');
+  for (const flavor of ['core', 'visitor', 'staff']) {
+    assert.equal(files.get(`web/dist/lead-outbox-${flavor}.wasm`) & 0o111, 0, 'the wasm is data, not a program');
+  }
   assert.equal(pkg.bin['lead-outbox'], 'bin/lead-outbox.js');
   // repository/homepage/bugs are left out until the project has a public address: a guessed one would mislead.
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNextDemo, WEBPACK_DIST } from '../../scripts/next-demo.mjs';
 import { launch, newProfile } from './chromium.js';
@@ -65,6 +65,9 @@ async function offlineRoundTrip(site, { shots = false } = {}) {
     // (Polled from here: waitForFunction takes an async predicate's promise as true.)
     await eventually(() => page.evaluate(async () => (await (await caches.open('lead-outbox-demo-v1')).keys())
       .some((r) => r.url.endsWith('.wasm'))));
+    const wasm = await page.evaluate(async () => (await (await caches.open('lead-outbox-demo-v1')).keys())
+      .map((r) => r.url).filter((url) => url.endsWith('.wasm')));
+    assert.ok(wasm.every((url) => url.includes('lead-outbox-visitor')), `the form page loads only the visitor core: ${wasm}`);
     await context.setOffline(true);
     await page.evaluate(() => window.dispatchEvent(new Event('offline')));
     for (let n = 1; n <= 3; n++) {
@@ -86,12 +89,15 @@ async function offlineRoundTrip(site, { shots = false } = {}) {
   }, site);
 }
 
-// What a build ships to browsers (`dist`/static): one wasm, and no path of the machine that built it.
+// What a build ships (`dist`/static): one copy of each flavor's wasm (the full core is the
+// route handlers', found there by web/src/wasm-node.js; pages fetch visitor or staff), and
+// no path of the machine that built it.
 function assertShipped(dist) {
   const demoDir = fileURLToPath(new URL('../../demo', import.meta.url));
   const staticDir = join(demoDir, dist, 'static');
   const files = readdirSync(staticDir, { recursive: true }).map(String);
-  assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, `${dist}: one wasm`);
+  const wasm = files.filter((f) => f.endsWith('.wasm')).map((f) => basename(f).split('.')[0]).sort();
+  assert.deepEqual(wasm, ['lead-outbox-core', 'lead-outbox-staff', 'lead-outbox-visitor'], `${dist}: one wasm per flavor`);
   const leaks = files.filter((f) => f.endsWith('.js') && readFileSync(join(staticDir, f), 'utf8').includes(demoDir));
   assert.deepEqual(leaks, [], `${dist}: no build path`);
 }

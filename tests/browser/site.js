@@ -71,7 +71,7 @@ export function usePageOfItsOwn({ name, entry, paths = ['/'] }) {
       define: { 'process.env.NODE_ENV': '"production"' },
       plugins: [{
         name: 'glue-stays-external',
-        setup(b) { b.onResolve({ filter: /lead-outbox-core\.mjs$/ }, (args) => ({ path: args.path, external: true })); },
+        setup(b) { b.onResolve({ filter: /lead-outbox-[a-z]+\.mjs$/ }, (args) => ({ path: args.path, external: true })); },
       }],
     });
     server = createServer(async (req, res) => {

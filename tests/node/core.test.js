@@ -13,7 +13,7 @@ test('loadCore returns the same instance until it is dropped', async () => {
 });
 
 test('the warm-up opens a throwaway database and leaves no file and no change to persist', async () => {
-  const core = await loadCore();
+  const core = await loadCore({ flavor: 'visitor' }); // the core getStore opens below
   warmUpCore(core);
   assert.equal(core.fileList('/.warm-up'), '');
   assert.deepEqual(JSON.parse(core.changedFiles('/.warm-up')), []);

@@ -81,7 +81,7 @@ function deviceEnv({ online = true, skewMs = 0 } = {}) {
 // A staff device: its own local store name; the token names the server's tenant and the staff member.
 async function device(tenant, name, staffId, env) {
   const { goOnline, online, ...environment } = env;
-  const store = await getStore(`${tenant}-${name}`, { autoSync: false, staffId, deviceId: `dev-${name}`, environment });
+  const store = await getStore(`${tenant}-${name}`, { staff: true, autoSync: false, staffId, deviceId: `dev-${name}`, environment });
   const asked = []; // getToken's arguments, call by call
   store.startFeed({
     url: `${base}/api/leads/feed`,

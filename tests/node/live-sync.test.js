@@ -58,7 +58,7 @@ after(async () => {
 
 const staffToken = (tenantId) => mintStaffToken({ tenantId, staffId: 'staff-1', roles: ['sales'] }, { keys: KEYS, kid: 'k1' });
 // A staff device: its local store has its own name; the token names the server's tenant.
-const staffStore = (tenant) => getStore(`${tenant}-staff`, { autoSync: false });
+const staffStore = (tenant) => getStore(`${tenant}-staff`, { staff: true, autoSync: false });
 const follow = (store, tenant, getToken = () => staffToken(tenant)) => store.startFeed({ url: `${base}/api/leads/feed`, getToken, fetch: recordingFetch });
 const ids = (store) => store.query('SELECT id FROM replica_leads ORDER BY id').map((r) => r.id);
 const isLive = (store) => store.getStatus().feed.state === 'live';
@@ -145,8 +145,9 @@ test('a staff device closed and reopened resumes from its stored cursor: the ser
 test('a cursor older than the kept history (409) refetches the replica from 0 and keeps the pending outbox lead', async () => {
   const tenant = 'e2e-reset';
   const [keep, gone] = await submitDirect(tenant, 2);
+  // The page's visitor store (no endpoint) leaves a lead pending in this device's outbox.
+  await (await getStore(`${tenant}-staff`, { autoSync: false })).submitLead(lead(7));
   const staff = await staffStore(tenant);
-  await staff.submitLead(lead(7)); // no endpoint: it stays pending in this device's outbox
   follow(staff, tenant);
   await waitUntil(() => ids(staff).length === 2 && isLive(staff));
   await staff.stopFeed();

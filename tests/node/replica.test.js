@@ -3,16 +3,18 @@ import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, ErrorCodes } from '../../web/src/index.js';
-import { lead, waitUntil } from './helpers.js';
+import { acceptAll, lead, waitUntil } from './helpers.js';
 import { fakeFeed } from './feed-fakes.js';
 
 const follow = (store, feed) => store.startFeed({ url: 'https://example.test/api/leads/feed', getToken: () => 'staff-token', fetch: feed.fetch });
 const count = (store) => store.query('SELECT count(*) AS n FROM replica_leads')[0].n;
+// A staff store takes no leads: a visitor store of the same tenant (the page's form, another tab) leaves one pending.
+const leavePending = async (tenantId, n) => (await getStore(tenantId, { autoSync: false })).submitLead(lead(n));
 
 test('feed pages fill the replica, and a reload resumes from the stored cursor', async () => {
   const feed = fakeFeed();
   for (let i = 1; i <= 5; i++) feed.add(`lead-${i}`);
-  let store = await getStore('replica-resume', { autoSync: false });
+  let store = await getStore('replica-resume', { staff: true, autoSync: false });
   follow(store, feed);
   await waitUntil(() => store.getStatus().feed.state === 'live');
   assert.equal(count(store), 5);
@@ -21,7 +23,7 @@ test('feed pages fill the replica, and a reload resumes from the stored cursor',
   await closeAllStores();
 
   feed.add('lead-6');
-  store = await getStore('replica-resume', { autoSync: false });
+  store = await getStore('replica-resume', { staff: true, autoSync: false });
   assert.equal(store.getStatus().feed.cursor, 5); // from IndexedDB, before any request
   follow(store, feed);
   await waitUntil(() => count(store) === 6 && store.getStatus().feed.state === 'live');
@@ -34,8 +36,8 @@ test('a 409 must_refetch starts the replica again from 0 and keeps pending leads
   const feed = fakeFeed();
   feed.add('a');
   feed.add('b');
-  const store = await getStore('replica-409', { autoSync: false });
-  await store.submitLead(lead(1));
+  await leavePending('replica-409', 1);
+  const store = await getStore('replica-409', { staff: true, autoSync: false });
   follow(store, feed);
   await waitUntil(() => store.getStatus().feed.state === 'live');
   await store.stopFeed();
@@ -50,8 +52,8 @@ test('a 409 must_refetch starts the replica again from 0 and keeps pending leads
 });
 
 test('a write through query() is refused with read_only and changes nothing', async () => {
-  const store = await getStore('replica-readonly', { autoSync: false });
-  await store.submitLead(lead(1));
+  await leavePending('replica-readonly', 1);
+  const store = await getStore('replica-readonly', { staff: true, autoSync: false });
   for (const sql of ['DELETE FROM leads', "UPDATE leads SET email = 'x'", 'DROP TABLE replica_leads', 'PRAGMA secure_delete = OFF',
     'ALTER TABLE leads DROP COLUMN phone', 'ALTER TABLE leads RENAME COLUMN phone TO p', 'ALTER TABLE leads ADD COLUMN x']) {
     assert.throws(() => store.query(sql), { code: ErrorCodes.READ_ONLY }, sql);
@@ -60,9 +62,10 @@ test('a write through query() is refused with read_only and changes nothing', as
   await closeAllStores();
 });
 
-test('a live query re-runs on a feed page and on a local submit, only when a table it reads changes', async () => {
+test('a live query re-runs on a feed page and on a local upload, only when a table it reads changes', async () => {
   const feed = fakeFeed();
-  const store = await getStore('replica-live', { autoSync: false });
+  await leavePending('replica-live', 2);
+  const store = await getStore('replica-live', { staff: true, autoSync: false, endpoint: 'https://example.test/api/leads/sync', fetch: acceptAll });
   const replica = [];
   const outbox = [];
   const stopReplica = store.live('SELECT id FROM replica_leads ORDER BY id', [], (rows) => replica.push(rows.map((r) => r.id)));
@@ -75,9 +78,10 @@ test('a live query re-runs on a feed page and on a local submit, only when a tab
   assert.deepEqual(replica.at(-1), ['x']);
   const outboxRuns = outbox.length;
   const replicaRuns = replica.length;
-  await store.submitLead(lead(2));
-  assert.deepEqual(outbox.slice(outboxRuns), [1]);
-  assert.equal(replica.length, replicaRuns, 'a submit does not re-run a query of replica_leads');
+  assert.equal((await store.syncPending()).synced, 1); // commits to leads only
+  assert.ok(outbox.length > outboxRuns, 'the upload re-ran the query of leads');
+  assert.deepEqual(outbox.slice(outboxRuns), outbox.slice(outboxRuns).map(() => 1));
+  assert.equal(replica.length, replicaRuns, 'an upload does not re-run a query of replica_leads');
   stopReplica();
   feed.add('y');
   await waitUntil(() => count(store) === 2);
@@ -88,7 +92,7 @@ test('a live query re-runs on a feed page and on a local submit, only when a tab
 test('signOut() erases the replica: no lead email is left in the stored bytes', async () => {
   const feed = fakeFeed();
   feed.add('secret', 'staff-only-secret@example.com');
-  const store = await getStore('replica-signout', { autoSync: false });
+  const store = await getStore('replica-signout', { staff: true, autoSync: false });
   follow(store, feed);
   await waitUntil(() => count(store) === 1);
   assert.ok((await storedText('replica-signout')).includes('staff-only-secret@example.com'), 'the check can see it');

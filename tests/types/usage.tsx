@@ -97,7 +97,7 @@ export const DELIVERED: SyncResult = { id: 'x', status: 'accepted' };
 
 // A staff device: edits, their counts and the refused ones.
 export async function staffDevice(leadId: string): Promise<number> {
-  const store = await getStore('acme-staff', { autoSync: false, staffId: 'ada', deviceId: 'laptop-1' });
+  const store = await getStore('acme-staff', { staff: true, autoSync: false, staffId: 'ada', deviceId: 'laptop-1' });
   store.startFeed({ url: '/api/leads/feed', editsUrl: '/api/leads/edits', getToken: async () => 'token' });
   const queued = await store.editLead(leadId, { status: 'won', owner: null, addTags: ['vip'], note: 'Signed.' });
   const refused = store.listEdits().filter((e) => e.status === 'rejected');

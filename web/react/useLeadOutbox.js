@@ -30,12 +30,13 @@ const notReady = () => Promise.reject(new LeadOutboxError(ErrorCodes.UNSUPPORTED
  * LeadOutboxError that kept the store from starting (the wasm refused by a CSP, a 404, no
  * IndexedDB), logged once.
  * `options` are read when the tenant first loads (endpoint, token, …); a new endpoint or
- * token later applies to the same store (LeadStore#configure). Without a `token`, the
+ * token later applies to the same store (LeadStore#configure). `staff: true` opens the
+ * staff store (getStore: the replica, query, edits; for useLeads/useLiveQuery). Without a `token`, the
  * token is fetched from `endpoint` when a sync needs it (see tokenFetch).
  */
 export function useLeadOutbox(tenantId, options = {}) {
   const [state, setState] = useState({ store: null, error: null });
-  const optionsKey = JSON.stringify({ endpoint: options.endpoint, token: options.token });
+  const optionsKey = JSON.stringify({ endpoint: options.endpoint, token: options.token, staff: Boolean(options.staff) });
 
   useEffect(() => {
     let cancelled = false;

@@ -3,7 +3,8 @@
 import { useEffect, useMemo, useState } from 'react';
 
 /**
- * The rows of a read-only query on `store` (a LeadStore, e.g. useLeadOutbox().store),
+ * The rows of a read-only query on `store` (a staff LeadStore, e.g. useLeadOutbox(tenantId,
+ * { staff: true }).store: a visitor store has no query and throws unsupported_environment),
  * kept up to date by store.live(); undefined until the store is ready (and during server
  * rendering). This package has no provider, so the store is the first argument.
  */

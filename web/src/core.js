@@ -1,38 +1,60 @@
-// Loads the wasm core once per page (lazily: importing lead-outbox loads nothing).
+// Loads each wasm flavor of the core once per page (lazily: importing lead-outbox loads nothing).
 import { compileWasm } from '#wasm-module-args';
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 import { memoryFiles } from './files.js';
 import { wrapCoreModule } from './coreModule.js';
 
-let instance = null;
+const instances = new Map(); // flavor → Promise of its wrapped module
+
+// Each flavor's glue, as a literal specifier: a site's bundler (webpack, Turbopack, esbuild)
+// finds each one and emits it as a lazy chunk, and a page loads only the one it uses.
+const GLUE = {
+  core: () => import('../dist/lead-outbox-core.mjs'),
+  visitor: () => import('../dist/lead-outbox-visitor.mjs'),
+  staff: () => import('../dist/lead-outbox-staff.mjs'),
+};
 
 /**
- * The core (CoreStore and the file functions of bindings/StoreBindings.cpp, wrapped by coreModule.js), created on first use.
- * @param {{wasmUrl?: string}} [options]
+ * The core of `flavor` (coreModule.js FLAVORS: 'core', the full one, by default; getStore
+ * asks for 'visitor' or 'staff'): CoreStore and the file functions of
+ * bindings/StoreBindings.cpp, wrapped by coreModule.js, created on first use, once per flavor.
+ * `wasmUrl`: where that flavor's .wasm is served, if not beside this package's dist/.
+ * @param {{wasmUrl?: string, flavor?: 'core' | 'visitor' | 'staff'}} [options]
  */
 export function loadCore(options = {}) {
+  const flavor = options.flavor ?? 'core';
+  if (!Object.hasOwn(GLUE, flavor)) return Promise.reject(new TypeError(`lead-outbox: no core flavor ${flavor}`));
+  let instance = instances.get(flavor);
   if (!instance) {
-    instance = instantiate(options).catch((err) => {
-      instance = null;
+    instance = instantiate(flavor, options).catch((err) => {
+      if (instances.get(flavor) === instance) instances.delete(flavor);
       throw err;
     });
+    instances.set(flavor, instance);
   }
   return instance;
 }
 
 /**
  * Starts loading the core now (the glue and the wasm, side by side), so that a later
- * getStore() finds it loaded or on its way. Pass the same wasmUrl as getStore() would.
+ * getStore() finds it loaded or on its way. Pass the same `staff` and wasmUrl as getStore()
+ * would: the visitor core by default, the staff core with `staff: true`.
  * Never rejects: after a failure the next getStore() tries again and reports its error.
- * @param {{wasmUrl?: string}} [options]
+ * @param {{wasmUrl?: string, staff?: boolean}} [options]
  */
 export function preloadCore(options = {}) {
-  loadCore(options).catch(() => {});
+  loadCore({ ...options, flavor: storeFlavor(options) }).catch(() => {});
 }
 
-/** Bytes in the wasm heap of the loaded core (0 when none is loaded): for memory measurements. */
+/** The core flavor of a store opened with getStore's `options`: 'staff' or 'visitor'. */
+export function storeFlavor(options) {
+  return options?.staff ? 'staff' : 'visitor';
+}
+
+/** Bytes in the wasm heaps of the loaded cores (0 when none is loaded): for memory measurements. */
 export async function coreHeapBytes() {
-  return instance ? (await instance).HEAP8.byteLength : 0;
+  const loaded = await Promise.all([...instances.values()].map((p) => p.catch(() => null)));
+  return loaded.reduce((sum, core) => sum + (core ? core.HEAP8.byteLength : 0), 0);
 }
 
 /**
@@ -58,21 +80,24 @@ export function warmUpCore(core) {
 }
 const warmedUp = new WeakSet();
 
-/** Drops the module so that the next loadCore() creates a new instance. */
-export function unloadCore() {
-  instance = null;
+/**
+ * Drops the module of `flavor` (every flavor's when none is given) so that the next
+ * loadCore() of it creates a new instance.
+ */
+export function unloadCore(flavor) {
+  if (flavor === undefined) instances.clear();
+  else instances.delete(flavor);
 }
 
-async function instantiate({ wasmUrl }) {
+async function instantiate(flavor, { wasmUrl }) {
   if (typeof WebAssembly !== 'object') {
     throw new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'WebAssembly is not available here.');
   }
   // The wasm is fetched and compiled while the glue loads, instead of by the glue once
-  // it has loaded: the two downloads overlap. A literal specifier, so that a site's
-  // bundler (webpack, Turbopack) can find the glue and emit it as a lazy chunk.
+  // it has loaded: the two downloads overlap.
   const [{ default: createLeadOutboxCore }, wasmModule] = await Promise.all([
-    import('../dist/lead-outbox-core.mjs'),
-    compileWasm(wasmUrl),
+    GLUE[flavor](),
+    compileWasm(wasmUrl, flavor),
   ]);
   let instantiateFailed;
   const failure = new Promise((_, reject) => { instantiateFailed = reject; });
@@ -88,5 +113,5 @@ async function instantiate({ wasmUrl }) {
     printErr: (text) => console.warn('[lead-outbox]', text),
   });
   // The glue offers instantiateWasm no way to fail, so a failure there rejects through this race.
-  return Promise.race([core, failure]).then(wrapCoreModule);
+  return Promise.race([core, failure]).then((m) => wrapCoreModule(m, flavor));
 }

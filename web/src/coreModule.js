@@ -12,14 +12,76 @@ const STORE_METHODS = {
   setForm: 's', validateLead: 'ssd',
 };
 const VOID = new Set(['close']);
+// The module's other string-answering functions (lo_<C name>), by their name here.
+const FUNCTIONS = {
+  changedFiles: ['changedFiles', 's'], defaults: ['defaults', ''], versions: ['versions', ''],
+  validateLead: ['validateLead', 'ssd'], validateLeadForm: ['validateLeadForm', 'sssd'],
+  parseForm: ['parseForm', 's'], mergeEdits: ['mergeEdits', 'sss'], fileList: ['file_list', 's'],
+};
+
+// What each part of the core offers: StoreApi methods and module functions. The file
+// functions (lo_file_*), lo_result_length and lo_store_new/delete are in every flavor.
+const PARTS = {
+  // The lead outbox: every flavor has it (a staff tab uploads leads other tabs left pending).
+  outbox: {
+    store: ['open', 'close', 'counts', 'listLeads', 'beginBatch', 'completeBatch', 'failBatch', 'batchTooLarge',
+      'retryRejected', 'discardRejected', 'integrityCheck'],
+    functions: ['changedFiles', 'defaults', 'versions', 'fileList'],
+  },
+  // Taking leads: the form and its validation.
+  leads: { store: ['submitLead', 'setForm', 'validateLead'], functions: [] },
+  // A staff device: the feed's replica, query and staff edits.
+  replica: {
+    store: ['applyPage', 'resetReplica', 'feedState', 'query', 'submitEdit', 'editCounts', 'beginEditBatch',
+      'completeEditBatch', 'listEdits', 'dismissEdit'],
+    functions: [],
+  },
+  // The server's: validation against any form definition and the edits' merge rule.
+  server: { store: [], functions: ['validateLead', 'validateLeadForm', 'parseForm', 'mergeEdits'] },
+};
 
 /**
- * Wraps the instantiated Emscripten module `m`. Strings go in as UTF-8 copied into memory
+ * The wasm flavors (web/dist/lead-outbox-<flavor>.{mjs,wasm}, wasm/wasm.cmake) and their
+ * parts. The one JS table of which method is in which flavor: bindings/StoreBindings.cpp's
+ * #if blocks mirror it, and tests/node/flavors.test.js fails when a built module has an
+ * export more or less than this says.
+ */
+export const FLAVORS = Object.freeze({
+  core: ['outbox', 'leads', 'replica', 'server'], // Node and the server
+  visitor: ['outbox', 'leads'],                   // a page that takes leads (getStore's default)
+  staff: ['outbox', 'replica'],                   // getStore(tenantId, { staff: true })
+});
+
+/** The StoreApi methods and module functions of `flavor`, as two Sets of their names here. */
+export function flavorMembers(flavor) {
+  const parts = FLAVORS[flavor];
+  if (!parts) throw new TypeError(`lead-outbox core: no flavor ${flavor}`);
+  return {
+    store: new Set(parts.flatMap((p) => PARTS[p].store)),
+    functions: new Set(parts.flatMap((p) => PARTS[p].functions)),
+  };
+}
+
+/** The wasm module's lo_* export names `flavor` has (bindings/StoreBindings.cpp), sorted. */
+export function flavorExports(flavor) {
+  const { store, functions } = flavorMembers(flavor);
+  return [
+    'lo_result_length', 'lo_store_new', 'lo_store_delete', 'lo_file_view', 'lo_file_size', 'lo_file_remove',
+    ...[...store].map((name) => `lo_store_${name}`),
+    ...[...functions].map((name) => `lo_${FUNCTIONS[name][0]}`),
+  ].sort();
+}
+
+/**
+ * Wraps the instantiated Emscripten module `m` of `flavor` (FLAVORS): its CoreStore has
+ * only that flavor's methods, and the object only its functions; `flavor` and `has(name)`
+ * (a StoreApi method's name) tell which. Strings go in as UTF-8 copied into memory
  * from `_malloc` and freed after the call; string results are copied out at once (they
  * live in one buffer of the module, overwritten by the next call). A string argument that
  * is not a string throws a TypeError, as embind did.
  */
-export function wrapCoreModule(m) {
+export function wrapCoreModule(m, flavor = 'core') {
+  const members = flavorMembers(flavor);
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const heap = () => m.HEAPU8; // replaced by the glue when memory grows: read it after each call
@@ -69,24 +131,31 @@ export function wrapCoreModule(m) {
       handles.set(this, 0);
     }
   }
-  for (const [name, kinds] of Object.entries(STORE_METHODS)) {
-    const fn = m[`_lo_store_${name}`];
+  const exported = (cName) => {
+    const fn = m[`_lo_${cName}`];
+    if (typeof fn !== 'function') throw new Error(`lead-outbox core: the ${flavor} module has no lo_${cName} (see FLAVORS)`);
+    return fn;
+  };
+  for (const name of members.store) {
+    const kinds = STORE_METHODS[name];
+    const fn = exported(`store_${name}`);
     CoreStore.prototype[name] = function (...args) {
       const ptr = call(fn, kinds, args, [handleOf(this, name)]);
       return VOID.has(name) ? undefined : text(ptr);
     };
   }
 
+  const functions = Object.fromEntries([...members.functions].map((name) => {
+    const [cName, kinds] = FUNCTIONS[name];
+    return [name, stringCall(exported(cName), kinds)];
+  }));
+
   return {
     CoreStore,
-    changedFiles: stringCall(m._lo_changedFiles, 's'),
-    defaults: stringCall(m._lo_defaults, ''),
-    versions: stringCall(m._lo_versions, ''),
-    validateLead: stringCall(m._lo_validateLead, 'ssd'),
-    validateLeadForm: stringCall(m._lo_validateLeadForm, 'sssd'),
-    parseForm: stringCall(m._lo_parseForm, 's'),
-    mergeEdits: stringCall(m._lo_mergeEdits, 'sss'),
-    fileList: stringCall(m._lo_file_list, 's'),
+    flavor,
+    /** Whether this flavor's CoreStore has StoreApi method `name`. */
+    has: (name) => members.store.has(name),
+    ...functions,
     fileSize: (path) => call(m._lo_file_size, 's', [path]),
     fileRemove: (path) => Boolean(call(m._lo_file_remove, 's', [path])),
     /** A Uint8Array view into wasm memory, valid until the next call into the module; null when refused. */

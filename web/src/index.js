@@ -1,6 +1,6 @@
 // lead-outbox: never lose a lead. The public entry point; importing it touches no browser global.
 import { checkTenantId } from './tenant.js';
-import { loadCore, unloadCore, warmUpCore } from './core.js';
+import { loadCore, unloadCore, warmUpCore, storeFlavor } from './core.js';
 import { LeadStore, DEFAULTS, EMPTY_STATUS } from './store.js';
 import { readVolume } from './volume.js';
 
@@ -11,13 +11,19 @@ export { preloadCore } from './core.js';
 export { createBotCheck, HONEYPOT_FIELD } from './botCheck.js';
 export { captureAttribution, pageEnvironment, ATTRIBUTION_KEY, UTM_KEYS } from './attribution.js';
 
-const stores = new Map(); // tenantId → Promise<LeadStore>
+const stores = new Map(); // `${flavor}:${tenantId}` → Promise<LeadStore>
 
 /**
  * The store of `tenantId`: the same store for the same tenant, another for another.
  * A later call's sync settings (a refreshed token, say) apply to that store; see
  * LeadStore#configure. Rejects with invalid_tenant for a bad id, unsupported_environment
  * where there is no IndexedDB (for example during server rendering).
+ *
+ * Two cores, each downloaded only when used: by default the visitor's (takes and uploads
+ * leads; no replica); with `staff: true` the staff device's (uploads the leads other tabs
+ * left, follows the feed, query, edits; takes no leads). A page may hold both stores of a
+ * tenant: they share its stored data as two tabs do. A method the store's core lacks
+ * throws unsupported_environment, naming the option to use.
  */
 export function getStore(tenantId, options = {}) {
   try {
@@ -25,14 +31,16 @@ export function getStore(tenantId, options = {}) {
   } catch (err) {
     return Promise.reject(err);
   }
-  const existing = stores.get(tenantId);
+  const flavor = storeFlavor(options);
+  const key = `${flavor}:${tenantId}`;
+  const existing = stores.get(key);
   if (existing) return existing.then((s) => s.configure(options));
   // Storage is read while the wasm module loads: a reload waits for the slower of the
   // two, not for both in turn.
   const files = readVolume(tenantId);
   let read = false;
   files.then(() => (read = true), () => (read = true)); // errors are handled by open()
-  const store = loadCore(options).then(async (core) => {
+  const store = loadCore({ ...options, flavor }).then(async (core) => {
     // A first visit creates the IndexedDB database, which can take longer than the
     // wasm: spend that wait compiling the open path (see warmUpCore).
     if (!read) warmUpCore(core);
@@ -40,14 +48,14 @@ export function getStore(tenantId, options = {}) {
       return await new LeadStore(core, tenantId, options).open(files);
     } catch (err) {
       if (!err?.setAside) throw err;
-      return openAfterSetAside(tenantId, options, err.setAside);
+      return openAfterSetAside(tenantId, { ...options, flavor }, err.setAside);
     }
   });
   store.catch(() => {
-    if (stores.get(tenantId) === store) stores.delete(tenantId); // not a newer store's entry
+    if (stores.get(key) === store) stores.delete(key); // not a newer store's entry
     files.then(({ db }) => db.close(), () => {}); // the store never took the connection
   });
-  stores.set(tenantId, store);
+  stores.set(key, store);
   return store;
 }
 
@@ -56,9 +64,10 @@ export function getStore(tenantId, options = {}) {
  * a fresh store, whose status.recovered says so while no one reloads. A core that trapped
  * is dropped first: its memory is no longer trusted, and the fresh store gets a new one.
  * (Stores of other tenants opened on the trapped one keep it until they close.)
+ * `options.flavor`: the core the store was opened on.
  */
 async function openAfterSetAside(tenantId, options, { at, reason, keptAs, trapped }) {
-  if (trapped) unloadCore();
+  if (trapped) unloadCore(options.flavor);
   const core = await loadCore(options);
   // keptAs null: another tab changed the data meanwhile (and may have set it aside): open what is there now.
   const recovered = keptAs && {
@@ -72,7 +81,7 @@ async function openAfterSetAside(tenantId, options, { at, reason, keptAs, trappe
 }
 
 /**
- * Closes every store and drops the wasm instance; the next getStore() starts afresh
+ * Closes every store and drops the wasm instances; the next getStore() starts afresh
  * from what IndexedDB holds (as a reload would).
  */
 export async function closeAllStores() {

@@ -69,6 +69,11 @@ const FEED_STATE_ONLY = [];
 // Cross-tab messages (LeadStore#listenToOtherTabs).
 const COMMITTED = 'committed';
 const FEED_QUERY = 'feed?';
+// What a store whose core lacks a part says (LeadStore#need): the way to a store that has it.
+const NEEDS = {
+  replica: 'open the store with getStore(tenantId, { staff: true })',
+  leads: 'a staff store does not take leads; submit them through getStore(tenantId) (the visitor store)',
+};
 
 export class LeadStore {
   #core;
@@ -90,6 +95,8 @@ export class LeadStore {
   #heard = Promise.resolve(); // the latest catch-up on another tab's commit
   #edits = null; // this tab's edit uploads while it holds the feed ({kick, stop}, sync/editUploader.js)
   #form = null; // the parsed form definition (store.form), set by open()
+  #takesLeads; // the core has submitLead and the form (not the staff core)
+  #hasReplica; // the core has the replica, query and edits (not the visitor core)
 
   /** Use getStore(); this is the store's internal constructor. */
   constructor(core, tenantId, options) {
@@ -97,6 +104,9 @@ export class LeadStore {
     this.#options = { ...DEFAULTS, ...options };
     this.#env = environment(options?.environment);
     this.#core = core;
+    // A core from before flavors (or a test's) without has() has everything.
+    this.#takesLeads = core.has?.('submitLead') ?? true;
+    this.#hasReplica = core.has?.('applyPage') ?? true;
     this.#api = new core.CoreStore();
     this.#volume = new Volume(core, tenantId);
     this.#feedLockName = `lead-outbox-feed:${tenantId}`;
@@ -131,7 +141,7 @@ export class LeadStore {
    * retention) went to the core at open and stays. Returns the store.
    */
   configure(options) {
-    if (options?.form !== undefined && !this.#closed) this.#setForm(options.form);
+    if (options?.form !== undefined && !this.#closed && this.#takesLeads) this.#setForm(options.form);
     const changes = Object.entries(options ?? {})
       .filter(([k, v]) => LIVE_OPTIONS.includes(k) && v !== undefined && this.#options[k] !== v);
     if (!changes.length || this.#closed) return this;
@@ -234,7 +244,7 @@ export class LeadStore {
   /**
    * The form definition leads are checked against (getStore's `form` option, else the
    * built-in default: name, email, phone, message), as the core parsed it, with every
-   * default spelled out: a plain object to render the form from.
+   * default spelled out: a plain object to render the form from. null in a staff store.
    */
   get form() {
     return this.#form;
@@ -251,6 +261,7 @@ export class LeadStore {
    */
   async submitLead(lead) {
     this.#checkOpen();
+    this.#need('leads', 'submitLead');
     if (lead === null || typeof lead !== 'object' || Array.isArray(lead)) {
       throw new LeadOutboxError(ErrorCodes.INVALID_LEAD, 'A lead must be an object.', { field: '_', fields: { _: 'A lead must be an object.' } });
     }
@@ -270,6 +281,7 @@ export class LeadStore {
    * message per failing field (the same messages submitLead rejects with).
    */
   validateLead(lead) {
+    this.#need('leads', 'validateLead');
     const answer = JSON.parse(this.#api.validateLead(JSON.stringify(lead ?? null), randomUuid(), this.#env.now()));
     return answer.ok ? null : (answer.fields ?? { _: answer.message });
   }
@@ -331,6 +343,7 @@ export class LeadStore {
    */
   async editLead(leadId, changes = {}) {
     this.#checkOpen();
+    this.#need('replica', 'editLead');
     const { status, owner, followUp, addTags, removeTags, note, author = this.#options.staffId } = changes ?? {};
     if (typeof author !== 'string' || !author) {
       throw new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'An edit needs its author: pass staffId to getStore (or changes.author).');
@@ -350,12 +363,14 @@ export class LeadStore {
    */
   listEdits() {
     this.#checkOpen();
+    this.#need('replica', 'listEdits');
     return unwrap(this.#api.listEdits());
   }
 
   /** Forgets a rejected edit the person has seen; not_found for any other. */
   async dismissEdit(mutationId) {
     this.#checkOpen();
+    this.#need('replica', 'dismissEdit');
     await this.#commit(() => unwrap(this.#api.dismissEdit(mutationId)), undefined, EDIT_TABLES);
     this.#refresh();
   }
@@ -376,6 +391,7 @@ export class LeadStore {
    * Throws as query() does.
    */
   live(sql, params, listener) {
+    this.#need('replica', 'live');
     const entry = { sql, params, listener, tables: this.#query(sql, params).tables };
     this.#live.add(entry);
     this.#rerun(entry);
@@ -399,6 +415,7 @@ export class LeadStore {
    */
   startFeed({ url, editsUrl, getToken, online, ...overrides }) {
     this.#checkOpen();
+    this.#need('replica', 'startFeed');
     const env = { ...this.#env, isOnline: online ?? this.#env.isOnline };
     for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
     const previous = this.stopFeed();
@@ -494,6 +511,7 @@ export class LeadStore {
    */
   async signOut() {
     this.#checkOpen();
+    this.#need('replica', 'signOut');
     this.#post({ type: 'stop-feed' });
     await this.stopFeed();
     const erase = () => this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES);
@@ -545,12 +563,14 @@ export class LeadStore {
   // Sets the definition the core checks leads against (null: the built-in default); throws
   // invalid_form, keeping the one before, when the core refuses it.
   #setForm(definition) {
+    if (!this.#takesLeads) return;
     const json = typeof definition === 'string' ? definition : JSON.stringify(definition ?? null);
     this.#form = deepFreeze(unwrap(this.#api.setForm(json)));
   }
 
   #query(sql, params) {
     this.#checkOpen();
+    this.#need('replica', 'query');
     return unwrap(this.#api.query(String(sql), JSON.stringify(params ?? [])));
   }
 
@@ -580,7 +600,12 @@ export class LeadStore {
   }
 
   // status.feed from the core's cursor and last change, with `feed` ({state}) and `patch`.
+  // A store without the replica shows the feed off, whatever other tabs do.
   #refreshFeed(feed, patch = {}) {
+    if (!this.#hasReplica) {
+      this.#set(patch);
+      return;
+    }
     const { cursor, changedAt } = unwrap(this.#api.feedState());
     const next = { ...this.#status.feed, ...feed, cursor, lastChangeAt: changedAt || null };
     const same = Object.keys(next).every((k) => next[k] === this.#status.feed[k]);
@@ -616,7 +641,7 @@ export class LeadStore {
       if (data === FEED_QUERY) {
         if (this.#feed?.leading) this.#post({ type: 'feed', state: this.#status.feed.state, error: null });
       } else if (data?.type === 'feed') {
-        if (this.#feed?.leading) return; // this tab is the source of truth
+        if (this.#feed?.leading || !this.#hasReplica) return; // this tab is the source of truth, or has no feed
         this.#heard.then(() => {
           if (this.#closed || this.#feed?.leading) return;
           this.#showFeed(data.state, data.error);
@@ -664,12 +689,18 @@ export class LeadStore {
     if (this.#closed) throw closedError();
   }
 
+  // Throws unsupported_environment when this store's core lacks `part` (NEEDS) for `method`.
+  #need(part, method) {
+    if (part === 'leads' ? this.#takesLeads : this.#hasReplica) return;
+    throw new LeadOutboxError(ErrorCodes.UNSUPPORTED, `${method}: ${NEEDS[part]}.`);
+  }
+
   // The core's counts into the status, with `patch` (or patch(counts)) in the same
   // update; returns the counts.
   #refresh(patch) {
     const c = unwrap(this.#api.counts(this.#env.now()));
     if (typeof patch === 'function') patch = patch(c);
-    const e = unwrap(this.#api.editCounts());
+    const e = this.#hasReplica ? unwrap(this.#api.editCounts()) : this.#status.edits;
     const edits = e.pending === this.#status.edits.pending && e.rejected === this.#status.edits.rejected
       ? this.#status.edits : Object.freeze({ pending: e.pending, rejected: e.rejected });
     this.#set({ ...patch, pending: c.pending + c.inFlight, rejected: c.rejected, synced: c.synced, edits });

@@ -1,16 +1,25 @@
 // How a browser gets the wasm module: fetched from a URL bundlers recognize as an asset, compiled as it streams in.
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 
+// Each flavor's wasm beside this package's dist/, as literal URLs: bundlers emit each as an
+// asset, and a page fetches only its flavor's.
+const WASM_URL = {
+  core: () => new URL('../dist/lead-outbox-core.wasm', import.meta.url).href,
+  visitor: () => new URL('../dist/lead-outbox-visitor.wasm', import.meta.url).href,
+  staff: () => new URL('../dist/lead-outbox-staff.wasm', import.meta.url).href,
+};
+
 /**
  * Fetches and compiles the wasm; resolves with a WebAssembly.Module. Compiles while
  * downloading when the server sends application/wasm, else from the whole body.
  * Rejects with network_error when the fetch fails, server_error for an HTTP error (a 404:
  * the .wasm is not served there), unsupported_environment when the browser refuses to
  * compile it (a Content-Security-Policy without 'wasm-unsafe-eval').
- * @param {string} [wasmUrl] where the .wasm is served, if not beside this package's dist/
+ * @param {string} [wasmUrl] where the flavor's .wasm is served, if not beside this package's dist/
+ * @param {'core' | 'visitor' | 'staff'} [flavor] which core (web/src/coreModule.js FLAVORS)
  */
-export async function compileWasm(wasmUrl) {
-  const url = wasmUrl ?? new URL('../dist/lead-outbox-core.wasm', import.meta.url).href;
+export async function compileWasm(wasmUrl, flavor = 'core') {
+  const url = wasmUrl ?? WASM_URL[flavor]();
   let response;
   try {
     response = await fetch(url, { credentials: 'same-origin' });
@@ -18,7 +27,7 @@ export async function compileWasm(wasmUrl) {
     throw new LeadOutboxError(ErrorCodes.NETWORK_ERROR, `Could not load ${url}.`, { cause: err });
   }
   if (!response.ok) {
-    const hint = response.status === 404 ? ' (is lead-outbox-core.wasm served there? see wasmUrl)' : '';
+    const hint = response.status === 404 ? ` (is lead-outbox-${flavor}.wasm served there? see wasmUrl)` : '';
     throw new LeadOutboxError(ErrorCodes.SERVER_ERROR, `Could not load ${url}: HTTP ${response.status}${hint}.`, { status: response.status });
   }
   // compileStreaming refuses any other content type; such a server still works, only slower.

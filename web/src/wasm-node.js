@@ -1,9 +1,20 @@
 // How Node gets the wasm module: its bytes read from the package (no fetch of a file: URL), then compiled.
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 
-export async function compileWasm() {
+// Each flavor's wasm beside this package's dist/, as literal URLs that bundlers rewrite.
+const WASM_URL = {
+  core: () => new URL('../dist/lead-outbox-core.wasm', import.meta.url),
+  visitor: () => new URL('../dist/lead-outbox-visitor.wasm', import.meta.url),
+  staff: () => new URL('../dist/lead-outbox-staff.wasm', import.meta.url),
+};
+
+/**
+ * Reads and compiles the wasm of `flavor` (web/src/coreModule.js FLAVORS). The browser
+ * loader's wasmUrl does not apply: Node reads the package's file.
+ */
+export async function compileWasm(wasmUrl, flavor = 'core') {
   const { readFile } = await import('node:fs/promises');
-  return WebAssembly.compile(await readFile(await wasmFile()));
+  return WebAssembly.compile(await readFile(await wasmFile(flavor)));
 }
 
 // Where the wasm is on disk. Run as it is installed, or bundled by Turbopack, the URL
@@ -13,8 +24,8 @@ export async function compileWasm() {
 // its .next/static copied beside server.js both have, whatever the folder is named), or
 // else the site's installed copy of the package, looked up as Node would, from the
 // directory Next.js runs in upwards.
-async function wasmFile() {
-  const url = new URL('../dist/lead-outbox-core.wasm', import.meta.url);
+async function wasmFile(flavor) {
+  const url = WASM_URL[flavor]();
   if (url.protocol === 'file:') return url;
   const [{ access, readdir }, { dirname, join }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   const exists = (file) => access(file).then(() => true, () => false);
@@ -28,7 +39,7 @@ async function wasmFile() {
     }
   }
   for (let dir = cwd; ; dir = dirname(dir)) {
-    const file = join(dir, 'node_modules/lead-outbox/web/dist/lead-outbox-core.wasm');
+    const file = join(dir, `node_modules/lead-outbox/web/dist/lead-outbox-${flavor}.wasm`);
     if (await exists(file)) return file;
     if (dirname(dir) === dir) break;
   }

@@ -107,7 +107,7 @@ function SignIn({ onSignedIn, again = false }) {
 function Leads({ session, onSession }) {
   // The store keeps this device's replica of the tenant's leads (its own local name:
   // the site's visitor outbox of the same tenant is another store).
-  const { store, status, error } = useLeadOutbox(`${session.tenantId}-staff`, { autoSync: false, staffId: session.staffId });
+  const { store, status, error } = useLeadOutbox(`${session.tenantId}-staff`, { staff: true, autoSync: false, staffId: session.staffId });
   const sessionRef = useRef(session);
   sessionRef.current = session;
   const [generation, setGeneration] = useState(0); // a new sign-in restarts the feed
