@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, LeadStore } from '../../web/src/index.js';
 import { loadCore, unloadCore } from '../../web/src/core.js';
-import { Volume } from '../../web/src/volume.js';
+import { Volume, decodeLog, encodeLog } from '../../web/src/volume.js';
 import { memoryFiles } from '../../web/src/files.js';
 import { acceptAll, holdRequest, lead, waitUntil } from './helpers.js';
 
@@ -97,33 +97,31 @@ test('a crash at any IndexedDB write leaves the old or the new state, never a to
   assert.ok(seen.has(0) && seen.has(100), `states seen: ${[...seen]}`);
 });
 
-test('a submit puts the 4 KiB blocks it changed, and block records are folded into their groups', async () => {
+test('a submit puts one log record of the bytes it changed, and log records are folded into their groups', async () => {
   const tenant = 'blocks';
   const store = await getStore(tenant, { autoSync: false });
   for (let i = 0; i < 600; i++) await store.submitLead(lead(i, { message: `${i} `.padEnd(300, 'x') }));
   puts.length = 0;
   for (let i = 600; i < 700; i++) await store.submitLead(lead(i));
-  const blockPuts = puts.filter(([key]) => key.includes('#'));
+  const logPuts = puts.filter(([key]) => /\/\.log\.\d{12}$/.test(key));
   const groupPuts = puts.filter(([key]) => /\.g\d{6}$/.test(key));
-  // Each submit changes a handful of pages: block records, never more than 4 KiB each.
-  assert.ok(blockPuts.length >= 100, `${blockPuts.length} block records`);
-  assert.ok(blockPuts.every(([, n]) => n <= 4096));
-  // Groups are put whole now and then: new groups, and groups that gathered blocks.
-  assert.ok(groupPuts.length > 0 && groupPuts.length < blockPuts.length / 2, `${groupPuts.length} group puts`);
+  // One log record per submit, holding the changed bytes of a few pages, not the pages.
+  assert.ok(logPuts.length >= 90, `${logPuts.length} log records`); // a submit whose pages were folded in puts none
+  assert.deepEqual(puts.filter(([key]) => key.includes('#')), [], 'no block records');
+  const sizes = logPuts.map(([, n]) => n).sort((x, y) => x - y);
+  assert.ok(sizes[sizes.length >> 1] < 1024, `median log record ${sizes[sizes.length >> 1]} bytes`);
+  // Groups are put whole now and then: new groups, and the groups of folded log records.
+  assert.ok(groupPuts.length > 0 && groupPuts.length < logPuts.length / 2, `${groupPuts.length} group puts`);
   const { ids, integrity } = await reload(tenant);
   assert.equal(integrity, 'ok');
   assert.equal(ids.length, 700);
-  // What IndexedDB holds: at most three block records per group (the fourth folds them).
+  // What IndexedDB holds: at most 32 log records (a round of its own folds them), no blocks.
   const db = await openFiles(`/lead-outbox/${tenant}`);
   const keys = await allKeys(db);
   db.close();
-  const perGroup = new Map();
-  for (const key of keys.filter((k) => k.includes('#'))) {
-    const group = key.slice(0, key.lastIndexOf('#'));
-    perGroup.set(group, (perGroup.get(group) ?? 0) + 1);
-    assert.ok(keys.includes(group), `the group of ${key} is stored`);
-  }
-  assert.ok([...perGroup.values()].every((n) => n <= 3), JSON.stringify([...perGroup]));
+  const logs = keys.filter((k) => k.includes('/.log.'));
+  assert.ok(logs.length > 0 && logs.length <= 32, `${logs.length} log records stored`);
+  assert.deepEqual(keys.filter((k) => k.includes('#')), []);
 });
 
 // The database file as one byte array: the tenant's current groups (blocks applied by
@@ -306,8 +304,21 @@ function allRecords(db) {
   });
 }
 
-// The first 4 KiB of the database changed by `edit(bytes)`: in its group and in a block record over it.
+// The first 4 KiB of the database changed by `edit(bytes)`: in its group, in a block record
+// over it, and in every commit log record's ranges inside it.
 const firstGroup = (edit) => (key, value) => {
+  if (/\/\.log\.\d+$/.test(key)) {
+    const entries = decodeLog(value.contents).map((e) => {
+      if (!e.group.endsWith('.g000000') || e.offset >= 4096) return e;
+      const page = new Uint8Array(4096);
+      page.set(e.bytes.subarray(0, 4096 - e.offset), e.offset);
+      edit(page);
+      const bytes = e.bytes.slice();
+      bytes.set(page.subarray(e.offset, e.offset + Math.min(e.bytes.length, 4096 - e.offset)));
+      return { ...e, bytes };
+    });
+    return { ...value, contents: encodeLog(entries) };
+  }
   if (!/\/leads\.v2\.db\.g000000(#0)?$/.test(key)) return undefined;
   const contents = value.contents.slice();
   edit(contents);
@@ -320,6 +331,14 @@ const DAMAGE = {
   'a group shorter than its block records': { change: (key, value) => (key.endsWith('.g000000') ? { ...value, contents: value.contents.slice(0, 5000) } : undefined) },
   'a block record of a group that does not exist': {
     add: (dir) => [[`${dir}/leads.v2.db.g000007#3`, { timestamp: new Date(), mode: 0o100644, contents: new Uint8Array(4096) }]],
+  },
+  'a log record of a group that does not exist': {
+    add: (dir) => [[`${dir}/.log.999999999999`, {
+      timestamp: new Date(), mode: 0o100644, contents: encodeLog([{ group: `${dir}/leads.v2.db.g000007`, offset: 0, bytes: new Uint8Array(8) }]),
+    }]],
+  },
+  'a log record that cannot be read': {
+    add: (dir) => [[`${dir}/.log.999999999999`, { timestamp: new Date(), mode: 0o100644, contents: new Uint8Array([0, 9, 1]) }]],
   },
   'user_version -1000': { change: userVersion(-1000) },
   'user_version -1': { change: userVersion(-1) },
