@@ -491,3 +491,24 @@ test('a submit resolves only after a flushed (strict) transaction; sync bookkeep
     await closeAllStores();
   }
 });
+
+test('once a synced lead is erased, no stored record holds its text: not a group, not a commit log record', async () => {
+  const tenant = 'erase-logs';
+  const store = await getStore(tenant, { autoSync: false, endpoint: 'http://sync.invalid/', fetch: acceptAll });
+  for (let i = 0; i < 5; i++) await store.submitLead(lead(i));
+  const secret = 'erase-me-7f3a@example.com';
+  await store.submitLead(lead(5, { email: secret }));
+  const before = await storedText(tenant);
+  assert.ok(before.includes(secret), 'the submit stored the lead (in a log record)');
+  await store.syncPending();
+  await closeAllStores();
+  assert.ok(!(await storedText(tenant)).includes(secret), 'an erased lead left its email in a stored record');
+});
+
+// Every stored record of `tenant` as Latin-1 text, joined: a byte-level scan, as the browser's privacy test does.
+async function storedText(tenant) {
+  const db = await openFiles(`/lead-outbox/${tenant}`);
+  const records = await allRecords(db);
+  db.close();
+  return [...records.values()].map((v) => Buffer.from(v.contents).toString('latin1')).join('\n');
+}
