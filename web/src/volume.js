@@ -346,6 +346,7 @@ export class Volume {
   // applies logs over groups), and erased bytes must not outlive the round in any log
   // record; so a round that saves such a group, a scrubbing round and a compaction round
   // fold every log record in: each group they touch is saved whole, and they are deleted.
+  // A scrubbing round also saves whole every group it changed (as before logs).
   #put(files, keys, { scrub, compact }) {
     const mem = this.#files;
     const time = new Date();
@@ -364,6 +365,9 @@ export class Volume {
     const logged = new Set([...this.#logs.values()].flatMap((groups) => [...groups]));
     const fold = scrub || compact || [...whole].some((path) => logged.has(path));
     if (fold) for (const group of logged) whole.add(group);
+    // Erasing: a log record covers only its ranges of the group record beneath, which
+    // keeps the old bytes around them; so every changed group goes whole.
+    if (scrub) for (const group of changedBlocks.keys()) whole.add(group);
     for (const [group, numbers] of changedBlocks) {
       if (whole.has(group)) continue;
       // A group written block by block and not reported whole still exists: if it does
