@@ -235,7 +235,7 @@ export class Volume {
           return;
         }
         keys = this.#takeChanged();
-        const compact = round.some((w) => w.compact) && this.#logs.size > 0;
+        const compact = round.some((w) => w.compact) && (this.#logs.size > 0 || this.#blocks.size > 0);
         if (!keys.length && !compact) return;
         try {
           saved = this.#put(files, keys, { scrub: round.some((w) => w.scrub), compact });
@@ -365,7 +365,8 @@ export class Volume {
     }
     const logged = new Set([...this.#logs.values()].flatMap((groups) => [...groups]));
     const fold = scrub || compact || [...whole].some((path) => logged.has(path));
-    if (fold) for (const group of logged) whole.add(group);
+    // Groups under block records (the previous format's) are folded too: their records go.
+    if (fold) for (const group of [...logged, ...this.#blocks.keys()]) whole.add(group);
     // Erasing: a log record covers only its ranges of the group record beneath, which
     // keeps the old bytes around them; so every changed group goes whole.
     if (scrub) for (const group of changedBlocks.keys()) whole.add(group);
