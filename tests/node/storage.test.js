@@ -1,10 +1,10 @@
-// Page-group storage under Node with fake-indexeddb: a crash at any IndexedDB write leaves a whole commit or none, and the old single file is imported.
+// Page-group storage under Node with fake-indexeddb: a crash at any IndexedDB write leaves a whole commit or none, earlier layouts are imported, and the format version keeps the previous release out.
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, LeadStore } from '../../web/src/index.js';
 import { loadCore, unloadCore } from '../../web/src/core.js';
-import { Volume, decodeLog, encodeLog } from '../../web/src/volume.js';
+import { Volume, STORAGE_FORMAT, decodeLog, encodeLog } from '../../web/src/volume.js';
 import { memoryFiles } from '../../web/src/files.js';
 import { acceptAll, holdRequest, lead, waitUntil } from './helpers.js';
 
@@ -512,3 +512,132 @@ async function storedText(tenant) {
   db.close();
   return [...records.values()].map((v) => Buffer.from(v.contents).toString('latin1')).join('\n');
 }
+
+// --- The stored format's marker: the IndexedDB version (STORAGE_FORMAT, web/src/volume.js).
+// A tab of the previous release (format 21: groups and block records, no log records)
+// opens the database at version 21 and closes its connection on versionchange; these
+// tests act as it does.
+const PREVIOUS_FORMAT = 21;
+
+// Opens `dir` at `version` as the previous release's openDatabase did: creating FILE_DATA
+// if new, closing on versionchange (`onClosed` is told). Rejects with the request's error.
+function openAsPreviousRelease(dir, version, onClosed = () => {}) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(dir, version);
+    req.onupgradeneeded = () => {
+      if (!req.result.objectStoreNames.contains('FILE_DATA')) {
+        req.result.createObjectStore('FILE_DATA').createIndex('timestamp', 'timestamp', { unique: false });
+      }
+    };
+    req.onsuccess = () => {
+      req.result.onversionchange = () => {
+        req.result.close();
+        onClosed();
+      };
+      resolve(req.result);
+    };
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error('blocked'));
+  });
+}
+
+test('a tab of the previous release cannot open what this release stored (VersionError), and the leads stay intact', async () => {
+  const tenant = 'format-previous-open';
+  const dir = `/lead-outbox/${tenant}`;
+  const store = await getStore(tenant, { autoSync: false });
+  const ids = [];
+  for (let i = 0; i < 5; i++) ids.push(await store.submitLead(lead(i)));
+  await closeAllStores();
+  const db = await openFiles(dir);
+  assert.equal(db.version, STORAGE_FORMAT);
+  assert.ok((await allKeys(db)).some((k) => k.includes('/.log.')), 'this release stored log records');
+  db.close();
+
+  await assert.rejects(openAsPreviousRelease(dir, PREVIOUS_FORMAT), { name: 'VersionError' });
+
+  const { ids: after, integrity } = await reload(tenant);
+  assert.equal(integrity, 'ok');
+  assert.deepEqual([...after].sort(), [...ids].sort());
+});
+
+test("a connection the previous release holds at version 21 is closed by this release's open, which reads its block records and folds them", async () => {
+  const tenant = 'format-previous-held';
+  const dir = `/lead-outbox/${tenant}`;
+  // The previous release's data: 64 KiB groups with 4 KiB block records over them, at version 21.
+  const store = await getStore(tenant, { autoSync: false, endpoint: 'http://sync.invalid/', fetch: acceptAll });
+  const ids = [];
+  for (let i = 0; i < 400; i++) ids.push(await store.submitLead(lead(i, { message: `${i} `.padEnd(300, 'x') })));
+  await store.syncPending(); // synced and erased: later rounds leave their pages alone
+  const groups = await databaseImage(tenant); // leads 0-399
+  const again = await getStore(tenant, { autoSync: false });
+  for (let i = 400; i < 405; i++) ids.push(await again.submitLead(lead(i)));
+  const current = await databaseImage(tenant); // leads 0-404: the groups with the blocks laid over them
+  await new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(dir);
+    req.onsuccess = resolve;
+    req.onerror = () => reject(req.error);
+  });
+  let closed = false;
+  const old = await openAsPreviousRelease(dir, PREVIOUS_FORMAT, () => (closed = true));
+  const blockGroups = await new Promise((resolve, reject) => {
+    const tx = old.transaction('FILE_DATA', 'readwrite');
+    const s = tx.objectStore('FILE_DATA');
+    const withBlocks = new Set();
+    for (let at = 0, i = 0; at < current.length; at += 65536, i++) {
+      const group = `${dir}/leads.v2.db.g${String(i).padStart(6, '0')}`;
+      const was = groups.slice(at, at + 65536);
+      const now = current.slice(at, at + 65536);
+      if (was.length !== now.length) {
+        s.put({ timestamp: new Date(), mode: 0o100644, contents: now }, group); // a resized group went whole
+        continue;
+      }
+      was.fill(0, 4096, 8192); // block 1 as stored in the group is stale in every group: its block record has it
+      s.put({ timestamp: new Date(), mode: 0o100644, contents: was }, group);
+      for (let n = 0; n * 4096 < now.length; n++) {
+        const block = now.slice(n * 4096, (n + 1) * 4096);
+        if (block.every((b, j) => b === was[n * 4096 + j])) continue;
+        s.put({ timestamp: new Date(), mode: 0o100644, contents: block }, `${group}#${n}`);
+        withBlocks.add(group);
+      }
+    }
+    s.put({ timestamp: new Date(), mode: 0o100644, contents: new TextEncoder().encode('previous-tab:7') }, `${dir}/.commit-stamp`);
+    tx.oncomplete = () => resolve(withBlocks);
+    tx.onerror = () => reject(tx.error);
+  });
+  assert.ok(blockGroups.size >= 3, `the previous release left block records in ${blockGroups.size} groups`);
+
+  // The previous release's tab stays open, connection and all, while this release opens.
+  const opened = await getStore(tenant, { autoSync: false, endpoint: 'http://sync.invalid/', fetch: acceptAll });
+  assert.equal(closed, true, 'the held connection got versionchange and closed');
+  assert.throws(() => old.transaction('FILE_DATA', 'readwrite'), { name: 'InvalidStateError' }, 'its next commit has no connection');
+  assert.deepEqual(opened.listLeads().map((l) => l.id).sort(), [...ids].sort(), 'the blocks were laid over their groups');
+  // The first folding round (here the sync's erasing round) saves those groups whole: the block records go.
+  ids.push(await opened.submitLead(lead(405)));
+  await opened.syncPending();
+  await closeAllStores();
+  const db = await openFiles(dir);
+  assert.equal(db.version, STORAGE_FORMAT);
+  const keys = await allKeys(db);
+  db.close();
+  assert.deepEqual(keys.filter((k) => k.includes('#')), [], 'block records folded');
+  const { ids: after, integrity } = await reload(tenant);
+  assert.equal(integrity, 'ok');
+  assert.deepEqual([...after].sort(), [...ids].sort());
+});
+
+test('a database of a later format is refused with storage_error, and nothing in it is read or written', async () => {
+  const tenant = 'format-later';
+  const dir = `/lead-outbox/${tenant}`;
+  const later = await openAsPreviousRelease(dir, STORAGE_FORMAT + 1);
+  await new Promise((resolve) => {
+    const tx = later.transaction('FILE_DATA', 'readwrite');
+    tx.objectStore('FILE_DATA').put({ mode: 0o100644, contents: new Uint8Array([1, 2, 3]) }, `${dir}/.log.000000000000`);
+    tx.oncomplete = resolve;
+  });
+  later.close();
+  await assert.rejects(getStore(tenant, { autoSync: false }), { code: 'storage_error', message: /newer version of this page/ });
+  const db = await openFiles(dir);
+  assert.equal(db.version, STORAGE_FORMAT + 1);
+  assert.deepEqual(await allKeys(db), [`${dir}/.log.000000000000`]);
+  db.close();
+});

@@ -9,7 +9,14 @@ const DAMAGED_ROOT = '/lead-outbox-damaged';
 // How a storage_error about the stored bytes themselves begins, from the core or from here.
 export const DAMAGED_PREFIX = 'damaged stored data:';
 const FILE_STORE = 'FILE_DATA'; // as IDBFS names it: key = path, value = {timestamp, mode, contents}
-const IDBFS_VERSION = 21; // Emscripten's IDBFS.DB_VERSION: the database is created as IDBFS creates it
+// The IndexedDB database version, which names the stored format: raise it whenever a
+// release writes records an earlier release would misread. 21 (Emscripten's
+// IDBFS.DB_VERSION, kept until then) knew groups and block records only; 22 adds commit
+// log records, which a tab of that release would ignore, reloading stale pages and
+// writing them back over newer ones. Opening at 22 is what keeps it out: its open
+// connection gets versionchange and closes (its next commit fails with storage_error),
+// and its next open at 21 fails with VersionError. See docs/storage.md, "Format".
+export const STORAGE_FORMAT = 22;
 const FILE_MODE = 0o100644; // a regular file, as IDBFS would store one
 // Mirrors kBlockBytes in src/vfs/GroupedFile.h: a change key "<group>#<n>" is this many
 // bytes at n * BLOCK_BYTES in the group.
@@ -604,10 +611,14 @@ export function decodeLog(contents) {
   return entries.length ? entries : null;
 }
 
-// Opens (creating if needed) the IndexedDB database IDBFS would use for mount point `dir`.
+// Opens (creating if needed, upgrading from an earlier format) the IndexedDB database of
+// mount point `dir`, at STORAGE_FORMAT. Rejects with storage_error when it is at a later
+// format (a newer release's: this code cannot read it, and must not write it), or when a
+// tab that does not close on versionchange (a release before 0960e4d) blocks the upgrade.
 function openDatabase(dir) {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(dir, IDBFS_VERSION);
+    const req = indexedDB.open(dir, STORAGE_FORMAT);
+    // From 21 (or nothing) to 22 nothing changes in the store: the version is the marker.
     req.onupgradeneeded = () => {
       const db = req.result;
       const files = db.objectStoreNames.contains(FILE_STORE)
@@ -624,7 +635,12 @@ function openDatabase(dir) {
       };
       resolve(req.result);
     };
-    req.onerror = () => reject(toStorageError(req.error));
+    req.onerror = () => {
+      reject(req.error?.name === 'VersionError'
+        ? new LeadOutboxError(ErrorCodes.STORAGE_ERROR,
+          "This site's stored leads were saved by a newer version of this page: reload the page to go on.", { cause: req.error })
+        : toStorageError(req.error));
+    };
     req.onblocked = () => reject(toStorageError(new Error('IndexedDB upgrade blocked by another tab')));
   });
 }
