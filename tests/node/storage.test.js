@@ -182,23 +182,29 @@ for (const [layout, toRecords] of Object.entries(OLD_LAYOUTS)) {
     for (let i = 0; i < 30; i++) ids.push(await store.submitLead(lead(i)));
     const image = await databaseImage(tenant);
 
-    // Rewrite IndexedDB as that release left it.
+    // Rewrite IndexedDB as that release left it: a database at version 21 (IDBFS's).
     const dir = `/lead-outbox/${tenant}`;
-    const db = await openFiles(dir);
-    const before = await allKeys(db);
     await new Promise((resolve, reject) => {
-      const tx = db.transaction('FILE_DATA', 'readwrite');
+      const req = indexedDB.deleteDatabase(dir);
+      req.onsuccess = resolve;
+      req.onerror = () => reject(req.error);
+    });
+    const old = await openAsPreviousRelease(dir, PREVIOUS_FORMAT);
+    await new Promise((resolve, reject) => {
+      const tx = old.transaction('FILE_DATA', 'readwrite');
       const s = tx.objectStore('FILE_DATA');
-      for (const key of before) s.delete(key);
       for (const [key, contents] of toRecords(dir, image)) s.put({ timestamp: new Date(), mode: 0o100666, contents }, key);
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);
     });
+    old.close();
 
     const again = await getStore(tenant, { autoSync: false });
     assert.deepEqual(again.listLeads().map((l) => l.id).sort(), [...ids].sort());
     await again.submitLead(lead(99));
     await closeAllStores();
+    const db = await openFiles(dir);
+    assert.equal(db.version, STORAGE_FORMAT);
     const keys = await allKeys(db);
     db.close();
     assert.deepEqual(keys.filter((k) => k.endsWith('leads.sqlite3') || /leads\.db\.g/.test(k)), [], 'the old records are gone');
