@@ -647,3 +647,24 @@ test('a database of a later format is refused with storage_error, and nothing in
   assert.deepEqual(await allKeys(db), [`${dir}/.log.000000000000`]);
   db.close();
 });
+
+test('a tab that does not close on versionchange (a release before 0960e4d) makes the open fail with storage_error, until it closes', async () => {
+  const tenant = 'format-blocked';
+  const dir = `/lead-outbox/${tenant}`;
+  const stubborn = await openAsPreviousRelease(dir, PREVIOUS_FORMAT);
+  stubborn.onversionchange = null; // such a release kept its connection
+  const opening = getStore(tenant, { autoSync: false });
+  const outcome = await Promise.race([
+    opening.then(() => 'opened', (err) => err),
+    new Promise((resolve) => setTimeout(resolve, 5000, 'still waiting')),
+  ]);
+  stubborn.close(); // lets a waiting open finish, so a failure here ends the test, not the run
+  await opening.catch(() => {});
+  await closeAllStores();
+  assert.equal(outcome?.code, 'storage_error', `the open: ${outcome}`);
+  assert.match(outcome.message, /blocked by another tab/);
+  const store = await getStore(tenant, { autoSync: false });
+  const id = await store.submitLead(lead(1));
+  const { ids } = await reload(tenant);
+  assert.deepEqual(ids, [id]);
+});
