@@ -1,10 +1,10 @@
-// Page-group storage under Node with fake-indexeddb: a crash at any IndexedDB write leaves a whole commit or none, and the old single file is imported.
+// Page-group storage under Node with fake-indexeddb: a crash at any IndexedDB write leaves a whole commit or none, earlier layouts are imported, and the format version keeps the previous release out.
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, LeadStore } from '../../web/src/index.js';
 import { loadCore, unloadCore } from '../../web/src/core.js';
-import { Volume } from '../../web/src/volume.js';
+import { Volume, STORAGE_FORMAT, decodeLog, encodeLog } from '../../web/src/volume.js';
 import { memoryFiles } from '../../web/src/files.js';
 import { acceptAll, holdRequest, lead, waitUntil } from './helpers.js';
 
@@ -97,33 +97,31 @@ test('a crash at any IndexedDB write leaves the old or the new state, never a to
   assert.ok(seen.has(0) && seen.has(100), `states seen: ${[...seen]}`);
 });
 
-test('a submit puts the 4 KiB blocks it changed, and block records are folded into their groups', async () => {
+test('a submit puts one log record of the bytes it changed, and log records are folded into their groups', async () => {
   const tenant = 'blocks';
   const store = await getStore(tenant, { autoSync: false });
   for (let i = 0; i < 600; i++) await store.submitLead(lead(i, { message: `${i} `.padEnd(300, 'x') }));
   puts.length = 0;
   for (let i = 600; i < 700; i++) await store.submitLead(lead(i));
-  const blockPuts = puts.filter(([key]) => key.includes('#'));
+  const logPuts = puts.filter(([key]) => /\/\.log\.\d{12}$/.test(key));
   const groupPuts = puts.filter(([key]) => /\.g\d{6}$/.test(key));
-  // Each submit changes a handful of pages: block records, never more than 4 KiB each.
-  assert.ok(blockPuts.length >= 100, `${blockPuts.length} block records`);
-  assert.ok(blockPuts.every(([, n]) => n <= 4096));
-  // Groups are put whole now and then: new groups, and groups that gathered blocks.
-  assert.ok(groupPuts.length > 0 && groupPuts.length < blockPuts.length / 2, `${groupPuts.length} group puts`);
+  // One log record per submit, holding the changed bytes of a few pages, not the pages.
+  assert.ok(logPuts.length >= 90, `${logPuts.length} log records`); // a submit whose pages were folded in puts none
+  assert.deepEqual(puts.filter(([key]) => key.includes('#')), [], 'no block records');
+  const sizes = logPuts.map(([, n]) => n).sort((x, y) => x - y);
+  assert.ok(sizes[sizes.length >> 1] < 1024, `median log record ${sizes[sizes.length >> 1]} bytes`);
+  // Groups are put whole now and then: new groups, and the groups of folded log records.
+  assert.ok(groupPuts.length > 0 && groupPuts.length < logPuts.length / 2, `${groupPuts.length} group puts`);
   const { ids, integrity } = await reload(tenant);
   assert.equal(integrity, 'ok');
   assert.equal(ids.length, 700);
-  // What IndexedDB holds: at most three block records per group (the fourth folds them).
+  // What IndexedDB holds: at most 32 log records (a round of its own folds them), no blocks.
   const db = await openFiles(`/lead-outbox/${tenant}`);
   const keys = await allKeys(db);
   db.close();
-  const perGroup = new Map();
-  for (const key of keys.filter((k) => k.includes('#'))) {
-    const group = key.slice(0, key.lastIndexOf('#'));
-    perGroup.set(group, (perGroup.get(group) ?? 0) + 1);
-    assert.ok(keys.includes(group), `the group of ${key} is stored`);
-  }
-  assert.ok([...perGroup.values()].every((n) => n <= 3), JSON.stringify([...perGroup]));
+  const logs = keys.filter((k) => k.includes('/.log.'));
+  assert.ok(logs.length > 0 && logs.length <= 32, `${logs.length} log records stored`);
+  assert.deepEqual(keys.filter((k) => k.includes('#')), []);
 });
 
 // The database file as one byte array: the tenant's current groups (blocks applied by
@@ -184,23 +182,29 @@ for (const [layout, toRecords] of Object.entries(OLD_LAYOUTS)) {
     for (let i = 0; i < 30; i++) ids.push(await store.submitLead(lead(i)));
     const image = await databaseImage(tenant);
 
-    // Rewrite IndexedDB as that release left it.
+    // Rewrite IndexedDB as that release left it: a database at version 21 (IDBFS's).
     const dir = `/lead-outbox/${tenant}`;
-    const db = await openFiles(dir);
-    const before = await allKeys(db);
     await new Promise((resolve, reject) => {
-      const tx = db.transaction('FILE_DATA', 'readwrite');
+      const req = indexedDB.deleteDatabase(dir);
+      req.onsuccess = resolve;
+      req.onerror = () => reject(req.error);
+    });
+    const old = await openAsPreviousRelease(dir, PREVIOUS_FORMAT);
+    await new Promise((resolve, reject) => {
+      const tx = old.transaction('FILE_DATA', 'readwrite');
       const s = tx.objectStore('FILE_DATA');
-      for (const key of before) s.delete(key);
       for (const [key, contents] of toRecords(dir, image)) s.put({ timestamp: new Date(), mode: 0o100666, contents }, key);
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);
     });
+    old.close();
 
     const again = await getStore(tenant, { autoSync: false });
     assert.deepEqual(again.listLeads().map((l) => l.id).sort(), [...ids].sort());
     await again.submitLead(lead(99));
     await closeAllStores();
+    const db = await openFiles(dir);
+    assert.equal(db.version, STORAGE_FORMAT);
     const keys = await allKeys(db);
     db.close();
     assert.deepEqual(keys.filter((k) => k.endsWith('leads.sqlite3') || /leads\.db\.g/.test(k)), [], 'the old records are gone');
@@ -306,8 +310,21 @@ function allRecords(db) {
   });
 }
 
-// The first 4 KiB of the database changed by `edit(bytes)`: in its group and in a block record over it.
+// The first 4 KiB of the database changed by `edit(bytes)`: in its group, in a block record
+// over it, and in every commit log record's ranges inside it.
 const firstGroup = (edit) => (key, value) => {
+  if (/\/\.log\.\d+$/.test(key)) {
+    const entries = decodeLog(value.contents).map((e) => {
+      if (!e.group.endsWith('.g000000') || e.offset >= 4096) return e;
+      const page = new Uint8Array(4096);
+      page.set(e.bytes.subarray(0, 4096 - e.offset), e.offset);
+      edit(page);
+      const bytes = e.bytes.slice();
+      bytes.set(page.subarray(e.offset, e.offset + Math.min(e.bytes.length, 4096 - e.offset)));
+      return { ...e, bytes };
+    });
+    return { ...value, contents: encodeLog(entries) };
+  }
   if (!/\/leads\.v2\.db\.g000000(#0)?$/.test(key)) return undefined;
   const contents = value.contents.slice();
   edit(contents);
@@ -320,6 +337,14 @@ const DAMAGE = {
   'a group shorter than its block records': { change: (key, value) => (key.endsWith('.g000000') ? { ...value, contents: value.contents.slice(0, 5000) } : undefined) },
   'a block record of a group that does not exist': {
     add: (dir) => [[`${dir}/leads.v2.db.g000007#3`, { timestamp: new Date(), mode: 0o100644, contents: new Uint8Array(4096) }]],
+  },
+  'a log record of a group that does not exist': {
+    add: (dir) => [[`${dir}/.log.999999999999`, {
+      timestamp: new Date(), mode: 0o100644, contents: encodeLog([{ group: `${dir}/leads.v2.db.g000007`, offset: 0, bytes: new Uint8Array(8) }]),
+    }]],
+  },
+  'a log record that cannot be read': {
+    add: (dir) => [[`${dir}/.log.999999999999`, { timestamp: new Date(), mode: 0o100644, contents: new Uint8Array([0, 9, 1]) }]],
   },
   'user_version -1000': { change: userVersion(-1000) },
   'user_version -1': { change: userVersion(-1) },
@@ -471,4 +496,175 @@ test('a submit resolves only after a flushed (strict) transaction; sync bookkeep
     IDBDatabase.prototype.transaction = transaction;
     await closeAllStores();
   }
+});
+
+test('once a synced lead is erased, no stored record holds its text: not a group, not a commit log record', async () => {
+  const tenant = 'erase-logs';
+  const store = await getStore(tenant, { autoSync: false, endpoint: 'http://sync.invalid/', fetch: acceptAll });
+  for (let i = 0; i < 5; i++) await store.submitLead(lead(i));
+  const secret = 'erase-me-7f3a@example.com';
+  await store.submitLead(lead(5, { email: secret }));
+  const before = await storedText(tenant);
+  assert.ok(before.includes(secret), 'the submit stored the lead (in a log record)');
+  await store.syncPending();
+  await closeAllStores();
+  assert.ok(!(await storedText(tenant)).includes(secret), 'an erased lead left its email in a stored record');
+});
+
+// Every stored record of `tenant` as Latin-1 text, joined: a byte-level scan, as the browser's privacy test does.
+async function storedText(tenant) {
+  const db = await openFiles(`/lead-outbox/${tenant}`);
+  const records = await allRecords(db);
+  db.close();
+  return [...records.values()].map((v) => Buffer.from(v.contents).toString('latin1')).join('\n');
+}
+
+// --- The stored format's marker: the IndexedDB version (STORAGE_FORMAT, web/src/volume.js).
+// A tab of the previous release (format 21: groups and block records, no log records)
+// opens the database at version 21 and closes its connection on versionchange; these
+// tests act as it does.
+const PREVIOUS_FORMAT = 21;
+
+// Opens `dir` at `version` as the previous release's openDatabase did: creating FILE_DATA
+// if new, closing on versionchange (`onClosed` is told). Rejects with the request's error.
+function openAsPreviousRelease(dir, version, onClosed = () => {}) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(dir, version);
+    req.onupgradeneeded = () => {
+      if (!req.result.objectStoreNames.contains('FILE_DATA')) {
+        req.result.createObjectStore('FILE_DATA').createIndex('timestamp', 'timestamp', { unique: false });
+      }
+    };
+    req.onsuccess = () => {
+      req.result.onversionchange = () => {
+        req.result.close();
+        onClosed();
+      };
+      resolve(req.result);
+    };
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error('blocked'));
+  });
+}
+
+test('a tab of the previous release cannot open what this release stored (VersionError), and the leads stay intact', async () => {
+  const tenant = 'format-previous-open';
+  const dir = `/lead-outbox/${tenant}`;
+  const store = await getStore(tenant, { autoSync: false });
+  const ids = [];
+  for (let i = 0; i < 5; i++) ids.push(await store.submitLead(lead(i)));
+  await closeAllStores();
+  const db = await openFiles(dir);
+  assert.equal(db.version, STORAGE_FORMAT);
+  assert.ok((await allKeys(db)).some((k) => k.includes('/.log.')), 'this release stored log records');
+  db.close();
+
+  await assert.rejects(openAsPreviousRelease(dir, PREVIOUS_FORMAT), { name: 'VersionError' });
+
+  const { ids: after, integrity } = await reload(tenant);
+  assert.equal(integrity, 'ok');
+  assert.deepEqual([...after].sort(), [...ids].sort());
+});
+
+test("a connection the previous release holds at version 21 is closed by this release's open, which reads its block records and folds them", async () => {
+  const tenant = 'format-previous-held';
+  const dir = `/lead-outbox/${tenant}`;
+  // The previous release's data: 64 KiB groups with 4 KiB block records over them, at version 21.
+  const store = await getStore(tenant, { autoSync: false, endpoint: 'http://sync.invalid/', fetch: acceptAll });
+  const ids = [];
+  for (let i = 0; i < 400; i++) ids.push(await store.submitLead(lead(i, { message: `${i} `.padEnd(300, 'x') })));
+  await store.syncPending(); // synced and erased: later rounds leave their pages alone
+  const groups = await databaseImage(tenant); // leads 0-399
+  const again = await getStore(tenant, { autoSync: false });
+  for (let i = 400; i < 405; i++) ids.push(await again.submitLead(lead(i)));
+  const current = await databaseImage(tenant); // leads 0-404: the groups with the blocks laid over them
+  await new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(dir);
+    req.onsuccess = resolve;
+    req.onerror = () => reject(req.error);
+  });
+  let closed = false;
+  const old = await openAsPreviousRelease(dir, PREVIOUS_FORMAT, () => (closed = true));
+  const blockGroups = await new Promise((resolve, reject) => {
+    const tx = old.transaction('FILE_DATA', 'readwrite');
+    const s = tx.objectStore('FILE_DATA');
+    const withBlocks = new Set();
+    for (let at = 0, i = 0; at < current.length; at += 65536, i++) {
+      const group = `${dir}/leads.v2.db.g${String(i).padStart(6, '0')}`;
+      const was = groups.slice(at, at + 65536);
+      const now = current.slice(at, at + 65536);
+      if (was.length !== now.length) {
+        s.put({ timestamp: new Date(), mode: 0o100644, contents: now }, group); // a resized group went whole
+        continue;
+      }
+      was.fill(0, 4096, 8192); // block 1 as stored in the group is stale in every group: its block record has it
+      s.put({ timestamp: new Date(), mode: 0o100644, contents: was }, group);
+      for (let n = 0; n * 4096 < now.length; n++) {
+        const block = now.slice(n * 4096, (n + 1) * 4096);
+        if (block.every((b, j) => b === was[n * 4096 + j])) continue;
+        s.put({ timestamp: new Date(), mode: 0o100644, contents: block }, `${group}#${n}`);
+        withBlocks.add(group);
+      }
+    }
+    s.put({ timestamp: new Date(), mode: 0o100644, contents: new TextEncoder().encode('previous-tab:7') }, `${dir}/.commit-stamp`);
+    tx.oncomplete = () => resolve(withBlocks);
+    tx.onerror = () => reject(tx.error);
+  });
+  assert.ok(blockGroups.size >= 3, `the previous release left block records in ${blockGroups.size} groups`);
+
+  // The previous release's tab stays open, connection and all, while this release opens.
+  const opened = await getStore(tenant, { autoSync: false, endpoint: 'http://sync.invalid/', fetch: acceptAll });
+  assert.equal(closed, true, 'the held connection got versionchange and closed');
+  assert.throws(() => old.transaction('FILE_DATA', 'readwrite'), { name: 'InvalidStateError' }, 'its next commit has no connection');
+  assert.deepEqual(opened.listLeads().map((l) => l.id).sort(), [...ids].sort(), 'the blocks were laid over their groups');
+  // The first folding round (here the sync's erasing round) saves those groups whole: the block records go.
+  ids.push(await opened.submitLead(lead(405)));
+  await opened.syncPending();
+  await closeAllStores();
+  const db = await openFiles(dir);
+  assert.equal(db.version, STORAGE_FORMAT);
+  const keys = await allKeys(db);
+  db.close();
+  assert.deepEqual(keys.filter((k) => k.includes('#')), [], 'block records folded');
+  const { ids: after, integrity } = await reload(tenant);
+  assert.equal(integrity, 'ok');
+  assert.deepEqual([...after].sort(), [...ids].sort());
+});
+
+test('a database of a later format is refused with storage_error, and nothing in it is read or written', async () => {
+  const tenant = 'format-later';
+  const dir = `/lead-outbox/${tenant}`;
+  const later = await openAsPreviousRelease(dir, STORAGE_FORMAT + 1);
+  await new Promise((resolve) => {
+    const tx = later.transaction('FILE_DATA', 'readwrite');
+    tx.objectStore('FILE_DATA').put({ mode: 0o100644, contents: new Uint8Array([1, 2, 3]) }, `${dir}/.log.000000000000`);
+    tx.oncomplete = resolve;
+  });
+  later.close();
+  await assert.rejects(getStore(tenant, { autoSync: false }), { code: 'storage_error', message: /newer version of this page/ });
+  const db = await openFiles(dir);
+  assert.equal(db.version, STORAGE_FORMAT + 1);
+  assert.deepEqual(await allKeys(db), [`${dir}/.log.000000000000`]);
+  db.close();
+});
+
+test('a tab that does not close on versionchange (a release before 0960e4d) makes the open fail with storage_error, until it closes', async () => {
+  const tenant = 'format-blocked';
+  const dir = `/lead-outbox/${tenant}`;
+  const stubborn = await openAsPreviousRelease(dir, PREVIOUS_FORMAT);
+  stubborn.onversionchange = null; // such a release kept its connection
+  const opening = getStore(tenant, { autoSync: false });
+  const outcome = await Promise.race([
+    opening.then(() => 'opened', (err) => err),
+    new Promise((resolve) => setTimeout(resolve, 5000, 'still waiting')),
+  ]);
+  stubborn.close(); // lets a waiting open finish, so a failure here ends the test, not the run
+  await opening.catch(() => {});
+  await closeAllStores();
+  assert.equal(outcome?.code, 'storage_error', `the open: ${outcome}`);
+  assert.match(outcome.message, /blocked by another tab/);
+  const store = await getStore(tenant, { autoSync: false });
+  const id = await store.submitLead(lead(1));
+  const { ids } = await reload(tenant);
+  assert.deepEqual(ids, [id]);
 });

@@ -1,4 +1,4 @@
-// A tenant's database files in the core's memory and in IndexedDB: read in one transaction, saved as the changed blocks and groups of each commit in one transaction.
+// A tenant's database files in the core's memory and in IndexedDB: read in one transaction, saved as one log record of each commit's changed bytes (and whole groups) in one transaction.
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 import { randomUuid } from './uuid.js';
 import { memoryFiles } from './files.js';
@@ -9,14 +9,28 @@ const DAMAGED_ROOT = '/lead-outbox-damaged';
 // How a storage_error about the stored bytes themselves begins, from the core or from here.
 export const DAMAGED_PREFIX = 'damaged stored data:';
 const FILE_STORE = 'FILE_DATA'; // as IDBFS names it: key = path, value = {timestamp, mode, contents}
-const IDBFS_VERSION = 21; // Emscripten's IDBFS.DB_VERSION: the database is created as IDBFS creates it
+// The IndexedDB database version, which names the stored format: raise it whenever a
+// release writes records an earlier release would misread. 21 (Emscripten's
+// IDBFS.DB_VERSION, kept until then) knew groups and block records only; 22 adds commit
+// log records, which a tab of that release would ignore, reloading stale pages and
+// writing them back over newer ones. Opening at 22 is what keeps it out: its open
+// connection gets versionchange and closes (its next commit fails with storage_error),
+// and its next open at 21 fails with VersionError. See docs/storage.md, "Format".
+export const STORAGE_FORMAT = 22;
 const FILE_MODE = 0o100644; // a regular file, as IDBFS would store one
 // Mirrors kBlockBytes in src/vfs/GroupedFile.h: a change key "<group>#<n>" is this many
 // bytes at n * BLOCK_BYTES in the group.
 const BLOCK_BYTES = 4096;
-// A group with this many block records is saved whole instead (and its blocks dropped):
-// 64 KiB once rather than more and more small records for a reload to read.
-const COMPACT_AT_BLOCKS = 4;
+// Commit log records: "<dir>/.log.<12-digit sequence>", one per commit, holding only the
+// byte ranges the commit changed (see encodeLog). Once this many are stored, a round of
+// its own, after the submit that crossed the line has resolved, folds them into whole groups.
+const LOG_KEY = '/.log.';
+const COMPACT_AT_LOGS = 32;
+// How many saved 4 KiB blocks a tab remembers to diff the next commit against: the pages
+// a submit rewrites (header, rightmost leaves) are the same few each time. 256 KiB at most.
+const REMEMBERED_BLOCKS = 64;
+// Changed runs closer than this are saved as one range: an entry costs about this much.
+const MERGE_GAP = 32;
 // The 16 KiB page groups of the previous layout ("leads.db.g000000"), imported at open.
 const OLD_GROUP = /\/leads\.db\.g\d{6}$/;
 
@@ -37,14 +51,17 @@ export function readVolume(tenantId) {
  * A tenant's files: held by the core in its own memory (MemoryFiles: the core does no
  * I/O), persisted here to an IndexedDB database named, laid out and valued as
  * Emscripten's IDBFS lays out a mount (database = "/lead-outbox/<tenant>", store
- * FILE_DATA, key = path, value {timestamp, mode, contents}).
+ * FILE_DATA, key = path, value {timestamp, mode, contents}; log and stamp records have no
+ * timestamp).
  *
  * The SQLite database is kept as 64 KiB page-group files (<dir>/leads.v2.db.g000000, …;
- * see docs/storage.md). IndexedDB holds one record per group, plus block records
- * ("<group>#<n>", 4 KiB) for pages changed since the group was last saved whole; a load
- * lays the blocks over their groups. Writes go through commit(): it runs the core call,
- * then puts exactly the blocks and groups the core reports changed, in one IndexedDB
- * transaction, so a commit costs what it changed and is all-or-nothing.
+ * see docs/storage.md). IndexedDB holds one record per group, plus one log record per
+ * commit since the groups it touches were last saved whole ("<dir>/.log.<sequence>": the
+ * byte ranges the commit changed, a few hundred bytes for a submit); a load lays the logs
+ * over their groups in sequence. Block records ("<group>#<n>", 4 KiB), which the previous
+ * release wrote instead of logs, are still read (under the logs) and folded away. Writes
+ * go through commit(): it runs the core call, then saves what the core reports changed
+ * in one IndexedDB transaction, so a commit costs what it changed and is all-or-nothing.
  *
  * Several tabs of a site share the IndexedDB database but each has its own copy of the
  * files in memory. Commits therefore run under a Web Lock per tenant, and each commit
@@ -57,7 +74,11 @@ export class Volume {
   #files;
   #db = null;
   #unsaved = new Set(); // change keys the next commit must save (records of an old layout to delete)
-  #blocks = new Map(); // group path → the block numbers IndexedDB holds records of
+  #blocks = new Map(); // group path → the block numbers IndexedDB holds records of (an earlier release's)
+  #logs = new Map(); // log record key → the group paths it changes, as IndexedDB holds them
+  #nextLog = 0; // the sequence number of the next log record
+  #saved = new Map(); // block key → its bytes as IndexedDB holds them (some recent blocks), to diff against
+  #compactSoon = false; // a compaction round is scheduled
   #queue = Promise.resolve(); // the lock where there are no Web Locks (Node)
   #queued = []; // commits waiting for the next round: {write, resolve, reject}
   #draining = null; // the running drain loop, if any
@@ -121,10 +142,10 @@ export class Volume {
    * only hands it to the OS, which a power cut can lose). Other rounds lose nothing a
    * resend cannot make up for, and keep the default.
    */
-  commit(write, { scrub = false, flush = false } = {}) {
+  commit(write, { scrub = false, flush = false, compact = false } = {}) {
     if (this.#closed) return Promise.reject(closedError());
     return new Promise((resolve, reject) => {
-      this.#queued.push({ write, scrub, flush, resolve, reject });
+      this.#queued.push({ write, scrub, flush, compact, resolve, reject });
       if (!this.#draining) this.#draining = this.#drain();
     });
   }
@@ -200,7 +221,7 @@ export class Volume {
       const stamp = `${this.#tab}:${++this.#commits}`;
       let outcomes = null;
       let keys;
-      let blocks = null;
+      let saved = null;
       const stampRead = files.get(this.stampPath);
       stampRead.onsuccess = () => {
         if (decodeStamp(stampRead.result) !== this.#stamp) return; // outcomes stay null
@@ -221,10 +242,11 @@ export class Volume {
           return;
         }
         keys = this.#takeChanged();
-        if (!keys.length) return;
+        const compact = round.some((w) => w.compact) && (this.#logs.size > 0 || this.#blocks.size > 0);
+        if (!keys.length && !compact) return;
         try {
-          blocks = this.#put(files, keys, round.some((w) => w.scrub));
-          files.put({ timestamp: new Date(), mode: FILE_MODE, contents: new TextEncoder().encode(stamp) }, this.stampPath);
+          saved = this.#put(files, keys, { scrub: round.some((w) => w.scrub), compact });
+          files.put({ mode: FILE_MODE, contents: new TextEncoder().encode(stamp) }, this.stampPath); // no timestamp: see #put
         } catch (err) {
           abort(tx);
           fail(err);
@@ -235,8 +257,8 @@ export class Volume {
         reject(toStorageError(err));
       };
       tx.oncomplete = () => {
-        if (blocks) {
-          this.#blocks = blocks;
+        if (saved) {
+          this.#remember(saved);
           this.#stamp = stamp;
         }
         resolve(outcomes);
@@ -322,11 +344,20 @@ export class Volume {
   }
 
   // Queues the puts and deletes that save `keys` (paths and "<group>#<n>" blocks) as the
-  // files are now. Every value is read and handed to put() in this call, so the
-  // transaction holds one instant of the files. Returns the block records IndexedDB
-  // will hold once the transaction commits.
-  #put(files, keys, scrub) {
+  // files are now: changed blocks as one log record of the byte ranges that differ from
+  // what IndexedDB holds (whole blocks where this tab does not remember them), new,
+  // resized and removed groups whole. Every value is read and handed to put() in this
+  // call, so the transaction holds one instant of the files. Returns what IndexedDB will
+  // hold once the transaction commits, for #remember.
+  //
+  // A group saved whole must not lie under an older log record that touches it (a load
+  // applies logs over groups), and erased bytes must not outlive the round in any log
+  // record; so a round that saves such a group, a scrubbing round and a compaction round
+  // fold every log record in: each group they touch is saved whole, and they are deleted.
+  // A scrubbing round also saves whole every group it changed (as before logs).
+  #put(files, keys, { scrub, compact }) {
     const mem = this.#files;
+    const time = new Date();
     const blocks = new Map(this.#blocks); // copied: this.#blocks changes only on commit
     const whole = new Set();
     const changedBlocks = new Map(); // group → block numbers
@@ -339,26 +370,48 @@ export class Volume {
       if (!changedBlocks.has(block.group)) changedBlocks.set(block.group, new Set());
       changedBlocks.get(block.group).add(block.n);
     }
+    const logged = new Set([...this.#logs.values()].flatMap((groups) => [...groups]));
+    const fold = scrub || compact || [...whole].some((path) => logged.has(path));
+    // Groups under block records (the previous format's) are folded too: their records go.
+    if (fold) for (const group of [...logged, ...this.#blocks.keys()]) whole.add(group);
+    // Erasing: a log record covers only its ranges of the group record beneath, which
+    // keeps the old bytes around them; so every changed group goes whole.
+    if (scrub) for (const group of changedBlocks.keys()) whole.add(group);
     for (const [group, numbers] of changedBlocks) {
       if (whole.has(group)) continue;
       // A group written block by block and not reported whole still exists: if it does
       // not, the files are not the core's (closed, or dropped), and deleting the group's
       // record would lose it. Refuse the commit instead.
       if (!mem.exists(group)) throw new LeadOutboxError(ErrorCodes.STORAGE_ERROR, `Changed blocks of ${group}, which is gone.`);
-      const stored = new Set([...(blocks.get(group) ?? []), ...numbers]);
-      if (stored.size >= COMPACT_AT_BLOCKS || scrub) {
-        whole.add(group);
-        continue;
+    }
+    const entries = [];
+    const remembered = new Map(); // block key → bytes now stored
+    for (const [group, numbers] of changedBlocks) {
+      if (whole.has(group)) continue;
+      // In ascending order: a load applies them in turn, and a block past the stored end
+      // of its group extends it only right after the one before it.
+      for (const n of [...numbers].sort((x, y) => x - y)) {
+        const key = `${group}#${n}`;
+        const bytes = mem.read(group, n * BLOCK_BYTES, BLOCK_BYTES);
+        for (const [from, to] of changedRanges(this.#saved.get(key), bytes)) {
+          entries.push({ group, offset: n * BLOCK_BYTES + from, bytes: bytes.subarray(from, to) });
+        }
+        remembered.set(key, bytes);
       }
-      for (const n of numbers) {
-        const contents = mem.read(group, n * BLOCK_BYTES, BLOCK_BYTES);
-        files.put({ timestamp: new Date(), mode: FILE_MODE, contents }, `${group}#${n}`);
-      }
-      blocks.set(group, stored);
+    }
+    const logs = new Map(fold ? [] : this.#logs);
+    let nextLog = this.#nextLog;
+    if (fold) files.delete(IDBKeyRange.bound(this.dir + LOG_KEY, `${this.dir}${LOG_KEY}\uffff`));
+    if (entries.length) {
+      const key = logKey(this.dir, nextLog++);
+      // No timestamp: a record without one adds no entry to IDBFS's timestamp index, which
+      // nothing here reads; that is one write fewer in a submit's transaction.
+      files.put({ mode: FILE_MODE, contents: encodeLog(entries) }, key);
+      logs.set(key, new Set(entries.map((e) => e.group)));
     }
     for (const path of whole) {
       if (mem.exists(path)) {
-        files.put({ timestamp: new Date(), mode: FILE_MODE, contents: mem.read(path) }, path);
+        files.put({ timestamp: time, mode: FILE_MODE, contents: mem.read(path) }, path);
       } else {
         files.delete(path);
       }
@@ -366,7 +419,36 @@ export class Volume {
       files.delete(IDBKeyRange.bound(`${path}#`, `${path}#\uffff`));
       blocks.delete(path);
     }
-    return blocks;
+    return { blocks, logs, nextLog, whole, remembered };
+  }
+
+  // Takes in what a committed round stored (from #put): the records IndexedDB now holds
+  // and the blocks it saved, to diff the next commit against. Blocks of a group saved
+  // whole are forgotten (the group holds bytes of this instant, not of the remembered
+  // one). Schedules a compaction once enough log records gathered.
+  #remember({ blocks, logs, nextLog, whole, remembered }) {
+    this.#blocks = blocks;
+    this.#logs = logs;
+    this.#nextLog = nextLog;
+    if (whole.size) {
+      for (const key of [...this.#saved.keys()]) if (whole.has(parseBlockKey(key).group)) this.#saved.delete(key);
+    }
+    for (const [key, bytes] of remembered) {
+      this.#saved.delete(key); // re-inserted last: the Map's order is the eviction order
+      this.#saved.set(key, bytes);
+    }
+    for (const key of this.#saved.keys()) {
+      if (this.#saved.size <= REMEMBERED_BLOCKS) break;
+      this.#saved.delete(key);
+    }
+    if (this.#logs.size >= COMPACT_AT_LOGS && !this.#compactSoon) {
+      // Its own round, after the caller of this one has heard back: off a submit's path.
+      this.#compactSoon = true;
+      setTimeout(() => {
+        this.#compactSoon = false;
+        this.commit(() => undefined, { compact: true }).catch(() => {}); // failed: the next one tries again
+      }, 0);
+    }
   }
 
   // Replaces this tab's files with `files` (from readAll: one commit's state) and
@@ -378,14 +460,19 @@ export class Volume {
     for (const path of mem.list(this.dir)) if (!stored.has(path)) mem.remove(path);
     this.#unsaved.clear();
     this.#blocks = new Map();
+    this.#logs = new Map();
+    this.#nextLog = 0;
+    this.#saved.clear();
     this.#stamp = this.#loadedStamp = null;
     const old = [];
     const blocks = [];
+    const logs = [];
     for (const [path, entry] of files) {
       if (path === this.stampPath) this.#stamp = this.#loadedStamp = decodeStamp(entry);
       const block = parseBlockKey(path);
       if ((entry.mode & 0o170000) === 0o040000) continue; // a folder IDBFS itself once stored
-      if (OLD_GROUP.test(path)) old.push([path, entry.contents]);
+      if (path.startsWith(this.dir + LOG_KEY)) logs.push([path, entry.contents]);
+      else if (OLD_GROUP.test(path)) old.push([path, entry.contents]);
       else if (block) blocks.push([path, block, entry.contents]);
       else mem.replace(path, entry.contents);
     }
@@ -399,6 +486,24 @@ export class Volume {
       if (!this.#blocks.has(group)) this.#blocks.set(group, new Set());
       this.#blocks.get(group).add(n);
       mem.write(group, bytes, n * BLOCK_BYTES);
+    }
+    // Log records after the blocks (an earlier release wrote those, so they are older), in
+    // the order they were written (readAll gives key order; the sequence is zero-padded).
+    for (const [key, contents] of logs) {
+      const seq = Number(key.slice(this.dir.length + LOG_KEY.length));
+      const entries = decodeLog(contents);
+      if (!Number.isSafeInteger(seq) || seq < 0 || !entries) {
+        throw new LeadOutboxError(ErrorCodes.STORAGE_ERROR, `${DAMAGED_PREFIX} stored log ${key} cannot be read.`);
+      }
+      for (const { group, offset, bytes } of entries) {
+        const size = mem.size(group);
+        if (!group.startsWith(`${this.dir}/`) || size < 0 || offset > size) {
+          throw new LeadOutboxError(ErrorCodes.STORAGE_ERROR, `${DAMAGED_PREFIX} stored log ${key} does not fit ${group}.`);
+        }
+        mem.write(group, bytes, offset);
+      }
+      this.#logs.set(key, new Set(entries.map((e) => e.group)));
+      this.#nextLog = Math.max(this.#nextLog, seq + 1);
     }
     // Groups of the previous layout become the file legacyPath, which the store's open
     // imports (no v2 database yet) or merges by id (a v2 database beside them: a tab
@@ -439,10 +544,81 @@ function parseBlockKey(key) {
   return hash < 0 ? null : { group: key.slice(0, hash), n: Number(key.slice(hash + 1)) };
 }
 
-// Opens (creating if needed) the IndexedDB database IDBFS would use for mount point `dir`.
+function logKey(dir, seq) {
+  return `${dir}${LOG_KEY}${String(seq).padStart(12, '0')}`;
+}
+
+// The [from, to) runs of `now` that differ from `before` (the block as stored; undefined:
+// not known, so all of it), runs closer than MERGE_GAP joined.
+function changedRanges(before, now) {
+  if (!before || before.length > now.length) return now.length ? [[0, now.length]] : [];
+  const ranges = [];
+  for (let i = 0; i < before.length; i++) {
+    if (before[i] === now[i]) continue;
+    let end = i + 1;
+    while (end < before.length && before[end] !== now[end]) end++;
+    const last = ranges[ranges.length - 1];
+    if (last && i - last[1] < MERGE_GAP) last[1] = end;
+    else ranges.push([i, end]);
+    i = end;
+  }
+  if (now.length > before.length) {
+    const last = ranges[ranges.length - 1];
+    if (last && before.length - last[1] < MERGE_GAP) last[1] = now.length;
+    else ranges.push([before.length, now.length]);
+  }
+  return ranges;
+}
+
+// A log record's contents: per entry, u16 path length, the group path (UTF-8), u32 offset
+// in the group, u32 length, the bytes. Little-endian, entries back to back.
+export function encodeLog(entries) {
+  const utf8 = new TextEncoder();
+  const paths = entries.map((e) => utf8.encode(e.group));
+  const size = entries.reduce((n, e, i) => n + 10 + paths[i].length + e.bytes.length, 0);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  entries.forEach((e, i) => {
+    view.setUint16(at, paths[i].length, true);
+    out.set(paths[i], at + 2);
+    at += 2 + paths[i].length;
+    view.setUint32(at, e.offset, true);
+    view.setUint32(at + 4, e.bytes.length, true);
+    out.set(e.bytes, at + 8);
+    at += 8 + e.bytes.length;
+  });
+  return out;
+}
+
+// The entries of a log record's contents, or null when they are not what encodeLog writes.
+export function decodeLog(contents) {
+  if (!(contents instanceof Uint8Array)) return null;
+  const view = new DataView(contents.buffer, contents.byteOffset, contents.byteLength);
+  const utf8 = new TextDecoder();
+  const entries = [];
+  for (let at = 0; at < contents.length;) {
+    if (at + 2 > contents.length) return null;
+    const pathEnd = at + 2 + view.getUint16(at, true);
+    if (pathEnd + 8 > contents.length) return null;
+    const group = utf8.decode(contents.subarray(at + 2, pathEnd));
+    const offset = view.getUint32(pathEnd, true);
+    const end = pathEnd + 8 + view.getUint32(pathEnd + 4, true);
+    if (end > contents.length) return null;
+    entries.push({ group, offset, bytes: contents.subarray(pathEnd + 8, end) });
+    at = end;
+  }
+  return entries.length ? entries : null;
+}
+
+// Opens (creating if needed, upgrading from an earlier format) the IndexedDB database of
+// mount point `dir`, at STORAGE_FORMAT. Rejects with storage_error when it is at a later
+// format (a newer release's: this code cannot read it, and must not write it), or when a
+// tab that does not close on versionchange (a release before 0960e4d) blocks the upgrade.
 function openDatabase(dir) {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(dir, IDBFS_VERSION);
+    const req = indexedDB.open(dir, STORAGE_FORMAT);
+    // From 21 (or nothing) to 22 nothing changes in the store: the version is the marker.
     req.onupgradeneeded = () => {
       const db = req.result;
       const files = db.objectStoreNames.contains(FILE_STORE)
@@ -459,7 +635,12 @@ function openDatabase(dir) {
       };
       resolve(req.result);
     };
-    req.onerror = () => reject(toStorageError(req.error));
+    req.onerror = () => {
+      reject(req.error?.name === 'VersionError'
+        ? new LeadOutboxError(ErrorCodes.STORAGE_ERROR,
+          "This site's stored leads were saved by a newer version of this page: reload the page to go on.", { cause: req.error })
+        : toStorageError(req.error));
+    };
     req.onblocked = () => reject(toStorageError(new Error('IndexedDB upgrade blocked by another tab')));
   });
 }

@@ -1,0 +1,112 @@
+// Where a durable submit's time goes: lead-outbox's submit split into phases, beside the floor's strict put, in one browser, alternating.
+// `node bench/submit-phases.mjs [--submits=N] [--sizes=0,10000] [--profile]` prints a table per size;
+// --profile also records a CDP CPU profile over lead-outbox's submits and lists self time by function.
+import { fileURLToPath } from 'node:url';
+import { launch, newProfile } from '../tests/browser/chromium.js';
+import { startBenchServer } from './server.mjs';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => {
+  const [k, v] = a.replace(/^--/, '').split('=');
+  return [k, v ?? true];
+}));
+const SUBMITS = Number(args.submits ?? 40);
+const SIZES = String(args.sizes ?? '0,10000').split(',').map(Number);
+const script = (name) => fileURLToPath(new URL(`./pages/${name}`, import.meta.url));
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[s.length >> 1] : NaN;
+};
+
+// One submit on `page`, timed from the call to its resolution, with the transaction's steps.
+const submitOnce = (page) => page.evaluate(async () => {
+  const b0 = window.__idbMeter.bytes;
+  const t0 = performance.now();
+  await window.bench.submitMany(1);
+  const end = performance.now();
+  return { t0, end, tx: window.__phases.last, bytes: window.__idbMeter.bytes - b0 };
+});
+
+// Phases of one lead-outbox submit, in ms; they add up to the whole submit.
+function split({ t0, end, tx }) {
+  return {
+    'before the transaction (queue, Web Lock)': tx.created - t0,
+    'stamp read': tx.firstSuccess - tx.created,
+    'core write (validation, SQLite) + collecting changes': tx.firstPut - tx.firstSuccess,
+    'building and queueing the puts': tx.lastPut - tx.firstPut,
+    'IndexedDB commit (strict flush)': tx.complete - tx.lastPut,
+    'after the commit, before resolving': end - tx.complete,
+    total: end - t0,
+  };
+}
+
+const server = await startBenchServer();
+const profile = newProfile();
+const context = await launch(profile.dir);
+try {
+  await context.addInitScript({ path: script('idb-meter.js') });
+  await context.addInitScript({ path: script('submit-phases.js') });
+  const lo = await context.newPage();
+  const floor = await context.newPage();
+  await lo.goto(`${server.url}/bench/pages/lead-outbox.html`);
+  await floor.goto(`${server.url}/bench/pages/floor.html`);
+  await lo.evaluate(() => window.bench.opened);
+  await floor.evaluate(() => window.bench.opened);
+  const cdp = args.profile ? await context.newCDPSession(lo) : null;
+  let stored = 0;
+  for (const size of SIZES) {
+    if (size > stored) {
+      await lo.evaluate((n) => window.bench.fill(n), size - stored);
+      await floor.evaluate((n) => window.bench.fill(n), size - stored);
+      stored = size;
+    }
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+      await cdp.send('Profiler.start');
+    }
+    const loRuns = [];
+    const floorRuns = [];
+    for (let i = 0; i < SUBMITS; i++) {
+      // Alternate which goes first, so background load hits both alike.
+      if (i % 2) floorRuns.push(await submitOnce(floor));
+      loRuns.push(await submitOnce(lo));
+      if (!(i % 2)) floorRuns.push(await submitOnce(floor));
+    }
+    stored += SUBMITS;
+    const phases = loRuns.map(split);
+    const floorMs = median(floorRuns.map((r) => r.end - r.t0));
+    const floorFlush = median(floorRuns.map((r) => r.tx.complete - r.tx.lastPut));
+    console.log(`\n${size} leads stored, ${SUBMITS} submits each (medians, ms):`);
+    for (const name of Object.keys(phases[0])) console.log(`  ${name.padEnd(56)} ${median(phases.map((p) => p[name])).toFixed(2)}`);
+    console.log(`  ${'bytes put per submit'.padEnd(56)} ${median(loRuns.map((r) => r.bytes))}`);
+    console.log(`  floor: strict put ${floorMs.toFixed(2)} (its commit ${floorFlush.toFixed(2)}), ${median(floorRuns.map((r) => r.bytes))} bytes`);
+    console.log(`  ratio lead-outbox ÷ floor: ${(median(phases.map((p) => p.total)) / floorMs).toFixed(2)}×`);
+    if (cdp) {
+      const { profile: prof } = await cdp.send('Profiler.stop');
+      printSelfTime(prof);
+    }
+  }
+} finally {
+  await context.close();
+  profile.remove();
+  await server.close();
+}
+
+// Self time by function over a CPU profile (idle and program excluded), top 15.
+function printSelfTime(prof) {
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let busy = 0;
+  prof.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    const name = f.functionName || '(anonymous)';
+    if (name === '(idle)' || name === '(program)') return;
+    const dt = (prof.timeDeltas[i + 1] ?? 0) / 1000;
+    const key = f.url.includes('.wasm') || /^\$?wasm-function|^\$/.test(name) ? `wasm ${name}` : `${name} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + dt);
+    busy += dt;
+  });
+  console.log(`  CPU profile of the lead-outbox page: ${busy.toFixed(0)} ms busy; self time, top 15:`);
+  for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${k}`);
+}
