@@ -165,6 +165,12 @@ Statement Database::prepareReadOnly(std::string_view sql, std::vector<std::strin
     }
   }
   if (!stmt) return Statement(db_, nullptr, Status(ErrorCode::kInvalidArgument, "query: no statement"));
+  // VACUUM asks the authorizer nothing, yet rewrites the file: SQLite's own verdict on the
+  // compiled statement closes what the authorizer cannot see.
+  if (!sqlite3_stmt_readonly(stmt)) {
+    sqlite3_finalize(stmt);
+    return Statement(db_, nullptr, Status(ErrorCode::kReadOnly, "query: the statement would write"));
+  }
   insertionSort(tables, std::less<>());
   tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
   tablesRead = std::move(tables);

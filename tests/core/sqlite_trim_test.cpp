@@ -128,6 +128,17 @@ TEST_CASE("a left-out statement through a read-only prepare is refused as read_o
   }
 }
 
+TEST_CASE("a statement that writes without asking the authorizer (VACUUM) is refused as read_only") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  std::vector<std::string> tables;
+  for (const std::string sql : {"VACUUM", "BEGIN", "SAVEPOINT s"}) {
+    INFO(sql);
+    CHECK(db->prepareReadOnly(sql, tables).status().code() == ErrorCode::kReadOnly);
+  }
+  CHECK(db->prepareReadOnly("SELECT count(*) FROM t", tables).status().isOk());
+}
+
 TEST_CASE("ALTER TABLE ADD COLUMN still adds a column with its default to existing rows") {
   testing::TempDb dir;
   auto db = openWithTable(dir);

@@ -55,7 +55,7 @@ test('a write through query() is refused with read_only and changes nothing', as
   await leavePending('replica-readonly', 1);
   const store = await getStore('replica-readonly', { staff: true, autoSync: false });
   for (const sql of ['DELETE FROM leads', "UPDATE leads SET email = 'x'", 'DROP TABLE replica_leads', 'PRAGMA secure_delete = OFF',
-    'ALTER TABLE leads DROP COLUMN phone', 'ALTER TABLE leads RENAME COLUMN phone TO p', 'ALTER TABLE leads ADD COLUMN x']) {
+    'ALTER TABLE leads DROP COLUMN phone', 'ALTER TABLE leads RENAME COLUMN phone TO p', 'ALTER TABLE leads ADD COLUMN x', 'VACUUM']) {
     assert.throws(() => store.query(sql), { code: ErrorCodes.READ_ONLY }, sql);
   }
   assert.deepEqual(store.query('SELECT email FROM leads WHERE name = ?1', ['Visitor 1']), [{ email: 'visitor1@example.com' }]);
