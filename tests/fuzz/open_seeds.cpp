@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/ShippedSchemas.h"
 #include "OpenInput.h"
 #include "store/Database.h"
 #include "store/Store.h"
@@ -70,21 +71,11 @@ std::string databaseV1() {
   require(registerPageGroupVfs().isOk(), "vfs");
   {
     auto db = Database::open(base, kPageGroupVfsName).value();
+    require(db->exec(leadoutbox::testing::kVersion1Schema).isOk(), "v1 schema");
     require(db->exec(R"sql(
-      CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-      CREATE TABLE leads(
-        id TEXT PRIMARY KEY,
-        name TEXT, email TEXT, phone TEXT, message TEXT,
-        created_at INTEGER NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending'
-          CHECK (status IN ('pending', 'in_flight', 'synced', 'rejected')),
-        updated_at INTEGER NOT NULL
-      );
-      CREATE INDEX leads_by_status ON leads(status, created_at);
       INSERT INTO meta VALUES('tenant_id', 'acme');
       INSERT INTO leads VALUES('00000000-0000-4000-8000-000000000001', 'Ada', 'ada@example.com', '',
-                               'Please call me.', 5, 'pending', 5);
-      PRAGMA user_version = 1;)sql").isOk(), "v1 schema");
+                               'Please call me.', 5, 'pending', 5);)sql").isOk(), "v1 rows");
   }
   return take(base);
 }
