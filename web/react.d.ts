@@ -151,7 +151,10 @@ export declare function submitLeadForm(submit: {
 export declare function LeadStatus(props: { outbox: LeadOutbox }): ReactElement;
 export declare function describeStatus(status: LeadOutboxStatus, ready: boolean): { connection: string; outbox: string };
 
-/** Rows of a read-only query, re-run when a table it reads changes; undefined until the store is ready. */
+/**
+ * Rows of a read-only query, re-run when a table it reads changes; undefined until the store is ready.
+ * Needs a staff store (`useLeadOutbox(tenantId, { staff: true, ... })`): a visitor store's core has no `query`.
+ */
 export declare function useLiveQuery<Row = Record<string, unknown>>(store: LeadStore | null | undefined, sql: string, params?: SqlParam[]): Row[] | undefined;
 
 export interface ReplicaLead {
@@ -162,7 +165,7 @@ export interface ReplicaLead {
   /** Per field, this device's value that lost to another's; null when none. */
   overridden: Overridden | null;
 }
-/** The tenant's leads from the feed's replica, newest first. */
+/** The tenant's leads from the feed's replica, newest first. Needs a staff store, as useLiveQuery does. */
 export declare function useLeads(store: LeadStore | null | undefined, filter?: { search?: string; since?: number }): ReplicaLead[] | undefined;
 
 /**
