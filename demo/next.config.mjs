@@ -1,4 +1,4 @@
-// Next.js config of the demo site (both builds: Turbopack in .next, webpack in .next-webpack): pg runs as a plain Node package.
+// Next.js config of the demo site (Turbopack, into .next): pg runs as a plain Node package.
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   serverExternalPackages: ['pg'],

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs lead-outbox as npm would publish it, installs that tarball into the demo site, and builds the site (Turbopack and webpack).
+# Packs lead-outbox as npm would publish it, installs that tarball into the demo site, and builds the site (Turbopack, Next's default).
 #   scripts/build-demo.sh deps   only the site's own dependencies (npm ci), which need no build of
 #                                the package: scripts/test.sh runs this beside the wasm build
 set -euo pipefail
@@ -30,8 +30,6 @@ build() {
   rm -f "$log"
 }
 build .next # Turbopack, Next's default
-# The same site with webpack (sites that opt out of Turbopack), beside it: WEBPACK_DIST in
-# next-demo.mjs. Only the tests serve it; `npm start` skips it (DEMO_TURBOPACK_ONLY=1).
-if [ "${DEMO_TURBOPACK_ONLY:-0}" != 1 ]; then
-  build .next-webpack --webpack
-fi
+# webpack (sites that opt out of Turbopack) is built by tests/adoption/recipe.test.js: the
+# README's recipe in a fresh create-next-app, standalone, with the same no-warning and
+# shipped-files checks; the demo is not built a second time.

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 SKIP_NATIVE=1 bash scripts/build.sh
-DEMO_TURBOPACK_ONLY=1 bash scripts/build-demo.sh
+bash scripts/build-demo.sh
 exec node scripts/next-demo.mjs

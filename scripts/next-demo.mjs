@@ -8,8 +8,6 @@ import { setFormDefinition } from '../web/server/index.js';
 import { startDatabase } from './backend.mjs';
 
 const DEMO = fileURLToPath(new URL('../demo', import.meta.url));
-/** Where scripts/build-demo.sh puts the webpack build of the site (the Turbopack one is in .next). */
-export const WEBPACK_DIST = '.next-webpack';
 /** The form the demo's page renders and the server checks its leads against. */
 const CONTACT_FORM = JSON.parse(readFileSync(new URL('../demo/app/contact-form.json', import.meta.url), 'utf8'));
 /** The /staff page's password when LEAD_OUTBOX_STAFF_PASSWORD is not set: for a local demo only. */

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startNextDemo, WEBPACK_DIST } from '../../scripts/next-demo.mjs';
+import { startNextDemo } from '../../scripts/next-demo.mjs';
 import { launch, newProfile } from './chromium.js';
 import { eventually } from './site.js';
 
@@ -105,18 +105,6 @@ function assertShipped(dist) {
 test('offline: 3 leads pending, still pending after a reload, all sent once online', async () => {
   assertShipped('.next');
   await offlineRoundTrip(demo, { shots: true });
-});
-
-test('the same site built with webpack: rendered on the server, and offline leads sent once online', async () => {
-  assertShipped(WEBPACK_DIST);
-  const webpack = await startNextDemo({ port: await freePort(), quiet: true, distDir: WEBPACK_DIST });
-  try {
-    const html = await (await fetch(`${webpack.url}/`)).text();
-    assert.match(html, /<form[^>]*class="lo-form\b/, 'the server rendered the form');
-    await offlineRoundTrip(webpack);
-  } finally {
-    await webpack.stop();
-  }
 });
 
 test('invalid input: each error next to its field, nothing queued', async () => {
