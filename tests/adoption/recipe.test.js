@@ -2,14 +2,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startMigratedPostgres } from '../node/helpers.js';
 import { launch, newProfile } from '../browser/chromium.js';
+import { assertShipped } from '../browser/shipped.js';
 import { createApp, env, preparedApp, run } from './recipe-app.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -103,24 +104,12 @@ async function buildStandalone(name, args) {
   const lines = log.split('\n');
   const warned = lines.some((line, i) => /warn/i.test(line) && lines.slice(i, i + 4).some((l) => l.includes('lead-outbox')));
   assert.ok(!warned, `next build ${args.join(' ')} warned about lead-outbox:\n${log.slice(-4000)}`);
-  assertShipped(join(app, '.next/static'), name);
+  assertShipped(join(app, '.next/static'), app, name);
   const out = join(work, name);
   cpSync(join(app, '.next/standalone'), out, { recursive: true });
   cpSync(join(app, '.next/static'), join(out, '.next/static'), { recursive: true });
   cpSync(join(app, 'public'), join(out, 'public'), { recursive: true });
   return out;
-}
-
-// What a build ships to browsers: one copy of each flavor's wasm (pages fetch the visitor or
-// the staff core; the full core is the route handlers', which web/src/wasm-node.js finds
-// there under webpack), and no path of the machine that built it.
-function assertShipped(staticDir, name) {
-  // Only files: a route such as app/lead-outbox-sw.js/ is a folder whose name ends in .js.
-  const files = readdirSync(staticDir, { recursive: true }).map(String).filter((f) => statSync(join(staticDir, f)).isFile());
-  const wasm = files.filter((f) => f.endsWith('.wasm')).map((f) => basename(f).split('.')[0]).sort();
-  assert.deepEqual(wasm, ['lead-outbox-core', 'lead-outbox-staff', 'lead-outbox-visitor'], `${name}: one wasm per flavor`);
-  const leaks = files.filter((f) => f.endsWith('.js') && readFileSync(join(staticDir, f), 'utf8').includes(app));
-  assert.deepEqual(leaks, [], `${name}: no build path in what browsers get`);
 }
 
 /** Starts `server.js` alone in `dir`; resolves once it answers. */

@@ -2,12 +2,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNextDemo } from '../../scripts/next-demo.mjs';
 import { launch, newProfile } from './chromium.js';
+import { assertShipped } from './shipped.js';
 import { eventually } from './site.js';
 
 const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
@@ -89,21 +89,9 @@ async function offlineRoundTrip(site, { shots = false } = {}) {
   }, site);
 }
 
-// What a build ships (`dist`/static): one copy of each flavor's wasm (the full core is the
-// route handlers', found there by web/src/wasm-node.js; pages fetch visitor or staff), and
-// no path of the machine that built it.
-function assertShipped(dist) {
-  const demoDir = fileURLToPath(new URL('../../demo', import.meta.url));
-  const staticDir = join(demoDir, dist, 'static');
-  const files = readdirSync(staticDir, { recursive: true }).map(String);
-  const wasm = files.filter((f) => f.endsWith('.wasm')).map((f) => basename(f).split('.')[0]).sort();
-  assert.deepEqual(wasm, ['lead-outbox-core', 'lead-outbox-staff', 'lead-outbox-visitor'], `${dist}: one wasm per flavor`);
-  const leaks = files.filter((f) => f.endsWith('.js') && readFileSync(join(staticDir, f), 'utf8').includes(demoDir));
-  assert.deepEqual(leaks, [], `${dist}: no build path`);
-}
-
 test('offline: 3 leads pending, still pending after a reload, all sent once online', async () => {
-  assertShipped('.next');
+  const demoDir = fileURLToPath(new URL('../../demo', import.meta.url));
+  assertShipped(join(demoDir, '.next', 'static'), demoDir, '.next');
   await offlineRoundTrip(demo, { shots: true });
 });
 
