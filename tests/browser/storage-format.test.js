@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, newProfile } from './chromium.js';
-import { openDemo, submitLeads, useTestSite } from './site.js';
+import { openDemo, submitLeads, useTestSite, waitForOfflineReady } from './site.js';
 
 const TENANT = 'format';
 const DIR = `/lead-outbox/${TENANT}`;
@@ -75,6 +75,7 @@ test('a tab of the previous release cannot open what this release stored, and th
   try {
     const previous = await previousReleaseTab(context);
     const page = await openDemo(context, fixture.site.url);
+    await waitForOfflineReady(page); // the reload below is offline: the service worker serves the page
     await context.setOffline(true); // the leads stay pending: only IndexedDB holds them
     const ids = await submitLeads(page, 3, 'Format');
     const before = await stored(page);
