@@ -18,6 +18,17 @@ import {
 // A scenario that hangs (a driver call that never returns) fails on its own instead of
 // holding the whole suite until scripts/test.sh's 15-minute limit.
 const LIMIT = { timeout: 120000 };
+// A scenario's body gets a little less, so that its failure is ours to handle (see `wedged`)
+// before node:test gives up on it; closing a browser that stopped answering gets this long.
+const BODY_MS = LIMIT.timeout - 20000;
+const CLOSE_MS = 15000;
+
+// Rejects with `what` after `ms`, else settles as `promise` does.
+function deadline(promise, ms, what) {
+  let timer;
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /** Registers every scenario for `driver`. One backend (PostgreSQL + handler) serves them all. */
 export function runScenarios(driver) {
@@ -25,13 +36,16 @@ export function runScenarios(driver) {
   let backend;
   let profile;
   let browser;
+  // After a scenario failed, its browser may no longer answer (its display or process died
+  // mid-command, and a WebDriver call then never returns): the next scenario starts a new one.
+  let wedged = false;
   before(async () => {
     backend = await startTestBackend();
     profile = newProfile(engine);
     browser = await driver.launch(profile.dir);
   }, LIMIT);
   after(async () => {
-    await browser?.close();
+    await deadline(browser?.close(), CLOSE_MS, 'closing the browser').catch(() => {});
     await backend?.stop();
     profile?.remove();
   }, LIMIT);
@@ -40,22 +54,43 @@ export function runScenarios(driver) {
   // site with its store ready; restart(): the browser closes and starts again on its
   // profile (open tabs are gone). Tabs and the site are closed after.
   async function scenario(tenant, body) {
+    if (wedged) {
+      await deadline(browser.close(), CLOSE_MS, 'closing the browser').catch(() => {});
+      browser = await driver.launch(profile.dir);
+      wedged = false;
+    }
     const site = await startFaultySite(backend, `${engine}-${tenant}`);
     let pages = [];
+    // Set once the scenario failed: its body may still be running (a call that answered
+    // late), and must not open tabs in, or replace, the browser the next scenario uses.
+    let abandoned = false;
+    const live = () => {
+      if (abandoned) throw new Error(`${engine} ${tenant}: abandoned after its failure`);
+    };
     const open = async () => {
+      live();
       const page = await openDemo(browser, site.url);
       pages.push(page);
       return page;
     };
     const restart = async () => {
+      live();
       await browser.close();
-      browser = await driver.launch(profile.dir);
+      const next = await driver.launch(profile.dir);
+      if (abandoned) {
+        await next.close();
+        live();
+      }
+      browser = next;
       pages = [];
     };
     try {
-      await body({ site, open, restart, tenant: `${engine}-${tenant}` });
+      await deadline(body({ site, open, restart, tenant: `${engine}-${tenant}` }), BODY_MS, `${engine} ${tenant}`);
+    } catch (err) {
+      abandoned = wedged = true;
+      throw err;
     } finally {
-      for (const page of pages) await page.close().catch(() => {});
+      for (const page of pages) await deadline(page.close(), CLOSE_MS, 'closing a tab').catch(() => {});
       await site.close();
     }
   }

@@ -3,15 +3,26 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
 import { Builder } from 'selenium-webdriver';
 
 export const name = 'webkit';
 
 const BROWSER = fileURLToPath(new URL('./webkit-browser.py', import.meta.url));
-let display = null; // one Xvfb for the process, started on first use
+let display = null; // {ready, alive()}: one Xvfb for the process, started on first use (startXvfb)
 
 /** A browser on `profileDir` (its website data folder outlives it). */
 export async function launch(profileDir) {
+  try {
+    return await launchOnce(profileDir);
+  } catch (err) {
+    // A session that could not start because the display went away starts once more on a new one.
+    if (display?.alive()) throw err;
+    return launchOnce(profileDir);
+  }
+}
+
+async function launchOnce(profileDir) {
   const service = await startDriver();
   let driver;
   try {
@@ -61,11 +72,10 @@ export async function launch(profileDir) {
       return wrap(handle);
     },
     async close() {
-      try {
-        await driver.quit();
-      } finally {
-        service.stop();
-      }
+      // A browser that died mid-command can leave quit() unanswered: the driver is stopped regardless.
+      const quit = driver.quit().catch(() => {});
+      await Promise.race([quit, new Promise((r) => setTimeout(r, 10000).unref())]);
+      await service.stop();
     },
   };
 }
@@ -97,18 +107,44 @@ function freePort() {
   });
 }
 
-// Starts Xvfb on a free display (it picks one and tells it on -displayfd); killed when Node exits.
+// Xvfb on a free display (it picks one and writes its number on -displayfd), shared by the
+// process's sessions and killed when Node exits. -noreset: by default Xvfb resets when its last
+// client leaves, and a browser connecting during that reset dies with "cannot open display",
+// so every later session of a run failed. stdout stays open and drained (a closed pipe would
+// kill Xvfb with SIGPIPE on its next write). Should Xvfb exit anyway, or its socket be gone,
+// the next session starts a new one.
 function startXvfb() {
-  display ??= new Promise((resolve, reject) => {
-    const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
+  if (display && !display.alive()) display = null;
+  if (!display) {
+    let exited = false;
+    const xvfb = spawn('Xvfb', ['-displayfd', '1', '-noreset', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
       { stdio: ['ignore', 'pipe', 'ignore'] });
-    xvfb.on('error', reject);
-    xvfb.stdout.once('data', (d) => {
-      resolve(`:${String(d).trim()}`);
-      xvfb.unref(); // never keeps Node alive once the display is up
-      xvfb.stdout.destroy();
+    const kill = () => xvfb.kill();
+    process.on('exit', kill);
+    let number = null;
+    const ready = new Promise((resolve, reject) => {
+      let out = '';
+      xvfb.on('error', reject);
+      xvfb.stdout.on('data', (d) => {
+        if (number !== null) return; // drained
+        out += d;
+        const line = out.match(/^(\d+)\n/);
+        if (!line) return;
+        number = line[1];
+        xvfb.unref(); // never keeps Node alive once the display is up
+        xvfb.stdout.unref?.();
+        resolve(`:${number}`);
+      });
+      xvfb.once('exit', (code, signal) => {
+        exited = true;
+        process.off('exit', kill);
+        reject(new Error(`Xvfb exited (${signal ?? code}) before it gave a display`));
+      });
     });
-    process.on('exit', () => xvfb.kill());
-  });
-  return display;
+    display = {
+      ready,
+      alive: () => !exited && (number === null || existsSync(`/tmp/.X11-unix/X${number}`)),
+    };
+  }
+  return display.ready;
 }
