@@ -55,7 +55,8 @@ export async function runBench(plan, { log = () => {} } = {}) {
     if (staff) await storeLeads(`${server.url}/api/leads/sync`, backend.mintToken(STAFF_TENANT), staff.rows);
 
     const engines = Object.fromEntries(ENGINES.map((e) => [e.id, {
-      label: e.label, canSync: e.canSync, hasHeap: e.hasHeap, hasDownload: e.hasDownload !== false, runs: [],
+      label: e.label, canSync: e.canSync, hasHeap: e.hasHeap, hasDownload: e.hasDownload !== false,
+      hasStaff: Boolean(e.staffPage && plan.staff), runs: [],
     }]));
     for (let run = 1; run <= plan.runs; run++) {
       // Alternate the order, so no engine always gets the warmer (or the busier) machine.

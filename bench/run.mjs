@@ -46,6 +46,6 @@ if (quick) {
 } else {
   writeFileSync(here('./REPORT.md'), renderReport({ results, summary, command: results.command, quick }));
   if (!args.includes('--render')) writeFileSync(here('./results.json'), `${JSON.stringify(results, null, 1)}\n`);
-  for (const t of targets(summary, results.plan)) console.log(`bench: ${t.met ? 'met    ' : 'NOT MET'} ${t.target}: ${t.measured}`);
+  for (const t of targets(summary, results.plan)) console.log(`bench: ${t.met === null ? 'measured' : t.met ? 'met     ' : 'NOT MET '} ${t.target}: ${t.measured}`);
   console.log(`bench: wrote bench/REPORT.md${args.includes('--render') ? '' : ' and bench/results.json'}`);
 }
