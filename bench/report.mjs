@@ -71,6 +71,27 @@ export function targets(summary, plan) {
   return rows.map(([target, measured, met]) => ({ target, measured, met: met === null ? null : Boolean(met) }));
 }
 
+// Ends the generated part of REPORT.md; what follows it is kept by hand (other scripts' figures).
+const HAND_KEPT = '<!-- Sections below are kept by hand: bench/run.mjs keeps them when it rewrites the report above. -->';
+
+/**
+ * A freshly rendered report followed by the hand-kept sections of `previous` (the REPORT.md it
+ * replaces): whatever follows the HAND_KEPT marker, or, in a report written before the marker
+ * existed, every section after the generated "## Command" section.
+ */
+export function keepHandKept(rendered, previous = '') {
+  let tail = '';
+  const marker = previous.indexOf(HAND_KEPT);
+  if (marker >= 0) {
+    tail = previous.slice(marker + HAND_KEPT.length).replace(/^\n+/, '');
+  } else {
+    const command = previous.indexOf('\n## Command\n');
+    const next = command >= 0 ? previous.indexOf('\n## ', command + 1) : -1;
+    if (next >= 0) tail = previous.slice(next + 1);
+  }
+  return tail ? `${rendered.replace(/\n*$/, '\n')}\n${HAND_KEPT}\n\n${tail}` : rendered;
+}
+
 /** The whole report as Markdown. */
 export function renderReport({ results, summary, command, quick }) {
   const { plan, machine } = results;
