@@ -69,14 +69,17 @@ export function summarize(results) {
   return out;
 }
 
-// Ingest per tenant count ({[tenants]: {leadsPerSecond, batchP50Ms, batchP99Ms}}) and memory per
+// Ingest per tenant count ({[tenants]: {leadsPerSecond, batchP50Ms, batchP99Ms, unavailable}}) and memory per
 // idle live subscription, each present when the plan asked for it (NaN when it was not produced).
 function serverFigures({ plan, server }) {
   const out = {};
   if (plan.ingest) {
     out.ingest = Object.fromEntries(plan.ingest.tenants.map((t) => {
       const r = server?.ingest.find((x) => x.tenants === t);
-      return [t, { leadsPerSecond: r?.leadsPerSecond ?? NaN, batchP50Ms: r?.batchMs.p50 ?? NaN, batchP99Ms: r?.batchMs.p99 ?? NaN }];
+      return [t, {
+        leadsPerSecond: r?.leadsPerSecond ?? NaN, batchP50Ms: r?.batchMs.p50 ?? NaN, batchP99Ms: r?.batchMs.p99 ?? NaN,
+        unavailable: r?.unavailable ?? NaN, // batches answered 503 (saturated) and sent again
+      }];
     }));
   }
   if (plan.subscriptions) {
