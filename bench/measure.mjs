@@ -14,7 +14,7 @@ const IDB_METER = fileURLToPath(new URL('./pages/idb-meter.js', import.meta.url)
  * `staff` ({tenant, url, rows, mintToken}), for an engine with a staffPage: last, the same
  * browser opens that page, whose staff store reads the outbox the runs stored and follows
  * the feed at `url` until its replica holds the server's `rows` leads; staff is
- * {pending, replicaRows, followMs, heapBytes, memory} of that page.
+ * {pending, replicaRows, followMs, heapAfterOpenBytes, heapBytes, memory} of that page.
  */
 export async function measureEngine({ engine, server, plan, backend, staff, run, log = () => {} }) {
   const profile = newProfile();
@@ -74,7 +74,8 @@ export async function measureEngine({ engine, server, plan, backend, staff, run,
         throw new Error(`${engine.id}: the staff device holds ${out.staff.pending} pending leads of ${stored} and ${out.staff.replicaRows} replica rows of ${staff.rows}`);
       }
       out.staff.memory = await sampleMemory(context, page);
-      log(`${engine.id} run ${run}: staff device with ${stored} leads in the outbox and ${staff.rows} replica rows: wasm heap ${(out.staff.heapBytes / 2 ** 20).toFixed(1)} MiB`);
+      const mib = (x) => `${(x / 2 ** 20).toFixed(1)} MiB`;
+      log(`${engine.id} run ${run}: staff device with ${stored} leads in the outbox and ${staff.rows} replica rows: wasm heap ${mib(out.staff.heapBytes)} (${mib(out.staff.heapAfterOpenBytes)} once open)`);
     }
     return out;
   } finally {

@@ -43,6 +43,7 @@ export function summarize(results) {
       s.staff = {
         outboxLeads: median(runs.map((r) => r.staff?.pending)),
         replicaRows: median(runs.map((r) => r.staff?.replicaRows)),
+        heapAfterOpenBytes: median(runs.map((r) => r.staff?.heapAfterOpenBytes)),
         heapBytes: median(runs.map((r) => r.staff?.heapBytes)),
         rendererRss: median(runs.map((r) => r.staff?.memory.rendererRss)),
         jsHeapUsed: median(runs.map((r) => r.staff?.memory.jsHeapUsed)),

@@ -8,10 +8,13 @@ window.staffBench = {
    * Opens `tenant`'s staff store (the staff core only: this page loads no other), which
    * reads the tenant's stored outbox as a second tab would, then follows the feed at `url`
    * with `token` until it is live with `rows` rows in the replica. Resolves to
-   * {pending, replicaRows, followMs, heapBytes} (heapBytes: the staff core's wasm heap).
+   * {pending, replicaRows, followMs, heapAfterOpenBytes, heapBytes}: the staff core's wasm heap
+   * once open (the outbox only) and at the end (a wasm heap grows and never shrinks, so
+   * this is its peak).
    */
   async follow({ tenant, url, token, rows }) {
     const store = await getStore(tenant, { staff: true, autoSync: false });
+    const heapAfterOpenBytes = await coreHeapBytes();
     const t0 = performance.now();
     store.startFeed({ url, getToken: () => token });
     const count = () => store.query('SELECT count(*) AS n FROM replica_leads')[0].n;
@@ -23,6 +26,6 @@ window.staffBench = {
     }
     const followMs = performance.now() - t0;
     await store.stopFeed();
-    return { pending: store.getStatus().pending, replicaRows: count(), followMs, heapBytes: await coreHeapBytes() };
+    return { pending: store.getStatus().pending, replicaRows: count(), followMs, heapAfterOpenBytes, heapBytes: await coreHeapBytes() };
   },
 };
