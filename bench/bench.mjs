@@ -1,34 +1,68 @@
-// Runs a plan: starts the backend and the bench server, then measures the engines alternately, run after run.
+// Runs a plan: starts the backend and the bench server, measures the engines alternately, run after run, then the server.
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { relative } from 'node:path';
+import pg from 'pg';
+import { startPostgres } from '../scripts/postgres.mjs';
 import { startBackend } from '../scripts/backend.mjs';
+import { createLeadFeedHandler, mintStaffToken, toNodeListener } from '../web/server/index.js';
 import { startBenchServer, MOUNTS } from './server.mjs';
 import { ENGINES } from './engines.mjs';
 import { measureEngine } from './measure.mjs';
 import { measureResponsiveness } from './responsiveness.mjs';
+import { measureIngest } from './ingest.mjs';
+import { STAFF_KEYS, measureIdleSubscriptions } from './subscriptions.mjs';
+import { makeLead } from './pages/harness.js';
 import { weigh } from './weight.mjs';
+
+// The staff device measures the visitor page's tenant (pages/lead-outbox.js), whose outbox
+// the runs filled, with the replica of that tenant's leads on the server.
+const STAFF_TENANT = 'bench';
 
 /**
  * Measures every engine `plan.runs` times, alternating the engines' order from run to run so
- * that background load on the machine hits all alike. Returns
- * {plan, machine, startedAt, durationMs, engines: {[id]: {label, weight, runs: [...]}}}.
+ * that background load on the machine hits all alike; then, once, the server's ingest and
+ * its memory per live subscription (no browser open meanwhile). Returns
+ * {plan, machine, startedAt, durationMs, engines: {[id]: {label, weight, runs: [...]}},
+ *  server: {ingest: [...], subscriptions}}.
  */
 export async function runBench(plan, { log = () => {} } = {}) {
   const started = Date.now();
-  // The sync figure measures ingest of a 10,000-lead backlog from one address: the default
-  // rate limits (2,000 leads per address, then 1/s) would turn it into a 429 wait.
-  const backend = await startBackend({ secret: 'bench-secret-0123456789', handlerOptions: { rateLimits: false } });
-  const server = await startBenchServer({ syncListener: backend.syncListener });
+  // One private PostgreSQL for the sync handler, the staff feed and the feed process of
+  // the subscription figure (its app role's URL is needed for the last two).
+  const cluster = await startPostgres();
+  let backend;
+  let feedPool;
+  let feed;
+  let server;
   try {
+    // The sync figure measures ingest of a 10,000-lead backlog from one address: the default
+    // rate limits (2,000 leads per address, then 1/s) would turn it into a 429 wait.
+    backend = await startBackend({
+      databaseUrl: cluster.ownerUrl, appUrl: cluster.appUrl,
+      secret: 'bench-secret-0123456789', handlerOptions: { rateLimits: false },
+    });
+    feedPool = new pg.Pool({ connectionString: cluster.appUrl, max: 5 });
+    feed = createLeadFeedHandler({ pool: feedPool, staffKeys: STAFF_KEYS });
+    server = await startBenchServer({ syncListener: backend.syncListener, feedListener: toNodeListener(feed) });
+    const staff = plan.staff && {
+      tenant: STAFF_TENANT,
+      url: `${server.url}/api/leads/feed`,
+      rows: plan.staff.replicaRows,
+      mintToken: () => mintStaffToken({ tenantId: STAFF_TENANT, staffId: 'bench' }, { keys: STAFF_KEYS }),
+    };
+    if (staff) await storeLeads(`${server.url}/api/leads/sync`, backend.mintToken(STAFF_TENANT), staff.rows);
+
     const engines = Object.fromEntries(ENGINES.map((e) => [e.id, {
-      label: e.label, canSync: e.canSync, hasHeap: e.hasHeap, hasDownload: e.hasDownload !== false, runs: [],
+      label: e.label, canSync: e.canSync, hasHeap: e.hasHeap, hasDownload: e.hasDownload !== false,
+      hasStaff: Boolean(e.staffPage && plan.staff), runs: [],
     }]));
     for (let run = 1; run <= plan.runs; run++) {
       // Alternate the order, so no engine always gets the warmer (or the busier) machine.
       const order = run % 2 ? ENGINES : [...ENGINES].reverse();
       for (const engine of order) {
-        engines[engine.id].runs.push(await measureEngine({ engine, server, plan, backend, run, log }));
+        engines[engine.id].runs.push(await measureEngine({ engine, server, plan, backend, staff, run, log }));
       }
     }
     const r = plan.responsiveness;
@@ -43,10 +77,41 @@ export async function runBench(plan, { log = () => {} } = {}) {
       const files = engines[engine.id].runs.flatMap((r) => r.files.map((f) => f.file));
       engines[engine.id].weight = weigh(files, (f) => displayName(f));
     }
-    return { plan, machine: machine(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, engines };
+    const measured = { ingest: [], subscriptions: null };
+    for (const tenants of plan.ingest?.tenants ?? []) {
+      const i = plan.ingest;
+      const r = await measureIngest({
+        url: `${server.url}/api/leads/sync`, mintToken: backend.mintToken, countLeads: backend.countLeads,
+        clients: i.clients, batches: i.batches, batchSize: i.batchSize, tenants, tenantPrefix: `ingest-${tenants}-`,
+      });
+      measured.ingest.push(r);
+      log(`ingest, ${r.clients} clients × ${r.batches} batches of ${r.batchSize}, ${tenants} tenant(s): ${r.leadsPerSecond.toFixed(0)} leads/s, batch p50 ${r.batchMs.p50.toFixed(1)} ms, p99 ${r.batchMs.p99.toFixed(1)} ms`);
+    }
+    if (plan.subscriptions) {
+      measured.subscriptions = await measureIdleSubscriptions({ databaseUrl: cluster.appUrl, ...plan.subscriptions });
+      log(`${plan.subscriptions.count} idle live subscriptions: ${(measured.subscriptions.rssPerSubscriptionBytes / 1024).toFixed(1)} KiB RSS each`);
+    }
+    return { plan, machine: machine(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, engines, server: measured };
   } finally {
-    await server.close();
-    await backend.stop();
+    await server?.close();
+    await feed?.close();
+    await feedPool?.end();
+    await backend?.stop();
+    cluster.stop();
+  }
+}
+
+// Stores `count` leads for the token's tenant through the sync route, in batches of 250 (as
+// visitors' syncs would): the server side of the staff device's replica.
+async function storeLeads(url, token, count) {
+  for (let done = 0; done < count; done += 250) {
+    const leads = Array.from({ length: Math.min(250, count - done) }, (_, k) => ({ id: randomUUID(), createdAt: Date.now(), ...makeLead(done + k) }));
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ leads }),
+    });
+    if (res.status !== 200) throw new Error(`storing the staff tenant's leads: ${res.status} ${await res.text()}`);
   }
 }
 

@@ -1,12 +1,13 @@
 // The engines under test: where each one's benchmark page is and which of its served files count as its download.
 // canSync: has a built-in upload to a server (measured); hasHeap: has a wasm heap (measured);
-// hasDownload: false only for the floor, whose page loads no file of its own.
+// hasDownload: false only for the floor, whose page loads no file of its own; staffPage: a staff device's page (bench/measure.mjs).
 
 export const ENGINES = [
   {
     id: 'lead-outbox',
     label: 'lead-outbox',
     page: '/bench/pages/lead-outbox.html',
+    staffPage: '/bench/pages/lead-outbox-staff.html',
     ownsFile: (path) => path.startsWith('/web/'),
     canSync: true,
     hasHeap: true,

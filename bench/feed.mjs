@@ -3,13 +3,11 @@
 //      [--page-changes N --page-bytes N] (the feed's page bounds; default the handler's)
 import 'fake-indexeddb/auto'; // the device sections: a LeadStore (wasm core) in Node over fake-indexeddb
 import { createServer } from 'node:http';
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startPostgres } from '../scripts/postgres.mjs';
 import { FEED_DEFAULTS, createLeadFeedHandler, migrate, mintStaffToken, nextVersion, toNodeListener } from '../web/server/index.js';
+import { STAFF_KEYS, measureIdleSubscriptions, startFeedProcess } from './subscriptions.mjs';
 import { getStore, closeAllStores } from '../web/src/index.js';
 
 const { values: args } = parseArgs({
@@ -20,10 +18,9 @@ const { values: args } = parseArgs({
     catchup: { type: 'string', default: '10000' },
     'page-changes': { type: 'string' },
     'page-bytes': { type: 'string' },
-    serve: { type: 'boolean' },
   },
 });
-const KEYS = { b1: 'bench-staff-key-0123456789-0123456789' };
+const KEYS = STAFF_KEYS;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const gc = () => { globalThis.gc?.(); globalThis.gc?.(); };
@@ -31,33 +28,6 @@ const pageBounds = {
   pageMaxChanges: Number(args['page-changes'] ?? FEED_DEFAULTS.pageMaxChanges),
   pageMaxBytes: Number(args['page-bytes'] ?? FEED_DEFAULTS.pageMaxBytes),
 };
-
-// --serve: the feed alone in this process over HTTP (GET /feed), with GET /stats giving its
-// memory after a GC, CPU time, waiters and whether its pool is idle. The main run measures it.
-if (args.serve) {
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  // compress: Node's http server compresses nothing itself (Next.js would gzip instead).
-  const feed = createLeadFeedHandler({ pool, staffKeys: KEYS, liveTimeoutMs: 120_000, compress: true, ...pageBounds });
-  // The handler's own time per answered request (query, JSON, compression), live waits excluded.
-  let handlerMs = 0;
-  const listener = toNodeListener(async (request) => {
-    const t0 = performance.now();
-    const res = await feed(request);
-    if (!new URL(request.url).searchParams.has('live')) handlerMs += performance.now() - t0;
-    return res;
-  });
-  const server = createServer((req, res) => {
-    if (req.url !== '/stats') return listener(req, res);
-    gc();
-    const { heapUsed, rss } = process.memoryUsage();
-    const { user, system } = process.cpuUsage();
-    res.end(JSON.stringify({ heapUsed, rss, cpuMs: (user + system) / 1000, handlerMs, waiters: feed.wakeups.waiters,
-      idle: !pool.waitingCount && pool.idleCount === pool.totalCount }));
-  });
-  server.keepAliveTimeout = 0;
-  server.listen(0, '127.0.0.1', () => console.log(`listening ${server.address().port}`));
-  await new Promise(() => {});
-}
 
 const cluster = await startPostgres();
 const owner = new pg.Client({ connectionString: cluster.ownerUrl });
@@ -137,38 +107,13 @@ try {
   await Promise.all(pending.slice(1));
 
   // 3. The same over HTTP, the feed in a process of its own: what one server process pays
-  //    per held request, sockets included.
-  const child = spawn(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--serve'], {
-    env: { ...process.env, DATABASE_URL: cluster.appUrl }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let http;
-  try {
-    const [line] = await once(child.stdout, 'data');
-    const origin = `http://127.0.0.1:${/listening (\d+)/.exec(String(line))[1]}`;
-    const stats = async () => (await fetch(`${origin}/stats`)).json();
-    await fetch(`${origin}/feed?cursor=0`, { headers: { authorization: `Bearer ${tokens[1]}` } }).then((r) => r.text());
-    await sleep(200);
-    const s0 = await stats();
-    const leave = new AbortController();
-    const httpTokens = await Promise.all(Array.from({ length: n }, (_, i) => mintStaffToken({ tenantId: `http-${i}`, staffId: 's' }, { keys: KEYS })));
-    const held = httpTokens.map((t) => fetch(`${origin}/feed?cursor=0&live=1`, { headers: { authorization: `Bearer ${t}` }, signal: leave.signal }).catch(() => null));
-    let s1;
-    while (!((s1 = await stats()).waiters === n && s1.idle)) await sleep(50);
-    await sleep(500);
-    s1 = await stats();
-    const wall = performance.now();
-    await sleep(5000);
-    const s2 = await stats();
-    http = {
-      heapPerWaiterKB: +((s1.heapUsed - s0.heapUsed) / n / 1024).toFixed(2),
-      rssPerWaiterKB: +((s1.rss - s0.rss) / n / 1024).toFixed(2),
-      idleCpuPercent: +((s2.cpuMs - s1.cpuMs) / (performance.now() - wall) * 100).toFixed(2),
-    };
-    leave.abort();
-    await Promise.all(held);
-  } finally {
-    child.kill('SIGTERM');
-  }
+  //    per held request, sockets included (bench/subscriptions.mjs, which bench/run.mjs also runs).
+  const overHttp = await measureIdleSubscriptions({ databaseUrl: cluster.appUrl, count: n, tenantPrefix: 'http-' });
+  const http = {
+    heapPerWaiterKB: +(overHttp.heapPerSubscriptionBytes / 1024).toFixed(2),
+    rssPerWaiterKB: +(overHttp.rssPerSubscriptionBytes / 1024).toFixed(2),
+    idleCpuPercent: +overHttp.idleCpuPercent.toFixed(2),
+  };
 
   // 4. Commit → visible on a device: a LeadStore (the wasm core, fake-indexeddb) follows the
   //    feed over HTTP and a live query counts its replica; timed from just before COMMIT to
@@ -217,24 +162,19 @@ try {
     transfer.wireBytes += encoding ? Number(res.headers.get('content-length')) : body.length;
     return new Response(body, { status: res.status, headers: { 'content-type': 'application/json' } });
   };
-  const pageArgs = ['--page-changes', String(pageBounds.pageMaxChanges), '--page-bytes', String(pageBounds.pageMaxBytes)];
-  const feedProcess = spawn(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--serve', ...pageArgs], {
-    env: { ...process.env, DATABASE_URL: cluster.appUrl }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const feedProcess = await startFeedProcess({ databaseUrl: cluster.appUrl, pageBounds });
   let catchupMs;
   let serverHandlerMs;
   try {
-    const [line] = await once(feedProcess.stdout, 'data');
-    const origin = `http://127.0.0.1:${/listening (\d+)/.exec(String(line))[1]}`;
     const c0 = performance.now();
-    fresh.startFeed({ url: `${origin}/feed`, getToken: () => catchupToken, fetch: countingFetch });
+    fresh.startFeed({ url: `${feedProcess.origin}/feed`, getToken: () => catchupToken, fetch: countingFetch });
     const rows = () => fresh.query('SELECT count(*) AS n FROM replica_leads')[0].n;
     while (fresh.getStatus().feed.state !== 'live' || rows() < N) await sleep(5);
     catchupMs = performance.now() - c0;
     await fresh.stopFeed();
-    serverHandlerMs = (await (await fetch(`${origin}/stats`)).json()).handlerMs;
+    serverHandlerMs = (await feedProcess.stats()).handlerMs;
   } finally {
-    feedProcess.kill('SIGTERM');
+    feedProcess.stop();
   }
   await closeAllStores();
 

@@ -1,4 +1,4 @@
-// One run of one engine in a browser of its own: first visit, durable submits at each size, memory, reload, sync.
+// One run of one engine in a browser of its own: first visit, durable submits at each size, memory, reload, sync, staff device.
 import { fileURLToPath } from 'node:url';
 import { launch, newProfile } from '../tests/browser/chromium.js';
 import { sampleMemory } from './memory.mjs';
@@ -8,10 +8,15 @@ const IDB_METER = fileURLToPath(new URL('./pages/idb-meter.js', import.meta.url)
 /**
  * Measures `engine` once with a fresh profile (empty IndexedDB). Returns raw samples:
  * {firstVisit, reload: {readyMs, countMs, count}, files, submits: {[size]: {ms[], bytes[]}},
- *  fillMs: {[size]: ms}, heapBytes, memory, sync?}. Throws when a check fails (for example
- * the reload does not find every stored lead).
+ *  fillMs: {[size]: ms}, heapBytes, memory, sync?, staff?}. Throws when a check fails (for
+ * example the reload does not find every stored lead).
+ *
+ * `staff` ({tenant, url, rows, mintToken}), for an engine with a staffPage: last, the same
+ * browser opens that page, whose staff store reads the outbox the runs stored and follows
+ * the feed at `url` until its replica holds the server's `rows` leads; staff is
+ * {pending, replicaRows, followMs, heapAfterOpenBytes, heapBytes, memory} of that page.
  */
-export async function measureEngine({ engine, server, plan, backend, run, log = () => {} }) {
+export async function measureEngine({ engine, server, plan, backend, staff, run, log = () => {} }) {
   const profile = newProfile();
   const context = await launch(profile.dir);
   try {
@@ -59,6 +64,18 @@ export async function measureEngine({ engine, server, plan, backend, run, log = 
         throw new Error(`${engine.id}: sync left ${out.sync.pendingAfter} pending, server has ${out.sync.onServer} of ${plan.syncLeads}`);
       }
       log(`${engine.id} run ${run}: ${plan.syncLeads} leads synced in ${out.sync.ms.toFixed(0)} ms`);
+    }
+
+    if (engine.staffPage && staff) {
+      await page.goto(server.url + engine.staffPage);
+      const token = await staff.mintToken();
+      out.staff = await page.evaluate((a) => window.staffBench.follow(a), { tenant: staff.tenant, url: staff.url, token, rows: staff.rows });
+      if (out.staff.pending !== stored || out.staff.replicaRows !== staff.rows) {
+        throw new Error(`${engine.id}: the staff device holds ${out.staff.pending} pending leads of ${stored} and ${out.staff.replicaRows} replica rows of ${staff.rows}`);
+      }
+      out.staff.memory = await sampleMemory(context, page);
+      const mib = (x) => `${(x / 2 ** 20).toFixed(1)} MiB`;
+      log(`${engine.id} run ${run}: staff device with ${stored} leads in the outbox and ${staff.rows} replica rows: wasm heap ${mib(out.staff.heapBytes)} (${mib(out.staff.heapAfterOpenBytes)} once open)`);
     }
     return out;
   } finally {

@@ -1,4 +1,4 @@
-// What a full and a quick run measure, as data: store sizes, submits per size, runs, leads synced.
+// What a full and a quick run measure, as data: store sizes, submits per size, runs, leads synced, the staff replica, the server.
 
 export const PLANS = {
   full: {
@@ -8,6 +8,12 @@ export const PLANS = {
     syncLeads: 10000,
     // Separate page loads with the CPU throttled 4× (bench/responsiveness.mjs), per engine.
     responsiveness: { runs: 3, submits: 10, rate: 4 },
+    // The staff device's replica: leads of the visitor page's tenant on the server.
+    staff: { replicaRows: 10000 },
+    // Server ingest, once per value of `tenants` (1: one busy site, whose batches share its version lock).
+    ingest: { clients: 50, batches: 20, batchSize: 10, tenants: [1, 50] },
+    // Idle live subscriptions held against a feed process of its own.
+    subscriptions: { count: 1000, idleMs: 5000 },
   },
   // Proves the harness works (every metric produced); its figures mean little.
   // One run: with five engines, two runs took about ten minutes of the test command on a busy machine.
@@ -17,5 +23,8 @@ export const PLANS = {
     submitsPerSize: 3,
     syncLeads: 200,
     responsiveness: { runs: 1, submits: 2, rate: 4 },
+    staff: { replicaRows: 200 },
+    ingest: { clients: 10, batches: 2, batchSize: 10, tenants: [1, 10] },
+    subscriptions: { count: 20, idleMs: 500 },
   },
 };

@@ -5,7 +5,7 @@ import { PLANS } from './plans.mjs';
 import { runBench } from './bench.mjs';
 import { summarize } from './summary.mjs';
 import { checkFigures } from './checks.mjs';
-import { renderReport } from './report.mjs';
+import { keepHandKept, renderReport, targets } from './report.mjs';
 
 let results;
 let summary;
@@ -25,4 +25,24 @@ test('the quick benchmark produces every figure for lead-outbox, the IndexedDB f
 
 test('the report renders from the quick run', () => {
   assert.match(renderReport({ results, summary, command: 'node bench/run.mjs --quick', quick: true }), /## Headline/);
+});
+
+test('the report states a measured figure for every target, the staff heap and the server figures included', () => {
+  const rows = targets(summary, results.plan);
+  const unmeasured = rows.filter((t) => /n\/a|NaN/.test(t.measured) || /not measured/.test(t.target)).map((t) => t.target);
+  assert.deepEqual(unmeasured, []);
+  for (const name of [/staff replica/, /Server ingest.*one tenant/, /live subscription/, /long task.*load/, /Click → next paint/]) {
+    assert.ok(rows.some((t) => name.test(t.target)), `no target matches ${name}`);
+  }
+});
+
+test('a rewritten report keeps the sections kept by hand after the generated ones', () => {
+  const old = '# Report\n\n## Command\n\n```sh\nnode bench/run.mjs\n```\n\n## Live sync\n\nBy hand.\n\n## Staff edits\n\nAlso by hand.\n';
+  const once = keepHandKept('# New report\n\n## Command\n\n```sh\nnode bench/run.mjs --runs=3\n```\n', old);
+  assert.match(once, /^# New report\n[^]*--runs=3[^]*## Live sync\n\nBy hand\.\n\n## Staff edits\n\nAlso by hand\.\n$/);
+  assert.doesNotMatch(once, /^# Report/m);
+  // The next rewrite finds the marker and keeps the same sections, once.
+  const twice = keepHandKept('# Newer report\n\n## Command\n', once);
+  assert.equal(twice.match(/## Live sync/g).length, 1);
+  assert.equal(twice.replace('# Newer report\n\n## Command\n', ''), once.replace(/^[^]*?(?=\n<!--)/, ''));
 });

@@ -1,13 +1,13 @@
-// The benchmark's command: `node bench/run.mjs [--runs=N]` writes bench/REPORT.md and bench/results.json;
+// The benchmark's command: `node bench/run.mjs [--runs=N]` writes bench/REPORT.md (keeping its hand-kept sections) and bench/results.json;
 // `--quick` runs a small plan, writes nothing, and fails unless every figure was produced;
 // `--render` rewrites REPORT.md from results.json.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PLANS } from './plans.mjs';
 import { runBench } from './bench.mjs';
 import { summarize } from './summary.mjs';
 import { checkFigures } from './checks.mjs';
-import { renderReport, targets } from './report.mjs';
+import { keepHandKept, renderReport, targets } from './report.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -44,8 +44,10 @@ if (quick) {
   console.log(`bench-quick: ${checks.length - failed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
 } else {
-  writeFileSync(here('./REPORT.md'), renderReport({ results, summary, command: results.command, quick }));
+  // The report's hand-kept sections (other scripts' figures, notes) stay below the rendered ones.
+  const previous = existsSync(here('./REPORT.md')) ? readFileSync(here('./REPORT.md'), 'utf8') : '';
+  writeFileSync(here('./REPORT.md'), keepHandKept(renderReport({ results, summary, command: results.command, quick }), previous));
   if (!args.includes('--render')) writeFileSync(here('./results.json'), `${JSON.stringify(results, null, 1)}\n`);
-  for (const t of targets(summary, results.plan)) console.log(`bench: ${t.met ? 'met    ' : 'NOT MET'} ${t.target}: ${t.measured}`);
+  for (const t of targets(summary, results.plan)) console.log(`bench: ${t.met === null ? 'measured' : t.met ? 'met     ' : 'NOT MET '} ${t.target}: ${t.measured}`);
   console.log(`bench: wrote bench/REPORT.md${args.includes('--render') ? '' : ' and bench/results.json'}`);
 }

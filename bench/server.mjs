@@ -1,4 +1,4 @@
-// The benchmark's static server: the package's web/ folder, the peers' folders (PGlite, Dexie, wa-sqlite), the bench pages, and the sync route.
+// The benchmark's static server: the package's web/ folder, the peers' folders (PGlite, Dexie, wa-sqlite), the bench pages, the sync route and the staff feed.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -21,15 +21,16 @@ const TYPES = {
 /**
  * Starts the server on a loopback port. Files are sent uncompressed with an ETag, so a
  * reload revalidates (304) as it would against a CDN. POST /api/leads/sync goes to
- * `syncListener` when given. Every file request (200 or 304) is recorded: take() returns
+ * `syncListener`, /api/leads/feed to `feedListener`, when given. Every file request (200 or 304) is recorded: take() returns
  * and clears the list, so the caller learns which files a page really loaded.
  * @returns {Promise<{url: string, take: () => Array<{path: string, file: string, status: number}>, close: () => Promise<void>}>}
  */
-export async function startBenchServer({ syncListener } = {}) {
+export async function startBenchServer({ syncListener, feedListener } = {}) {
   let served = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     if (url.pathname === '/api/leads/sync' && syncListener) return syncListener(req, res);
+    if (url.pathname === '/api/leads/feed' && feedListener) return feedListener(req, res);
     const prefix = Object.keys(MOUNTS).find((p) => url.pathname.startsWith(p));
     const rel = prefix && normalize(decodeURIComponent(url.pathname.slice(prefix.length)));
     if (!rel || rel.startsWith('..')) return send(res, 404, 'not found');

@@ -6,8 +6,10 @@ const spread = (xs) => ({ median: median(xs), p95: p95(xs) });
 /**
  * Per engine: weight totals, cold-start phases (one sample per run), durable submit latency
  * and bytes per submit at each size (all submits of all runs pooled), memory at the largest
- * size and, for engines that sync, the sync time; the wasm heap only for engines with one. Every
- * leaf is a number (NaN when missing).
+ * size and, for engines that sync, the sync time; the wasm heap only for engines with one; the
+ * staff device (outbox and replica) for engines with a staff page. lead-outbox's also holds
+ * the server's figures (its sync handler and feed) when the plan measured them. Every leaf is
+ * a number (NaN when missing).
  */
 export function summarize(results) {
   const out = {};
@@ -37,6 +39,17 @@ export function summarize(results) {
     }
     if (engine.canSync) s.syncMs = spread(runs.map((r) => r.sync?.ms));
     if (s.heapBytes === undefined) delete s.heapBytes; // no wasm heap (the floor, Dexie)
+    if (engine.hasStaff) {
+      s.staff = {
+        outboxLeads: median(runs.map((r) => r.staff?.pending)),
+        replicaRows: median(runs.map((r) => r.staff?.replicaRows)),
+        heapAfterOpenBytes: median(runs.map((r) => r.staff?.heapAfterOpenBytes)),
+        heapBytes: median(runs.map((r) => r.staff?.heapBytes)),
+        rendererRss: median(runs.map((r) => r.staff?.memory.rendererRss)),
+        jsHeapUsed: median(runs.map((r) => r.staff?.memory.jsHeapUsed)),
+        followMs: median(runs.map((r) => r.staff?.followMs)),
+      };
+    }
     if (engine.responsiveness) {
       const rs = engine.responsiveness;
       const longest = (tasks) => Math.max(0, ...tasks.map((t) => t.duration));
@@ -52,5 +65,27 @@ export function summarize(results) {
     }
     out[id] = s;
   }
+  const server = serverFigures(results);
+  if (server && out['lead-outbox']) out['lead-outbox'].server = server;
   return out;
+}
+
+// Ingest per tenant count ({[tenants]: {leadsPerSecond, batchP50Ms, batchP99Ms, unavailable}}) and memory per
+// idle live subscription, each present when the plan asked for it (NaN when it was not produced).
+function serverFigures({ plan, server }) {
+  const out = {};
+  if (plan.ingest) {
+    out.ingest = Object.fromEntries(plan.ingest.tenants.map((t) => {
+      const r = server?.ingest.find((x) => x.tenants === t);
+      return [t, {
+        leadsPerSecond: r?.leadsPerSecond ?? NaN, batchP50Ms: r?.batchMs.p50 ?? NaN, batchP99Ms: r?.batchMs.p99 ?? NaN,
+        unavailable: r?.unavailable ?? NaN, // batches answered 503 (saturated) and sent again
+      }];
+    }));
+  }
+  if (plan.subscriptions) {
+    const r = server?.subscriptions;
+    out.subscription = { rssBytes: r?.rssPerSubscriptionBytes ?? NaN, heapBytes: r?.heapPerSubscriptionBytes ?? NaN, idleCpuPercent: r?.idleCpuPercent ?? NaN };
+  }
+  return Object.keys(out).length ? out : null;
 }
