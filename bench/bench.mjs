@@ -75,7 +75,7 @@ export async function runBench(plan, { log = () => {} } = {}) {
     }
     for (const engine of ENGINES) {
       const files = engines[engine.id].runs.flatMap((r) => r.files.map((f) => f.file));
-      engines[engine.id].weight = weigh(files, (f) => displayName(f));
+      engines[engine.id].weight = weigh(files, (f) => displayName(f), { brotliQuality: plan.brotliQuality });
     }
     const measured = { ingest: [], subscriptions: null };
     for (const tenants of plan.ingest?.tenants ?? []) {

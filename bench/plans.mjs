@@ -26,5 +26,6 @@ export const PLANS = {
     staff: { replicaRows: 200 },
     ingest: { clients: 10, batches: 2, batchSize: 10, tenants: [1, 10] },
     subscriptions: { count: 20, idleMs: 500 },
+    brotliQuality: 4, // the weights are checked for presence only (bench/weight.mjs)
   },
 };
