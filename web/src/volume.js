@@ -88,6 +88,7 @@ export class Volume {
   #tab = randomUuid();
   #commits = 0;
   #reopen = (reload) => reload(); // set by the store: closes the database around a reload (synchronous)
+  #ahead = null; // while a round's writes are in the files and not (yet) in IndexedDB: {promise, resolve}
 
   constructor(core, tenantId) {
     this.#core = core;
@@ -126,6 +127,15 @@ export class Volume {
   }
 
   /**
+   * Resolves once the files hold nothing IndexedDB does not (at once, unless a round's
+   * writes ran and its transaction has not completed, or failed and been reloaded): a
+   * reader that must not count what may yet be refused (status counts) waits for it.
+   */
+  settled() {
+    return this.#ahead?.promise ?? Promise.resolve();
+  }
+
+  /**
    * The one way to change stored data: runs `write` (a synchronous core call) and
    * resolves with its result once every change it made is in IndexedDB. If `write`
    * throws, that error is thrown and whatever it changed goes out with the next commit.
@@ -141,11 +151,16 @@ export class Volume {
    * waits until IndexedDB has flushed it to disk (durability 'strict'; Chromium's default
    * only hands it to the OS, which a power cut can lose). Other rounds lose nothing a
    * resend cannot make up for, and keep the default.
+   *
+   * `saved(value)`: called in the task the transaction completed in, before the promise
+   * resolves and before settled() does, when `write` succeeded: what the caller says at
+   * once about the change (a submit's count) can never come after a recount that waited
+   * for settled() and already includes it.
    */
-  commit(write, { scrub = false, flush = false, compact = false } = {}) {
+  commit(write, { scrub = false, flush = false, compact = false, saved } = {}) {
     if (this.#closed) return Promise.reject(closedError());
     return new Promise((resolve, reject) => {
-      this.#queued.push({ write, scrub, flush, compact, resolve, reject });
+      this.#queued.push({ write, scrub, flush, compact, saved, resolve, reject });
       if (!this.#draining) this.#draining = this.#drain();
     });
   }
@@ -169,17 +184,26 @@ export class Volume {
             // before anyone hears of it, so a refused write (a submit on a full disk) is
             // never listed or counted.
             if (this.#stamp === UNSAVED && !(err instanceof WebAssembly.RuntimeError)) await this.#reloadStored();
+            this.#settle();
             for (const w of round) w.reject(err);
             return;
           }
+          this.#settle();
           round.forEach((w, i) => ('error' in outcomes[i] ? w.reject(outcomes[i].error) : w.resolve(outcomes[i].value)));
         });
       } catch (err) {
         // The lock or the reload failed: nothing of this round was saved.
+        this.#settle();
         for (const w of this.#queued.splice(0)) w.reject(err instanceof LeadOutboxError ? err : toStorageError(err));
       }
     }
     this.#draining = null;
+  }
+
+  // The round's writes are done with (committed, or refused and reloaded): settled() resolves.
+  #settle() {
+    this.#ahead?.resolve();
+    this.#ahead = null;
   }
 
   // Replaces the files with what IndexedDB holds (reopening the database around it). If
@@ -225,6 +249,10 @@ export class Volume {
       const stampRead = files.get(this.stampPath);
       stampRead.onsuccess = () => {
         if (decodeStamp(stampRead.result) !== this.#stamp) return; // outcomes stay null
+        if (!this.#ahead) {
+          let done;
+          this.#ahead = { promise: new Promise((r) => { done = r; }), resolve: () => done() };
+        }
         outcomes = round.map(({ write }) => {
           try {
             return { value: write() };
@@ -260,6 +288,16 @@ export class Volume {
         if (saved) {
           this.#remember(saved);
           this.#stamp = stamp;
+        }
+        if (outcomes) {
+          round.forEach((w, i) => {
+            if (!w.saved || 'error' in outcomes[i]) return;
+            try {
+              w.saved(outcomes[i].value);
+            } catch (err) {
+              console.error('[lead-outbox] commit saved callback threw', err);
+            }
+          });
         }
         resolve(outcomes);
       };
