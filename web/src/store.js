@@ -109,7 +109,7 @@ export class LeadStore {
     this.#takesLeads = core.has?.('submitLead') ?? true;
     this.#hasReplica = core.has?.('applyPage') ?? true;
     this.#api = new core.CoreStore();
-    this.#volume = new Volume(core, tenantId);
+    this.#volume = new Volume(core, tenantId, { locks: this.#env.locks, now: this.#env.now });
     this.#feedLockName = `lead-outbox-feed:${tenantId}`;
     // A lead in flight for longer was sent by a tab that closed before it heard back:
     // twice a request's timeout, and then some, so a live tab has surely given up.
