@@ -238,7 +238,8 @@ export class Volume {
 
   // One readwrite transaction: reads the stored stamp and the contention mark; when the
   // stamp is this tab's (and, in a round without the lock, no other tab's fresh mark is
-  // there), runs the round's writes and puts every change with a new stamp. Resolves with
+  // there), runs the round's writes and puts every change with a new stamp (a round
+  // without the lock does so before the answer, and aborts if it says no). Resolves with
   // the writes' outcomes once committed; with LOST (nothing run) when the stamp is
   // another tab's, and then, if this round held the lock (it had reloaded and still lost),
   // puts this tab's mark so that other tabs' rounds wait for the lock; with YIELD (nothing
@@ -269,23 +270,16 @@ export class Volume {
       let result = null;
       let keys;
       let saved = null;
+      let discarded = false; // aborted on purpose: the writes ran on files another tab's commit made stale
+      const fail = (err) => {
+        if (outcomes) this.#stamp = UNSAVED;
+        reject(toStorageError(err));
+      };
       const stampRead = files.get(this.stampPath);
       const markRead = files.get(this.contendedPath);
-      // Requests succeed in the order they were made: the stamp is read by now.
-      markRead.onsuccess = () => {
-        const mark = decodeMark(markRead.result);
-        if (decodeStamp(stampRead.result) !== this.#stamp) {
-          result = LOST;
-          // Lost again after a reload under the lock: a busy tab is overtaking this one.
-          if (reloaded) files.put(encodeMark(this.#tab, this.#now()), this.contendedPath);
-          return;
-        }
-        const age = mark ? this.#now() - mark.at : Infinity;
-        if (!locked && mark && mark.tab !== this.#tab && age >= 0 && age < CONTENDED_MS) {
-          result = YIELD;
-          return;
-        }
-        if (locked && mark?.tab === this.#tab) files.delete(this.contendedPath);
+      // Runs the round's writes and queues their puts (none when nothing changed); a trap
+      // or a refused put rejects the round and aborts the transaction.
+      const run = () => {
         if (!this.#ahead) {
           let done;
           this.#ahead = { promise: new Promise((r) => { done = r; }), resolve: () => done() };
@@ -317,9 +311,38 @@ export class Volume {
           fail(err);
         }
       };
-      const fail = (err) => {
-        if (outcomes) this.#stamp = UNSAVED;
-        reject(toStorageError(err));
+      // A round without the lock runs its writes at once, beside the reads (which IndexedDB
+      // answers before it applies the puts queued after them): the stamp's round trip costs
+      // nothing when the round wins. When it does not, the transaction is aborted, so none
+      // of it is stored, and the caller reloads the files before it retries.
+      const eager = !locked && this.#stamp !== UNSAVED;
+      if (eager) run();
+      // Requests succeed in the order they were made: the stamp is read by now.
+      markRead.onsuccess = () => {
+        const mark = decodeMark(markRead.result);
+        const age = mark ? this.#now() - mark.at : Infinity;
+        const lost = decodeStamp(stampRead.result) !== this.#stamp;
+        const yieldToMark = !locked && mark && mark.tab !== this.#tab && age >= 0 && age < CONTENDED_MS;
+        if (eager) {
+          if ((lost || yieldToMark) && outcomes && this.#stamp !== UNSAVED) {
+            discarded = true;
+            this.#stamp = UNSAVED; // the files hold writes IndexedDB will not
+            abort(tx);
+          }
+          return;
+        }
+        if (lost) {
+          result = LOST;
+          // Lost again after a reload under the lock: a busy tab is overtaking this one.
+          if (reloaded) files.put(encodeMark(this.#tab, this.#now()), this.contendedPath);
+          return;
+        }
+        if (yieldToMark) {
+          result = YIELD;
+          return;
+        }
+        if (locked && mark?.tab === this.#tab) files.delete(this.contendedPath);
+        run();
       };
       tx.oncomplete = () => {
         if (saved) {
@@ -338,7 +361,10 @@ export class Volume {
         }
         resolve(result);
       };
-      tx.onabort = () => fail(tx.error ?? new Error('IndexedDB transaction aborted'));
+      tx.onabort = () => {
+        if (discarded) resolve(LOST);
+        else fail(tx.error ?? new Error('IndexedDB transaction aborted'));
+      };
     });
   }
 
