@@ -150,3 +150,24 @@ test('getStore() right after closeAllStores() gives a working store while the ol
   assert.deepEqual(reloaded.listLeads().map((l) => l.id).sort(), [first, second].sort());
   await closeAllStores();
 });
+
+test('a submit resolves before the store tells other tabs and recounts; both follow at once', async () => {
+  const posted = [];
+  const channel = () => ({ postMessage: (m) => posted.push(m), close() {} });
+  const store = await getStore('tell-after', { autoSync: false, environment: { channel } });
+  posted.length = 0; // the open's own query to other tabs
+  const heard = [];
+  store.onStatus((s) => heard.push(s.pending));
+  await store.submitLead(lead(1));
+  // The caller resumes first: the lead counts already, no other tab has been told yet.
+  assert.equal(store.getStatus().pending, 1);
+  assert.deepEqual(posted, []);
+  await waitUntil(() => posted.length > 0);
+  assert.deepEqual(posted, ['committed']);
+  await Promise.all([store.submitLead(lead(2)), store.submitLead(lead(3))]);
+  await waitUntil(() => posted.length > 1);
+  assert.ok(posted.every((m) => m === 'committed'), posted);
+  assert.deepEqual(heard, [0, 1, 2, 3]);
+  assert.equal(store.getStatus().pending, 3);
+  assert.equal(store.listLeads().length, 3);
+});

@@ -32,10 +32,18 @@ export function watchStorage(tenantId, { persistentStorage = 'if-granted', count
   set(Object.freeze(storage));
   let stopped = false;
   let written = null;
+  let writeSoon = false;
   const unsubscribe = onStatus((status) => {
     if (status.pending === written) return;
     written = status.pending;
-    marker.write(status.pending);
+    // A cookie write goes to the browser process: not on a submit's path (listeners hear
+    // the count before the submit resolves). One task later, with the count by then.
+    if (writeSoon) return;
+    writeSoon = true;
+    setTimeout(() => {
+      writeSoon = false;
+      marker.write(written);
+    }, 0);
   });
   if (pending !== written) marker.write((written = pending));
 

@@ -97,6 +97,7 @@ export class LeadStore {
   #form = null; // the parsed form definition (store.form), set by open()
   #takesLeads; // the core has submitLead and the form (not the staff core)
   #hasReplica; // the core has the replica, query and edits (not the visitor core)
+  #telling = null; // the follow-up #tellSoon scheduled: {submitted}
 
   /** Use getStore(); this is the store's internal constructor. */
   constructor(core, tenantId, options) {
@@ -108,7 +109,7 @@ export class LeadStore {
     this.#takesLeads = core.has?.('submitLead') ?? true;
     this.#hasReplica = core.has?.('applyPage') ?? true;
     this.#api = new core.CoreStore();
-    this.#volume = new Volume(core, tenantId);
+    this.#volume = new Volume(core, tenantId, { locks: this.#env.locks, now: this.#env.now });
     this.#feedLockName = `lead-outbox-feed:${tenantId}`;
     // A lead in flight for longer was sent by a tab that closed before it heard back:
     // twice a request's timeout, and then some, so a live tab has surely given up.
@@ -270,9 +271,15 @@ export class LeadStore {
       if (attribution) lead = { ...lead, attribution };
     }
     const id = timeOrderedUuid();
-    await this.#commit(() => unwrap(this.#api.submitLead(JSON.stringify(lead), id, this.#env.now())), FLUSH);
-    this.#refresh();
-    this.#engine.submitted();
+    // Resolve first, then tell: the lead is durable, and the person waits on this promise.
+    // The count goes up as the transaction completes (so status.pending counts the lead
+    // once this resolves, and listeners have heard it); the recount, other tabs, live
+    // queries and the sync kick follow in a task of their own (#tellSoon).
+    await this.#volume.commit(() => unwrap(this.#api.submitLead(JSON.stringify(lead), id, this.#env.now())), {
+      ...FLUSH,
+      saved: () => this.#set({ pending: this.#status.pending + 1 }),
+    });
+    this.#tellSoon({ submitted: true });
     return id;
   }
 
@@ -558,6 +565,34 @@ export class LeadStore {
     this.#post(COMMITTED);
     this.#changed(tables);
     return result;
+  }
+
+  // What #commit does after an outbox commit, for one whose caller should not wait for it
+  // (a submit): in a task of its own, so the caller's `await` and whatever it runs next
+  // in microtasks come first (a microtask queued here would run before them). Commits that
+  // resolve before it runs share it: one announcement, one recount (which corrects the
+  // caller's guess: another tab's commits may have been loaded with this one).
+  // `submitted`: kicks a sync. Not the environment's setTimeout: this is no policy delay,
+  // and a test's timers may never fire.
+  #tellSoon({ submitted = false } = {}) {
+    if (!this.#telling) {
+      this.#telling = { submitted: false };
+      // Not while a later round's writes may yet be refused: its lead is not counted.
+      setTimeout(() => this.#volume.settled().then(() => {
+        const { submitted: kick } = this.#telling;
+        this.#telling = null;
+        if (this.#closed) return;
+        try {
+          this.#post(COMMITTED);
+          this.#changed(OUTBOX_TABLES);
+          this.#refresh();
+          if (kick) this.#engine.submitted();
+        } catch (err) {
+          console.error('[lead-outbox] after a commit', err);
+        }
+      }), 0);
+    }
+    this.#telling.submitted ||= submitted;
   }
 
   // Sets the definition the core checks leads against (null: the built-in default); throws

@@ -64,10 +64,10 @@ export function readVolume(tenantId) {
  * in one IndexedDB transaction, so a commit costs what it changed and is all-or-nothing.
  *
  * Several tabs of a site share the IndexedDB database but each has its own copy of the
- * files in memory. Commits therefore run under a Web Lock per tenant, and each commit
- * transaction first reads the commit stamp and then writes a new one: a tab whose last
- * known stamp is no longer the stored one reloads the files before it writes, so it
- * never overwrites another tab's commit with stale pages.
+ * files in memory. Each commit transaction therefore first reads the commit stamp and
+ * then writes a new one: a tab whose last known stamp is no longer the stored one runs
+ * nothing, and reloads the files under a Web Lock per tenant before it retries, so it
+ * never overwrites another tab's commit with stale pages (see #drain).
  */
 export class Volume {
   #core;
@@ -88,9 +88,20 @@ export class Volume {
   #tab = randomUuid();
   #commits = 0;
   #reopen = (reload) => reload(); // set by the store: closes the database around a reload (synchronous)
+  #ahead = null; // while a round's writes are in the files and not (yet) in IndexedDB: {promise, resolve}
 
-  constructor(core, tenantId) {
+  #locks; // a Web Locks manager, or null (then #queue)
+  #now; // the clock, for the contention mark's age
+
+  /**
+   * `locks`: the Web Locks manager the site's tabs share (navigator.locks by default;
+   * null: a queue within this page). `now()`: ms, the clock the contention mark is
+   * dated by (Date.now by default).
+   */
+  constructor(core, tenantId, { locks = globalThis.navigator?.locks ?? null, now = Date.now } = {}) {
     this.#core = core;
+    this.#locks = locks?.request ? locks : null;
+    this.#now = now;
     this.#files = memoryFiles(core);
     this.tenantId = tenantId;
     this.dir = tenantDir(tenantId);
@@ -99,6 +110,7 @@ export class Volume {
     this.dbPath = `${this.dir}/leads.v2.db`;
     this.legacyPath = `${this.dir}/leads.sqlite3`;
     this.stampPath = `${this.dir}/.commit-stamp`;
+    this.contendedPath = `${this.dir}/.contended`;
     this.lockName = `lead-outbox:${this.dir}`;
   }
 
@@ -106,7 +118,7 @@ export class Volume {
    * `reopen(reload)` must close the database, call reload() (which replaces the files),
    * and open the database again, synchronously: the files are read before, so no query
    * of this tab ever finds the database closed. Called under the lock when another tab
-   * has committed.
+   * has committed, and after a round IndexedDB refused (to drop its changes).
    */
   onReload(reopen) {
     this.#reopen = reopen;
@@ -126,6 +138,15 @@ export class Volume {
   }
 
   /**
+   * Resolves once the files hold nothing IndexedDB does not (at once, unless a round's
+   * writes ran and its transaction has not completed, or failed and been reloaded): a
+   * reader that must not count what may yet be refused (status counts) waits for it.
+   */
+  settled() {
+    return this.#ahead?.promise ?? Promise.resolve();
+  }
+
+  /**
    * The one way to change stored data: runs `write` (a synchronous core call) and
    * resolves with its result once every change it made is in IndexedDB. If `write`
    * throws, that error is thrown and whatever it changed goes out with the next commit.
@@ -141,50 +162,70 @@ export class Volume {
    * waits until IndexedDB has flushed it to disk (durability 'strict'; Chromium's default
    * only hands it to the OS, which a power cut can lose). Other rounds lose nothing a
    * resend cannot make up for, and keep the default.
+   *
+   * `saved(value)`: called in the task the transaction completed in, before the promise
+   * resolves and before settled() does, when `write` succeeded: what the caller says at
+   * once about the change (a submit's count) can never come after a recount that waited
+   * for settled() and already includes it.
    */
-  commit(write, { scrub = false, flush = false, compact = false } = {}) {
+  commit(write, { scrub = false, flush = false, compact = false, saved } = {}) {
     if (this.#closed) return Promise.reject(closedError());
     return new Promise((resolve, reject) => {
-      this.#queued.push({ write, scrub, flush, compact, resolve, reject });
+      this.#queued.push({ write, scrub, flush, compact, saved, resolve, reject });
       if (!this.#draining) this.#draining = this.#drain();
     });
   }
 
-  // Group commit under the lock: every write queued by the time the lock is held runs
-  // on the files IndexedDB holds now, and one transaction saves them all.
+  // Group commit: every write queued by the time a round starts runs on the files
+  // IndexedDB holds then, and one transaction saves them all. A round takes no lock: its
+  // transaction reads the stored stamp before it writes (IndexedDB runs overlapping
+  // readwrite transactions one at a time), and does nothing when another tab committed
+  // since this tab last loaded (docs/storage.md, "Tabs"). Such a lost round, and a round
+  // that finds another tab's contention mark, is retried under the tenant's Web Lock,
+  // reloading until it wins: so a tab that must reload (slow at 10,000 leads) is not
+  // overtaken again and again by a busy tab's lock-free rounds.
   async #drain() {
     while (this.#queued.length && !this.#closed) {
+      const round = this.#queued.splice(0);
       try {
-        await this.#locked(async () => {
-          const round = this.#queued.splice(0);
-          let outcomes;
-          try {
-            while (!(outcomes = await this.#round(round))) {
-              // Another tab committed since this tab last loaded: load its state, retry.
-              const files = await readAll(this.#db, this.dir);
-              this.#reopen(() => this.#load(files));
+        let outcomes = await this.#round(round);
+        if (outcomes === LOST || outcomes === YIELD) {
+          outcomes = await this.#locked(async () => {
+            let reloaded = false;
+            for (let lost = outcomes === LOST; ; lost = true) {
+              if (lost) {
+                // Another tab committed since this tab last loaded: load its state, retry.
+                const files = await readAll(this.#db, this.dir);
+                this.#reopen(() => this.#load(files));
+                reloaded = true;
+              }
+              const won = await this.#round(round, { locked: true, reloaded });
+              if (won !== LOST) return won;
             }
-          } catch (err) {
-            // Nothing of the round was saved: the files go back to what IndexedDB holds
-            // before anyone hears of it, so a refused write (a submit on a full disk) is
-            // never listed or counted.
-            if (this.#stamp === UNSAVED && !(err instanceof WebAssembly.RuntimeError)) await this.#reloadStored();
-            for (const w of round) w.reject(err);
-            return;
-          }
-          round.forEach((w, i) => ('error' in outcomes[i] ? w.reject(outcomes[i].error) : w.resolve(outcomes[i].value)));
-        });
+          });
+        }
+        this.#settle();
+        round.forEach((w, i) => ('error' in outcomes[i] ? w.reject(outcomes[i].error) : w.resolve(outcomes[i].value)));
       } catch (err) {
-        // The lock or the reload failed: nothing of this round was saved.
-        for (const w of this.#queued.splice(0)) w.reject(err instanceof LeadOutboxError ? err : toStorageError(err));
+        // Nothing of the round was saved: the files go back to what IndexedDB holds
+        // before anyone hears of it, so a refused write (a submit on a full disk) is
+        // never listed or counted. (The lock or a reload failed: nothing was run.)
+        if (this.#stamp === UNSAVED && !(err instanceof WebAssembly.RuntimeError)) await this.#reloadStored();
+        this.#settle();
+        for (const w of round) w.reject(err instanceof LeadOutboxError || err instanceof WebAssembly.RuntimeError ? err : toStorageError(err));
       }
     }
     this.#draining = null;
   }
 
+  // The round's writes are done with (committed, or refused and reloaded): settled() resolves.
+  #settle() {
+    this.#ahead?.resolve();
+    this.#ahead = null;
+  }
+
   // Replaces the files with what IndexedDB holds (reopening the database around it). If
   // that read fails too, the stamp stays UNSAVED and the next round reloads first.
-  // REQUIRES: the lock is held.
   async #reloadStored() {
     let files;
     try {
@@ -195,14 +236,20 @@ export class Volume {
     this.#reopen(() => this.#load(files));
   }
 
-  // One readwrite transaction: reads the stored stamp; when it is this tab's, runs the
-  // round's writes and puts every change with a new stamp. Resolves with the writes'
-  // outcomes once committed, or null (nothing run) when the stamp is another tab's.
-  // A failed save leaves this tab's files ahead of IndexedDB with changes it reported as
-  // failed (#drain reloads them at once; should that fail, the next round reloads the
-  // stored state first), so they are dropped, never saved later behind the caller's
-  // back. REQUIRES: the lock is held.
-  #round(round) {
+  // One readwrite transaction: reads the stored stamp and the contention mark; when the
+  // stamp is this tab's (and, in a round without the lock, no other tab's fresh mark is
+  // there), runs the round's writes and puts every change with a new stamp (a round
+  // without the lock does so before the answer, and aborts if it says no). Resolves with
+  // the writes' outcomes once committed; with LOST (nothing run) when the stamp is
+  // another tab's, and then, if this round held the lock (it had reloaded and still lost),
+  // puts this tab's mark so that other tabs' rounds wait for the lock; with YIELD (nothing
+  // run) when another tab's fresh mark is there. A winning round under the lock deletes
+  // this tab's mark. A failed save leaves this tab's files ahead of IndexedDB with changes it
+  // reported as failed (#drain reloads them at once; should that fail, the next round
+  // reloads the stored state first), so they are dropped, never saved later behind the
+  // caller's back. `locked`: this round holds the tenant's lock; `reloaded`: and this tab
+  // has reloaded under it.
+  #round(round, { locked = false, reloaded = false } = {}) {
     return new Promise((resolve, reject) => {
       let tx;
       try {
@@ -220,12 +267,24 @@ export class Volume {
       const files = tx.objectStore(FILE_STORE);
       const stamp = `${this.#tab}:${++this.#commits}`;
       let outcomes = null;
+      let result = null;
       let keys;
       let saved = null;
+      let discarded = false; // aborted on purpose: the writes ran on files another tab's commit made stale
+      const fail = (err) => {
+        if (outcomes) this.#stamp = UNSAVED;
+        reject(toStorageError(err));
+      };
       const stampRead = files.get(this.stampPath);
-      stampRead.onsuccess = () => {
-        if (decodeStamp(stampRead.result) !== this.#stamp) return; // outcomes stay null
-        outcomes = round.map(({ write }) => {
+      const markRead = files.get(this.contendedPath);
+      // Runs the round's writes and queues their puts (none when nothing changed); a trap
+      // or a refused put rejects the round and aborts the transaction.
+      const run = () => {
+        if (!this.#ahead) {
+          let done;
+          this.#ahead = { promise: new Promise((r) => { done = r; }), resolve: () => done() };
+        }
+        result = outcomes = round.map(({ write }) => {
           try {
             return { value: write() };
           } catch (error) {
@@ -252,18 +311,60 @@ export class Volume {
           fail(err);
         }
       };
-      const fail = (err) => {
-        if (outcomes) this.#stamp = UNSAVED;
-        reject(toStorageError(err));
+      // A round without the lock runs its writes at once, beside the reads (which IndexedDB
+      // answers before it applies the puts queued after them): the stamp's round trip costs
+      // nothing when the round wins. When it does not, the transaction is aborted, so none
+      // of it is stored, and the caller reloads the files before it retries.
+      const eager = !locked && this.#stamp !== UNSAVED;
+      if (eager) run();
+      // Requests succeed in the order they were made: the stamp is read by now.
+      markRead.onsuccess = () => {
+        const mark = decodeMark(markRead.result);
+        const age = mark ? this.#now() - mark.at : Infinity;
+        const lost = decodeStamp(stampRead.result) !== this.#stamp;
+        const yieldToMark = !locked && mark && mark.tab !== this.#tab && age >= 0 && age < CONTENDED_MS;
+        if (eager) {
+          if ((lost || yieldToMark) && outcomes && this.#stamp !== UNSAVED) {
+            discarded = true;
+            this.#stamp = UNSAVED; // the files hold writes IndexedDB will not
+            abort(tx);
+          }
+          return;
+        }
+        if (lost) {
+          result = LOST;
+          // Lost again after a reload under the lock: a busy tab is overtaking this one.
+          if (reloaded) files.put(encodeMark(this.#tab, this.#now()), this.contendedPath);
+          return;
+        }
+        if (yieldToMark) {
+          result = YIELD;
+          return;
+        }
+        if (locked && mark?.tab === this.#tab) files.delete(this.contendedPath);
+        run();
       };
       tx.oncomplete = () => {
         if (saved) {
           this.#remember(saved);
           this.#stamp = stamp;
         }
-        resolve(outcomes);
+        if (outcomes) {
+          round.forEach((w, i) => {
+            if (!w.saved || 'error' in outcomes[i]) return;
+            try {
+              w.saved(outcomes[i].value);
+            } catch (err) {
+              console.error('[lead-outbox] commit saved callback threw', err);
+            }
+          });
+        }
+        resolve(result);
       };
-      tx.onabort = () => fail(tx.error ?? new Error('IndexedDB transaction aborted'));
+      tx.onabort = () => {
+        if (discarded) resolve(LOST);
+        else fail(tx.error ?? new Error('IndexedDB transaction aborted'));
+      };
     });
   }
 
@@ -469,6 +570,7 @@ export class Volume {
     const logs = [];
     for (const [path, entry] of files) {
       if (path === this.stampPath) this.#stamp = this.#loadedStamp = decodeStamp(entry);
+      if (path === this.contendedPath) continue; // about tabs, not a file
       const block = parseBlockKey(path);
       if ((entry.mode & 0o170000) === 0o040000) continue; // a folder IDBFS itself once stored
       if (path.startsWith(this.dir + LOG_KEY)) logs.push([path, entry.contents]);
@@ -526,8 +628,7 @@ export class Volume {
   // Runs `fn` holding this tenant's lock: a Web Lock shared by the site's tabs where
   // there is one, else a queue within this page.
   #locked(fn) {
-    const locks = globalThis.navigator?.locks;
-    if (locks?.request) return locks.request(this.lockName, { mode: 'exclusive' }, fn);
+    if (this.#locks) return this.#locks.request(this.lockName, { mode: 'exclusive' }, fn);
     const run = this.#queue.then(fn);
     this.#queue = run.catch(() => {});
     return run;
@@ -666,6 +767,25 @@ function readAll(db, dir) {
 
 // The stamp of files that hold changes IndexedDB refused: matches no stored stamp.
 const UNSAVED = Symbol('unsaved changes');
+// What #round resolves with when it ran nothing: the stamp was another tab's (LOST), or
+// another tab marked contention and this round holds no lock (YIELD).
+const LOST = Symbol('lost to another tab');
+const YIELD = Symbol('another tab contends');
+// How long a contention mark sends other tabs' rounds to the lock: far longer than a
+// reload takes, so a tab that died marking it slows the others (to one lock request per
+// round, as before optimistic rounds) for this long at most.
+const CONTENDED_MS = 10_000;
+
+// The contention mark's record: "<tab id> <ms>", the tab that lost a round and when.
+function encodeMark(tab, at) {
+  return { mode: FILE_MODE, contents: new TextEncoder().encode(`${tab} ${at}`) };
+}
+
+function decodeMark(entry) {
+  if (!entry?.contents) return null;
+  const [tab, at] = new TextDecoder().decode(entry.contents).split(' ');
+  return tab && Number.isFinite(Number(at)) ? { tab, at: Number(at) } : null;
+}
 
 export function closedError() {
   return new LeadOutboxError(ErrorCodes.STORAGE_ERROR, 'This store is closed.');
