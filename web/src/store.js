@@ -9,6 +9,7 @@ import { SyncEngine } from './sync/engine.js';
 import { FeedHolder } from './sync/feedHolder.js';
 import { startEditUploads } from './sync/editUploader.js';
 import { UNKNOWN_STORAGE, watchStorage } from './storage.js';
+import { nextTask } from './nextTask.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
 // core.defaults()); tests/node/defaults.test.js fails when the two disagree.
@@ -186,6 +187,7 @@ export class LeadStore {
     })));
     try {
       await this.#volume.open(files);
+      await nextTask(); // the files' load and the database's open: separate tasks, each shorter
       if (this.#volume.isEmpty) {
         // Nothing stored yet: the open only creates an empty schema, which no crash can
         // lose. It goes out with the first commit instead of delaying a first visit.
