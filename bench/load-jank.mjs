@@ -1,7 +1,7 @@
 // Quick look at the throttled page load alone: `node bench/load-jank.mjs [--runs=N] [--rate=4] [--engines=lead-outbox,floor] [--base=DIR] [--trace [--samples] [--out=F]]`.
 // Runs bench/responsiveness.mjs for a few engines, alternating, and prints each load's long
-// tasks (and the submits' longest task and click → paint). --base=DIR adds the engine
-// 'base': the same page over another build's bundle, DIR holding a copy of that build's
+// tasks (and the submits' longest task and click → paint). --base=DIR[,DIR…] adds the engine
+// 'base' (then 'base1', …): the same page over another build's bundle, DIR holding a copy of that build's
 // web/dist/ as DIR/dist/, for a before/after in one run. --trace instead records one
 // Chromium trace of the first engine's throttled load (to F with --out) and prints what each
 // long main-thread task is made of.
@@ -19,8 +19,9 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => {
 }));
 const runs = Number(args.runs ?? 3);
 const rate = Number(args.rate ?? 4);
-const ids = String(args.engines ?? (args.base ? 'lead-outbox,base,floor' : 'lead-outbox,floor')).split(',');
-if (args.base) ENGINES.push(baseEngine(args.base));
+const bases = args.base ? String(args.base).split(',').map((dir, i) => baseEngine(dir, i)) : [];
+ENGINES.push(...bases);
+const ids = String(args.engines ?? ['lead-outbox', ...bases.map((b) => b.id), 'floor'].join(',')).split(',');
 const engines = ids.map((id) => ENGINES.find((e) => e.id === id) ?? fail(`no engine ${id}`));
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
@@ -28,15 +29,17 @@ function fail(message) {
   throw new Error(message);
 }
 
-// lead-outbox's bench page over the bundle in `dir`/dist/, served at /base/.
-function baseEngine(dir) {
-  MOUNTS['/base/'] = dir;
+// lead-outbox's bench page over the bundle in `dir`/dist/, served at /base<i>/; engine id 'base<i>'
+// (i omitted for the first).
+function baseEngine(dir, i) {
+  const id = `base${i || ''}`;
+  MOUNTS[`/${id}/`] = dir;
   const script = readFileSync(fileURLToPath(new URL('./pages/lead-outbox.js', import.meta.url)), 'utf8')
-    .replace("'/web/dist/lead-outbox.mjs'", "'/base/dist/lead-outbox.mjs'")
+    .replace("'/web/dist/lead-outbox.mjs'", `'/${id}/dist/lead-outbox.mjs'`)
     .replace("'./harness.js'", "'/bench/pages/harness.js'");
   writeFileSync(`${dir}/page.js`, script);
-  writeFileSync(`${dir}/page.html`, '<!doctype html><meta charset="utf-8"><script type="module" src="/base/page.js"></script>\n');
-  return { id: 'base', label: `lead-outbox at ${dir}`, page: '/base/page.html' };
+  writeFileSync(`${dir}/page.html`, `<!doctype html><meta charset="utf-8"><script type="module" src="/${id}/page.js"></script>\n`);
+  return { id, label: `lead-outbox at ${dir}`, page: `/${id}/page.html` };
 }
 
 const server = await startBenchServer();
@@ -130,6 +133,9 @@ function summarize(events) {
     for (const e of inside) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur);
     const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`).join(', ');
     console.log(`task at ${((t.ts - nav) / 1000).toFixed(0)} ms, ${(t.dur / 1000).toFixed(0)} ms: ${top}`);
+    // performance.mark()s made during the task (a diagnostic build may mark its phases).
+    const marks = events.filter((e) => e.pid === main.pid && e.cat?.includes('blink.user_timing') && e.ts >= t.ts && e.ts <= t.ts + t.dur);
+    if (marks.length) console.log(`  marks: ${marks.map((m) => `${m.name}@${((m.ts - t.ts) / 1000).toFixed(0)}`).join(' ')}`);
     const fns = new Map();
     for (const s of samples) {
       if (s.ts < t.ts || s.ts > t.ts + t.dur) continue;
