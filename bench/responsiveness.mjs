@@ -11,8 +11,11 @@ const blocking = (tasks) => tasks.reduce((sum, t) => sum + Math.max(0, t.duratio
 /**
  * Loads `engine`'s page in a fresh profile with CDP Emulation.setCPUThrottlingRate(`rate`),
  * then clicks its submit button `submits` times, each after the previous submit is durable.
- * Returns {rate, opened, load: {tasks, tbtMs}, submit: {tasks, tbtMs}, clickToPaintMs[]};
- * tasks are the main thread's long tasks ({start, duration} in ms from navigation start).
+ * Returns {rate, opened, load: {tasks, tbtMs, frames}, submit: {tasks, tbtMs, frames}, clickToPaintMs[]};
+ * tasks are the main thread's long tasks ({start, duration} in ms from navigation start);
+ * frames the long animation frames ({start, duration, blockingDuration, scripts: [{start,
+ * duration, invoker, invokerType, sourceURL, sourceFunctionName}]}), which say whose script
+ * made a frame long (empty where the browser has no Long Animation Frames API).
  * Load is navigation start → first count + SETTLE_MS; TBT sums each long task's time over 50 ms.
  */
 export async function measureResponsiveness({ engine, server, submits, rate = 4 }) {
@@ -27,18 +30,20 @@ export async function measureResponsiveness({ engine, server, submits, rate = 4 
     const opened = await page.evaluate(() => window.bench.opened);
     await page.waitForTimeout(SETTLE_MS);
     const loadTasks = await page.evaluate(() => window.__longTasks.take());
+    const loadFrames = await page.evaluate(() => window.__longTasks.takeFrames());
     for (let i = 0; i < submits; i++) {
       await page.click('#bench-submit');
       await page.evaluate(() => window.bench.lastSubmit);
     }
     await page.waitForTimeout(100); // the last click's paint
     const submitTasks = await page.evaluate(() => window.__longTasks.take());
+    const submitFrames = await page.evaluate(() => window.__longTasks.takeFrames());
     const clickToPaintMs = await page.evaluate(() => window.bench.clickToPaintMs);
     return {
       rate,
       opened,
-      load: { tasks: loadTasks, tbtMs: blocking(loadTasks) },
-      submit: { tasks: submitTasks, tbtMs: blocking(submitTasks) },
+      load: { tasks: loadTasks, tbtMs: blocking(loadTasks), frames: loadFrames },
+      submit: { tasks: submitTasks, tbtMs: blocking(submitTasks), frames: submitFrames },
       clickToPaintMs,
     };
   } finally {
