@@ -1,6 +1,8 @@
-// Quick look at the throttled page load alone: `node bench/load-jank.mjs [--runs=N] [--rate=4] [--engines=lead-outbox,floor] [--base=DIR] [--trace [--samples] [--out=F]]`.
+// Quick look at the throttled page load alone: `node bench/load-jank.mjs [--runs=N] [--rate=4] [--engines=lead-outbox,floor] [--base=DIR] [--frames] [--trace [--samples] [--out=F]]`.
 // Runs bench/responsiveness.mjs for a few engines, alternating, and prints each load's long
-// tasks (and the submits' longest task and click → paint). --base=DIR[,DIR…] adds the engine
+// tasks, the longest script of the engine's own files in a long animation frame (what is
+// attributable to it, not to the harness or Playwright), the submits' longest task and
+// click → paint; --frames lists every long frame's scripts. --base=DIR[,DIR…] adds the engine
 // 'base' (then 'base1', …): the same page over another build's bundle, DIR holding a copy of that build's
 // web/dist/ as DIR/dist/, for a before/after in one run. --trace instead records one
 // Chromium trace of the first engine's throttled load (to F with --out) and prints what each
@@ -29,6 +31,21 @@ function fail(message) {
   throw new Error(message);
 }
 
+// The scripts of long animation frames that ran the engine's own files (its page's
+// directory, the package's /web/ or a base's /base…/ files), not the harness's or Playwright's.
+function ownScripts(frames, engine) {
+  const dir = engine.page.slice(0, engine.page.lastIndexOf('/') + 1);
+  const own = (url) => url && (url.includes('/web/') || url.includes('/base') || (url.includes(dir) && !url.endsWith('/harness.js')));
+  return frames.flatMap((f) => f.scripts).filter((x) => own(x.sourceURL));
+}
+
+function printFrames(frames) {
+  for (const f of frames) {
+    const scripts = f.scripts.map((x) => `${x.invokerType}:${x.invoker} ${String(x.sourceURL).split('/').pop()}${x.sourceFunctionName ? `#${x.sourceFunctionName}` : ''} @${x.start.toFixed(0)}+${x.duration.toFixed(0)}`);
+    console.log(`  frame @${f.start.toFixed(0)}+${f.duration.toFixed(0)} (blocking ${f.blockingDuration.toFixed(0)}): ${scripts.join('; ')}`);
+  }
+}
+
 // lead-outbox's bench page over the bundle in `dir`/dist/, served at /base<i>/; engine id 'base<i>'
 // (i omitted for the first).
 function baseEngine(dir, i) {
@@ -54,12 +71,15 @@ try {
         const tasks = r.load.tasks.map((t) => `${t.start.toFixed(0)}+${t.duration.toFixed(0)}`).join(' ');
         const longest = Math.max(0, ...r.load.tasks.map((t) => t.duration));
         rows[engine.id].push({ longest, tbt: r.load.tbtMs, ready: r.opened.readyMs, submitLongest: Math.max(0, ...r.submit.tasks.map((t) => t.duration)), paint: r.clickToPaintMs });
-        console.log(`${engine.id} run ${run}: ready ${r.opened.readyMs.toFixed(0)} ms, load long tasks [${tasks}] longest ${longest.toFixed(0)} TBT ${r.load.tbtMs.toFixed(0)}; submits longest ${rows[engine.id].at(-1).submitLongest.toFixed(0)}, click→paint ${r.clickToPaintMs.map((x) => x.toFixed(0)).join(',')} (load ${load()})`);
+        if (args.frames) printFrames(r.load.frames);
+        const ours = ownScripts(r.load.frames, engine);
+        rows[engine.id].at(-1).ownLongest = Math.max(0, ...ours.map((x) => x.duration));
+        console.log(`${engine.id} run ${run}: ready ${r.opened.readyMs.toFixed(0)} ms, load long tasks [${tasks}] longest ${longest.toFixed(0)} TBT ${r.load.tbtMs.toFixed(0)}, its own longest script ${rows[engine.id].at(-1).ownLongest.toFixed(0)}; submits longest ${rows[engine.id].at(-1).submitLongest.toFixed(0)}, click→paint ${r.clickToPaintMs.map((x) => x.toFixed(0)).join(',')} (load ${load()})`);
       }
     }
     for (const [id, rs] of Object.entries(rows)) {
       const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-      console.log(`${id}: median longest ${med(rs.map((r) => r.longest)).toFixed(0)} ms, median TBT ${med(rs.map((r) => r.tbt)).toFixed(0)} ms, median ready ${med(rs.map((r) => r.ready)).toFixed(0)} ms`);
+      console.log(`${id}: median longest ${med(rs.map((r) => r.longest)).toFixed(0)} ms, median TBT ${med(rs.map((r) => r.tbt)).toFixed(0)} ms, median ready ${med(rs.map((r) => r.ready)).toFixed(0)} ms, median own longest script ${med(rs.map((r) => r.ownLongest)).toFixed(0)} ms`);
     }
   }
   console.log(`load average after: ${load()}`);
@@ -91,6 +111,11 @@ async function trace(engine) {
       transferMode: 'ReportEvents',
     });
     await page.goto(server.url + engine.page, { timeout: 0 });
+    // As bench/responsiveness.mjs: Playwright's reply runs in a task of its own.
+    await page.evaluate(() => {
+      window.bench.opened.then((value) => { window.__opened = value; }, () => { window.__opened = null; });
+    });
+    await page.waitForFunction(() => window.__opened !== undefined, null, { polling: 50, timeout: 0 });
     const opened = await page.evaluate(() => window.bench.opened);
     await page.waitForTimeout(500);
     await cdp.send('Tracing.end');
