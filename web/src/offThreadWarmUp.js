@@ -12,7 +12,7 @@ const GIVE_UP_MS = 10_000;
 
 /**
  * Instantiates `wasmModule` with the Emscripten glue factory `createCore` in a Worker and
- * runs the open path there: open, a submit where the flavor takes leads, counts, the file
+ * runs the open path there: the form and a submit where the flavor takes leads, open, counts, the file
  * list of a commit, close, and a reopen of the now stored database (a reload's path).
  * Resolves true once done, false where it cannot run (no Worker, a Content-Security-Policy
  * without blob: workers, a glue whose source does not stand alone) or fails; never rejects.
@@ -53,7 +53,7 @@ export function warmUpOffThread(createCore, wasmModule) {
 
 // The Worker's script, put into it as source text: it may refer to nothing outside itself.
 // Calls the module's plain C exports (bindings/StoreBindings.cpp) directly; every flavor has
-// lo_store_open/counts/close and lo_changedFiles, lo_store_submitLead only where it takes leads.
+// lo_store_open/counts/close and lo_changedFiles, lo_store_setForm/submitLead only where it takes leads.
 function workerMain(createCore) {
   self.onmessage = async ({ data: wasmModule }) => {
     try {
@@ -77,6 +77,8 @@ function workerMain(createCore) {
       const now = Date.now();
       const dir = '/.warm-up';
       const store = m._lo_store_new();
+      // A store's open sets its form first (the built-in one: null): parsing it is one large function.
+      if (typeof m._lo_store_setForm === 'function') m._lo_store_setForm(store, ...text('null'));
       for (const round of [1, 2]) {
         m._lo_store_open(store, ...text(`${dir}/leads.db`), ...text('warm-up'), now, ...text('{}'));
         if (round === 1 && typeof m._lo_store_submitLead === 'function') {
