@@ -233,6 +233,9 @@ export class LeadStore {
     this.#refreshFeed({});
     const counts = this.#refresh();
     this.#engine.start(counts);
+    // A task of its own: the marker is a cookie, whose first read can wait on the browser.
+    await nextTask();
+    if (this.#closed) return this;
     // status.storage and the pending-count marker outside IndexedDB (web/src/storage.js).
     this.#stopStorage = watchStorage(this.tenantId, {
       persistentStorage: o.persistentStorage,
