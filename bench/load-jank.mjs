@@ -39,7 +39,8 @@ function ownScripts(frames, engine) {
   return frames.flatMap((f) => f.scripts).filter((x) => own(x.sourceURL));
 }
 
-function printFrames(frames) {
+function printFrames(frames, marks = []) {
+  if (marks.length) console.log(`  marks: ${marks.map((m) => `${m.name}@${m.start.toFixed(0)}`).join(' ')}`);
   for (const f of frames) {
     const scripts = f.scripts.map((x) => `${x.invokerType}:${x.invoker} ${String(x.sourceURL).split('/').pop()}${x.sourceFunctionName ? `#${x.sourceFunctionName}` : ''} @${x.start.toFixed(0)}+${x.duration.toFixed(0)}`);
     console.log(`  frame @${f.start.toFixed(0)}+${f.duration.toFixed(0)} (blocking ${f.blockingDuration.toFixed(0)}): ${scripts.join('; ')}`);
@@ -71,7 +72,7 @@ try {
         const tasks = r.load.tasks.map((t) => `${t.start.toFixed(0)}+${t.duration.toFixed(0)}`).join(' ');
         const longest = Math.max(0, ...r.load.tasks.map((t) => t.duration));
         rows[engine.id].push({ longest, tbt: r.load.tbtMs, ready: r.opened.readyMs, submitLongest: Math.max(0, ...r.submit.tasks.map((t) => t.duration)), paint: r.clickToPaintMs });
-        if (args.frames) printFrames(r.load.frames);
+        if (args.frames) printFrames(r.load.frames, r.load.marks);
         const ours = ownScripts(r.load.frames, engine);
         rows[engine.id].at(-1).ownLongest = Math.max(0, ...ours.map((x) => x.duration));
         console.log(`${engine.id} run ${run}: ready ${r.opened.readyMs.toFixed(0)} ms, load long tasks [${tasks}] longest ${longest.toFixed(0)} TBT ${r.load.tbtMs.toFixed(0)}, its own longest script ${rows[engine.id].at(-1).ownLongest.toFixed(0)}; submits longest ${rows[engine.id].at(-1).submitLongest.toFixed(0)}, click→paint ${r.clickToPaintMs.map((x) => x.toFixed(0)).join(',')} (load ${load()})`);

@@ -11,11 +11,12 @@ const blocking = (tasks) => tasks.reduce((sum, t) => sum + Math.max(0, t.duratio
 /**
  * Loads `engine`'s page in a fresh profile with CDP Emulation.setCPUThrottlingRate(`rate`),
  * then clicks its submit button `submits` times, each after the previous submit is durable.
- * Returns {rate, opened, load: {tasks, tbtMs, frames}, submit: {tasks, tbtMs, frames}, clickToPaintMs[]};
+ * Returns {rate, opened, load: {tasks, tbtMs, frames, marks}, submit: {tasks, tbtMs, frames}, clickToPaintMs[]};
  * tasks are the main thread's long tasks ({start, duration} in ms from navigation start);
  * frames the long animation frames ({start, duration, blockingDuration, scripts: [{start,
  * duration, invoker, invokerType, sourceURL, sourceFunctionName}]}), which say whose script
- * made a frame long (empty where the browser has no Long Animation Frames API).
+ * made a frame long (empty where the browser has no Long Animation Frames API); marks the
+ * page's performance marks ({name, start}) by the end of the load.
  * Load is navigation start → first count + SETTLE_MS; TBT sums each long task's time over 50 ms.
  */
 export async function measureResponsiveness({ engine, server, submits, rate = 4 }) {
@@ -38,6 +39,8 @@ export async function measureResponsiveness({ engine, server, submits, rate = 4 
     await page.waitForTimeout(SETTLE_MS);
     const loadTasks = await page.evaluate(() => window.__longTasks.take());
     const loadFrames = await page.evaluate(() => window.__longTasks.takeFrames());
+    // The page's performance.mark()s (a diagnostic build may mark its phases), to place its frames.
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => ({ name: m.name, start: m.startTime })));
     for (let i = 0; i < submits; i++) {
       await page.click('#bench-submit');
       await page.evaluate(() => window.bench.lastSubmit);
@@ -49,7 +52,7 @@ export async function measureResponsiveness({ engine, server, submits, rate = 4 
     return {
       rate,
       opened,
-      load: { tasks: loadTasks, tbtMs: blocking(loadTasks), frames: loadFrames },
+      load: { tasks: loadTasks, tbtMs: blocking(loadTasks), frames: loadFrames, marks },
       submit: { tasks: submitTasks, tbtMs: blocking(submitTasks), frames: submitFrames },
       clickToPaintMs,
     };
