@@ -15,7 +15,8 @@ const GIVE_UP_MS = 10_000;
  * runs the open path there: the form and a submit where the flavor takes leads, open, counts, the file
  * list of a commit, close, and a reopen of the now stored database (a reload's path).
  * Resolves true once done, false where it cannot run (no Worker, a Content-Security-Policy
- * without blob: workers, a glue whose source does not stand alone) or fails; never rejects.
+ * without blob: workers, a glue whose source does not stand alone) or a call there did not
+ * answer ok; never rejects.
  * The Worker's own copy of the module's memory goes with it.
  */
 export function warmUpOffThread(createCore, wasmModule) {
@@ -68,6 +69,12 @@ function workerMain(createCore) {
         printErr() {},
       });
       const encoder = new TextEncoder();
+      const decoder = new TextDecoder();
+      // Each call answers {ok, …} as JSON: one that did not succeed did not run the path.
+      const check = (ptr) => {
+        const answer = JSON.parse(decoder.decode(m.HEAPU8.subarray(ptr, ptr + m._lo_result_length())));
+        if (answer.ok !== true) throw new Error(`warm-up: ${answer.message}`);
+      };
       const text = (s) => {
         const bytes = encoder.encode(s);
         const ptr = m._malloc(bytes.length + 1);
@@ -78,14 +85,14 @@ function workerMain(createCore) {
       const dir = '/.warm-up';
       const store = m._lo_store_new();
       // A store's open sets its form first (the built-in one: null): parsing it is one large function.
-      if (typeof m._lo_store_setForm === 'function') m._lo_store_setForm(store, ...text('null'));
+      if (typeof m._lo_store_setForm === 'function') check(m._lo_store_setForm(store, ...text('null')));
       for (const round of [1, 2]) {
-        m._lo_store_open(store, ...text(`${dir}/leads.db`), ...text('warm-up'), now, ...text('{}'));
+        check(m._lo_store_open(store, ...text(`${dir}/leads.db`), ...text('warm-up'), now, ...text('{}')));
         if (round === 1 && typeof m._lo_store_submitLead === 'function') {
           const lead = { name: 'Warm Up', email: 'warm-up@example.com', phone: '+1 555 0000000', message: 'A warm-up lead, never stored.' };
-          m._lo_store_submitLead(store, ...text(JSON.stringify(lead)), ...text('00000000-0000-4000-8000-000000000000'), now);
+          check(m._lo_store_submitLead(store, ...text(JSON.stringify(lead)), ...text('00000000-0000-4000-8000-000000000000'), now));
         }
-        m._lo_store_counts(store, now);
+        check(m._lo_store_counts(store, now));
         m._lo_changedFiles(...text(dir));
         m._lo_store_close(store);
       }
