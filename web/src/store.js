@@ -161,6 +161,8 @@ export class LeadStore {
    * ({at, reason, keptAs, trapped}) tells getStore to open a fresh store.
    */
   async open(files, { recovered = null } = {}) {
+    // A task apart from the store's construction, which compiles this class on a first visit.
+    await nextTask();
     if (recovered) this.#status = Object.freeze({ ...this.#status, recovered });
     try {
       this.#setForm(this.#options.form ?? null);
