@@ -1,8 +1,9 @@
-// Quick look at the throttled page load alone: `node bench/load-jank.mjs [--runs=N] [--rate=4] [--engines=lead-outbox,floor] [--base=DIR] [--frames] [--trace [--samples] [--out=F]]`.
+// Quick look at the throttled page load alone: `node bench/load-jank.mjs [--runs=N] [--rate=4] [--engines=lead-outbox,floor] [--base=DIR] [--frames] [--reload] [--trace [--samples] [--out=F]]`.
 // Runs bench/responsiveness.mjs for a few engines, alternating, and prints each load's long
 // tasks, the longest script of the engine's own files in a long animation frame (what is
 // attributable to it, not to the harness or Playwright), the submits' longest task and
-// click → paint; --frames lists every long frame's scripts. --base=DIR[,DIR…] adds the engine
+// click → paint; --frames lists every long frame's scripts; --reload also measures a reload
+// after the submits (a returning visitor, its leads stored). --base=DIR[,DIR…] adds the engine
 // 'base' (then 'base1', …): the same page over another build's bundle, DIR holding a copy of that build's
 // web/dist/ as DIR/dist/, for a before/after in one run. --trace instead records one
 // Chromium trace of the first engine's throttled load (to F with --out) and prints what each
@@ -68,18 +69,27 @@ try {
     const rows = Object.fromEntries(ids.map((id) => [id, []]));
     for (let run = 1; run <= runs; run++) {
       for (const engine of run % 2 ? engines : [...engines].reverse()) {
-        const r = await measureResponsiveness({ engine, server, submits: Number(args.submits ?? 2), rate });
+        const r = await measureResponsiveness({ engine, server, submits: Number(args.submits ?? 2), rate, reload: Boolean(args.reload) });
         const tasks = r.load.tasks.map((t) => `${t.start.toFixed(0)}+${t.duration.toFixed(0)}`).join(' ');
         const longest = Math.max(0, ...r.load.tasks.map((t) => t.duration));
         rows[engine.id].push({ longest, tbt: r.load.tbtMs, ready: r.opened.readyMs, submitLongest: Math.max(0, ...r.submit.tasks.map((t) => t.duration)), paint: r.clickToPaintMs });
         if (args.frames) printFrames(r.load.frames, r.load.marks);
         const ours = ownScripts(r.load.frames, engine);
         rows[engine.id].at(-1).ownLongest = Math.max(0, ...ours.map((x) => x.duration));
+        if (r.reload) {
+          if (args.frames) printFrames(r.reload.frames, r.reload.marks);
+          const row = rows[engine.id].at(-1);
+          row.reloadLongest = Math.max(0, ...r.reload.tasks.map((t) => t.duration));
+          row.reloadTbt = r.reload.tbtMs;
+          row.reloadOwn = Math.max(0, ...ownScripts(r.reload.frames, engine).map((x) => x.duration));
+          console.log(`${engine.id} run ${run} reload: ready ${r.reload.opened.readyMs.toFixed(0)} ms, long tasks [${r.reload.tasks.map((t) => `${t.start.toFixed(0)}+${t.duration.toFixed(0)}`).join(' ')}] longest ${row.reloadLongest.toFixed(0)} TBT ${row.reloadTbt.toFixed(0)}, its own longest script ${row.reloadOwn.toFixed(0)}`);
+        }
         console.log(`${engine.id} run ${run}: ready ${r.opened.readyMs.toFixed(0)} ms, load long tasks [${tasks}] longest ${longest.toFixed(0)} TBT ${r.load.tbtMs.toFixed(0)}, its own longest script ${rows[engine.id].at(-1).ownLongest.toFixed(0)}; submits longest ${rows[engine.id].at(-1).submitLongest.toFixed(0)}, click→paint ${r.clickToPaintMs.map((x) => x.toFixed(0)).join(',')} (load ${load()})`);
       }
     }
     for (const [id, rs] of Object.entries(rows)) {
       const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      if (args.reload) console.log(`${id} reload: median longest ${med(rs.map((r) => r.reloadLongest)).toFixed(0)} ms, median TBT ${med(rs.map((r) => r.reloadTbt)).toFixed(0)} ms, median own longest script ${med(rs.map((r) => r.reloadOwn)).toFixed(0)} ms`);
       console.log(`${id}: median longest ${med(rs.map((r) => r.longest)).toFixed(0)} ms, median TBT ${med(rs.map((r) => r.tbt)).toFixed(0)} ms, median ready ${med(rs.map((r) => r.ready)).toFixed(0)} ms, median own longest script ${med(rs.map((r) => r.ownLongest)).toFixed(0)} ms`);
     }
   }
