@@ -11,11 +11,17 @@ const blocking = (tasks) => tasks.reduce((sum, t) => sum + Math.max(0, t.duratio
 /**
  * Loads `engine`'s page in a fresh profile with CDP Emulation.setCPUThrottlingRate(`rate`),
  * then clicks its submit button `submits` times, each after the previous submit is durable.
- * Returns {rate, opened, load: {tasks, tbtMs}, submit: {tasks, tbtMs}, clickToPaintMs[]};
- * tasks are the main thread's long tasks ({start, duration} in ms from navigation start).
+ * Returns {rate, opened, load: {tasks, tbtMs, frames, marks}, submit: {tasks, tbtMs, frames}, clickToPaintMs[]};
+ * tasks are the main thread's long tasks ({start, duration} in ms from navigation start);
+ * frames the long animation frames ({start, duration, blockingDuration, scripts: [{start,
+ * duration, invoker, invokerType, sourceURL, sourceFunctionName}]}), which say whose script
+ * made a frame long (empty where the browser has no Long Animation Frames API); marks the
+ * page's performance marks ({name, start}) by the end of the load.
  * Load is navigation start → first count + SETTLE_MS; TBT sums each long task's time over 50 ms.
+ * With `reload`, the page is then reloaded (its data stored: a returning visitor) and
+ * `reload` holds that load's {opened, tasks, tbtMs, frames, marks}.
  */
-export async function measureResponsiveness({ engine, server, submits, rate = 4 }) {
+export async function measureResponsiveness({ engine, server, submits, rate = 4, reload = false }) {
   const profile = newProfile();
   const context = await launch(profile.dir);
   try {
@@ -24,25 +30,49 @@ export async function measureResponsiveness({ engine, server, submits, rate = 4 
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate });
     await page.goto(server.url + engine.page, { timeout: 0 });
-    const opened = await page.evaluate(() => window.bench.opened);
-    await page.waitForTimeout(SETTLE_MS);
-    const loadTasks = await page.evaluate(() => window.__longTasks.take());
+    const { opened, ...load } = await measureLoad(page);
     for (let i = 0; i < submits; i++) {
       await page.click('#bench-submit');
       await page.evaluate(() => window.bench.lastSubmit);
     }
     await page.waitForTimeout(100); // the last click's paint
     const submitTasks = await page.evaluate(() => window.__longTasks.take());
+    const submitFrames = await page.evaluate(() => window.__longTasks.takeFrames());
     const clickToPaintMs = await page.evaluate(() => window.bench.clickToPaintMs);
+    let reloaded;
+    if (reload) {
+      await page.reload({ timeout: 0 });
+      reloaded = await measureLoad(page);
+    }
     return {
       rate,
       opened,
-      load: { tasks: loadTasks, tbtMs: blocking(loadTasks) },
-      submit: { tasks: submitTasks, tbtMs: blocking(submitTasks) },
+      load,
+      submit: { tasks: submitTasks, tbtMs: blocking(submitTasks), frames: submitFrames },
       clickToPaintMs,
+      ...(reload ? { reload: reloaded } : {}),
     };
   } finally {
     await context.close();
     profile.remove();
   }
+}
+
+// Waits for the page's first count, then SETTLE_MS; returns {opened, tasks, tbtMs, frames, marks}
+// of the load since navigation start.
+async function measureLoad(page) {
+  // Not page.evaluate(() => window.bench.opened): Playwright's code that sends the value
+  // back would run (and first be compiled) in the same task as the engine's last step of
+  // opening, and count as the engine's. Here it runs in a task of its own.
+  await page.evaluate(() => {
+    window.bench.opened.then((value) => { window.__opened = value; }, () => { window.__opened = null; });
+  });
+  await page.waitForFunction(() => window.__opened !== undefined, null, { polling: 50, timeout: 0 });
+  const opened = await page.evaluate(() => window.bench.opened);
+  await page.waitForTimeout(SETTLE_MS);
+  const tasks = await page.evaluate(() => window.__longTasks.take());
+  const frames = await page.evaluate(() => window.__longTasks.takeFrames());
+  // The page's performance.mark()s (a diagnostic build may mark its phases), to place its frames.
+  const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => ({ name: m.name, start: m.startTime })));
+  return { opened, tasks, tbtMs: blocking(tasks), frames, marks };
 }

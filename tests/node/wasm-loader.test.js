@@ -1,4 +1,4 @@
-// The browser's wasm loader (web/src/wasm-browser.js) against a real HTTP server: streaming, fallback, and errors.
+// The browser's wasm loader (web/src/wasm-browser.js) against a real HTTP server: any content type, and errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';

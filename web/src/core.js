@@ -3,6 +3,8 @@ import { compileWasm } from '#wasm-module-args';
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 import { memoryFiles } from './files.js';
 import { wrapCoreModule } from './coreModule.js';
+import { warmUpOffThread } from './offThreadWarmUp.js';
+import { nextTask } from './nextTask.js';
 
 const instances = new Map(); // flavor → Promise of its wrapped module
 
@@ -61,7 +63,9 @@ export async function coreHeapBytes() {
  * Opens and drops a throwaway database once per module. V8 compiles wasm functions on
  * their first call, and a store's first open runs much of SQLite for the first time (a
  * new schema: parser, code generator, b-tree writes); done while storage is still being
- * read, that compiling is off the path to a ready store.
+ * read, that compiling is off the path to a ready store. Does nothing for a module whose
+ * open path was already run in a Worker (offThreadWarmUp.js): this is the fallback, one
+ * long task on the main thread.
  */
 export function warmUpCore(core) {
   if (warmedUp.has(core)) return;
@@ -99,6 +103,12 @@ async function instantiate(flavor, { wasmUrl }) {
     GLUE[flavor](),
     compileWasm(wasmUrl, flavor),
   ]);
+  // The core is handed out once a Worker has run its open path (or could not): a store's
+  // open then finds that code compiled instead of compiling it in one long main-thread task.
+  const warmedOffThread = warmUpOffThread(createLeadOutboxCore, wasmModule);
+  // Steps in tasks of their own (the glue's evaluation, the instance with its start-up,
+  // the caller's open): none is long enough to hold up the page's input and paint.
+  await nextTask();
   let instantiateFailed;
   const failure = new Promise((_, reject) => { instantiateFailed = reject; });
   const core = createLeadOutboxCore({
@@ -113,5 +123,8 @@ async function instantiate(flavor, { wasmUrl }) {
     printErr: (text) => console.warn('[lead-outbox]', text),
   });
   // The glue offers instantiateWasm no way to fail, so a failure there rejects through this race.
-  return Promise.race([core, failure]).then((m) => wrapCoreModule(m, flavor));
+  const wrapped = await Promise.race([core, failure]).then((m) => wrapCoreModule(m, flavor));
+  if (await warmedOffThread) warmedUp.add(wrapped);
+  await nextTask();
+  return wrapped;
 }

@@ -9,6 +9,7 @@ import { SyncEngine } from './sync/engine.js';
 import { FeedHolder } from './sync/feedHolder.js';
 import { startEditUploads } from './sync/editUploader.js';
 import { UNKNOWN_STORAGE, watchStorage } from './storage.js';
+import { nextTask } from './nextTask.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
 // core.defaults()); tests/node/defaults.test.js fails when the two disagree.
@@ -161,6 +162,8 @@ export class LeadStore {
    * ({at, reason, keptAs, trapped}) tells getStore to open a fresh store.
    */
   async open(files, { recovered = null } = {}) {
+    // A task apart from the store's construction, which compiles this class on a first visit.
+    await nextTask();
     if (recovered) this.#status = Object.freeze({ ...this.#status, recovered });
     try {
       this.#setForm(this.#options.form ?? null);
@@ -187,6 +190,7 @@ export class LeadStore {
     })));
     try {
       await this.#volume.open(files);
+      await nextTask(); // the files' load and the database's open: separate tasks, each shorter
       if (this.#volume.isEmpty) {
         // Nothing stored yet: the open only creates an empty schema, which no crash can
         // lose. It goes out with the first commit instead of delaying a first visit.
@@ -232,6 +236,9 @@ export class LeadStore {
     this.#refreshFeed({});
     const counts = this.#refresh();
     this.#engine.start(counts);
+    // A task of its own: the marker is a cookie, whose first read can wait on the browser.
+    await nextTask();
+    if (this.#closed) return this;
     // status.storage and the pending-count marker outside IndexedDB (web/src/storage.js).
     this.#stopStorage = watchStorage(this.tenantId, {
       persistentStorage: o.persistentStorage,

@@ -1,4 +1,4 @@
-// How a browser gets the wasm module: fetched from a URL bundlers recognize as an asset, compiled as it streams in.
+// How a browser gets the wasm module: fetched from a URL bundlers recognize as an asset, then compiled off the main thread.
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 
 // Each flavor's wasm beside this package's dist/, as literal URLs: bundlers emit each as an
@@ -10,8 +10,11 @@ const WASM_URL = {
 };
 
 /**
- * Fetches and compiles the wasm; resolves with a WebAssembly.Module. Compiles while
- * downloading when the server sends application/wasm, else from the whole body.
+ * Fetches and compiles the wasm; resolves with a WebAssembly.Module. Compiles the whole
+ * body, not as it streams in: Chromium feeds a streaming compile on the page's main thread
+ * (at 4x CPU throttle one task of 60-440 ms for this module), while WebAssembly.compile
+ * decodes and validates on background threads. Functions are compiled on first call
+ * either way (see offThreadWarmUp.js), so streaming would save little time.
  * Rejects with network_error when the fetch fails, server_error for an HTTP error (a 404:
  * the .wasm is not served there), unsupported_environment when the browser refuses to
  * compile it (a Content-Security-Policy without 'wasm-unsafe-eval').
@@ -30,13 +33,14 @@ export async function compileWasm(wasmUrl, flavor = 'core') {
     const hint = response.status === 404 ? ` (is lead-outbox-${flavor}.wasm served there? see wasmUrl)` : '';
     throw new LeadOutboxError(ErrorCodes.SERVER_ERROR, `Could not load ${url}: HTTP ${response.status}${hint}.`, { status: response.status });
   }
-  // compileStreaming refuses any other content type; such a server still works, only slower.
-  const type = response.headers.get('content-type')?.split(';')[0].trim().toLowerCase();
+  let bytes;
   try {
-    if (type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
-      return await WebAssembly.compileStreaming(response);
-    }
-    return await WebAssembly.compile(await response.arrayBuffer());
+    bytes = await response.arrayBuffer();
+  } catch (err) {
+    throw new LeadOutboxError(ErrorCodes.NETWORK_ERROR, `Could not load ${url}.`, { cause: err });
+  }
+  try {
+    return await WebAssembly.compile(bytes);
   } catch (err) {
     throw compileError(err, url);
   }

@@ -1,0 +1,78 @@
+// The off-thread warm-up (web/src/offThreadWarmUp.js): its Worker script on the real module, and the way back to the main-thread warm-up.
+import 'fake-indexeddb/auto';
+import { test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { resolveObjectURL } from 'node:buffer';
+import createVisitorCore from '../../web/dist/lead-outbox-visitor.mjs';
+import createStaffCore from '../../web/dist/lead-outbox-staff.mjs';
+import { warmUpOffThread } from '../../web/src/offThreadWarmUp.js';
+import { getStore, closeAllStores } from '../../web/src/index.js';
+
+const compile = async (flavor) => WebAssembly.compile(await readFile(new URL(`../../web/dist/lead-outbox-${flavor}.wasm`, import.meta.url)));
+
+// Node has no Worker global: each test installs a stand-in and this removes it.
+afterEach(() => {
+  delete globalThis.Worker;
+});
+
+/**
+ * A Worker stand-in that runs its blob's script on this thread with a `self` of its own,
+ * delivering messages asynchronously as a Worker would; `record` learns its URL and
+ * whether it was terminated.
+ */
+function scriptRunningWorker(record) {
+  return class {
+    constructor(url) {
+      record.url = url;
+      record.terminated = false;
+      this.self = { postMessage: (data) => setTimeout(() => this.onmessage?.({ data })) };
+      this.ready = resolveObjectURL(url).text().then((source) => new Function('self', source)(this.self));
+    }
+
+    postMessage(data) {
+      this.ready.then(() => this.self.onmessage({ data }));
+    }
+
+    terminate() {
+      record.terminated = true;
+    }
+  };
+}
+
+test('the warm-up script runs the form, open, submit and reopen on each browser core, every call answering ok', async () => {
+  for (const [flavor, create] of [['visitor', createVisitorCore], ['staff', createStaffCore]]) {
+    const record = {};
+    globalThis.Worker = scriptRunningWorker(record);
+    assert.equal(await warmUpOffThread(create, await compile(flavor)), true, flavor);
+    assert.equal(record.terminated, true, `${flavor}: the Worker is ended`);
+    assert.equal(resolveObjectURL(record.url), undefined, `${flavor}: the blob URL is revoked`);
+  }
+});
+
+test('a Worker the page may not start, or one that fails, leaves the warm-up to the main thread', async () => {
+  const module = await compile('visitor');
+  assert.equal(await warmUpOffThread(createVisitorCore, module), false, 'no Worker at all (Node)');
+  globalThis.Worker = class {
+    constructor() {
+      throw new DOMException('refused by worker-src', 'SecurityError');
+    }
+  };
+  assert.equal(await warmUpOffThread(createVisitorCore, module), false, 'the constructor throws');
+  let terminated = false;
+  globalThis.Worker = class {
+    postMessage() {
+      setTimeout(() => this.onerror({ preventDefault() {} })); // a CSP refusal arrives as an error event
+    }
+
+    terminate() {
+      terminated = true;
+    }
+  };
+  assert.equal(await warmUpOffThread(createVisitorCore, module), false, 'an error event');
+  assert.ok(terminated);
+  // With the warm-up left to the main thread, a store opens as before.
+  const store = await getStore('warm-up-refused', { autoSync: false });
+  assert.equal(store.getStatus().pending, 0);
+  await closeAllStores();
+});

@@ -1,0 +1,105 @@
+// Runs the core's open path once in a short-lived Worker, so that V8 compiles it there instead of on the page's main thread.
+
+// Why: V8 compiles wasm functions lazily, on their first call, on the calling thread; a
+// store's first open runs much of SQLite for the first time, which at 4x CPU throttle was
+// a single main-thread task of about a second (bench/REPORT.md, "Responsiveness"). The
+// compiled code belongs to the WebAssembly.Module, and a Module posted to a Worker shares
+// it: functions the Worker ran are compiled for the page's instance too.
+
+// Where the Worker has not answered by then (a starved device), the page stops waiting and
+// warms up as it did before (core.js warmUpCore); the Worker is ended either way.
+const GIVE_UP_MS = 10_000;
+
+/**
+ * Instantiates `wasmModule` with the Emscripten glue factory `createCore` in a Worker and
+ * runs the open path there: the form and a submit where the flavor takes leads, open, counts, the file
+ * list of a commit, close, and a reopen of the now stored database (a reload's path).
+ * Resolves true once done, false where it cannot run (no Worker, a Content-Security-Policy
+ * without blob: workers, a glue whose source does not stand alone) or a call there did not
+ * answer ok; never rejects.
+ * The Worker's own copy of the module's memory goes with it.
+ */
+export function warmUpOffThread(createCore, wasmModule) {
+  if (typeof Worker !== 'function' || typeof Blob !== 'function' || typeof URL?.createObjectURL !== 'function') {
+    return Promise.resolve(false);
+  }
+  // The glue's factory stands alone but for `_scriptDir`, which its ES module wraps it with.
+  const source = `var _scriptDir = undefined;\n(${workerMain})(${createCore});\n`;
+  let url;
+  let worker;
+  try {
+    url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    worker = new Worker(url, { name: 'lead-outbox warm-up' });
+  } catch {
+    if (url) URL.revokeObjectURL(url);
+    return Promise.resolve(false);
+  }
+  return new Promise((resolve) => {
+    const end = (ok) => {
+      clearTimeout(timer);
+      worker.terminate();
+      URL.revokeObjectURL(url);
+      resolve(ok);
+    };
+    const timer = setTimeout(() => end(false), GIVE_UP_MS);
+    worker.onmessage = ({ data }) => end(data?.ok === true);
+    worker.onerror = (event) => {
+      event.preventDefault?.(); // a refused or failed warm-up is not the page's error
+      end(false);
+    };
+    worker.onmessageerror = () => end(false);
+    worker.postMessage(wasmModule);
+  });
+}
+
+// The Worker's script, put into it as source text: it may refer to nothing outside itself.
+// Calls the module's plain C exports (bindings/StoreBindings.cpp) directly; every flavor has
+// lo_store_open/counts/close and lo_changedFiles, lo_store_setForm/submitLead only where it takes leads.
+function workerMain(createCore) {
+  self.onmessage = async ({ data: wasmModule }) => {
+    try {
+      const m = await createCore({
+        instantiateWasm(imports, receiveInstance) {
+          WebAssembly.instantiate(wasmModule, imports)
+            .then((instance) => receiveInstance(instance, wasmModule))
+            .catch((err) => self.postMessage({ ok: false, error: String(err) }));
+          return {};
+        },
+        print() {},
+        printErr() {},
+      });
+      const encoder = new TextEncoder();
+      const decoder = new TextDecoder();
+      // Each call answers {ok, …} as JSON: one that did not succeed did not run the path.
+      const check = (ptr) => {
+        const answer = JSON.parse(decoder.decode(m.HEAPU8.subarray(ptr, ptr + m._lo_result_length())));
+        if (answer.ok !== true) throw new Error(`warm-up: ${answer.message}`);
+      };
+      const text = (s) => {
+        const bytes = encoder.encode(s);
+        const ptr = m._malloc(bytes.length + 1);
+        m.HEAPU8.set(bytes, ptr);
+        return [ptr, bytes.length]; // never freed: the whole instance ends with the Worker
+      };
+      const now = Date.now();
+      const dir = '/.warm-up';
+      const store = m._lo_store_new();
+      // A store's open sets its form first (the built-in one: null): parsing it is one large function.
+      if (typeof m._lo_store_setForm === 'function') check(m._lo_store_setForm(store, ...text('null')));
+      for (const round of [1, 2]) {
+        check(m._lo_store_open(store, ...text(`${dir}/leads.db`), ...text('warm-up'), now, ...text('{}')));
+        if (round === 1 && typeof m._lo_store_submitLead === 'function') {
+          const lead = { name: 'Warm Up', email: 'warm-up@example.com', phone: '+1 555 0000000', message: 'A warm-up lead, never stored.' };
+          check(m._lo_store_submitLead(store, ...text(JSON.stringify(lead)), ...text('00000000-0000-4000-8000-000000000000'), now));
+        }
+        check(m._lo_store_counts(store, now));
+        m._lo_changedFiles(...text(dir));
+        m._lo_store_close(store);
+      }
+      m._lo_store_delete(store);
+      self.postMessage({ ok: true });
+    } catch (err) {
+      self.postMessage({ ok: false, error: String(err) });
+    }
+  };
+}
