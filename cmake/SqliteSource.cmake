@@ -134,3 +134,14 @@ set(SQLITE_COMPILE_DEFINITIONS
   SQLITE_DEFAULT_FOREIGN_KEYS=0
   SQLITE_TEMP_STORE=3
   SQLITE_DEFAULT_LOCKING_MODE=1)
+
+# The visitor flavor's SQLite (sqlite3_visitor in CMakeLists.txt): on top of the above, what
+# only general SQL needs. The visitor core runs its own fixed statements and nothing else
+# (no store.query()); each edit is in cmake/SqliteTrim.cmake and fails cleanly when reached
+# (tests/core/visitor_sqlite_test.cpp). Each says what it saved in
+# web/dist/lead-outbox-visitor.wasm, gzip (as scripts/sizes.mjs), added in this order.
+set(SQLITE_VISITOR_COMPILE_DEFINITIONS
+  # Built-in SQL functions but those the core's statements and ADD COLUMN call; no date/time
+  # functions, so no CURRENT_* and none of wasm/SqliteClock.c: 218.2 -> 212.6 KB (5.6 KB).
+  LEAD_OUTBOX_OMIT_SQL_FUNCTIONS
+  )
