@@ -130,3 +130,13 @@ SQLITE_PRIVATE void sqlite3VtabArgExtend(Parse *pParse, Token *p){
   (void)pParse; (void)p;
 }
 #endif
+
+#ifdef SQLITE_OMIT_VACUUM
+/* VACUUM and VACUUM INTO (the visitor's SQLite only: the core never vacuums; the full
+** build keeps it for the VFS tests). Like the real function, asks the authorizer nothing. */
+SQLITE_PRIVATE void sqlite3Vacuum(Parse *pParse, Token *pNm, Expr *pInto){
+  (void)pNm;
+  sqlite3ErrorMsg(pParse, "VACUUM is not supported");
+  sqlite3ExprDelete(pParse->db, pInto);
+}
+#endif

@@ -35,7 +35,7 @@ std::string one(Database& db, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("a built-in function the visitor build leaves out fails to prepare as no such function") {
+TEST_CASE("a built-in function or VACUUM the visitor build leaves out fails to prepare") {
   testing::TempDb dir;
   auto db = openWithTable(dir);
   const std::vector<std::string> left_out = {
@@ -51,6 +51,10 @@ TEST_CASE("a built-in function the visitor build leaves out fails to prepare as 
   for (const std::string& sql : left_out) {
     INFO(sql);
     CHECK_THAT(prepareError(*db, sql), Catch::Contains("no such function"));
+  }
+  for (const std::string& sql : {"VACUUM", "VACUUM main", "VACUUM INTO 'copy.db'"}) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("VACUUM is not supported"));
   }
   // The connection is still usable.
   CHECK(one(*db, "SELECT count(*) FROM t") == "2");
@@ -73,4 +77,28 @@ TEST_CASE("ALTER TABLE ADD COLUMN still works in the visitor build (it runs prin
   REQUIRE(db->exec("ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT 'd'").isOk());
   CHECK(one(*db, "SELECT c FROM t WHERE b = 1") == "d");
   CHECK_THAT(one(*db, "SELECT sql FROM sqlite_schema WHERE name = 't'"), Catch::Contains("c TEXT NOT NULL DEFAULT 'd'"));
+}
+
+TEST_CASE("a pragma the visitor build leaves out fails to prepare as not supported; the core's still run") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  const std::vector<std::string> left_out = {
+      "PRAGMA page_size", "PRAGMA page_size = 8192", "PRAGMA page_count", "PRAGMA max_page_count",
+      "PRAGMA journal_size_limit", "PRAGMA cache_size = 10", "PRAGMA mmap_size",
+      "PRAGMA temp_store_directory", "PRAGMA shrink_memory", "PRAGMA optimize", "PRAGMA busy_timeout = 5",
+      "PRAGMA soft_heap_limit", "PRAGMA hard_heap_limit", "PRAGMA threads", "PRAGMA analysis_limit",
+  };
+  for (const std::string& sql : left_out) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("is not supported"));
+  }
+  CHECK(prepareError(*db, "PRAGMA no_such_pragma").empty());  // unknown pragmas are ignored, as in any SQLite
+  REQUIRE(db->exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA secure_delete = ON; "
+                   "PRAGMA temp_store = MEMORY; PRAGMA user_version = 3")
+              .isOk());
+  CHECK(one(*db, "PRAGMA user_version") == "3");
+  CHECK(one(*db, "PRAGMA journal_mode") == "memory");
+  CHECK(one(*db, "PRAGMA secure_delete") == "1");
+  CHECK(one(*db, "PRAGMA integrity_check") == "ok");
+  CHECK(one(*db, "PRAGMA main.quick_check(1)") == "ok");
 }
