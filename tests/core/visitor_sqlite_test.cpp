@@ -102,3 +102,21 @@ TEST_CASE("a pragma the visitor build leaves out fails to prepare as not support
   CHECK(one(*db, "PRAGMA integrity_check") == "ok");
   CHECK(one(*db, "PRAGMA main.quick_check(1)") == "ok");
 }
+
+TEST_CASE("triggers and RETURNING fail to prepare in the visitor build; the connection stays usable") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  const std::vector<std::string> left_out = {
+      "CREATE TRIGGER g AFTER INSERT ON t BEGIN DELETE FROM t; END",
+      "CREATE TEMP TRIGGER g BEFORE UPDATE OF a ON t WHEN new.b > 0 BEGIN SELECT 1; UPDATE t SET b = 2; END",
+      "DROP TRIGGER g", "DROP TRIGGER IF EXISTS g",
+      "INSERT INTO t VALUES ('y', 3) RETURNING b", "UPDATE t SET b = 5 RETURNING a", "DELETE FROM t RETURNING *",
+  };
+  for (const std::string& sql : left_out) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("is not supported"));
+  }
+  CHECK(one(*db, "SELECT count(*) FROM t") == "2");
+  REQUIRE(db->exec("INSERT INTO t VALUES ('y', 3) ON CONFLICT DO NOTHING").isOk());  // upsert is not a trigger
+  CHECK(one(*db, "SELECT count(*) FROM t") == "3");
+}
