@@ -134,3 +134,24 @@ set(SQLITE_COMPILE_DEFINITIONS
   SQLITE_DEFAULT_FOREIGN_KEYS=0
   SQLITE_TEMP_STORE=3
   SQLITE_DEFAULT_LOCKING_MODE=1)
+
+# The visitor flavor's SQLite (sqlite3_visitor in CMakeLists.txt): on top of the above, what
+# only general SQL needs. The visitor core runs its own fixed statements and nothing else
+# (no store.query()); each edit is in cmake/SqliteTrim.cmake and fails cleanly when reached
+# (tests/core/visitor_sqlite_test.cpp). Each says what it saved in
+# web/dist/lead-outbox-visitor.wasm, gzip (as scripts/sizes.mjs), added in this order.
+set(SQLITE_VISITOR_COMPILE_DEFINITIONS
+  # Built-in SQL functions but those the core's statements and ADD COLUMN call; no date/time
+  # functions, so no CURRENT_* and none of wasm/SqliteClock.c: 218.2 -> 212.6 KB (5.6 KB).
+  LEAD_OUTBOX_OMIT_SQL_FUNCTIONS
+  # Pragmas but those the core issues (cmake/SqliteTrim.cmake lists them); the others fail
+  # to prepare as not supported. And VACUUM, with a stub in cmake/SqliteTrim.c (the core
+  # never vacuums). The two together, measured in one build: 212.6 -> 209.5 KB (3.1 KB).
+  LEAD_OUTBOX_OMIT_PRAGMAS
+  SQLITE_OMIT_VACUUM
+  # Triggers, with stubs in cmake/SqliteTrim.c for what the grammar calls, and RETURNING
+  # (coded as a trigger) refused: the visitor's statements have neither: 209.5 -> 204.9 KB
+  # (4.7 KB). A database whose schema has a trigger fails to open (the core refuses one as
+  # damage anyway, tests/core/stored_data_test.cpp).
+  SQLITE_OMIT_TRIGGER
+  )

@@ -130,3 +130,94 @@ SQLITE_PRIVATE void sqlite3VtabArgExtend(Parse *pParse, Token *p){
   (void)pParse; (void)p;
 }
 #endif
+
+#ifdef SQLITE_OMIT_VACUUM
+/* VACUUM and VACUUM INTO (the visitor's SQLite only: the core never vacuums; the full
+** build keeps it for the VFS tests). Like the real function, asks the authorizer nothing. */
+SQLITE_PRIVATE void sqlite3Vacuum(Parse *pParse, Token *pNm, Expr *pInto){
+  (void)pNm;
+  sqlite3ErrorMsg(pParse, "VACUUM is not supported");
+  sqlite3ExprDelete(pParse->db, pInto);
+}
+#endif
+
+#ifdef SQLITE_OMIT_TRIGGER
+/* Triggers (the visitor's SQLite only). CREATE TRIGGER always leaves an error, so the parser
+** stops before any trigger step; the step functions are safe all the same (they free what
+** they are given and refuse). Opening a schema with a trigger fails the same way. */
+static void triggerNotSupported(Parse *pParse, const char *zWhat){
+  if( pParse->nErr==0 ) sqlite3ErrorMsg(pParse, "%s is not supported", zWhat);
+}
+SQLITE_PRIVATE void sqlite3DeleteTriggerStep(sqlite3 *db, TriggerStep *pStep){
+  while( pStep ){
+    TriggerStep *pNext = pStep->pNext;
+    sqlite3ExprDelete(db, pStep->pWhere);
+    sqlite3ExprListDelete(db, pStep->pExprList);
+    sqlite3SelectDelete(db, pStep->pSelect);
+    sqlite3IdListDelete(db, pStep->pIdList);
+    sqlite3UpsertDelete(db, pStep->pUpsert);
+    sqlite3SrcListDelete(db, pStep->pSrc);
+    sqlite3DbFree(db, pStep->zSpan);
+    sqlite3DbFree(db, pStep);
+    pStep = pNext;
+  }
+}
+SQLITE_PRIVATE void sqlite3BeginTrigger(Parse *pParse, Token *pName1, Token *pName2, int tr_tm, int op,
+                                        IdList *pColumns, SrcList *pTableName, Expr *pWhen,
+                                        int isTemp, int noErr){
+  sqlite3 *db = pParse->db;
+  (void)pName1; (void)pName2; (void)tr_tm; (void)op; (void)noErr;
+  sqlite3AuthCheck(pParse, isTemp ? SQLITE_CREATE_TEMP_TRIGGER : SQLITE_CREATE_TRIGGER, 0, 0, 0);
+  triggerNotSupported(pParse, "CREATE TRIGGER"); /* even when the authorizer said IGNORE */
+  sqlite3IdListDelete(db, pColumns);
+  sqlite3SrcListDelete(db, pTableName);
+  sqlite3ExprDelete(db, pWhen);
+}
+SQLITE_PRIVATE void sqlite3FinishTrigger(Parse *pParse, TriggerStep *pStepList, Token *pAll){
+  (void)pAll;
+  triggerNotSupported(pParse, "CREATE TRIGGER");
+  sqlite3DeleteTriggerStep(pParse->db, pStepList);
+}
+SQLITE_PRIVATE void sqlite3DropTrigger(Parse *pParse, SrcList *pName, int noErr){
+  (void)noErr;
+  sqlite3AuthCheck(pParse, SQLITE_DROP_TRIGGER, 0, 0, 0);
+  triggerNotSupported(pParse, "DROP TRIGGER");
+  sqlite3SrcListDelete(pParse->db, pName);
+}
+SQLITE_PRIVATE TriggerStep *sqlite3TriggerSelectStep(sqlite3 *db, Select *pSelect, const char *zStart,
+                                                     const char *zEnd){
+  (void)zStart; (void)zEnd;
+  sqlite3SelectDelete(db, pSelect);
+  return 0;
+}
+SQLITE_PRIVATE TriggerStep *sqlite3TriggerInsertStep(Parse *pParse, SrcList *pTabList, IdList *pColumn,
+                                                     Select *pSelect, u8 orconf, Upsert *pUpsert,
+                                                     const char *zStart, const char *zEnd){
+  (void)orconf; (void)zStart; (void)zEnd;
+  triggerNotSupported(pParse, "CREATE TRIGGER");
+  sqlite3SrcListDelete(pParse->db, pTabList);
+  sqlite3IdListDelete(pParse->db, pColumn);
+  sqlite3SelectDelete(pParse->db, pSelect);
+  sqlite3UpsertDelete(pParse->db, pUpsert);
+  return 0;
+}
+SQLITE_PRIVATE TriggerStep *sqlite3TriggerUpdateStep(Parse *pParse, SrcList *pTabList, SrcList *pFrom,
+                                                     ExprList *pEList, Expr *pWhere, u8 orconf,
+                                                     const char *zStart, const char *zEnd){
+  (void)orconf; (void)zStart; (void)zEnd;
+  triggerNotSupported(pParse, "CREATE TRIGGER");
+  sqlite3SrcListDelete(pParse->db, pTabList);
+  sqlite3SrcListDelete(pParse->db, pFrom);
+  sqlite3ExprListDelete(pParse->db, pEList);
+  sqlite3ExprDelete(pParse->db, pWhere);
+  return 0;
+}
+SQLITE_PRIVATE TriggerStep *sqlite3TriggerDeleteStep(Parse *pParse, SrcList *pTabList, Expr *pWhere,
+                                                     const char *zStart, const char *zEnd){
+  (void)zStart; (void)zEnd;
+  triggerNotSupported(pParse, "CREATE TRIGGER");
+  sqlite3SrcListDelete(pParse->db, pTabList);
+  sqlite3ExprDelete(pParse->db, pWhere);
+  return 0;
+}
+#endif

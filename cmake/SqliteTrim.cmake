@@ -142,6 +142,129 @@ SQLITE_PRIVATE Window *sqlite3WindowAssemble(Parse*, Window*, ExprList*, ExprLis
 #endif
 ]=])
 
+  # --- The visitor's SQLite only (sqlite3_visitor in CMakeLists.txt): built-in SQL functions.
+  # The visitor core runs no user SQL (no store.query()), only the core's own statements, so
+  # it keeps the functions those call (grep src/ for SQL: typeof, quote, substr, count,
+  # coalesce) and those ALTER TABLE ... ADD COLUMN's own UPDATE of sqlite_schema calls
+  # (printf, substr, length); no date/time functions either, so CURRENT_TIME/DATE/TIMESTAMP
+  # go too (and with them wasm/SqliteClock.c's gmtime and strftime). Any other function,
+  # LIKE and GLOB included, fails to prepare: "no such function: <name>".
+  set(_m LEAD_OUTBOX_OMIT_SQL_FUNCTIONS)
+  _sqlite_trim("built-in functions: the core's only (start)" [=[
+/***** Regular functions *****/
+]=] [=[
+/***** Regular functions *****/
+#ifdef LEAD_OUTBOX_OMIT_SQL_FUNCTIONS /* lead-outbox trim: the core's statements' functions only */
+    FUNCTION2(typeof,            1, 0, 0, typeofFunc,  SQLITE_FUNC_TYPEOF),
+    FUNCTION2(length,            1, 0, 0, lengthFunc,  SQLITE_FUNC_LENGTH),
+    FUNCTION(printf,            -1, 0, 0, printfFunc       ),
+    FUNCTION(quote,              1, 0, 0, quoteFunc        ),
+    FUNCTION(substr,             2, 0, 0, substrFunc       ),
+    FUNCTION(substr,             3, 0, 0, substrFunc       ),
+    WAGGREGATE(count, 0,0,0, countStep,
+        countFinalize, countFinalize, countInverse,
+        SQLITE_FUNC_COUNT|SQLITE_FUNC_ANYORDER  ),
+    WAGGREGATE(count, 1,0,0, countStep,
+        countFinalize, countFinalize, countInverse, SQLITE_FUNC_ANYORDER ),
+    INLINE_FUNC(coalesce,       -4, INLINEFUNC_coalesce, 0 ),
+#else
+]=])
+  _sqlite_trim("built-in functions: the core's only (end)" [=[
+    INLINE_FUNC(if,             -4, INLINEFUNC_iif,      0 ),
+  };
+]=] [=[
+    INLINE_FUNC(if,             -4, INLINEFUNC_iif,      0 ),
+#endif /* LEAD_OUTBOX_OMIT_SQL_FUNCTIONS */
+  };
+]=])
+  _sqlite_trim("no date/time functions" [=[
+  sqlite3RegisterDateTimeFunctions();
+  sqlite3RegisterJsonFunctions();
+]=] [=[
+#ifndef LEAD_OUTBOX_OMIT_SQL_FUNCTIONS /* lead-outbox trim */
+  sqlite3RegisterDateTimeFunctions();
+#endif
+  sqlite3RegisterJsonFunctions();
+]=])
+
+  # --- The visitor's SQLite only: pragmas. It keeps those the core issues (src/store/:
+  # journal_mode, synchronous, secure_delete, temp_store, locking_mode, user_version,
+  # integrity_check, quick_check) and those the omissions above already removed. Any other
+  # pragma SQLite knows fails to prepare: "PRAGMA <name> is not supported" (the default case,
+  # where busy_timeout was); an unknown one is ignored, as always.
+  set(_m LEAD_OUTBOX_OMIT_PRAGMAS)
+  _sqlite_fence("PRAGMA page_size" ${_m} "  case PragTyp_PAGE_SIZE: {\n" "  case PragTyp_SECURE_DELETE: {\n")
+  _sqlite_fence("PRAGMA page_count, max_page_count" ${_m} "  case PragTyp_PAGE_COUNT: {\n" "  case PragTyp_LOCKING_MODE: {\n")
+  _sqlite_fence("PRAGMA journal_size_limit" ${_m} "  case PragTyp_JOURNAL_SIZE_LIMIT: {\n"
+    "\n#endif /* SQLITE_OMIT_PAGER_PRAGMAS */\n\n  /*\n  **  PRAGMA [schema.]auto_vacuum\n")
+  _sqlite_fence("PRAGMA cache_size, cache_spill, mmap_size" ${_m} "  case PragTyp_CACHE_SIZE: {\n" "  case PragTyp_TEMP_STORE: {\n")
+  _sqlite_fence("PRAGMA temp_store_directory" ${_m} "  case PragTyp_TEMP_STORE_DIRECTORY: {\n" "  case PragTyp_SYNCHRONOUS: {\n")
+  _sqlite_trim("PRAGMA shrink_memory ... analysis_limit (start)" "  case PragTyp_SHRINK_MEMORY: {\n"
+    "#ifndef LEAD_OUTBOX_OMIT_PRAGMAS /* lead-outbox trim */\n  case PragTyp_SHRINK_MEMORY: {\n")
+  _sqlite_trim("PRAGMA shrink_memory ... analysis_limit (end)" [=[
+#if defined(SQLITE_DEBUG) || defined(SQLITE_TEST)
+  /*
+  ** Report the current state of file logs for all databases
+]=] [=[
+#else /* LEAD_OUTBOX_OMIT_PRAGMAS: every pragma whose case is fenced off */
+  default: {
+    sqlite3ErrorMsg(pParse, "PRAGMA %s is not supported", pPragma->zName);
+    break;
+  }
+#endif /* LEAD_OUTBOX_OMIT_PRAGMAS */
+#if defined(SQLITE_DEBUG) || defined(SQLITE_TEST)
+  /*
+  ** Report the current state of file logs for all databases
+]=])
+
+  # --- VACUUM (SQLITE_OMIT_VACUUM, the visitor's SQLite only; stub in cmake/SqliteTrim.c).
+  # sqlite3_file_control(SQLITE_FCNTL_RESET_CACHE) still calls sqlite3PagerClearCache, which
+  # that omission leaves undefined (a link error natively; LTO drops it in wasm): keep it.
+  _sqlite_trim("VACUUM keeps sqlite3PagerClearCache" [=[
+#ifndef SQLITE_OMIT_VACUUM
+/*
+** Unless this is an in-memory or temporary database, clear the pager cache.
+*/
+]=] [=[
+#if 1 /* lead-outbox trim: sqlite3BtreeClearCache calls it without VACUUM too */
+/*
+** Unless this is an in-memory or temporary database, clear the pager cache.
+*/
+]=])
+
+  # --- Triggers (SQLITE_OMIT_TRIGGER, the visitor's SQLite only; the parser still has the
+  # trigger grammar). Prototypes for what the grammar calls, stubbed in cmake/SqliteTrim.c:
+  # CREATE TRIGGER and DROP TRIGGER fail to prepare, and so does opening a schema with a
+  # trigger. RETURNING is coded as a trigger, and without triggers SQLite would quietly return
+  # no rows: it fails to prepare too.
+  _sqlite_trim("trigger grammar prototypes" [=[
+#else
+# define sqlite3TriggersExist(B,C,D,E,F) 0
+]=] [=[
+#else /* lead-outbox trim: what the trigger grammar calls, stubbed in cmake/SqliteTrim.c */
+SQLITE_PRIVATE void sqlite3BeginTrigger(Parse*, Token*,Token*,int,int,IdList*,SrcList*,Expr*,int, int);
+SQLITE_PRIVATE void sqlite3FinishTrigger(Parse*, TriggerStep*, Token*);
+SQLITE_PRIVATE void sqlite3DropTrigger(Parse*, SrcList*, int);
+SQLITE_PRIVATE void sqlite3DeleteTriggerStep(sqlite3*, TriggerStep*);
+SQLITE_PRIVATE TriggerStep *sqlite3TriggerSelectStep(sqlite3*,Select*,const char*,const char*);
+SQLITE_PRIVATE TriggerStep *sqlite3TriggerInsertStep(Parse*,SrcList*, IdList*,Select*,u8,Upsert*,const char*,const char*);
+SQLITE_PRIVATE TriggerStep *sqlite3TriggerUpdateStep(Parse*,SrcList*,SrcList*,ExprList*,Expr*, u8, const char*,const char*);
+SQLITE_PRIVATE TriggerStep *sqlite3TriggerDeleteStep(Parse*,SrcList*, Expr*,const char*,const char*);
+# define sqlite3TriggersExist(B,C,D,E,F) 0
+]=])
+  _sqlite_trim("RETURNING refused without triggers" [=[
+SQLITE_PRIVATE void sqlite3AddReturning(Parse *pParse, ExprList *pList){
+  Returning *pRet;
+]=] [=[
+SQLITE_PRIVATE void sqlite3AddReturning(Parse *pParse, ExprList *pList){
+  Returning *pRet;
+#ifdef SQLITE_OMIT_TRIGGER /* lead-outbox trim: RETURNING is coded as a trigger */
+  sqlite3ErrorMsg(pParse, "RETURNING is not supported");
+  sqlite3ExprListDelete(pParse->db, pList);
+  return;
+#endif
+]=])
+
   string(RANDOM LENGTH 8 _trim_tmp)
   set(_trim_tmp "${_trim_out}.${_trim_tmp}.tmp")
   file(WRITE "${_trim_tmp}" "/* Generated by cmake/SqliteTrim.cmake from the verified sqlite3.c ${SQLITE_VERSION}; do not edit. */\n${_trim_text}")

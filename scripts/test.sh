@@ -53,6 +53,9 @@ catch2_suite() {
 echo "== core (Catch2, native)"
 ./build/native/core_tests | tee "$log/core.txt"
 catch2_suite core "$log/core.txt"
+echo "== visitor SQLite (Catch2, native: the core's tests on the visitor flavor's SQLite)"
+./build/native/visitor_sqlite_tests | tee "$log/visitor-sqlite.txt"
+catch2_suite visitor-sqlite "$log/visitor-sqlite.txt"
 
 # The core tests again under ASan + UBSan (clang; scripts/fuzz.sh builds build/sanitize and
 # build/fuzz side by side, counted in this suite's time). A sanitizer report aborts the run,

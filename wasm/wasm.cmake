@@ -27,7 +27,7 @@ add_library(lead_outbox_wasm_clock OBJECT wasm/SqliteClock.c)
 # across SQLite, the core and libc (Emscripten's LTO libc): a flavor's missing exports take
 # the code only they reach with them.
 set(_lead_outbox_cflags -Oz -flto -fno-exceptions $<$<COMPILE_LANGUAGE:CXX>:-fno-rtti>)
-foreach(_t sqlite3 lead_outbox_core lead_outbox_wasm_clock)
+foreach(_t sqlite3 sqlite3_visitor lead_outbox_core lead_outbox_wasm_clock)
   target_compile_options(${_t} PRIVATE ${_lead_outbox_cflags})
 endforeach()
 
@@ -47,13 +47,13 @@ if(LEAD_OUTBOX_WASM_NAMES)
 endif()
 
 # One wasm flavor: bindings/StoreBindings.cpp compiled with `define` (none: the full core),
-# linked with the core into web/dist/<output>.{mjs,wasm}. Which lo_* exports each flavor has is
-# decided by StoreBindings.cpp's #if blocks, mirrored by FLAVORS in web/src/coreModule.js
-# (tests/node/flavors.test.js checks the two agree).
-function(lead_outbox_add_flavor target output define)
+# linked with the core and the SQLite library `sqlite` into web/dist/<output>.{mjs,wasm}.
+# Which lo_* exports each flavor has is decided by StoreBindings.cpp's #if blocks, mirrored
+# by FLAVORS in web/src/coreModule.js (tests/node/flavors.test.js checks the two agree).
+function(lead_outbox_add_flavor target output define sqlite)
   add_executable(${target} bindings/StoreBindings.cpp $<TARGET_OBJECTS:lead_outbox_wasm_clock>)
   set_target_properties(${target} PROPERTIES OUTPUT_NAME ${output} SUFFIX ".mjs")
-  target_link_libraries(${target} PRIVATE lead_outbox_core)
+  target_link_libraries(${target} PRIVATE lead_outbox_core ${sqlite})
   target_compile_definitions(${target} PRIVATE LEAD_OUTBOX_EMSCRIPTEN_VERSION="${_emcc_version}" ${define})
   target_compile_options(${target} PRIVATE ${_lead_outbox_cflags})
   set_property(TARGET ${target} PROPERTY RULE_LAUNCH_LINK
@@ -100,8 +100,9 @@ function(lead_outbox_add_flavor target output define)
 endfunction()
 
 # Full: Node and the server (validateLeadForm, parseForm, mergeEdits…). Visitor: a public page
-# that takes leads (no replica, query or edits). Staff: replica, query, edits and the lead
-# outbox's upload (a staff tab still sends leads other tabs left), but no form code.
-lead_outbox_add_flavor(lead_outbox_core_wasm lead-outbox-core "")
-lead_outbox_add_flavor(lead_outbox_visitor_wasm lead-outbox-visitor LEAD_OUTBOX_FLAVOR_VISITOR)
-lead_outbox_add_flavor(lead_outbox_staff_wasm lead-outbox-staff LEAD_OUTBOX_FLAVOR_STAFF)
+# that takes leads (no replica, query or edits), so it runs only the core's own statements
+# and links the smaller sqlite3_visitor. Staff: replica, query, edits and the lead outbox's
+# upload (a staff tab still sends leads other tabs left), but no form code.
+lead_outbox_add_flavor(lead_outbox_core_wasm lead-outbox-core "" sqlite3)
+lead_outbox_add_flavor(lead_outbox_visitor_wasm lead-outbox-visitor LEAD_OUTBOX_FLAVOR_VISITOR sqlite3_visitor)
+lead_outbox_add_flavor(lead_outbox_staff_wasm lead-outbox-staff LEAD_OUTBOX_FLAVOR_STAFF sqlite3)

@@ -1,0 +1,122 @@
+// Tests for the visitor flavor's SQLite (sqlite3_visitor): what it leaves out fails to prepare, and what the core runs still works.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+#include "store/Database.h"
+#include "TestSupport.h"
+
+using namespace leadoutbox;
+
+namespace {
+
+std::unique_ptr<Database> openWithTable(const testing::TempDb& dir) {
+  auto db = Database::open(dir.path()).value();
+  REQUIRE(db->exec("CREATE TABLE t(a TEXT, b INTEGER); INSERT INTO t VALUES ('x', 1), (NULL, 2)").isOk());
+  return db;
+}
+
+// The prepare error of `sql`, or "" when it prepared.
+std::string prepareError(Database& db, const std::string& sql) {
+  Statement statement = db.prepare(sql);
+  return statement.status().isOk() ? std::string() : statement.status().message();
+}
+
+// The first column of the one row `sql` gives, as text.
+std::string one(Database& db, const std::string& sql) {
+  Statement statement = db.prepare(sql);
+  INFO(sql << ": " << statement.status().message());
+  REQUIRE(statement.step());
+  return statement.columnText(0);
+}
+
+}  // namespace
+
+TEST_CASE("a built-in function or VACUUM the visitor build leaves out fails to prepare") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  const std::vector<std::string> left_out = {
+      "SELECT upper(a) FROM t", "SELECT lower(a) FROM t", "SELECT trim(a) FROM t", "SELECT replace(a, 'x', 'y') FROM t",
+      "SELECT abs(b) FROM t", "SELECT max(b) FROM t", "SELECT min(b, 2) FROM t", "SELECT sum(b) FROM t",
+      "SELECT total(b) FROM t", "SELECT avg(b) FROM t", "SELECT group_concat(a) FROM t", "SELECT hex(a) FROM t",
+      "SELECT random()", "SELECT randomblob(4)", "SELECT ifnull(a, 'y') FROM t", "SELECT iif(b, 1, 2) FROM t",
+      "SELECT nullif(a, 'x') FROM t", "SELECT instr(a, 'x') FROM t", "SELECT round(1.5)", "SELECT sqlite_version()",
+      "SELECT last_insert_rowid()", "SELECT changes()", "SELECT unicode(a) FROM t", "SELECT char(65)",
+      "SELECT a FROM t WHERE a LIKE 'x%'", "SELECT a FROM t WHERE a GLOB 'x*'",
+      "SELECT CURRENT_TIMESTAMP", "SELECT CURRENT_DATE", "SELECT CURRENT_TIME",
+  };
+  for (const std::string& sql : left_out) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("no such function"));
+  }
+  for (const std::string& sql : {"VACUUM", "VACUUM main", "VACUUM INTO 'copy.db'"}) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("VACUUM is not supported"));
+  }
+  // The connection is still usable.
+  CHECK(one(*db, "SELECT count(*) FROM t") == "2");
+}
+
+TEST_CASE("the functions the core's statements call still work in the visitor build") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  CHECK(one(*db, "SELECT typeof(a) FROM t WHERE b = 2") == "null");
+  CHECK(one(*db, "SELECT substr(quote(a), 1, 2) FROM t WHERE b = 1") == "'x");
+  CHECK(one(*db, "SELECT substr('abc', 2)") == "bc");
+  CHECK(one(*db, "SELECT count(a) FROM t") == "1");
+  CHECK(one(*db, "SELECT coalesce(a, 'none') FROM t WHERE b = 2") == "none");
+  CHECK(one(*db, "SELECT length('abc') || printf('%d', 7)") == "37");
+}
+
+TEST_CASE("ALTER TABLE ADD COLUMN still works in the visitor build (it runs printf, substr and length)") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  REQUIRE(db->exec("ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT 'd'").isOk());
+  CHECK(one(*db, "SELECT c FROM t WHERE b = 1") == "d");
+  CHECK_THAT(one(*db, "SELECT sql FROM sqlite_schema WHERE name = 't'"), Catch::Contains("c TEXT NOT NULL DEFAULT 'd'"));
+}
+
+TEST_CASE("a pragma the visitor build leaves out fails to prepare as not supported; the core's still run") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  const std::vector<std::string> left_out = {
+      "PRAGMA page_size", "PRAGMA page_size = 8192", "PRAGMA page_count", "PRAGMA max_page_count",
+      "PRAGMA journal_size_limit", "PRAGMA cache_size = 10", "PRAGMA mmap_size",
+      "PRAGMA temp_store_directory", "PRAGMA shrink_memory", "PRAGMA optimize", "PRAGMA busy_timeout = 5",
+      "PRAGMA soft_heap_limit", "PRAGMA hard_heap_limit", "PRAGMA threads", "PRAGMA analysis_limit",
+  };
+  for (const std::string& sql : left_out) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("is not supported"));
+  }
+  CHECK(prepareError(*db, "PRAGMA no_such_pragma").empty());  // unknown pragmas are ignored, as in any SQLite
+  REQUIRE(db->exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA secure_delete = ON; "
+                   "PRAGMA temp_store = MEMORY; PRAGMA user_version = 3")
+              .isOk());
+  CHECK(one(*db, "PRAGMA user_version") == "3");
+  CHECK(one(*db, "PRAGMA journal_mode") == "memory");
+  CHECK(one(*db, "PRAGMA secure_delete") == "1");
+  CHECK(one(*db, "PRAGMA integrity_check") == "ok");
+  CHECK(one(*db, "PRAGMA main.quick_check(1)") == "ok");
+}
+
+TEST_CASE("triggers and RETURNING fail to prepare in the visitor build; the connection stays usable") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  const std::vector<std::string> left_out = {
+      "CREATE TRIGGER g AFTER INSERT ON t BEGIN DELETE FROM t; END",
+      "CREATE TEMP TRIGGER g BEFORE UPDATE OF a ON t WHEN new.b > 0 BEGIN SELECT 1; UPDATE t SET b = 2; END",
+      "DROP TRIGGER g", "DROP TRIGGER IF EXISTS g",
+      "INSERT INTO t VALUES ('y', 3) RETURNING b", "UPDATE t SET b = 5 RETURNING a", "DELETE FROM t RETURNING *",
+  };
+  for (const std::string& sql : left_out) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("is not supported"));
+  }
+  CHECK(one(*db, "SELECT count(*) FROM t") == "2");
+  REQUIRE(db->exec("INSERT INTO t VALUES ('y', 3) ON CONFLICT DO NOTHING").isOk());  // upsert is not a trigger
+  CHECK(one(*db, "SELECT count(*) FROM t") == "3");
+}
