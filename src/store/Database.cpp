@@ -104,6 +104,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, const 
     return s;
   }
   sqlite3_extended_result_codes(db, 1);
+  // Stored files are untrusted input: SQL kept in them (views, triggers, defaults) may call
+  // no function with side effects. Set here because the build omits the flag pragmas
+  // (SQLITE_OMIT_FLAG_PRAGMAS), so `PRAGMA trusted_schema = OFF` would be silently ignored.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   return std::unique_ptr<Database>(new Database(db));
 }
 

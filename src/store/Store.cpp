@@ -50,9 +50,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const std::s
   // Durability comes from persisting the changed files after each commit (the JS layer), not
   // from fsync, and the rollback journal only has to survive within one process.
   // secure_delete overwrites erased personal data instead of leaving it in free pages.
-  // trusted_schema = OFF: SQL stored in the file (checked below) gets no side effects.
+  // (trusted_schema is off for every connection: Database::open.)
   if (Status s = db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; "
-                         "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; PRAGMA trusted_schema = OFF;");
+                         "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;");
       !s.isOk()) {
     return s;
   }
