@@ -84,10 +84,10 @@ Status readChange(const JsonValue& c, std::int64_t& previous, FeedChange& change
   return Status::ok();
 }
 
-// The page's top level is walked here and each change parsed alone (parseJsonAt): a page's
-// peak memory is its text, its FeedChanges and one change's JsonValue tree. The whole
-// page's tree, built first, was ~2.7 KB a change: 13 MiB of wasm heap for a 5000-change
-// page, which wasm memory never gives back (issue 14).
+// The page's top level is walked here and each change parsed alone (parseJsonAt), so one
+// change's JsonValue tree is alive at a time, never the whole page's: wasm memory never
+// shrinks, and the whole tree of a 2 MiB page of 5000 changes cost 5 MiB of peak heap
+// (issue 14; bench/staff-heap.mjs).
 class PageReader {
  public:
   explicit PageReader(std::string_view s) : s_(s) {}
@@ -118,7 +118,9 @@ class PageReader {
 
 }  // namespace
 
-Result<FeedPage> FeedPage::parse(std::string_view json) {
+Result<FeedPage> FeedPage::parse(std::string_view json) { return parse(json, nullptr); }
+
+Result<FeedPage> FeedPage::parse(std::string_view json, const std::function<Status(FeedChange&)>& each) {
   PageReader in(json);
   if (!in.next('{')) {
     // Not an object: say why as the whole-text parser does (not JSON, or the wrong kind).
@@ -128,7 +130,7 @@ Result<FeedPage> FeedPage::parse(std::string_view json) {
   }
   in.eat('{');
   FeedPage page;
-  bool changesArray = false;
+  bool changesArray = false, seenChanges = false;
   JsonValue cursor, upToDate;
   std::int64_t previous = 0;
   if (!in.eat('}')) {
@@ -137,18 +139,23 @@ Result<FeedPage> FeedPage::parse(std::string_view json) {
       Result<JsonValue> key = in.value(1);
       if (!key.isOk()) return bad(key.status().message());
       if (!in.eat(':')) return in.syntax("expected ':'");
-      if (key.value().asString() == "changes" && in.eat('[')) {
-        // A repeated key keeps its last value, as parseJson does.
+      const bool changes = key.value().asString() == "changes";
+      // Changes may already be written (`each`) when a second array would replace them.
+      if (changes && seenChanges) return bad("changes must appear once");
+      seenChanges = seenChanges || changes;
+      if (changes && in.eat('[')) {
         changesArray = true;
-        page.changes.clear();
-        previous = 0;
         if (!in.eat(']')) {
           while (true) {
             Result<JsonValue> item = in.value(2);
             if (!item.isOk()) return bad(item.status().message());
             FeedChange change;
             if (Status s = readChange(item.value(), previous, change); !s.isOk()) return s;
-            page.changes.push_back(std::move(change));
+            if (!each) {
+              page.changes.push_back(std::move(change));
+            } else if (Status s = each(change); !s.isOk()) {
+              return s;
+            }
             if (in.eat(']')) break;
             if (!in.eat(',')) return in.syntax("expected ',' or ']'");
           }
@@ -157,7 +164,6 @@ Result<FeedPage> FeedPage::parse(std::string_view json) {
         Result<JsonValue> v = in.value(1);
         if (!v.isOk()) return bad(v.status().message());
         const std::string& k = key.value().asString();
-        if (k == "changes") changesArray = false;
         if (k == "cursor") cursor = std::move(v.value());
         if (k == "upToDate") upToDate = std::move(v.value());
       }

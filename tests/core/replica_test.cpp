@@ -137,6 +137,7 @@ TEST_CASE("a malformed page is a typed error and changes nothing", "[replica]") 
            R"({"changes":[)" + valid + ",]," + R"("cursor":2})", R"({"changes":[)" + valid + R"( "cursor":2})",
            page(valid, 2).substr(0, page(valid, 2).size() - 1), page(valid, 2) + "}", R"({"changes":[)" + valid + "]}",
            R"({"cursor":1,"changes":[)" + valid + "]}", R"({"changes":[)" + valid + R"(],"changes":{},"cursor":2})",
+           R"({"changes":[],"changes":[)" + valid + R"(],"cursor":2})",
            R"({"changes":[)" + valid + R"(],"cursor":2,})", R"({"changes":[)" + valid + R"(],cursor:2})",
            R"({"changes":[)" + valid + R"(],"cursor":2,"x":)" + std::string(70, '[') + std::string(70, ']') + "}"}) {
     INFO(bad);
@@ -148,7 +149,7 @@ TEST_CASE("a malformed page is a typed error and changes nothing", "[replica]") 
   CHECK(count(*store, "replica_leads") == 1);
 }
 
-TEST_CASE("a page is read in any member order, with white space and unknown members; a repeated key keeps its last value",
+TEST_CASE("a page is read in any member order, with white space and unknown members; a repeated cursor keeps its last value",
           "[replica]") {
   testing::TempDb dir;
   auto store = Store::open(dir.path(), "acme", kNow).value();
@@ -158,12 +159,10 @@ TEST_CASE("a page is read in any member order, with white space and unknown memb
   REQUIRE(r.isOk());
   CHECK(r.value().changes == 2);
   CHECK(store->replica().cursor().value() == 2);
-  r = store->replica().applyPage(R"({"changes":[)" + upsert(3, "x") + R"(],"changes":[)" + upsert(3, "c") + R"(],"cursor":3})", 2,
-                                 kNow);
+  r = store->replica().applyPage(R"({"cursor":1,"changes":[)" + upsert(3, "c") + R"(],"cursor":3})", 2, kNow);
   REQUIRE(r.isOk());
   CHECK(r.value().changes == 1);
   CHECK(email(*store, "c") == "c@example.com");
-  CHECK(email(*store, "x").empty());
   r = store->replica().applyPage(R"({"changes":[],"cursor":3})", 3, kNow);
   REQUIRE(r.isOk());
   CHECK(r.value().applied);
