@@ -113,7 +113,8 @@ LO_EXPORT const char* lo_store_validateLead(StoreApi* s, LO_STR(lead), LO_STR(id
 
 #if LO_HAS_REPLICA
 LO_EXPORT const char* lo_store_applyPage(StoreApi* s, LO_STR(page), double from, double now) {
-  return answer(s->applyPage(LO_TEXT(page), from, now));
+  // A view, not LO_TEXT's copy: a feed page is megabytes, and wasm memory never shrinks.
+  return answer(s->applyPage(std::string_view(pageData, pageLength), from, now));
 }
 LO_EXPORT const char* lo_store_resetReplica(StoreApi* s) { return answer(s->resetReplica()); }
 LO_EXPORT const char* lo_store_feedState(StoreApi* s) { return answer(s->feedState()); }

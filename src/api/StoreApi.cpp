@@ -265,7 +265,7 @@ std::string StoreApi::integrityCheck() {
   return r.isOk() ? okJson(r.value()) : errorJson(r.status());
 }
 
-std::string StoreApi::applyPage(const std::string& pageJson, double from, double now) {
+std::string StoreApi::applyPage(std::string_view pageJson, double from, double now) {
   if (!store_) return errorJson(kClosed);
   auto r = store_->replica().applyPage(pageJson, ms(from), ms(now));
   if (!r.isOk()) return errorJson(r.status());

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "form/FormDefinition.h"
 #include "store/Store.h"
@@ -53,7 +54,7 @@ class StoreApi {
 
   // The replica (replica/Replica.h). applyPage: the page the feed answered to ?cursor=from;
   // value: {"applied","changes","pruned","cursor"} (applied false: a stale page, nothing changed).
-  std::string applyPage(const std::string& pageJson, double from, double now);
+  std::string applyPage(std::string_view pageJson, double from, double now);
   // Empties the replica and its cursor (409 must_refetch, signOut); never the outbox.
   std::string resetReplica();
   // value: {"cursor","changedAt"}

@@ -10,7 +10,7 @@ namespace {
 
 class Parser {
  public:
-  explicit Parser(std::string_view text) : s_(text) {}
+  explicit Parser(std::string_view text, std::size_t pos = 0) : s_(text), pos_(pos) {}
 
   Result<JsonValue> run() {
     JsonValue v;
@@ -19,11 +19,21 @@ class Parser {
       if (pos_ == s_.size()) return v;
       error_ = "unexpected text after the value";
     }
-    return Status(ErrorCode::kInvalidArgument,
-                  "invalid JSON at byte " + std::to_string(pos_) + ": " + error_);
+    return error();
+  }
+
+  // One value `depth` levels deep; sets `end` past it.
+  Result<JsonValue> one(int depth, std::size_t& end) {
+    JsonValue v;
+    if (!value(v, depth)) return error();
+    end = pos_;
+    return v;
   }
 
  private:
+  Status error() const {
+    return Status(ErrorCode::kInvalidArgument, "invalid JSON at byte " + std::to_string(pos_) + ": " + error_);
+  }
   bool fail(const char* why) {
     error_ = why;
     return false;
@@ -236,5 +246,9 @@ class Parser {
 }  // namespace
 
 Result<JsonValue> parseJson(std::string_view text) { return Parser(text).run(); }
+
+Result<JsonValue> parseJsonAt(std::string_view text, std::size_t& pos, int depth) {
+  return Parser(text, pos).one(depth, pos);
+}
 
 }  // namespace leadoutbox

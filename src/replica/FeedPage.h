@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,8 +44,14 @@ struct FeedPage {
   // page as the feed writes it: not JSON, a missing or mistyped member, a version or
   // cursor outside [1, kMaxFeedVersion] ([0, …] for the cursor), versions out of order or
   // past the page's cursor, an empty or overlong id, a staffState that is not a staff state,
-  // a custom or attribution that is not an object.
+  // a custom or attribution that is not an object, a changes member that appears twice.
   static Result<FeedPage> parse(std::string_view json);
+  // As parse, but each change goes to `each` as soon as it is read and checked, and
+  // `changes` stays empty: a page's changes are never all in memory at once (issue 14).
+  // Changes are handed over before the later ones are checked, so a caller that writes
+  // them must undo them when this returns an error (Replica: one transaction). An error
+  // from `each` stops the parse and is returned.
+  static Result<FeedPage> parse(std::string_view json, const std::function<Status(FeedChange&)>& each);
 };
 
 }  // namespace leadoutbox

@@ -51,7 +51,6 @@ class Replica {
 
  private:
   Result<std::int64_t> metaInt(const char* key);
-  Status apply(const struct FeedPage& page, std::int64_t cursor, std::int64_t now, PageOutcome& out);
 
   Database& db_;
   std::int64_t retentionMs_;

@@ -115,6 +115,27 @@ TEST_CASE("nesting deeper than the limit is rejected, not a stack overflow", "[j
   CHECK_FALSE(parseJson(std::string(100000, '[')).isOk());
 }
 
+TEST_CASE("parseJsonAt reads one value in place, counting its depth and offsets in the whole text", "[json]") {
+  const std::string text = R"([ {"a":1} , "b" ])";
+  std::size_t pos = 1;
+  auto first = parseJsonAt(text, pos, 1);
+  REQUIRE(first.isOk());
+  CHECK(writeJson(first.value()) == R"({"a":1})");
+  CHECK(pos == 9);
+  pos = 11;
+  CHECK(parseJsonAt(text, pos, 1).value().asString() == "b");
+  CHECK(pos == 15);
+  std::size_t at = 15;
+  auto bad = parseJsonAt(text, at, 1);  // "]" is no value
+  REQUIRE_FALSE(bad.isOk());
+  CHECK(bad.status().message() == "invalid JSON at byte 16: unexpected character");
+  CHECK(at == 15);
+  pos = 0;
+  CHECK(parseJsonAt(nested(kJsonMaxDepth), pos, 0).isOk());
+  pos = 0;
+  CHECK_FALSE(parseJsonAt(nested(kJsonMaxDepth), pos, 1).isOk());
+}
+
 TEST_CASE("integers in int64 range are exact; larger numbers keep their text", "[json]") {
   auto max = parseJson("9223372036854775807");
   REQUIRE(max.isOk());

@@ -132,7 +132,14 @@ TEST_CASE("a malformed page is a typed error and changes nothing", "[replica]") 
            page(R"({"op":"upsert","version":2,"lead":{"id":"b","createdAt":"2026","receivedAt":1}})", 2),
            page(R"({"op":"upsert","version":2,"lead":{"id":"b","createdAt":1,"receivedAt":1,"custom":"acme"}})", 2),
            page(R"({"op":"upsert","version":2,"lead":{"id":"b","createdAt":1,"receivedAt":1,"attribution":[]}})", 2),
-           page(valid + "," + R"({"op":"delete","version":2,"lead":{"id":")" + std::string(201, 'x') + "\"}}", 2)}) {
+           page(valid + "," + R"({"op":"delete","version":2,"lead":{"id":")" + std::string(201, 'x') + "\"}}", 2),
+           // The page's top level, read piece by piece: its grammar is still whole-JSON's.
+           R"({"changes":[)" + valid + ",]," + R"("cursor":2})", R"({"changes":[)" + valid + R"( "cursor":2})",
+           page(valid, 2).substr(0, page(valid, 2).size() - 1), page(valid, 2) + "}", R"({"changes":[)" + valid + "]}",
+           R"({"cursor":1,"changes":[)" + valid + "]}", R"({"changes":[)" + valid + R"(],"changes":{},"cursor":2})",
+           R"({"changes":[],"changes":[)" + valid + R"(],"cursor":2})",
+           R"({"changes":[)" + valid + R"(],"cursor":2,})", R"({"changes":[)" + valid + R"(],cursor:2})",
+           R"({"changes":[)" + valid + R"(],"cursor":2,"x":)" + std::string(70, '[') + std::string(70, ']') + "}"}) {
     INFO(bad);
     auto r = store->replica().applyPage(bad, 1, kNow);
     REQUIRE_FALSE(r.isOk());
@@ -140,6 +147,41 @@ TEST_CASE("a malformed page is a typed error and changes nothing", "[replica]") 
   }
   CHECK(store->replica().cursor().value() == 1);
   CHECK(count(*store, "replica_leads") == 1);
+}
+
+TEST_CASE("a page is read in any member order, with white space and unknown members; a repeated cursor keeps its last value",
+          "[replica]") {
+  testing::TempDb dir;
+  auto store = Store::open(dir.path(), "acme", kNow).value();
+  const std::string first = " {\n \"cursor\" : 2 ,\"next\":{\"a\":[1,{}]}, \"changes\" : [ " + upsert(1, "a") + " ,\t" +
+                            upsert(2, "b") + " ] , \"upToDate\":false }\r\n";
+  auto r = store->replica().applyPage(first, 0, kNow);
+  REQUIRE(r.isOk());
+  CHECK(r.value().changes == 2);
+  CHECK(store->replica().cursor().value() == 2);
+  r = store->replica().applyPage(R"({"cursor":1,"changes":[)" + upsert(3, "c") + R"(],"cursor":3})", 2, kNow);
+  REQUIRE(r.isOk());
+  CHECK(r.value().changes == 1);
+  CHECK(email(*store, "c") == "c@example.com");
+  r = store->replica().applyPage(R"({"changes":[],"cursor":3})", 3, kNow);
+  REQUIRE(r.isOk());
+  CHECK(r.value().applied);
+}
+
+TEST_CASE("a page of 1,000 changes whose last change is invalid changes nothing", "[replica]") {
+  testing::TempDb dir;
+  auto store = Store::open(dir.path(), "acme", kNow).value();
+  std::string changes;
+  for (int v = 1; v < 1000; ++v) changes += upsert(v, "lead-" + std::to_string(v)) + ",";
+  auto r = store->replica().applyPage(page(changes + R"({"op":"drop","version":1000,"lead":{"id":"z"}})", 1000), 0, kNow);
+  REQUIRE_FALSE(r.isOk());
+  CHECK(r.status().code() == ErrorCode::kInvalidArgument);
+  CHECK(store->replica().cursor().value() == 0);
+  CHECK(count(*store, "replica_leads") == 0);
+  r = store->replica().applyPage(page(changes + upsert(1000, "lead-1000"), 1000), 0, kNow);
+  REQUIRE(r.isOk());
+  CHECK(r.value().changes == 1000);
+  CHECK(count(*store, "replica_leads") == 1000);
 }
 
 TEST_CASE("a lead's custom values and attribution land in its replica row, and a later version without them clears them",

@@ -51,6 +51,34 @@ test('a 409 must_refetch starts the replica again from 0 and keeps pending leads
   await closeAllStores();
 });
 
+test('a page of 1,200 changes applies whole, and one whose last change is invalid changes nothing', async () => {
+  const feed = fakeFeed({ pageSize: 1200 });
+  for (let i = 1; i <= 1200; i++) feed.add(`lead-${i}`);
+  // The same page with its last change spoiled: the core reads a page change by change
+  // (FeedPage::parse), and one bad change late in it must still leave nothing behind.
+  const spoiled = {
+    ...feed,
+    fetch: async (url, init) => {
+      const page = await (await feed.fetch(url, init)).json();
+      page.changes.at(-1).op = 'drop';
+      return Response.json(page);
+    },
+  };
+  const store = await getStore('replica-big-page', { staff: true, autoSync: false });
+  follow(store, spoiled);
+  await waitUntil(() => store.getStatus().feed.state === 'failing');
+  assert.equal(count(store), 0);
+  assert.equal(store.getStatus().feed.cursor, 0);
+  await store.stopFeed();
+
+  follow(store, feed);
+  await waitUntil(() => store.getStatus().feed.state === 'live');
+  assert.equal(count(store), 1200);
+  assert.equal(store.getStatus().feed.cursor, 1200);
+  assert.deepEqual(feed.requests.slice(0, 3), [0, 0, 1200], 'the spoiled page, then the whole page at once');
+  await closeAllStores();
+});
+
 test('a write through query() is refused with read_only and changes nothing', async () => {
   await leavePending('replica-readonly', 1);
   const store = await getStore('replica-readonly', { staff: true, autoSync: false });

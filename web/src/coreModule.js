@@ -72,6 +72,17 @@ export function flavorExports(flavor) {
   ].sort();
 }
 
+// An upper bound of the UTF-8 bytes TextEncoder writes for `s`: exact but for a surrogate
+// pair (6, written as 4); a lone surrogate is 3 (U+FFFD).
+function utf8Bound(s) {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) n += c >= 0x800 ? 2 : 1;
+  }
+  return n;
+}
+
 /**
  * Wraps the instantiated Emscripten module `m` of `flavor` (FLAVORS): its CoreStore has
  * only that flavor's methods, and the object only its functions; `flavor` and `has(name)`
@@ -96,7 +107,9 @@ export function wrapCoreModule(m, flavor = 'core') {
         const value = args[i];
         if (kind === 's') {
           if (typeof value !== 'string') throw new TypeError(`lead-outbox core: argument ${i + 1} must be a string`);
-          const capacity = value.length * 3 + 1;
+          // Room for the UTF-8, not 3 bytes a UTF-16 unit: wasm memory never shrinks, and a
+          // feed page of 2 MiB made the heap 6 MiB larger (issue 14).
+          const capacity = utf8Bound(value) + 1;
           const ptr = m._malloc(capacity);
           owned.push(ptr);
           const { written } = encoder.encodeInto(value, heap().subarray(ptr, ptr + capacity));
