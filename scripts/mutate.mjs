@@ -161,20 +161,20 @@ const MUTATIONS = [
   {
     name: 'a feed page does not re-derive the staff view of the leads it changes (no rebase)',
     file: 'src/replica/Replica.cpp',
-    from: 'if (c.untouched && defaultView && !ownEdits) continue;',
-    to: 'continue;',
+    from: 'if (c.untouched && defaultView && !ownEdits) return Status::ok();',
+    to: 'return Status::ok();',
   },
   {
     name: 'a feed page skips the rebase of a lead the server\'s staff state touched',
     file: 'src/replica/Replica.cpp',
-    from: 'if (c.untouched && defaultView && !ownEdits) continue;',
-    to: 'if (defaultView && !ownEdits) continue;',
+    from: 'if (c.untouched && defaultView && !ownEdits) return Status::ok();',
+    to: 'if (defaultView && !ownEdits) return Status::ok();',
   },
   {
     name: 'a feed page skips the rebase of a lead this device holds a pending edit of',
     file: 'src/replica/Replica.cpp',
-    from: 'if (c.untouched && defaultView && !ownEdits) continue;',
-    to: 'if (c.untouched && defaultView) continue;',
+    from: 'if (c.untouched && defaultView && !ownEdits) return Status::ok();',
+    to: 'if (c.untouched && defaultView) return Status::ok();',
   },
   {
     name: 'an applied edit leaves the queue before the feed\'s state covers it (the lead flickers back)',
