@@ -80,7 +80,7 @@ test("a Content-Security-Policy without 'wasm-unsafe-eval' is named in the error
   assert.equal(await result(), 'ready');
 });
 
-test("a policy that refuses blob: workers (worker-src 'self', as the README's) still opens the store", async () => {
+test("a policy that refuses blob: workers (worker-src 'self', without the README's blob:) still opens the store", async () => {
   // The core's open path is then compiled on the main thread, as before the off-thread warm-up.
   csp = "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; worker-src 'self'";
   assert.equal(await result(), 'ready');
