@@ -82,6 +82,7 @@ test('a crash at any IndexedDB write leaves the old or the new state, never a to
   for (let k = 0; k <= writes; k += 1) {
     const tenant = `crash-${k}`;
     await scenario(tenant, k);
+    const crashed = crash.dead;
     crash.at = Infinity;
     crash.dead = false;
     const { leads, integrity } = await reload(tenant);
@@ -91,7 +92,9 @@ test('a crash at any IndexedDB write leaves the old or the new state, never a to
     // never some of each, which a half-written commit would leave.
     const erased = leads.filter((l) => l.erased).length;
     assert.ok(erased === 0 || erased === 100, `crash at write ${k}: ${erased} of 100 erased`);
-    if (k === writes) assert.equal(erased, 100); // the crash point nothing reached
+    // A run the crash never reached stored the erasing commit. (Not tied to k === writes: rounds
+    // group commits by timing, so a run may write a record more or fewer than the dry run.)
+    if (!crashed) assert.equal(erased, 100, `no crash at write ${k}, yet ${erased} of 100 erased`);
     seen.add(erased);
   }
   assert.ok(seen.has(0) && seen.has(100), `states seen: ${[...seen]}`);
