@@ -352,74 +352,90 @@ function shallow(fields) {
 //
 // First write wins. A lead whose id the tenant already holds with the same content (a
 // resend after a lost answer) is `accepted`; with other content it is `conflict` and
-// changes nothing. Neither answer carries the stored content. `conflict` does tell a
-// sender that it named a stored id with other content, so learning anything takes the
-// lead's random v4 id (122 random bits), which only the browser that made it holds.
+// changes nothing. The content is everything the row keeps (the four fields, createdAt,
+// the form id and version, the custom values, consent and attribution), compared in SQL
+// against the row (jsonb equality, so key order does not matter), and an erased lead's
+// row never matches: its blanks count as other content. Neither answer carries the
+// stored content. `conflict` does tell a sender that it named a stored id with other
+// content, so learning anything takes the lead's random v4 id (122 random bits), which
+// only the browser that made it holds.
 // Concurrent batches naming one id are serialized by the tenant's version lock
 // (nextVersion), so exactly one of them stores it and the other compares against it.
 // Results go by position: an id sent twice in one batch is stored from its first copy,
-// and each later copy is compared with that.
+// and each later copy is compared with the row that holds it.
 async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeoutMillis }) {
   const firsts = new Map();
   for (const { lead } of items) if (lead && !firsts.has(lead.id)) firsts.set(lead.id, lead);
-  let stored = new Map();
+  let same = [];
   if (firsts.size) {
-    stored = await withTenant(pool, { tenantId, lockTimeoutMillis, statementTimeoutMillis }, async (client) =>
-      insertNew(client, tenantId, [...firsts.values()], await nextVersion(client, tenantId)));
+    same = await withTenant(pool, { tenantId, lockTimeoutMillis, statementTimeoutMillis }, async (client) => {
+      const fresh = await insertNew(client, tenantId, [...firsts.values()], await nextVersion(client, tenantId));
+      // A first copy just inserted is its row; every other lead is compared with its row.
+      const asStored = items.map(({ lead }) => Boolean(lead) && firsts.get(lead.id) === lead && fresh.has(lead.id));
+      const toCompare = items.flatMap(({ lead }, i) => (lead && !asStored[i] ? [i] : []));
+      const matches = await matchStored(client, tenantId, toCompare.map((i) => items[i].lead));
+      toCompare.forEach((i, k) => (asStored[i] = matches[k]));
+      return asStored;
+    });
   }
-  return items.map(({ result, lead }) => result ?? {
+  return items.map(({ result, lead }, i) => result ?? {
     id: lead.id,
-    status: sameContent(stored.get(lead.id), lead) ? ResultStatuses.ACCEPTED : ResultStatuses.CONFLICT,
+    status: same[i] ? ResultStatuses.ACCEPTED : ResultStatuses.CONFLICT,
   });
 }
 
-const CONTENT = ['name', 'email', 'phone', 'message', 'createdAt'];
-const sameContent = (a, b) => CONTENT.every((k) => a[k] === b[k]);
-
-// Inserts leads with distinct ids; an id already stored for the tenant keeps its row.
-// Resolves to the content each id now holds (the new lead's, or the stored one's, an
-// erased lead's blanks included), by id: the answers compare against it, and it never
-// leaves the server. REQUIRES: the tenant's version taken (its lock held).
-async function insertNew(client, tenantId, leads, version) {
-  const columns = ['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k]));
-  // The form parts, as the core normalized them (validateLeadForm's answer).
-  const forms = [
+// What the row of each lead stores, as parallel arrays for unnest(): the four fields,
+// createdAt, and the form parts as the core normalized them (validateLeadForm's answer).
+// The insert and the resend check both use it, so they compare what was stored.
+const ROW_TYPES = ['uuid', 'text', 'text', 'text', 'text', 'float8', 'text', 'int', 'jsonb', 'jsonb', 'jsonb'];
+const ROW_NAMES = 'id, name, email, phone, message, created, form_id, form_version, custom, consent, attribution';
+function rowValues(leads) {
+  return [
+    ...['id', 'name', 'email', 'phone', 'message', 'createdAt'].map((k) => leads.map((l) => l[k])),
     leads.map((l) => l.form?.id ?? DEFAULT_FORM.id),
     leads.map((l) => l.form?.version ?? DEFAULT_FORM.version),
     leads.map((l) => JSON.stringify(l.custom ?? {})),
     leads.map((l) => (l.consent ? JSON.stringify(l.consent) : null)),
     leads.map((l) => (l.attribution ? JSON.stringify(l.attribution) : null)),
   ];
+}
+const unnestRows = (first) => `unnest(${ROW_TYPES.map((t, i) => `$${first + i}::${t}[]`).join(', ')})`;
+
+// Inserts leads with distinct ids; an id already stored for the tenant keeps its row.
+// Resolves to the set of ids inserted. REQUIRES: the tenant's version taken (its lock held).
+async function insertNew(client, tenantId, leads, version) {
   const { rows: inserted } = await client.query(
     `INSERT INTO lead_outbox.leads (tenant_id, id, name, email, phone, message, client_created_at, version,
                                     form_id, form_version, custom, consent, attribution)
-     SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0), $8,
+     SELECT $1, u.id, u.name, u.email, u.phone, u.message, to_timestamp(u.created / 1000.0), $2,
             u.form_id, u.form_version, u.custom, u.consent, u.attribution
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[],
-                   $9::text[], $10::int[], $11::jsonb[], $12::jsonb[], $13::jsonb[])
-         AS u(id, name, email, phone, message, created, form_id, form_version, custom, consent, attribution)
+       FROM ${unnestRows(3)} AS u(${ROW_NAMES})
      ON CONFLICT (tenant_id, id) DO NOTHING
      RETURNING id::text`,
-    [tenantId, ...columns, version, ...forms],
+    [tenantId, version, ...rowValues(leads)],
   );
-  const content = new Map(leads.map((l) => [l.id, l]));
-  const fresh = new Set(inserted.map((r) => r.id));
-  const earlier = leads.filter((l) => !fresh.has(l.id)).map((l) => l.id);
-  if (earlier.length) {
-    // A statement of its own sees the rows committed before the version lock was granted.
-    // client_created_at is compared as the same expression the insert stores, so a resend's
-    // createdAt matches exactly.
-    const { rows } = await client.query(
-      `SELECT id::text, name, email, phone, message,
-              client_created_at = to_timestamp(u.created / 1000.0) AS "sameTime"
-         FROM lead_outbox.leads JOIN unnest($2::uuid[], $3::float8[]) AS u(lead_id, created) ON id = u.lead_id
-        WHERE tenant_id = $1`,
-      [tenantId, earlier, earlier.map((id) => content.get(id).createdAt)],
-    );
-    for (const r of rows) {
-      const mine = content.get(r.id);
-      content.set(r.id, { ...r, createdAt: r.sameTime ? mine.createdAt : NaN });
-    }
-  }
-  return content;
+  return new Set(inserted.map((r) => r.id));
+}
+
+// Whether each lead (by position) is what its stored row holds: every column the insert
+// writes, compared as the insert writes it (createdAt as the same timestamp expression,
+// so a resend matches exactly), and not erased. The answer is one boolean per lead: no
+// stored content leaves this function. REQUIRES: every lead's id is stored for the tenant
+// (run after insertNew, under the version lock: a statement of its own sees the rows
+// committed before the lock was granted).
+async function matchStored(client, tenantId, leads) {
+  if (!leads.length) return [];
+  const { rows } = await client.query(
+    `SELECT u.n::int AS n,
+            l.deleted_at IS NULL AND l.name = u.name AND l.email = u.email AND l.phone = u.phone
+            AND l.message = u.message AND l.client_created_at = to_timestamp(u.created / 1000.0)
+            AND l.form_id = u.form_id AND l.form_version = u.form_version AND l.custom = u.custom
+            AND l.consent IS NOT DISTINCT FROM u.consent AND l.attribution IS NOT DISTINCT FROM u.attribution AS same
+       FROM ${unnestRows(2)} WITH ORDINALITY AS u(${ROW_NAMES}, n)
+       JOIN lead_outbox.leads l ON l.tenant_id = $1 AND l.id = u.id`,
+    [tenantId, ...rowValues(leads)],
+  );
+  const same = new Array(leads.length).fill(false);
+  for (const r of rows) same[r.n - 1] = r.same === true;
+  return same;
 }
