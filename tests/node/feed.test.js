@@ -501,7 +501,7 @@ test('an upgrade gives leads stored before the feed versions 1..n per tenant, ol
     await migrate(owner, { appRole: 'lead_app' });
     const { rows: forced } = await owner.query(
       "SELECT relname FROM pg_class WHERE relnamespace = 'lead_outbox'::regnamespace AND relkind = 'r' AND relrowsecurity AND relforcerowsecurity ORDER BY relname");
-    assert.deepEqual(forced.map((r) => r.relname), ['form_definitions', 'leads', 'processed_mutations', 'tenant_rate_limits', 'tenant_settings', 'tenant_versions']);
+    assert.deepEqual(forced.map((r) => r.relname), ['form_definitions', 'leads', 'processed_mutations', 'staff_devices', 'tenant_rate_limits', 'tenant_settings', 'tenant_versions']);
   } finally {
     await owner.end();
   }

@@ -142,6 +142,7 @@ async function applyBatch(pool, who, { device, edits }, o) {
   const ids = [...new Set(edits.map((e) => e.mutationId))];
   const answers = await withTenant(pool, { tenantId, staffId, lockTimeoutMillis: o.lockTimeoutMillis, statementTimeoutMillis: o.statementTimeoutMillis },
     async (client) => {
+      await claimDevice(client, tenantId, device, staffId);
       let done = await processed(client, tenantId, device, ids);
       if (done.size === ids.length) return done; // a plain resend: no version, no lock
       // The tenant's version lock serializes the tenant's writes: read again under it, so a
@@ -156,6 +157,26 @@ async function applyBatch(pool, who, { device, edits }, o) {
       return done;
     });
   return edits.map((e) => answers.get(e.mutationId));
+}
+
+// Binds `device` to the staff member who first sends edits under it, and refuses anyone
+// else: 403 device_mismatch. Checked before any answer is read, so another staff member
+// neither takes over the device's (device, mutation id) keys nor reads its answers. A
+// concurrent first use is settled by the primary key: the later insert waits for the
+// earlier one's commit and then reads its row (a statement of its own, a fresh snapshot).
+async function claimDevice(client, tenantId, device, staffId) {
+  const ownerOf = async () => (await client.query(
+    'SELECT staff_id FROM lead_outbox.staff_devices WHERE tenant_id = $1 AND device_id = $2', [tenantId, device])).rows[0]?.staff_id;
+  let owner = await ownerOf();
+  if (owner === undefined) {
+    const { rows } = await client.query(
+      `INSERT INTO lead_outbox.staff_devices (tenant_id, device_id, staff_id) VALUES ($1, $2, $3)
+       ON CONFLICT (tenant_id, device_id) DO NOTHING RETURNING staff_id`, [tenantId, device, staffId]);
+    owner = rows[0]?.staff_id ?? await ownerOf();
+  }
+  if (owner !== staffId) {
+    throw new HttpError(403, 'device_mismatch', 'This device id belongs to another staff member; a device sends edits under its own staff token only.');
+  }
 }
 
 // The stored answers of this device's mutations among `ids`, by mutation id.

@@ -269,6 +269,33 @@ export const MIGRATIONS = [
     RETURN ver;
   END $fn$;
   `,
+  // Staff devices (review item: device ids were trusted within a tenant). A device id
+  // belongs to the staff member who first sent edits under it: processed_mutations and the
+  // merge rule's dots are keyed by (device, mutation id), so another staff member writing
+  // under it would take over the real device's answers and dots. Devices already seen go to
+  // the staff member of their first recorded mutation.
+  `
+  CREATE TABLE lead_outbox.staff_devices (
+    tenant_id text NOT NULL,
+    device_id text NOT NULL,
+    staff_id text NOT NULL,
+    first_seen_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, device_id)
+  );
+  ALTER TABLE lead_outbox.staff_devices ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE lead_outbox.staff_devices FORCE ROW LEVEL SECURITY;
+  CREATE POLICY tenant_isolation ON lead_outbox.staff_devices
+    USING (tenant_id = current_setting('lead_outbox.tenant_id', true))
+    WITH CHECK (tenant_id = current_setting('lead_outbox.tenant_id', true));
+  GRANT SELECT, INSERT ON lead_outbox.staff_devices TO {{app}};
+  ALTER TABLE lead_outbox.staff_devices NO FORCE ROW LEVEL SECURITY;
+  ALTER TABLE lead_outbox.processed_mutations NO FORCE ROW LEVEL SECURITY;
+  INSERT INTO lead_outbox.staff_devices (tenant_id, device_id, staff_id, first_seen_at)
+    SELECT DISTINCT ON (tenant_id, device_id) tenant_id, device_id, staff_id, processed_at
+      FROM lead_outbox.processed_mutations ORDER BY tenant_id, device_id, processed_at, mutation_id;
+  ALTER TABLE lead_outbox.staff_devices FORCE ROW LEVEL SECURITY;
+  ALTER TABLE lead_outbox.processed_mutations FORCE ROW LEVEL SECURITY;
+  `,
 ];
 
 /**

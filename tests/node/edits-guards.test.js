@@ -1,0 +1,130 @@
+// The edits handler's guards against a real PostgreSQL: a device belongs to one staff member, processed answers are pruned, roles.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { MIGRATIONS, createEditsHandler, createLeadSyncHandler, migrate, mintStaffToken, mintTenantToken } from '../../web/server/index.js';
+import { lead, startMigratedPostgres } from './helpers.js';
+
+const SECRET = 'test-secret-0123456789';
+const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
+let cluster;
+let ownerPool;
+let appPool;
+let sync;
+let edits;
+
+before(async () => {
+  ({ cluster, ownerPool } = await startMigratedPostgres());
+  appPool = new pg.Pool({ connectionString: cluster.appUrl, max: 4 });
+  sync = createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET, rateLimits: false });
+  edits = createEditsHandler({ pool: appPool, tokenSecret: SECRET, staffKeys: KEYS });
+});
+after(async () => {
+  await appPool?.end();
+  await ownerPool?.end();
+  cluster?.stop();
+});
+
+const clock = (ms) => `${String(ms).padStart(16, '0')}-000000`;
+const staffToken = (tenantId, staffId, roles = []) => mintStaffToken({ tenantId, staffId, roles }, { keys: KEYS, kid: 'k1' });
+const edit = (mutationId, leadId, fields = {}) => ({ mutationId, leadId, clock: clock(Date.now()), ...fields });
+
+async function storedLead(tenant) {
+  const l = { id: randomUUID(), createdAt: 1_700_000_000_000, ...lead(1) };
+  const res = await sync(new Request('http://localhost/api/leads/sync', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${mintTenantToken(tenant, SECRET)}` },
+    body: JSON.stringify({ leads: [l] }),
+  }));
+  assert.equal((await res.json()).results[0].status, 'accepted');
+  return l.id;
+}
+
+// {status, body} of one edits request.
+async function post(token, body, via = edits) {
+  const res = await via(new Request('http://localhost/api/leads/edits', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  }));
+  return { status: res.status, body: await res.json() };
+}
+
+async function asOwner(tenant, sql, params = []) {
+  const c = await ownerPool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
+    const { rows } = await c.query(sql, params);
+    await c.query('COMMIT');
+    return rows;
+  } finally {
+    c.release();
+  }
+}
+const notesOf = async (tenant, id) => (await asOwner(tenant, 'SELECT notes FROM lead_outbox.leads WHERE id = $1', [id]))[0].notes.map((x) => x.text);
+
+// Review item: processed_mutations is keyed by (tenant, device, mutation id), so another
+// staff member of the tenant could send mutations under a device's id and the real
+// device's later mutations with those ids got the forged answers (their edits lost).
+test("another staff member's edits under a device's id answer 403 device_mismatch; the device's own later edits apply", async () => {
+  const tenant = 'bound';
+  const id = await storedLead(tenant);
+  const ann = await staffToken(tenant, 'ann');
+  const bob = await staffToken(tenant, 'bob');
+  const first = await post(ann, { device: 'tablet', edits: [edit(1, id, { note: 'Ann 1.' })] });
+  assert.equal(first.status, 200);
+  assert.equal(first.body.results[0].result, 'applied');
+  const forged = await post(bob, { device: 'tablet', edits: [edit(2, id, { note: 'Bob as the tablet.' })] });
+  assert.equal(forged.status, 403);
+  assert.equal(forged.body.error.code, 'device_mismatch');
+  const peek = await post(bob, { device: 'tablet', edits: [edit(1, id, { note: 'Ann 1.' })] });
+  assert.equal(peek.status, 403, "a resend under another's device gets none of its answers");
+  const real = await post(ann, { device: 'tablet', edits: [edit(2, id, { note: 'Ann 2.' })] });
+  assert.equal(real.status, 200);
+  assert.equal(real.body.results[0].result, 'applied');
+  assert.deepEqual(await notesOf(tenant, id), ['Ann 1.', 'Ann 2.']);
+  // Bob's own device is his; the same device id in another tenant is another device.
+  assert.equal((await post(bob, { device: 'phone', edits: [edit(1, id, { note: 'Bob 1.' })] })).status, 200);
+  const elsewhere = await storedLead('bound-2');
+  assert.equal((await post(await staffToken('bound-2', 'bob'), { device: 'tablet', edits: [edit(1, elsewhere)] })).status, 200);
+});
+
+test('two staff members racing for a new device id: one gets it, the other answers device_mismatch', async () => {
+  const tenant = 'bound-race';
+  const id = await storedLead(tenant);
+  for (let round = 0; round < 3; round++) {
+    const device = `race-${round}`;
+    const answers = await Promise.all(['ann', 'bob'].map(async (who) => post(await staffToken(tenant, who), { device, edits: [edit(1, id, { note: `${who} ${round}` })] })));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 403]);
+  }
+});
+
+// Devices that sent edits before the binding existed belong to the staff member of their first mutation.
+test('an upgrade binds each device already seen to the staff member of its first recorded mutation', async () => {
+  const admin = new pg.Client({ connectionString: cluster.adminUrl });
+  await admin.connect();
+  await admin.query('CREATE DATABASE before_devices OWNER lead_owner');
+  await admin.end();
+  const owner = new pg.Client({ connectionString: `postgres://lead_owner@127.0.0.1:${cluster.port}/before_devices` });
+  await owner.connect();
+  try {
+    const binding = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE lead_outbox.staff_devices'));
+    await migrate(owner, { appRole: 'lead_app', target: binding });
+    await owner.query('BEGIN');
+    await owner.query("SELECT set_config('lead_outbox.tenant_id', 'old', true)");
+    await owner.query(`INSERT INTO lead_outbox.processed_mutations (tenant_id, device_id, mutation_id, lead_id, staff_id, result, processed_at)
+                       VALUES ('old', 'd1', 2, 'x', 'bob', 'applied', '2026-01-02'), ('old', 'd1', 1, 'x', 'ann', 'applied', '2026-01-01'),
+                              ('old', 'd2', 1, 'x', 'bob', 'rejected', '2026-01-03')`);
+    await owner.query('COMMIT');
+    await migrate(owner, { appRole: 'lead_app' });
+    await owner.query('BEGIN');
+    await owner.query("SELECT set_config('lead_outbox.tenant_id', 'old', true)");
+    const { rows } = await owner.query('SELECT device_id, staff_id FROM lead_outbox.staff_devices ORDER BY device_id');
+    await owner.query('COMMIT');
+    assert.deepEqual(rows.map((r) => [r.device_id, r.staff_id]), [['d1', 'ann'], ['d2', 'bob']]);
+  } finally {
+    await owner.end();
+  }
+});
