@@ -273,7 +273,7 @@ export interface EditBatch {
 }
 
 export type EditRejectionReason =
-  | 'unknown_lead' | 'lead_erased' | 'author_mismatch'
+  | 'unknown_lead' | 'lead_erased' | 'author_mismatch' | 'already_answered'
   | 'invalid_edit' | 'clock_skew' | 'unknown_status' | 'unknown_owner';
 
 /** One edit's answer in a 200 `{results}`, in request order; a resend of a mutation gets the same answer. */
@@ -282,7 +282,7 @@ export type EditResult =
   | { device: string; mutationId: number; leadId: string; result: 'rejected'; reason: EditRejectionReason | string; message?: string };
 
 export declare const EditRejections: Readonly<{
-  UNKNOWN_LEAD: 'unknown_lead'; LEAD_ERASED: 'lead_erased'; AUTHOR_MISMATCH: 'author_mismatch'; INVALID_EDIT: 'invalid_edit';
+  UNKNOWN_LEAD: 'unknown_lead'; LEAD_ERASED: 'lead_erased'; AUTHOR_MISMATCH: 'author_mismatch'; ALREADY_ANSWERED: 'already_answered'; INVALID_EDIT: 'invalid_edit';
   CLOCK_SKEW: 'clock_skew'; UNKNOWN_STATUS: 'unknown_status'; UNKNOWN_OWNER: 'unknown_owner';
 }>;
 
@@ -333,3 +333,9 @@ export declare function setFormDefinition(
 ): Promise<{ created: boolean; definition: import('./index.js').FormDefinition }>;
 /** Sets the staff ids a lead's owner may be; null: owners are not checked (the default). */
 export declare function setTenantStaff(pool: Pool, tenantId: string, staffIds: string[] | null): Promise<void>;
+/**
+ * Deletes the tenant's stored edit answers processed before `before`, for devices that went
+ * silent (the edits handler prunes an active device's own). A resend of a pruned mutation is
+ * merged again (no data changes) and answered afresh. Resolves to the number deleted.
+ */
+export declare function pruneProcessedMutations(pool: Pool, tenantId: string, before: Date): Promise<number>;

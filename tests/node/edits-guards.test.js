@@ -3,7 +3,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { MIGRATIONS, createEditsHandler, createLeadSyncHandler, migrate, mintStaffToken, mintTenantToken } from '../../web/server/index.js';
+import {
+  MIGRATIONS, createEditsHandler, createLeadSyncHandler, migrate, mintStaffToken, mintTenantToken, pruneProcessedMutations,
+} from '../../web/server/index.js';
 import { lead, startMigratedPostgres } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
@@ -127,4 +129,63 @@ test('an upgrade binds each device already seen to the staff member of its first
   } finally {
     await owner.end();
   }
+});
+
+const processedIds = async (tenant, device) => (await asOwner(tenant,
+  'SELECT mutation_id::int AS m FROM lead_outbox.processed_mutations WHERE device_id = $1 ORDER BY 1', [device])).map((r) => r.m);
+const versionOf = async (tenant) => (await asOwner(tenant, 'SELECT v::int FROM lead_outbox.tenant_versions'))[0].v;
+
+// Review item: processed_mutations was never pruned. A device sends its oldest pending edits
+// first, so a batch whose lowest mutation id is m shows every mutation below m answered on
+// the device: their answers go, and a late copy of one (a stale request) is answered
+// `already_answered` without being merged again.
+test('a batch prunes the answers below its lowest mutation id; a stale resend of a pruned one is answered already_answered, not merged', async () => {
+  const tenant = 'prune';
+  const id = await storedLead(tenant);
+  const ann = await staffToken(tenant, 'ann');
+  const old = { device: 'pruner', edits: [edit(1, id, { note: 'One.' }), edit(2, id, { set: { status: 'maybe' } })] };
+  const first = await post(ann, old);
+  assert.deepEqual(first.body.results.map((r) => r.result), ['applied', 'rejected']);
+  assert.deepEqual((await post(ann, old)).body, first.body, 'a resend before pruning is answered as before');
+  assert.deepEqual((await post(ann, { device: 'pruner', edits: [edit(3, id, { note: 'Three.' })] })).body.results[0].result, 'applied');
+  assert.deepEqual(await processedIds(tenant, 'pruner'), [3]);
+  const v = await versionOf(tenant);
+  const stale = await post(ann, old);
+  assert.equal(stale.status, 200);
+  assert.deepEqual(stale.body.results, [
+    { device: 'pruner', mutationId: 1, leadId: id, result: 'rejected', reason: 'already_answered' },
+    { device: 'pruner', mutationId: 2, leadId: id, result: 'rejected', reason: 'already_answered' },
+  ]);
+  assert.equal(await versionOf(tenant), v, 'nothing merged again');
+  assert.deepEqual(await notesOf(tenant, id), ['One.', 'Three.']);
+  // A batch of a pruned resend and a new edit: the new one applies, mutation 3's answer stays.
+  const mixed = await post(ann, { device: 'pruner', edits: [edit(1, id, { note: 'One.' }), edit(3, id), edit(4, id, { note: 'Four.' })] });
+  assert.deepEqual(mixed.body.results.map((r) => r.reason ?? r.result), ['already_answered', 'applied', 'applied']);
+  assert.deepEqual(await notesOf(tenant, id), ['One.', 'Three.', 'Four.']);
+  assert.deepEqual(await processedIds(tenant, 'pruner'), [3, 4], 'the floor follows the lowest id a batch sends');
+  // Another device of the tenant keeps its answers.
+  await post(ann, { device: 'other', edits: [edit(1, id)] });
+  assert.deepEqual(await processedIds(tenant, 'other'), [1]);
+  assert.deepEqual(await processedIds(tenant, 'pruner'), [3, 4]);
+});
+
+// A device that went silent keeps its last batch's answers until a maintenance call prunes
+// them by age; a resend after that is merged again, which changes no data (the rule is
+// idempotent per (device, mutation id)), and is answered afresh.
+test('pruneProcessedMutations deletes answers older than a date; a resend after it is answered afresh and changes no data', async () => {
+  const tenant = 'prune-age';
+  const id = await storedLead(tenant);
+  const ann = await staffToken(tenant, 'ann');
+  const batch = { device: 'silent', edits: [edit(1, id, { note: 'Only once.', addTags: ['vip'] })] };
+  assert.equal((await post(ann, batch)).body.results[0].result, 'applied');
+  await post(ann, { device: 'recent', edits: [edit(1, id)] });
+  await asOwner(tenant, "UPDATE lead_outbox.processed_mutations SET processed_at = now() - interval '100 days' WHERE device_id = 'silent'");
+  assert.equal(await pruneProcessedMutations(appPool, tenant, new Date(Date.now() - 90 * 24 * 3600 * 1000)), 1);
+  assert.deepEqual(await processedIds(tenant, 'silent'), []);
+  assert.deepEqual(await processedIds(tenant, 'recent'), [1], 'newer answers stay');
+  const again = await post(ann, batch);
+  assert.equal(again.body.results[0].result, 'applied');
+  assert.deepEqual(await notesOf(tenant, id), ['Only once.']);
+  assert.deepEqual(await processedIds(tenant, 'silent'), [1], 'the fresh answer is kept again');
+  await assert.rejects(() => pruneProcessedMutations(appPool, tenant, 'yesterday'), TypeError);
 });

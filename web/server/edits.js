@@ -31,6 +31,9 @@ export const EditRejections = Object.freeze({
   UNKNOWN_LEAD: 'unknown_lead', // no such lead for this tenant (another tenant's looks the same)
   LEAD_ERASED: 'lead_erased', // the lead was erased; nothing is kept to edit
   AUTHOR_MISMATCH: 'author_mismatch', // the edit names another author than the staff member sending it
+  // Below the device's acknowledged mutation id: the device already holds this edit's answer
+  // (it sent a later batch without it), so the stored answer was pruned; not merged again.
+  ALREADY_ANSWERED: 'already_answered',
   INVALID_EDIT: 'invalid_edit', // the core: not an edit (bad clock text, a field of the wrong kind)
   CLOCK_SKEW: 'clock_skew', // the core: the edit's clock is more than maxSkewMs ahead of the server's
   UNKNOWN_STATUS: 'unknown_status', // the core: not one of the tenant's statuses
@@ -135,28 +138,63 @@ function parseBatch(text, maxItems) {
 // Applies a batch in one transaction under the tenant's row-level security and answers
 // each edit in request order. An edit already processed (this request repeats its
 // mutation id, or an earlier request had it) gets its stored answer and is not merged
-// again. Every new edit is answered and recorded, rejected ones too, so a device's queue
-// never waits behind one.
+// again; one below the device's acknowledged id (its answer pruned) is answered
+// already_answered. Every new edit is answered and recorded, rejected ones too, so a
+// device's queue never waits behind one. The batch's lowest mutation id then becomes the
+// device's acknowledged id, and the answers below it are pruned (see ackBelow).
 async function applyBatch(pool, who, { device, edits }, o) {
   const { tenantId, staffId } = who;
   const ids = [...new Set(edits.map((e) => e.mutationId))];
   const answers = await withTenant(pool, { tenantId, staffId, lockTimeoutMillis: o.lockTimeoutMillis, statementTimeoutMillis: o.statementTimeoutMillis },
     async (client) => {
       await claimDevice(client, tenantId, device, staffId);
-      let done = await processed(client, tenantId, device, ids);
+      let done = await answered(client, tenantId, device, edits);
       if (done.size === ids.length) return done; // a plain resend: no version, no lock
       // The tenant's version lock serializes the tenant's writes: read again under it, so a
       // concurrent copy of this batch that committed meanwhile is seen and not applied twice.
       const version = await nextVersion(client, tenantId);
-      done = await processed(client, tenantId, device, ids);
+      done = await answered(client, tenantId, device, edits);
       const firsts = new Map();
       for (const e of edits) if (!done.has(e.mutationId) && !firsts.has(e.mutationId)) firsts.set(e.mutationId, e);
       const fresh = await applyEdits(client, who, device, [...firsts.values()], version, o);
       await record(client, tenantId, device, fresh);
       for (const a of fresh) done.set(a.mutationId, answer(device, a)); // the shape a resend gets
+      await ackBelow(client, tenantId, device, Math.min(...ids));
       return done;
     });
   return edits.map((e) => answers.get(e.mutationId));
+}
+
+// The answers this batch's edits already have, by mutation id: stored ones, and
+// already_answered for those below the device's acknowledged id (their answers pruned).
+// REQUIRES: claimDevice ran in this transaction (the device's row exists).
+async function answered(client, tenantId, device, edits) {
+  const ids = [...new Set(edits.map((e) => e.mutationId))];
+  const done = await processed(client, tenantId, device, ids);
+  const { rows: [{ floor }] } = await client.query(
+    'SELECT acked_below::float8 AS floor FROM lead_outbox.staff_devices WHERE tenant_id = $1 AND device_id = $2', [tenantId, device]);
+  for (const e of edits) {
+    if (e.mutationId >= floor || done.has(e.mutationId)) continue;
+    const leadId = typeof e.leadId === 'string' ? e.leadId.toLowerCase() : '';
+    done.set(e.mutationId, answer(device, { mutationId: e.mutationId, leadId, result: 'rejected', reason: R.ALREADY_ANSWERED }));
+  }
+  return done;
+}
+
+// Raises the device's acknowledged id to `lowest` (never lowers it) and deletes its
+// answers below. Sound because a device uploads its pending edits oldest first
+// (EditQueue::beginBatch: ORDER BY mutation_id): a batch starting at `lowest` means every
+// lower mutation was answered and marked on the device, which never sends it again. Only a
+// stale copy of an older request can still arrive; answered() turns it away.
+// REQUIRES: the tenant's version taken (its lock held: version row, then the device's row).
+async function ackBelow(client, tenantId, device, lowest) {
+  const { rowCount } = await client.query(
+    `UPDATE lead_outbox.staff_devices SET acked_below = $3
+      WHERE tenant_id = $1 AND device_id = $2 AND acked_below < $3`, [tenantId, device, lowest]);
+  if (!rowCount) return;
+  await client.query(
+    'DELETE FROM lead_outbox.processed_mutations WHERE tenant_id = $1 AND device_id = $2 AND mutation_id < $3',
+    [tenantId, device, lowest]);
 }
 
 // Binds `device` to the staff member who first sends edits under it, and refuses anyone
@@ -322,4 +360,19 @@ export function setTenantStaff(pool, tenantId, staffIds) {
   return asTenant(pool, tenantId, (c) => c.query(
     `INSERT INTO lead_outbox.tenant_settings (tenant_id, staff) VALUES ($1, $2)
      ON CONFLICT (tenant_id) DO UPDATE SET staff = EXCLUDED.staff`, [tenantId, staffIds]).then(() => undefined));
+}
+
+/**
+ * Deletes the tenant's stored edit answers processed before `before` (a Date), for devices
+ * that went silent: the handler prunes an active device's answers itself (ackBelow). Run it
+ * with an age beyond the longest a device may stay offline. A resend of a pruned mutation
+ * is merged again, which changes no data (the rule is idempotent per (device, mutation
+ * id)), and answered afresh: an edit rejected the first time is judged by that day's
+ * settings. Resolves to the number of answers deleted. `pool` connects as the app role.
+ * @param {import('pg').Pool} pool
+ */
+export async function pruneProcessedMutations(pool, tenantId, before) {
+  if (!(before instanceof Date) || Number.isNaN(before.getTime())) throw new TypeError('lead-outbox: before must be a valid Date');
+  return asTenant(pool, tenantId, async (c) => (await c.query(
+    'DELETE FROM lead_outbox.processed_mutations WHERE tenant_id = $1 AND processed_at < $2', [tenantId, before])).rowCount);
 }

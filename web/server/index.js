@@ -7,5 +7,7 @@ export { migrate, MIGRATIONS } from './schema.js';
 export { createLeadFeedHandler, FEED_DEFAULTS } from './feed.js';
 export { mintStaffToken, verifyStaffToken, staffKeys, STAFF_TOKEN_DEFAULTS } from './staff.js';
 export { nextVersion, eraseLead, purgeTombstones, CHANGES_CHANNEL } from './versions.js';
-export { createEditsHandler, setTenantStatuses, setTenantStaff, EDITS_DEFAULTS, DEFAULT_STATUSES, EditRejections } from './edits.js';
+export {
+  createEditsHandler, setTenantStatuses, setTenantStaff, pruneProcessedMutations, EDITS_DEFAULTS, DEFAULT_STATUSES, EditRejections,
+} from './edits.js';
 export { setFormDefinition, DEFAULT_FORM } from './forms.js';

@@ -296,6 +296,16 @@ export const MIGRATIONS = [
   ALTER TABLE lead_outbox.staff_devices FORCE ROW LEVEL SECURITY;
   ALTER TABLE lead_outbox.processed_mutations FORCE ROW LEVEL SECURITY;
   `,
+  // Pruning processed_mutations (web/server/edits.js). A device sends its oldest pending
+  // edits first, so a batch whose lowest mutation id is m shows that the device holds an
+  // answer for every mutation below m: acked_below rises to m (never falls) and the
+  // device's answers below it are deleted in the batch's transaction. A late copy of a
+  // mutation below it is answered already_answered and not merged again.
+  `
+  ALTER TABLE lead_outbox.staff_devices ADD COLUMN acked_below bigint NOT NULL DEFAULT 0;
+  GRANT UPDATE (acked_below) ON lead_outbox.staff_devices TO {{app}};
+  GRANT DELETE ON lead_outbox.processed_mutations TO {{app}};
+  `,
 ];
 
 /**
