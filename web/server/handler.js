@@ -3,7 +3,7 @@ import pg from 'pg';
 import { loadCore } from '../src/core.js';
 import { isTenantId, secretProblem, verifyTenantToken, offeredTokens } from './token.js';
 import { addressResolver } from './address.js';
-import { RATE_LIMIT_DEFAULTS, addressPruner, resolveRateLimits, takeLeads } from './limits.js';
+import { RATE_LIMIT_DEFAULTS, addressPruner, bucketTurns, resolveRateLimits, takeLeads } from './limits.js';
 import { createTally } from './tally.js';
 import { nextVersion } from './versions.js';
 import { withTenant } from './tenantTransaction.js';
@@ -85,6 +85,7 @@ export function createLeadSyncHandler(options = {}) {
   const limits = resolveRateLimits(options.rateLimits);
   const addressOf = addressResolver(o);
   const prune = addressPruner(limits);
+  const turn = bucketTurns();
   const tally = createTally({ intervalMs: o.logIntervalMillis, describe: TALLIED });
   // Minted once: a token is a pure function of the tenant and the secret.
   const offered = misconfigured ? new Map() : offeredTokens(o.tenantId, secret);
@@ -117,7 +118,7 @@ export function createLeadSyncHandler(options = {}) {
         throw new HttpError(403, C.TENANT_MISMATCH, 'A lead names another tenant than the token.');
       }
       const address = addressOf(request);
-      const wait = await limit(getPool(), { limits, secret, tenantId, address, leads: body.leads.length, timeouts: o }, prune);
+      const wait = await limit(getPool(), { limits, secret, tenantId, address, leads: body.leads.length, timeouts: o }, prune, turn);
       if (wait) throw new HttpError(429, C.RATE_LIMITED, `Too many leads; try again in ${wait} s.`, { 'retry-after': String(wait) });
       const forms = await formsFor(getPool(), tenantId, body.leads, { lockTimeoutMillis: o.lockTimeoutMillis, statementTimeoutMillis: o.statementTimeoutMillis });
       const results = await store(getPool(), tenantId, await validate(body.leads, o, tally, forms), o);
@@ -167,18 +168,23 @@ function createPool(connectionString, connectionTimeoutMillis) {
 }
 
 // Takes the request's leads from its rate-limit buckets on a connection of its own
-// (released before the leads are checked: a slow checkLead must not hold it). Returns 0,
-// or the seconds to wait.
-async function limit(pool, request, prune) {
-  if (!request.limits.tenant && !request.limits.address) return 0;
-  const client = await pool.connect();
-  try {
-    const wait = await takeLeads(client, request);
-    await prune(client).catch((err) => console.error('[lead-outbox] pruning idle rate-limit buckets failed:', err.message));
-    return wait;
-  } finally {
-    client.release();
-  }
+// (released before the leads are checked: a slow checkLead must not hold it). The
+// connection is taken only on the request's turn for its buckets (bucketTurns), so requests
+// queued behind a locked bucket row wait without one. Returns 0, or the seconds to wait.
+async function limit(pool, request, prune, turn) {
+  const { limits, tenantId, address, timeouts } = request;
+  if (!limits.tenant && !limits.address) return 0;
+  const keys = [limits.tenant && `tenant ${tenantId}`, limits.address && address && `address ${address}`].filter(Boolean);
+  return turn(keys, timeouts.lockTimeoutMillis, async () => {
+    const client = await pool.connect();
+    try {
+      const wait = await takeLeads(client, request);
+      await prune(client).catch((err) => console.error('[lead-outbox] pruning idle rate-limit buckets failed:', err.message));
+      return wait;
+    } finally {
+      client.release();
+    }
+  });
 }
 
 const TALLIED = {
