@@ -297,6 +297,8 @@ export interface EditsHandlerOptions {
   tokenSecret?: string;
   /** How far an edit's clock may run ahead of the server's clock (default: the core's editMaxSkewMs); further is rejected `clock_skew`. */
   maxSkewMs?: number;
+  /** The roles that may edit; a staff member with none of them gets 403 `role_not_allowed`. Default: any staff member. */
+  editRoles?: string[];
   /** Most edits per request (default 500); more is a 413. */
   maxItems?: number;
   /** Most bytes per request (default 1 MiB); more is a 413. */

@@ -189,3 +189,24 @@ test('pruneProcessedMutations deletes answers older than a date; a resend after 
   assert.deepEqual(await processedIds(tenant, 'silent'), [1], 'the fresh answer is kept again');
   await assert.rejects(() => pruneProcessedMutations(appPool, tenant, 'yesterday'), TypeError);
 });
+
+// Review item: staff roles were carried in the token, never enforced. `editRoles` names the
+// roles that may edit; without it any staff member may, as before.
+test('editRoles: a staff member with none of the roles answers 403 role_not_allowed and changes nothing; without the option any staff may edit', async () => {
+  const tenant = 'roles';
+  const id = await storedLead(tenant);
+  const managersOnly = createEditsHandler({ pool: appPool, tokenSecret: SECRET, staffKeys: KEYS, editRoles: ['manager', 'admin'] });
+  const viewer = await post(await staffToken(tenant, 'vic', ['viewer']), { device: 'vic-1', edits: [edit(1, id, { note: 'Viewer.' })] }, managersOnly);
+  assert.equal(viewer.status, 403);
+  assert.equal(viewer.body.error.code, 'role_not_allowed');
+  const none = await post(await staffToken(tenant, 'nob'), { device: 'nob-1', edits: [edit(1, id, { note: 'No role.' })] }, managersOnly);
+  assert.equal(none.status, 403);
+  assert.deepEqual(await notesOf(tenant, id), []);
+  assert.deepEqual(await processedIds(tenant, 'vic-1'), [], 'a refused batch records nothing');
+  const admin = await post(await staffToken(tenant, 'amy', ['sales', 'admin']), { device: 'amy-1', edits: [edit(1, id, { note: 'Admin.' })] }, managersOnly);
+  assert.equal(admin.status, 200);
+  assert.equal(admin.body.results[0].result, 'applied');
+  // The default handler: any staff member, with or without roles.
+  assert.equal((await post(await staffToken(tenant, 'vic', ['viewer']), { device: 'vic-2', edits: [edit(1, id)] })).status, 200);
+  assert.throws(() => createEditsHandler({ pool: appPool, tokenSecret: SECRET, staffKeys: KEYS, editRoles: 'admin' }), TypeError);
+});

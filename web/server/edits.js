@@ -52,12 +52,19 @@ const unavailable = () =>
  * Creates the POST handler for staff edits. Options: the pool (`databaseUrl` or `pool`, the
  * app role), staff identity as for the feed (`staffKeys`, `audience`, or `authorize`;
  * `tokenSecret` to refuse the public token with 403), `maxSkewMs` (how far an edit's clock
- * may run ahead of the server's; default the core's `editMaxSkewMs`), and the request
- * bounds and timeouts of EDITS_DEFAULTS (as the sync handler's).
+ * may run ahead of the server's; default the core's `editMaxSkewMs`), `editRoles` (the
+ * roles that may edit: a staff member with none of them is refused 403 `role_not_allowed`;
+ * default: any staff member, whatever the roles), and the request bounds and timeouts of
+ * EDITS_DEFAULTS (as the sync handler's). Throws TypeError for an `editRoles` that is not
+ * an array of strings.
  * @returns {(request: Request) => Promise<Response>}
  */
 export function createEditsHandler(options = {}) {
   const o = { ...EDITS_DEFAULTS, ...options };
+  if (o.editRoles !== undefined && !(Array.isArray(o.editRoles) && o.editRoles.every((r) => typeof r === 'string'))) {
+    throw new TypeError('lead-outbox: editRoles must be an array of role names');
+  }
+  const editRoles = o.editRoles ? new Set(o.editRoles) : null;
   const { problem, identify } = staffAuth(o, 'editing');
   let reported = false;
   let pool = o.pool;
@@ -75,6 +82,10 @@ export function createEditsHandler(options = {}) {
     try {
       if (request.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST.', { allow: 'POST' });
       const who = await identify(request);
+      // Before the body is read: a refused member's batch costs nothing and records nothing.
+      if (editRoles && !who.roles.some((r) => editRoles.has(r))) {
+        throw new HttpError(403, 'role_not_allowed', 'This staff member has none of the roles that may edit leads.');
+      }
       if (!/^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) {
         throw new HttpError(400, 'unsupported_media_type', 'Send application/json.');
       }
