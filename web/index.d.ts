@@ -51,6 +51,8 @@ export declare const HttpErrorCodes: Readonly<{
   SUBMIT_ONLY_TOKEN: 'submit_only_token';
   BAD_CURSOR: 'bad_cursor';
   MUST_REFETCH: 'must_refetch';
+  DEVICE_MISMATCH: 'device_mismatch';
+  ROLE_NOT_ALLOWED: 'role_not_allowed';
 }>;
 export type HttpErrorCode = (typeof HttpErrorCodes)[keyof typeof HttpErrorCodes];
 

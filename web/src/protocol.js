@@ -61,7 +61,7 @@ export const RejectReasons = Object.freeze({
 
 /**
  * The `code` of each whole-request error answer (`{"error": {"code", "message"}}`) of the
- * sync route and the feed route. The README's protocol table lists them with the client's
+ * sync route, the feed route and the edits route. The README's protocol table lists them with the client's
  * behaviour; keep both in step.
  */
 export const HttpErrorCodes = Object.freeze({
@@ -83,6 +83,9 @@ export const HttpErrorCodes = Object.freeze({
   SUBMIT_ONLY_TOKEN: 'submit_only_token', // 403: the public tenant token may not read the feed
   BAD_CURSOR: 'bad_cursor', // 400
   MUST_REFETCH: 'must_refetch', // 409: the cursor is older than the kept history; start again from 0
+  // The edits route.
+  DEVICE_MISMATCH: 'device_mismatch', // 403: the device id belongs to another staff member
+  ROLE_NOT_ALLOWED: 'role_not_allowed', // 403: the staff member has none of the handler's editRoles
 });
 
 /**
