@@ -105,7 +105,7 @@ function addressKey(secret, address) {
  * starve. Returns `turn(keys, timeoutMs, work)`: runs `work()` once this process's earlier
  * callers with any of `keys` (in the order given: the tenant's, then the address's, the
  * lock order of takeLeads) are done, waiting in memory, without a connection. A caller
- * still waiting after `timeoutMs` rejects with a `lock_wait` Error (the handler answers
+ * still waiting after `timeoutMs` rejects with an Error (the handler answers
  * 503, as a lock timeout in the database would) and does not hold up those behind it.
  */
 export function bucketTurns() {
@@ -129,7 +129,7 @@ export function bucketTurns() {
     let timer;
     try {
       const late = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error(`waited ${timeoutMs} ms for a rate-limit bucket`), { code: 'lock_wait' })), timeoutMs);
+        timer = setTimeout(() => reject(new Error(`waited ${timeoutMs} ms for a rate-limit bucket`)), timeoutMs);
       });
       await Promise.race([Promise.all(waits), late]);
       clearTimeout(timer);
