@@ -210,3 +210,33 @@ test('editRoles: a staff member with none of the roles answers 403 role_not_allo
   assert.equal((await post(await staffToken(tenant, 'vic', ['viewer']), { device: 'vic-2', edits: [edit(1, id)] })).status, 200);
   assert.throws(() => createEditsHandler({ pool: appPool, tokenSecret: SECRET, staffKeys: KEYS, editRoles: 'admin' }), TypeError);
 });
+
+// As for the sync handler (server-pool.test.js): a burst of one tenant's edit batches waits
+// for the tenant's version row in memory, not on the pool's connections.
+test("with a pool of 2, edit batches waiting on one tenant's version lock leave a connection for another tenant", async () => {
+  const pool = new pg.Pool({ connectionString: cluster.appUrl, max: 2 });
+  const small = createEditsHandler({ pool, tokenSecret: SECRET, staffKeys: KEYS, lockTimeoutMillis: 10000 });
+  const busy = await storedLead('busy-e');
+  const calm = await storedLead('calm-e');
+  const holder = await ownerPool.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query("SELECT set_config('lead_outbox.tenant_id', 'busy-e', true)");
+    await holder.query("SELECT v FROM lead_outbox.tenant_versions WHERE tenant_id = 'busy-e' FOR UPDATE");
+    const ann = await staffToken('busy-e', 'ann');
+    const burst = Array.from({ length: 6 }, (_, i) => post(ann, { device: `busy-${i}`, edits: [edit(1, busy)] }, small));
+    await new Promise((r) => setTimeout(r, 300));
+    const other = await Promise.race([
+      post(await staffToken('calm-e', 'ann'), { device: 'calm', edits: [edit(1, calm)] }, small),
+      new Promise((r) => setTimeout(r, 3000, 'no answer')),
+    ]);
+    assert.notEqual(other, 'no answer', "the other tenant's batch waited for the busy tenant's version lock");
+    assert.equal(other.status, 200);
+    await holder.query('COMMIT');
+    assert.deepEqual((await Promise.all(burst)).map((r) => r.status), Array(6).fill(200));
+  } finally {
+    await holder.query('ROLLBACK').catch(() => {});
+    holder.release();
+    await pool.end();
+  }
+});

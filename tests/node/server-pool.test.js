@@ -80,3 +80,28 @@ test('a burst behind a bucket row that stays locked answers 503 within about the
     await pool.end();
   }
 });
+
+// The same for the tenant's version row, which every write of the tenant takes
+// (nextVersion): a burst of one tenant's batches waits for it in memory, not on the pool.
+test("with a pool of 2, a burst waiting on one tenant's version lock leaves a connection for another tenant", async () => {
+  const pool = new pg.Pool({ connectionString: cluster.appUrl, max: 2 });
+  const handler = createLeadSyncHandler({ pool, tokenSecret: SECRET, rateLimits: false, lockTimeoutMillis: 10000 });
+  const holder = await ownerPool.connect();
+  try {
+    assert.equal((await post(handler, 'busy-v')).status, 200); // the version row exists
+    await holder.query('BEGIN');
+    await holder.query("SELECT set_config('lead_outbox.tenant_id', 'busy-v', true)");
+    await holder.query("SELECT v FROM lead_outbox.tenant_versions WHERE tenant_id = 'busy-v' FOR UPDATE");
+    const burst = Array.from({ length: 10 }, (_, i) => post(handler, 'busy-v', i));
+    await new Promise((r) => setTimeout(r, 300));
+    const other = await Promise.race([post(handler, 'calm-v'), new Promise((r) => setTimeout(r, 3000, 'no answer'))]);
+    assert.notEqual(other, 'no answer', "the other tenant's request waited for the busy tenant's version lock");
+    assert.equal(other.status, 200);
+    await holder.query('COMMIT');
+    assert.deepEqual((await Promise.all(burst)).map((r) => r.status), Array(10).fill(200));
+  } finally {
+    await holder.query('ROLLBACK').catch(() => {});
+    holder.release();
+    await pool.end();
+  }
+});

@@ -6,6 +6,7 @@ import { readLimited } from './handler.js';
 import { createTally } from './tally.js';
 import { nextVersion } from './versions.js';
 import { withTenant } from './tenantTransaction.js';
+import { createTurns } from './turns.js';
 import { HttpError, staffAuth } from './staffAuth.js';
 
 export const EDITS_DEFAULTS = Object.freeze({
@@ -66,6 +67,7 @@ export function createEditsHandler(options = {}) {
   }
   const editRoles = o.editRoles ? new Set(o.editRoles) : null;
   const { problem, identify } = staffAuth(o, 'editing');
+  const turn = createTurns(); // the tenant's version row
   let reported = false;
   let pool = o.pool;
   const getPool = () => (pool ??= createPool(o.databaseUrl ?? process.env.DATABASE_URL, o.connectionTimeoutMillis));
@@ -101,7 +103,7 @@ export function createEditsHandler(options = {}) {
       const maxSkewMs = o.maxSkewMs ?? JSON.parse(core.defaults()).editMaxSkewMs;
       // Fail closed: without a bound the rule would not check clocks at all.
       if (!Number.isFinite(maxSkewMs)) throw new Error('lead-outbox: no clock skew bound (maxSkewMs, or the core\'s editMaxSkewMs)');
-      const results = await applyBatch(getPool(), who, batch, { ...o, core, maxSkewMs });
+      const results = await applyBatch(getPool(), who, batch, { ...o, core, maxSkewMs, turn });
       return json(200, { results });
     } catch (err) {
       if (err instanceof HttpError) {
@@ -152,11 +154,14 @@ function parseBatch(text, maxItems) {
 // again; one below the device's acknowledged id (its answer pruned) is answered
 // already_answered. Every new edit is answered and recorded, rejected ones too, so a
 // device's queue never waits behind one. The batch's lowest mutation id then becomes the
-// device's acknowledged id, and the answers below it are pruned (see ackBelow).
+// device's acknowledged id, and the answers below it are pruned (see ackBelow). The
+// connection is taken on the batch's turn for the tenant's version row (turns.js), so a
+// burst of one tenant's batches waits in memory, not on the pool.
 async function applyBatch(pool, who, { device, edits }, o) {
   const { tenantId, staffId } = who;
   const ids = [...new Set(edits.map((e) => e.mutationId))];
-  const answers = await withTenant(pool, { tenantId, staffId, lockTimeoutMillis: o.lockTimeoutMillis, statementTimeoutMillis: o.statementTimeoutMillis },
+  const answers = await o.turn([`version ${tenantId}`], o.lockTimeoutMillis, () => withTenant(pool,
+    { tenantId, staffId, lockTimeoutMillis: o.lockTimeoutMillis, statementTimeoutMillis: o.statementTimeoutMillis },
     async (client) => {
       await claimDevice(client, tenantId, device, staffId);
       let done = await answered(client, tenantId, device, edits);
@@ -172,7 +177,7 @@ async function applyBatch(pool, who, { device, edits }, o) {
       for (const a of fresh) done.set(a.mutationId, answer(device, a)); // the shape a resend gets
       await ackBelow(client, tenantId, device, Math.min(...ids));
       return done;
-    });
+    }));
   return edits.map((e) => answers.get(e.mutationId));
 }
 

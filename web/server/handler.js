@@ -3,7 +3,8 @@ import pg from 'pg';
 import { loadCore } from '../src/core.js';
 import { isTenantId, secretProblem, verifyTenantToken, offeredTokens } from './token.js';
 import { addressResolver } from './address.js';
-import { RATE_LIMIT_DEFAULTS, addressPruner, bucketTurns, resolveRateLimits, takeLeads } from './limits.js';
+import { RATE_LIMIT_DEFAULTS, addressPruner, resolveRateLimits, takeLeads } from './limits.js';
+import { createTurns } from './turns.js';
 import { createTally } from './tally.js';
 import { nextVersion } from './versions.js';
 import { withTenant } from './tenantTransaction.js';
@@ -85,7 +86,7 @@ export function createLeadSyncHandler(options = {}) {
   const limits = resolveRateLimits(options.rateLimits);
   const addressOf = addressResolver(o);
   const prune = addressPruner(limits);
-  const turn = bucketTurns();
+  const turn = createTurns(); // the buckets' rows and the tenant's version row
   const tally = createTally({ intervalMs: o.logIntervalMillis, describe: TALLIED });
   // Minted once: a token is a pure function of the tenant and the secret.
   const offered = misconfigured ? new Map() : offeredTokens(o.tenantId, secret);
@@ -121,7 +122,7 @@ export function createLeadSyncHandler(options = {}) {
       const wait = await limit(getPool(), { limits, secret, tenantId, address, leads: body.leads.length, timeouts: o }, prune, turn);
       if (wait) throw new HttpError(429, C.RATE_LIMITED, `Too many leads; try again in ${wait} s.`, { 'retry-after': String(wait) });
       const forms = await formsFor(getPool(), tenantId, body.leads, { lockTimeoutMillis: o.lockTimeoutMillis, statementTimeoutMillis: o.statementTimeoutMillis });
-      const results = await store(getPool(), tenantId, await validate(body.leads, o, tally, forms), o);
+      const results = await store(getPool(), tenantId, await validate(body.leads, o, tally, forms), o, turn);
       return json(200, { results });
     } catch (err) {
       if (err instanceof HttpError) return json(err.status, { error: { code: err.code, message: err.message } }, err.headers);
@@ -169,7 +170,7 @@ function createPool(connectionString, connectionTimeoutMillis) {
 
 // Takes the request's leads from its rate-limit buckets on a connection of its own
 // (released before the leads are checked: a slow checkLead must not hold it). The
-// connection is taken only on the request's turn for its buckets (bucketTurns), so requests
+// connection is taken only on the request's turn for its buckets (turns.js), so requests
 // queued behind a locked bucket row wait without one. Returns 0, or the seconds to wait.
 async function limit(pool, request, prune, turn) {
   const { limits, tenantId, address, timeouts } = request;
@@ -369,12 +370,14 @@ function shallow(fields) {
 // (nextVersion), so exactly one of them stores it and the other compares against it.
 // Results go by position: an id sent twice in one batch is stored from its first copy,
 // and each later copy is compared with the row that holds it.
-async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeoutMillis }) {
+// The connection is taken on the request's turn for the tenant's version row (turns.js):
+// a burst of one tenant's batches waits for it in memory, not on the pool.
+async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeoutMillis }, turn) {
   const firsts = new Map();
   for (const { lead } of items) if (lead && !firsts.has(lead.id)) firsts.set(lead.id, lead);
   let same = [];
   if (firsts.size) {
-    same = await withTenant(pool, { tenantId, lockTimeoutMillis, statementTimeoutMillis }, async (client) => {
+    same = await turn([`version ${tenantId}`], lockTimeoutMillis, () => withTenant(pool, { tenantId, lockTimeoutMillis, statementTimeoutMillis }, async (client) => {
       const fresh = await insertNew(client, tenantId, [...firsts.values()], await nextVersion(client, tenantId));
       // A first copy just inserted is its row; every other lead is compared with its row.
       const asStored = items.map(({ lead }) => Boolean(lead) && firsts.get(lead.id) === lead && fresh.has(lead.id));
@@ -382,7 +385,7 @@ async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeou
       const matches = await matchStored(client, tenantId, toCompare.map((i) => items[i].lead));
       toCompare.forEach((i, k) => (asStored[i] = matches[k]));
       return asStored;
-    });
+    }));
   }
   return items.map(({ result, lead }, i) => result ?? {
     id: lead.id,

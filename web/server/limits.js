@@ -98,50 +98,6 @@ function addressKey(secret, address) {
 }
 
 /**
- * One waiter per bucket at a time, per process. A request whose bucket row another
- * transaction holds would wait for the row lock inside PostgreSQL on a pooled connection:
- * a burst of one tenant's requests would then hold every connection of the pool while only
- * one of them can move, and other tenants' requests, and the burst's own inserts, would
- * starve. Returns `turn(keys, timeoutMs, work)`: runs `work()` once this process's earlier
- * callers with any of `keys` (in the order given: the tenant's, then the address's, the
- * lock order of takeLeads) are done, waiting in memory, without a connection. A caller
- * still waiting after `timeoutMs` rejects with an Error (the handler answers
- * 503, as a lock timeout in the database would) and does not hold up those behind it.
- */
-export function bucketTurns() {
-  const tails = new Map(); // key → the promise the next caller with that key waits for
-  return async function turn(keys, timeoutMs, work) {
-    const releases = [];
-    const waits = [];
-    for (const key of keys) {
-      const before = tails.get(key) ?? Promise.resolve();
-      let release;
-      const mine = new Promise((resolve) => (release = resolve));
-      const tail = before.then(() => mine);
-      tails.set(key, tail);
-      waits.push(before);
-      releases.push(() => {
-        release();
-        // The last caller of a key leaves no entry behind (addresses are many).
-        tail.then(() => tails.get(key) === tail && tails.delete(key));
-      });
-    }
-    let timer;
-    try {
-      const late = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`waited ${timeoutMs} ms for a rate-limit bucket`)), timeoutMs);
-      });
-      await Promise.race([Promise.all(waits), late]);
-      clearTimeout(timer);
-      return await work();
-    } finally {
-      clearTimeout(timer);
-      for (const release of releases) release();
-    }
-  };
-}
-
-/**
  * Returns `(client) => Promise<void>` that deletes address buckets idle long enough to
  * be full again (a missing row is a full bucket), at most once per PRUNE_EVERY_MS.
  */
