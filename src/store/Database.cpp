@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <functional>
 
-#include "core/InsertionSort.h"
+#include "core/StableSort.h"
 
 namespace leadoutbox {
 
@@ -178,7 +178,7 @@ Statement Database::prepareReadOnly(std::string_view sql, std::vector<std::strin
     sqlite3_finalize(stmt);
     return Statement(db_, nullptr, Status(ErrorCode::kReadOnly, "query: the statement would write"));
   }
-  insertionSort(tables, std::less<>());
+  stableSort(tables, std::less<>());
   tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
   tablesRead = std::move(tables);
   return Statement(db_, stmt);
