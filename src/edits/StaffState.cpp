@@ -5,7 +5,7 @@
 #include <tuple>
 #include <vector>
 
-#include "core/InsertionSort.h"
+#include "core/StableSort.h"
 #include "core/JsonParser.h"
 
 namespace leadoutbox {
@@ -215,7 +215,7 @@ JsonValue StaffState::viewJson() const {
   view.set("tags", std::move(tagList));
   std::vector<std::pair<WriteStamp, const NoteEntry*>> ordered;
   for (const auto& [dot, note] : notes) ordered.push_back({WriteStamp{note.clock, dot}, &note});
-  insertionSort(ordered, [](const auto& a, const auto& b) { return a.first < b.first; });
+  stableSort(ordered, [](const auto& a, const auto& b) { return a.first < b.first; });
   JsonValue noteList = JsonValue::array();
   for (const auto& [stamp, note] : ordered) {
     noteList.push(JsonValue::object(

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <functional>
 
-#include "core/InsertionSort.h"
+#include "core/StableSort.h"
 
 namespace leadoutbox {
 
@@ -111,7 +111,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, const 
   return std::unique_ptr<Database>(new Database(db));
 }
 
-Database::~Database() { sqlite3_close(db_); }
+// close_v2, not close: a plain close refuses (SQLITE_BUSY) while any statement is not yet
+// finalized, and the connection, its cache and its file would leak. close_v2 frees them
+// once the last statement goes, whichever is destroyed first.
+Database::~Database() { sqlite3_close_v2(db_); }
 
 Status Database::exec(std::string_view sql) {
   const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, nullptr);
@@ -175,7 +178,7 @@ Statement Database::prepareReadOnly(std::string_view sql, std::vector<std::strin
     sqlite3_finalize(stmt);
     return Statement(db_, nullptr, Status(ErrorCode::kReadOnly, "query: the statement would write"));
   }
-  insertionSort(tables, std::less<>());
+  stableSort(tables, std::less<>());
   tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
   tablesRead = std::move(tables);
   return Statement(db_, stmt);
