@@ -4,6 +4,9 @@
 // `--fresh[=N] [--wait=0,5000] [--submits=20]` instead repeats bench/run.mjs's 0-lead workload N times
 // (3 by default): a new browser and profile per engine, `submits` back-to-back submits right after the
 // page opened (or `wait` ms later; several values alternate), and prints each sample's medians.
+// `--clicks[=N]` clicks the page's submit button N times (10) at 4x CPU throttle under a trace, as
+// bench/responsiveness.mjs does, and prints each click task's main-thread CPU and whether it held the
+// submit's transaction (for a before/after, run it once over each build's web/dist/lead-outbox.mjs).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launch, newProfile } from '../tests/browser/chromium.js';
@@ -49,8 +52,8 @@ function split({ t0, end, tx }) {
 }
 
 const server = await startBenchServer();
-if (args.fresh) {
-  await freshRuns();
+if (args.fresh || args.clicks) {
+  await (args.fresh ? freshRuns() : clickRuns());
   await server.close();
   process.exit(0);
 }
@@ -153,6 +156,49 @@ async function freshSample(page, wait, submits) {
       }
       return out;
     }, submits);
+  } finally {
+    await browser.close();
+    dir.remove();
+  }
+}
+
+// N clicks on lead-outbox's bench page at 4x CPU throttle, traced: per click task, its thread
+// time (CPU, steadier than wall time on a busy machine) and 'w' when it created a transaction.
+async function clickRuns() {
+  const clicks = args.clicks === true ? 10 : Number(args.clicks);
+  const dir = newProfile();
+  const browser = await launch(dir.dir);
+  try {
+    await browser.addInitScript({ path: script('longtasks.js') });
+    const tab = browser.pages()[0] ?? (await browser.newPage());
+    const cdp = await browser.newCDPSession(tab);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await tab.goto(`${server.url}/bench/pages/lead-outbox.html`, { timeout: 0 });
+    await tab.evaluate(() => window.bench.opened);
+    await tab.waitForTimeout(500);
+    await tab.evaluate(() => window.__longTasks.take());
+    const events = [];
+    cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+    const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'toplevel', 'IndexedDB'] }, transferMode: 'ReportEvents' });
+    for (let i = 0; i < clicks; i++) {
+      await tab.click('#bench-submit');
+      await tab.evaluate(() => window.bench.lastSubmit);
+    }
+    await tab.waitForTimeout(100);
+    const longTasks = await tab.evaluate(() => window.__longTasks.take());
+    const toPaint = await tab.evaluate(() => window.bench.clickToPaintMs);
+    await cdp.send('Tracing.end');
+    await done;
+    const isMain = (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain';
+    const main = events.find((e) => isMain(e) && events.some((x) => x.pid === e.pid && x.name === 'IDBTransaction::onComplete'));
+    const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined);
+    const within = (t, name, test = () => true) => onMain.some((x) => x.name === name && x.ts >= t.ts && x.ts <= t.ts + t.dur && test(x));
+    const clickTasks = onMain.filter((t) => t.name === 'ThreadControllerImpl::RunTask' && within(t, 'EventDispatch', (x) => x.args?.data?.type === 'click'));
+    console.log(`${clicks} clicks at 4x CPU throttle; load average ${readLoad()}`);
+    console.log(`  click task CPU, ms ('w': it created the submit's transaction): ${clickTasks.map((t) => `${((t.tdur ?? 0) / 1000).toFixed(0)}${within(t, 'IDBDatabase::transaction') ? 'w' : ''}`).join(' ')}`);
+    console.log(`  long tasks, ms: ${longTasks.map((t) => t.duration.toFixed(0)).join(' ') || 'none'}`);
+    console.log(`  click to next paint, ms: ${toPaint.map((x) => x.toFixed(0)).join(' ')}`);
   } finally {
     await browser.close();
     dir.remove();
