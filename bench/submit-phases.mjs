@@ -1,6 +1,13 @@
 // Where a durable submit's time goes: lead-outbox's submit split into phases, beside the floor's strict put, in one browser, alternating.
 // `node bench/submit-phases.mjs [--submits=N] [--sizes=0,10000] [--profile]` prints a table per size;
 // --profile also records a CDP CPU profile over lead-outbox's submits and lists self time by function.
+// `--fresh[=N] [--wait=0,5000] [--submits=20]` instead repeats bench/run.mjs's 0-lead workload N times
+// (3 by default): a new browser and profile per engine, `submits` back-to-back submits right after the
+// page opened (or `wait` ms later; several values alternate), and prints each sample's medians.
+// `--clicks[=N]` clicks the page's submit button N times (10) at 4x CPU throttle under a trace, as
+// bench/responsiveness.mjs does, and prints each click task's main-thread CPU and whether it held the
+// submit's transaction (for a before/after, run it once over each build's web/dist/lead-outbox.mjs).
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launch, newProfile } from '../tests/browser/chromium.js';
 import { startBenchServer } from './server.mjs';
@@ -45,6 +52,11 @@ function split({ t0, end, tx }) {
 }
 
 const server = await startBenchServer();
+if (args.fresh || args.clicks) {
+  await (args.fresh ? freshRuns() : clickRuns());
+  await server.close();
+  process.exit(0);
+}
 const profile = newProfile();
 const context = await launch(profile.dir);
 try {
@@ -101,6 +113,104 @@ try {
   await context.close();
   profile.remove();
   await server.close();
+}
+
+// bench/run.mjs's 0-lead figure, which differs from the alternating one above: a fresh browser
+// and profile per engine (bench/measure.mjs), the submits start as the page has opened, and run
+// back to back in one evaluate. Phases as split() names them, medians per sample.
+async function freshRuns() {
+  const samples = args.fresh === true ? 3 : Number(args.fresh);
+  const waits = String(args.wait ?? 0).split(',').map(Number);
+  const submits = Number(args.submits ?? 20);
+  const pages = { 'lead-outbox': 'lead-outbox.html', floor: 'floor.html' };
+  console.log(`fresh store, ${submits} back-to-back submits per sample (medians, ms); load average ${readLoad()}`);
+  for (let i = 0; i < samples; i++) {
+    for (const wait of i % 2 ? [...waits].reverse() : waits) {
+      const floorMs = median(await freshSample(pages.floor, wait, submits).then((rs) => rs.map((r) => r.end - r.t0)));
+      const phases = (await freshSample(pages['lead-outbox'], wait, submits)).map(split);
+      const cells = Object.keys(phases[0]).map((k) => `${k.split(' (')[0]} ${median(phases.map((p) => p[k])).toFixed(1)}`);
+      const total = median(phases.map((p) => p.total));
+      console.log(`  sample ${i + 1}, wait ${wait} ms: ${cells.join(', ')}; floor ${floorMs.toFixed(1)}; ratio ${(total / floorMs).toFixed(2)}×`);
+    }
+  }
+  console.log(`  load average after: ${readLoad()}`);
+}
+
+// `submits` durable submits on `page` in a new browser, `wait` ms after it opened; per submit {t0, end, tx}.
+async function freshSample(page, wait, submits) {
+  const dir = newProfile();
+  const browser = await launch(dir.dir);
+  try {
+    await browser.addInitScript({ path: script('idb-meter.js') });
+    await browser.addInitScript({ path: script('submit-phases.js') });
+    const tab = browser.pages()[0] ?? (await browser.newPage());
+    await tab.goto(`${server.url}/bench/pages/${page}`);
+    await tab.evaluate(() => window.bench.opened);
+    if (wait) await tab.waitForTimeout(wait);
+    return await tab.evaluate(async (k) => {
+      const out = [];
+      for (let j = 0; j < k; j++) {
+        const t0 = performance.now();
+        await window.bench.submitMany(1);
+        out.push({ t0, end: performance.now(), tx: window.__phases.last });
+      }
+      return out;
+    }, submits);
+  } finally {
+    await browser.close();
+    dir.remove();
+  }
+}
+
+// N clicks on lead-outbox's bench page at 4x CPU throttle, traced: per click task, its thread
+// time (CPU, steadier than wall time on a busy machine) and 'w' when it created a transaction.
+async function clickRuns() {
+  const clicks = args.clicks === true ? 10 : Number(args.clicks);
+  const dir = newProfile();
+  const browser = await launch(dir.dir);
+  try {
+    await browser.addInitScript({ path: script('longtasks.js') });
+    const tab = browser.pages()[0] ?? (await browser.newPage());
+    const cdp = await browser.newCDPSession(tab);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await tab.goto(`${server.url}/bench/pages/lead-outbox.html`, { timeout: 0 });
+    await tab.evaluate(() => window.bench.opened);
+    await tab.waitForTimeout(500);
+    await tab.evaluate(() => window.__longTasks.take());
+    const events = [];
+    cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+    const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'toplevel', 'IndexedDB'] }, transferMode: 'ReportEvents' });
+    for (let i = 0; i < clicks; i++) {
+      await tab.click('#bench-submit');
+      await tab.evaluate(() => window.bench.lastSubmit);
+    }
+    await tab.waitForTimeout(100);
+    const longTasks = await tab.evaluate(() => window.__longTasks.take());
+    const toPaint = await tab.evaluate(() => window.bench.clickToPaintMs);
+    await cdp.send('Tracing.end');
+    await done;
+    const isMain = (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain';
+    const main = events.find((e) => isMain(e) && events.some((x) => x.pid === e.pid && x.name === 'IDBTransaction::onComplete'));
+    const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined);
+    const within = (t, name, test = () => true) => onMain.some((x) => x.name === name && x.ts >= t.ts && x.ts <= t.ts + t.dur && test(x));
+    const clickTasks = onMain.filter((t) => t.name === 'ThreadControllerImpl::RunTask' && within(t, 'EventDispatch', (x) => x.args?.data?.type === 'click'));
+    console.log(`${clicks} clicks at 4x CPU throttle; load average ${readLoad()}`);
+    console.log(`  click task CPU, ms ('w': it created the submit's transaction): ${clickTasks.map((t) => `${((t.tdur ?? 0) / 1000).toFixed(0)}${within(t, 'IDBDatabase::transaction') ? 'w' : ''}`).join(' ')}`);
+    console.log(`  long tasks, ms: ${longTasks.map((t) => t.duration.toFixed(0)).join(' ') || 'none'}`);
+    console.log(`  click to next paint, ms: ${toPaint.map((x) => x.toFixed(0)).join(' ')}`);
+  } finally {
+    await browser.close();
+    dir.remove();
+  }
+}
+
+function readLoad() {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
 }
 
 // Self time by function over a CPU profile (idle and program excluded), top 15.

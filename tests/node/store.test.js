@@ -171,3 +171,25 @@ test('a submit resolves before the store tells other tabs and recounts; both fol
   assert.equal(store.getStatus().pending, 3);
   assert.equal(store.listLeads().length, 3);
 });
+
+test('a submit writes in a task after the one that called it, so the click that submitted can paint first', async () => {
+  const store = await getStore('write-later', { autoSync: false });
+  const transaction = IDBDatabase.prototype.transaction;
+  let opened = 0;
+  IDBDatabase.prototype.transaction = function (...args) {
+    opened += 1;
+    return transaction.apply(this, args);
+  };
+  try {
+    const submitted = store.submitLead(lead(1));
+    await Promise.resolve(); // the caller's microtasks: still its task
+    assert.equal(opened, 0, 'no transaction in the caller\'s task');
+    const id = await submitted;
+    assert.equal(opened, 1);
+    assert.equal(store.getStatus().pending, 1);
+    assert.deepEqual(store.listLeads().map((l) => l.id), [id]);
+  } finally {
+    IDBDatabase.prototype.transaction = transaction;
+    await closeAllStores();
+  }
+});
