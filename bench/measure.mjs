@@ -30,6 +30,8 @@ export async function measureEngine({ engine, server, plan, backend, staff, run,
     out.files = server.take().filter((s) => s.status === 200 && engine.ownsFile(s.path));
     log(`${engine.id} run ${run}: first visit ready ${out.firstVisit.readyMs.toFixed(0)} ms`);
 
+    if (plan.settleMs) await page.waitForTimeout(plan.settleMs);
+
     let stored = out.firstVisit.count;
     for (const size of plan.sizes) {
       if (size > stored) {
