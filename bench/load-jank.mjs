@@ -100,7 +100,10 @@ try {
 
 // One throttled load under a Chromium trace; prints each main-thread task over 50 ms with its
 // largest event kinds (self-time-ish: the sum of each name's duration inside the task) and
-// the JS functions the sampling profiler saw most in it.
+// the JS functions the sampling profiler saw most in it. Each task's `cpu` is its thread
+// time (the trace's tdur): on a loaded machine a task's wall time is mostly waiting for a
+// core, its CPU time is not; the totals line sums the main thread's and the warm-up
+// Worker's CPU and lazy compiles up to ready.
 async function trace(engine) {
   const profile = newProfile();
   const context = await launch(profile.dir);
@@ -133,14 +136,14 @@ async function trace(engine) {
     await done;
     if (args.out) writeFileSync(args.out, JSON.stringify({ traceEvents: events }));
     console.log(`opened: ${JSON.stringify(opened)}`);
-    summarize(events);
+    summarize(events, opened?.readyMs);
   } finally {
     await context.close();
     profile.remove();
   }
 }
 
-function summarize(events) {
+function summarize(events, readyMs) {
   const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain'
     && events.some((x) => x.pid === e.pid && x.name === 'ParseHTML'));
   if (!main) return console.log('no renderer main thread in the trace');
@@ -168,7 +171,7 @@ function summarize(events) {
     const byName = new Map();
     for (const e of inside) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur);
     const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`).join(', ');
-    console.log(`task at ${((t.ts - nav) / 1000).toFixed(0)} ms, ${(t.dur / 1000).toFixed(0)} ms: ${top}`);
+    console.log(`task at ${((t.ts - nav) / 1000).toFixed(0)} ms, ${(t.dur / 1000).toFixed(0)} ms (cpu ${((t.tdur ?? NaN) / 1000).toFixed(0)}): ${top}`);
     // performance.mark()s made during the task (a diagnostic build may mark its phases).
     const marks = events.filter((e) => e.pid === main.pid && e.cat?.includes('blink.user_timing') && e.ts >= t.ts && e.ts <= t.ts + t.dur);
     if (marks.length) console.log(`  marks: ${marks.map((m) => `${m.name}@${((m.ts - t.ts) / 1000).toFixed(0)}`).join(' ')}`);
@@ -183,4 +186,16 @@ function summarize(events) {
     const total = [...fns.values()].reduce((a, b) => a + b, 0);
     if (total) console.log(`  samples ${total}: ${[...fns].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, c]) => `${k} ${c}`).join('; ')}`);
   }
+  // Up to ready: CPU (thread time) and lazy compiles (V8.ParseFunction: JS; wasm.CompileLazy)
+  // on the main thread and on the warm-up Worker's thread.
+  const until = nav + (readyMs ?? Infinity) * 1000;
+  const worker = events.find((e) => e.name === 'thread_name' && e.pid === main.pid && /DedicatedWorker/.test(e.args?.name));
+  const totals = (tid) => {
+    const xs = events.filter((e) => e.pid === main.pid && e.tid === tid && e.ph === 'X' && e.ts <= until);
+    const cpu = (name) => xs.filter((e) => e.name === name).reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
+    const count = (name) => xs.filter((e) => e.name === name).length;
+    return `cpu ${cpu('ThreadControllerImpl::RunTask').toFixed(0)} ms, JS lazy compiles ${count('V8.ParseFunction')}, `
+      + `wasm lazy compiles ${count('wasm.CompileLazy')} (cpu ${cpu('wasm.CompileLazy').toFixed(0)} ms)`;
+  };
+  console.log(`until ready: main thread ${totals(main.tid)}${worker ? `; warm-up Worker ${totals(worker.tid)}` : ''}`);
 }

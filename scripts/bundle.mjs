@@ -21,6 +21,11 @@ const result = await build({
   target: 'es2022',
   minify: true,
   legalComments: 'none',
+  // Chromium's explicit compile hint (V8 13.6+), read only on a file's first line: compile
+  // every function eagerly, on the background thread that streams the module in, instead of
+  // each on its first call on the page's main thread. A page's load calls most of the bundle
+  // (getStore's open path, the store, the volume); other browsers ignore the comment.
+  banner: { js: '//# allFunctionsCalledOnLoad' },
   logLevel: 'warning',
   metafile: true,
   plugins: [{

@@ -26,7 +26,13 @@ function scriptRunningWorker(record) {
     constructor(url) {
       record.url = url;
       record.terminated = false;
-      this.self = { postMessage: (data) => setTimeout(() => this.onmessage?.({ data })) };
+      record.stages = 0;
+      this.self = {
+        postMessage: (data) => {
+          if (data?.stage) record.stages++;
+          setTimeout(() => this.onmessage?.({ data }));
+        },
+      };
       this.ready = resolveObjectURL(url).text().then((source) => new Function('self', source)(this.self));
     }
 
@@ -44,7 +50,14 @@ test('the warm-up script runs the form, open, submit and reopen on each browser 
   for (const [flavor, create] of [['visitor', createVisitorCore], ['staff', createStaffCore]]) {
     const record = {};
     globalThis.Worker = scriptRunningWorker(record);
-    assert.equal(await warmUpOffThread(create, await compile(flavor)), true, flavor);
+    const { opened, done } = warmUpOffThread(create, await compile(flavor));
+    // A first visit's open waits only for the first stage: it answers before the rest ran.
+    const order = [];
+    opened.then((ok) => order.push(`opened ${ok}`));
+    done.then((ok) => order.push(`done ${ok}`));
+    assert.equal(await done, true, flavor);
+    assert.deepEqual(order, ['opened true', 'done true'], flavor);
+    assert.equal(record.stages, 1, `${flavor}: the first stage answered in a message of its own`);
     assert.equal(record.terminated, true, `${flavor}: the Worker is ended`);
     assert.equal(resolveObjectURL(record.url), undefined, `${flavor}: the blob URL is revoked`);
   }
@@ -52,13 +65,13 @@ test('the warm-up script runs the form, open, submit and reopen on each browser 
 
 test('a Worker the page may not start, or one that fails, leaves the warm-up to the main thread', async () => {
   const module = await compile('visitor');
-  assert.equal(await warmUpOffThread(createVisitorCore, module), false, 'no Worker at all (Node)');
+  assert.equal(await warmUpOffThread(createVisitorCore, module).opened, false, 'no Worker at all (Node)');
   globalThis.Worker = class {
     constructor() {
       throw new DOMException('refused by worker-src', 'SecurityError');
     }
   };
-  assert.equal(await warmUpOffThread(createVisitorCore, module), false, 'the constructor throws');
+  assert.equal(await warmUpOffThread(createVisitorCore, module).opened, false, 'the constructor throws');
   let terminated = false;
   globalThis.Worker = class {
     postMessage() {
@@ -69,7 +82,9 @@ test('a Worker the page may not start, or one that fails, leaves the warm-up to 
       terminated = true;
     }
   };
-  assert.equal(await warmUpOffThread(createVisitorCore, module), false, 'an error event');
+  const failed = warmUpOffThread(createVisitorCore, module);
+  assert.equal(await failed.done, false, 'an error event');
+  assert.equal(await failed.opened, false, 'an error event before the first stage');
   assert.ok(terminated);
   // With the warm-up left to the main thread, a store opens as before.
   const store = await getStore('warm-up-refused', { autoSync: false });

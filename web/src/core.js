@@ -60,6 +60,20 @@ export async function coreHeapBytes() {
 }
 
 /**
+ * Resolves true once the Worker warm-up of `core` (offThreadWarmUp.js) has run what the
+ * open of a store needs: for `stored` false (a first visit: a new database) its first
+ * stage, for `stored` true (a reload: the stored database) every stage. Resolves false
+ * where the Worker could not run that far (then warmUpCore is the fallback); never rejects.
+ * A core without a warm-up (a test's) resolves false.
+ */
+export function warmedUpOffThread(core, { stored }) {
+  const warm = offThread.get(core);
+  if (!warm) return Promise.resolve(false);
+  return stored ? warm.done : warm.opened;
+}
+const offThread = new WeakMap(); // wrapped core → {opened, done} of its Worker warm-up
+
+/**
  * Opens and drops a throwaway database once per module. V8 compiles wasm functions on
  * their first call, and a store's first open runs much of SQLite for the first time (a
  * new schema: parser, code generator, b-tree writes); done while storage is still being
@@ -103,9 +117,10 @@ async function instantiate(flavor, { wasmUrl }) {
     GLUE[flavor](),
     compileWasm(wasmUrl, flavor),
   ]);
-  // The core is handed out once a Worker has run its open path (or could not): a store's
-  // open then finds that code compiled instead of compiling it in one long main-thread task.
-  const warmedOffThread = warmUpOffThread(createLeadOutboxCore, wasmModule);
+  // A Worker runs the open path meanwhile; a store's open waits for the stage it needs
+  // (warmedUpOffThread), then finds that code compiled instead of compiling it in one long
+  // main-thread task.
+  const warm = warmUpOffThread(createLeadOutboxCore, wasmModule);
   // Steps in tasks of their own (the glue's evaluation, the instance with its start-up,
   // the caller's open): none is long enough to hold up the page's input and paint.
   await nextTask();
@@ -124,7 +139,10 @@ async function instantiate(flavor, { wasmUrl }) {
   });
   // The glue offers instantiateWasm no way to fail, so a failure there rejects through this race.
   const wrapped = await Promise.race([core, failure]).then((m) => wrapCoreModule(m, flavor));
-  if (await warmedOffThread) warmedUp.add(wrapped);
+  offThread.set(wrapped, warm);
+  warm.opened.then((ok) => {
+    if (ok) warmedUp.add(wrapped);
+  });
   await nextTask();
   return wrapped;
 }

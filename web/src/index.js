@@ -1,6 +1,6 @@
 // lead-outbox: never lose a lead. The public entry point; importing it touches no browser global.
 import { checkTenantId } from './tenant.js';
-import { loadCore, unloadCore, warmUpCore, storeFlavor } from './core.js';
+import { loadCore, unloadCore, warmUpCore, warmedUpOffThread, storeFlavor } from './core.js';
 import { LeadStore, DEFAULTS, EMPTY_STATUS } from './store.js';
 import { readVolume } from './volume.js';
 
@@ -41,9 +41,15 @@ export function getStore(tenantId, options = {}) {
   let read = false;
   files.then(() => (read = true), () => (read = true)); // errors are handled by open()
   const store = loadCore({ ...options, flavor }).then(async (core) => {
-    // A first visit creates the IndexedDB database, which can take longer than the
-    // wasm: spend that wait compiling the open path (see warmUpCore).
-    if (!read) warmUpCore(core);
+    // The open waits for the Worker warm-up only as far as it needs: a first visit
+    // (nothing stored) for the new database's open, not for the submit and reopen after it.
+    if (!(await warmedUpOffThread(core, { stored: false }))) {
+      // No Worker. A first visit creates the IndexedDB database, which can take longer
+      // than the wasm: spend that wait compiling the open path (see warmUpCore).
+      if (!read) warmUpCore(core);
+    } else if (await files.then(({ files: stored }) => stored.length > 0, () => false)) {
+      await warmedUpOffThread(core, { stored: true });
+    }
     try {
       return await new LeadStore(core, tenantId, options).open(files);
     } catch (err) {

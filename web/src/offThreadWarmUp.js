@@ -12,16 +12,19 @@ const GIVE_UP_MS = 10_000;
 
 /**
  * Instantiates `wasmModule` with the Emscripten glue factory `createCore` in a Worker and
- * runs the open path there: the form and a submit where the flavor takes leads, open, counts, the file
- * list of a commit, close, and a reopen of the now stored database (a reload's path).
- * Resolves true once done, false where it cannot run (no Worker, a Content-Security-Policy
- * without blob: workers, a glue whose source does not stand alone) or a call there did not
- * answer ok; never rejects.
+ * runs the open path there in stages: the form, the open of a new database and its counts
+ * (a first visit's open), then a submit where the flavor takes leads, and a reopen of the
+ * now stored database (a reload's path). Returns {opened, done}: `opened` resolves true once
+ * the first stage ran, so that a first visit need not wait for the rest; `done` true once
+ * every stage did. Each resolves false where the Worker cannot run (no Worker, a
+ * Content-Security-Policy without blob: workers, a glue whose source does not stand alone)
+ * or a call there did not answer ok; neither rejects.
  * The Worker's own copy of the module's memory goes with it.
  */
 export function warmUpOffThread(createCore, wasmModule) {
+  const refused = { opened: Promise.resolve(false), done: Promise.resolve(false) };
   if (typeof Worker !== 'function' || typeof Blob !== 'function' || typeof URL?.createObjectURL !== 'function') {
-    return Promise.resolve(false);
+    return refused;
   }
   // The glue's factory stands alone but for `_scriptDir`, which its ES module wraps it with.
   const source = `var _scriptDir = undefined;\n(${workerMain})(${createCore});\n`;
@@ -32,17 +35,23 @@ export function warmUpOffThread(createCore, wasmModule) {
     worker = new Worker(url, { name: 'lead-outbox warm-up' });
   } catch {
     if (url) URL.revokeObjectURL(url);
-    return Promise.resolve(false);
+    return refused;
   }
-  return new Promise((resolve) => {
+  let openedStage;
+  const opened = new Promise((resolve) => { openedStage = resolve; });
+  const done = new Promise((resolve) => {
     const end = (ok) => {
       clearTimeout(timer);
       worker.terminate();
       URL.revokeObjectURL(url);
+      openedStage(ok); // no effect once the first stage answered
       resolve(ok);
     };
     const timer = setTimeout(() => end(false), GIVE_UP_MS);
-    worker.onmessage = ({ data }) => end(data?.ok === true);
+    worker.onmessage = ({ data }) => {
+      if (data?.stage === 'opened') openedStage(true);
+      else end(data?.ok === true);
+    };
     worker.onerror = (event) => {
       event.preventDefault?.(); // a refused or failed warm-up is not the page's error
       end(false);
@@ -50,6 +59,7 @@ export function warmUpOffThread(createCore, wasmModule) {
     worker.onmessageerror = () => end(false);
     worker.postMessage(wasmModule);
   });
+  return { opened, done };
 }
 
 // The Worker's script, put into it as source text: it may refer to nothing outside itself.
@@ -86,16 +96,25 @@ function workerMain(createCore) {
       const store = m._lo_store_new();
       // A store's open sets its form first (the built-in one: null): parsing it is one large function.
       if (typeof m._lo_store_setForm === 'function') check(m._lo_store_setForm(store, ...text('null')));
-      for (const round of [1, 2]) {
-        check(m._lo_store_open(store, ...text(`${dir}/leads.db`), ...text('warm-up'), now, ...text('{}')));
-        if (round === 1 && typeof m._lo_store_submitLead === 'function') {
-          const lead = { name: 'Warm Up', email: 'warm-up@example.com', phone: '+1 555 0000000', message: 'A warm-up lead, never stored.' };
-          check(m._lo_store_submitLead(store, ...text(JSON.stringify(lead)), ...text('00000000-0000-4000-8000-000000000000'), now));
-        }
+      const open = () => check(m._lo_store_open(store, ...text(`${dir}/leads.db`), ...text('warm-up'), now, ...text('{}')));
+      const countAndList = () => {
         check(m._lo_store_counts(store, now));
         m._lo_changedFiles(...text(dir));
-        m._lo_store_close(store);
+      };
+      // A first visit's open: a new database, its counts, the files of its first commit.
+      open();
+      countAndList();
+      self.postMessage({ stage: 'opened' });
+      if (typeof m._lo_store_submitLead === 'function') {
+        const lead = { name: 'Warm Up', email: 'warm-up@example.com', phone: '+1 555 0000000', message: 'A warm-up lead, never stored.' };
+        check(m._lo_store_submitLead(store, ...text(JSON.stringify(lead)), ...text('00000000-0000-4000-8000-000000000000'), now));
+        countAndList();
       }
+      m._lo_store_close(store);
+      // A reload's open: the database as stored, with a lead in it.
+      open();
+      countAndList();
+      m._lo_store_close(store);
       m._lo_store_delete(store);
       self.postMessage({ ok: true });
     } catch (err) {
