@@ -3,6 +3,8 @@
 // bundle finds the glue and the wasm beside itself ('./lead-outbox-<flavor>.mjs' and '.wasm'
 // from its own URL), so the files work wherever a site copies them together, in any folder;
 // a page downloads the bundle and one flavor (visitor, or staff with getStore's staff: true).
+// The staff-only sync code (web/src/sync/staff.js) is a second file, lead-outbox-staff-sync.mjs,
+// that the bundle imports from beside itself when a staff store opens: a visitor never loads it.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +12,9 @@ import { FLAVORS } from '../web/src/coreModule.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outfile = `${root}web/dist/lead-outbox.mjs`;
-
-const result = await build({
+const staffFile = 'lead-outbox-staff-sync.mjs';
+const options = {
   absWorkingDir: root,
-  entryPoints: ['web/src/browser.js'],
-  outfile,
   bundle: true,
   format: 'esm',
   platform: 'browser', // picks the "default" (browser) branch of the package's #wasm-module-args
@@ -28,7 +28,19 @@ const result = await build({
   banner: { js: '//# allFunctionsCalledOnLoad' },
   logLevel: 'warning',
   metafile: true,
+};
+
+const result = await build({
+  ...options,
+  entryPoints: ['web/src/browser.js'],
+  outfile,
   plugins: [{
+    // The staff-only code stays out too: the bundle imports it lazily from beside itself.
+    name: 'staff-sync-stays-external',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/sync\/staff\.js$/ }, () => ({ path: `./${staffFile}`, external: true }));
+    },
+  }, {
     // The glue stays out of the bundle: the bundle imports it lazily from beside itself.
     name: 'glue-stays-external',
     setup(b) {
@@ -65,6 +77,22 @@ if (!inputs.includes('web/src/wasm-browser.js') || inputs.includes('web/src/wasm
   throw new Error('bundle: #wasm-module-args did not resolve to web/src/wasm-browser.js');
 }
 if (code.includes('../dist/')) throw new Error('bundle: a path still leaves the bundle\'s folder (../dist/)');
+if (inputs.includes('web/src/feed.js') || !code.includes(`"./${staffFile}"`)) {
+  throw new Error(`bundle: the staff sync code was inlined, or its lazy import (./${staffFile}) is gone`);
+}
+
+// The staff chunk has its own copy of what it shares with the bundle; only stateless
+// modules (constants, pure functions) may be copied, or the two would hold apart state
+// (errors.js's class, for one: an instanceof across the two would fail).
+const staffResult = await build({ ...options, entryPoints: ['web/src/sync/staff.js'], outfile: `${root}web/dist/${staffFile}` });
+const SHAREABLE = ['web/src/protocol.js', 'web/src/upload.js'];
+const [staffOutput] = Object.values(staffResult.metafile.outputs);
+for (const [f, { bytesInOutput }] of Object.entries(staffOutput.inputs)) {
+  if (bytesInOutput > 0 && !SHAREABLE.includes(f) && !f.startsWith('web/src/sync/') && f !== 'web/src/feed.js') {
+    throw new Error(`bundle: ${f} is copied into ${staffFile}; only stateless modules may be (${SHAREABLE.join(', ')})`);
+  }
+}
 // Emscripten leaves the wasm executable; it is data (npm would pack it as 0755).
 for (const flavor of Object.keys(FLAVORS)) chmodSync(`${root}web/dist/lead-outbox-${flavor}.wasm`, 0o644);
-console.log(`bundle: web/dist/lead-outbox.mjs from ${inputs.length} modules, ${(code.length / 1024).toFixed(1)} KB`);
+console.log(`bundle: web/dist/lead-outbox.mjs from ${inputs.length} modules, ${(code.length / 1024).toFixed(1)} KB; `
+  + `web/dist/${staffFile} from ${Object.keys(staffOutput.inputs).length}, ${(staffOutput.bytes / 1024).toFixed(1)} KB`);

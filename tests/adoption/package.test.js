@@ -28,7 +28,7 @@ test('the tarball holds the command, the service worker, the license and no exec
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8' }));
   const files = new Map(packed.files.map((f) => [f.path, f.mode]));
   for (const f of ['bin/lead-outbox.js', 'web/sw/index.js', 'web/sw/worker.js', 'LICENSE', 'README.md',
-    'web/dist/lead-outbox.mjs', ...['core', 'visitor', 'staff'].flatMap((flavor) => [`web/dist/lead-outbox-${flavor}.mjs`, `web/dist/lead-outbox-${flavor}.wasm`])]) {
+    'web/dist/lead-outbox.mjs', 'web/dist/lead-outbox-staff-sync.mjs', ...['core', 'visitor', 'staff'].flatMap((flavor) => [`web/dist/lead-outbox-${flavor}.mjs`, `web/dist/lead-outbox-${flavor}.wasm`])]) {
     assert.ok(files.has(f), `${f} is packed`);
   }
   for (const flavor of ['core', 'visitor', 'staff']) {

@@ -1,7 +1,7 @@
 // lead-outbox: never lose a lead. The public entry point; importing it touches no browser global.
 import { checkTenantId } from './tenant.js';
 import { loadCore, unloadCore, warmUpCore, warmedUpOffThread, storeFlavor } from './core.js';
-import { LeadStore, DEFAULTS, EMPTY_STATUS } from './store.js';
+import { LeadStore, DEFAULTS, EMPTY_STATUS, loadStaffCode } from './store.js';
 import { readVolume } from './volume.js';
 
 export { LeadOutboxError, ErrorCodes } from './errors.js';
@@ -38,6 +38,7 @@ export function getStore(tenantId, options = {}) {
   // Storage is read while the wasm module loads: a reload waits for the slower of the
   // two, not for both in turn.
   const files = readVolume(tenantId);
+  if (flavor === 'staff') loadStaffCode().catch(() => {}); // its download beside the wasm's; open() awaits it
   let read = false;
   files.then(() => (read = true), () => (read = true)); // errors are handled by open()
   const store = loadCore({ ...options, flavor }).then(async (core) => {

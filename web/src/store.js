@@ -2,12 +2,9 @@
 import { LeadOutboxError, ErrorCodes, unwrap } from './errors.js';
 import { randomUuid, timeOrderedUuid } from './uuid.js';
 import { Volume, closedError, DAMAGED_PREFIX } from './volume.js';
-import { startFeed } from './feed.js';
 import { environment } from './environment.js';
 import { FeedStates } from './protocol.js';
 import { SyncEngine } from './sync/engine.js';
-import { FeedHolder } from './sync/feedHolder.js';
-import { startEditUploads } from './sync/editUploader.js';
 import { UNKNOWN_STORAGE, watchStorage } from './storage.js';
 import { nextTask } from './nextTask.js';
 
@@ -31,6 +28,14 @@ export const DEFAULTS = Object.freeze({
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+// The staff-only sync code, a chunk of its own in the browser bundle (scripts/bundle.mjs):
+// loaded once, by the first store whose core has the replica (or getStore's early start).
+let staffCode = null;
+// A failed download is not kept: the next store tries again.
+export const loadStaffCode = () => (staffCode ??= import('./sync/staff.js').catch((err) => {
+  staffCode = null;
+  throw err;
+}));
 
 // Commits that erase personal data: saved as whole groups, so no stored record keeps it (Volume#commit).
 const SCRUB = { scrub: true };
@@ -99,6 +104,7 @@ export class LeadStore {
   #takesLeads; // the core has submitLead and the form (not the staff core)
   #hasReplica; // the core has the replica, query and edits (not the visitor core)
   #telling = null; // the follow-up #tellSoon scheduled: {submitted}
+  #staff = null; // sync/staff.js, loaded by open() when the core has the replica
 
   /** Use getStore(); this is the store's internal constructor. */
   constructor(core, tenantId, options) {
@@ -164,6 +170,13 @@ export class LeadStore {
   async open(files, { recovered = null } = {}) {
     // A task apart from the store's construction, which compiles this class on a first visit.
     await nextTask();
+    if (this.#hasReplica) {
+      this.#staff = await loadStaffCode().catch((err) => {
+        this.#closed = true;
+        this.#api.delete();
+        throw err;
+      });
+    }
     if (recovered) this.#status = Object.freeze({ ...this.#status, recovered });
     try {
       this.#setForm(this.#options.form ?? null);
@@ -440,7 +453,7 @@ export class LeadStore {
     const env = { ...this.#env, isOnline: online ?? this.#env.isOnline };
     for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
     const previous = this.stopFeed();
-    const holder = new FeedHolder({
+    const holder = new this.#staff.FeedHolder({
       locks: env.locks,
       lockName: this.#feedLockName,
       after: previous,
@@ -462,7 +475,7 @@ export class LeadStore {
   #uploadEdits(editsUrl, getToken, env) {
     if (!editsUrl) return async () => {};
     const o = this.#options;
-    const edits = startEditUploads({
+    const edits = this.#staff.startEditUploads({
       url: editsUrl, getToken, ...env,
       fetch: env.fetch ?? o.fetch ?? globalThis.fetch,
       retryBaseMs: o.retryBaseMs,
@@ -492,7 +505,7 @@ export class LeadStore {
 
   // The feed loop of this tab while it holds the feed; returns stop.
   #followFeed(url, getToken, env, holder) {
-    return startFeed({
+    return this.#staff.startFeed({
         url, getToken, ...env,
         store: {
           cursor: () => unwrap(this.#api.feedState()).cursor,
