@@ -142,16 +142,19 @@ node_suite() {
 echo "== types (tsc against the hand-written .d.ts)"
 if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0 1; fi
 
-# background_suite NAME DIR: starts a folder like node_suite, beside what follows; its log is
-# printed whole, and its counts added, by finish_suite NAME. Only for suites that mostly wait
-# on a browser and assert no timing: the Firefox/WebKit scenarios and the quick benchmark
-# (which checks that every figure is produced, not what it is).
+# background_suite NAME DIR [NAME DIR…]: starts folders like node_suite, one after another,
+# beside what follows; each log is printed whole, and its counts added, by finish_suite NAME
+# (which waits for the whole chain). Only for suites that assert no timing: the
+# Firefox/WebKit scenarios, the quick benchmark (which checks that every figure is produced,
+# not what it is) and the adoption suite.
 background_suite() {
-  local name=$1 dir=$2
-  ( begun=$SECONDS
-    timeout --kill-after=10 900 node --test --test-reporter=spec "$dir" >"$log/$name.txt" 2>&1
-    echo $((SECONDS - begun)) >"$log/$name.secs" ) &
-  eval "${name}_pid=$!"
+  local pairs=("$@") i
+  ( for ((i = 0; i < ${#pairs[@]}; i += 2)); do
+      begun=$SECONDS
+      timeout --kill-after=10 900 node --test --test-reporter=spec "${pairs[i+1]}" >"$log/${pairs[i]}.txt" 2>&1
+      echo $((SECONDS - begun)) >"$log/${pairs[i]}.secs"
+    done ) &
+  for ((i = 0; i < ${#pairs[@]}; i += 2)); do eval "${pairs[i]}_pid=$!"; done
 }
 finish_suite() {
   local name=$1 pid_var="${1}_pid"
@@ -164,14 +167,17 @@ finish_suite() {
 background_suite engines tests/engines # the same scenarios in Chromium, Firefox and WebKit
 node_suite node tests/node
 finish_suite engines
-background_suite bench bench/quick.test.js
+# The adoption suite: the README's Next.js recipe in a fresh create-next-app (standalone,
+# Turbopack and webpack), the CLI, the packed package. It runs after the quick benchmark,
+# beside the browser suite (which outlasts the benchmark by about 90 s on CI), so two suites
+# run at a time throughout, as with the benchmark alone. A failed preparation of the app is
+# shown, and the recipe test then makes its own app (and says why it fails).
+if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
+background_suite bench bench/quick.test.js adoption tests/adoption
 node_suite browser tests/browser
 finish_suite bench
-# The README's Next.js recipe in a fresh create-next-app (standalone, Turbopack and webpack), the CLI, the packed package.
-# A failed preparation is shown, and the recipe test then makes its own app (and says why it fails).
-if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
 cat "$recipe_work.log"
-node_suite adoption tests/adoption
+finish_suite adoption
 
 rm -rf "$log"
 echo
