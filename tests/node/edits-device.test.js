@@ -9,7 +9,7 @@ import {
   createEditsHandler, createLeadFeedHandler, createLeadSyncHandler, mintStaffToken, mintTenantToken, toNodeListener,
 } from '../../web/server/index.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
-import { lead, startMigratedPostgres, waitUntil } from './helpers.js';
+import { lead, startMigratedPostgres, waitUntil, asTenant } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
@@ -106,16 +106,8 @@ async function storedLead(tenant) {
 }
 
 async function serverRow(tenant, id) {
-  const c = await ownerPool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
-    const { rows } = await c.query('SELECT status, tags, notes FROM lead_outbox.leads WHERE id = $1', [id]);
-    await c.query('COMMIT');
-    return rows[0];
-  } finally {
-    c.release();
-  }
+  const rows = await asTenant(ownerPool, tenant, 'SELECT status, tags, notes FROM lead_outbox.leads WHERE id = $1', [id]);
+  return rows[0];
 }
 
 const shown = (store, id) => {

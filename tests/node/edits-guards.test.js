@@ -6,7 +6,7 @@ import pg from 'pg';
 import {
   MIGRATIONS, createEditsHandler, createLeadSyncHandler, migrate, mintStaffToken, mintTenantToken, pruneProcessedMutations,
 } from '../../web/server/index.js';
-import { lead, startMigratedPostgres } from './helpers.js';
+import { lead, startMigratedPostgres, asTenant } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
@@ -54,16 +54,7 @@ async function post(token, body, via = edits) {
 }
 
 async function asOwner(tenant, sql, params = []) {
-  const c = await ownerPool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
-    const { rows } = await c.query(sql, params);
-    await c.query('COMMIT');
-    return rows;
-  } finally {
-    c.release();
-  }
+  return asTenant(ownerPool, tenant, sql, params);
 }
 const notesOf = async (tenant, id) => (await asOwner(tenant, 'SELECT notes FROM lead_outbox.leads WHERE id = $1', [id]))[0].notes.map((x) => x.text);
 

@@ -7,7 +7,7 @@ import {
   createEditsHandler, createLeadFeedHandler, createLeadSyncHandler, eraseLead, mintStaffToken, mintTenantToken,
   setTenantStaff, setTenantStatuses,
 } from '../../web/server/index.js';
-import { lead, startMigratedPostgres } from './helpers.js';
+import { lead, startMigratedPostgres, asTenant } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
@@ -69,16 +69,7 @@ const edit = (leadId, fields = {}, at = Date.now()) => ({ mutationId: ++mutation
 
 // The owner's view of a tenant's rows (the owner is subject to forced row-level security too).
 async function asOwner(tenant, sql, params = []) {
-  const c = await ownerPool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
-    const { rows } = await c.query(sql, params);
-    await c.query('COMMIT');
-    return rows;
-  } finally {
-    c.release();
-  }
+  return asTenant(ownerPool, tenant, sql, params);
 }
 const leadRow = async (tenant, id) => (await asOwner(tenant,
   `SELECT status, owner, tags, to_char(follow_up, 'YYYY-MM-DD') AS "followUp", notes, staff_state AS "staffState", version::int

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { FLAVORS, flavorExports } from '../../web/src/coreModule.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
 import { createLeadSyncHandler, mintTenantToken } from '../../web/server/index.js';
-import { lead, startMigratedPostgres } from './helpers.js';
+import { lead, startMigratedPostgres, asTenant } from './helpers.js';
 
 const dist = new URL('../../web/dist/', import.meta.url);
 
@@ -95,16 +95,8 @@ after(async () => {
 });
 
 async function serverEmails(tenant) {
-  const c = await ownerPool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
-    const { rows } = await c.query('SELECT email FROM lead_outbox.leads ORDER BY email');
-    await c.query('COMMIT');
-    return rows.map((r) => r.email);
-  } finally {
-    c.release();
-  }
+  const rows = await asTenant(ownerPool, tenant, 'SELECT email FROM lead_outbox.leads ORDER BY email');
+  return rows.map((r) => r.email);
 }
 
 test("a staff store on the same page uploads the lead the tenant's visitor store left pending", async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { getStore, closeAllStores, LeadOutboxError } from '../../web/src/index.js';
 import { createLeadSyncHandler, mintTenantToken, setFormDefinition } from '../../web/server/index.js';
-import { startMigratedPostgres } from './helpers.js';
+import { startMigratedPostgres, asTenant } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 const CONTACT_V1 = {
@@ -61,19 +61,6 @@ function storeOf(tenant, options = {}) {
   });
 }
 
-// `sql` as the tables' owner under `tenant`'s row-level security.
-async function asTenant(tenant, sql, params = []) {
-  const c = await ownerPool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
-    const { rows } = await c.query(sql, params);
-    await c.query('COMMIT');
-    return rows;
-  } finally {
-    c.release();
-  }
-}
 
 function post(tenant, leads) {
   return handler(new Request('http://localhost/api/leads/sync', {
@@ -93,7 +80,7 @@ test('a custom-form lead reaches PostgreSQL with its values queryable, its conse
   const result = await store.syncPending();
   assert.equal(result.synced, 1, store.listLeads().map((l) => l.rejectReason).join());
 
-  const [row] = await asTenant('forms-a',
+  const [row] = await asTenant(ownerPool, 'forms-a',
     `SELECT name, form_id, form_version, custom->>'company' AS company, (custom->>'seats')::int AS seats,
             consent, attribution FROM lead_outbox.leads WHERE id = $1`, [id]);
   assert.equal(row.name, 'Ada Lovelace');
@@ -112,9 +99,9 @@ test('a custom-form lead reaches PostgreSQL with its values queryable, its conse
 });
 
 test("a tenant's form values and definitions are invisible to another tenant", async () => {
-  const other = await asTenant('forms-b', "SELECT count(*)::int AS n FROM lead_outbox.leads WHERE custom ? 'company'");
+  const other = await asTenant(ownerPool, 'forms-b', "SELECT count(*)::int AS n FROM lead_outbox.leads WHERE custom ? 'company'");
   assert.equal(other[0].n, 0);
-  assert.equal((await asTenant('forms-b', 'SELECT count(*)::int AS n FROM lead_outbox.form_definitions'))[0].n, 0);
+  assert.equal((await asTenant(ownerPool, 'forms-b', 'SELECT count(*)::int AS n FROM lead_outbox.form_definitions'))[0].n, 0);
   // forms-b never set "contact": a lead naming it is kept out, with the reason.
   const { results } = await post('forms-b', [{
     id: '00000000-0000-4000-8000-00000000b001', createdAt: 1_700_000_000_000, form: { id: 'contact', version: 1 },
@@ -130,7 +117,7 @@ test('a lead submitted under an older version is accepted under it; one naming a
   await setFormDefinition(appPool, 'forms-c', CONTACT_V2);
   const first = await offline.syncPending();
   assert.equal(first.synced, 1, offline.listLeads().map((l) => l.rejectReason).join());
-  const [row] = await asTenant('forms-c', 'SELECT form_version FROM lead_outbox.leads WHERE id = $1', [old]);
+  const [row] = await asTenant(ownerPool, 'forms-c', 'SELECT form_version FROM lead_outbox.leads WHERE id = $1', [old]);
   assert.equal(row.form_version, 1);
 
   offline.configure({ form: { ...CONTACT_V2, version: 3 } }); // a site deployed a version it never set
@@ -163,7 +150,7 @@ test('a lead without the required consent is refused in the browser and on the s
   }]);
   assert.equal(results[0].status, 'rejected');
   assert.match(results[0].reason, /^consent: /);
-  assert.equal((await asTenant('forms-d', 'SELECT count(*)::int AS n FROM lead_outbox.leads'))[0].n, 0);
+  assert.equal((await asTenant(ownerPool, 'forms-d', 'SELECT count(*)::int AS n FROM lead_outbox.leads'))[0].n, 0);
 });
 
 test('setFormDefinition refuses a bad definition and a changed one under a stored version; the same again is a no-op', async () => {
@@ -201,7 +188,7 @@ test('`lead-outbox forms set` stores a definition from a file, and says so', asy
       { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /set form "contact" version 1 for tenant forms-i/);
-    const rows = await asTenant('forms-i', "SELECT definition->'consent'->>'version' AS v FROM lead_outbox.form_definitions");
+    const rows = await asTenant(ownerPool, 'forms-i', "SELECT definition->'consent'->>'version' AS v FROM lead_outbox.form_definitions");
     assert.deepEqual(rows, [{ v: '2026-01' }]);
     writeFileSync(file, '{"id":"contact","version":1,"fields":[{"name":"x","type":"colour"}]}');
     const bad = spawnSync(process.execPath, [bin, 'forms', 'set', '--tenant', 'forms-i', '--file', file, '--database-url', cluster.appUrl],

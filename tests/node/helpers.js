@@ -80,3 +80,20 @@ export async function startMigratedPostgres() {
   }
   return { cluster, ownerPool };
 }
+
+/**
+ * Rows of `sql` run by `pool`'s role under `tenant`'s row-level security (the tables' owner is
+ * subject to forced row-level security too), in a transaction of its own.
+ */
+export async function asTenant(pool, tenant, sql, params = []) {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
+    const { rows } = await c.query(sql, params);
+    await c.query('COMMIT');
+    return rows;
+  } finally {
+    c.release();
+  }
+}

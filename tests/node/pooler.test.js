@@ -7,7 +7,7 @@ import { hasPgBouncer, startPgBouncer } from '../../scripts/pgbouncer.mjs';
 import {
   createEditsHandler, createLeadFeedHandler, createLeadSyncHandler, mintStaffToken, mintTenantToken,
 } from '../../web/server/index.js';
-import { lead, startMigratedPostgres, waitUntil } from './helpers.js';
+import { lead, startMigratedPostgres, waitUntil, asTenant } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
@@ -50,16 +50,8 @@ async function submit(tenant, leads) {
 
 // The tenant's rows as its owner sees them, on a direct connection.
 async function rowsOf(tenant) {
-  const c = await ownerPool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
-    const { rows } = await c.query('SELECT id::text, name, email, version::int FROM lead_outbox.leads ORDER BY version, id');
-    await c.query('COMMIT');
-    return rows;
-  } finally {
-    c.release();
-  }
+  const rows = await asTenant(ownerPool, tenant, 'SELECT id::text, name, email, version::int FROM lead_outbox.leads ORDER BY version, id');
+  return rows;
 }
 
 // What a pooled server connection holds between transactions: no tenant, no staff member,

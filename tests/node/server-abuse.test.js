@@ -7,7 +7,7 @@ import pg from 'pg';
 import { createLeadSyncHandler, mintTenantToken, toNodeListener } from '../../web/server/index.js';
 import { normalizeAddress } from '../../web/server/address.js';
 import { addressPruner } from '../../web/server/limits.js';
-import { lead, startMigratedPostgres, waitUntil } from './helpers.js';
+import { lead, startMigratedPostgres, waitUntil, asTenant } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 let cluster;
@@ -45,16 +45,8 @@ function post(via, tenant, body, headers = {}) {
 }
 
 async function count(tenant) {
-  const c = await ownerPool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
-    const { rows } = await c.query('SELECT count(*)::int AS n FROM lead_outbox.leads');
-    await c.query('COMMIT');
-    return rows[0].n;
-  } finally {
-    c.release();
-  }
+  const rows = await asTenant(ownerPool, tenant, 'SELECT count(*)::int AS n FROM lead_outbox.leads');
+  return rows[0].n;
 }
 
 // A rate so slow that no lead comes back during a test: the Retry-After is ~ the deficit × 1000 s.

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { createLeadSyncHandler, mintTenantToken, verifyTenantToken } from '../../web/server/index.js';
-import { lead, startMigratedPostgres, waitUntil } from './helpers.js';
+import { lead, startMigratedPostgres, waitUntil, asTenant } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 let cluster;
@@ -42,16 +42,8 @@ function post(tenant, body, { token = mintTenantToken(tenant, SECRET), type = 'a
 }
 
 async function rows(tenant) {
-  const c = await ownerPool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
-    const { rows: r } = await c.query('SELECT id::text, email FROM lead_outbox.leads ORDER BY id');
-    await c.query('COMMIT');
-    return r;
-  } finally {
-    c.release();
-  }
+  const r = await asTenant(ownerPool, tenant, 'SELECT id::text, email FROM lead_outbox.leads ORDER BY id');
+  return r;
 }
 
 // Ends the app role's connections named `applicationName`, as a restart or a failover would.
