@@ -244,6 +244,22 @@ SQLITE_PRIVATE Window *sqlite3WindowAssemble(Parse*, Window*, ExprList*, ExprLis
 #define OptimizationEnabled(db, mask)   ((((db)->dbOptFlags|LEAD_OUTBOX_OPTIMIZATIONS_OFF)&(mask))==0)
 ]=])
 
+  # --- CTEs (SQLITE_OMIT_CTE, the visitor's SQLite only; the parser still has the WITH
+  # grammar). SQLite's own macros for this omission no longer match the grammar's calls
+  # (sqlite3CteNew takes five arguments; sqlite3WithAdd is spelt sqlite3CteWithAdd): the two
+  # become prototypes, stubbed in cmake/SqliteTrim.c, and a WITH clause fails to prepare.
+  # No With object is ever made, so the other macros (delete, push: nothing) stay.
+  _sqlite_trim("CTE grammar prototypes" [=[
+# define sqlite3CteNew(P,T,E,S)   ((void*)0)
+# define sqlite3CteDelete(D,C)
+# define sqlite3CteWithAdd(P,W,C) ((void*)0)
+]=] [=[
+/* lead-outbox trim: what the WITH grammar calls, stubbed in cmake/SqliteTrim.c */
+SQLITE_PRIVATE   Cte *sqlite3CteNew(Parse*,Token*,ExprList*,Select*,u8);
+# define sqlite3CteDelete(D,C)
+SQLITE_PRIVATE   With *sqlite3WithAdd(Parse*,With*,Cte*);
+]=])
+
   # --- VACUUM (SQLITE_OMIT_VACUUM, the visitor's SQLite only; stub in cmake/SqliteTrim.c).
   # sqlite3_file_control(SQLITE_FCNTL_RESET_CACHE) still calls sqlite3PagerClearCache, which
   # that omission leaves undefined (a link error natively; LTO drops it in wasm): keep it.
