@@ -131,6 +131,36 @@ SQLITE_PRIVATE void sqlite3VtabArgExtend(Parse *pParse, Token *p){
 }
 #endif
 
+#ifdef SQLITE_OMIT_VIEW
+/* CREATE VIEW (the visitor's SQLite only). DROP VIEW stays: it finds no view. Opening a
+** schema with a view fails the same way (the core refuses one as damage anyway). */
+SQLITE_PRIVATE void sqlite3CreateView(Parse *pParse, Token *pBegin, Token *pName1, Token *pName2,
+                                      ExprList *pCNames, Select *pSelect, int isTemp, int noErr){
+  sqlite3 *db = pParse->db;
+  (void)pBegin; (void)pName1; (void)pName2; (void)noErr;
+  sqlite3AuthCheck(pParse, isTemp ? SQLITE_CREATE_TEMP_VIEW : SQLITE_CREATE_VIEW, 0, 0, 0);
+  if( pParse->nErr==0 ) sqlite3ErrorMsg(pParse, "CREATE VIEW is not supported");
+  sqlite3ExprListDelete(db, pCNames);
+  sqlite3SelectDelete(db, pSelect);
+}
+#endif
+
+#ifdef SQLITE_OMIT_CTE
+/* WITH (the visitor's SQLite only): each common table expression refuses, so no With
+** object is ever made and sqlite3WithAdd only ever passes on what it was given (0). */
+SQLITE_PRIVATE Cte *sqlite3CteNew(Parse *pParse, Token *pName, ExprList *pArglist, Select *pQuery, u8 eM10d){
+  (void)pName; (void)eM10d;
+  if( pParse->nErr==0 ) sqlite3ErrorMsg(pParse, "WITH is not supported");
+  sqlite3ExprListDelete(pParse->db, pArglist);
+  sqlite3SelectDelete(pParse->db, pQuery);
+  return 0;
+}
+SQLITE_PRIVATE With *sqlite3WithAdd(Parse *pParse, With *pWith, Cte *pCte){
+  (void)pParse; (void)pCte;
+  return pWith;
+}
+#endif
+
 #ifdef SQLITE_OMIT_VACUUM
 /* VACUUM and VACUUM INTO (the visitor's SQLite only: the core never vacuums; the full
 ** build keeps it for the VFS tests). Like the real function, asks the authorizer nothing. */

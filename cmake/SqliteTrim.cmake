@@ -217,6 +217,49 @@ SQLITE_PRIVATE Window *sqlite3WindowAssemble(Parse*, Window*, ExprList*, ExprLis
   ** Report the current state of file logs for all databases
 ]=])
 
+  # --- The visitor's SQLite only: query-planner optimizations its statements never use,
+  # off at compile time. Each is one that sqlite3_test_control(SQLITE_TESTCTRL_OPTIMIZATIONS)
+  # can turn off at run time, so SQLite gives the same results without it (its test suite
+  # runs with each off); only the plan of a query that could use it changes. The visitor's
+  # statements are single-table: no join, subquery, view, DISTINCT, min()/max(), expression
+  # index or ANALYZE data for these to act on. Kept: covering-index scans, GROUP BY/ORDER BY
+  # from an index, constant factoring, co-routines (INSERT ... SELECT), one-pass UPDATE and
+  # DELETE, the sorter's balanced merge. With the mask constant, the compiler drops the code.
+  _sqlite_trim("planner optimizations off" [=[
+#define OptimizationDisabled(db, mask)  (((db)->dbOptFlags&(mask))!=0)
+#define OptimizationEnabled(db, mask)   (((db)->dbOptFlags&(mask))==0)
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_OPTIMIZATIONS /* lead-outbox trim: off at compile time */
+# define LEAD_OUTBOX_OPTIMIZATIONS_OFF (SQLITE_QueryFlattener|SQLITE_DistinctOpt \
+    |SQLITE_OrderByIdxJoin|SQLITE_Transitive|SQLITE_OmitNoopJoin|SQLITE_CountOfView \
+    |SQLITE_CursorHints|SQLITE_Stat4|SQLITE_PushDown|SQLITE_SimplifyJoin|SQLITE_SkipScan \
+    |SQLITE_PropagateConst|SQLITE_MinMaxOpt|SQLITE_SeekScan|SQLITE_OmitOrderBy \
+    |SQLITE_BloomFilter|SQLITE_BloomPulldown|SQLITE_ReleaseReg|SQLITE_FlttnUnionAll \
+    |SQLITE_IndexedExpr|SQLITE_NullUnusedCols|SQLITE_OrderBySubq|SQLITE_StarQuery \
+    |SQLITE_ExistsToJoin)
+#else
+# define LEAD_OUTBOX_OPTIMIZATIONS_OFF 0
+#endif
+#define OptimizationDisabled(db, mask)  ((((db)->dbOptFlags|LEAD_OUTBOX_OPTIMIZATIONS_OFF)&(mask))!=0)
+#define OptimizationEnabled(db, mask)   ((((db)->dbOptFlags|LEAD_OUTBOX_OPTIMIZATIONS_OFF)&(mask))==0)
+]=])
+
+  # --- CTEs (SQLITE_OMIT_CTE, the visitor's SQLite only; the parser still has the WITH
+  # grammar). SQLite's own macros for this omission no longer match the grammar's calls
+  # (sqlite3CteNew takes five arguments; sqlite3WithAdd is spelt sqlite3CteWithAdd): the two
+  # become prototypes, stubbed in cmake/SqliteTrim.c, and a WITH clause fails to prepare.
+  # No With object is ever made, so the other macros (delete, push: nothing) stay.
+  _sqlite_trim("CTE grammar prototypes" [=[
+# define sqlite3CteNew(P,T,E,S)   ((void*)0)
+# define sqlite3CteDelete(D,C)
+# define sqlite3CteWithAdd(P,W,C) ((void*)0)
+]=] [=[
+/* lead-outbox trim: what the WITH grammar calls, stubbed in cmake/SqliteTrim.c */
+SQLITE_PRIVATE   Cte *sqlite3CteNew(Parse*,Token*,ExprList*,Select*,u8);
+# define sqlite3CteDelete(D,C)
+SQLITE_PRIVATE   With *sqlite3WithAdd(Parse*,With*,Cte*);
+]=])
+
   # --- VACUUM (SQLITE_OMIT_VACUUM, the visitor's SQLite only; stub in cmake/SqliteTrim.c).
   # sqlite3_file_control(SQLITE_FCNTL_RESET_CACHE) still calls sqlite3PagerClearCache, which
   # that omission leaves undefined (a link error natively; LTO drops it in wasm): keep it.

@@ -40,6 +40,8 @@ option(LEAD_OUTBOX_WASM_NAMES "Keep function names in the wasm (--profiling-func
 # import and export names for Closure) come after its own -Oz and leave ~1.4 KB of code that a
 # second round removes (0.6 KB gzip). --mvp-features: the module uses no later feature, and
 # this keeps any from appearing. The build directory keeps the module as Emscripten wrote it.
+# --reorder-functions first: the most-called functions get the smallest indices, so calls
+# encode in fewer LEB bytes and gzip finds more repeats (visitor: same raw size, -0.8 KB gzip).
 find_program(LEAD_OUTBOX_WASM_OPT wasm-opt HINTS /usr/bin REQUIRED NO_CMAKE_FIND_ROOT_PATH)
 set(_wasm_opt_names "")
 if(LEAD_OUTBOX_WASM_NAMES)
@@ -94,7 +96,7 @@ function(lead_outbox_add_flavor target output define sqlite)
             -P "${CMAKE_SOURCE_DIR}/wasm/StripGlueUrls.cmake"
     COMMAND ${CMAKE_COMMAND} -E make_directory "${LEAD_OUTBOX_DIST}"
     COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE_DIR:${target}>/${output}.mjs" "${LEAD_OUTBOX_DIST}/"
-    COMMAND "${LEAD_OUTBOX_WASM_OPT}" --mvp-features -Oz ${_wasm_opt_names}
+    COMMAND "${LEAD_OUTBOX_WASM_OPT}" --mvp-features --reorder-functions -Oz ${_wasm_opt_names}
             "$<TARGET_FILE_DIR:${target}>/${output}.wasm" -o "${LEAD_OUTBOX_DIST}/${output}.wasm"
     COMMENT "Emptying the glue's wasm locators; copying ${output}'s glue and re-optimized wasm to web/dist")
 endfunction()

@@ -120,3 +120,41 @@ TEST_CASE("triggers and RETURNING fail to prepare in the visitor build; the conn
   REQUIRE(db->exec("INSERT INTO t VALUES ('y', 3) ON CONFLICT DO NOTHING").isOk());  // upsert is not a trigger
   CHECK(one(*db, "SELECT count(*) FROM t") == "3");
 }
+
+TEST_CASE("queries whose planner optimizations the visitor build leaves out still give the right rows") {
+  // LEAD_OUTBOX_OMIT_OPTIMIZATIONS turns off flattening, push-down, DISTINCT and join
+  // optimizations and the like at compile time: each query here would use one of them.
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  REQUIRE(db->exec("CREATE TABLE u(b INTEGER PRIMARY KEY, c TEXT); INSERT INTO u VALUES (1, 'one'), (2, 'two');"
+                   "CREATE INDEX t_b ON t(b)")
+              .isOk());
+  CHECK(one(*db, "SELECT count(*) FROM (SELECT b FROM t WHERE b > 1)") == "1");                  // flattener
+  CHECK(one(*db, "SELECT x FROM (SELECT b * 10 AS x FROM t ORDER BY b) WHERE x > 10") == "20");  // push-down
+  CHECK(one(*db, "SELECT count(*) FROM (SELECT a FROM t WHERE b > 0)") == "2");                   // count of a subquery
+  CHECK(one(*db, "SELECT n FROM (SELECT count(DISTINCT b) AS n FROM t)") == "2");                    // DISTINCT
+  CHECK(one(*db, "SELECT u.c FROM t JOIN u ON u.b = t.b WHERE t.a IS NULL") == "two");            // join
+  CHECK(one(*db, "SELECT u.c FROM t LEFT JOIN u ON u.b = t.b WHERE u.b = 1") == "one");           // LEFT JOIN -> JOIN
+  CHECK(one(*db, "SELECT count(*) FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.b = t.b)") == "2"); // EXISTS -> join
+  CHECK(one(*db, "SELECT count(*) FROM t WHERE b IN (SELECT b FROM u WHERE c = 'two')") == "1");
+  CHECK(one(*db, "SELECT DISTINCT b FROM t WHERE b = 2") == "2");
+  CHECK(one(*db, "SELECT a FROM t, u WHERE t.b = u.b AND u.b = 1") == "x");                      // constant propagation
+}
+
+TEST_CASE("views and WITH fail to prepare in the visitor build; the connection stays usable") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  const std::vector<std::string> left_out = {
+      "CREATE VIEW v AS SELECT a FROM t", "CREATE TEMP VIEW IF NOT EXISTS v(x) AS SELECT a FROM t",
+      "WITH c AS (SELECT 1) SELECT * FROM c", "WITH c(n) AS (SELECT b FROM t), d AS (SELECT 2) SELECT n FROM c, d",
+      "WITH c AS MATERIALIZED (SELECT 1) INSERT INTO t SELECT 'z', * FROM c",
+      "SELECT (WITH c AS (SELECT 1) SELECT * FROM c)", "DELETE FROM t WHERE b IN (WITH c AS (SELECT 1) SELECT * FROM c)",
+  };
+  for (const std::string& sql : left_out) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("is not supported"));
+  }
+  CHECK(prepareError(*db, "DROP VIEW IF EXISTS v").empty());
+  CHECK(one(*db, "SELECT count(*) FROM t") == "2");
+  CHECK(one(*db, "SELECT count(*) FROM sqlite_schema WHERE type = 'view'") == "0");
+}
