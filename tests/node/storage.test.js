@@ -122,12 +122,14 @@ test('a submit puts one log record of the bytes it changed, and log records are 
   const { ids, integrity } = await reload(tenant);
   assert.equal(integrity, 'ok');
   assert.equal(ids.length, 700);
-  // What IndexedDB holds: at most 32 log records (a round of its own folds them), no blocks.
+  // What IndexedDB holds: about 32 log records at most, no blocks. The fold is a round of its
+  // own after the submit that reached 32, so a submit or two may land before it, and a fold
+  // just before the close leaves none: the bound has that slack and no floor.
   const db = await openFiles(`/lead-outbox/${tenant}`);
   const keys = await allKeys(db);
   db.close();
   const logs = keys.filter((k) => k.includes('/.log.'));
-  assert.ok(logs.length > 0 && logs.length <= 32, `${logs.length} log records stored`);
+  assert.ok(logs.length <= 34, `${logs.length} log records stored`);
   assert.deepEqual(keys.filter((k) => k.includes('#')), []);
 });
 
