@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { startPostgres } from './postgres.mjs';
 import { createLeadSyncHandler, migrate, mintTenantToken, toNodeListener } from '../web/server/index.js';
+import { withTenant } from '../web/server/tenantTransaction.js';
 
 /**
  * A migrated database. With `databaseUrl` (the schema owner's URL) and `appUrl` (the
@@ -19,18 +20,8 @@ export async function startDatabase({ databaseUrl, appUrl, appRole = 'lead_app' 
   }
 
   // Reads run as the owner under the tenant's row-level security, like any other query.
-  async function query(tenant, sql, params = []) {
-    const c = await ownerPool.connect();
-    try {
-      await c.query('BEGIN');
-      await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
-      const { rows } = await c.query(sql, params);
-      await c.query('COMMIT');
-      return rows;
-    } finally {
-      c.release();
-    }
-  }
+  const query = (tenant, sql, params = []) =>
+    withTenant(ownerPool, { tenantId: tenant }, async (c) => (await c.query(sql, params)).rows);
 
   return {
     ownerUrl,

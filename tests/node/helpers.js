@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import pg from 'pg';
 import { startPostgres } from '../../scripts/postgres.mjs';
 import { migrate } from '../../web/server/index.js';
+import { withTenant } from '../../web/server/tenantTransaction.js';
 
 export function lead(n = 0, extra = {}) {
   return {
@@ -83,17 +84,8 @@ export async function startMigratedPostgres() {
 
 /**
  * Rows of `sql` run by `pool`'s role under `tenant`'s row-level security (the tables' owner is
- * subject to forced row-level security too), in a transaction of its own.
+ * subject to forced row-level security too), in a transaction of its own: the server's withTenant.
  */
 export async function asTenant(pool, tenant, sql, params = []) {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query("SELECT set_config('lead_outbox.tenant_id', $1, true)", [tenant]);
-    const { rows } = await c.query(sql, params);
-    await c.query('COMMIT');
-    return rows;
-  } finally {
-    c.release();
-  }
+  return withTenant(pool, { tenantId: tenant }, async (c) => (await c.query(sql, params)).rows);
 }
