@@ -164,12 +164,12 @@ async function applyBatch(pool, who, { device, edits }, o) {
     { tenantId, staffId, lockTimeoutMillis: o.lockTimeoutMillis, statementTimeoutMillis: o.statementTimeoutMillis },
     async (client) => {
       await claimDevice(client, tenantId, device, staffId);
-      let done = await answered(client, tenantId, device, edits);
+      let done = await answered(client, tenantId, device, edits, ids);
       if (done.size === ids.length) return done; // a plain resend: no version, no lock
       // The tenant's version lock serializes the tenant's writes: read again under it, so a
       // concurrent copy of this batch that committed meanwhile is seen and not applied twice.
       const version = await nextVersion(client, tenantId);
-      done = await answered(client, tenantId, device, edits);
+      done = await answered(client, tenantId, device, edits, ids);
       const firsts = new Map();
       for (const e of edits) if (!done.has(e.mutationId) && !firsts.has(e.mutationId)) firsts.set(e.mutationId, e);
       const fresh = await applyEdits(client, who, device, [...firsts.values()], version, o);
@@ -183,9 +183,9 @@ async function applyBatch(pool, who, { device, edits }, o) {
 
 // The answers this batch's edits already have, by mutation id: stored ones, and
 // already_answered for those below the device's acknowledged id (their answers pruned).
-// REQUIRES: claimDevice ran in this transaction (the device's row exists).
-async function answered(client, tenantId, device, edits) {
-  const ids = [...new Set(edits.map((e) => e.mutationId))];
+// `ids` are the edits' distinct mutation ids. REQUIRES: claimDevice ran in this
+// transaction (the device's row exists).
+async function answered(client, tenantId, device, edits, ids) {
   const done = await processed(client, tenantId, device, ids);
   const { rows: [{ floor }] } = await client.query(
     'SELECT acked_below::float8 AS floor FROM lead_outbox.staff_devices WHERE tenant_id = $1 AND device_id = $2', [tenantId, device]);
