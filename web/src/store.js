@@ -65,14 +65,9 @@ export const EMPTY_STATUS = Object.freeze({
 });
 // The tables the outbox's commits change, for live queries (LeadStore#live).
 const OUTBOX_TABLES = ['leads'];
-const REPLICA_TABLES = ['replica_leads'];
-// A staff edit's commits change the shown lead and the edit queue.
-const EDIT_TABLES = ['replica_leads', 'edits'];
 // A device id (docs/edits.md: [A-Za-z0-9_-]{1,64}).
 const DEVICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-// A feed page without changes (a long-poll that timed out) moves only the feed's state.
-const FEED_STATE_ONLY = [];
-// Cross-tab messages (LeadStore#listenToOtherTabs).
+// Cross-tab messages (LeadStore#listenToOtherTabs; the feed's are sync/staffStore.js's).
 const COMMITTED = 'committed';
 const FEED_QUERY = 'feed?';
 // What a store whose core lacks a part says (LeadStore#need): the way to a store that has it.
@@ -94,17 +89,14 @@ export class LeadStore {
   #env; // clock, timers, random, online signal, locks, channel (environment.js)
   #stopStorage = () => {};
   #channel = null;
-  #live = new Set(); // live queries: {sql, params, listener, tables}
-  #feedLockName;
-  #feed = null; // this tab's FeedHolder (startFeed)
-  #watch = null; // AbortController of the request that notices the holder is gone (#watchHolder)
   #heard = Promise.resolve(); // the latest catch-up on another tab's commit
-  #edits = null; // this tab's edit uploads while it holds the feed ({kick, stop}, sync/editUploader.js)
   #form = null; // the parsed form definition (store.form), set by open()
   #takesLeads; // the core has submitLead and the form (not the staff core)
   #hasReplica; // the core has the replica, query and edits (not the visitor core)
   #telling = null; // the follow-up #tellSoon scheduled: {submitted}
-  #staff = null; // sync/staff.js, loaded by open() when the core has the replica
+  // The replica, live queries, edits and the feed (sync/staffStore.js, in the staff chunk):
+  // made by open() when the core has the replica; null in a visitor's store.
+  #staff = null;
 
   /** Use getStore(); this is the store's internal constructor. */
   constructor(core, tenantId, options) {
@@ -117,7 +109,6 @@ export class LeadStore {
     this.#hasReplica = core.has?.('applyPage') ?? true;
     this.#api = new core.CoreStore();
     this.#volume = new Volume(core, tenantId, { locks: this.#env.locks, now: this.#env.now });
-    this.#feedLockName = `lead-outbox-feed:${tenantId}`;
     // A lead in flight for longer was sent by a tab that closed before it heard back:
     // twice a request's timeout, and then some, so a live tab has surely given up.
     this.#inFlightTimeoutMs = 2 * this.#options.requestTimeoutMs + 5000;
@@ -171,10 +162,26 @@ export class LeadStore {
     // A task apart from the store's construction, which compiles this class on a first visit.
     await nextTask();
     if (this.#hasReplica) {
-      this.#staff = await loadStaffCode().catch((err) => {
+      const { StaffStore } = await loadStaffCode().catch((err) => {
         this.#closed = true;
         this.#api.delete();
         throw err;
+      });
+      this.#staff = new StaffStore({
+        api: this.#api,
+        env: this.#env,
+        tenantId: this.tenantId,
+        options: () => this.#options,
+        closed: () => this.#closed,
+        status: () => this.#status,
+        set: (patch) => this.#set(patch),
+        refresh: () => this.#refresh(),
+        commit: (write, options, tables) => this.#commit(write, options, tables),
+        post: (message) => this.#post(message),
+        heard: () => this.#heard,
+        unwrap,
+        invalidArgument: (message) => new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, message),
+        requestErrors: REQUEST_ERRORS,
       });
     }
     if (recovered) this.#status = Object.freeze({ ...this.#status, recovered });
@@ -246,7 +253,7 @@ export class LeadStore {
       openCore({ recoverInFlight: false, importFrom: this.#volume.legacyPath, checkStoredData: false });
     });
     this.#listenToOtherTabs();
-    this.#refreshFeed({});
+    this.#staff?.refreshFeed({});
     const counts = this.#refresh();
     this.#engine.start(counts);
     // A task of its own: the marker is a cookie, whose first read can wait on the browser.
@@ -378,16 +385,7 @@ export class LeadStore {
   async editLead(leadId, changes = {}) {
     this.#checkOpen();
     this.#need('replica', 'editLead');
-    const { status, owner, followUp, addTags, removeTags, note, author = this.#options.staffId } = changes ?? {};
-    if (typeof author !== 'string' || !author) {
-      throw new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'An edit needs its author: pass staffId to getStore (or changes.author).');
-    }
-    const set = Object.fromEntries(Object.entries({ status, owner, followUp }).filter(([, v]) => v !== undefined));
-    const edit = { leadId, author, ...(Object.keys(set).length ? { set } : {}), addTags, removeTags, note };
-    const queued = await this.#commit(() => unwrap(this.#api.submitEdit(JSON.stringify(edit), this.#env.now())), FLUSH, EDIT_TABLES);
-    this.#refresh();
-    this.#edits?.kick();
-    return queued;
+    return this.#staff.editLead(leadId, changes);
   }
 
   /**
@@ -398,15 +396,14 @@ export class LeadStore {
   listEdits() {
     this.#checkOpen();
     this.#need('replica', 'listEdits');
-    return unwrap(this.#api.listEdits());
+    return this.#staff.listEdits();
   }
 
   /** Forgets a rejected edit the person has seen; not_found for any other. */
   async dismissEdit(mutationId) {
     this.#checkOpen();
     this.#need('replica', 'dismissEdit');
-    await this.#commit(() => unwrap(this.#api.dismissEdit(mutationId)), undefined, EDIT_TABLES);
-    this.#refresh();
+    await this.#staff.dismissEdit(mutationId);
   }
 
   /**
@@ -426,10 +423,7 @@ export class LeadStore {
    */
   live(sql, params, listener) {
     this.#need('replica', 'live');
-    const entry = { sql, params, listener, tables: this.#query(sql, params).tables };
-    this.#live.add(entry);
-    this.#rerun(entry);
-    return () => this.#live.delete(entry);
+    return this.#staff.live(sql, params, listener, this.#query(sql, params));
   }
 
   /**
@@ -447,81 +441,10 @@ export class LeadStore {
    * Other arguments (tests): fetch, setTimeout, clearTimeout, random, isOnline, onOnline, locks;
    * the store's environment (getStore's `environment` option) by default.
    */
-  startFeed({ url, editsUrl, getToken, online, ...overrides }) {
+  startFeed(options) {
     this.#checkOpen();
     this.#need('replica', 'startFeed');
-    const env = { ...this.#env, isOnline: online ?? this.#env.isOnline };
-    for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
-    const previous = this.stopFeed();
-    const holder = new this.#staff.FeedHolder({
-      locks: env.locks,
-      lockName: this.#feedLockName,
-      after: previous,
-      shouldLead: () => !this.#closed,
-      // Runs while this tab holds the feed: until stopFeed/close releases it.
-      startLoop: () => {
-        const stopEdits = this.#uploadEdits(editsUrl, getToken, env);
-        const stopFeedLoop = this.#followFeed(url, getToken, env, holder);
-        return async () => {
-          await stopFeedLoop();
-          await stopEdits();
-        };
-      },
-    });
-    this.#feed = holder;
-  }
-
-  // This tab's edit uploads while it holds the feed (none without editsUrl); returns stop.
-  #uploadEdits(editsUrl, getToken, env) {
-    if (!editsUrl) return async () => {};
-    const o = this.#options;
-    const edits = this.#staff.startEditUploads({
-      url: editsUrl, getToken, ...env,
-      fetch: env.fetch ?? o.fetch ?? globalThis.fetch,
-      retryBaseMs: o.retryBaseMs,
-      retryCapMs: o.retryCapMs,
-      requestTimeoutMs: o.requestTimeoutMs,
-      batchMaxCount: o.editBatchMaxCount,
-      queue: {
-        begin: async (max) => unwrap(this.#api.beginEditBatch(max)),
-        complete: async (results) => {
-          const done = await this.#commit(() => unwrap(this.#api.completeEditBatch(results, this.#env.now())), SCRUB, EDIT_TABLES);
-          this.#refresh();
-          return done;
-        },
-      },
-      onError: (error) => {
-        if (this.#closed) return;
-        if (error) this.#set({ lastError: error });
-        else if (REQUEST_ERRORS.has(this.#status.lastError?.code)) this.#set({ lastError: null });
-      },
-    });
-    this.#edits = edits;
-    return async () => {
-      if (this.#edits === edits) this.#edits = null;
-      await edits.stop();
-    };
-  }
-
-  // The feed loop of this tab while it holds the feed; returns stop.
-  #followFeed(url, getToken, env, holder) {
-    return this.#staff.startFeed({
-        url, getToken, ...env,
-        store: {
-          cursor: () => unwrap(this.#api.feedState()).cursor,
-          apply: async (page, from) => {
-            const { changes, upToDate } = JSON.parse(page);
-            const tables = changes?.length ? REPLICA_TABLES : FEED_STATE_ONLY;
-            await this.#commit(() => unwrap(this.#api.applyPage(page, from, this.#env.now())), SCRUB, tables);
-            return { upToDate: upToDate === true };
-          },
-          reset: () => this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES),
-        },
-        onState: ({ state, error }) => {
-          if (this.#closed || this.#feed !== holder) return;
-          this.#showFeed(state, error, { announce: true });
-        },
-      });
+    this.#staff.startFeed(options);
   }
 
   /**
@@ -530,12 +453,7 @@ export class LeadStore {
    * Resolves once the loop has ended and the lock is released.
    */
   async stopFeed() {
-    const holder = this.#feed;
-    this.#feed = null;
-    // Announced before the lock goes: a tab that takes over announces after this.
-    await holder?.stop(() => {
-      if (!this.#closed) this.#showFeed(FeedStates.OFF, null, { announce: true });
-    });
+    await this.#staff?.stopFeed();
   }
 
   /**
@@ -546,11 +464,7 @@ export class LeadStore {
   async signOut() {
     this.#checkOpen();
     this.#need('replica', 'signOut');
-    this.#post({ type: 'stop-feed' });
-    await this.stopFeed();
-    const erase = () => this.#commit(() => unwrap(this.#api.resetReplica()), SCRUB, REPLICA_TABLES);
-    await (this.#env.locks ? this.#env.locks.request(this.#feedLockName, erase) : erase());
-    this.#showFeed(FeedStates.OFF, null, { announce: true });
+    await this.#staff.signOut();
   }
 
   /** Stops timers and listeners and releases the database; pending leads stay stored. */
@@ -560,7 +474,7 @@ export class LeadStore {
     this.#closed = true;
     this.#stopStorage();
     this.#channel?.close();
-    this.#watch?.abort();
+    this.#staff?.close();
     await this.#engine.stop();
     // Commits not yet started are refused; the running one finishes before the
     // database closes and its files leave memory.
@@ -633,52 +547,12 @@ export class LeadStore {
   #query(sql, params) {
     this.#checkOpen();
     this.#need('replica', 'query');
-    return unwrap(this.#api.query(String(sql), JSON.stringify(params ?? [])));
+    return this.#staff.query(sql, params);
   }
 
-  // Re-runs the live queries that read one of `tables` (null: all, after another tab's commit),
-  // and reads the feed's cursor again when the replica may have changed.
+  // A commit changed `tables` (null: another tab's commit): live queries and status.feed follow.
   #changed(tables) {
-    if (this.#closed) return;
-    if (!tables || tables === REPLICA_TABLES || tables === FEED_STATE_ONLY) this.#refreshFeed({});
-    for (const entry of this.#live) {
-      if (!tables || entry.tables.some((t) => tables.includes(t))) this.#rerun(entry);
-    }
-  }
-
-  #rerun(entry) {
-    let rows;
-    try {
-      rows = this.#query(entry.sql, entry.params).rows;
-    } catch (err) {
-      console.error('[lead-outbox] live query failed', err);
-      return;
-    }
-    try {
-      entry.listener(rows);
-    } catch (err) {
-      console.error('[lead-outbox] live listener threw', err);
-    }
-  }
-
-  // status.feed from the core's cursor and last change, with `feed` ({state}) and `patch`.
-  // A store without the replica shows the feed off, whatever other tabs do.
-  #refreshFeed(feed, patch = {}) {
-    if (!this.#hasReplica) {
-      this.#set(patch);
-      return;
-    }
-    const { cursor, changedAt } = unwrap(this.#api.feedState());
-    const next = { ...this.#status.feed, ...feed, cursor, lastChangeAt: changedAt || null };
-    const same = Object.keys(next).every((k) => next[k] === this.#status.feed[k]);
-    this.#set({ ...patch, ...(same ? {} : { feed: Object.freeze(next) }) });
-  }
-
-  // The feed's state as this tab shows it: `state` and, with an error, status.lastError.
-  // `announce`: this tab holds the feed, and the other tabs show the same.
-  #showFeed(state, error, { announce = false } = {}) {
-    this.#refreshFeed({ state }, error ? { lastError: error } : {});
-    if (announce) this.#post({ type: 'feed', state, error: error ?? null });
+    if (!this.#closed) this.#staff?.changed(tables);
   }
 
   // To the site's other tabs of this tenant (none once closed: the channel is closed with the store).
@@ -692,46 +566,20 @@ export class LeadStore {
   // success of its own (errors of this tab's storage stay). Read from the data, not from
   // the message, so it holds whichever catch-up first sees the new state.
   //
-  // Messages: COMMITTED (a commit); {type: 'feed', state, error} (the tab holding the feed,
-  // shown after the catch-ups heard before it, so the state never runs ahead of the data);
-  // FEED_QUERY (a tab opened: the holder answers with its state); {type: 'stop-feed'} (signOut).
+  // Messages: COMMITTED (a commit); the feed's (StaffStore#heard: FEED_QUERY, which every
+  // opening tab sends, {type: 'feed'} and {type: 'stop-feed'}), which a visitor's store ignores.
   #listenToOtherTabs() {
     this.#channel = this.#env.channel(this.#volume.lockName);
     if (!this.#channel) return;
     this.#channel.onmessage = ({ data }) => {
       if (this.#closed) return;
-      if (data === FEED_QUERY) {
-        if (this.#feed?.leading) this.#post({ type: 'feed', state: this.#status.feed.state, error: null });
-      } else if (data?.type === 'feed') {
-        if (this.#feed?.leading || !this.#hasReplica) return; // this tab is the source of truth, or has no feed
-        this.#heard.then(() => {
-          if (this.#closed || this.#feed?.leading) return;
-          this.#showFeed(data.state, data.error);
-          if (data.state !== FeedStates.OFF) this.#watchHolder();
-        });
-      } else if (data?.type === 'stop-feed') {
-        this.stopFeed().catch(() => {});
+      if (data === FEED_QUERY || data?.type === 'feed' || data?.type === 'stop-feed') {
+        this.#staff?.heard(data);
       } else {
         this.#heard = this.#volume.catchUp().then(() => this.#caughtUp(), () => {});
       }
     };
     this.#post(FEED_QUERY);
-  }
-
-  // This tab shows another tab's feed state: it asks for the feed's lock (shared, so it
-  // never holds the feed), which comes free only when no tab holds it. A holder that ended
-  // without a word (a killed tab: the browser releases its locks) so leaves 'off' in every
-  // tab, not its last state. One request at a time; close() withdraws it.
-  #watchHolder() {
-    const locks = this.#env.locks;
-    if (!locks || this.#watch) return;
-    const watch = new AbortController();
-    this.#watch = watch;
-    locks.request(this.#feedLockName, { mode: 'shared', signal: watch.signal }, () => {
-      if (!this.#closed && !this.#feed?.leading) this.#showFeed(FeedStates.OFF, null);
-    }).catch(() => {}).finally(() => {
-      if (this.#watch === watch) this.#watch = null;
-    });
   }
 
   #caughtUp() {
@@ -744,7 +592,7 @@ export class LeadStore {
       lastError: REQUEST_ERRORS.has(s.lastError?.code) ? null : s.lastError,
     } : {}));
     this.#engine.otherTabCommitted(counts);
-    this.#edits?.kick(); // another tab may have queued an edit: this tab uploads them
+    this.#staff?.kick(); // another tab may have queued an edit: this tab uploads them
   }
 
   #checkOpen() {
