@@ -3,10 +3,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createLeadSyncHandler, mintTenantToken } from '../../web/server/index.js';
+import { createEditsHandler, createLeadSyncHandler, mintStaffToken, mintTenantToken } from '../../web/server/index.js';
 import { lead, startMigratedPostgres } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
+const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
 let cluster;
 let ownerPool;
 let adminPool; // a superuser sees every session's query in pg_stat_activity
@@ -67,6 +68,50 @@ test("while a tenant's batch holds its version row, the next batch waits at the 
     const answers = await Promise.all([first, ...rest]);
     assert.deepEqual(answers.map((r) => r.status), [200, 200, 200, 200]);
     for (const a of answers) assert.equal((await a.json()).results[0].status, 'accepted');
+  } finally {
+    await holder.query('ROLLBACK').catch(() => {});
+    holder.release();
+    await pool.end();
+  }
+});
+
+const postEdits = async (handler, tenant, body) => handler(new Request('http://localhost/api/leads/edits', {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${await mintStaffToken({ tenantId: tenant, staffId: 'ann' }, { keys: KEYS, kid: 'k1' })}` },
+  body: JSON.stringify(body),
+}));
+const clock = (ms) => `${String(ms).padStart(16, '0')}-000000`;
+
+// A plain resend (every edit of the batch already answered) takes no version: it must not
+// wait in line behind the tenant's new batches, which wait for the version row.
+test("a resend of an answered edit batch is answered while the tenant's new batches wait for its version row", async () => {
+  const pool = new pg.Pool({ connectionString: cluster.appUrl, max: 4 });
+  const sync = createLeadSyncHandler({ pool, tokenSecret: SECRET, rateLimits: false });
+  const edits = createEditsHandler({ pool, tokenSecret: SECRET, staffKeys: KEYS, lockTimeoutMillis: 10000 });
+  const holder = await ownerPool.connect();
+  try {
+    const leadId = randomUUID();
+    assert.equal((await post(sync, 'resend', [fresh(0, leadId)])).status, 200);
+    const answered = { device: 'laptop', edits: [{ mutationId: 1, leadId, clock: clock(Date.now()), set: { status: 'won' } }] };
+    const first = await postEdits(edits, 'resend', answered);
+    assert.equal(first.status, 200);
+    const firstResults = (await first.json()).results;
+    assert.equal(firstResults[0].result, 'applied');
+    // Another transaction holds the tenant's version row; a new batch waits for it.
+    await holder.query('BEGIN');
+    await holder.query("SELECT set_config('lead_outbox.tenant_id', 'resend', true)");
+    await holder.query("SELECT v FROM lead_outbox.tenant_versions WHERE tenant_id = 'resend' FOR UPDATE");
+    const later = { device: 'laptop', edits: [{ mutationId: 2, leadId, clock: clock(Date.now() + 1), addTags: ['vip'] }] };
+    const waiting = postEdits(edits, 'resend', later);
+    await new Promise((r) => setTimeout(r, 300)); // the new batch reaches the row
+    const resend = await Promise.race([postEdits(edits, 'resend', answered), new Promise((r) => setTimeout(r, 3000, 'no answer'))]);
+    assert.notEqual(resend, 'no answer', 'the resend waited behind the new batch');
+    assert.equal(resend.status, 200);
+    assert.deepEqual((await resend.json()).results, firstResults);
+    await holder.query('COMMIT');
+    const done = await waiting;
+    assert.equal(done.status, 200);
+    assert.equal((await done.json()).results[0].result, 'applied');
   } finally {
     await holder.query('ROLLBACK').catch(() => {});
     holder.release();
