@@ -23,7 +23,7 @@ export const DEFAULTS = Object.freeze({
   replicaRetentionDays: 30, // staff devices keep feed leads this long after their createdAt
   editMaxSkewMs: 10 * 60 * 1000, // a staff edit's clock may run this far ahead of the server's (docs/edits.md)
   editBatchMaxCount: 100,   // staff edits per upload (the edits route takes at most 500)
-  deviceId: undefined,      // this device's id for staff edits; random when absent, and the first one stored is kept
+  deviceId: undefined,      // the device id of the store's first staff editor (random when absent; the first stored is kept)
   staffId: undefined,       // the signed-in staff member: the author of this device's edits (editLead)
 });
 
@@ -383,7 +383,9 @@ export class LeadStore {
       throw new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'An edit needs its author: pass staffId to getStore (or changes.author).');
     }
     const set = Object.fromEntries(Object.entries({ status, owner, followUp }).filter(([, v]) => v !== undefined));
-    const edit = { leadId, author, ...(Object.keys(set).length ? { set } : {}), addTags, removeTags, note };
+    // `device`: a fresh id, taken only by an author new to this store (a shared profile: the
+    // server binds a device id to one staff member, so each has their own).
+    const edit = { leadId, author, device: `d-${randomUuid()}`, ...(Object.keys(set).length ? { set } : {}), addTags, removeTags, note };
     const queued = await this.#commit(() => unwrap(this.#api.submitEdit(JSON.stringify(edit), this.#env.now())), FLUSH, EDIT_TABLES);
     this.#refresh();
     this.#edits?.kick();
@@ -483,7 +485,8 @@ export class LeadStore {
       requestTimeoutMs: o.requestTimeoutMs,
       batchMaxCount: o.editBatchMaxCount,
       queue: {
-        begin: async (max) => unwrap(this.#api.beginEditBatch(max)),
+        // The signed-in staff member's edits only: the token is theirs (none: the oldest edit's device).
+        begin: async (max) => unwrap(this.#api.beginEditBatch(max, this.#options.staffId ?? '')),
         complete: async (results) => {
           const done = await this.#commit(() => unwrap(this.#api.completeEditBatch(results, this.#env.now())), SCRUB, EDIT_TABLES);
           this.#refresh();
