@@ -125,7 +125,9 @@ LO_EXPORT const char* lo_store_submitEdit(StoreApi* s, LO_STR(edit), double now)
   return answer(s->submitEdit(LO_TEXT(edit), now));
 }
 LO_EXPORT const char* lo_store_editCounts(StoreApi* s) { return answer(s->editCounts()); }
-LO_EXPORT const char* lo_store_beginEditBatch(StoreApi* s, int maxCount) { return answer(s->beginEditBatch(maxCount)); }
+LO_EXPORT const char* lo_store_beginEditBatch(StoreApi* s, int maxCount, LO_STR(author)) {
+  return answer(s->beginEditBatch(maxCount, LO_TEXT(author)));
+}
 LO_EXPORT const char* lo_store_completeEditBatch(StoreApi* s, LO_STR(results), double now) {
   return answer(s->completeEditBatch(LO_TEXT(results), now));
 }

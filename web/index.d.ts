@@ -276,7 +276,7 @@ export interface StoreOptions {
   persistentStorage?: 'if-granted' | 'ask' | 'never';
   /** The page's clock, timers, randomness, online signal, Web Locks and cross-tab channel (tests pass their own). */
   environment?: Partial<Environment>;
-  /** This device's id for staff edits ([A-Za-z0-9_-]{1,64}); random when absent. The first id a database was opened with is kept. */
+  /** The device id of the first staff member who edits in this store ([A-Za-z0-9_-]{1,64}); random when absent. The first id a database was opened with is kept; each later staff member gets a random one of their own. */
   deviceId?: string;
   /** The signed-in staff member (the staff token's `sub`): the author of this device's edits. */
   staffId?: string;

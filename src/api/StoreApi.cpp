@@ -302,9 +302,9 @@ std::string StoreApi::editCounts() {
   return okJson(JsonValue::object({{"pending", r.value().pending}, {"rejected", r.value().rejected}}));
 }
 
-std::string StoreApi::beginEditBatch(int maxCount) {
+std::string StoreApi::beginEditBatch(int maxCount, const std::string& author) {
   if (!store_) return errorJson(kClosed);
-  auto r = store_->edits().beginBatch(maxCount);
+  auto r = store_->edits().beginBatch(maxCount, author);
   return r.isOk() ? okJson(JsonValue::object({{"edits", std::move(r).value()}})) : errorJson(r.status());
 }
 

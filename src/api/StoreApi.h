@@ -63,12 +63,14 @@ class StoreApi {
   // Staff edits (edits/EditQueue.h, docs/edits.md). submitEdit: editJson {"leadId","author","set"?,
   // "addTags"?,"removeTags"?,"note"?}; stored and shown at once (replica_leads' status, owner,
   // follow_up, tags, notes, overridden); value: the edit as it will be uploaded. Errors:
-  // "not_found" (no such replica lead), "invalid_argument" (an invalid edit, no deviceId).
+  // "not_found" (no such replica lead), "invalid_argument" (an invalid edit, no deviceId, or
+  // a staff member new to the store without a fresh "device" offered).
   std::string submitEdit(const std::string& editJson, double now);
   // value: {"pending","rejected"}
   std::string editCounts();
-  // value: {"edits":[…]}: the oldest pending edits, the request body's edits. Resending is safe.
-  std::string beginEditBatch(int maxCount);
+  // value: {"edits":[…]}: the oldest pending edits of `author`'s device (EditQueue::beginBatch;
+  // "": the oldest edit's device), the request body's edits. Resending is safe.
+  std::string beginEditBatch(int maxCount, const std::string& author);
   // resultsJson: the server's [{"device","mutationId","result":"applied"|"rejected","reason"?}];
   // value: {"applied","rejected"}. A failed request needs no call: the edits stay pending.
   std::string completeEditBatch(const std::string& resultsJson, double now);

@@ -92,7 +92,7 @@ JsonValue textOrNull(const FieldValue& v) { return v ? JsonValue(*v) : JsonValue
 
 }  // namespace
 
-Result<std::string> EditQueue::meta(const char* key) {
+Result<std::string> EditQueue::meta(const std::string& key) {
   Statement st = db_.prepare("SELECT value FROM meta WHERE key = ?1");
   st.bind(1, key);
   if (st.step()) return st.columnText(0);
@@ -100,7 +100,7 @@ Result<std::string> EditQueue::meta(const char* key) {
   return std::string();
 }
 
-Status EditQueue::setMeta(const char* key, std::string_view value) {
+Status EditQueue::setMeta(const std::string& key, std::string_view value) {
   return db_.prepare("INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
       .bind(1, key)
       .bind(2, value)
@@ -111,6 +111,46 @@ Status EditQueue::adoptDeviceId(std::string_view deviceId) {
   if (deviceId.empty()) return Status::ok();
   if (!isDeviceId(deviceId)) return Status(ErrorCode::kInvalidArgument, "deviceId must be 1 to 64 of A-Z a-z 0-9 _ -");
   return db_.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES('device_id', ?1)").bind(1, deviceId).run();
+}
+
+// meta keys: device_id (the store's first), device_id:<author> (each author's), and
+// device_base_taken once the first has its author.
+Result<std::string> EditQueue::deviceOf(const std::string& author, std::string_view offered, bool take) {
+  Result<std::string> mine = meta("device_id:" + author);
+  if (!mine.isOk() || !mine.value().empty()) return mine;
+  Result<std::string> base = meta("device_id");
+  Result<std::string> taken = meta("device_base_taken");
+  Result<std::string> numbered = meta("edit_mutation_id");
+  if (!base.isOk()) return base.status();
+  if (!taken.isOk()) return taken.status();
+  if (!numbered.isOk()) return numbered.status();
+  if (taken.value().empty() && !base.value().empty()) {
+    std::string owner = author;
+    if (!numbered.value().empty()) {
+      // Edits from before per-author devices: the server bound the id to whoever sent the
+      // first of them, which only the oldest queued edit still tells.
+      owner.clear();
+      Statement oldest = db_.prepare("SELECT edit FROM edits ORDER BY mutation_id LIMIT 1");
+      if (oldest.step()) {
+        Result<JsonValue> e = parseJson(oldest.columnText(0));
+        if (!e.isOk()) return damagedData("a queued edit is not JSON");
+        owner = e.value()["author"].asString();
+      }
+      if (!oldest.status().isOk()) return oldest.status();
+    }
+    if (!take) return owner == author ? base.value() : std::string();  // a look-up writes nothing
+    if (Status s = setMeta("device_base_taken", "1"); !s.isOk()) return s;
+    if (!owner.empty()) {
+      if (Status s = setMeta("device_id:" + owner, base.value()); !s.isOk()) return s;
+    }
+    if (owner == author) return base.value();
+  }
+  if (!take) return std::string();
+  if (!isDeviceId(offered)) {
+    return Status(ErrorCode::kInvalidArgument, "a staff member new to this store needs a fresh device id (1 to 64 of A-Z a-z 0-9 _ -)");
+  }
+  if (Status s = setMeta("device_id:" + author, offered); !s.isOk()) return s;
+  return std::string(offered);
 }
 
 Status EditQueue::rebase(const std::string& leadId, std::int64_t now) {
@@ -212,9 +252,9 @@ Result<JsonValue> EditQueue::submit(std::string_view editJson, std::int64_t now)
   const std::string leadId = input.value()["leadId"].asString();
   JsonValue stored;
   Status s = db_.transaction([&]() -> Status {
-    Result<std::string> device = meta("device_id");
-    if (!device.isOk()) return device.status();
-    if (device.value().empty()) {
+    Result<std::string> base = meta("device_id");
+    if (!base.isOk()) return base.status();
+    if (base.value().empty()) {
       return Status(ErrorCode::kInvalidArgument, "this store has no device id: open it with options.deviceId");
     }
     Result<LeadEdits> lead = load(db_, leadId);
@@ -228,6 +268,12 @@ Result<JsonValue> EditQueue::submit(std::string_view editJson, std::int64_t now)
     if (!hlc) return damagedData("meta hlc");
     const std::int64_t mutationId = std::strtoll(last.value().c_str(), nullptr, 10) + 1;  // "" is 0
     const Hlc clock = hlcSend(*hlc, now);
+    // An edit without an author is refused by parseEdit below; it takes no device.
+    const JsonValue& author = input.value()["author"];
+    Result<std::string> device = author.isString() && !author.asString().empty()
+                                     ? deviceOf(author.asString(), input.value()["device"].asString(), true)
+                                     : base;
+    if (!device.isOk()) return device.status();
 
     JsonValue e = JsonValue::object();
     for (const auto& [key, value] : input.value().members()) {
@@ -266,14 +312,23 @@ Result<JsonValue> EditQueue::submit(std::string_view editJson, std::int64_t now)
   return stored;
 }
 
-Result<JsonValue> EditQueue::beginBatch(int maxCount) {
-  Statement st = db_.prepare("SELECT edit FROM edits WHERE status = 'pending' ORDER BY mutation_id LIMIT ?1");
-  st.bind(1, std::int64_t{maxCount < 1 ? 1 : maxCount});
+Result<JsonValue> EditQueue::beginBatch(int maxCount, std::string_view author) {
+  std::string device;
+  if (!author.empty()) {
+    Result<std::string> d = deviceOf(std::string(author), {}, false);
+    if (!d.isOk()) return d.status();
+    if (d.value().empty()) return JsonValue::array();
+    device = std::move(d).value();
+  }
+  // A store's edits are few (a person's, until answered): the device is read from each.
+  Statement st = db_.prepare("SELECT edit FROM edits WHERE status = 'pending' ORDER BY mutation_id");
+  const std::size_t most = maxCount < 1 ? 1 : static_cast<std::size_t>(maxCount);
   JsonValue edits = JsonValue::array();
-  while (st.step()) {
+  while (edits.size() < most && st.step()) {
     Result<JsonValue> e = parseJson(st.columnText(0));
     if (!e.isOk()) return damagedData("a queued edit is not JSON");
-    edits.push(std::move(e).value());
+    if (device.empty()) device = e.value()["device"].asString();
+    if (e.value()["device"].asString() == device) edits.push(std::move(e).value());
   }
   if (!st.status().isOk()) return st.status();
   return edits;
@@ -292,13 +347,16 @@ Result<EditBatchOutcome> EditQueue::completeBatch(std::string_view resultsJson, 
   }
   EditBatchOutcome out;
   Status s = db_.transaction([&]() -> Status {
-    Result<std::string> device = meta("device_id");
-    if (!device.isOk()) return device.status();
+    // This store's devices: its first one and each staff member's.
+    std::set<std::string, std::less<>> devices;
+    Statement own = db_.prepare("SELECT value FROM meta WHERE key = 'device_id' OR substr(key, 1, 10) = 'device_id:'");
+    while (own.step()) devices.insert(own.columnText(0));
+    if (!own.status().isOk()) return own.status();
     std::set<std::string> leads;
     Statement mark = db_.prepare(
         "UPDATE edits SET status = ?2, reason = ?3 WHERE mutation_id = ?1 AND status = 'pending' RETURNING lead_id");
     for (const JsonValue& r : results.value().items()) {
-      if (r["device"].asString() != device.value()) continue;
+      if (!devices.count(r["device"].asString())) continue;
       const bool applied = r["result"].asString() == "applied";
       mark.reset().bind(1, r["mutationId"].asInt64()).bind(2, applied ? "applied" : "rejected");
       if (applied) {

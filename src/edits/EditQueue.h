@@ -42,23 +42,31 @@ class EditQueue {
 
   // Stores the device id if none is stored yet (a database keeps its first one). Ignores
   // an empty id; kInvalidArgument for one outside [A-Za-z0-9_-]{1,64}.
+  // Device ids are per staff member (the server binds one to the first member who sends
+  // edits under it): the first author of the store's edits takes this one, each later
+  // author the fresh id their first submit offers. A store with edits from before that
+  // (meta edit_mutation_id set, no device_base_taken) gives this id to the author of its
+  // oldest queued edit, or to nobody when none is queued (who owns it is not known).
   Status adoptDeviceId(std::string_view deviceId);
 
   // Queues an edit and shows it at once, in one transaction. `editJson`: {"leadId","author",
-  // "set"?,"addTags"?,"removeTags"?,"note"?}; the core adds device, mutationId, clock (the
+  // "set"?,"addTags"?,"removeTags"?,"note"?,"device"?}; the core adds device (the author's:
+  // see adoptDeviceId; "device" is the fresh id offered in case the author has none yet),
+  // mutationId (one sequence per store: each device's ids increase), clock (the
   // device's HLC after a local event at `now`) and, for removed tags, the adds this device
   // sees (its "observed"). Returns the stored edit. kNotFound: no such lead in the replica;
-  // kInvalidArgument: an invalid edit (Edit.h) or no device id yet.
+  // kInvalidArgument: an invalid edit (Edit.h), no device id yet, or none for a new author.
   Result<JsonValue> submit(std::string_view editJson, std::int64_t now);
 
-  // The oldest pending edits, at most maxCount, as the server takes them (an array).
-  // Nothing changes state: a resend is safe because the server answers (device,
-  // mutationId) once, so there is no in-flight state to recover after a crash.
-  Result<JsonValue> beginBatch(int maxCount);
+  // The oldest pending edits of one device, at most maxCount, as the server takes them (an
+  // array): `author`'s device (none yet: empty), or without an author the device of the
+  // oldest pending edit. Nothing changes state: a resend is safe because the server answers
+  // (device, mutationId) once, so there is no in-flight state to recover after a crash.
+  Result<JsonValue> beginBatch(int maxCount, std::string_view author = {});
 
   // The server's answer, [{"device","mutationId","result":"applied"|"rejected","reason"?}]:
   // marks those pending edits, in one transaction, and re-derives their leads. Results for
-  // another device or an unknown mutation are ignored. kInvalidArgument for malformed results.
+  // a device not of this store or an unknown mutation are ignored. kInvalidArgument for malformed results.
   Result<EditBatchOutcome> completeBatch(std::string_view resultsJson, std::int64_t now);
 
   Result<EditCounts> counts();
@@ -74,8 +82,12 @@ class EditQueue {
   Status rebase(const std::string& leadId, std::int64_t now);
 
  private:
-  Result<std::string> meta(const char* key);
-  Status setMeta(const char* key, std::string_view value);
+  Result<std::string> meta(const std::string& key);
+  Status setMeta(const std::string& key, std::string_view value);
+  // The author's device id. With `take`, one is taken as adoptDeviceId says (`offered`: the
+  // fresh id for a new author); without, nothing is written and "" means none yet.
+  // REQUIRES: inside a transaction when `take`.
+  Result<std::string> deviceOf(const std::string& author, std::string_view offered, bool take);
 
   Database& db_;
 };

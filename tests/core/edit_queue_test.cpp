@@ -241,6 +241,78 @@ TEST_CASE("a database keeps the device id it was first opened with", "[edits]") 
   CHECK(submit(*store, R"("note":"x")")["device"].asString() == "devA");
 }
 
+// A browser profile shared by two staff members: the server binds a device id to the first
+// staff member who sends edits under it (403 device_mismatch for anyone else), so each staff
+// member of a store needs a device id of their own, and an upload carries one device's edits.
+TEST_CASE("each staff member of a store edits under a device id of their own, and a batch holds one member's edits",
+          "[edits]") {
+  testing::TempDb dir;
+  {
+    auto store = openStore(dir);
+    applyPage(*store, 1);
+    const JsonValue ann = submit(*store, R"("note":"first")");
+    CHECK(ann["device"].asString() == "devA");  // the first staff member takes the store's device id
+    auto bob = store->edits().submit(R"({"leadId":"lead-1","author":"bob","device":"devBob","note":"second"})", kNow);
+    REQUIRE(bob.isOk());
+    CHECK(bob.value()["device"].asString() == "devBob");  // the fresh id JS offered
+    // A staff member new to the store without a fresh id offered: nothing is stored.
+    CHECK(store->edits().submit(R"({"leadId":"lead-1","author":"cy","note":"x"})", kNow).status().code() ==
+          ErrorCode::kInvalidArgument);
+    // Offered ids are taken only the first time: ann keeps devA.
+    CHECK(store->edits().submit(R"({"leadId":"lead-1","author":"ann","device":"devNew","note":"again"})", kNow)
+              .value()["device"]
+              .asString() == "devA");
+    const JsonValue anns = store->edits().beginBatch(10, "ann").value();
+    REQUIRE(anns.size() == 2);
+    CHECK(anns[0]["device"].asString() == "devA");
+    CHECK(anns[1]["device"].asString() == "devA");
+    CHECK(anns[0]["mutationId"].asInt64() < anns[1]["mutationId"].asInt64());
+    const JsonValue bobs = store->edits().beginBatch(10, "bob").value();
+    REQUIRE(bobs.size() == 1);
+    CHECK(bobs[0]["device"].asString() == "devBob");
+    CHECK(store->edits().beginBatch(10, "cy").value().size() == 0);
+    // Without a staff member: the device of the oldest pending edit, and only its edits.
+    CHECK(store->edits().beginBatch(10).value().size() == 2);
+    // Bob's answer marks bob's edit.
+    CHECK(store->edits().completeBatch(answer(bobs[0], "applied"), kNow).value().applied == 1);
+    CHECK(store->edits().beginBatch(10, "bob").value().size() == 0);
+  }
+  // Each one's device id is kept with the store.
+  auto store = openStore(dir, "devZ");
+  CHECK(store->edits().submit(R"({"leadId":"lead-1","author":"bob","device":"devOther","note":"x"})", kNow)
+            .value()["device"]
+            .asString() == "devBob");
+  CHECK(submit(*store, R"("note":"y")")["device"].asString() == "devA");
+}
+
+TEST_CASE("a store with edits from before device ids per staff member keeps its device id for the author of its oldest edit",
+          "[edits]") {
+  for (const bool queued : {true, false}) {
+    INFO(queued);
+    testing::TempDb dir;
+    auto store = openStore(dir);
+    applyPage(*store, 1);
+    // As an earlier release left it: edits were numbered, the device id has no staff member.
+    REQUIRE(store->database().prepare("INSERT INTO meta(key, value) VALUES('edit_mutation_id', '4')").run().isOk());
+    if (queued) {
+      const std::string edit = otherEdit("devA", 4, kNow, R"("note":"old")");
+      REQUIRE(store->database()
+                  .prepare("INSERT INTO edits(mutation_id, lead_id, edit, status, created_at) VALUES(4, ?1, ?2, 'pending', 0)")
+                  .bind(1, kLead)
+                  .bind(2, edit)
+                  .run()
+                  .isOk());
+    }
+    // ann comes first now; bob wrote the queued edit (or someone unknown wrote the answered ones).
+    const JsonValue ann = submit(*store, R"("device":"devAnn","note":"new")");
+    CHECK(ann["device"].asString() == "devAnn");
+    CHECK(ann["mutationId"].asInt64() == 5);
+    auto bob = store->edits().submit(R"({"leadId":"lead-1","author":"bob","device":"devBob","note":"x"})", kNow);
+    REQUIRE(bob.isOk());
+    CHECK(bob.value()["device"].asString() == (queued ? "devA" : "devBob"));
+  }
+}
+
 TEST_CASE("the JS face queues, uploads and completes edits as JSON", "[edits]") {
   testing::TempDb dir;
   StoreApi api;
@@ -250,7 +322,7 @@ TEST_CASE("the JS face queues, uploads and completes edits as JSON", "[edits]") 
       parseJson(api.submitEdit(R"({"leadId":"lead-1","author":"ann","set":{"owner":"ann"}})", kNow)).value();
   REQUIRE(submitted["ok"].asBool());
   CHECK(parseJson(api.editCounts()).value()["value"]["pending"].asInt64() == 1);
-  const JsonValue batch = parseJson(api.beginEditBatch(50)).value()["value"]["edits"];
+  const JsonValue batch = parseJson(api.beginEditBatch(50, "ann")).value()["value"]["edits"];
   REQUIRE(batch.size() == 1);
   const JsonValue done =
       parseJson(api.completeEditBatch(R"([{"device":"tab-1","mutationId":1,"result":"applied"}])", kNow)).value();

@@ -208,6 +208,49 @@ test('two devices with conflicting status edits converge to the later clock, and
   await closeAllStores();
 });
 
+// README troubleshooting, 403 device_mismatch: the server binds a device id to the first staff
+// member who sends edits under it, and the store had one device id, so on a browser profile
+// shared by two staff members the second one's edit uploads stopped for good.
+test('on a browser profile shared by two staff members, each one\'s edits land, under a device id of their own', async () => {
+  const tenant = 'dev-shared';
+  const id = await storedLead(tenant);
+  const env = deviceEnv();
+  const ann = await device(tenant, 'shared', 'ann', env);
+  await waitUntil(() => hasLead(ann.store, id));
+  const first = posted.length;
+  await ann.store.editLead(id, { note: 'Ann called.' });
+  await waitUntil(() => ann.store.getStatus().edits.pending === 0);
+  env.online = false;
+  await ann.store.editLead(id, { addTags: ['ann-later'] }); // still queued when ann signs out
+  await closeAllStores();
+
+  env.online = true;
+  const bobFrom = posted.length;
+  const bob = await device(tenant, 'shared', 'bob', env); // the same store, another staff member
+  await waitUntil(() => hasLead(bob.store, id));
+  await bob.store.editLead(id, { status: 'contacted', note: 'Bob followed up.' });
+  const bobsLeft = () => bob.store.listEdits().filter((e) => e.edit.author === 'bob' && e.status === 'pending').length;
+  await waitUntil(() => bobsLeft() === 0);
+  assert.equal(bob.store.getStatus().lastError, null);
+  const bobPosts = posted.slice(bobFrom);
+  assert.ok(bobPosts.length >= 1);
+  assert.ok(bobPosts.every((p) => p.device !== 'dev-shared'), 'bob sends under a device id of his own');
+  assert.deepEqual(bob.store.listEdits().filter((e) => e.status === 'pending').map((e) => e.edit.author), ['ann'],
+    'ann\'s queued edit waits for ann\'s token');
+  await closeAllStores();
+
+  const annAgain = await device(tenant, 'shared', 'ann', env);
+  await waitUntil(() => annAgain.store.getStatus().edits.pending === 0);
+  assert.equal(annAgain.store.getStatus().lastError, null);
+  const annPosts = posted.slice(first).filter((p) => !bobPosts.includes(p));
+  assert.ok(annPosts.every((p) => p.device === 'dev-shared'), 'ann keeps the store\'s device id');
+  const row = await serverRow(tenant, id);
+  assert.equal(row.status, 'contacted');
+  assert.deepEqual(row.tags, ['ann-later']);
+  assert.deepEqual(row.notes.map((n) => n.text).sort(), ['Ann called.', 'Bob followed up.']);
+  await closeAllStores();
+});
+
 test('an edit answered 401 asks getToken again with the refused token, and is sent with the fresh one', async () => {
   const tenant = 'dev-expired';
   const id = await storedLead(tenant);

@@ -296,7 +296,7 @@ test('a device core\'s queued edit goes through the endpoint and returns on the 
     ok(api.applyPage(page, 0, Date.now()));
     const cursor = JSON.parse(page).cursor;
     ok(api.submitEdit(JSON.stringify({ leadId: id, author: 'ann', set: { status: 'won' }, note: 'Signed.' }), Date.now()));
-    const { edits: queued } = ok(api.beginEditBatch(100));
+    const { edits: queued } = ok(api.beginEditBatch(100, ''));
     const results = await send(token, { device: 'dev-1', edits: queued });
     assert.deepEqual(results.map((r) => r.result), ['applied']);
     ok(api.completeEditBatch(JSON.stringify(results), Date.now()));

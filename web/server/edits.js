@@ -154,22 +154,28 @@ function parseBatch(text, maxItems) {
 // again; one below the device's acknowledged id (its answer pruned) is answered
 // already_answered. Every new edit is answered and recorded, rejected ones too, so a
 // device's queue never waits behind one. The batch's lowest mutation id then becomes the
-// device's acknowledged id, and the answers below it are pruned (see ackBelow). The
-// connection is taken on the batch's turn for the tenant's version row (turns.js), so a
-// burst of one tenant's batches waits in memory, not on the pool.
+// device's acknowledged id, and the answers below it are pruned (see ackBelow).
+// A plain resend (every edit answered) is answered from a short transaction of its own,
+// outside the turns: it takes no version, so it must not wait behind the tenant's new
+// batches. A batch with a new edit takes the connection on its turn for the tenant's
+// version row (turns.js), so a burst of one tenant's batches waits in memory, not on the pool.
 async function applyBatch(pool, who, { device, edits }, o) {
   const { tenantId, staffId } = who;
   const ids = [...new Set(edits.map((e) => e.mutationId))];
-  const answers = await o.turn([`version ${tenantId}`], o.lockTimeoutMillis, () => withTenant(pool,
-    { tenantId, staffId, lockTimeoutMillis: o.lockTimeoutMillis, statementTimeoutMillis: o.statementTimeoutMillis },
+  const settings = { tenantId, staffId, lockTimeoutMillis: o.lockTimeoutMillis, statementTimeoutMillis: o.statementTimeoutMillis };
+  const known = await withTenant(pool, settings, async (client) => {
+    await claimDevice(client, tenantId, device, staffId);
+    return answered(client, tenantId, device, edits, ids);
+  });
+  const answers = known.size === ids.length ? known : await o.turn([`version ${tenantId}`], o.lockTimeoutMillis, (handOn) => withTenant(pool,
+    settings,
     async (client) => {
-      await claimDevice(client, tenantId, device, staffId);
-      let done = await answered(client, tenantId, device, edits, ids);
-      if (done.size === ids.length) return done; // a plain resend: no version, no lock
-      // The tenant's version lock serializes the tenant's writes: read again under it, so a
+      await claimDevice(client, tenantId, device, staffId); // the binding never changes; answered() requires it
+      // The tenant's version lock serializes the tenant's writes: read under it, so a
       // concurrent copy of this batch that committed meanwhile is seen and not applied twice.
       const version = await nextVersion(client, tenantId);
-      done = await answered(client, tenantId, device, edits, ids);
+      handOn(); // the row is ours: the next batch may wait for it in PostgreSQL
+      const done = await answered(client, tenantId, device, edits, ids);
       const firsts = new Map();
       for (const e of edits) if (!done.has(e.mutationId) && !firsts.has(e.mutationId)) firsts.set(e.mutationId, e);
       const fresh = await applyEdits(client, who, device, [...firsts.values()], version, o);

@@ -111,7 +111,7 @@ export function createLeadFeedHandler(options = {}) {
     for (;;) {
       const waiter = live ? wakeups.wait(who.tenantId, cursor, signal) : null;
       try {
-        const page = await readPage(getPool(), who, cursor, o);
+        const page = await readPage(getPool(), who, cursor, o, wakeups.learn);
         if (!live || page.changes.length || !page.upToDate) return page;
         // Versions taken by transactions that changed nothing (a resent batch) move the cursor on.
         cursor = page.cursor;
@@ -148,7 +148,7 @@ export function createLeadFeedHandler(options = {}) {
           if (Date.now() >= end) return controller.close();
           const waiter = wakeups.wait(who.tenantId, cursor, stop.signal);
           try {
-            const page = await readPage(getPool(), who, cursor, o);
+            const page = await readPage(getPool(), who, cursor, o, wakeups.learn);
             cursor = page.cursor;
             if (page.changes.length || (page.upToDate && !announced)) {
               announced ||= page.upToDate;
@@ -197,9 +197,10 @@ function parseCursor(text) {
 const inTenant = (pool, { tenantId, staffId }, { statementTimeoutMillis }, work) =>
   withTenant(pool, { tenantId, staffId, statementTimeoutMillis, readOnly: true }, work);
 
+// The tenant's version, floor and wake-up key (versions.js; null before its first commit).
 async function tenantVersion(client, tenantId) {
-  const { rows } = await client.query('SELECT v::text, floor::text FROM lead_outbox.tenant_versions WHERE tenant_id = $1', [tenantId]);
-  return rows.length ? { v: Number(rows[0].v), floor: Number(rows[0].floor) } : { v: 0, floor: 0 };
+  const { rows } = await client.query('SELECT v::text, floor::text, wake_key FROM lead_outbox.tenant_versions WHERE tenant_id = $1', [tenantId]);
+  return rows.length ? { v: Number(rows[0].v), floor: Number(rows[0].floor), key: rows[0].wake_key } : { v: 0, floor: 0, key: null };
 }
 
 // `version` is int8, which pg hands over as text; it stays unconverted in SQL so that ORDER BY sorts numbers.
@@ -233,11 +234,13 @@ function change(row) {
  * its cursor is always consistent: it ends before the version that would pass
  * pageMaxChanges or pageMaxBytes, except that a page always holds one whole version. Throws the
  * 409 must_refetch HttpError when the cursor is ahead of the tenant's version or below
- * its floor (a removal it would have needed is purged).
+ * its floor (a removal it would have needed is purged). Hands the tenant's wake-up key to
+ * `learn(tenantId, key)` (wakeups.js).
  */
-async function readPage(pool, who, cursor, { pageMaxChanges, pageMaxBytes, statementTimeoutMillis }) {
+async function readPage(pool, who, cursor, { pageMaxChanges, pageMaxBytes, statementTimeoutMillis }, learn = () => {}) {
   return inTenant(pool, who, { statementTimeoutMillis }, async (client) => {
-    const { v, floor } = await tenantVersion(client, who.tenantId);
+    const { v, floor, key } = await tenantVersion(client, who.tenantId);
+    learn(who.tenantId, key);
     if (cursor > v || (cursor > 0 && cursor < floor)) {
       throw new HttpError(409, 'must_refetch', cursor > v
         ? 'The cursor is ahead of this tenant\'s feed (another database, or restored from a backup); start again from 0.'

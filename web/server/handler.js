@@ -176,10 +176,10 @@ async function limit(pool, request, prune, turn) {
   const { limits, tenantId, address, timeouts } = request;
   if (!limits.tenant && !limits.address) return 0;
   const keys = [limits.tenant && `tenant ${tenantId}`, limits.address && address && `address ${address}`].filter(Boolean);
-  return turn(keys, timeouts.lockTimeoutMillis, async () => {
+  return turn(keys, timeouts.lockTimeoutMillis, async (handOn) => {
     const client = await pool.connect();
     try {
-      const wait = await takeLeads(client, request);
+      const wait = await takeLeads(client, request, handOn);
       await prune(client).catch((err) => console.error('[lead-outbox] pruning idle rate-limit buckets failed:', err.message));
       return wait;
     } finally {
@@ -371,14 +371,17 @@ function shallow(fields) {
 // Results go by position: an id sent twice in one batch is stored from its first copy,
 // and each later copy is compared with the row that holds it.
 // The connection is taken on the request's turn for the tenant's version row (turns.js):
-// a burst of one tenant's batches waits for it in memory, not on the pool.
+// a burst of one tenant's batches waits for it in memory, not on the pool, except the
+// next one, which waits at the row itself once this one holds it.
 async function store(pool, tenantId, items, { lockTimeoutMillis, statementTimeoutMillis }, turn) {
   const firsts = new Map();
   for (const { lead } of items) if (lead && !firsts.has(lead.id)) firsts.set(lead.id, lead);
   let same = [];
   if (firsts.size) {
-    same = await turn([`version ${tenantId}`], lockTimeoutMillis, () => withTenant(pool, { tenantId, lockTimeoutMillis, statementTimeoutMillis }, async (client) => {
-      const fresh = await insertNew(client, tenantId, [...firsts.values()], await nextVersion(client, tenantId));
+    same = await turn([`version ${tenantId}`], lockTimeoutMillis, (handOn) => withTenant(pool, { tenantId, lockTimeoutMillis, statementTimeoutMillis }, async (client) => {
+      const version = await nextVersion(client, tenantId);
+      handOn(); // the row is ours: the next batch may wait for it in PostgreSQL
+      const fresh = await insertNew(client, tenantId, [...firsts.values()], version);
       // A first copy just inserted is its row; every other lead is compared with its row.
       const asStored = items.map(({ lead }) => Boolean(lead) && firsts.get(lead.id) === lead && fresh.has(lead.id));
       const toCompare = items.flatMap(({ lead }, i) => (lead && !asStored[i] ? [i] : []));

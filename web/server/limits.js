@@ -54,9 +54,10 @@ export function resolveRateLimits(option) {
  * batch's insert. Both buckets or neither: when either lacks the leads, the transaction
  * rolls back and nothing is taken. Holds no session state (set_config is local to the
  * transaction), so it works through a transaction-mode pooler.
+ * Calls `locked()` once it holds both rows (before the commit): see turns.js.
  * Returns 0 when allowed, else the seconds until the request would be allowed.
  */
-export async function takeLeads(client, { limits, secret, tenantId, address, leads, timeouts }) {
+export async function takeLeads(client, { limits, secret, tenantId, address, leads, timeouts }, locked = () => {}) {
   const takes = [];
   if (limits.tenant) takes.push(['tenant', tenantId, limits.tenant]);
   if (limits.address && address) takes.push(['address', addressKey(secret, address), limits.address]);
@@ -70,6 +71,7 @@ export async function takeLeads(client, { limits, secret, tenantId, address, lea
       const left = await take(client, TABLES[kind], key, bucket, Math.min(Math.max(1, leads), bucket.burst));
       if (left < 0) wait = Math.max(wait, Math.ceil(-left / bucket.perSecond));
     }
+    locked();
     return wait;
   });
 }

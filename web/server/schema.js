@@ -306,6 +306,30 @@ export const MIGRATIONS = [
   GRANT UPDATE (acked_below) ON lead_outbox.staff_devices TO {{app}};
   GRANT DELETE ON lead_outbox.processed_mutations TO {{app}};
   `,
+  // Commit notifications name no tenant: any session of the database may LISTEN on the
+  // channel, whatever row-level security hides from it, and "<tenant> <version>" told it
+  // every tenant's id and how often each writes. A commit now notifies its tenant's random
+  // wake-up key, the same at every commit; the feed reads the key with the tenant's version,
+  // under row-level security (feed.js, wakeups.js).
+  `
+  ALTER TABLE lead_outbox.tenant_versions ADD COLUMN wake_key text NOT NULL DEFAULT replace(gen_random_uuid()::text, '-', '');
+  CREATE OR REPLACE FUNCTION lead_outbox.next_version() RETURNS bigint
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+  DECLARE
+    tenant text := current_setting('lead_outbox.tenant_id', true);
+    ver bigint;
+    key text;
+  BEGIN
+    IF coalesce(tenant, '') = '' THEN
+      RAISE EXCEPTION 'lead_outbox.tenant_id is not set' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO lead_outbox.tenant_versions AS t (tenant_id, v) VALUES (tenant, 1)
+      ON CONFLICT (tenant_id) DO UPDATE SET v = t.v + 1
+      RETURNING t.v, t.wake_key INTO ver, key;
+    PERFORM pg_notify('lead_outbox_changes', key);
+    RETURN ver;
+  END $fn$;
+  `,
 ];
 
 /**

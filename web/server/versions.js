@@ -2,7 +2,10 @@
 import { isTenantId } from './token.js';
 import { withTenant } from './tenantTransaction.js';
 
-/** The NOTIFY channel of commits; its payload is "<tenant> <version>", a wake-up, never data. */
+/**
+ * The NOTIFY channel of commits; its payload is the tenant's wake-up key (tenant_versions.wake_key,
+ * random, readable under the tenant's row-level security only), a wake-up, never data.
+ */
 export const CHANGES_CHANNEL = 'lead_outbox_changes';
 
 /**

@@ -16,11 +16,17 @@ const PROBE_TIMEOUT_MS = 3000;
  * holding waiters until their deadline.
  * `poll(tenantId)` resolves to the tenant's committed version; it runs, at most once per
  * `pollIntervalMs` per tenant with waiters, whenever the listening connection is down.
- * Notifications are only wake-ups: a woken waiter reads the table itself.
+ * Notifications are only wake-ups: a woken waiter reads the table itself. A notification
+ * carries the tenant's wake-up key, not its id (versions.js): the reader tells the key
+ * with learn(tenantId, key) once it read it under the tenant's row-level security; a key
+ * not learned wakes the waiters of every tenant whose key is not known yet (a tenant's
+ * first commit creates its key).
  */
 export function createWakeups({ connection, poll, pollIntervalMs, log = console.error }) {
   /** @type {Map<string, Set<{cursor: number, wake: () => void}>>} */
   const waiting = new Map();
+  const tenantOfKey = new Map(); // wake-up key → tenant id, for tenants with waiters
+  const keyOfTenant = new Map();
   let client = null;
   let listening = false;
   let connecting = null;
@@ -34,6 +40,12 @@ export function createWakeups({ connection, poll, pollIntervalMs, log = console.
     for (const w of waiting.get(tenantId) ?? []) if (version > w.cursor) w.wake();
   }
   const wakeAll = () => { for (const set of waiting.values()) for (const w of set) w.wake(); };
+  // A commit's notification: its tenant's waiters, all of them (it names no version).
+  function wakeKey(key) {
+    const tenantId = tenantOfKey.get(key);
+    if (tenantId !== undefined) return wakeTenant(tenantId, Infinity);
+    for (const [t, set] of waiting) if (!keyOfTenant.has(t)) for (const w of set) w.wake();
+  }
 
   function connect() {
     // While a retry is scheduled, new waiters wait for it: no burst of attempts at a database that refuses.
@@ -58,14 +70,13 @@ export function createWakeups({ connection, poll, pollIntervalMs, log = console.
     };
     c.on('error', down);
     c.on('end', () => down(new Error('connection ended')));
-    const probe = `probe:${randomUUID()}`; // no space: never read as "<tenant> <version>"
+    const probe = `probe:${randomUUID()}`; // never a wake-up key (those are hex)
     let probed;
     const heard = new Promise((resolve) => (probed = resolve));
     c.on('notification', ({ channel, payload }) => {
       if (channel !== CHANGES_CHANNEL || !payload) return;
       if (payload === probe) return probed(true);
-      const at = payload.lastIndexOf(' ');
-      if (at > 0) wakeTenant(payload.slice(0, at), Number(payload.slice(at + 1)));
+      wakeKey(payload);
     });
     connecting = c.connect()
       .then(() => c.query(`LISTEN ${CHANGES_CHANNEL}`))
@@ -137,7 +148,11 @@ export function createWakeups({ connection, poll, pollIntervalMs, log = console.
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         set.delete(w);
-        if (!set.size && waiting.get(tenantId) === set) waiting.delete(tenantId);
+        if (!set.size && waiting.get(tenantId) === set) {
+          waiting.delete(tenantId);
+          tenantOfKey.delete(keyOfTenant.get(tenantId));
+          keyOfTenant.delete(tenantId);
+        }
       };
       return {
         woken,
@@ -152,6 +167,13 @@ export function createWakeups({ connection, poll, pollIntervalMs, log = console.
           return woken;
         },
       };
+    },
+    /** The tenant's wake-up key as read under its row-level security (null: no commit yet); kept while it has waiters. */
+    learn(tenantId, key) {
+      if (!key || !waiting.has(tenantId) || keyOfTenant.get(tenantId) === key) return;
+      tenantOfKey.delete(keyOfTenant.get(tenantId));
+      keyOfTenant.set(tenantId, key);
+      tenantOfKey.set(key, tenantId);
     },
     /** How many requests are waiting (for tests and metrics). */
     get waiters() { let n = 0; for (const set of waiting.values()) n += set.size; return n; },

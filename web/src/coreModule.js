@@ -8,7 +8,7 @@ const STORE_METHODS = {
   beginBatch: 'didb', completeBatch: 'ssdd', failBatch: 'sddd', batchTooLarge: 'sd',
   retryRejected: 'sd', discardRejected: 's', integrityCheck: '',
   applyPage: 'sdd', resetReplica: '', feedState: '', query: 'ss',
-  submitEdit: 'sd', editCounts: '', beginEditBatch: 'i', completeEditBatch: 'sd', listEdits: '', dismissEdit: 'd',
+  submitEdit: 'sd', editCounts: '', beginEditBatch: 'is', completeEditBatch: 'sd', listEdits: '', dismissEdit: 'd',
   setForm: 's', validateLead: 'ssd',
 };
 const VOID = new Set(['close']);

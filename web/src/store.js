@@ -23,7 +23,7 @@ export const DEFAULTS = Object.freeze({
   replicaRetentionDays: 30, // staff devices keep feed leads this long after their createdAt
   editMaxSkewMs: 10 * 60 * 1000, // a staff edit's clock may run this far ahead of the server's (docs/edits.md)
   editBatchMaxCount: 100,   // staff edits per upload (the edits route takes at most 500)
-  deviceId: undefined,      // this device's id for staff edits; random when absent, and the first one stored is kept
+  deviceId: undefined,      // the device id of the store's first staff editor (random when absent; the first stored is kept)
   staffId: undefined,       // the signed-in staff member: the author of this device's edits (editLead)
 });
 

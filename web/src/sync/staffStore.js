@@ -9,6 +9,7 @@ import { FeedStates } from '../protocol.js';
 import { startFeed } from '../feed.js';
 import { FeedHolder } from './feedHolder.js';
 import { startEditUploads } from './editUploader.js';
+import { randomUuid } from '../uuid.js';
 
 // Commits that erase personal data: saved as whole groups (Volume#commit).
 const SCRUB = { scrub: true };
@@ -42,7 +43,9 @@ export class StaffStore {
       throw h.invalidArgument('An edit needs its author: pass staffId to getStore (or changes.author).');
     }
     const set = Object.fromEntries(Object.entries({ status, owner, followUp }).filter(([, v]) => v !== undefined));
-    const edit = { leadId, author, ...(Object.keys(set).length ? { set } : {}), addTags, removeTags, note };
+    // `device`: a fresh id, taken only by an author new to this store (a shared profile: the
+    // server binds a device id to one staff member, so each has their own).
+    const edit = { leadId, author, device: `d-${randomUuid()}`, ...(Object.keys(set).length ? { set } : {}), addTags, removeTags, note };
     const queued = await h.commit(() => h.unwrap(h.api.submitEdit(JSON.stringify(edit), h.env.now())), FLUSH, EDIT_TABLES);
     h.refresh();
     this.#edits?.kick();
@@ -108,7 +111,8 @@ export class StaffStore {
       requestTimeoutMs: o.requestTimeoutMs,
       batchMaxCount: o.editBatchMaxCount,
       queue: {
-        begin: async (max) => h.unwrap(h.api.beginEditBatch(max)),
+        // The signed-in staff member's edits only: the token is theirs (none: the oldest edit's device).
+        begin: async (max) => h.unwrap(h.api.beginEditBatch(max, o.staffId ?? '')),
         complete: async (results) => {
           const done = await h.commit(() => h.unwrap(h.api.completeEditBatch(results, h.env.now())), SCRUB, EDIT_TABLES);
           h.refresh();
