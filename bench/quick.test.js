@@ -10,7 +10,11 @@ import { keepHandKept, renderReport, targets } from './report.mjs';
 let results;
 let summary;
 before(async () => {
-  results = await runBench(PLANS.quick);
+  // Each step's line with the seconds since the start, so the test command's log shows where
+  // the benchmark's time goes.
+  const started = Date.now();
+  const log = (line) => console.log(`# ${((Date.now() - started) / 1000).toFixed(0)} s: ${line}`);
+  results = await runBench(PLANS.quick, { log });
   summary = summarize(results);
 }, { timeout: 10 * 60 * 1000 });
 

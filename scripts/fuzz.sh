@@ -2,11 +2,11 @@
 # Builds and runs the libFuzzer targets (tests/fuzz) and the core tests under ASan + UBSan; exits non-zero on any finding.
 #
 #   scripts/fuzz.sh                 build, then every target: its regressions, then FUZZ_SECONDS of fuzzing
-#   scripts/fuzz.sh build           only configure and build build/fuzz and build/sanitize
-#   scripts/fuzz.sh sanitizers      build, then run core_tests under ASan + UBSan (build/sanitize)
+#   scripts/fuzz.sh build           only configure and build build/fuzz (fuzz targets and sanitized core_tests)
+#   scripts/fuzz.sh sanitizers      build, then run core_tests under ASan + UBSan
 #   scripts/fuzz.sh TARGET…         build, then only those targets (json validate outbox open edits form)
 #
-# FUZZ_SKIP_BUILD=1 uses build/fuzz and build/sanitize as they are: scripts/test.sh builds them
+# FUZZ_SKIP_BUILD=1 uses build/fuzz as it is: scripts/test.sh builds it
 # first, then runs these beside the mutation run, which edits sources a rebuild would pick up.
 # FUZZ_SECONDS (default 20) is each target's fuzzing time; a longer run is, for example,
 #   FUZZ_SECONDS=3600 scripts/fuzz.sh open
@@ -26,31 +26,26 @@ export UBSAN_OPTIONS="print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 cxx=$(command -v clang++-14 || command -v clang++) || { echo "fuzz: clang++ not found (scripts/setup.sh installs clang-14)"; exit 2; }
 cc=$(command -v clang-14 || command -v clang)
 
-configure() {  # DIR OPTION
-  [ -f "$1/CMakeCache.txt" ] && return 0
+configure() {  # DIR OPTION…
+  local dir=$1; shift
   # -O1 -g: fast enough to fuzz, readable stack traces, and assert() left on in the core.
-  cmake -S . -B "$1" -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" "-D$2=ON" >/dev/null
+  cmake -S . -B "$dir" -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" "${@/#/-D}" >/dev/null
 }
 
-# Both build directories at once: each is mostly one long compile of sqlite3.c, so two
-# builds side by side take little longer than one on a 2-core machine.
+# One build directory for both: the fuzz targets and core_tests under ASan + UBSan share the
+# instrumented core and SQLite (cmake/Sanitizers.cmake).
 build() {
   [ "${FUZZ_SKIP_BUILD:-0}" = 1 ] && return 0
-  configure build/fuzz LEAD_OUTBOX_FUZZ || return 1
-  configure build/sanitize LEAD_OUTBOX_SANITIZE || return 1
-  cmake --build build/fuzz -j"$jobs" --target $(printf '%s_fuzz ' "${targets[@]}") open_seeds >build/fuzz/build.log 2>&1 &
-  local fuzz=$!
-  cmake --build build/sanitize -j"$jobs" --target core_tests >build/sanitize/build.log 2>&1
-  local sanitize=$?
-  wait "$fuzz" || { tail -30 build/fuzz/build.log; echo "fuzz: build of build/fuzz failed"; return 1; }
-  [ "$sanitize" -eq 0 ] || { tail -30 build/sanitize/build.log; echo "fuzz: build of build/sanitize failed"; return 1; }
+  configure build/fuzz LEAD_OUTBOX_FUZZ=ON LEAD_OUTBOX_SANITIZE=ON || return 1
+  cmake --build build/fuzz -j"$jobs" --target core_tests $(printf '%s_fuzz ' "${targets[@]}") open_seeds >build/fuzz/build.log 2>&1 \
+    || { tail -30 build/fuzz/build.log; echo "fuzz: build of build/fuzz failed"; return 1; }
 }
 
 # core_tests under ASan + UBSan; Catch2's own summary is the output the test command counts.
 sanitizers() {
-  echo "== core_tests with AddressSanitizer + UndefinedBehaviorSanitizer (build/sanitize)"
-  ASAN_OPTIONS=detect_leaks=1 ./build/sanitize/core_tests
+  echo "== core_tests with AddressSanitizer + UndefinedBehaviorSanitizer (build/fuzz)"
+  ASAN_OPTIONS=detect_leaks=1 ./build/fuzz/core_tests
 }
 
 # run_target NAME: regressions first (each file once), then fuzzing from the seeds. The

@@ -17,7 +17,7 @@ trap 'kill "$recipe_pid" 2>/dev/null; rm -rf "$recipe_work" "$recipe_work.log"' 
 demo_deps=$(mktemp)
 bash scripts/build-demo.sh deps >"$demo_deps" 2>&1 &
 demo_deps_pid=$!
-# The sanitizer and fuzz trees (scripts/fuzz.sh build: clang, about two minutes of both
+# The sanitizer and fuzz tree (scripts/fuzz.sh build: clang, about two minutes of both
 # cores) start now at the lowest priority: beside build.sh they get only the CPU it leaves
 # idle (its configure steps and last links, the npm installs' waits), and the sanitizers
 # suite waits for the rest. build/native is configured first so that SQLite is fetched and
@@ -67,7 +67,7 @@ echo "== visitor SQLite (Catch2, native: the core's tests on the visitor flavor'
 ./build/native/visitor_sqlite_tests | tee "$log/visitor-sqlite.txt"
 catch2_suite visitor-sqlite "$log/visitor-sqlite.txt"
 
-# The core tests again under ASan + UBSan (clang; build/sanitize and build/fuzz were started
+# The core tests again under ASan + UBSan (clang; build/fuzz was started
 # beside build.sh, and what is left of them is counted in this suite's time). A sanitizer
 # report aborts the run, so Catch2 prints no summary and the suite counts as failed.
 echo "== sanitizers (core tests under AddressSanitizer + UndefinedBehaviorSanitizer)"
@@ -131,12 +131,15 @@ spec_suite() {
              "$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$log/$1.txt" | tail -1)" ${2:+"$2"}
 }
 
-# node_suite NAME DIR: runs a folder with Node's test runner.
+# node_suite NAME DIR: runs a folder with Node's test runner, two files at a time: each file
+# starts its own PostgreSQL or browser, and much of a file's time is waiting on them, on
+# timeouts and on backoff (Node's default on 2 cores is one file at a time; two took the node
+# suite from 488 to 224 s on a loaded machine, with every test passing).
 node_suite() {
   local name=$1 dir=$2
   echo "== $name"
   # A hung browser or server must not eat CI's time: each folder gets 15 minutes at most.
-  timeout --kill-after=10 900 node --test --test-reporter=spec "$dir" 2>&1 | tee "$log/$name.txt"
+  timeout --kill-after=10 900 node --test --test-concurrency=2 --test-reporter=spec "$dir" 2>&1 | tee "$log/$name.txt"
   spec_suite "$name"
 }
 echo "== types (tsc against the hand-written .d.ts)"
