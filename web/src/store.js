@@ -182,6 +182,7 @@ export class LeadStore {
         unwrap,
         invalidArgument: (message) => new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, message),
         requestErrors: REQUEST_ERRORS,
+        randomUuid,
       });
     }
     if (recovered) this.#status = Object.freeze({ ...this.#status, recovered });

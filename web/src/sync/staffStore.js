@@ -4,12 +4,11 @@
 // `host` is its inside, passed in since this chunk may copy only stateless modules (errors.js
 // stays the bundle's): {api, env, tenantId, options(), closed(), status(), set(patch),
 // refresh(), commit(write, options, tables), post(message), heard(), unwrap(answer),
-// invalidArgument(message), requestErrors}.
+// invalidArgument(message), requestErrors, randomUuid()}.
 import { FeedStates } from '../protocol.js';
 import { startFeed } from '../feed.js';
 import { FeedHolder } from './feedHolder.js';
 import { startEditUploads } from './editUploader.js';
-import { randomUuid } from '../uuid.js';
 
 // Commits that erase personal data: saved as whole groups (Volume#commit).
 const SCRUB = { scrub: true };
@@ -45,7 +44,7 @@ export class StaffStore {
     const set = Object.fromEntries(Object.entries({ status, owner, followUp }).filter(([, v]) => v !== undefined));
     // `device`: a fresh id, taken only by an author new to this store (a shared profile: the
     // server binds a device id to one staff member, so each has their own).
-    const edit = { leadId, author, device: `d-${randomUuid()}`, ...(Object.keys(set).length ? { set } : {}), addTags, removeTags, note };
+    const edit = { leadId, author, device: `d-${h.randomUuid()}`, ...(Object.keys(set).length ? { set } : {}), addTags, removeTags, note };
     const queued = await h.commit(() => h.unwrap(h.api.submitEdit(JSON.stringify(edit), h.env.now())), FLUSH, EDIT_TABLES);
     h.refresh();
     this.#edits?.kick();
