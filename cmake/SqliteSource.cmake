@@ -163,4 +163,7 @@ set(SQLITE_VISITOR_COMPILE_DEFINITIONS
   # damage to the core). The two together, measured in one build: 199.2 -> 197.1 KB (2.1 KB).
   SQLITE_OMIT_VIEW
   SQLITE_OMIT_CTE
+  # URI filenames: a "file:" name opened as a URI fails ("URI filenames are not supported");
+  # the core opens and ATTACHes plain names only: 197.06 -> 196.45 KB (0.62 KB).
+  LEAD_OUTBOX_OMIT_URI
   )

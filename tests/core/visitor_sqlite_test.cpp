@@ -158,3 +158,15 @@ TEST_CASE("views and WITH fail to prepare in the visitor build; the connection s
   CHECK(one(*db, "SELECT count(*) FROM t") == "2");
   CHECK(one(*db, "SELECT count(*) FROM sqlite_schema WHERE type = 'view'") == "0");
 }
+
+TEST_CASE("a URI filename fails to open in the visitor build; a plain name still opens") {
+  testing::TempDb dir;
+  sqlite3* raw = nullptr;
+  const std::string uri = "file:" + dir.path() + "?mode=ro";
+  CHECK(sqlite3_open_v2(uri.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr) ==
+        SQLITE_ERROR);
+  CHECK_THAT(std::string(sqlite3_errmsg(raw)), Catch::Contains("URI filenames are not supported"));
+  sqlite3_close(raw);
+  auto db = openWithTable(dir);  // the same path, not as a URI
+  CHECK(one(*db, "SELECT count(*) FROM t") == "2");
+}
