@@ -170,3 +170,16 @@ TEST_CASE("a URI filename fails to open in the visitor build; a plain name still
   auto db = openWithTable(dir);  // the same path, not as a URI
   CHECK(one(*db, "SELECT count(*) FROM t") == "2");
 }
+
+TEST_CASE("with no authorizer in the visitor build, a read-only prepare fails instead of running unchecked") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  std::vector<std::string> tables;
+  for (const std::string& sql : {"SELECT a FROM t", "DELETE FROM t"}) {
+    INFO(sql);
+    Statement statement = db->prepareReadOnly(sql, tables);
+    CHECK(statement.status().code() == ErrorCode::kReadOnly);
+    CHECK_THAT(statement.status().message(), Catch::Contains("no authorizer"));
+  }
+  CHECK(one(*db, "SELECT count(*) FROM t") == "2");  // prepareReadOnly unset it: the connection prepares again
+}
