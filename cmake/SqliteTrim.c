@@ -251,3 +251,21 @@ SQLITE_PRIVATE TriggerStep *sqlite3TriggerDeleteStep(Parse *pParse, SrcList *pTa
   return 0;
 }
 #endif
+
+#ifdef SQLITE_OMIT_AUTHORIZATION
+/* The authorizer (the visitor's SQLite only: nothing there prepares user SQL). Fails safe:
+** while a caller believes an authorizer guards the connection, every sqlite3_prepare on it
+** fails with SQLITE_AUTH (cmake/SqliteTrim.cmake), so nothing runs unchecked. One connection
+** at a time can be marked: the build is single-threaded and prepareReadOnly unsets it. */
+SQLITE_API int sqlite3_set_authorizer(sqlite3 *db,
+                                      int (*xAuth)(void*,int,const char*,const char*,const char*,const char*),
+                                      void *pArg){
+  (void)pArg;
+  if( xAuth ){
+    leadOutboxAuthorizerDb = db;
+  }else if( leadOutboxAuthorizerDb==db ){
+    leadOutboxAuthorizerDb = 0;
+  }
+  return SQLITE_OK;
+}
+#endif

@@ -308,6 +308,192 @@ SQLITE_PRIVATE void sqlite3AddReturning(Parse *pParse, ExprList *pList){
 #endif
 ]=])
 
+  # --- URI filenames (the visitor's SQLite only). The core opens and ATTACHes plain paths of
+  # its own VFS, never with SQLITE_OPEN_URI, and nothing calls sqlite3_config(SQLITE_CONFIG_URI):
+  # a "file:" name that would be parsed as a URI is refused instead ("URI filenames are not
+  # supported"), so the compiler drops the URI parser; any other name opens as before.
+  _sqlite_trim("URI filenames refused" [=[
+  if( ((flags & SQLITE_OPEN_URI)                     /* IMP: R-48725-32206 */
+       || AtomicLoad(&sqlite3GlobalConfig.bOpenUri)) /* IMP: R-51689-46548 */
+   && nUri>=5 && memcmp(zUri, "file:", 5)==0         /* IMP: R-57884-37496 */
+  ){
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_URI /* lead-outbox trim: refused, not parsed */
+  if( ((flags & SQLITE_OPEN_URI) || AtomicLoad(&sqlite3GlobalConfig.bOpenUri))
+   && nUri>=5 && memcmp(zUri, "file:", 5)==0
+  ){
+    *pzErrMsg = sqlite3_mprintf("URI filenames are not supported");
+    return SQLITE_ERROR;
+  }
+  if( 0 ){
+#else
+  if( ((flags & SQLITE_OPEN_URI)                     /* IMP: R-48725-32206 */
+       || AtomicLoad(&sqlite3GlobalConfig.bOpenUri)) /* IMP: R-51689-46548 */
+   && nUri>=5 && memcmp(zUri, "file:", 5)==0         /* IMP: R-57884-37496 */
+  ){
+#endif
+]=])
+
+  # --- The authorizer (SQLITE_OMIT_AUTHORIZATION, the visitor's SQLite only: it has no
+  # store.query(), the one user of Database::prepareReadOnly). sqlite3_set_authorizer is a
+  # stub in cmake/SqliteTrim.c that, for fail-safety, marks the connection: while an
+  # authorizer is set, every prepare fails with SQLITE_AUTH instead of running unchecked.
+  _sqlite_trim("no authorizer: prepares refused while one is set" [=[
+  *ppStmt = 0;
+  if( !sqlite3SafetyCheckOk(db)||zSql==0 ){
+    return SQLITE_MISUSE_BKPT;
+  }
+  sqlite3_mutex_enter(db->mutex);
+  sqlite3BtreeEnterAll(db);
+]=] [=[
+  *ppStmt = 0;
+  if( !sqlite3SafetyCheckOk(db)||zSql==0 ){
+    return SQLITE_MISUSE_BKPT;
+  }
+#ifdef SQLITE_OMIT_AUTHORIZATION /* lead-outbox trim: see sqlite3_set_authorizer in cmake/SqliteTrim.c */
+  if( db==leadOutboxAuthorizerDb ){
+    sqlite3ErrorWithMsg(db, SQLITE_AUTH, "not authorized: this build has no authorizer");
+    return SQLITE_AUTH;
+  }
+#endif
+  sqlite3_mutex_enter(db->mutex);
+  sqlite3BtreeEnterAll(db);
+]=])
+  _sqlite_trim("no authorizer: the marked connection" [=[
+static int sqlite3LockAndPrepare(
+]=] [=[
+#ifdef SQLITE_OMIT_AUTHORIZATION /* lead-outbox trim: set by the stub sqlite3_set_authorizer */
+static sqlite3 *leadOutboxAuthorizerDb = 0;
+#endif
+static int sqlite3LockAndPrepare(
+]=])
+
+  # --- Subqueries in expressions (the visitor's SQLite only): `(SELECT ...)`, `EXISTS (...)`,
+  # `x IN (SELECT ...)` and `x IN table`. Every one of them is made by sqlite3PExprAddSelect,
+  # which now refuses ("subqueries are not supported"); no Expr ever gets EP_xIsSelect, so
+  # ExprUseXSelect is the constant 0 and the compiler drops the code for them (resolving,
+  # correlation, IN by a subquery or an index, scalar and EXISTS subroutines). `x IN (list)`
+  # is not a subquery and stays (the core's CHECK constraint and stored-data checks use it);
+  # so do subqueries in FROM and INSERT ... SELECT (LegacyMerge.cpp).
+  set(_m LEAD_OUTBOX_OMIT_SUBQUERY_EXPR)
+  _sqlite_trim("subquery expressions refused" [=[
+SQLITE_PRIVATE void sqlite3PExprAddSelect(Parse *pParse, Expr *pExpr, Select *pSelect){
+  if( pExpr ){
+]=] [=[
+SQLITE_PRIVATE void sqlite3PExprAddSelect(Parse *pParse, Expr *pExpr, Select *pSelect){
+#ifdef LEAD_OUTBOX_OMIT_SUBQUERY_EXPR /* lead-outbox trim */
+  sqlite3ErrorMsg(pParse, "subqueries are not supported");
+  sqlite3SelectDelete(pParse->db, pSelect);
+  (void)pExpr;
+  if( 1 ) return;
+#endif
+  if( pExpr ){
+]=])
+  _sqlite_trim("subquery expressions: no Expr uses x.pSelect" [=[
+#define ExprUseXList(E)     (((E)->flags&EP_xIsSelect)==0)
+#define ExprUseXSelect(E)   (((E)->flags&EP_xIsSelect)!=0)
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_SUBQUERY_EXPR /* lead-outbox trim: sqlite3PExprAddSelect refuses */
+# define ExprUseXList(E)     ((void)(E), 1)
+# define ExprUseXSelect(E)   ((void)(E), 0)
+#else
+#define ExprUseXList(E)     (((E)->flags&EP_xIsSelect)==0)
+#define ExprUseXSelect(E)   (((E)->flags&EP_xIsSelect)!=0)
+#endif
+]=])
+  _sqlite_trim("subquery expressions: no scalar or EXISTS subroutine" [=[
+SQLITE_PRIVATE int sqlite3CodeSubselect(Parse *pParse, Expr *pExpr){
+  int addrOnce = 0;           /* Address of OP_Once at top of subroutine */
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_SUBQUERY_EXPR /* lead-outbox trim: no TK_SELECT or TK_EXISTS is made */
+SQLITE_PRIVATE int sqlite3CodeSubselect(Parse *pParse, Expr *pExpr){
+  (void)pExpr;
+  sqlite3ErrorMsg(pParse, "subqueries are not supported");
+  return 0;
+}
+static int leadOutboxCodeSubselectUnused(Parse *pParse, Expr *pExpr){
+#else
+SQLITE_PRIVATE int sqlite3CodeSubselect(Parse *pParse, Expr *pExpr){
+#endif
+  int addrOnce = 0;           /* Address of OP_Once at top of subroutine */
+]=])
+
+  # --- Joins (the visitor's SQLite only): a FROM clause of more than one table or subquery,
+  # any JOIN keyword (sqlite3JoinType) and UPDATE ... FROM fail to prepare ("joins are not
+  # supported"; the core's statements are single-table). No FROM item is then ever an outer
+  # join operand, so JT_LEFT, JT_RIGHT and JT_LTORJ are the constant 0 and the compiler drops
+  # the outer-join code. A FROM clause of one subquery and INSERT ... SELECT stay.
+  _sqlite_trim("joins refused" [=[
+  SrcItem *pItem;
+  sqlite3 *db = pParse->db;
+  if( !p && pOnUsing!=0 && (pOnUsing->pOn || pOnUsing->pUsing) ){
+]=] [=[
+  SrcItem *pItem;
+  sqlite3 *db = pParse->db;
+#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim */
+  if( p && p->nSrc>0 ){
+    sqlite3ErrorMsg(pParse, "joins are not supported");
+    sqlite3SrcListDelete(db, p);
+    p = 0;
+    goto append_from_error;
+  }
+#endif
+  if( !p && pOnUsing!=0 && (pOnUsing->pOn || pOnUsing->pUsing) ){
+]=])
+  _sqlite_trim("join keywords refused" [=[
+SQLITE_PRIVATE int sqlite3JoinType(Parse *pParse, Token *pA, Token *pB, Token *pC){
+  int jointype = 0;
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim: LEFT, NATURAL, CROSS ... JOIN */
+SQLITE_PRIVATE int sqlite3JoinType(Parse *pParse, Token *pA, Token *pB, Token *pC){
+  (void)pA; (void)pB; (void)pC;
+  sqlite3ErrorMsg(pParse, "joins are not supported");
+  return JT_INNER;
+}
+static int leadOutboxJoinTypeUnused(Parse *pParse, Token *pA, Token *pB, Token *pC){
+#else
+SQLITE_PRIVATE int sqlite3JoinType(Parse *pParse, Token *pA, Token *pB, Token *pC){
+#endif
+  int jointype = 0;
+]=])
+  _sqlite_trim("UPDATE ... FROM refused" [=[
+  assert( p2==0 || p2->nSrc>=1 );
+  testcase( p1->nSrc==0 );
+]=] [=[
+  assert( p2==0 || p2->nSrc>=1 );
+  testcase( p1->nSrc==0 );
+#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim: its only caller is UPDATE ... FROM */
+  if( p2 ){
+    sqlite3ErrorMsg(pParse, "UPDATE ... FROM is not supported");
+    sqlite3SrcListDelete(pParse->db, p2);
+    p2 = 0;
+  }
+#endif
+]=])
+  _sqlite_trim("joins: no outer join operands" [=[
+#define JT_LEFT      0x08    /* Left outer join */
+#define JT_RIGHT     0x10    /* Right outer join */
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim: no FROM item is ever joined */
+#define JT_LEFT      0
+#define JT_RIGHT     0
+#else
+#define JT_LEFT      0x08    /* Left outer join */
+#define JT_RIGHT     0x10    /* Right outer join */
+#endif
+]=])
+  _sqlite_trim("joins: no left operand of a right join" [=[
+#define JT_LTORJ     0x40    /* One of the LEFT operands of a RIGHT JOIN
+                             ** Mnemonic: Left Table Of Right Join */
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim */
+#define JT_LTORJ     0
+#else
+#define JT_LTORJ     0x40    /* One of the LEFT operands of a RIGHT JOIN
+                             ** Mnemonic: Left Table Of Right Join */
+#endif
+]=])
+
   string(RANDOM LENGTH 8 _trim_tmp)
   set(_trim_tmp "${_trim_out}.${_trim_tmp}.tmp")
   file(WRITE "${_trim_tmp}" "/* Generated by cmake/SqliteTrim.cmake from the verified sqlite3.c ${SQLITE_VERSION}; do not edit. */\n${_trim_text}")
