@@ -1,6 +1,7 @@
 // The device's edit queue: durable submit, upload batches, answers, and the rebase that derives what a lead shows.
 #include "edits/EditQueue.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -89,6 +90,18 @@ Result<LeadEdits> load(Database& db, const std::string& leadId) {
 }
 
 JsonValue textOrNull(const FieldValue& v) { return v ? JsonValue(*v) : JsonValue(nullptr); }
+
+// The largest integer a JavaScript number (the server's and the store's mutation ids) holds exactly.
+constexpr std::int64_t kMaxSafeInteger = (std::int64_t{1} << 53) - 1;
+
+// The mutation id of a database's first edit, stamped `clock`: 1000 × wall + counter (at
+// most 999). Each edit moves the clock on, and this key with it (by 1 or more unless 1000
+// edits share one ms), so a device id whose earlier database numbered edits from its own
+// floor, or from 1, never reuses one of those ids here (docs/edits.md, "Mutation ids").
+std::int64_t firstMutationId(const Hlc& clock) {
+  const std::int64_t wall = std::min(clock.wall, kMaxSafeInteger / 1000 - 1);
+  return std::max<std::int64_t>(1, wall * 1000 + std::min<std::int64_t>(clock.counter, 999));
+}
 
 }  // namespace
 
@@ -266,8 +279,10 @@ Result<JsonValue> EditQueue::submit(std::string_view editJson, std::int64_t now)
     if (!hlcText.isOk()) return hlcText.status();
     const std::optional<Hlc> hlc = hlcText.value().empty() ? Hlc{} : parseHlc(hlcText.value());
     if (!hlc) return damagedData("meta hlc");
-    const std::int64_t mutationId = std::strtoll(last.value().c_str(), nullptr, 10) + 1;  // "" is 0
     const Hlc clock = hlcSend(*hlc, now);
+    // The first edit of a database starts from the clock; later ones count on.
+    const std::int64_t mutationId =
+        last.value().empty() ? firstMutationId(clock) : std::strtoll(last.value().c_str(), nullptr, 10) + 1;
     // An edit without an author is refused by parseEdit below; it takes no device.
     const JsonValue& author = input.value()["author"];
     Result<std::string> device = author.isString() && !author.asString().empty()

@@ -52,7 +52,9 @@ class EditQueue {
   // Queues an edit and shows it at once, in one transaction. `editJson`: {"leadId","author",
   // "set"?,"addTags"?,"removeTags"?,"note"?,"device"?}; the core adds device (the author's:
   // see adoptDeviceId; "device" is the fresh id offered in case the author has none yet),
-  // mutationId (one sequence per store: each device's ids increase), clock (the
+  // mutationId (one sequence per store: each device's ids increase; the store's first is
+  // 1000 × the clock's wall + its counter, at most 999, so a fresh database under a device id
+  // used before does not number edits from ids the server has answered), clock (the
   // device's HLC after a local event at `now`) and, for removed tags, the adds this device
   // sees (its "observed"). Returns the stored edit. kNotFound: no such lead in the replica;
   // kInvalidArgument: an invalid edit (Edit.h), no device id yet, or none for a new author.

@@ -21,6 +21,7 @@ export const DEFAULTS = Object.freeze({
   batchMaxBytes: 512 * 1024,
   keepSyncedDays: 0,        // 0: erase a lead's personal fields as soon as the server has it
   replicaRetentionDays: 30, // staff devices keep feed leads this long after their createdAt
+  damagedRetentionDays: 30, // a set-aside copy of damaged stored data is deleted at the first open after this age
   editMaxSkewMs: 10 * 60 * 1000, // a staff edit's clock may run this far ahead of the server's (docs/edits.md)
   editBatchMaxCount: 100,   // staff edits per upload (the edits route takes at most 500)
   deviceId: undefined,      // the device id of the store's first staff editor (random when absent; the first stored is kept)
@@ -198,6 +199,9 @@ export class LeadStore {
     if (o.deviceId !== undefined && !DEVICE_ID.test(o.deviceId)) {
       throw new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'deviceId: 1 to 64 of A-Z, a-z, 0-9, _ and -.');
     }
+    if (!(typeof o.damagedRetentionDays === 'number' && o.damagedRetentionDays >= 0)) {
+      throw new LeadOutboxError(ErrorCodes.INVALID_ARGUMENT, 'damagedRetentionDays: a number of days, 0 or more (Infinity: keep).');
+    }
     // Offered at every open; the core keeps the first one a database was opened with.
     const deviceId = o.deviceId ?? `d-${randomUuid()}`;
     const openCore = (extra) => unwrap(this.#api.open(this.#volume.dbPath, this.tenantId, this.#env.now(), JSON.stringify({
@@ -244,6 +248,11 @@ export class LeadStore {
         }
       }
     }
+    // Copies of damaged data older than their retention go: they hold personal fields the
+    // server's acknowledgement would have erased. Not the one this open's status names.
+    // A failure costs nothing but the copy's stay: the next open tries again.
+    await this.#volume.deleteDamagedBefore(this.#env.now() - o.damagedRetentionDays * DAY_MS, recovered?.keptAs)
+      .catch(() => {});
     // Another tab committed: reopen on its files. Its in-flight leads stay its own; an
     // earlier release's tab may have left leads in its layout, which join by id.
     this.#volume.onReload((reload) => {

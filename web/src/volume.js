@@ -44,7 +44,7 @@ export function readVolume(tenantId) {
     return Promise.reject(new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'IndexedDB is not available here.'));
   }
   const dir = tenantDir(tenantId);
-  return openDatabase(dir).then((db) => readAll(db, dir).then((files) => ({ db, files })));
+  return openDatabase(dir).then((db) => readAll(db, dir, damagedDir(tenantId)).then(({ files, damaged }) => ({ db, files, damaged })));
 }
 
 /**
@@ -85,6 +85,7 @@ export class Volume {
   #closed = false;
   #stamp = null; // the commit stamp this tab last wrote or loaded
   #loadedStamp = null; // the stamp of the files as last loaded from IndexedDB (setAside checks it)
+  #damaged = new Map(); // keptAs → at (ms): the set-aside copies IndexedDB held at open
   #tab = randomUuid();
   #commits = 0;
   #reopen = (reload) => reload(); // set by the store: closes the database around a reload (synchronous)
@@ -130,8 +131,9 @@ export class Volume {
    * transaction, so one commit's state, and the first commit checks the stamp anyway.
    */
   async open(snapshot = readVolume(this.tenantId)) {
-    const { db, files } = await snapshot;
+    const { db, files, damaged = [] } = await snapshot;
     this.#db = db;
+    this.#damaged = damagedCopies(damagedDir(this.tenantId), damaged);
     /** True when IndexedDB held nothing for this tenant at open. */
     this.isEmpty = files.length === 0;
     this.#load(files);
@@ -195,7 +197,7 @@ export class Volume {
             for (let lost = outcomes === LOST; ; lost = true) {
               if (lost) {
                 // Another tab committed since this tab last loaded: load its state, retry.
-                const files = await readAll(this.#db, this.dir);
+                const { files } = await readAll(this.#db, this.dir);
                 this.#reopen(() => this.#load(files));
                 reloaded = true;
               }
@@ -229,7 +231,7 @@ export class Volume {
   async #reloadStored() {
     let files;
     try {
-      files = await readAll(this.#db, this.dir);
+      ({ files } = await readAll(this.#db, this.dir));
     } catch {
       return;
     }
@@ -385,7 +387,7 @@ export class Volume {
    * tab loaded it (it may have set it aside already), so the caller opens again instead.
    */
   setAside(at, reason) {
-    const keptAs = `${DAMAGED_ROOT}/${this.tenantId}/${new Date(at).toISOString()}`;
+    const keptAs = `${damagedDir(this.tenantId)}/${new Date(at).toISOString()}`;
     return this.#locked(() => new Promise((resolve, reject) => {
       let moved = false;
       let tx;
@@ -409,6 +411,34 @@ export class Volume {
         moved = true;
       };
       tx.oncomplete = () => resolve(moved ? keptAs : null);
+      tx.onabort = () => reject(toStorageError(tx.error));
+    }));
+  }
+
+  /**
+   * Deletes the set-aside copies (see setAside) that IndexedDB held at open and that were
+   * made before `before` (ms), except `keep` (a keptAs the store still names), in one
+   * transaction under the lock. Copies hold personal data the server may have long since
+   * had erased, so they are not kept for good (getStore's damagedRetentionDays). Resolves
+   * with the keptAs of the copies deleted; costs nothing when none is that old.
+   */
+  deleteDamagedBefore(before, keep = null) {
+    const old = [...this.#damaged].filter(([keptAs, at]) => at < before && keptAs !== keep).map(([keptAs]) => keptAs);
+    if (!old.length) return Promise.resolve([]);
+    return this.#locked(() => new Promise((resolve, reject) => {
+      let tx;
+      try {
+        tx = this.#db.transaction([FILE_STORE], 'readwrite');
+      } catch (err) {
+        reject(toStorageError(err));
+        return;
+      }
+      const store = tx.objectStore(FILE_STORE);
+      for (const keptAs of old) store.delete(IDBKeyRange.bound(`${keptAs}/`, `${keptAs}/\uffff`));
+      tx.oncomplete = () => {
+        for (const keptAs of old) this.#damaged.delete(keptAs);
+        resolve(old);
+      };
       tx.onabort = () => reject(toStorageError(tx.error));
     }));
   }
@@ -639,6 +669,24 @@ function tenantDir(tenantId) {
   return `${ROOT}/${tenantId}`;
 }
 
+// Where the tenant's set-aside copies are: "<damagedDir>/<ISO time>/…" each.
+function damagedDir(tenantId) {
+  return `${DAMAGED_ROOT}/${tenantId}`;
+}
+
+// The copies under `dir` that record keys name, as keptAs → at (ms, from the ISO time in
+// the key). A key whose time does not parse is no copy of ours: never deleted.
+function damagedCopies(dir, keys) {
+  const copies = new Map();
+  for (const key of keys) {
+    const slash = key.indexOf('/', dir.length + 1);
+    if (!key.startsWith(`${dir}/`) || slash < 0) continue;
+    const at = Date.parse(key.slice(dir.length + 1, slash));
+    if (Number.isFinite(at)) copies.set(key.slice(0, slash), at);
+  }
+  return copies;
+}
+
 // A change key or record key "<group>#<n>" as {group, n}; null for a whole file's path.
 function parseBlockKey(key) {
   const hash = key.lastIndexOf('#');
@@ -746,8 +794,9 @@ function openDatabase(dir) {
   });
 }
 
-// Every record under `dir`, as [path, value] pairs in key order, read in one transaction.
-function readAll(db, dir) {
+// Every record under `dir`, as [path, value] pairs in key order (`files`), and the keys
+// of the records under `damaged` if given (the tenant's set-aside copies, usually none), read in one transaction.
+function readAll(db, dir, damaged) {
   return new Promise((resolve, reject) => {
     const range = IDBKeyRange.bound(`${dir}/`, `${dir}/\uffff`);
     let tx;
@@ -760,7 +809,8 @@ function readAll(db, dir) {
     const store = tx.objectStore(FILE_STORE);
     const k = store.getAllKeys(range);
     const v = store.getAll(range);
-    tx.oncomplete = () => resolve(k.result.map((key, i) => [key, v.result[i]]));
+    const d = damaged ? store.getAllKeys(IDBKeyRange.bound(`${damaged}/`, `${damaged}/\uffff`)) : null;
+    tx.oncomplete = () => resolve({ files: k.result.map((key, i) => [key, v.result[i]]), damaged: d?.result ?? [] });
     tx.onabort = () => reject(toStorageError(tx.error));
   });
 }

@@ -1,0 +1,124 @@
+// Staff edits after a device's damaged stored data was set aside: they land on the real edits handler and PostgreSQL, not answered by the old database's results.
+import 'fake-indexeddb/auto';
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import {
+  createEditsHandler, createLeadFeedHandler, createLeadSyncHandler, mintStaffToken, mintTenantToken, toNodeListener,
+} from '../../web/server/index.js';
+import { getStore, closeAllStores } from '../../web/src/index.js';
+import { lead, startMigratedPostgres, waitUntil, asTenant } from './helpers.js';
+
+const SECRET = 'test-secret-0123456789';
+const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
+let cluster;
+let ownerPool;
+let appPool;
+let feedHandler;
+let server;
+let base;
+
+before(async () => {
+  ({ cluster, ownerPool } = await startMigratedPostgres());
+  appPool = new pg.Pool({ connectionString: cluster.appUrl, max: 8 });
+  const sync = createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET, rateLimits: false });
+  feedHandler = createLeadFeedHandler({ pool: appPool, tokenSecret: SECRET, staffKeys: KEYS, liveTimeoutMs: 200 });
+  const edits = createEditsHandler({ pool: appPool, tokenSecret: SECRET, staffKeys: KEYS });
+  server = createServer(toNodeListener((request) => {
+    const path = new URL(request.url).pathname;
+    if (path === '/api/leads/feed') return feedHandler(request);
+    return path === '/api/leads/edits' ? edits(request) : sync(request);
+  }));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+
+after(async () => {
+  await closeAllStores();
+  server?.closeAllConnections?.();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  await feedHandler?.close();
+  await appPool?.end();
+  await ownerPool?.end();
+  cluster?.stop();
+});
+
+const environment = { random: () => 0, locks: null, channel: () => null };
+
+// A staff device with a fixed device id (getStore's deviceId option), syncing edits and the feed.
+async function device(tenant, storeName) {
+  const store = await getStore(storeName, { staff: true, autoSync: false, staffId: 'ann', deviceId: 'dev-fixed', environment });
+  let n = 0;
+  store.startFeed({
+    url: `${base}/api/leads/feed`,
+    editsUrl: `${base}/api/leads/edits`,
+    getToken: () => mintStaffToken({ tenantId: tenant, staffId: 'ann', roles: ['sales'], ttlSeconds: 900 + n++ }, { keys: KEYS, kid: 'k1' }),
+  });
+  return store;
+}
+
+async function storedLead(tenant) {
+  const l = { id: randomUUID(), createdAt: Date.now(), ...lead(1) };
+  const res = await fetch(`${base}/api/leads/sync`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${mintTenantToken(tenant, SECRET)}` },
+    body: JSON.stringify({ tenantId: tenant, leads: [l] }),
+  });
+  assert.equal(res.status, 200);
+  return l.id;
+}
+
+// Adds a commit log record no load can read to the store's IndexedDB database: its next
+// open finds the stored data damaged and sets it aside (web/src/volume.js, setAside).
+async function damage(storeName) {
+  const dir = `/lead-outbox/${storeName}`;
+  const db = await new Promise((resolve, reject) => {
+    const req = indexedDB.open(dir);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  await new Promise((resolve, reject) => {
+    const tx = db.transaction('FILE_DATA', 'readwrite');
+    tx.objectStore('FILE_DATA').put({ mode: 0o100644, contents: new Uint8Array([0, 9, 1]) }, `${dir}/.log.999999999999`);
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}
+
+const hasLead = (store, id) => store.query('SELECT count(*) AS n FROM replica_leads WHERE id = ?1', [id])[0].n === 1;
+const editsDone = (store) => store.getStatus().edits.pending === 0;
+
+test('edits made after damaged data was set aside land on the server, under the same device id', async () => {
+  const tenant = 'recover-ids';
+  const storeName = `${tenant}-laptop`;
+  const id = await storedLead(tenant);
+  const before = await device(tenant, storeName);
+  await waitUntil(() => hasLead(before, id));
+  // Two batches: the second raises the device's acknowledged id past the first (acked_below).
+  await before.editLead(id, { status: 'contacted', note: 'First call.' });
+  await waitUntil(() => editsDone(before));
+  await before.editLead(id, { addTags: ['warm'] });
+  await waitUntil(() => editsDone(before));
+  await closeAllStores();
+
+  await damage(storeName);
+  const after = await device(tenant, storeName);
+  assert.ok(after.getStatus().recovered, 'the damaged data was set aside');
+  await waitUntil(() => hasLead(after, id));
+  const first = await after.editLead(id, { status: 'won', note: 'Signed after the restore.' });
+  await waitUntil(() => editsDone(after));
+  const second = await after.editLead(id, { addTags: ['signed'] });
+  await waitUntil(() => editsDone(after));
+  assert.equal(first.device, 'dev-fixed');
+  assert.ok(second.mutationId > first.mutationId);
+  assert.deepEqual(after.listEdits().filter((e) => e.status === 'rejected'), [], 'no edit refused');
+
+  const [row] = await asTenant(ownerPool, tenant, 'SELECT status, tags, notes FROM lead_outbox.leads WHERE id = $1', [id]);
+  assert.equal(row.status, 'won');
+  assert.deepEqual([...row.tags].sort(), ['signed', 'warm']);
+  assert.deepEqual(row.notes.map((n) => n.text), ['First call.', 'Signed after the restore.']);
+  await closeAllStores();
+});
