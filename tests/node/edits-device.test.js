@@ -2,22 +2,15 @@
 import 'fake-indexeddb/auto';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import {
-  createEditsHandler, createLeadFeedHandler, createLeadSyncHandler, mintStaffToken, mintTenantToken, toNodeListener,
-} from '../../web/server/index.js';
+import { mintStaffToken, mintTenantToken } from '../../web/server/index.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
-import { lead, startMigratedPostgres, waitUntil, asTenant } from './helpers.js';
+import { lead, startStaffBackend, waitUntil, asTenant } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
-let cluster;
+let backend;
 let ownerPool;
-let appPool;
-let feedHandler;
-let server;
 let base;
 // Every POST the edits route got: {device, mutationIds, authorization}.
 const posted = [];
@@ -25,32 +18,22 @@ const posted = [];
 const failNext = [];
 
 before(async () => {
-  ({ cluster, ownerPool } = await startMigratedPostgres());
-  appPool = new pg.Pool({ connectionString: cluster.appUrl, max: 8 });
-  const sync = createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET, rateLimits: false });
-  feedHandler = createLeadFeedHandler({ pool: appPool, tokenSecret: SECRET, staffKeys: KEYS, liveTimeoutMs: 200 });
-  const edits = createEditsHandler({ pool: appPool, tokenSecret: SECRET, staffKeys: KEYS });
-  server = createServer(toNodeListener(async (request) => {
-    const path = new URL(request.url).pathname;
-    if (path === '/api/leads/feed') return feedHandler(request);
-    if (path !== '/api/leads/edits') return sync(request);
-    const body = await request.clone().json();
-    posted.push({ device: body.device, mutationIds: body.edits.map((e) => e.mutationId), authorization: request.headers.get('authorization') });
-    const fail = failNext.shift();
-    return fail ? new Response('{}', { status: fail }) : edits(request);
-  }));
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${server.address().port}`;
+  backend = await startStaffBackend({
+    secret: SECRET,
+    staffKeys: KEYS,
+    editsRoute: async (request, edits) => {
+      const body = await request.clone().json();
+      posted.push({ device: body.device, mutationIds: body.edits.map((e) => e.mutationId), authorization: request.headers.get('authorization') });
+      const fail = failNext.shift();
+      return fail ? new Response('{}', { status: fail }) : edits(request);
+    },
+  });
+  ({ ownerPool, base } = backend);
 });
 
 after(async () => {
   await closeAllStores();
-  server?.closeAllConnections?.();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-  await feedHandler?.close();
-  await appPool?.end();
-  await ownerPool?.end();
-  cluster?.stop();
+  await backend?.stop();
 });
 
 // `fresh`: a token of its own (another expiry), as a renewed token differs from the refused one.

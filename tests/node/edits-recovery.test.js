@@ -2,47 +2,25 @@
 import 'fake-indexeddb/auto';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import {
-  createEditsHandler, createLeadFeedHandler, createLeadSyncHandler, mintStaffToken, mintTenantToken, toNodeListener,
-} from '../../web/server/index.js';
+import { mintStaffToken, mintTenantToken } from '../../web/server/index.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
-import { lead, startMigratedPostgres, waitUntil, asTenant } from './helpers.js';
+import { lead, startStaffBackend, waitUntil, asTenant } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
-let cluster;
+let backend;
 let ownerPool;
-let appPool;
-let feedHandler;
-let server;
 let base;
 
 before(async () => {
-  ({ cluster, ownerPool } = await startMigratedPostgres());
-  appPool = new pg.Pool({ connectionString: cluster.appUrl, max: 8 });
-  const sync = createLeadSyncHandler({ pool: appPool, tokenSecret: SECRET, rateLimits: false });
-  feedHandler = createLeadFeedHandler({ pool: appPool, tokenSecret: SECRET, staffKeys: KEYS, liveTimeoutMs: 200 });
-  const edits = createEditsHandler({ pool: appPool, tokenSecret: SECRET, staffKeys: KEYS });
-  server = createServer(toNodeListener((request) => {
-    const path = new URL(request.url).pathname;
-    if (path === '/api/leads/feed') return feedHandler(request);
-    return path === '/api/leads/edits' ? edits(request) : sync(request);
-  }));
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${server.address().port}`;
+  backend = await startStaffBackend({ secret: SECRET, staffKeys: KEYS });
+  ({ ownerPool, base } = backend);
 });
 
 after(async () => {
   await closeAllStores();
-  server?.closeAllConnections?.();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-  await feedHandler?.close();
-  await appPool?.end();
-  await ownerPool?.end();
-  cluster?.stop();
+  await backend?.stop();
 });
 
 const environment = { random: () => 0, locks: null, channel: () => null };

@@ -2,7 +2,9 @@
 import { createServer } from 'node:http';
 import pg from 'pg';
 import { startPostgres } from '../../scripts/postgres.mjs';
-import { migrate } from '../../web/server/index.js';
+import {
+  createEditsHandler, createLeadFeedHandler, createLeadSyncHandler, migrate, toNodeListener,
+} from '../../web/server/index.js';
 import { withTenant } from '../../web/server/tenantTransaction.js';
 
 export function lead(n = 0, extra = {}) {
@@ -88,4 +90,35 @@ export async function startMigratedPostgres() {
  */
 export async function asTenant(pool, tenant, sql, params = []) {
   return withTenant(pool, { tenantId: tenant }, async (c) => (await c.query(sql, params)).rows);
+}
+
+/**
+ * The sync, feed and edits routes over one private PostgreSQL, on a loopback HTTP server, for
+ * staff devices' tests. `editsRoute(request, edits)` stands in front of the edits handler (to
+ * record or fail uploads). Resolves with {ownerPool, base, stop()}.
+ */
+export async function startStaffBackend({ secret, staffKeys, editsRoute = (request, edits) => edits(request) }) {
+  const { cluster, ownerPool } = await startMigratedPostgres();
+  const appPool = new pg.Pool({ connectionString: cluster.appUrl, max: 8 });
+  const sync = createLeadSyncHandler({ pool: appPool, tokenSecret: secret, rateLimits: false });
+  const feed = createLeadFeedHandler({ pool: appPool, tokenSecret: secret, staffKeys, liveTimeoutMs: 200 });
+  const edits = createEditsHandler({ pool: appPool, tokenSecret: secret, staffKeys });
+  const server = createServer(toNodeListener((request) => {
+    const path = new URL(request.url).pathname;
+    if (path === '/api/leads/feed') return feed(request);
+    return path === '/api/leads/edits' ? editsRoute(request, edits) : sync(request);
+  }));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    ownerPool,
+    base: `http://127.0.0.1:${server.address().port}`,
+    async stop() {
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(resolve));
+      await feed.close();
+      await appPool.end();
+      await ownerPool.end();
+      cluster.stop();
+    },
+  };
 }
