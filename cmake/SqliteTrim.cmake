@@ -142,6 +142,25 @@ SQLITE_PRIVATE Window *sqlite3WindowAssemble(Parse*, Window*, ExprList*, ExprLis
 #endif
 ]=])
 
+  # A multi-row VALUES that SQLite cannot code as a co-routine (a CAST in its first row, a
+  # row that is not constant, ...) falls back to a UNION ALL chain, which it makes without the
+  # rule above, and which was coded as its last row alone: `INSERT INTO t VALUES
+  # (CAST(1 AS TEXT)), (2)` inserted one row. It fails to prepare now.
+  _sqlite_trim("multi-row VALUES as UNION ALL refused" [=[
+    /* The co-routine method cannot be used. Fall back to UNION ALL. */
+    Select *pSelect = 0;
+    int f = SF_Values | SF_MultiValue;
+]=] [=[
+    /* The co-routine method cannot be used. Fall back to UNION ALL. */
+    Select *pSelect = 0;
+    int f = SF_Values | SF_MultiValue;
+#ifdef SQLITE_OMIT_COMPOUND_SELECT /* lead-outbox trim: no multiSelect() to code it */
+    sqlite3ErrorMsg(pParse, "this multi-row VALUES is not supported");
+    sqlite3ExprListDelete(pParse->db, pRow);
+    if( 1 ) return pLeft;
+#endif
+]=])
+
   # --- The visitor's SQLite only (sqlite3_visitor in CMakeLists.txt): built-in SQL functions.
   # The visitor core runs no user SQL (no store.query()), only the core's own statements, so
   # it keeps the functions those call (grep src/ for SQL: typeof, quote, substr, count,
