@@ -590,6 +590,33 @@ static int sqlite3ProcessJoin(Parse *pParse, Select *p){
     if( pItem->fg.isSubquery==0 ) continue;
     pSubq = pItem->u4.pSubq;
 ]=])
+  # With CREATE VIEW refused (SQLITE_OMIT_VIEW, cmake/SqliteTrim.c) and no FROM subquery,
+  # whose ephemeral table sqlite3ExpandSubquery marks as a view, no Table is ever a view:
+  # IsView is the constant 0 and the compiler drops the view-only branches.
+  _sqlite_trim("FROM subqueries and no views: IsView is 0" [=[
+#define IsView(X)           ((X)->eTabType==TABTYP_VIEW)
+]=] [=[
+#if defined(SQLITE_OMIT_VIEW) && defined(LEAD_OUTBOX_OMIT_FROM_SUBQUERY) /* lead-outbox trim */
+# define IsView(X)          ((void)(X), 0)
+#else
+#define IsView(X)           ((X)->eTabType==TABTYP_VIEW)
+#endif
+]=])
+  _sqlite_trim("FROM subqueries: none to expand" [=[
+    if( pFrom->zName==0 ){
+#ifndef SQLITE_OMIT_SUBQUERY
+      Select *pSel;
+      assert( pFrom->fg.isSubquery && pFrom->u4.pSubq!=0 );
+]=] [=[
+    if( pFrom->zName==0 ){
+#ifdef LEAD_OUTBOX_OMIT_FROM_SUBQUERY /* lead-outbox trim: only a subquery has no name */
+      sqlite3ErrorMsg(pParse, "subqueries in FROM are not supported");
+      if( 1 ) return WRC_Abort;
+#endif
+#ifndef SQLITE_OMIT_SUBQUERY
+      Select *pSel;
+      assert( pFrom->fg.isSubquery && pFrom->u4.pSubq!=0 );
+]=])
 
   string(RANDOM LENGTH 8 _trim_tmp)
   set(_trim_tmp "${_trim_out}.${_trim_tmp}.tmp")
