@@ -617,6 +617,46 @@ static int sqlite3ProcessJoin(Parse *pParse, Select *p){
       Select *pSel;
       assert( pFrom->fg.isSubquery && pFrom->u4.pSubq!=0 );
 ]=])
+  # Error texts that the refusals above make unreachable, still in the data section: the
+  # same checks stay, with messages the build already has.
+  _sqlite_trim("joins: no join to count" [=[
+  if( pTabList->nSrc>BMS ){
+    sqlite3ErrorMsg(pParse, "at most %d tables in a join", BMS);
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim */
+  if( pTabList->nSrc>1 ){
+    sqlite3ErrorMsg(pParse, "joins are not supported");
+#else
+  if( pTabList->nSrc>BMS ){
+    sqlite3ErrorMsg(pParse, "at most %d tables in a join", BMS);
+#endif
+]=])
+  _sqlite_trim("triggers: INDEXED BY in a trigger body" [=[
+  sqlite3ErrorMsg(pParse,
+        "the INDEXED BY clause is not allowed on UPDATE or DELETE statements "
+        "within triggers");
+]=] [=[
+#ifdef SQLITE_OMIT_TRIGGER /* lead-outbox trim: CREATE TRIGGER stopped the parse already */
+  sqlite3ErrorMsg(pParse, "%s is not supported", "CREATE TRIGGER");
+#else
+  sqlite3ErrorMsg(pParse,
+        "the INDEXED BY clause is not allowed on UPDATE or DELETE statements "
+        "within triggers");
+#endif
+]=])
+  _sqlite_trim("triggers: NOT INDEXED in a trigger body" [=[
+  sqlite3ErrorMsg(pParse,
+        "the NOT INDEXED clause is not allowed on UPDATE or DELETE statements "
+        "within triggers");
+]=] [=[
+#ifdef SQLITE_OMIT_TRIGGER /* lead-outbox trim */
+  sqlite3ErrorMsg(pParse, "%s is not supported", "CREATE TRIGGER");
+#else
+  sqlite3ErrorMsg(pParse,
+        "the NOT INDEXED clause is not allowed on UPDATE or DELETE statements "
+        "within triggers");
+#endif
+]=])
 
   string(RANDOM LENGTH 8 _trim_tmp)
   set(_trim_tmp "${_trim_out}.${_trim_tmp}.tmp")
