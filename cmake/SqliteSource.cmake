@@ -175,11 +175,15 @@ set(SQLITE_VISITOR_COMPILE_DEFINITIONS
   # statements have none: 195.61 -> 193.43 KB (2.18 KB).
   LEAD_OUTBOX_OMIT_SUBQUERY_EXPR
   # Joins (more than one FROM item, JOIN keywords, UPDATE ... FROM) fail to prepare, so no
-  # outer-join code: 193.43 -> 192.11 KB (1.32 KB).
+  # outer-join code: 193.43 -> 192.11 KB (1.32 KB). With one FROM item, no join processing
+  # and one planner path (cmake/SqliteTrim.cmake), later: 191.65 -> 191.14 KB (0.51 KB).
   LEAD_OUTBOX_OMIT_JOIN
   # The lookaside allocator: a statement's small allocations go to malloc instead. On a hot
   # path, so measured (bench/submit-phases.mjs --sizes=0 --submits=60, 7 runs each, load
   # 3.9-5.4): the submit's core-write phase, median of the runs' medians, 1.4 ms with it and
   # 1.1 ms without (run to run 1.0-1.6): no slower. 192.11 -> 191.65 KB (0.45 KB).
   SQLITE_OMIT_LOOKASIDE
+  # Subqueries in FROM, and so multi-row VALUES (SQLite codes one as such a subquery), fail
+  # to prepare; the core's statements have neither: 191.14 -> 190.55 KB (0.59 KB).
+  LEAD_OUTBOX_OMIT_FROM_SUBQUERY
   )

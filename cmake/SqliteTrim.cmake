@@ -142,6 +142,25 @@ SQLITE_PRIVATE Window *sqlite3WindowAssemble(Parse*, Window*, ExprList*, ExprLis
 #endif
 ]=])
 
+  # A multi-row VALUES that SQLite cannot code as a co-routine (a CAST in its first row, a
+  # row that is not constant, ...) falls back to a UNION ALL chain, which it makes without the
+  # rule above, and which was coded as its last row alone: `INSERT INTO t VALUES
+  # (CAST(1 AS TEXT)), (2)` inserted one row. It fails to prepare now.
+  _sqlite_trim("multi-row VALUES as UNION ALL refused" [=[
+    /* The co-routine method cannot be used. Fall back to UNION ALL. */
+    Select *pSelect = 0;
+    int f = SF_Values | SF_MultiValue;
+]=] [=[
+    /* The co-routine method cannot be used. Fall back to UNION ALL. */
+    Select *pSelect = 0;
+    int f = SF_Values | SF_MultiValue;
+#ifdef SQLITE_OMIT_COMPOUND_SELECT /* lead-outbox trim: no multiSelect() to code it */
+    sqlite3ErrorMsg(pParse, "this multi-row VALUES is not supported");
+    sqlite3ExprListDelete(pParse->db, pRow);
+    if( 1 ) return pLeft;
+#endif
+]=])
+
   # --- The visitor's SQLite only (sqlite3_visitor in CMakeLists.txt): built-in SQL functions.
   # The visitor core runs no user SQL (no store.query()), only the core's own statements, so
   # it keeps the functions those call (grep src/ for SQL: typeof, quote, substr, count,
@@ -491,6 +510,151 @@ SQLITE_PRIVATE int sqlite3JoinType(Parse *pParse, Token *pA, Token *pB, Token *p
 #else
 #define JT_LTORJ     0x40    /* One of the LEFT operands of a RIGHT JOIN
                              ** Mnemonic: Left Table Of Right Join */
+#endif
+]=])
+
+  # With joins refused (above), every FROM clause has at most one item. Join processing
+  # (NATURAL, ON, USING: nothing to do for one item) keeps only a fail-safe check, and the
+  # planner keeps one candidate path (what it already does for one item, or on an error),
+  # so the compiler drops the join-order heuristics.
+  _sqlite_trim("joins: no ON or USING to process" [=[
+static int sqlite3ProcessJoin(Parse *pParse, Select *p){
+  SrcList *pSrc;                  /* All tables in the FROM clause */
+  int i, j;                       /* Loop counters */
+  SrcItem *pLeft;                 /* Left table being joined */
+  SrcItem *pRight;                /* Right table being joined */
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim: one FROM item, so no join to process */
+static int sqlite3ProcessJoin(Parse *pParse, Select *p){
+  if( p->pSrc->nSrc>1 ){
+    sqlite3ErrorMsg(pParse, "joins are not supported");
+    return 1;
+  }
+  return 0;
+}
+static int leadOutboxProcessJoinUnused(Parse *pParse, Select *p){
+#else
+static int sqlite3ProcessJoin(Parse *pParse, Select *p){
+#endif
+  SrcList *pSrc;                  /* All tables in the FROM clause */
+  int i, j;                       /* Loop counters */
+  SrcItem *pLeft;                 /* Left table being joined */
+  SrcItem *pRight;                /* Right table being joined */
+]=])
+  _sqlite_trim("joins: one path in the planner" [=[
+  if( nLoop<=1 ){
+    mxChoice = 1;
+  }else if( nLoop==2 ){
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim: nLoop<=1 */
+  if( 1 ){
+#else
+  if( nLoop<=1 ){
+#endif
+    mxChoice = 1;
+  }else if( nLoop==2 ){
+]=])
+
+  # --- Subqueries in FROM (the visitor's SQLite only): `SELECT ... FROM (SELECT ...)`, and a
+  # multi-row VALUES, which SQLite codes as one (an INSERT's co-routine, or FROM (VALUES ...)).
+  # sqlite3SrcItemAttachSubquery, the one place that makes a FROM item a subquery, refuses
+  # ("subqueries in FROM are not supported"), so sqlite3Select never codes one and the
+  # compiler drops the materialize and co-routine code. The core's statements have none
+  # (each INSERT is one row; INSERT ... SELECT reads a table, LegacyMerge.cpp).
+  set(_m LEAD_OUTBOX_OMIT_FROM_SUBQUERY)
+  _sqlite_trim("FROM subqueries refused" [=[
+  Subquery *p;
+  assert( pSelect!=0 );
+  assert( pItem->fg.isSubquery==0 );
+]=] [=[
+  Subquery *p;
+  assert( pSelect!=0 );
+  assert( pItem->fg.isSubquery==0 );
+#ifdef LEAD_OUTBOX_OMIT_FROM_SUBQUERY /* lead-outbox trim: callers take 0 as failure */
+  sqlite3ErrorMsg(pParse, "subqueries in FROM are not supported");
+  if( !dupSelect ) sqlite3SelectDelete(pParse->db, pSelect);
+  if( 1 ) return 0;
+#endif
+]=])
+  _sqlite_trim("FROM subqueries: none to code" [=[
+    if( pItem->fg.isSubquery==0 ) continue;
+    pSubq = pItem->u4.pSubq;
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_FROM_SUBQUERY /* lead-outbox trim: none was attached */
+    if( pItem->fg.isSubquery ){
+      sqlite3ErrorMsg(pParse, "subqueries in FROM are not supported");
+      goto select_end;
+    }
+    if( 1 ) continue;
+#endif
+    if( pItem->fg.isSubquery==0 ) continue;
+    pSubq = pItem->u4.pSubq;
+]=])
+  # With CREATE VIEW refused (SQLITE_OMIT_VIEW, cmake/SqliteTrim.c) and no FROM subquery,
+  # whose ephemeral table sqlite3ExpandSubquery marks as a view, no Table is ever a view:
+  # IsView is the constant 0 and the compiler drops the view-only branches.
+  _sqlite_trim("FROM subqueries and no views: IsView is 0" [=[
+#define IsView(X)           ((X)->eTabType==TABTYP_VIEW)
+]=] [=[
+#if defined(SQLITE_OMIT_VIEW) && defined(LEAD_OUTBOX_OMIT_FROM_SUBQUERY) /* lead-outbox trim */
+# define IsView(X)          ((void)(X), 0)
+#else
+#define IsView(X)           ((X)->eTabType==TABTYP_VIEW)
+#endif
+]=])
+  _sqlite_trim("FROM subqueries: none to expand" [=[
+    if( pFrom->zName==0 ){
+#ifndef SQLITE_OMIT_SUBQUERY
+      Select *pSel;
+      assert( pFrom->fg.isSubquery && pFrom->u4.pSubq!=0 );
+]=] [=[
+    if( pFrom->zName==0 ){
+#ifdef LEAD_OUTBOX_OMIT_FROM_SUBQUERY /* lead-outbox trim: only a subquery has no name */
+      sqlite3ErrorMsg(pParse, "subqueries in FROM are not supported");
+      if( 1 ) return WRC_Abort;
+#endif
+#ifndef SQLITE_OMIT_SUBQUERY
+      Select *pSel;
+      assert( pFrom->fg.isSubquery && pFrom->u4.pSubq!=0 );
+]=])
+  # Error texts that the refusals above make unreachable, still in the data section: the
+  # same checks stay, with messages the build already has.
+  _sqlite_trim("joins: no join to count" [=[
+  if( pTabList->nSrc>BMS ){
+    sqlite3ErrorMsg(pParse, "at most %d tables in a join", BMS);
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim */
+  if( pTabList->nSrc>1 ){
+    sqlite3ErrorMsg(pParse, "joins are not supported");
+#else
+  if( pTabList->nSrc>BMS ){
+    sqlite3ErrorMsg(pParse, "at most %d tables in a join", BMS);
+#endif
+]=])
+  _sqlite_trim("triggers: INDEXED BY in a trigger body" [=[
+  sqlite3ErrorMsg(pParse,
+        "the INDEXED BY clause is not allowed on UPDATE or DELETE statements "
+        "within triggers");
+]=] [=[
+#ifdef SQLITE_OMIT_TRIGGER /* lead-outbox trim: CREATE TRIGGER stopped the parse already */
+  sqlite3ErrorMsg(pParse, "%s is not supported", "CREATE TRIGGER");
+#else
+  sqlite3ErrorMsg(pParse,
+        "the INDEXED BY clause is not allowed on UPDATE or DELETE statements "
+        "within triggers");
+#endif
+]=])
+  _sqlite_trim("triggers: NOT INDEXED in a trigger body" [=[
+  sqlite3ErrorMsg(pParse,
+        "the NOT INDEXED clause is not allowed on UPDATE or DELETE statements "
+        "within triggers");
+]=] [=[
+#ifdef SQLITE_OMIT_TRIGGER /* lead-outbox trim */
+  sqlite3ErrorMsg(pParse, "%s is not supported", "CREATE TRIGGER");
+#else
+  sqlite3ErrorMsg(pParse,
+        "the NOT INDEXED clause is not allowed on UPDATE or DELETE statements "
+        "within triggers");
 #endif
 ]=])
 

@@ -96,6 +96,23 @@ TEST_CASE("a compound SELECT or recursive CTE fails to prepare; multi-row VALUES
   CHECK(count.columnInt(0) == 3);
 }
 
+TEST_CASE("a multi-row VALUES SQLite would code as UNION ALL fails to prepare instead of keeping its last row") {
+  // Regression: a CAST in the first row sends VALUES down SQLite's UNION ALL fallback, which
+  // with SQLITE_OMIT_COMPOUND_SELECT was coded as its last row alone: one row inserted of two.
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  for (const std::string& sql : {"INSERT INTO t(a, b) VALUES (CAST(2 AS TEXT), 2), ('z', 3)",
+                                 "SELECT count(*) FROM (VALUES (CAST(1 AS TEXT)), (2), (3))",
+                                 "VALUES (CAST(1 AS TEXT)), (2)"}) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("multi-row VALUES is not supported"));
+  }
+  Statement count = db->prepare("SELECT count(*) FROM t");
+  REQUIRE(count.step());
+  CHECK(count.columnInt(0) == 1);
+  REQUIRE(db->exec("INSERT INTO t(a, b) VALUES ('y', 2), ('z', CAST(3 AS TEXT))").isOk());  // a CAST after row 1 is fine
+}
+
 TEST_CASE("a left-out statement frees what the parser built for it (LeakSanitizer sees it)") {
   // SQLite's lookaside allocator hides small leaks from LeakSanitizer: turned off here, every
   // parse tree a stub is handed comes from malloc, so the sanitizer suite catches a stub
