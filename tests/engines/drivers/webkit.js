@@ -84,8 +84,9 @@ async function launchOnce(profileDir) {
 async function startDriver() {
   const env = { ...process.env, DISPLAY: await startXvfb() };
   const port = await freePort();
+  // Its own process group (detached), so that stopping it can take its browser along.
   const proc = spawn(process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'],
-    { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   const exited = new Promise((r) => proc.once('exit', r));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) { // ready once it answers /status
@@ -95,7 +96,14 @@ async function startDriver() {
     if (i > 100 || proc.exitCode !== null) throw new Error('WebKitWebDriver did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, stop: () => { proc.kill(); return exited; } };
+  // A driver wedged with its browser may not end on SIGTERM, and a child process Node still
+  // waits on keeps the test file from exiting: after 5 s its whole group gets SIGKILL.
+  const stop = () => {
+    proc.kill();
+    const hard = setTimeout(() => { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+    return exited.finally(() => clearTimeout(hard));
+  };
+  return { url, stop };
 }
 
 function freePort() {
