@@ -133,6 +133,11 @@ spec_suite() {
              "$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$log/$1.txt" | tail -1)" ${2:+"$2"}
 }
 
+# --test-force-exit: a test file's process exits once its tests and hooks are done, even if a
+# handle is left (a WebDriver call to a browser that stopped answering, abandoned by its
+# scenario's deadline, kept the engines file alive until the 15-minute limit).
+force_exit=--test-force-exit
+
 # node_suite NAME DIR: runs a folder with Node's test runner, two files at a time: each file
 # starts its own PostgreSQL or browser, and much of a file's time is waiting on them, on
 # timeouts and on backoff (Node's default on 2 cores is one file at a time; two took the node
@@ -141,7 +146,7 @@ node_suite() {
   local name=$1 dir=$2
   echo "== $name"
   # A hung browser or server must not eat CI's time: each folder gets 15 minutes at most.
-  timeout --kill-after=10 900 node --test --test-concurrency=2 --test-reporter=spec "$dir" 2>&1 | tee "$log/$name.txt"
+  timeout --kill-after=10 900 node --test $force_exit --test-concurrency=2 --test-reporter=spec "$dir" 2>&1 | tee "$log/$name.txt"
   spec_suite "$name"
 }
 echo "== types (tsc against the hand-written .d.ts)"
@@ -156,7 +161,7 @@ background_suite() {
   local pairs=("$@") i
   ( for ((i = 0; i < ${#pairs[@]}; i += 2)); do
       begun=$SECONDS
-      timeout --kill-after=10 900 node --test --test-reporter=spec "${pairs[i+1]}" >"$log/${pairs[i]}.txt" 2>&1
+      timeout --kill-after=10 900 node --test $force_exit --test-reporter=spec "${pairs[i+1]}" >"$log/${pairs[i]}.txt" 2>&1
       echo $((SECONDS - begun)) >"$log/${pairs[i]}.secs"
     done ) &
   for ((i = 0; i < ${#pairs[@]}; i += 2)); do eval "${pairs[i]}_pid=$!"; done
