@@ -1,8 +1,9 @@
 // Bundles the browser entry point into one minified ES module for pages without a bundler: web/dist/lead-outbox.mjs.
-// Each wasm flavor's glue stays a separate file, imported on first use of that flavor. The
-// bundle finds the glue and the wasm beside itself ('./lead-outbox-<flavor>.mjs' and '.wasm'
-// from its own URL), so the files work wherever a site copies them together, in any folder;
-// a page downloads the bundle and one flavor (visitor, or staff with getStore's staff: true).
+// The bundle fetches each wasm flavor on first use of it and instantiates it itself
+// (web/src/wasmInstance.js: no Emscripten glue); it finds the wasm beside itself
+// ('./lead-outbox-<flavor>.wasm' from its own URL), so the files work wherever a site copies
+// them together, in any folder; a page downloads the bundle and one flavor's wasm (visitor,
+// or staff with getStore's staff: true).
 // The staff-only sync code (web/src/sync/staff.js) is a second file, lead-outbox-staff-sync.mjs,
 // that the bundle imports from beside itself when a staff store opens: a visitor never loads it.
 import { build } from 'esbuild';
@@ -41,12 +42,6 @@ const result = await build({
       b.onResolve({ filter: /^\.\/sync\/staff\.js$/ }, () => ({ path: `./${staffFile}`, external: true }));
     },
   }, {
-    // The glue stays out of the bundle: the bundle imports it lazily from beside itself.
-    name: 'glue-stays-external',
-    setup(b) {
-      b.onResolve({ filter: /lead-outbox-[a-z]+\.mjs$/ }, (args) => ({ path: `./${args.path.split('/').pop()}`, external: true }));
-    },
-  }, {
     // web/src reaches the wasm as '../dist/…'; the bundle lives beside it.
     name: 'wasm-beside-bundle',
     setup(b) {
@@ -64,14 +59,11 @@ const result = await build({
   }],
 });
 
-// No glue may be pulled in: each is large and loads lazily, only when its flavor is used.
+// Each flavor's wasm is fetched from beside the bundle, on first use of that flavor.
 const inputs = Object.keys(result.metafile.inputs);
 const code = readFileSync(outfile, 'utf8');
 for (const flavor of Object.keys(FLAVORS)) {
-  if (inputs.some((f) => f.includes(`lead-outbox-${flavor}.`)) || !code.includes(`"./lead-outbox-${flavor}.mjs"`)
-      || !code.includes(`"./lead-outbox-${flavor}.wasm"`)) {
-    throw new Error(`bundle: the ${flavor} wasm glue was inlined, or its lazy import or wasm URL is gone`);
-  }
+  if (!code.includes(`"./lead-outbox-${flavor}.wasm"`)) throw new Error(`bundle: the ${flavor} wasm URL is gone`);
 }
 if (!inputs.includes('web/src/wasm-browser.js') || inputs.includes('web/src/wasm-node.js')) {
   throw new Error('bundle: #wasm-module-args did not resolve to web/src/wasm-browser.js');

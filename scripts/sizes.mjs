@@ -1,4 +1,4 @@
-// Prints the raw, gzip and brotli size of what a page downloads from the package: the browser bundle plus one core flavor's glue and wasm (and, for staff, the staff sync code).
+// Prints the raw, gzip and brotli size of what a page downloads from the package: the browser bundle plus one core flavor's wasm (and, for staff, the staff sync code).
 // (A site that bundles web/src itself ships about the bundle's size of JS instead: the same
 // modules, minified by its own bundler.) A page loads one flavor: the visitor core by
 // default, the staff core for getStore(tenantId, { staff: true }); the full core is Node's.
@@ -18,12 +18,12 @@ const weigh = (f) => {
 const line = (label, w) => `size: ${label.padEnd(44)} ${kb(w.raw).padStart(10)} raw ${kb(w.gzip).padStart(10)} gzip ${kb(w.brotli).padStart(10)} brotli`;
 
 const bundle = 'web/dist/lead-outbox.mjs';
-// What each flavor's page loads besides the bundle and the flavor's glue and wasm
+// What each flavor's page loads besides the bundle and the flavor's wasm
 // (scripts/bundle.mjs: a staff store imports the staff sync code when it opens).
 const extra = { staff: ['web/dist/lead-outbox-staff-sync.mjs'], visitor: [], core: ['web/dist/lead-outbox-staff-sync.mjs'] };
 const weights = { [bundle]: weigh(bundle), [extra.staff[0]]: weigh(extra.staff[0]) };
 for (const flavor of Object.keys(FLAVORS)) {
-  for (const ext of ['mjs', 'wasm']) weights[`web/dist/lead-outbox-${flavor}.${ext}`] = weigh(`web/dist/lead-outbox-${flavor}.${ext}`);
+  weights[`web/dist/lead-outbox-${flavor}.wasm`] = weigh(`web/dist/lead-outbox-${flavor}.wasm`);
 }
 for (const [f, w] of Object.entries(weights)) console.log(line(f, w));
 
@@ -31,10 +31,10 @@ for (const [f, w] of Object.entries(weights)) console.log(line(f, w));
 // 10 and 13, a visitor's vs issue 14. Printed, never enforced here.
 const budgets = { staff: [[250, '10, 13']], visitor: [[200, 14]], core: [] };
 for (const flavor of Object.keys(FLAVORS)) {
-  const files = [bundle, ...extra[flavor], `web/dist/lead-outbox-${flavor}.mjs`, `web/dist/lead-outbox-${flavor}.wasm`];
+  const files = [bundle, ...extra[flavor], `web/dist/lead-outbox-${flavor}.wasm`];
   const total = { raw: 0, gzip: 0, brotli: 0 };
   for (const f of files) for (const k of Object.keys(total)) total[k] += weights[f][k];
-  console.log(line(`download ${flavor} (bundle${extra[flavor].length ? ' + sync' : ''} + glue + wasm)`, total));
+  console.log(line(`download ${flavor} (bundle${extra[flavor].length ? ' + sync' : ''} + wasm)`, total));
   for (const [budget, issues] of budgets[flavor]) {
     const over = total.gzip / 1024 - budget;
     console.log(`size: ${flavor} budget ${budget} KB gzip (issue ${issues}): ${over <= 0 ? `met, ${(-over).toFixed(1)} KB to spare` : `over by ${over.toFixed(1)} KB`}`);

@@ -1,4 +1,4 @@
-# Emscripten-only: checks the pinned toolchain and links the core and bindings into an ES module.
+# Emscripten-only: checks the pinned toolchain and links the core and bindings into one wasm per flavor.
 file(READ "${CMAKE_SOURCE_DIR}/emsdk-version.txt" _pinned)
 string(STRIP "${_pinned}" _pinned)
 execute_process(COMMAND "${CMAKE_C_COMPILER}" --version OUTPUT_VARIABLE _emcc_out ERROR_QUIET)
@@ -6,15 +6,6 @@ string(REGEX MATCH "[0-9]+\\.[0-9]+\\.[0-9]+" _emcc_version "${_emcc_out}")
 if(NOT _emcc_version STREQUAL _pinned)
   message(FATAL_ERROR "emcc is ${_emcc_version}, but emsdk-version.txt pins ${_pinned}. "
                       "Install Debian's emscripten ${_pinned} (scripts/setup.sh) or update the pin.")
-endif()
-
-# Closure minifies the JS glue (ADVANCED). Emscripten runs the compiler named by
-# EM_CLOSURE_COMPILER: the google-closure-compiler version Emscripten 3.1.6 pins, installed
-# by npm (package.json), whose native Linux binary needs no Java.
-set(LEAD_OUTBOX_CLOSURE_COMPILER "${CMAKE_SOURCE_DIR}/node_modules/.bin/google-closure-compiler"
-    CACHE FILEPATH "google-closure-compiler for the JS glue")
-if(NOT EXISTS "${LEAD_OUTBOX_CLOSURE_COMPILER}")
-  message(FATAL_ERROR "${LEAD_OUTBOX_CLOSURE_COMPILER} is missing: run `npm ci` (scripts/setup.sh).")
 endif()
 
 set(LEAD_OUTBOX_DIST "${CMAKE_SOURCE_DIR}/web/dist" CACHE PATH "where the built module is copied")
@@ -49,32 +40,28 @@ if(LEAD_OUTBOX_WASM_NAMES)
 endif()
 
 # One wasm flavor: bindings/StoreBindings.cpp compiled with `define` (none: the full core),
-# linked with the core and the SQLite library `sqlite` into web/dist/<output>.{mjs,wasm}.
+# linked with the core and the SQLite library `sqlite` into web/dist/<output>.wasm.
 # Which lo_* exports each flavor has is decided by StoreBindings.cpp's #if blocks, mirrored
 # by FLAVORS in web/src/coreModule.js (tests/node/flavors.test.js checks the two agree).
 function(lead_outbox_add_flavor target output define sqlite)
   add_executable(${target} bindings/StoreBindings.cpp $<TARGET_OBJECTS:lead_outbox_wasm_clock>)
-  set_target_properties(${target} PROPERTIES OUTPUT_NAME ${output} SUFFIX ".mjs")
+  set_target_properties(${target} PROPERTIES OUTPUT_NAME ${output} SUFFIX ".js")
   target_link_libraries(${target} PRIVATE lead_outbox_core ${sqlite})
   target_compile_definitions(${target} PRIVATE LEAD_OUTBOX_EMSCRIPTEN_VERSION="${_emcc_version}" ${define})
   target_compile_options(${target} PRIVATE ${_lead_outbox_cflags})
-  set_property(TARGET ${target} PROPERTY RULE_LAUNCH_LINK
-    "${CMAKE_COMMAND} -E env EM_CLOSURE_COMPILER=${LEAD_OUTBOX_CLOSURE_COMPILER}")
   target_link_options(${target} PRIVATE
     -Oz
     -flto
-    --closure=1
     -fno-exceptions
     -fno-rtti
     # bindings/StoreBindings.cpp exports its lo_* functions (EMSCRIPTEN_KEEPALIVE); JS copies
     # strings in through malloc/free (web/src/coreModule.js).
     -sEXPORTED_FUNCTIONS=_malloc,_free
-    -sMODULARIZE=1
-    -sEXPORT_ES6=1
-    -sEXPORT_NAME=createLeadOutboxCore
-    # The JS wrapper hands the module its wasm bytes under Node, so no Node code paths
-    # (require, __dirname) are generated and the module imports cleanly everywhere.
-    -sENVIRONMENT=web,worker
+    # The wasm's imports and exports keep their C names (env.abort, lo_store_open, …):
+    # web/src/wasmInstance.js instantiates it without Emscripten's JS glue, which is not
+    # shipped (its 2.1 KB gzip was a second download). Emscripten minifies the names only
+    # for a glue that declares each export; this glue setting turns that off.
+    -sDECLARE_ASM_MODULE_EXPORTS=0
     # No Emscripten file system: the core keeps its files in its own memory (MemoryFiles)
     # and SQLite is built with SQLITE_OS_OTHER; web/src/volume.js persists them.
     -sFILESYSTEM=0
@@ -82,23 +69,19 @@ function(lead_outbox_add_flavor target output define sqlite)
     -sMALLOC=emmalloc
     -sINITIAL_MEMORY=4MB
     -sTOTAL_STACK=256KB
-    -sDYNAMIC_EXECUTION=0
-    # Every target (browsers, Node >= 20) has TextDecoder: no JS UTF-8 fallback.
-    -sTEXTDECODER=2
     # wasm-opt repeats -Oz until the module stops shrinking.
-    -sBINARYEN_EXTRA_PASSES=--converge
-    -sINCOMING_MODULE_JS_API=instantiateWasm,locateFile,print,printErr,wasmBinary,onAbort)
+    -sBINARYEN_EXTRA_PASSES=--converge)
   if(LEAD_OUTBOX_WASM_NAMES)
     target_link_options(${target} PRIVATE --profiling-funcs)
   endif()
+  # Only the wasm ships: web/src/wasmInstance.js instantiates it (the JS Emscripten writes
+  # beside it stays in the build directory). A stale glue from an older build is removed.
   add_custom_command(TARGET ${target} POST_BUILD
-    COMMAND ${CMAKE_COMMAND} -DGLUE=$<TARGET_FILE_DIR:${target}>/${output}.mjs
-            -P "${CMAKE_SOURCE_DIR}/wasm/StripGlueUrls.cmake"
     COMMAND ${CMAKE_COMMAND} -E make_directory "${LEAD_OUTBOX_DIST}"
-    COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE_DIR:${target}>/${output}.mjs" "${LEAD_OUTBOX_DIST}/"
+    COMMAND ${CMAKE_COMMAND} -E rm -f "${LEAD_OUTBOX_DIST}/${output}.mjs"
     COMMAND "${LEAD_OUTBOX_WASM_OPT}" --mvp-features --reorder-functions -Oz ${_wasm_opt_names}
             "$<TARGET_FILE_DIR:${target}>/${output}.wasm" -o "${LEAD_OUTBOX_DIST}/${output}.wasm"
-    COMMENT "Emptying the glue's wasm locators; copying ${output}'s glue and re-optimized wasm to web/dist")
+    COMMENT "Copying ${output}'s re-optimized wasm to web/dist")
 endfunction()
 
 # Full: Node and the server (validateLeadForm, parseForm, mergeEdits…). Visitor: a public page

@@ -419,7 +419,7 @@ export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'staff' | 'e
 };
 
 /**
- * Starts loading the wasm core now (its glue and the .wasm, side by side) so that a later
+ * Starts loading the wasm core now (fetching and compiling its .wasm) so that a later
  * getStore() finds it on its way. Pass the same `staff` and wasmUrl as getStore() gets. Never rejects.
  */
 export declare function preloadCore(options?: Pick<StoreOptions, 'wasmUrl' | 'staff'>): void;

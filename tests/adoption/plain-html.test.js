@@ -1,4 +1,4 @@
-// The plain-HTML bundle copied into a site's own folder (not named dist): it finds its glue and wasm beside itself, in Chromium.
+// The plain-HTML bundle copied into a site's own folder (not named dist): it finds its wasm beside itself, in Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -10,7 +10,7 @@ import { launch, newProfile } from '../browser/chromium.js';
 
 const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 // A page that only takes leads needs the bundle and the visitor core, nothing else.
-const FILES = ['lead-outbox.mjs', 'lead-outbox-visitor.mjs', 'lead-outbox-visitor.wasm'];
+const FILES = ['lead-outbox.mjs', 'lead-outbox-visitor.wasm'];
 const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 
 let site;

@@ -69,10 +69,6 @@ export function usePageOfItsOwn({ name, entry, paths = ['/'] }) {
       stdin: { contents: entry, resolveDir: ROOT, loader: 'js' },
       bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'warning',
       define: { 'process.env.NODE_ENV': '"production"' },
-      plugins: [{
-        name: 'glue-stays-external',
-        setup(b) { b.onResolve({ filter: /lead-outbox-[a-z]+\.mjs$/ }, (args) => ({ path: args.path, external: true })); },
-      }],
     });
     server = createServer(async (req, res) => {
       const path = new URL(req.url, 'http://localhost').pathname;

@@ -4,8 +4,6 @@ import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolveObjectURL } from 'node:buffer';
-import createVisitorCore from '../../web/dist/lead-outbox-visitor.mjs';
-import createStaffCore from '../../web/dist/lead-outbox-staff.mjs';
 import { warmUpOffThread } from '../../web/src/offThreadWarmUp.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
 
@@ -47,10 +45,10 @@ function scriptRunningWorker(record) {
 }
 
 test('the warm-up script runs the form, open, submit and reopen on each browser core, every call answering ok', async () => {
-  for (const [flavor, create] of [['visitor', createVisitorCore], ['staff', createStaffCore]]) {
+  for (const flavor of ['visitor', 'staff']) {
     const record = {};
     globalThis.Worker = scriptRunningWorker(record);
-    const { opened, done } = warmUpOffThread(create, await compile(flavor));
+    const { opened, done } = warmUpOffThread(await compile(flavor));
     // A first visit's open waits only for the first stage: it answers before the rest ran.
     const order = [];
     opened.then((ok) => order.push(`opened ${ok}`));
@@ -65,13 +63,13 @@ test('the warm-up script runs the form, open, submit and reopen on each browser 
 
 test('a Worker the page may not start, or one that fails, leaves the warm-up to the main thread', async () => {
   const module = await compile('visitor');
-  assert.equal(await warmUpOffThread(createVisitorCore, module).opened, false, 'no Worker at all (Node)');
+  assert.equal(await warmUpOffThread(module).opened, false, 'no Worker at all (Node)');
   globalThis.Worker = class {
     constructor() {
       throw new DOMException('refused by worker-src', 'SecurityError');
     }
   };
-  assert.equal(await warmUpOffThread(createVisitorCore, module).opened, false, 'the constructor throws');
+  assert.equal(await warmUpOffThread(module).opened, false, 'the constructor throws');
   let terminated = false;
   globalThis.Worker = class {
     postMessage() {
@@ -82,7 +80,7 @@ test('a Worker the page may not start, or one that fails, leaves the warm-up to 
       terminated = true;
     }
   };
-  const failed = warmUpOffThread(createVisitorCore, module);
+  const failed = warmUpOffThread(module);
   assert.equal(await failed.done, false, 'an error event');
   assert.equal(await failed.opened, false, 'an error event before the first stage');
   assert.ok(terminated);

@@ -10,8 +10,8 @@ export const NOT_READY_STATUS = EMPTY_STATUS;
 const noop = () => () => {};
 const logged = new Set();
 
-// Why the store could not start, as a LeadOutboxError (a failed import of the glue, say a
-// 404, is a plain TypeError), logged once per page and message: a form stuck on
+// Why the store could not start, as a LeadOutboxError (a failed import, say of the bundle's
+// staff chunk after a 404, is a plain TypeError), logged once per page and message: a form stuck on
 // "Starting…" would otherwise leave the operator nothing to go on.
 function loadError(err) {
   const error = err instanceof LeadOutboxError ? err

@@ -2,19 +2,12 @@
 import { compileWasm } from '#wasm-module-args';
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 import { memoryFiles } from './files.js';
-import { wrapCoreModule } from './coreModule.js';
+import { wrapCoreModule, FLAVORS } from './coreModule.js';
 import { warmUpOffThread } from './offThreadWarmUp.js';
+import { instantiateCore } from './wasmInstance.js';
 import { nextTask } from './nextTask.js';
 
 const instances = new Map(); // flavor → Promise of its wrapped module
-
-// Each flavor's glue, as a literal specifier: a site's bundler (webpack, Turbopack, esbuild)
-// finds each one and emits it as a lazy chunk, and a page loads only the one it uses.
-const GLUE = {
-  core: () => import('../dist/lead-outbox-core.mjs'),
-  visitor: () => import('../dist/lead-outbox-visitor.mjs'),
-  staff: () => import('../dist/lead-outbox-staff.mjs'),
-};
 
 /**
  * The core of `flavor` (coreModule.js FLAVORS: 'core', the full one, by default; getStore
@@ -25,7 +18,7 @@ const GLUE = {
  */
 export function loadCore(options = {}) {
   const flavor = options.flavor ?? 'core';
-  if (!Object.hasOwn(GLUE, flavor)) return Promise.reject(new TypeError(`lead-outbox: no core flavor ${flavor}`));
+  if (!Object.hasOwn(FLAVORS, flavor)) return Promise.reject(new TypeError(`lead-outbox: no core flavor ${flavor}`));
   let instance = instances.get(flavor);
   if (!instance) {
     instance = instantiate(flavor, options).catch((err) => {
@@ -38,7 +31,7 @@ export function loadCore(options = {}) {
 }
 
 /**
- * Starts loading the core now (the glue and the wasm, side by side), so that a later
+ * Starts loading the core now (fetching and compiling its wasm), so that a later
  * getStore() finds it loaded or on its way. Pass the same `staff` and wasmUrl as getStore()
  * would: the visitor core by default, the staff core with `staff: true`.
  * Never rejects: after a failure the next getStore() tries again and reports its error.
@@ -111,34 +104,15 @@ async function instantiate(flavor, { wasmUrl }) {
   if (typeof WebAssembly !== 'object') {
     throw new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'WebAssembly is not available here.');
   }
-  // The wasm is fetched and compiled while the glue loads, instead of by the glue once
-  // it has loaded: the two downloads overlap.
-  const [{ default: createLeadOutboxCore }, wasmModule] = await Promise.all([
-    GLUE[flavor](),
-    compileWasm(wasmUrl, flavor),
-  ]);
+  const wasmModule = await compileWasm(wasmUrl, flavor);
   // A Worker runs the open path meanwhile; a store's open waits for the stage it needs
   // (warmedUpOffThread), then finds that code compiled instead of compiling it in one long
   // main-thread task.
-  const warm = warmUpOffThread(createLeadOutboxCore, wasmModule);
-  // Steps in tasks of their own (the glue's evaluation, the instance with its start-up,
-  // the caller's open): none is long enough to hold up the page's input and paint.
+  const warm = warmUpOffThread(wasmModule);
+  // Steps in tasks of their own (the instance with its start-up, the caller's open): none
+  // is long enough to hold up the page's input and paint.
   await nextTask();
-  let instantiateFailed;
-  const failure = new Promise((_, reject) => { instantiateFailed = reject; });
-  const core = createLeadOutboxCore({
-    // Emscripten's hook: return {} now, hand over the instance when it is made.
-    instantiateWasm(imports, receiveInstance) {
-      WebAssembly.instantiate(wasmModule, imports)
-        .then((wasmInstance) => receiveInstance(wasmInstance, wasmModule))
-        .catch(instantiateFailed);
-      return {};
-    },
-    print: () => {},
-    printErr: (text) => console.warn('[lead-outbox]', text),
-  });
-  // The glue offers instantiateWasm no way to fail, so a failure there rejects through this race.
-  const wrapped = await Promise.race([core, failure]).then((m) => wrapCoreModule(m, flavor));
+  const wrapped = wrapCoreModule(await instantiateCore(wasmModule), flavor);
   offThread.set(wrapped, warm);
   warm.opened.then((ok) => {
     if (ok) warmedUp.add(wrapped);

@@ -84,7 +84,7 @@ function utf8Bound(s) {
 }
 
 /**
- * Wraps the instantiated Emscripten module `m` of `flavor` (FLAVORS): its CoreStore has
+ * Wraps the instantiated module `m` of `flavor` (FLAVORS; wasmInstance.js): its CoreStore has
  * only that flavor's methods, and the object only its functions; `flavor` and `has(name)`
  * (a StoreApi method's name) tell which. Strings go in as UTF-8 copied into memory
  * from `_malloc` and freed after the call; string results are copied out at once (they
@@ -95,7 +95,7 @@ export function wrapCoreModule(m, flavor = 'core') {
   const members = flavorMembers(flavor);
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
-  const heap = () => m.HEAPU8; // replaced by the glue when memory grows: read it after each call
+  const heap = () => m.HEAPU8; // a new view once memory grew (wasmInstance.js): read it after each call
 
   // Calls export `fn` with `args` converted by `kinds`; returns its raw result.
   function call(fn, kinds, args, prefix = []) {

@@ -1,4 +1,5 @@
 // Runs the core's open path once in a short-lived Worker, so that V8 compiles it there instead of on the page's main thread.
+import { instantiateCore } from './wasmInstance.js';
 
 // Why: V8 compiles wasm functions lazily, on their first call, on the calling thread; a
 // store's first open runs much of SQLite for the first time, which at 4x CPU throttle was
@@ -11,23 +12,22 @@
 const GIVE_UP_MS = 10_000;
 
 /**
- * Instantiates `wasmModule` with the Emscripten glue factory `createCore` in a Worker and
+ * Instantiates `wasmModule` (wasmInstance.js) in a Worker and
  * runs the open path there in stages: the form, the open of a new database and its counts
  * (a first visit's open), then a submit where the flavor takes leads, and a reopen of the
  * now stored database (a reload's path). Returns {opened, done}: `opened` resolves true once
  * the first stage ran, so that a first visit need not wait for the rest; `done` true once
  * every stage did. Each resolves false where the Worker cannot run (no Worker, a
- * Content-Security-Policy without blob: workers, a glue whose source does not stand alone)
+ * Content-Security-Policy without blob: workers)
  * or a call there did not answer ok; neither rejects.
  * The Worker's own copy of the module's memory goes with it.
  */
-export function warmUpOffThread(createCore, wasmModule) {
+export function warmUpOffThread(wasmModule) {
   const refused = { opened: Promise.resolve(false), done: Promise.resolve(false) };
   if (typeof Worker !== 'function' || typeof Blob !== 'function' || typeof URL?.createObjectURL !== 'function') {
     return refused;
   }
-  // The glue's factory stands alone but for `_scriptDir`, which its ES module wraps it with.
-  const source = `var _scriptDir = undefined;\n(${workerMain})(${createCore});\n`;
+  const source = `(${workerMain})(${instantiateCore});\n`;
   let url;
   let worker;
   try {
@@ -65,19 +65,10 @@ export function warmUpOffThread(createCore, wasmModule) {
 // The Worker's script, put into it as source text: it may refer to nothing outside itself.
 // Calls the module's plain C exports (bindings/StoreBindings.cpp) directly; every flavor has
 // lo_store_open/counts/close and lo_changedFiles, lo_store_setForm/submitLead only where it takes leads.
-function workerMain(createCore) {
+function workerMain(instantiateCore) {
   self.onmessage = async ({ data: wasmModule }) => {
     try {
-      const m = await createCore({
-        instantiateWasm(imports, receiveInstance) {
-          WebAssembly.instantiate(wasmModule, imports)
-            .then((instance) => receiveInstance(instance, wasmModule))
-            .catch((err) => self.postMessage({ ok: false, error: String(err) }));
-          return {};
-        },
-        print() {},
-        printErr() {},
-      });
+      const m = await instantiateCore(wasmModule);
       const encoder = new TextEncoder();
       const decoder = new TextDecoder();
       // Each call answers {ok, …} as JSON: one that did not succeed did not run the path.
