@@ -24,15 +24,17 @@ test('pg is an optional peer: a browser-only site installs none; the server type
   assert.match(readFileSync(new URL('../../web/server.d.ts', import.meta.url), 'utf8'), /from 'pg'/);
 });
 
-test('the tarball holds the command, the service worker, the license and no executable wasm', () => {
+test('the tarball holds the command, the service worker, the license, no glue and no executable wasm', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8' }));
   const files = new Map(packed.files.map((f) => [f.path, f.mode]));
   for (const f of ['bin/lead-outbox.js', 'web/sw/index.js', 'web/sw/worker.js', 'LICENSE', 'README.md',
-    'web/dist/lead-outbox.mjs', 'web/dist/lead-outbox-staff-sync.mjs', ...['core', 'visitor', 'staff'].flatMap((flavor) => [`web/dist/lead-outbox-${flavor}.mjs`, `web/dist/lead-outbox-${flavor}.wasm`])]) {
+    'web/dist/lead-outbox.mjs', 'web/dist/lead-outbox-staff-sync.mjs', ...['core', 'visitor', 'staff'].map((flavor) => `web/dist/lead-outbox-${flavor}.wasm`)]) {
     assert.ok(files.has(f), `${f} is packed`);
   }
   for (const flavor of ['core', 'visitor', 'staff']) {
     assert.equal(files.get(`web/dist/lead-outbox-${flavor}.wasm`) & 0o111, 0, 'the wasm is data, not a program');
+    // web/src/wasmInstance.js instantiates the wasm: no Emscripten glue ships, not even a stale one.
+    assert.ok(!files.has(`web/dist/lead-outbox-${flavor}.mjs`), `web/dist/lead-outbox-${flavor}.mjs is packed`);
   }
   assert.equal(pkg.bin['lead-outbox'], 'bin/lead-outbox.js');
   // repository/homepage/bugs are left out until the project has a public address: a guessed one would mislead.
