@@ -62,6 +62,8 @@ function(lead_outbox_add_flavor target output define sqlite)
     # shipped (its 2.1 KB gzip was a second download). Emscripten minifies the names only
     # for a glue that declares each export; this glue setting turns that off.
     -sDECLARE_ASM_MODULE_EXPORTS=0
+    # No i64 crosses to JS (lo_* take doubles and ints): no legalizing stubs, no dynCall_* exports.
+    -sWASM_BIGINT=1
     # No Emscripten file system: the core keeps its files in its own memory (MemoryFiles)
     # and SQLite is built with SQLITE_OS_OTHER; web/src/volume.js persists them.
     -sFILESYSTEM=0
