@@ -250,3 +250,44 @@ TEST_CASE("subqueries in FROM and multi-row VALUES fail to prepare in the visito
   REQUIRE(db->exec("INSERT INTO t SELECT a, b + 10 FROM t WHERE b = 3").isOk());  // INSERT ... SELECT from a table
   CHECK(one(*db, "SELECT count(*) FROM t") == "4");
 }
+
+TEST_CASE("a statement that needs an opcode the visitor build's VM leaves out fails when run and changes nothing") {
+  // LEAD_OUTBOX_OMIT_VDBE_OPS keeps the VM cases of the opcodes the core's statements emit
+  // (cmake/SqliteTrim.cmake); these forms prepare but need another, which ends the statement.
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  REQUIRE(db->exec("CREATE INDEX t_b ON t(b)").isOk());
+  const std::vector<std::string> left_out = {
+      "SAVEPOINT s",                      // OP_Savepoint
+      "RELEASE s",                        // OP_Savepoint
+      "DROP TABLE t",                     // OP_Destroy, after its sqlite_schema rows were deleted
+      "DROP INDEX t_b",                   // OP_Destroy
+      "SELECT b FROM t LIMIT 1 OFFSET 1", // OP_OffsetLimit
+  };
+  for (const std::string& sql : left_out) {
+    INFO(sql);
+    Statement statement = db->prepare(sql);
+    REQUIRE(statement.status().isOk());
+    CHECK_FALSE(statement.step());
+    CHECK_THAT(statement.status().message(), Catch::Contains("is not supported"));
+  }
+  // The statement's writes were undone, and the connection is still usable.
+  CHECK(one(*db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('t', 't_b')") == "2");
+  CHECK(one(*db, "SELECT count(*) FROM t") == "2");
+  CHECK(one(*db, "PRAGMA integrity_check") == "ok");
+  REQUIRE(db->exec("BEGIN IMMEDIATE; INSERT INTO t VALUES ('y', 3); COMMIT").isOk());
+  CHECK(one(*db, "SELECT count(*) FROM t") == "3");
+}
+
+TEST_CASE("quick_check codes a damaged file's CHECK constraints with the expression opcodes the visitor build keeps") {
+  // The core runs quick_check before it compares the schema with its own (StoredData.cpp), so
+  // a tampered file's CHECK constraints are coded: its verdict must still come out.
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  REQUIRE(db->exec("CREATE TABLE c(x INTEGER CHECK ((x * 2 - 1) / 1 % 7 >= 0 AND NOT (x | 1 < 0) OR -x IS TRUE), "
+                   "y REAL CHECK (y <> 0.5 AND ~(x << 1 >> 1) & 1 <= 1) COLLATE NOCASE); INSERT INTO c VALUES (3, 1.5)")
+              .isOk());
+  CHECK(one(*db, "PRAGMA main.quick_check(1)") == "ok");
+  CHECK(one(*db, "PRAGMA integrity_check") == "ok");
+  CHECK(one(*db, "SELECT count(*) FROM c WHERE x * 2 - 1 = 5 AND y > 1") == "1");
+}
