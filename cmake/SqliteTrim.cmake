@@ -676,6 +676,42 @@ static int sqlite3ProcessJoin(Parse *pParse, Select *p){
 #endif
 ]=])
 
+  # --- DROP TABLE, DROP VIEW and DROP INDEX (the visitor's SQLite only): the core drops
+  # nothing, and the VM below leaves their opcodes out, so they fail to prepare ("DROP TABLE is
+  # not supported") instead of failing when run, and the compiler drops their code generators.
+  _sqlite_trim("DROP TABLE and DROP VIEW refused" [=[
+SQLITE_PRIVATE void sqlite3DropTable(Parse *pParse, SrcList *pName, int isView, int noErr){
+  Table *pTab;
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DROP /* lead-outbox trim */
+SQLITE_PRIVATE void sqlite3DropTable(Parse *pParse, SrcList *pName, int isView, int noErr){
+  (void)noErr;
+  sqlite3ErrorMsg(pParse, "%s is not supported", isView ? "DROP VIEW" : "DROP TABLE");
+  sqlite3SrcListDelete(pParse->db, pName);
+}
+static void leadOutboxDropTableUnused(Parse *pParse, SrcList *pName, int isView, int noErr){
+#else
+SQLITE_PRIVATE void sqlite3DropTable(Parse *pParse, SrcList *pName, int isView, int noErr){
+#endif
+  Table *pTab;
+]=])
+  _sqlite_trim("DROP INDEX refused" [=[
+SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists){
+  Index *pIndex;
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DROP /* lead-outbox trim */
+SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists){
+  (void)ifExists;
+  sqlite3ErrorMsg(pParse, "%s is not supported", "DROP INDEX");
+  sqlite3SrcListDelete(pParse->db, pName);
+}
+static void leadOutboxDropIndexUnused(Parse *pParse, SrcList *pName, int ifExists){
+#else
+SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists){
+#endif
+  Index *pIndex;
+]=])
+
   # --- The VM (the visitor's SQLite only): sqlite3VdbeExec's switch keeps the cases of the
   # opcodes the visitor's code generator can still emit, listed below; every other case loses
   # its label, so the compiler drops its code (and what only it calls) as unreachable, and
