@@ -712,6 +712,27 @@ SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists
   Index *pIndex;
 ]=])
 
+  # --- CREATE TABLE ... AS SELECT (the visitor's SQLite only): the core's tables are all
+  # declared with their columns, so this form fails to prepare and the compiler drops the
+  # code that derives a table from a SELECT. The parser frees the SELECT, as on any error.
+  _sqlite_trim("CREATE TABLE ... AS SELECT refused" [=[
+  if( pEnd==0 && pSelect==0 ){
+    return;
+  }
+  p = pParse->pNewTable;
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_CREATE_TABLE_AS /* lead-outbox trim */
+  if( pSelect ){
+    sqlite3ErrorMsg(pParse, "%s is not supported", "CREATE TABLE ... AS SELECT");
+    return;
+  }
+#endif
+  if( pEnd==0 && pSelect==0 ){
+    return;
+  }
+  p = pParse->pNewTable;
+]=])
+
   # --- The VM (the visitor's SQLite only): sqlite3VdbeExec's switch keeps the cases of the
   # opcodes the visitor's code generator can still emit, listed below; every other case loses
   # its label, so the compiler drops its code (and what only it calls) as unreachable, and

@@ -306,3 +306,18 @@ TEST_CASE("DROP TABLE, DROP VIEW and DROP INDEX fail to prepare in the visitor b
   CHECK(one(*db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('t', 't_b')") == "2");
   CHECK(one(*db, "SELECT count(*) FROM t") == "2");
 }
+
+TEST_CASE("CREATE TABLE ... AS SELECT fails to prepare in the visitor build; a declared table is still created") {
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  for (const std::string& sql : {"CREATE TABLE c AS SELECT a, b FROM t", "CREATE TEMP TABLE c AS SELECT 1 AS x",
+                                 "CREATE TABLE IF NOT EXISTS main.c AS SELECT * FROM t WHERE b > 1"}) {
+    INFO(sql);
+    CHECK_THAT(prepareError(*db, sql), Catch::Contains("CREATE TABLE ... AS SELECT is not supported"));
+  }
+  CHECK(one(*db, "SELECT count(*) FROM sqlite_schema WHERE name = 'c'") == "0");
+  REQUIRE(db->exec("CREATE TABLE c(x TEXT PRIMARY KEY, y INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID; "
+                   "INSERT INTO c SELECT a, b FROM t WHERE a IS NOT NULL")
+              .isOk());
+  CHECK(one(*db, "SELECT x || y FROM c") == "x1");
+}
