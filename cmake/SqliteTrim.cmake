@@ -161,6 +161,24 @@ SQLITE_PRIVATE Window *sqlite3WindowAssemble(Parse*, Window*, ExprList*, ExprLis
 #endif
 ]=])
 
+  # --- OR terms (SQLITE_OMIT_OR_OPTIMIZATION, both builds). That omission leaves out
+  # exprAnalyzeOrTerm, the one place that sets WhereClause.hasOr, but the planner still tests
+  # the field and keeps whereLoopAddOr, whose loops then never run: a constant 0 lets the
+  # compiler drop it. Same plans, same results (wasm gzip: visitor -0.34 KB, staff -0.4 KB).
+  _sqlite_trim("OR terms: no whereLoopAddOr" [=[
+    if( rc==SQLITE_OK && pBuilder->pWC->hasOr ){
+      rc = whereLoopAddOr(pBuilder, mPrereq, mUnusable);
+    }
+]=] [=[
+#if defined(SQLITE_OMIT_OR_OPTIMIZATION) || defined(SQLITE_OMIT_SUBQUERY) /* lead-outbox trim: hasOr is never set */
+    if( 0 ){
+#else
+    if( rc==SQLITE_OK && pBuilder->pWC->hasOr ){
+#endif
+      rc = whereLoopAddOr(pBuilder, mPrereq, mUnusable);
+    }
+]=])
+
   # --- The visitor's SQLite only (sqlite3_visitor in CMakeLists.txt): built-in SQL functions.
   # The visitor core runs no user SQL (no store.query()), only the core's own statements, so
   # it keeps the functions those call (grep src/ for SQL: typeof, quote, substr, count,
@@ -656,6 +674,141 @@ static int sqlite3ProcessJoin(Parse *pParse, Select *p){
         "the NOT INDEXED clause is not allowed on UPDATE or DELETE statements "
         "within triggers");
 #endif
+]=])
+
+  # --- DROP TABLE, DROP VIEW and DROP INDEX (the visitor's SQLite only): the core drops
+  # nothing, and the VM below leaves their opcodes out, so they fail to prepare ("DROP TABLE is
+  # not supported") instead of failing when run, and the compiler drops their code generators.
+  _sqlite_trim("DROP TABLE and DROP VIEW refused" [=[
+SQLITE_PRIVATE void sqlite3DropTable(Parse *pParse, SrcList *pName, int isView, int noErr){
+  Table *pTab;
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DROP /* lead-outbox trim */
+SQLITE_PRIVATE void sqlite3DropTable(Parse *pParse, SrcList *pName, int isView, int noErr){
+  (void)noErr;
+  sqlite3ErrorMsg(pParse, "%s is not supported", isView ? "DROP VIEW" : "DROP TABLE");
+  sqlite3SrcListDelete(pParse->db, pName);
+}
+static void leadOutboxDropTableUnused(Parse *pParse, SrcList *pName, int isView, int noErr){
+#else
+SQLITE_PRIVATE void sqlite3DropTable(Parse *pParse, SrcList *pName, int isView, int noErr){
+#endif
+  Table *pTab;
+]=])
+  _sqlite_trim("DROP INDEX refused" [=[
+SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists){
+  Index *pIndex;
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DROP /* lead-outbox trim */
+SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists){
+  (void)ifExists;
+  sqlite3ErrorMsg(pParse, "%s is not supported", "DROP INDEX");
+  sqlite3SrcListDelete(pParse->db, pName);
+}
+static void leadOutboxDropIndexUnused(Parse *pParse, SrcList *pName, int ifExists){
+#else
+SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists){
+#endif
+  Index *pIndex;
+]=])
+
+  # --- CREATE TABLE ... AS SELECT (the visitor's SQLite only): the core's tables are all
+  # declared with their columns, so this form fails to prepare and the compiler drops the
+  # code that derives a table from a SELECT. The parser frees the SELECT, as on any error.
+  _sqlite_trim("CREATE TABLE ... AS SELECT refused" [=[
+  if( pEnd==0 && pSelect==0 ){
+    return;
+  }
+  p = pParse->pNewTable;
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_CREATE_TABLE_AS /* lead-outbox trim */
+  if( pSelect ){
+    sqlite3ErrorMsg(pParse, "%s is not supported", "CREATE TABLE ... AS SELECT");
+    return;
+  }
+#endif
+  if( pEnd==0 && pSelect==0 ){
+    return;
+  }
+  p = pParse->pNewTable;
+]=])
+
+  # --- The VM (the visitor's SQLite only): sqlite3VdbeExec's switch keeps the cases of the
+  # opcodes the visitor's code generator can still emit, listed below; every other case loses
+  # its label, so the compiler drops its code (and what only it calls) as unreachable, and
+  # that opcode lands in the default case, which now ends the statement with SQLITE_INTERNAL
+  # ("opcode N is not supported") instead of treating it as OP_Noop. Only labels go: code a
+  # kept case falls through into, or jumps to, stays and runs as before.
+  # How the list was found: a native build whose sqlite3VdbeDelete recorded every opcode of
+  # every prepared statement (emitted, so a superset of what runs), run under
+  # visitor_sqlite_tests and the core tests of stored data, legacy merge and schema
+  # migrations; plus the opcodes sqlite3VdbeExec rewrites itself into (String8 -> String,
+  # AggStep -> AggStep1). The emitted set depends on the SQL and the schema, not on data,
+  # and the core refuses any schema but its own (Schema.cpp) -- after quick_check, which
+  # codes a table's CHECK constraints: so the expression opcodes stay too (Subtract ...
+  # ShiftRight, Or, SeekLT, SeekLE, IdxLT share a kept case's code; Not, BitNot, IsTrue,
+  # CollSeq, RealAffinity, ElseEq, PureFunc are small). Left out although the tests emit
+  # them: Destroy and DropTable (only the tests drop tables).
+  # A new opcode in a new SQLite is left out until listed here: a statement that needs it
+  # fails cleanly, and the tests say which.
+  set(_m LEAD_OUTBOX_OMIT_VDBE_OPS)
+  set(_vdbe_kept
+    Add AddImm Affinity AggFinal AggStep AggStep1 And AutoCommit BeginSubrtn BitAnd BitNot BitOr
+    Blob Cast Close CollSeq Column Compare Concat Copy Count CreateBtree DecrJumpZero
+    DeferredSeek Delete Divide ElseEq EndCoroutine Eq Expire FinishSeek Found Function Ge Gosub
+    Goto Gt Halt HaltIfNull IdxDelete IdxGE IdxGT IdxInsert IdxLE IdxLT IdxRowid If IfNot
+    IfNotZero IfPos Init InitCoroutine Insert Int64 IntCopy Integer IntegrityCk IsNull IsTrue
+    IsType JournalMode Jump Last Le Lt MakeRecord Move Multiply MustBeInt Ne NewRowid Next
+    NoConflict Not NotExists NotFound NotNull Null NullRow Once OpenEphemeral OpenPseudo
+    OpenRead OpenWrite Or ParseSchema Prev PureFunc ReadCookie Real RealAffinity Remainder
+    ResultRow Return Rewind Rowid SCopy SeekEnd SeekGE SeekGT SeekLE SeekLT SeekRowid Sequence
+    SetCookie ShiftLeft ShiftRight SoftNull Sort SorterData SorterInsert SorterNext SorterOpen
+    SorterSort String String8 Subtract Transaction Variable Yield ZeroOrNull)
+  set(_vdbe_begin "    switch( pOp->opcode ){\n\n/*****************************************************************************\n** What follows is a massive switch statement")
+  set(_vdbe_end "default: {          /* This is really OP_Noop, OP_Explain */\n")
+  string(FIND "${_trim_text}" "${_vdbe_begin}" _vb)
+  string(FIND "${_trim_text}" "${_vdbe_end}" _ve)
+  if(_vb EQUAL -1 OR _ve EQUAL -1 OR _ve LESS _vb)
+    message(FATAL_ERROR "SQLite trim: sqlite3VdbeExec's switch not found in sqlite3.c ${SQLITE_VERSION}; update cmake/SqliteTrim.cmake")
+  endif()
+  string(SUBSTRING "${_trim_text}" 0 ${_vb} _vdbe_head)
+  math(EXPR _vl "${_ve} - ${_vb}")
+  string(SUBSTRING "${_trim_text}" ${_vb} ${_vl} _vdbe_switch)
+  string(SUBSTRING "${_trim_text}" ${_ve} -1 _vdbe_tail)
+  string(REGEX MATCHALL "\ncase OP_[A-Za-z0-9_]+:" _vdbe_cases "${_vdbe_switch}")
+  set(_vdbe_found "")
+  foreach(_case IN LISTS _vdbe_cases)
+    string(REGEX REPLACE "^\ncase OP_([A-Za-z0-9_]+):$" "\\1" _op "${_case}")
+    if(_op IN_LIST _vdbe_found)
+      message(FATAL_ERROR "SQLite trim: case OP_${_op} twice in sqlite3VdbeExec; update cmake/SqliteTrim.cmake")
+    endif()
+    list(APPEND _vdbe_found ${_op})
+    if(NOT _op IN_LIST _vdbe_kept)
+      string(REPLACE "${_case}" "\n#ifndef ${_m} /* lead-outbox trim: not emitted */\ncase OP_${_op}:\n#endif\n" _vdbe_switch "${_vdbe_switch}")
+    endif()
+  endforeach()
+  foreach(_op IN LISTS _vdbe_kept)
+    if(NOT _op IN_LIST _vdbe_found)
+      message(FATAL_ERROR "SQLite trim: kept opcode ${_op} has no case in sqlite3VdbeExec; update cmake/SqliteTrim.cmake")
+    endif()
+  endforeach()
+  set(_trim_text "${_vdbe_head}${_vdbe_switch}${_vdbe_tail}")
+  unset(_vdbe_head)
+  unset(_vdbe_switch)
+  unset(_vdbe_tail)
+  _sqlite_trim("VM: an opcode left out ends the statement" [=[
+default: {          /* This is really OP_Noop, OP_Explain */
+  assert( pOp->opcode==OP_Noop || pOp->opcode==OP_Explain );
+]=] [=[
+default: {          /* This is really OP_Noop, OP_Explain */
+#ifdef LEAD_OUTBOX_OMIT_VDBE_OPS /* lead-outbox trim: or an opcode whose case is left out */
+  if( pOp->opcode!=OP_Noop && pOp->opcode!=OP_Explain ){
+    sqlite3VdbeError(p, "opcode %d is not supported", pOp->opcode);
+    rc = SQLITE_INTERNAL;
+    goto abort_due_to_error;
+  }
+#endif
+  assert( pOp->opcode==OP_Noop || pOp->opcode==OP_Explain );
 ]=])
 
   string(RANDOM LENGTH 8 _trim_tmp)
