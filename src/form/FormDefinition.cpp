@@ -312,15 +312,15 @@ const FormDefinition& defaultFormDefinition() {
     FormDefinition d;
     d.id = std::string(FormDefinition::kDefaultId);
     d.version = 1;
-    d.fields = {
-        builtIn("name", FieldType::kText, "Name", "name", true, LeadLimits::kNameMinChars, LeadLimits::kNameMaxBytes,
-                "Please enter your name."),
-        builtIn("email", FieldType::kEmail, "Email", "email", true, 0, LeadLimits::kEmailMaxBytes,
-                "Please enter your email address."),
-        builtIn("phone", FieldType::kPhone, "Phone", "tel", false, 0, LeadLimits::kPhoneMaxBytes, ""),
-        builtIn("message", FieldType::kTextarea, "Message", "", true, LeadLimits::kMessageMinChars,
-                LeadLimits::kMessageMaxBytes, "Please enter a message."),
-    };
+    // Moved in one by one: an initializer list's elements are const and would be copied.
+    d.fields.reserve(4);
+    d.fields.push_back(builtIn("name", FieldType::kText, "Name", "name", true, LeadLimits::kNameMinChars,
+                               LeadLimits::kNameMaxBytes, "Please enter your name."));
+    d.fields.push_back(builtIn("email", FieldType::kEmail, "Email", "email", true, 0, LeadLimits::kEmailMaxBytes,
+                               "Please enter your email address."));
+    d.fields.push_back(builtIn("phone", FieldType::kPhone, "Phone", "tel", false, 0, LeadLimits::kPhoneMaxBytes, ""));
+    d.fields.push_back(builtIn("message", FieldType::kTextarea, "Message", "", true, LeadLimits::kMessageMinChars,
+                               LeadLimits::kMessageMaxBytes, "Please enter a message."));
     return d;
   }();
   return form;
