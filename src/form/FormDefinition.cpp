@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/JsonParser.h"
+#include "core/JsonWriter.h"
 #include "core/Utf8.h"
 #include "lead/Lead.h"
 
@@ -82,7 +83,7 @@ class Parser {
 
   // REQUIRES: `f` is a default FieldDefinition. On error, `f` is partly filled.
   Status field(const JsonValue& j, std::size_t index, FieldDefinition& f) const {
-    const std::string at = "#" + std::to_string(index + 1);
+    const std::string at = "#" + integerText(index + 1);
     if (!j.isObject()) return fail(at, "a field must be an object");
     if (!j["name"].isString() || !isFieldName(j["name"].asString())) {
       return fail(at, "a field needs a name of a-z, 0-9 and _ (at most 64, starting with a letter)");
@@ -132,7 +133,7 @@ class Parser {
           if (v->kind() != JsonValue::Kind::kInteger || v->asInt64() < 0) return fail(f.name, std::string(key) + " must be a whole number from 0");
           if (v->asInt64() > static_cast<std::int64_t>(info->maxLength)) {
             return fail(f.name, std::string(key) + " is over the cap of a " + std::string(info->name) + " field (" +
-                                    std::to_string(info->maxLength) + ")");
+                                    integerText(info->maxLength) + ")");
           }
           *out = static_cast<std::size_t>(v->asInt64());
         }
