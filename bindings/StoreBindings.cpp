@@ -9,7 +9,8 @@
 //
 // Compiled once per wasm flavor (wasm/wasm.cmake); the #if blocks decide which exports a flavor
 // has, and FLAVORS in web/src/coreModule.js mirrors them (tests/node/flavors.test.js):
-// - full (no define): everything; Node and the server (validateLeadForm, parseForm, mergeEdits).
+// - full (no define): everything; Node and the server (validateLeadForm, parseForm, mergeEdits,
+//   the defaults table, the integrity check).
 // - LEAD_OUTBOX_FLAVOR_VISITOR: a page that takes leads: no replica, query or staff edits.
 // - LEAD_OUTBOX_FLAVOR_STAFF: a staff device: replica, query, edits and the outbox's upload
 //   (leads other tabs left pending still go out), but no form or lead validation code.
@@ -18,7 +19,8 @@
 #error "one flavor at a time"
 #endif
 // LO_TAKES_LEADS: submitLead and the form; LO_HAS_REPLICA: the replica, query and edits;
-// LO_SERVER: the server's own functions (lead and form validation, the merge rule).
+// LO_SERVER: the server's and Node's own functions (lead and form validation, the merge rule,
+// the defaults table and the integrity check).
 #if defined(LEAD_OUTBOX_FLAVOR_VISITOR)
 #define LO_TAKES_LEADS 1
 #define LO_HAS_REPLICA 0
@@ -92,9 +94,7 @@ LO_EXPORT const char* lo_store_retryRejected(StoreApi* s, LO_STR(id), double now
   return answer(s->retryRejected(LO_TEXT(id), now));
 }
 LO_EXPORT const char* lo_store_discardRejected(StoreApi* s, LO_STR(id)) { return answer(s->discardRejected(LO_TEXT(id))); }
-LO_EXPORT const char* lo_store_integrityCheck(StoreApi* s) { return answer(s->integrityCheck()); }
 LO_EXPORT const char* lo_changedFiles(LO_STR(dir)) { return answer(leadoutbox::changedFilesJson(LO_TEXT(dir))); }
-LO_EXPORT const char* lo_defaults() { return answer(leadoutbox::coreDefaultsJson()); }
 LO_EXPORT const char* lo_versions() {
   std::string v = leadoutbox::coreVersionsJson();
   v.pop_back();  // append the toolchain to the core's object
@@ -136,6 +136,9 @@ LO_EXPORT const char* lo_store_dismissEdit(StoreApi* s, double mutationId) { ret
 #endif
 
 #if LO_SERVER
+// Node's only (tests, the server): no page calls them, so the page flavors leave them out.
+LO_EXPORT const char* lo_store_integrityCheck(StoreApi* s) { return answer(s->integrityCheck()); }
+LO_EXPORT const char* lo_defaults() { return answer(leadoutbox::coreDefaultsJson()); }
 // The merge rule for the server (docs/edits.md): the same compiled code the devices run.
 LO_EXPORT const char* lo_mergeEdits(LO_STR(state), LO_STR(edits), LO_STR(context)) {
   return answer(leadoutbox::mergeEditsJson(LO_TEXT(state), LO_TEXT(edits), LO_TEXT(context)));

@@ -147,7 +147,13 @@ std::string StoreApi::submitLead(const std::string& leadJson, const std::string&
 }
 
 std::string StoreApi::setForm(const std::string& definitionJson) {
-  Result<FormDefinition> form = definitionOf(definitionJson);
+  // The built-in default is form_'s null, not a copy: a page that never sets a form links
+  // no copy of a definition (wasm size).
+  if (definitionJson.empty() || definitionJson == "null") {
+    form_.reset();
+    return okJson(formDefinitionJson(defaultFormDefinition()));
+  }
+  Result<FormDefinition> form = parseFormDefinition(definitionJson);
   if (!form.isOk()) return errorJson(form.status());
   form_ = std::make_unique<FormDefinition>(std::move(form).value());
   return okJson(formDefinitionJson(*form_));

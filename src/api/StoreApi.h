@@ -90,8 +90,9 @@ class StoreApi {
   const FormDefinition& form() const { return form_ ? *form_ : defaultFormDefinition(); }
 
   std::unique_ptr<Store> store_;
-  // null until setForm: a build without setForm/submitLead/validateLead (the staff wasm
-  // flavor) then links no code that builds or copies a definition.
+  // null until setForm, and after setForm of the default: a build without setForm/submitLead/
+  // validateLead (the staff wasm flavor) then links no code that builds a definition, and
+  // none copies one.
   std::unique_ptr<FormDefinition> form_;
 };
 

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "core/JsonWriter.h"
 #include "core/Utf8.h"
 
 namespace leadoutbox {
@@ -32,7 +33,7 @@ class Parser {
 
  private:
   Status error() const {
-    return Status(ErrorCode::kInvalidArgument, "invalid JSON at byte " + std::to_string(pos_) + ": " + error_);
+    return Status(ErrorCode::kInvalidArgument, "invalid JSON at byte " + integerText(pos_) + ": " + error_);
   }
   bool fail(const char* why) {
     error_ = why;

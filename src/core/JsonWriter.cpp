@@ -55,6 +55,12 @@ void appendJsonInteger(std::string& out, std::int64_t n) {
   while (len > 0) out += digits[--len];
 }
 
+std::string integerText(std::int64_t n) {
+  std::string out;
+  appendJsonInteger(out, n);
+  return out;
+}
+
 void appendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';

@@ -17,5 +17,8 @@ std::string writeJson(const JsonValue& value);
 // The pieces, for callers that assemble JSON text themselves.
 void appendJsonString(std::string& out, std::string_view text);
 void appendJsonInteger(std::string& out, std::int64_t n);
+// `n` in decimal: the core's one integer formatter, used instead of std::to_string, whose
+// int and int64 forms link two of libc++'s itoa routines and a digit table (wasm size).
+std::string integerText(std::int64_t n);
 
 }  // namespace leadoutbox

@@ -40,7 +40,7 @@ bool isDeviceId(std::string_view id) {
   });
 }
 
-std::string dotText(const Dot& dot) { return dot.device + ":" + std::to_string(dot.mutationId); }
+std::string dotText(const Dot& dot) { return dot.device + ":" + integerText(dot.mutationId); }
 
 std::optional<Dot> parseDot(std::string_view text) {
   const std::size_t colon = text.rfind(':');

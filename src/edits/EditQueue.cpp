@@ -82,7 +82,7 @@ Result<LeadEdits> load(Database& db, const std::string& leadId) {
   while (st.step()) {
     Result<JsonValue> json = parseJson(st.columnText(1));
     Result<Edit> edit = json.isOk() ? parseEdit(json.value()) : Result<Edit>(json.status());
-    if (!edit.isOk()) return damagedData("edit " + std::to_string(st.columnInt(0)) + ": " + edit.status().message());
+    if (!edit.isOk()) return damagedData("edit " + integerText(st.columnInt(0)) + ": " + edit.status().message());
     out.own.push_back({st.columnInt(0), std::move(edit).value(), st.columnText(2) == "applied"});
   }
   if (!st.status().isOk()) return st.status();
@@ -319,7 +319,7 @@ Result<JsonValue> EditQueue::submit(std::string_view editJson, std::int64_t now)
         !w.isOk()) {
       return w;
     }
-    if (Status w = setMeta("edit_mutation_id", std::to_string(mutationId)); !w.isOk()) return w;
+    if (Status w = setMeta("edit_mutation_id", integerText(mutationId)); !w.isOk()) return w;
     if (Status w = setMeta("hlc", formatHlc(clock)); !w.isOk()) return w;
     return rebase(leadId, now);
   });

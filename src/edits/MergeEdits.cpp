@@ -24,7 +24,7 @@ Result<std::optional<std::set<std::string>>> readList(const JsonValue& j, const 
 // Why `e` may not be merged here, or nullptr.
 const char* rejection(const Edit& e, const StaffState& state, const MergeContext& c, std::string& message) {
   if (c.maxSkewMs && e.clock.wall > c.now + *c.maxSkewMs) {
-    message = "the edit's clock is more than " + std::to_string(*c.maxSkewMs) + " ms ahead of the server's";
+    message = "the edit's clock is more than " + integerText(*c.maxSkewMs) + " ms ahead of the server's";
     return reject::kClockSkew;
   }
   if (!state.leadId.empty() && e.leadId != state.leadId) {

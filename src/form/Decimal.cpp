@@ -1,6 +1,8 @@
 // Decimal parsing and printing by digits: exact, and without strtod or printf.
 #include "form/Decimal.h"
 
+#include "core/JsonWriter.h"
+
 namespace leadoutbox {
 
 std::optional<Decimal> Decimal::parse(std::string_view s) {
@@ -73,10 +75,10 @@ std::optional<Decimal> Decimal::fromJson(const JsonValue& value) {
 
 std::string Decimal::toString() const {
   const std::uint64_t magnitude = micros < 0 ? 0 - static_cast<std::uint64_t>(micros) : static_cast<std::uint64_t>(micros);
-  std::string out = (micros < 0 ? "-" : "") + std::to_string(magnitude / kScale);
+  std::string out = (micros < 0 ? "-" : "") + integerText(magnitude / kScale);
   std::uint64_t fraction = magnitude % kScale;
   if (fraction) {
-    std::string digits = std::to_string(fraction);
+    std::string digits = integerText(fraction);
     digits.insert(0, 6 - digits.size(), '0');
     while (digits.back() == '0') digits.pop_back();
     out += "." + digits;

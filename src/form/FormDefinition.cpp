@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/JsonParser.h"
+#include "core/JsonWriter.h"
 #include "core/Utf8.h"
 #include "lead/Lead.h"
 
@@ -69,18 +70,21 @@ bool isDisplayText(const JsonValue& v, std::size_t maxBytes, bool allowLineBreak
          !utf8::hasBidiControls(s);
 }
 
-// Builds the errors of one definition: the first problem found wins.
+// Builds the errors of one definition: the first problem found wins. field() and consent()
+// fill an out-parameter and return a Status, so each of their many refusals returns fail()'s
+// Status as it is (as a Result<T>, each would be converted and destroyed where it returns).
 class Parser {
  public:
-  Status fail(const std::string& field, const std::string& what) const {
-    return Status(ErrorCode::kInvalidForm,
-                  field.empty() ? "form definition: " + what : "form definition, field \"" + field + "\": " + what, field);
+  Status fail(const std::string& field, std::string_view what) const {
+    std::string message = field.empty() ? "form definition: " : "form definition, field \"" + field + "\": ";
+    message.append(what);
+    return Status(ErrorCode::kInvalidForm, std::move(message), field);
   }
 
-  Result<FieldDefinition> field(const JsonValue& j, std::size_t index) const {
-    const std::string at = "#" + std::to_string(index + 1);
+  // REQUIRES: `f` is a default FieldDefinition. On error, `f` is partly filled.
+  Status field(const JsonValue& j, std::size_t index, FieldDefinition& f) const {
+    const std::string at = "#" + integerText(index + 1);
     if (!j.isObject()) return fail(at, "a field must be an object");
-    FieldDefinition f;
     if (!j["name"].isString() || !isFieldName(j["name"].asString())) {
       return fail(at, "a field needs a name of a-z, 0-9 and _ (at most 64, starting with a letter)");
     }
@@ -129,7 +133,7 @@ class Parser {
           if (v->kind() != JsonValue::Kind::kInteger || v->asInt64() < 0) return fail(f.name, std::string(key) + " must be a whole number from 0");
           if (v->asInt64() > static_cast<std::int64_t>(info->maxLength)) {
             return fail(f.name, std::string(key) + " is over the cap of a " + std::string(info->name) + " field (" +
-                                    std::to_string(info->maxLength) + ")");
+                                    integerText(info->maxLength) + ")");
           }
           *out = static_cast<std::size_t>(v->asInt64());
         }
@@ -186,17 +190,17 @@ class Parser {
       }
       if (!f.minDate.empty() && !f.maxDate.empty() && f.maxDate < f.minDate) return fail(f.name, "min is after max");
     }
-    return f;
+    return Status::ok();
   }
 
-  Result<ConsentDefinition> consent(const JsonValue& j) const {
+  // REQUIRES: `c` is a default ConsentDefinition. On error, `c` is partly filled.
+  Status consent(const JsonValue& j, ConsentDefinition& c) const {
     if (!j.isObject()) return fail("consent", "consent must be an object");
     for (const auto& [key, value] : j.members()) {
       if (key != "id" && key != "version" && key != "text" && key != "required" && key != "marketing") {
         return fail("consent", "\"" + key.substr(0, 40) + "\" is not a key of consent");
       }
     }
-    ConsentDefinition c;
     if (!isDisplayText(j["id"], 64, false) || j["id"].asString().empty()) return fail("consent", "consent needs an id of 1 to 64 bytes");
     if (!isDisplayText(j["version"], 64, false) || j["version"].asString().empty()) {
       return fail("consent", "consent needs a version of 1 to 64 bytes");
@@ -213,7 +217,7 @@ class Parser {
         *out = v->asBool();
       }
     }
-    return c;
+    return Status::ok();
   }
 };
 
@@ -294,15 +298,15 @@ Result<FormDefinition> parseFormDefinition(std::string_view json) {
   }
   std::set<std::string> names;
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    Result<FieldDefinition> f = p.field(fields[i], i);
-    if (!f.isOk()) return f.status();
-    if (!names.insert(f.value().name).second) return p.fail(f.value().name, "the name appears twice");
-    form.fields.push_back(std::move(f).value());
+    FieldDefinition f;
+    if (Status s = p.field(fields[i], i, f); !s.isOk()) return s;
+    if (!names.insert(f.name).second) return p.fail(f.name, "the name appears twice");
+    form.fields.push_back(std::move(f));
   }
   if (const JsonValue* c = j.find("consent"); c && !c->isNull()) {
-    Result<ConsentDefinition> consent = p.consent(*c);
-    if (!consent.isOk()) return consent.status();
-    form.consent = std::move(consent).value();
+    ConsentDefinition consent;
+    if (Status s = p.consent(*c, consent); !s.isOk()) return s;
+    form.consent = std::move(consent);
   }
   return form;
 }
@@ -312,15 +316,15 @@ const FormDefinition& defaultFormDefinition() {
     FormDefinition d;
     d.id = std::string(FormDefinition::kDefaultId);
     d.version = 1;
-    d.fields = {
-        builtIn("name", FieldType::kText, "Name", "name", true, LeadLimits::kNameMinChars, LeadLimits::kNameMaxBytes,
-                "Please enter your name."),
-        builtIn("email", FieldType::kEmail, "Email", "email", true, 0, LeadLimits::kEmailMaxBytes,
-                "Please enter your email address."),
-        builtIn("phone", FieldType::kPhone, "Phone", "tel", false, 0, LeadLimits::kPhoneMaxBytes, ""),
-        builtIn("message", FieldType::kTextarea, "Message", "", true, LeadLimits::kMessageMinChars,
-                LeadLimits::kMessageMaxBytes, "Please enter a message."),
-    };
+    // Moved in one by one: an initializer list's elements are const and would be copied.
+    d.fields.reserve(4);
+    d.fields.push_back(builtIn("name", FieldType::kText, "Name", "name", true, LeadLimits::kNameMinChars,
+                               LeadLimits::kNameMaxBytes, "Please enter your name."));
+    d.fields.push_back(builtIn("email", FieldType::kEmail, "Email", "email", true, 0, LeadLimits::kEmailMaxBytes,
+                               "Please enter your email address."));
+    d.fields.push_back(builtIn("phone", FieldType::kPhone, "Phone", "tel", false, 0, LeadLimits::kPhoneMaxBytes, ""));
+    d.fields.push_back(builtIn("message", FieldType::kTextarea, "Message", "", true, LeadLimits::kMessageMinChars,
+                               LeadLimits::kMessageMaxBytes, "Please enter a message."));
     return d;
   }();
   return form;

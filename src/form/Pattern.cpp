@@ -1,6 +1,7 @@
 // Compiling a field pattern to a list of items, and matching a value against it in one pass.
 #include "form/Pattern.h"
 
+#include <iterator>
 #include <limits>
 
 #include "core/Utf8.h"
@@ -8,13 +9,25 @@
 namespace leadoutbox {
 namespace {
 
-using Ranges = std::vector<std::pair<char32_t, char32_t>>;
+using Range = std::pair<char32_t, char32_t>;
 
 // JavaScript's \d, \w and \s, so a browser's pattern attribute agrees with the core.
-const Ranges kDigit = {{'0', '9'}};
-const Ranges kWord = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
-const Ranges kSpace = {{0x09, 0x0D}, {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680}, {0x2000, 0x200A},
-                       {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000}, {0xFEFF, 0xFEFF}};
+// Constant arrays, not vectors: nothing is built when the module starts (wasm size).
+constexpr Range kDigit[] = {{'0', '9'}};
+constexpr Range kWord[] = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
+constexpr Range kSpace[] = {{0x09, 0x0D}, {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680}, {0x2000, 0x200A},
+                            {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000}, {0xFEFF, 0xFEFF}};
+
+// The ranges of the class escape \d, \w or \s (`e` is d, w or s) as [first, last);
+// {nullptr, nullptr} for any other `e`.
+std::pair<const Range*, const Range*> classOf(char32_t e) {
+  switch (e) {
+    case 'd': return {std::begin(kDigit), std::end(kDigit)};
+    case 'w': return {std::begin(kWord), std::end(kWord)};
+    case 's': return {std::begin(kSpace), std::end(kSpace)};
+    default: return {nullptr, nullptr};
+  }
+}
 
 constexpr std::size_t kUnbounded = std::numeric_limits<std::size_t>::max();
 constexpr std::size_t kMaxCount = 1000;
@@ -80,11 +93,11 @@ Result<Pattern> Pattern::compile(std::string_view source) {
     if (c == '\\') {
       if (r.done()) return bad("ends with a lone \\");
       const char32_t e = r.next();
-      const Ranges* set = e == 'd' || e == 'D' ? &kDigit : e == 'w' || e == 'W' ? &kWord : e == 's' || e == 'S' ? &kSpace : nullptr;
-      if (set) {
+      const bool upper = e == 'D' || e == 'W' || e == 'S';  // the negated class
+      if (const auto [first, last] = classOf(upper ? e - 'A' + 'a' : e); first) {
         atom.kind = Atom::Kind::kClass;
-        atom.ranges = *set;
-        atom.negated = e == 'D' || e == 'W' || e == 'S';
+        atom.ranges.assign(first, last);
+        atom.negated = upper;
       } else if (isAsciiPunctuation(e)) {
         atom.literal = e;
       } else {
@@ -110,9 +123,8 @@ Result<Pattern> Pattern::compile(std::string_view source) {
         if (lo == '\\') {
           if (r.done()) break;
           const char32_t e = r.next();
-          const Ranges* set = e == 'd' ? &kDigit : e == 'w' ? &kWord : e == 's' ? &kSpace : nullptr;
-          if (set) {
-            atom.ranges.insert(atom.ranges.end(), set->begin(), set->end());
+          if (const auto [first, last] = classOf(e); first) {
+            atom.ranges.insert(atom.ranges.end(), first, last);
             continue;
           }
           if (!isAsciiPunctuation(e)) return bad("unknown escape in a class");
@@ -187,9 +199,10 @@ Result<Pattern> Pattern::compile(std::string_view source) {
 bool Pattern::matches(std::string_view value) const {
   const std::size_t k = items_.size();
   // active[i]: the value read so far can end with the pattern at item i (k: all matched).
-  std::vector<char> active(k + 1, 0);
-  std::vector<char> next(k + 1, 0);
-  const auto close = [&](std::vector<char>& states) {
+  // Byte strings, not vector<char>: std::string's code is linked anyway (wasm size).
+  std::string active(k + 1, 0);
+  std::string next(k + 1, 0);
+  const auto close = [&](std::string& states) {
     for (std::size_t i = 0; i < k; ++i) {
       if (states[i] && items_[i].optional) states[i + 1] = 1;
     }

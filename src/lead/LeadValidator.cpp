@@ -8,6 +8,7 @@
 
 #include "core/JsonParser.h"
 
+#include "core/JsonWriter.h"
 #include "core/Utf8.h"
 
 namespace leadoutbox {
@@ -65,7 +66,7 @@ std::string checkText(const FieldText& f, const char* label, bool allowLineBreak
   return {};
 }
 
-std::string plural(std::size_t n, const char* unit) { return std::to_string(n) + " " + unit + (n == 1 ? "" : "s"); }
+std::string plural(std::size_t n, const char* unit) { return integerText(n) + " " + unit + (n == 1 ? "" : "s"); }
 
 std::string requiredMessage(const FieldDefinition& d, const char* verb) {
   return d.requiredMessage.empty() ? std::string(verb) + " " + d.label + "." : d.requiredMessage;
@@ -215,7 +216,7 @@ std::string checkAttribution(const JsonValue& v, JsonValue& record) {
     const std::size_t cap = key == "referrer" || key == "landingPath" ? kAttributionUrlMaxBytes : kAttributionMaxBytes;
     if (!value.isString() || value.asString().size() > cap || utf8::hasControlCharacters(value.asString(), false) ||
         utf8::hasBidiControls(value.asString())) {
-      return "Attribution \"" + key + "\" must be text of at most " + std::to_string(cap) + " bytes.";
+      return "Attribution \"" + key + "\" must be text of at most " + integerText(cap) + " bytes.";
     }
   }
   if (v.size() > 0) record = v;

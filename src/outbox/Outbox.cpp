@@ -63,7 +63,7 @@ Status Outbox::setMeta(const char* key, std::int64_t value) {
   return db_.prepare("INSERT INTO meta(key, value) VALUES(?1, ?2) "
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
       .bind(1, key)
-      .bind(2, std::to_string(value))
+      .bind(2, integerText(value))
       .run();
 }
 

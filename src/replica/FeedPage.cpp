@@ -108,7 +108,7 @@ class PageReader {
   }
   Result<JsonValue> value(int depth) { return parseJsonAt(s_, pos_, depth); }
   Status syntax(const char* why) const {
-    return bad("invalid JSON at byte " + std::to_string(pos_) + ": " + why);
+    return bad("invalid JSON at byte " + integerText(pos_) + ": " + why);
   }
 
  private:

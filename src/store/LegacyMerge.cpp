@@ -1,6 +1,7 @@
 // mergeLegacyLeads: the earlier database is attached from private page groups and its leads inserted by id.
 #include "store/LegacyMerge.h"
 
+#include "core/JsonWriter.h"
 #include "store/Schema.h"
 #include "store/StoredData.h"
 #include "vfs/ChangedFiles.h"
@@ -23,7 +24,7 @@ Status insertLeads(Database& db, const std::string& tenantId) {
   // The earlier file is stored input as much as the current one: out of range it is
   // refused as damaged (checkStoredData) before any of its rows is copied.
   if (version.value() < 0 || version.value() > kSchemaVersion) {
-    return damagedData("the earlier database has schema version " + std::to_string(version.value()) +
+    return damagedData("the earlier database has schema version " + integerText(version.value()) +
                        ", which no earlier release wrote");
   }
   if (Status s = checkStoredData(db, "legacy", version.value(), "the earlier database"); !s.isOk()) return s;

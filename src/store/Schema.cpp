@@ -1,6 +1,8 @@
 // Migrations of the tenant database, oldest first.
 #include "store/Schema.h"
 
+#include "core/JsonWriter.h"
+
 #include <array>
 #include <cctype>
 #include <memory>
@@ -184,7 +186,7 @@ Status checkSchemaShape(Database& db, const std::string& schema, int version, st
   if (found.value() != expected.value()) {
     // The tables, indexes and triggers are exactly those this build creates: no trigger
     // or view in a tampered file runs in the core, and every query below finds its columns.
-    return damagedData(std::string(what) + "'s tables are not those of schema version " + std::to_string(version));
+    return damagedData(std::string(what) + "'s tables are not those of schema version " + integerText(version));
   }
   return Status::ok();
 }
@@ -198,14 +200,14 @@ Result<int> schemaVersion(Database& db, const std::string& schema) {
 Status checkSchemaVersion(int version, std::string_view what) {
   // The version is four bytes of the file's header: it indexes kMigrations below, so
   // anything outside [0, kSchemaVersion] must stop here.
-  const std::string found = std::string(what) + " has schema version " + std::to_string(version);
+  const std::string found = std::string(what) + " has schema version " + integerText(version);
   if (version < 0 || version > kNewestPlausibleSchemaVersion) {
     return damagedData(found + ", which no release of lead-outbox writes");
   }
   if (version > kSchemaVersion) {
     // Not damage: a newer release wrote it (a deploy rolled back). Its data stays as it
     // is, for that release to open again.
-    return Status(ErrorCode::kStorage, found + ", newer than this build (" + std::to_string(kSchemaVersion) + ")");
+    return Status(ErrorCode::kStorage, found + ", newer than this build (" + integerText(kSchemaVersion) + ")");
   }
   return Status::ok();
 }
@@ -217,7 +219,7 @@ Result<int> migrate(Database& db) {
   if (current.value() == 0) {
     Status s = db.transaction([&] {
       if (Status e = db.exec(kCurrentSchema); !e.isOk()) return e;
-      return db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+      return db.exec("PRAGMA user_version = " + integerText(kSchemaVersion));
     });
     if (!s.isOk()) return s;
     return 0;
@@ -225,7 +227,7 @@ Result<int> migrate(Database& db) {
   for (int v = current.value(); v < kSchemaVersion; ++v) {
     Status s = db.transaction([&] {
       if (Status e = db.exec(kMigrations[static_cast<std::size_t>(v)]); !e.isOk()) return e;
-      return db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+      return db.exec("PRAGMA user_version = " + integerText(v + 1));
     });
     if (!s.isOk()) return s;
   }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/JsonWriter.h"
 #include "vfs/ChangedFiles.h"
 #include "vfs/MemoryFiles.h"
 
@@ -16,13 +17,13 @@ namespace leadoutbox {
 
 std::string GroupedFile::groupPath(const std::string& base, std::int64_t index) {
   // ".g" and at least six digits, by hand: snprintf would link all of printf's float code.
-  std::string digits = std::to_string(index);
+  std::string digits = integerText(index);
   if (digits.size() < 6) digits.insert(0, 6 - digits.size(), '0');
   return base + ".g" + digits;
 }
 
 std::string GroupedFile::blockKey(const std::string& groupPath, std::int64_t block) {
-  return groupPath + "#" + std::to_string(block);
+  return groupPath + "#" + integerText(block);
 }
 
 bool GroupedFile::exists(const std::string& base) { return MemoryFiles::find(groupPath(base, 0)) != nullptr; }
@@ -61,7 +62,7 @@ Status GroupedFile::check(const std::string& base) {
     const auto bytes = static_cast<std::int64_t>(MemoryFiles::find(paths[i])->size());
     const bool last = i + 1 == paths.size();
     if (last ? (bytes < 1 || bytes > kGroupBytes) : bytes != kGroupBytes) {
-      return damagedData("page group " + expected + " holds " + std::to_string(bytes) + " bytes");
+      return damagedData("page group " + expected + " holds " + integerText(bytes) + " bytes");
     }
   }
   return Status::ok();

@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "core/JsonWriter.h"
 #include "vfs/ChangedFiles.h"
 #include "vfs/GroupedFile.h"
 #include "vfs/MemoryFiles.h"
@@ -21,7 +22,7 @@ struct GroupFileHandle {
 
 // Where temporary files live: outside every folder the JS layer persists, and they
 // report no changes anyway.
-std::string tempPath(std::uint64_t id) { return "/.sqlite-temp/" + std::to_string(id); }
+std::string tempPath(std::uint64_t id) { return "/.sqlite-temp/" + integerText(id); }
 
 GroupedFile& fileOf(sqlite3_file* f) { return *reinterpret_cast<GroupFileHandle*>(f)->file; }
 

@@ -25,8 +25,8 @@ const PARTS = {
   // The lead outbox: every flavor has it (a staff tab uploads leads other tabs left pending).
   outbox: {
     store: ['open', 'close', 'counts', 'listLeads', 'beginBatch', 'completeBatch', 'failBatch', 'batchTooLarge',
-      'retryRejected', 'discardRejected', 'integrityCheck'],
-    functions: ['changedFiles', 'defaults', 'versions', 'fileList'],
+      'retryRejected', 'discardRejected'],
+    functions: ['changedFiles', 'versions', 'fileList'],
   },
   // Taking leads: the form and its validation.
   leads: { store: ['submitLead', 'setForm', 'validateLead'], functions: [] },
@@ -36,8 +36,9 @@ const PARTS = {
       'completeEditBatch', 'listEdits', 'dismissEdit'],
     functions: [],
   },
-  // The server's: validation against any form definition and the edits' merge rule.
-  server: { store: [], functions: ['validateLead', 'validateLeadForm', 'parseForm', 'mergeEdits'] },
+  // The server's and Node's: validation against any form definition, the edits' merge rule,
+  // and what only tests and the server read (the integrity check, the defaults table).
+  server: { store: ['integrityCheck'], functions: ['validateLead', 'validateLeadForm', 'parseForm', 'mergeEdits', 'defaults'] },
 };
 
 /**
