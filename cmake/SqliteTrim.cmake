@@ -733,6 +733,16 @@ SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists
   p = pParse->pNewTable;
 ]=])
 
+  # --- sqlite3_randomness (the visitor's SQLite only): ChaCha20 out, a small generator in
+  # cmake/SqliteTrim.c. With SQLITE_OS_OTHER and the core's VFS (src/vfs/PageGroupVfs.cpp,
+  # whose xRandomness gives zeros) the stream was fixed anyway; what the visitor's SQLite
+  # draws from it needs no secrecy: the in-memory journal's checksum seed (any value works),
+  # a random rowid once the largest one is taken, a super-journal name (none: its journals
+  # are in memory). random() and randomblob() are left out with the other functions.
+  _sqlite_fence("sqlite3_randomness's ChaCha20" LEAD_OUTBOX_SMALL_PRNG
+    "/* All threads share a single random number generator.\n"
+    "#ifndef SQLITE_UNTESTABLE\n/*\n** For testing purposes, we sometimes want to preserve the state of\n")
+
   # --- The VM (the visitor's SQLite only): sqlite3VdbeExec's switch keeps the cases of the
   # opcodes the visitor's code generator can still emit, listed below; every other case loses
   # its label, so the compiler drops its code (and what only it calls) as unreachable, and

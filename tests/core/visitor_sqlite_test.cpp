@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -320,4 +321,21 @@ TEST_CASE("CREATE TABLE ... AS SELECT fails to prepare in the visitor build; a d
                    "INSERT INTO c SELECT a, b FROM t WHERE a IS NOT NULL")
               .isOk());
   CHECK(one(*db, "SELECT x || y FROM c") == "x1");
+}
+
+TEST_CASE("the visitor build's small PRNG still finds free rowids once the largest rowid is taken") {
+  // LEAD_OUTBOX_SMALL_PRNG (cmake/SqliteTrim.c): past rowid 2^63-1, OP_NewRowid tries random
+  // rowids; a generator that repeated itself would make the second such INSERT fail (full).
+  testing::TempDb dir;
+  auto db = openWithTable(dir);
+  REQUIRE(db->exec("INSERT INTO t(rowid, a, b) VALUES (9223372036854775807, 'max', 3)").isOk());
+  for (int i = 0; i < 20; ++i) {
+    INFO(i);
+    REQUIRE(db->exec("INSERT INTO t VALUES ('r', 4)").isOk());
+  }
+  CHECK(one(*db, "SELECT count(*) FROM t WHERE b = 4") == "20");
+  unsigned char first[16], second[16];
+  sqlite3_randomness(sizeof first, first);
+  sqlite3_randomness(sizeof second, second);
+  CHECK(std::memcmp(first, second, sizeof first) != 0);
 }
