@@ -733,6 +733,64 @@ SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists
   p = pParse->pNewTable;
 ]=])
 
+  # --- DISTINCT (the visitor's SQLite only): SELECT DISTINCT and f(DISTINCT x) fail to prepare
+  # ("DISTINCT is not supported"; the core's statements have neither). The parser's one rule
+  # for the keyword refuses, so no Select gets SF_Distinct and no function call EP_Distinct:
+  # those flags and the planner's WHERE_*_DISTINCT become the constant 0 and the compiler
+  # drops the code for them. One test compares with SF_Distinct as a value, not as a bit:
+  # it gets a guard, or 0 would make every plain SELECT with a matching ORDER BY a GROUP BY.
+  set(_m LEAD_OUTBOX_OMIT_DISTINCT)
+  _sqlite_trim("DISTINCT refused" [=[
+{yymsp[0].minor.yy144 = SF_Distinct;}
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */
+{sqlite3ErrorMsg(pParse, "%s is not supported", "DISTINCT"); yymsp[0].minor.yy144 = 0;}
+#else
+{yymsp[0].minor.yy144 = SF_Distinct;}
+#endif
+]=])
+  _sqlite_trim("DISTINCT: no Select has SF_Distinct" [=[
+#define SF_Distinct      0x0000001 /* Output should be DISTINCT */
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim: the parser refuses it */
+#define SF_Distinct      0
+#else
+#define SF_Distinct      0x0000001 /* Output should be DISTINCT */
+#endif
+]=])
+  _sqlite_trim("DISTINCT: no function call has EP_Distinct" [=[
+#define EP_Distinct   0x000004 /* Aggregate function with DISTINCT keyword */
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */
+#define EP_Distinct   0
+#else
+#define EP_Distinct   0x000004 /* Aggregate function with DISTINCT keyword */
+#endif
+]=])
+  _sqlite_trim("DISTINCT: the planner is never asked for it" [=[
+#define WHERE_WANT_DISTINCT    0x0100 /* All output needs to be distinct */
+#define WHERE_SORTBYGROUP      0x0200 /* Support sqlite3WhereIsSorted() */
+#define WHERE_AGG_DISTINCT     0x0400 /* Query is "SELECT agg(DISTINCT ...)" */
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */
+#define WHERE_WANT_DISTINCT    0
+#define WHERE_SORTBYGROUP      0x0200 /* Support sqlite3WhereIsSorted() */
+#define WHERE_AGG_DISTINCT     0
+#else
+#define WHERE_WANT_DISTINCT    0x0100 /* All output needs to be distinct */
+#define WHERE_SORTBYGROUP      0x0200 /* Support sqlite3WhereIsSorted() */
+#define WHERE_AGG_DISTINCT     0x0400 /* Query is "SELECT agg(DISTINCT ...)" */
+#endif
+]=])
+  _sqlite_trim("DISTINCT: no DISTINCT to turn into GROUP BY" [=[
+  if( (p->selFlags & (SF_Distinct|SF_Aggregate))==SF_Distinct
+   && sqlite3CopySortOrder(pEList, sSort.pOrderBy)
+]=] [=[
+  if( SF_Distinct!=0 /* lead-outbox trim: 0 without DISTINCT */
+   && (p->selFlags & (SF_Distinct|SF_Aggregate))==SF_Distinct
+   && sqlite3CopySortOrder(pEList, sSort.pOrderBy)
+]=])
+
   # --- sqlite3_randomness (the visitor's SQLite only): ChaCha20 out, a small generator in
   # cmake/SqliteTrim.c. With SQLITE_OS_OTHER and the core's VFS (src/vfs/PageGroupVfs.cpp,
   # whose xRandomness gives zeros) the stream was fixed anyway; what the visitor's SQLite
