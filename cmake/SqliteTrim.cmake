@@ -791,6 +791,33 @@ SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists
    && sqlite3CopySortOrder(pEList, sSort.pOrderBy)
 ]=])
 
+  # --- Row values (the visitor's SQLite only): `(a, b) = (1, 2)`, `(a, b) IN (...)` fail to
+  # prepare ("row values are not supported"; the core's statements have none). The parser's
+  # one rule that makes a TK_VECTOR refuses, and with subqueries refused too (TK_SELECT, above)
+  # every expression has one field: sqlite3ExprVectorSize is the constant 1 and the compiler
+  # drops the vector comparison and IN code. `SET (a, b) = ...` with scalars keeps working: its
+  # right side is not a vector. (sqlite3LimitWhere's TK_VECTOR needs ENABLE_UPDATE_DELETE_LIMIT.)
+  _sqlite_trim("row values refused" [=[
+  yymsp[-4].minor.yy454 = sqlite3PExpr(pParse, TK_VECTOR, 0, 0);
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_ROW_VALUES /* lead-outbox trim: pList is freed below */
+  sqlite3ErrorMsg(pParse, "row values are not supported");
+  yymsp[-4].minor.yy454 = 0;
+#else
+  yymsp[-4].minor.yy454 = sqlite3PExpr(pParse, TK_VECTOR, 0, 0);
+#endif
+]=])
+  _sqlite_trim("row values: every expression has one field" [=[
+SQLITE_PRIVATE int sqlite3ExprVectorSize(const Expr *pExpr){
+  u8 op = pExpr->op;
+]=] [=[
+SQLITE_PRIVATE int sqlite3ExprVectorSize(const Expr *pExpr){
+#if defined(LEAD_OUTBOX_OMIT_ROW_VALUES) && defined(LEAD_OUTBOX_OMIT_SUBQUERY_EXPR) /* lead-outbox trim */
+  if( 1 ) return ((void)pExpr, 1);  /* no TK_VECTOR and no TK_SELECT is ever made */
+#endif
+  u8 op = pExpr->op;
+]=])
+
   # --- sqlite3_randomness (the visitor's SQLite only): ChaCha20 out, a small generator in
   # cmake/SqliteTrim.c. With SQLITE_OS_OTHER and the core's VFS (src/vfs/PageGroupVfs.cpp,
   # whose xRandomness gives zeros) the stream was fixed anyway; what the visitor's SQLite
