@@ -269,3 +269,36 @@ SQLITE_API int sqlite3_set_authorizer(sqlite3 *db,
   return SQLITE_OK;
 }
 #endif
+
+#ifdef LEAD_OUTBOX_SMALL_PRNG
+/* sqlite3_randomness without ChaCha20 (cmake/SqliteTrim.cmake fenced it off and says what
+** draws from it): splitmix64, seeded once from the default VFS's xRandomness as SQLite seeds
+** its own; sqlite3_randomness(0, 0) reseeds on the next call, as before. No mutex: the build
+** is single-threaded (SQLITE_THREADSAFE=0). */
+static u64 leadOutboxPrngState;
+static int leadOutboxPrngSeeded;
+SQLITE_API void sqlite3_randomness(int N, void *pBuf){
+  unsigned char *zBuf = pBuf;
+#ifndef SQLITE_OMIT_AUTOINIT
+  if( sqlite3_initialize() ) return;
+#endif
+  if( N<=0 || pBuf==0 ){
+    leadOutboxPrngSeeded = 0;
+    return;
+  }
+  if( !leadOutboxPrngSeeded ){
+    sqlite3_vfs *pVfs = sqlite3_vfs_find(0);
+    leadOutboxPrngState = 0;
+    if( pVfs ) sqlite3OsRandomness(pVfs, sizeof(leadOutboxPrngState), (char*)&leadOutboxPrngState);
+    leadOutboxPrngSeeded = 1;
+  }
+  while( N>0 ){
+    u64 z = (leadOutboxPrngState += 0x9e3779b97f4a7c15ULL);
+    int i;
+    z = (z ^ (z>>30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z>>27)) * 0x94d049bb133111ebULL;
+    z ^= z>>31;
+    for(i=0; i<8 && N>0; i++, N--) *zBuf++ = (unsigned char)(z>>(8*i));
+  }
+}
+#endif

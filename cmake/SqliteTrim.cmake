@@ -733,6 +733,101 @@ SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists
   p = pParse->pNewTable;
 ]=])
 
+  # --- DISTINCT (the visitor's SQLite only): SELECT DISTINCT and f(DISTINCT x) fail to prepare
+  # ("DISTINCT is not supported"; the core's statements have neither). The parser's one rule
+  # for the keyword refuses, so no Select gets SF_Distinct and no function call EP_Distinct:
+  # those flags and the planner's WHERE_*_DISTINCT become the constant 0 and the compiler
+  # drops the code for them. One test compares with SF_Distinct as a value, not as a bit:
+  # it gets a guard, or 0 would make every plain SELECT with a matching ORDER BY a GROUP BY.
+  set(_m LEAD_OUTBOX_OMIT_DISTINCT)
+  _sqlite_trim("DISTINCT refused" [=[
+{yymsp[0].minor.yy144 = SF_Distinct;}
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */
+{sqlite3ErrorMsg(pParse, "%s is not supported", "DISTINCT"); yymsp[0].minor.yy144 = 0;}
+#else
+{yymsp[0].minor.yy144 = SF_Distinct;}
+#endif
+]=])
+  _sqlite_trim("DISTINCT: no Select has SF_Distinct" [=[
+#define SF_Distinct      0x0000001 /* Output should be DISTINCT */
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim: the parser refuses it */
+#define SF_Distinct      0
+#else
+#define SF_Distinct      0x0000001 /* Output should be DISTINCT */
+#endif
+]=])
+  _sqlite_trim("DISTINCT: no function call has EP_Distinct" [=[
+#define EP_Distinct   0x000004 /* Aggregate function with DISTINCT keyword */
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */
+#define EP_Distinct   0
+#else
+#define EP_Distinct   0x000004 /* Aggregate function with DISTINCT keyword */
+#endif
+]=])
+  _sqlite_trim("DISTINCT: the planner is never asked for it" [=[
+#define WHERE_WANT_DISTINCT    0x0100 /* All output needs to be distinct */
+#define WHERE_SORTBYGROUP      0x0200 /* Support sqlite3WhereIsSorted() */
+#define WHERE_AGG_DISTINCT     0x0400 /* Query is "SELECT agg(DISTINCT ...)" */
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */
+#define WHERE_WANT_DISTINCT    0
+#define WHERE_SORTBYGROUP      0x0200 /* Support sqlite3WhereIsSorted() */
+#define WHERE_AGG_DISTINCT     0
+#else
+#define WHERE_WANT_DISTINCT    0x0100 /* All output needs to be distinct */
+#define WHERE_SORTBYGROUP      0x0200 /* Support sqlite3WhereIsSorted() */
+#define WHERE_AGG_DISTINCT     0x0400 /* Query is "SELECT agg(DISTINCT ...)" */
+#endif
+]=])
+  _sqlite_trim("DISTINCT: no DISTINCT to turn into GROUP BY" [=[
+  if( (p->selFlags & (SF_Distinct|SF_Aggregate))==SF_Distinct
+   && sqlite3CopySortOrder(pEList, sSort.pOrderBy)
+]=] [=[
+  if( SF_Distinct!=0 /* lead-outbox trim: 0 without DISTINCT */
+   && (p->selFlags & (SF_Distinct|SF_Aggregate))==SF_Distinct
+   && sqlite3CopySortOrder(pEList, sSort.pOrderBy)
+]=])
+
+  # --- Row values (the visitor's SQLite only): `(a, b) = (1, 2)`, `(a, b) IN (...)` fail to
+  # prepare ("row values are not supported"; the core's statements have none). The parser's
+  # one rule that makes a TK_VECTOR refuses, and with subqueries refused too (TK_SELECT, above)
+  # every expression has one field: sqlite3ExprVectorSize is the constant 1 and the compiler
+  # drops the vector comparison and IN code. `SET (a, b) = ...` with scalars keeps working: its
+  # right side is not a vector. (sqlite3LimitWhere's TK_VECTOR needs ENABLE_UPDATE_DELETE_LIMIT.)
+  _sqlite_trim("row values refused" [=[
+  yymsp[-4].minor.yy454 = sqlite3PExpr(pParse, TK_VECTOR, 0, 0);
+]=] [=[
+#ifdef LEAD_OUTBOX_OMIT_ROW_VALUES /* lead-outbox trim: pList is freed below */
+  sqlite3ErrorMsg(pParse, "row values are not supported");
+  yymsp[-4].minor.yy454 = 0;
+#else
+  yymsp[-4].minor.yy454 = sqlite3PExpr(pParse, TK_VECTOR, 0, 0);
+#endif
+]=])
+  _sqlite_trim("row values: every expression has one field" [=[
+SQLITE_PRIVATE int sqlite3ExprVectorSize(const Expr *pExpr){
+  u8 op = pExpr->op;
+]=] [=[
+SQLITE_PRIVATE int sqlite3ExprVectorSize(const Expr *pExpr){
+#if defined(LEAD_OUTBOX_OMIT_ROW_VALUES) && defined(LEAD_OUTBOX_OMIT_SUBQUERY_EXPR) /* lead-outbox trim */
+  if( 1 ) return ((void)pExpr, 1);  /* no TK_VECTOR and no TK_SELECT is ever made */
+#endif
+  u8 op = pExpr->op;
+]=])
+
+  # --- sqlite3_randomness (the visitor's SQLite only): ChaCha20 out, a small generator in
+  # cmake/SqliteTrim.c. With SQLITE_OS_OTHER and the core's VFS (src/vfs/PageGroupVfs.cpp,
+  # whose xRandomness gives zeros) the stream was fixed anyway; what the visitor's SQLite
+  # draws from it needs no secrecy: the in-memory journal's checksum seed (any value works),
+  # a random rowid once the largest one is taken, a super-journal name (none: its journals
+  # are in memory). random() and randomblob() are left out with the other functions.
+  _sqlite_fence("sqlite3_randomness's ChaCha20" LEAD_OUTBOX_SMALL_PRNG
+    "/* All threads share a single random number generator.\n"
+    "#ifndef SQLITE_UNTESTABLE\n/*\n** For testing purposes, we sometimes want to preserve the state of\n")
+
   # --- The VM (the visitor's SQLite only): sqlite3VdbeExec's switch keeps the cases of the
   # opcodes the visitor's code generator can still emit, listed below; every other case loses
   # its label, so the compiler drops its code (and what only it calls) as unreachable, and
