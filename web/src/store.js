@@ -6,7 +6,7 @@ import { environment } from './environment.js';
 import { FeedStates } from './protocol.js';
 import { SyncEngine } from './sync/engine.js';
 import { UNKNOWN_STORAGE, watchStorage } from './storage.js';
-import { nextTask } from './nextTask.js';
+import { nextTask, nextPlainTask } from './nextTask.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
 // core.defaults()); tests/node/defaults.test.js fails when the two disagree.
@@ -313,7 +313,8 @@ export class LeadStore {
     // event's next paint and make one long task with it (bench/REPORT.md, "Where a durable
     // submit's time goes"). Durability is unchanged: this still resolves only once the strict
     // transaction has completed; a store closed meanwhile refuses the lead (closedError).
-    await nextTask();
+    // A plain task, not a scheduler.yield() continuation: that ran before the click's paint.
+    await nextPlainTask();
     this.#checkOpen();
     // Resolve first, then tell: the lead is durable, and the person waits on this promise.
     // The count goes up as the transaction completes (so status.pending counts the lead
