@@ -2,8 +2,7 @@
 import 'fake-indexeddb/auto';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mintStaffToken, mintTenantToken } from '../../web/server/index.js';
+import { mintStaffToken } from '../../web/server/index.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
 import { lead, startStaffBackend, waitUntil, asTenant } from './helpers.js';
 
@@ -77,17 +76,6 @@ async function device(tenant, name, staffId, env) {
   return { store, asked };
 }
 
-async function storedLead(tenant) {
-  const l = { id: randomUUID(), createdAt: Date.now(), ...lead(1) };
-  const res = await fetch(`${base}/api/leads/sync`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${mintTenantToken(tenant, SECRET)}` },
-    body: JSON.stringify({ tenantId: tenant, leads: [l] }),
-  });
-  assert.equal(res.status, 200);
-  return l.id;
-}
-
 async function serverRow(tenant, id) {
   const rows = await asTenant(ownerPool, tenant, 'SELECT status, tags, notes FROM lead_outbox.leads WHERE id = $1', [id]);
   return rows[0];
@@ -102,7 +90,7 @@ const hasLead = (store, id) => store.query('SELECT count(*) AS n FROM replica_le
 
 test('an edit made offline shows at once and reaches PostgreSQL once after the device comes back online', async () => {
   const tenant = 'dev-offline';
-  const id = await storedLead(tenant);
+  const id = await backend.storeLead(tenant);
   const env = deviceEnv();
   const { store } = await device(tenant, 'a', 'ann', env);
   await waitUntil(() => hasLead(store, id));
@@ -132,7 +120,7 @@ test('an edit made offline shows at once and reaches PostgreSQL once after the d
 
 test('an edit the server refuses (unknown status) is listed with its reason and the edits after it still apply', async () => {
   const tenant = 'dev-reject';
-  const id = await storedLead(tenant);
+  const id = await backend.storeLead(tenant);
   const env = deviceEnv({ online: false });
   const { store } = await device(tenant, 'a', 'ann', env);
   env.goOnline();
@@ -157,7 +145,7 @@ test('an edit the server refuses (unknown status) is listed with its reason and 
 
 test('two devices with conflicting status edits converge to the later clock, and the loser sees it was overridden', async () => {
   const tenant = 'dev-conflict';
-  const id = await storedLead(tenant);
+  const id = await backend.storeLead(tenant);
   const envA = deviceEnv();
   const envB = deviceEnv({ skewMs: 2000 }); // B's edit has the later clock
   const a = await device(tenant, 'a', 'ann', envA);
@@ -196,7 +184,7 @@ test('two devices with conflicting status edits converge to the later clock, and
 // shared by two staff members the second one's edit uploads stopped for good.
 test('on a browser profile shared by two staff members, each one\'s edits land, under a device id of their own', async () => {
   const tenant = 'dev-shared';
-  const id = await storedLead(tenant);
+  const id = await backend.storeLead(tenant);
   const env = deviceEnv();
   const ann = await device(tenant, 'shared', 'ann', env);
   await waitUntil(() => hasLead(ann.store, id));
@@ -236,7 +224,7 @@ test('on a browser profile shared by two staff members, each one\'s edits land, 
 
 test('an edit answered 401 asks getToken again with the refused token, and is sent with the fresh one', async () => {
   const tenant = 'dev-expired';
-  const id = await storedLead(tenant);
+  const id = await backend.storeLead(tenant);
   const env = deviceEnv();
   const { store, asked } = await device(tenant, 'a', 'ann', env);
   await waitUntil(() => hasLead(store, id));

@@ -2,8 +2,7 @@
 import 'fake-indexeddb/auto';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mintStaffToken, mintTenantToken } from '../../web/server/index.js';
+import { mintStaffToken } from '../../web/server/index.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
 import { lead, startStaffBackend, waitUntil, asTenant } from './helpers.js';
 
@@ -37,17 +36,6 @@ async function device(tenant, storeName) {
   return store;
 }
 
-async function storedLead(tenant) {
-  const l = { id: randomUUID(), createdAt: Date.now(), ...lead(1) };
-  const res = await fetch(`${base}/api/leads/sync`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${mintTenantToken(tenant, SECRET)}` },
-    body: JSON.stringify({ tenantId: tenant, leads: [l] }),
-  });
-  assert.equal(res.status, 200);
-  return l.id;
-}
-
 // Adds a commit log record no load can read to the store's IndexedDB database: its next
 // open finds the stored data damaged and sets it aside (web/src/volume.js, setAside).
 async function damage(storeName) {
@@ -72,7 +60,7 @@ const editsDone = (store) => store.getStatus().edits.pending === 0;
 test('edits made after damaged data was set aside land on the server, under the same device id', async () => {
   const tenant = 'recover-ids';
   const storeName = `${tenant}-laptop`;
-  const id = await storedLead(tenant);
+  const id = await backend.storeLead(tenant);
   const before = await device(tenant, storeName);
   await waitUntil(() => hasLead(before, id));
   // Two batches: the second raises the device's acknowledged id past the first (acked_below).

@@ -1,9 +1,10 @@
 // Shared helpers for the Node tests: valid leads, a loopback sync server that records what it gets, a migrated PostgreSQL.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
 import { startPostgres } from '../../scripts/postgres.mjs';
 import {
-  createEditsHandler, createLeadFeedHandler, createLeadSyncHandler, migrate, toNodeListener,
+  createEditsHandler, createLeadFeedHandler, createLeadSyncHandler, migrate, mintTenantToken, toNodeListener,
 } from '../../web/server/index.js';
 import { withTenant } from '../../web/server/tenantTransaction.js';
 
@@ -109,9 +110,21 @@ export async function startStaffBackend({ secret, staffKeys, editsRoute = (reque
     return path === '/api/leads/edits' ? editsRoute(request, edits) : sync(request);
   }));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
   return {
     ownerPool,
-    base: `http://127.0.0.1:${server.address().port}`,
+    base,
+    /** Stores one new lead of `tenantId` through the sync route (as a visitor's upload would); resolves to its id. */
+    async storeLead(tenantId) {
+      const l = { id: randomUUID(), createdAt: Date.now(), ...lead(1) };
+      const res = await fetch(`${base}/api/leads/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${mintTenantToken(tenantId, secret)}` },
+        body: JSON.stringify({ tenantId, leads: [l] }),
+      });
+      if (res.status !== 200) throw new Error(`storeLead: the sync route answered ${res.status}`);
+      return l.id;
+    },
     async stop() {
       server.closeAllConnections?.();
       await new Promise((resolve) => server.close(resolve));
