@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, DEFAULTS } from '../../web/src/index.js';
-import { lead } from './helpers.js';
+import { damageStoredData, lead } from './helpers.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -26,19 +26,6 @@ async function keys(tenant) {
   return all;
 }
 
-// Adds a commit log record no load can read: the next open sets the stored data aside.
-async function damage(tenant) {
-  const dir = `/lead-outbox/${tenant}`;
-  const db = await openFiles(tenant);
-  await new Promise((resolve, reject) => {
-    const tx = db.transaction('FILE_DATA', 'readwrite');
-    tx.objectStore('FILE_DATA').put({ mode: 0o100644, contents: new Uint8Array([0, 9, 1]) }, `${dir}/.log.999999999999`);
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-  });
-  db.close();
-}
-
 // A store of `tenant` whose clock reads `at()`.
 const open = (tenant, at, options = {}) => getStore(tenant, { autoSync: false, environment: { now: at }, ...options });
 
@@ -46,7 +33,7 @@ const open = (tenant, at, options = {}) => getStore(tenant, { autoSync: false, e
 async function setAside(tenant, at) {
   await (await open(tenant, at)).submitLead(lead(0));
   await closeAllStores();
-  await damage(tenant);
+  await damageStoredData(tenant);
   const store = await open(tenant, at);
   const { keptAs } = store.getStatus().recovered;
   await store.submitLead(lead(1)); // the fresh store's own data, which no clean-up touches
@@ -86,7 +73,7 @@ test('damagedRetentionDays sets the age at which a copy goes; a copy just made s
   assert.ok(copyOf(await keys(tenant), first).length >= 2);
   now = start + 1000;
   await closeAllStores();
-  await damage(tenant);
+  await damageStoredData(tenant);
   const store = await open(tenant, () => now, { damagedRetentionDays: 2 });
   const second = store.getStatus().recovered.keptAs;
   await closeAllStores();
@@ -105,7 +92,7 @@ test('damagedRetentionDays sets the age at which a copy goes; a copy just made s
   assert.deepEqual(all.filter((k) => k.startsWith('/lead-outbox-damaged/')), []);
 
   // 0 days: the open that sets data aside keeps that copy (its status names it); the next deletes it.
-  await damage(tenant);
+  await damageStoredData(tenant);
   const third = (await open(tenant, () => now++, { damagedRetentionDays: 0 })).getStatus().recovered.keptAs; // a clock that moves
   await closeAllStores();
   assert.ok(copyOf(await keys(tenant), third).length >= 2);

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mintStaffToken } from '../../web/server/index.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
-import { lead, startStaffBackend, waitUntil, asTenant } from './helpers.js';
+import { damageStoredData, lead, startStaffBackend, waitUntil, asTenant } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 const KEYS = { k1: 'k1-staff-key-0123456789-0123456789-abc' };
@@ -36,24 +36,6 @@ async function device(tenant, storeName) {
   return store;
 }
 
-// Adds a commit log record no load can read to the store's IndexedDB database: its next
-// open finds the stored data damaged and sets it aside (web/src/volume.js, setAside).
-async function damage(storeName) {
-  const dir = `/lead-outbox/${storeName}`;
-  const db = await new Promise((resolve, reject) => {
-    const req = indexedDB.open(dir);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  await new Promise((resolve, reject) => {
-    const tx = db.transaction('FILE_DATA', 'readwrite');
-    tx.objectStore('FILE_DATA').put({ mode: 0o100644, contents: new Uint8Array([0, 9, 1]) }, `${dir}/.log.999999999999`);
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-  });
-  db.close();
-}
-
 const hasLead = (store, id) => store.query('SELECT count(*) AS n FROM replica_leads WHERE id = ?1', [id])[0].n === 1;
 const editsDone = (store) => store.getStatus().edits.pending === 0;
 
@@ -70,7 +52,7 @@ test('edits made after damaged data was set aside land on the server, under the 
   await waitUntil(() => editsDone(before));
   await closeAllStores();
 
-  await damage(storeName);
+  await damageStoredData(storeName);
   const after = await device(tenant, storeName);
   assert.ok(after.getStatus().recovered, 'the damaged data was set aside');
   await waitUntil(() => hasLead(after, id));

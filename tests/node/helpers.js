@@ -135,3 +135,22 @@ export async function startStaffBackend({ secret, staffKeys, editsRoute = (reque
     },
   };
 }
+
+// Adds a commit log record no load can read to store `storeName`'s IndexedDB database (the
+// global indexedDB: the tests' fake-indexeddb): its next open finds the stored data damaged
+// and sets it aside (web/src/volume.js, setAside).
+export async function damageStoredData(storeName) {
+  const dir = `/lead-outbox/${storeName}`;
+  const db = await new Promise((resolve, reject) => {
+    const req = indexedDB.open(dir);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  await new Promise((resolve, reject) => {
+    const tx = db.transaction('FILE_DATA', 'readwrite');
+    tx.objectStore('FILE_DATA').put({ mode: 0o100644, contents: new Uint8Array([0, 9, 1]) }, `${dir}/.log.999999999999`);
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}
