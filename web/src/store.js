@@ -220,6 +220,7 @@ export class LeadStore {
         // Nothing stored yet: the open only creates an empty schema, which no crash can
         // lose. It goes out with the first commit instead of delaying a first visit.
         openCore({});
+        await nextTask(); // creating the schema is the longest step of a first visit's open
       } else {
         // Opening may import an earlier layout, migrate, and put a crash's in-flight
         // leads back to pending: all of it is durable before the store is used.
