@@ -270,6 +270,16 @@ export class LeadStore {
     // A task of its own: the marker is a cookie, whose first read can wait on the browser.
     await nextTask();
     if (this.#closed) return this;
+    // The landing page's attribution is recorded once the store is open, as the form does
+    // when it first shows (attribution.js), in a task of its own that the open does not wait
+    // for: the session's record is then in place, and the first submit's click no longer
+    // pays for the first sessionStorage read and the first run of that code (about 10 ms at
+    // 4x CPU throttle; bench/REPORT.md, "The first click").
+    if (this.#takesLeads && o.attribution !== false) {
+      nextPlainTask().then(() => {
+        if (!this.#closed) this.#env.captureAttribution(o.attribution);
+      }).catch(() => {}); // a lead captures it again: nothing depends on this one
+    }
     // status.storage and the pending-count marker outside IndexedDB (web/src/storage.js).
     this.#stopStorage = watchStorage(this.tenantId, {
       persistentStorage: o.persistentStorage,
