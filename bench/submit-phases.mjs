@@ -187,7 +187,7 @@ async function clickRuns() {
     }
     await tab.waitForTimeout(100);
     const longTasks = await tab.evaluate(() => window.__longTasks.take());
-    const toPaint = await tab.evaluate(() => window.bench.clickToPaintMs);
+    const toPaint = await tab.evaluate(() => window.bench.clickToPaintMs());
     await cdp.send('Tracing.end');
     await done;
     const isMain = (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain';
