@@ -1,5 +1,5 @@
 // Loads each wasm flavor of the core once per page (lazily: importing lead-outbox loads nothing).
-import { compileWasm, wasmLocation } from '#wasm-module-args';
+import { compileWasm } from '#wasm-module-args';
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 import { memoryFiles } from './files.js';
 import { wrapCoreModule, FLAVORS } from './coreModule.js';
@@ -104,22 +104,11 @@ async function instantiate(flavor, { wasmUrl }) {
   if (typeof WebAssembly !== 'object') {
     throw new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'WebAssembly is not available here.');
   }
-  // A Worker fetches and compiles the wasm where it can, and runs the open path meanwhile; a
-  // store's open waits for the stage it needs (warmedUpOffThread), then finds that code
-  // compiled instead of compiling it in one long main-thread task. Else the page compiles
-  // it, and hands it to the Worker if one runs. Starting a Worker costs the main thread
-  // 20-45 ms at 4x CPU throttle: a task of its own, not a share of the caller's (getStore
-  // is usually called as a page's scripts are evaluated, itself a long task).
-  await nextTask();
-  const warm = warmUpOffThread(wasmLocation(wasmUrl, flavor));
-  let wasmModule = await warm.module;
-  if (!wasmModule) {
-    try {
-      wasmModule = await compileWasm(wasmUrl, flavor);
-    } finally {
-      warm.give(wasmModule);
-    }
-  }
+  const wasmModule = await compileWasm(wasmUrl, flavor);
+  // A Worker runs the open path meanwhile; a store's open waits for the stage it needs
+  // (warmedUpOffThread), then finds that code compiled instead of compiling it in one long
+  // main-thread task.
+  const warm = warmUpOffThread(wasmModule);
   // Steps in tasks of their own (the instance with its start-up, the caller's open): none
   // is long enough to hold up the page's input and paint.
   await nextTask();

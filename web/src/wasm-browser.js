@@ -10,21 +10,6 @@ const WASM_URL = {
 };
 
 /**
- * The absolute URL of the flavor's wasm (`wasmUrl` resolved against the page's), for a
- * Worker to fetch (offThreadWarmUp.js): a relative one would resolve against its blob: URL.
- * @param {string} [wasmUrl]
- * @param {'core' | 'visitor' | 'staff'} [flavor]
- * @returns {string | null} null where it cannot be resolved (compileWasm then reports why)
- */
-export function wasmLocation(wasmUrl, flavor = 'core') {
-  try {
-    return new URL(wasmUrl ?? WASM_URL[flavor](), globalThis.location?.href).href;
-  } catch {
-    return null;
-  }
-}
-
-/**
  * Fetches and compiles the wasm; resolves with a WebAssembly.Module. Compiles the whole
  * body, not as it streams in: Chromium feeds a streaming compile on the page's main thread
  * (at 4x CPU throttle one task of 60-440 ms for this module), while WebAssembly.compile

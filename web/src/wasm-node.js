@@ -8,11 +8,6 @@ const WASM_URL = {
   staff: () => new URL('../dist/lead-outbox-staff.wasm', import.meta.url),
 };
 
-/** Node has no Worker to fetch the wasm (offThreadWarmUp.js): compileWasm reads the file. */
-export function wasmLocation() {
-  return null;
-}
-
 /**
  * Reads and compiles the wasm of `flavor` (web/src/coreModule.js FLAVORS). The browser
  * loader's wasmUrl does not apply: Node reads the package's file.
