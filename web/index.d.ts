@@ -267,7 +267,8 @@ export interface StoreOptions {
   replicaRetentionDays?: number;
   /**
    * Days a copy of damaged stored data (status.recovered.keptAs) is kept; at the first open
-   * after that it is deleted, personal data and all. Default 30; 0: at the next open; Infinity: kept.
+   * after that (or within a day, by a store that stays open) it is deleted, personal data and
+   * all. Default 30; 0: at the next open; Infinity: kept.
    */
   damagedRetentionDays?: number;
   /** Where this store's .wasm file (lead-outbox-visitor.wasm, or lead-outbox-staff.wasm with `staff`) is served from, if a bundler does not resolve it. */

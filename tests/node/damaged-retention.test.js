@@ -1,4 +1,4 @@
-// Copies of damaged stored data (Volume#setAside) are deleted at a later open once older than damagedRetentionDays (fake-indexeddb).
+// Copies of damaged stored data (Volume#setAside) are deleted, at a later open or by an open store's daily sweep, once older than damagedRetentionDays (fake-indexeddb).
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,6 +100,32 @@ test('damagedRetentionDays sets the age at which a copy goes; a copy just made s
   await open(tenant, () => now, { damagedRetentionDays: 0 });
   await closeAllStores();
   assert.deepEqual(copyOf(await keys(tenant), third), []);
+});
+
+test('a store left open deletes a copy once it passes damagedRetentionDays, in a daily sweep', async () => {
+  const tenant = 'damaged-retention-open';
+  const start = Date.now();
+  let now = start;
+  const keptAs = await setAside(tenant, () => now);
+  // The store's day-long timers are the test's to fire; the others run as usual.
+  const daily = [];
+  const cleared = [];
+  const environment = {
+    now: () => now,
+    setTimeout: (fn, ms) => (ms === DAY_MS ? daily.push(fn) && `day ${daily.length}` : setTimeout(fn, ms)),
+    clearTimeout: (handle) => (typeof handle === 'string' ? cleared.push(handle) : clearTimeout(handle)),
+  };
+  await getStore(tenant, { autoSync: false, environment });
+  assert.equal(daily.length, 1, 'the sweep is set at open');
+  assert.ok(copyOf(await keys(tenant), keptAs).length >= 2, 'younger than 30 days at open');
+
+  now = start + 30 * DAY_MS + 1; // weeks later, the tab still open
+  daily[0]();
+  for (let i = 0; i < 100 && daily.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(copyOf(await keys(tenant), keptAs), [], 'deleted without another open');
+  assert.equal(daily.length, 2, 'and the next day\'s sweep is set');
+  await closeAllStores();
+  assert.deepEqual(cleared, ['day 2'], 'closing the store ends the sweep');
 });
 
 test('damagedRetentionDays must be a number of days ≥ 0', async () => {

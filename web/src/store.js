@@ -89,6 +89,7 @@ export class LeadStore {
   #inFlightTimeoutMs;
   #env; // clock, timers, random, online signal, locks, channel (environment.js)
   #stopStorage = () => {};
+  #sweepTimer = null; // the daily deletion of damaged copies past their retention (open)
   #channel = null;
   #heard = Promise.resolve(); // the latest catch-up on another tab's commit
   #form = null; // the parsed form definition (store.form), set by open()
@@ -251,9 +252,21 @@ export class LeadStore {
     }
     // Copies of damaged data older than their retention go: they hold personal fields the
     // server's acknowledgement would have erased. Not the one this open's status names.
-    // A failure costs nothing but the copy's stay: the next open tries again.
-    await this.#volume.deleteDamagedBefore(this.#env.now() - o.damagedRetentionDays * DAY_MS, recovered?.keptAs)
+    // A failure costs nothing but the copy's stay: the next open, or the next day's sweep,
+    // tries again. Then once a day while the store is open, so that a tab left open for
+    // weeks deletes them too.
+    const deleteDamaged = () => this.#volume.deleteDamagedBefore(this.#env.now() - o.damagedRetentionDays * DAY_MS, recovered?.keptAs)
       .catch(() => {});
+    await deleteDamaged();
+    const sweep = () => {
+      this.#sweepTimer = this.#env.setTimeout(() => {
+        if (this.#closed) return;
+        deleteDamaged().then(() => {
+          if (!this.#closed) sweep();
+        });
+      }, DAY_MS);
+    };
+    if (Number.isFinite(o.damagedRetentionDays)) sweep();
     // Another tab committed: reopen on its files. Its in-flight leads stay its own; an
     // earlier release's tab may have left leads in its layout, which join by id.
     this.#volume.onReload((reload) => {
@@ -495,6 +508,7 @@ export class LeadStore {
     await this.stopFeed();
     this.#closed = true;
     this.#stopStorage();
+    this.#env.clearTimeout(this.#sweepTimer);
     this.#channel?.close();
     this.#staff?.close();
     await this.#engine.stop();
