@@ -116,16 +116,27 @@ test('a store left open deletes a copy once it passes damagedRetentionDays, in a
     clearTimeout: (handle) => (typeof handle === 'string' ? cleared.push(handle) : clearTimeout(handle)),
   };
   await getStore(tenant, { autoSync: false, environment });
-  assert.equal(daily.length, 1, 'the sweep is set at open');
-  assert.ok(copyOf(await keys(tenant), keptAs).length >= 2, 'younger than 30 days at open');
+  assert.equal(daily.length, 1, 'the sweep is set at open: a copy is there');
 
-  now = start + 30 * DAY_MS + 1; // weeks later, the tab still open
+  now = start + 29 * DAY_MS; // the tab still open
   daily[0]();
   for (let i = 0; i < 100 && daily.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-  assert.deepEqual(copyOf(await keys(tenant), keptAs), [], 'deleted without another open');
+  assert.ok(copyOf(await keys(tenant), keptAs).length >= 2, 'younger than 30 days: kept');
   assert.equal(daily.length, 2, 'and the next day\'s sweep is set');
+
+  now = start + 30 * DAY_MS + 1;
+  daily[1]();
+  for (let i = 0; i < 100 && copyOf(await keys(tenant), keptAs).length; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(copyOf(await keys(tenant), keptAs), [], 'deleted without another open');
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(daily.length, 2, 'no copy left: no further sweep');
   await closeAllStores();
   assert.deepEqual(cleared, ['day 2'], 'closing the store ends the sweep');
+
+  // A store with no damaged copy sets no sweep at all.
+  await getStore('damaged-retention-none', { autoSync: false, environment });
+  assert.equal(daily.length, 2);
+  await closeAllStores();
 });
 
 test('damagedRetentionDays must be a number of days ≥ 0', async () => {

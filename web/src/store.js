@@ -253,17 +253,15 @@ export class LeadStore {
     // Copies of damaged data older than their retention go: they hold personal fields the
     // server's acknowledgement would have erased. Not the one this open's status names.
     // A failure costs nothing but the copy's stay: the next open, or the next day's sweep,
-    // tries again. Then once a day while the store is open, so that a tab left open for
-    // weeks deletes them too.
+    // tries again. Then once a day while the store is open and copies are left, so that a
+    // tab left open for weeks deletes them too.
     const deleteDamaged = () => this.#volume.deleteDamagedBefore(this.#env.now() - o.damagedRetentionDays * DAY_MS, recovered?.keptAs)
       .catch(() => {});
     await deleteDamaged();
     const sweep = () => {
+      if (this.#closed || !this.#volume.hasDamagedBesides(recovered?.keptAs)) return;
       this.#sweepTimer = this.#env.setTimeout(() => {
-        if (this.#closed) return;
-        deleteDamaged().then(() => {
-          if (!this.#closed) sweep();
-        });
+        if (!this.#closed) deleteDamaged().then(sweep);
       }, DAY_MS);
     };
     if (Number.isFinite(o.damagedRetentionDays)) sweep();

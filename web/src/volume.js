@@ -443,6 +443,11 @@ export class Volume {
     }));
   }
 
+  /** Whether IndexedDB held, at open, copies of damaged data that are still there, besides `keep`. */
+  hasDamagedBesides(keep = null) {
+    return [...this.#damaged.keys()].some((keptAs) => keptAs !== keep);
+  }
+
   /** Brings this tab's files up to what IndexedDB holds, if another tab has committed. */
   catchUp() {
     return this.commit(() => undefined);
