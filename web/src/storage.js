@@ -15,17 +15,36 @@ const MARKER_MAX_AGE_S = 400 * DAY_S;
 export const UNKNOWN_STORAGE = Object.freeze({ persisted: null, quota: null, usage: null, lostPending: 0 });
 
 /**
+ * The pending-count marker of `tenantId` as stored (0 when there is none), read through the
+ * Cookie Store API, which does not block the page: a page's first document.cookie read
+ * waits on its main thread until the browser has its cookies loaded (a long task on a new
+ * profile; bench/REPORT.md, "The open's steps"). null where that API is missing or refuses:
+ * watchStorage then reads document.cookie itself. Never rejects.
+ * @returns {Promise<number | null>}
+ */
+export async function readMarker(tenantId) {
+  const cookies = globalThis.cookieStore;
+  if (typeof cookies?.get !== 'function') return null;
+  try {
+    return markerCount((await cookies.get(markerName(tenantId)))?.value);
+  } catch {
+    return null; // a refused read (an opaque origin, say)
+  }
+}
+
+/**
  * Watches a store's storage. `persistentStorage` (StoreOptions): 'if-granted' (default)
  * calls navigator.storage.persist() only when the Permissions API already says
  * 'granted' (Chromium grants by engagement; Firefox would prompt, so it is not asked);
  * 'ask' calls it anyway (Firefox then shows its prompt); 'never' does not.
  * `counts()`: {pending, stored} now (stored: every lead the outbox holds). `onStatus(l)`
- * follows the store; `set(storage)` puts status.storage. Returns stop().
+ * follows the store; `set(storage)` puts status.storage. `expected`: the marker as
+ * readMarker() read it (null or absent: it is read here, from document.cookie). Returns stop().
  */
-export function watchStorage(tenantId, { persistentStorage = 'if-granted', counts, onStatus, set }) {
+export function watchStorage(tenantId, { persistentStorage = 'if-granted', counts, onStatus, set, expected }) {
   const marker = cookieMarker(tenantId);
   const { pending, stored } = counts();
-  const expected = marker.read();
+  expected ??= marker.read();
   // The marker says leads were waiting, and the outbox holds none at all: storage was cleared under it.
   const lostPending = expected > 0 && stored === 0 ? expected : 0;
   let storage = { ...UNKNOWN_STORAGE, lostPending };
@@ -85,16 +104,23 @@ async function mayPersist(policy) {
 
 // The pending count in a first-party cookie, "lead-outbox.pending.<tenant>"; removed at 0.
 // No document (a worker, Node): reads 0 and writes nothing.
+const markerName = (tenantId) => `lead-outbox.pending.${tenantId}`;
+
+// A marker's value as a count: a positive integer, else 0 (absent, or not ours to trust).
+function markerCount(value) {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
 function cookieMarker(tenantId) {
-  const name = `lead-outbox.pending.${tenantId}`;
+  const name = markerName(tenantId);
   const doc = globalThis.document;
   const usable = typeof doc?.cookie === 'string';
   return {
     read() {
       if (!usable) return 0;
       const pair = doc.cookie.split('; ').find((c) => c.startsWith(`${name}=`));
-      const n = Number(pair?.slice(name.length + 1));
-      return Number.isInteger(n) && n > 0 ? n : 0;
+      return markerCount(pair?.slice(name.length + 1));
     },
     write(n) {
       if (!usable) return;

@@ -5,7 +5,7 @@ import { Volume, closedError, DAMAGED_PREFIX } from './volume.js';
 import { environment } from './environment.js';
 import { FeedStates } from './protocol.js';
 import { SyncEngine } from './sync/engine.js';
-import { UNKNOWN_STORAGE, watchStorage } from './storage.js';
+import { UNKNOWN_STORAGE, readMarker, watchStorage } from './storage.js';
 import { nextTask, nextPlainTask } from './nextTask.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
@@ -163,6 +163,7 @@ export class LeadStore {
   async open(files, { recovered = null } = {}) {
     // A task apart from the store's construction, which compiles this class on a first visit.
     await nextTask();
+    const marker = readMarker(this.tenantId); // answered by the time the open needs it, below
     if (this.#hasReplica) {
       const { StaffStore } = await loadStaffCode().catch((err) => {
         this.#closed = true;
@@ -279,7 +280,7 @@ export class LeadStore {
     const counts = this.#refresh();
     this.#engine.start(counts);
     // A task of its own: the marker is a cookie, whose first read can wait on the browser.
-    await nextTask();
+    const [expected] = await Promise.all([marker, nextTask()]);
     if (this.#closed) return this;
     // The landing page's attribution is recorded once the store is open, as the form does
     // when it first shows (attribution.js), in a task of its own that the open does not wait
@@ -297,6 +298,7 @@ export class LeadStore {
       counts: () => ({ pending: counts.pending + counts.inFlight, stored: counts.pending + counts.inFlight + counts.synced + counts.rejected }),
       onStatus: (listener) => this.onStatus(listener),
       set: (storage) => this.#set({ storage }),
+      expected,
     });
     return this;
   }

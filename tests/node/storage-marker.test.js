@@ -1,0 +1,40 @@
+// The pending-count marker (web/src/storage.js): read through the Cookie Store API where there is one, and what the store's status makes of it.
+import { test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readMarker, watchStorage } from '../../web/src/storage.js';
+
+afterEach(() => {
+  delete globalThis.cookieStore;
+});
+
+test('readMarker reads the marker through the Cookie Store API, and answers null where there is none or it refuses', async () => {
+  assert.equal(await readMarker('acme'), null, 'no Cookie Store API (Node, older engines): watchStorage reads document.cookie');
+  const asked = [];
+  const values = { 'lead-outbox.pending.acme': '3', 'lead-outbox.pending.odd': 'x3', 'lead-outbox.pending.neg': '-2' };
+  globalThis.cookieStore = {
+    get: async (name) => {
+      asked.push(name);
+      return name in values ? { name, value: values[name] } : null;
+    },
+  };
+  assert.equal(await readMarker('acme'), 3);
+  assert.equal(await readMarker('none'), 0, 'no marker');
+  assert.equal(await readMarker('odd'), 0, 'a value that is not a count is not trusted');
+  assert.equal(await readMarker('neg'), 0);
+  assert.deepEqual(asked, ['lead-outbox.pending.acme', 'lead-outbox.pending.none', 'lead-outbox.pending.odd', 'lead-outbox.pending.neg']);
+  globalThis.cookieStore = { get: async () => { throw new DOMException('opaque origin', 'SecurityError'); } };
+  assert.equal(await readMarker('acme'), null);
+});
+
+test('watchStorage reports the pending leads the marker counted as lost when the outbox opened empty', () => {
+  const statuses = [];
+  const watch = (expected, counts) => watchStorage('acme', {
+    persistentStorage: 'never', counts: () => counts, onStatus: () => () => {}, set: (s) => statuses.push(s), expected,
+  });
+  watch(2, { pending: 0, stored: 0 })();
+  assert.equal(statuses.at(-1).lostPending, 2, 'storage was cleared under two pending leads');
+  watch(2, { pending: 2, stored: 2 })();
+  assert.equal(statuses.at(-1).lostPending, 0, 'the outbox still holds them');
+  watch(null, { pending: 0, stored: 0 })();
+  assert.equal(statuses.at(-1).lostPending, 0, 'null: read from document.cookie (none in Node)');
+});
