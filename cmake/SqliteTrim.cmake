@@ -41,6 +41,14 @@ function(_sqlite_fence name macro begin end)
   set(_trim_text "${_trim_text}" PARENT_SCOPE)
 endfunction()
 
+# _sqlite_instead(NAME CONDITION OLD NEW): puts NEW in place of the one occurrence of OLD
+# where `#ifdef CONDITION` holds (CONDITION: a macro, with a comment if wanted), and keeps
+# OLD as it is in the #else branch.
+function(_sqlite_instead name condition old new)
+  _sqlite_trim("${name}" "${old}" "#ifdef ${condition}\n${new}#else\n${old}#endif\n")
+  set(_trim_text "${_trim_text}" PARENT_SCOPE)
+endfunction()
+
 if(NOT EXISTS "${_trim_out}" OR NOT _trim_old_stamp STREQUAL _trim_stamp)
   file(READ "${_trim_in}" _trim_text)
 
@@ -349,13 +357,12 @@ SQLITE_PRIVATE void sqlite3AddReturning(Parse *pParse, ExprList *pList){
   # its own VFS, never with SQLITE_OPEN_URI, and nothing calls sqlite3_config(SQLITE_CONFIG_URI):
   # a "file:" name that would be parsed as a URI is refused instead ("URI filenames are not
   # supported"), so the compiler drops the URI parser; any other name opens as before.
-  _sqlite_trim("URI filenames refused" [=[
+  _sqlite_instead("URI filenames refused" "LEAD_OUTBOX_OMIT_URI /* lead-outbox trim: refused, not parsed */" [=[
   if( ((flags & SQLITE_OPEN_URI)                     /* IMP: R-48725-32206 */
        || AtomicLoad(&sqlite3GlobalConfig.bOpenUri)) /* IMP: R-51689-46548 */
    && nUri>=5 && memcmp(zUri, "file:", 5)==0         /* IMP: R-57884-37496 */
   ){
 ]=] [=[
-#ifdef LEAD_OUTBOX_OMIT_URI /* lead-outbox trim: refused, not parsed */
   if( ((flags & SQLITE_OPEN_URI) || AtomicLoad(&sqlite3GlobalConfig.bOpenUri))
    && nUri>=5 && memcmp(zUri, "file:", 5)==0
   ){
@@ -363,12 +370,6 @@ SQLITE_PRIVATE void sqlite3AddReturning(Parse *pParse, ExprList *pList){
     return SQLITE_ERROR;
   }
   if( 0 ){
-#else
-  if( ((flags & SQLITE_OPEN_URI)                     /* IMP: R-48725-32206 */
-       || AtomicLoad(&sqlite3GlobalConfig.bOpenUri)) /* IMP: R-51689-46548 */
-   && nUri>=5 && memcmp(zUri, "file:", 5)==0         /* IMP: R-57884-37496 */
-  ){
-#endif
 ]=])
 
   # --- The authorizer (SQLITE_OMIT_AUTHORIZATION, the visitor's SQLite only: it has no
@@ -426,17 +427,12 @@ SQLITE_PRIVATE void sqlite3PExprAddSelect(Parse *pParse, Expr *pExpr, Select *pS
 #endif
   if( pExpr ){
 ]=])
-  _sqlite_trim("subquery expressions: no Expr uses x.pSelect" [=[
+  _sqlite_instead("subquery expressions: no Expr uses x.pSelect" "LEAD_OUTBOX_OMIT_SUBQUERY_EXPR /* lead-outbox trim: sqlite3PExprAddSelect refuses */" [=[
 #define ExprUseXList(E)     (((E)->flags&EP_xIsSelect)==0)
 #define ExprUseXSelect(E)   (((E)->flags&EP_xIsSelect)!=0)
 ]=] [=[
-#ifdef LEAD_OUTBOX_OMIT_SUBQUERY_EXPR /* lead-outbox trim: sqlite3PExprAddSelect refuses */
 # define ExprUseXList(E)     ((void)(E), 1)
 # define ExprUseXSelect(E)   ((void)(E), 0)
-#else
-#define ExprUseXList(E)     (((E)->flags&EP_xIsSelect)==0)
-#define ExprUseXSelect(E)   (((E)->flags&EP_xIsSelect)!=0)
-#endif
 ]=])
   _sqlite_trim("subquery expressions: no scalar or EXISTS subroutine" [=[
 SQLITE_PRIVATE int sqlite3CodeSubselect(Parse *pParse, Expr *pExpr){
@@ -507,28 +503,18 @@ SQLITE_PRIVATE int sqlite3JoinType(Parse *pParse, Token *pA, Token *pB, Token *p
   }
 #endif
 ]=])
-  _sqlite_trim("joins: no outer join operands" [=[
+  _sqlite_instead("joins: no outer join operands" "LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim: no FROM item is ever joined */" [=[
 #define JT_LEFT      0x08    /* Left outer join */
 #define JT_RIGHT     0x10    /* Right outer join */
 ]=] [=[
-#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim: no FROM item is ever joined */
 #define JT_LEFT      0
 #define JT_RIGHT     0
-#else
-#define JT_LEFT      0x08    /* Left outer join */
-#define JT_RIGHT     0x10    /* Right outer join */
-#endif
 ]=])
-  _sqlite_trim("joins: no left operand of a right join" [=[
+  _sqlite_instead("joins: no left operand of a right join" "LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim */" [=[
 #define JT_LTORJ     0x40    /* One of the LEFT operands of a RIGHT JOIN
                              ** Mnemonic: Left Table Of Right Join */
 ]=] [=[
-#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim */
 #define JT_LTORJ     0
-#else
-#define JT_LTORJ     0x40    /* One of the LEFT operands of a RIGHT JOIN
-                             ** Mnemonic: Left Table Of Right Join */
-#endif
 ]=])
 
   # With joins refused (above), every FROM clause has at most one item. Join processing
@@ -637,43 +623,26 @@ static int sqlite3ProcessJoin(Parse *pParse, Select *p){
 ]=])
   # Error texts that the refusals above make unreachable, still in the data section: the
   # same checks stay, with messages the build already has.
-  _sqlite_trim("joins: no join to count" [=[
+  _sqlite_instead("joins: no join to count" "LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim */" [=[
   if( pTabList->nSrc>BMS ){
     sqlite3ErrorMsg(pParse, "at most %d tables in a join", BMS);
 ]=] [=[
-#ifdef LEAD_OUTBOX_OMIT_JOIN /* lead-outbox trim */
   if( pTabList->nSrc>1 ){
     sqlite3ErrorMsg(pParse, "joins are not supported");
-#else
-  if( pTabList->nSrc>BMS ){
-    sqlite3ErrorMsg(pParse, "at most %d tables in a join", BMS);
-#endif
 ]=])
-  _sqlite_trim("triggers: INDEXED BY in a trigger body" [=[
+  _sqlite_instead("triggers: INDEXED BY in a trigger body" "SQLITE_OMIT_TRIGGER /* lead-outbox trim: CREATE TRIGGER stopped the parse already */" [=[
   sqlite3ErrorMsg(pParse,
         "the INDEXED BY clause is not allowed on UPDATE or DELETE statements "
         "within triggers");
 ]=] [=[
-#ifdef SQLITE_OMIT_TRIGGER /* lead-outbox trim: CREATE TRIGGER stopped the parse already */
   sqlite3ErrorMsg(pParse, "%s is not supported", "CREATE TRIGGER");
-#else
-  sqlite3ErrorMsg(pParse,
-        "the INDEXED BY clause is not allowed on UPDATE or DELETE statements "
-        "within triggers");
-#endif
 ]=])
-  _sqlite_trim("triggers: NOT INDEXED in a trigger body" [=[
+  _sqlite_instead("triggers: NOT INDEXED in a trigger body" "SQLITE_OMIT_TRIGGER /* lead-outbox trim */" [=[
   sqlite3ErrorMsg(pParse,
         "the NOT INDEXED clause is not allowed on UPDATE or DELETE statements "
         "within triggers");
 ]=] [=[
-#ifdef SQLITE_OMIT_TRIGGER /* lead-outbox trim */
   sqlite3ErrorMsg(pParse, "%s is not supported", "CREATE TRIGGER");
-#else
-  sqlite3ErrorMsg(pParse,
-        "the NOT INDEXED clause is not allowed on UPDATE or DELETE statements "
-        "within triggers");
-#endif
 ]=])
 
   # --- DROP TABLE, DROP VIEW and DROP INDEX (the visitor's SQLite only): the core drops
@@ -740,47 +709,29 @@ SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists
   # drops the code for them. One test compares with SF_Distinct as a value, not as a bit:
   # it gets a guard, or 0 would make every plain SELECT with a matching ORDER BY a GROUP BY.
   set(_m LEAD_OUTBOX_OMIT_DISTINCT)
-  _sqlite_trim("DISTINCT refused" [=[
+  _sqlite_instead("DISTINCT refused" "LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */" [=[
 {yymsp[0].minor.yy144 = SF_Distinct;}
 ]=] [=[
-#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */
 {sqlite3ErrorMsg(pParse, "%s is not supported", "DISTINCT"); yymsp[0].minor.yy144 = 0;}
-#else
-{yymsp[0].minor.yy144 = SF_Distinct;}
-#endif
 ]=])
-  _sqlite_trim("DISTINCT: no Select has SF_Distinct" [=[
+  _sqlite_instead("DISTINCT: no Select has SF_Distinct" "LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim: the parser refuses it */" [=[
 #define SF_Distinct      0x0000001 /* Output should be DISTINCT */
 ]=] [=[
-#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim: the parser refuses it */
 #define SF_Distinct      0
-#else
-#define SF_Distinct      0x0000001 /* Output should be DISTINCT */
-#endif
 ]=])
-  _sqlite_trim("DISTINCT: no function call has EP_Distinct" [=[
+  _sqlite_instead("DISTINCT: no function call has EP_Distinct" "LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */" [=[
 #define EP_Distinct   0x000004 /* Aggregate function with DISTINCT keyword */
 ]=] [=[
-#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */
 #define EP_Distinct   0
-#else
-#define EP_Distinct   0x000004 /* Aggregate function with DISTINCT keyword */
-#endif
 ]=])
-  _sqlite_trim("DISTINCT: the planner is never asked for it" [=[
+  _sqlite_instead("DISTINCT: the planner is never asked for it" "LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */" [=[
 #define WHERE_WANT_DISTINCT    0x0100 /* All output needs to be distinct */
 #define WHERE_SORTBYGROUP      0x0200 /* Support sqlite3WhereIsSorted() */
 #define WHERE_AGG_DISTINCT     0x0400 /* Query is "SELECT agg(DISTINCT ...)" */
 ]=] [=[
-#ifdef LEAD_OUTBOX_OMIT_DISTINCT /* lead-outbox trim */
 #define WHERE_WANT_DISTINCT    0
 #define WHERE_SORTBYGROUP      0x0200 /* Support sqlite3WhereIsSorted() */
 #define WHERE_AGG_DISTINCT     0
-#else
-#define WHERE_WANT_DISTINCT    0x0100 /* All output needs to be distinct */
-#define WHERE_SORTBYGROUP      0x0200 /* Support sqlite3WhereIsSorted() */
-#define WHERE_AGG_DISTINCT     0x0400 /* Query is "SELECT agg(DISTINCT ...)" */
-#endif
 ]=])
   _sqlite_trim("DISTINCT: no DISTINCT to turn into GROUP BY" [=[
   if( (p->selFlags & (SF_Distinct|SF_Aggregate))==SF_Distinct
@@ -797,15 +748,11 @@ SQLITE_PRIVATE void sqlite3DropIndex(Parse *pParse, SrcList *pName, int ifExists
   # every expression has one field: sqlite3ExprVectorSize is the constant 1 and the compiler
   # drops the vector comparison and IN code. `SET (a, b) = ...` with scalars keeps working: its
   # right side is not a vector. (sqlite3LimitWhere's TK_VECTOR needs ENABLE_UPDATE_DELETE_LIMIT.)
-  _sqlite_trim("row values refused" [=[
+  _sqlite_instead("row values refused" "LEAD_OUTBOX_OMIT_ROW_VALUES /* lead-outbox trim: pList is freed below */" [=[
   yymsp[-4].minor.yy454 = sqlite3PExpr(pParse, TK_VECTOR, 0, 0);
 ]=] [=[
-#ifdef LEAD_OUTBOX_OMIT_ROW_VALUES /* lead-outbox trim: pList is freed below */
   sqlite3ErrorMsg(pParse, "row values are not supported");
   yymsp[-4].minor.yy454 = 0;
-#else
-  yymsp[-4].minor.yy454 = sqlite3PExpr(pParse, TK_VECTOR, 0, 0);
-#endif
 ]=])
   _sqlite_trim("row values: every expression has one field" [=[
 SQLITE_PRIVATE int sqlite3ExprVectorSize(const Expr *pExpr){
