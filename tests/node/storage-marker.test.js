@@ -38,3 +38,53 @@ test('watchStorage reports the pending leads the marker counted as lost when the
   watch(null, { pending: 0, stored: 0 })();
   assert.equal(statuses.at(-1).lostPending, 0, 'null: read from document.cookie (none in Node)');
 });
+
+// A document whose cookie accessors record what the store did (and may throw, as a sandboxed frame's do).
+function fakeDocument({ cookie = '', throws = false } = {}) {
+  const log = [];
+  globalThis.document = {
+    get cookie() {
+      log.push('read');
+      if (throws) throw new DOMException('sandboxed', 'SecurityError');
+      return cookie;
+    },
+    set cookie(value) {
+      log.push(`write ${value.split(';')[0]}`);
+      if (throws) throw new DOMException('sandboxed', 'SecurityError');
+    },
+  };
+  return log;
+}
+
+test('watchStorage writes the marker only when the pending count differs from the one it holds', (t) => {
+  t.after(() => delete globalThis.document);
+  const watch = (expected, pending) => watchStorage('acme', {
+    persistentStorage: 'never', counts: () => ({ pending, stored: pending }), onStatus: () => () => {}, set: () => {}, expected,
+  })();
+  let log = fakeDocument();
+  watch(0, 0);
+  assert.deepEqual(log, [], 'a first visit (no marker, nothing pending) neither reads nor writes a cookie');
+  log = fakeDocument();
+  watch(3, 3);
+  assert.deepEqual(log, [], 'the marker already says 3');
+  log = fakeDocument();
+  watch(2, 3);
+  assert.deepEqual(log, ['write lead-outbox.pending.acme=3']);
+  log = fakeDocument({ cookie: 'a=1; lead-outbox.pending.acme=3' });
+  watch(null, 3);
+  assert.deepEqual(log, ['read'], 'no Cookie Store API: read from document.cookie, and it holds 3');
+  log = fakeDocument({ cookie: 'lead-outbox.pending.acme=3' });
+  watch(null, 0);
+  assert.deepEqual(log, ['read', 'write lead-outbox.pending.acme='], 'none pending: the marker is removed');
+});
+
+test('watchStorage works in a document that refuses cookies', (t) => {
+  t.after(() => delete globalThis.document);
+  const statuses = [];
+  const log = fakeDocument({ throws: true });
+  watchStorage('acme', {
+    persistentStorage: 'never', counts: () => ({ pending: 1, stored: 1 }), onStatus: () => () => {}, set: (s) => statuses.push(s), expected: null,
+  })();
+  assert.deepEqual(log, ['read', 'write lead-outbox.pending.acme=1']);
+  assert.equal(statuses.at(-1).lostPending, 0);
+});

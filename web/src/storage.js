@@ -50,7 +50,9 @@ export function watchStorage(tenantId, { persistentStorage = 'if-granted', count
   let storage = { ...UNKNOWN_STORAGE, lostPending };
   set(Object.freeze(storage));
   let stopped = false;
-  let written = null;
+  // The count the marker holds: written again only when the pending count moves away from it
+  // (a first visit, with nothing pending and no marker, writes no cookie).
+  let written = expected;
   let writeSoon = false;
   const unsubscribe = onStatus((status) => {
     if (status.pending === written) return;
@@ -115,19 +117,28 @@ function markerCount(value) {
 function cookieMarker(tenantId) {
   const name = markerName(tenantId);
   const doc = globalThis.document;
-  const usable = typeof doc?.cookie === 'string';
+  // Not `typeof doc.cookie`: that is a read, which can wait on the browser (readMarker).
+  const usable = doc != null && 'cookie' in doc;
   return {
     read() {
       if (!usable) return 0;
-      const pair = doc.cookie.split('; ').find((c) => c.startsWith(`${name}=`));
-      return markerCount(pair?.slice(name.length + 1));
+      try {
+        const pair = doc.cookie.split('; ').find((c) => c.startsWith(`${name}=`));
+        return markerCount(pair?.slice(name.length + 1));
+      } catch {
+        return 0; // a document without cookies (a sandboxed frame) throws
+      }
     },
     write(n) {
       if (!usable) return;
       const secure = globalThis.location?.protocol === 'https:' ? '; Secure' : '';
-      doc.cookie = n > 0
-        ? `${name}=${n}; Max-Age=${MARKER_MAX_AGE_S}; Path=/; SameSite=Lax${secure}`
-        : `${name}=; Max-Age=0; Path=/; SameSite=Lax${secure}`;
+      try {
+        doc.cookie = n > 0
+          ? `${name}=${n}; Max-Age=${MARKER_MAX_AGE_S}; Path=/; SameSite=Lax${secure}`
+          : `${name}=; Max-Age=0; Path=/; SameSite=Lax${secure}`;
+      } catch {
+        // as read(): no marker where the document keeps no cookies
+      }
     },
   };
 }
