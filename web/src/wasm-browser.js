@@ -35,7 +35,11 @@ export async function compileWasm(wasmUrl, flavor = 'core') {
   }
   let bytes;
   try {
-    bytes = await response.arrayBuffer();
+    // Through a Blob: the browser fills it without the page's main thread, and reads it back
+    // in tasks apart from the compile's. response.arrayBuffer() read the whole body in one
+    // main-thread task, with the compile's start in its microtasks: at 4x CPU throttle a long
+    // task in every load (bench/REPORT.md, "The wasm's body").
+    bytes = await (await response.blob()).arrayBuffer();
   } catch (err) {
     throw new LeadOutboxError(ErrorCodes.NETWORK_ERROR, `Could not load ${url}.`, { cause: err });
   }
