@@ -75,18 +75,23 @@ export function watchStorage(tenantId, { persistentStorage = 'if-granted', count
     set(Object.freeze(storage));
   };
   // Each answer on its own: a browser that refuses one (or never answers it) still gives the others.
-  if (typeof sm?.estimate === 'function') {
-    sm.estimate().then(({ quota = null, usage = null }) => answer({ quota, usage }), () => {});
-  }
-  if (typeof sm?.persisted === 'function') {
-    (async () => {
-      let persisted = await sm.persisted();
-      if (persisted === false && typeof sm.persist === 'function' && await mayPersist(persistentStorage)) {
-        persisted = await sm.persist();
-      }
-      answer({ persisted });
-    })().catch(() => {});
-  }
+  // Asked one task later: a page's first estimate() and persisted() take up to 50 ms at 4x CPU
+  // throttle, and the store's open ends in this task.
+  setTimeout(() => {
+    if (stopped) return;
+    if (typeof sm?.estimate === 'function') {
+      sm.estimate().then(({ quota = null, usage = null }) => answer({ quota, usage }), () => {});
+    }
+    if (typeof sm?.persisted === 'function') {
+      (async () => {
+        let persisted = await sm.persisted();
+        if (persisted === false && typeof sm.persist === 'function' && await mayPersist(persistentStorage)) {
+          persisted = await sm.persist();
+        }
+        answer({ persisted });
+      })().catch(() => {});
+    }
+  }, 0);
   return () => {
     stopped = true;
     unsubscribe();
