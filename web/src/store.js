@@ -163,7 +163,9 @@ export class LeadStore {
   async open(files, { recovered = null } = {}) {
     // A task apart from the store's construction, which compiles this class on a first visit.
     await nextTask();
-    const marker = readMarker(this.tenantId); // answered by the time the open needs it, below
+    // Answered by the time the open needs it, below. Asked in a task of its own: a page's first
+    // use of the Cookie Store API takes 2-36 ms at 4x CPU throttle, which made this step long.
+    const marker = nextPlainTask().then(() => readMarker(this.tenantId));
     if (this.#hasReplica) {
       const { StaffStore } = await loadStaffCode().catch((err) => {
         this.#closed = true;
@@ -615,7 +617,8 @@ export class LeadStore {
         this.#heard = this.#volume.catchUp().then(() => this.#caughtUp(), () => {});
       }
     };
-    this.#post(FEED_QUERY);
+    // Only a staff store shows the feed's state, which the tab holding the feed answers with.
+    if (this.#staff) this.#post(FEED_QUERY);
   }
 
   #caughtUp() {
