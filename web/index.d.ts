@@ -425,6 +425,13 @@ export declare const DEFAULTS: Readonly<Required<Omit<StoreOptions, 'staff' | 'e
  */
 export declare function preloadCore(options?: Pick<StoreOptions, 'wasmUrl' | 'staff'>): void;
 
+/**
+ * The absolute URLs of the core wasm files this page has fetched (empty in Node, and before
+ * the first getStore() or preloadCore()). For a service worker that keeps the page for
+ * offline use: the page's resource timing may not list them (250 entries by default).
+ */
+export declare function coreUrls(): string[];
+
 /** The honeypot field's name ("website"): a field a person never sees or reaches, which form-filling bots fill in. */
 export declare const HONEYPOT_FIELD: 'website';
 

@@ -55,6 +55,41 @@ test('offline: 20 leads, a reload while offline, then online: exactly 20 rows', 
   });
 });
 
+test('an offline reload opens the store when the page\'s resource timing did not list the wasm', async () => {
+  const site = await startTestSite(backend, { tenant: 'f-timing' });
+  const profile = newProfile();
+  const context = await launch(profile.dir);
+  try {
+    // A page whose resource-timing buffer filled up (250 entries by default) lists nothing it
+    // loads after that, and the wasm loads late. Here the buffer stops growing once the page's
+    // scripts ran, and the wasm's answer is held back until after that.
+    await context.addInitScript(() => document.addEventListener('DOMContentLoaded', () => {
+      performance.setResourceTimingBufferSize(performance.getEntriesByType('resource').length);
+    }));
+    await context.route('**/*.wasm', async (route) => {
+      await new Promise((r) => setTimeout(r, 300));
+      await route.continue();
+    });
+    const page = await openDemo(context, site.url);
+    await waitForOfflineReady(page);
+    assert.equal(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('.wasm'))), false,
+      'the wasm is not in the page\'s resource timing');
+    await context.unroute('**/*.wasm');
+    await context.setOffline(true);
+    await submitLeads(page, 2, 'Unlisted');
+    await page.reload();
+    await page.waitForSelector('#submit:not([disabled])');
+    assert.equal((await status(page)).pending, 2);
+    await context.setOffline(false);
+    await waitForStatus(page, () => window.leadOutboxStore.getStatus().pending === 0);
+    assert.equal(await backend.countLeads('f-timing'), 2);
+  } finally {
+    await context.close();
+    await site.close();
+    profile.remove();
+  }
+});
+
 test('500 to the first 3 batches, then 200: every lead once, retries spaced by backoff', async () => {
   const times = [];
   const wrap = faultFirst(3, (res) => { res.writeHead(500); res.end('{}'); }, times);

@@ -79,7 +79,8 @@ export async function plainPage(): Promise<number> {
   const browser = await import('lead-outbox/browser');
   browser.preloadCore({ wasmUrl: '/lead-outbox-core.wasm' });
   const store = await browser.getStore('acme');
-  return store.getStatus().pending + (await browser.coreHeapBytes());
+  const wasm: string[] = browser.coreUrls();
+  return store.getStatus().pending + (await browser.coreHeapBytes()) + wasm.length;
 }
 export const LIMITED = createLeadSyncHandler({
   rateLimits: { tenant: { burst: 100 }, address: false },

@@ -1,5 +1,5 @@
 // The demo page: a lead form over lead-outbox, with the outbox's status and contents.
-import { getStore } from '/web/dist/lead-outbox.mjs'; // the browser bundle: one request, no import map
+import { getStore, coreUrls } from '/web/dist/lead-outbox.mjs'; // the browser bundle: one request, no import map
 
 const $ = (id) => document.getElementById(id);
 const FIELDS = ['name', 'email', 'phone', 'message'];
@@ -16,7 +16,7 @@ async function cacheForOffline() {
   try {
     await navigator.serviceWorker.register('/sw.js');
     const { active } = await navigator.serviceWorker.ready;
-    const urls = [location.pathname, ...performance.getEntriesByType('resource').map((e) => e.name)]
+    const urls = [location.pathname, ...coreUrls(), ...performance.getEntriesByType('resource').map((e) => e.name)]
       .filter((u) => new URL(u, location.href).origin === location.origin);
     const channel = new MessageChannel();
     channel.port1.onmessage = () => { document.documentElement.dataset.offline = 'ready'; };

@@ -1,5 +1,5 @@
 // Loads each wasm flavor of the core once per page (lazily: importing lead-outbox loads nothing).
-import { compileWasm } from '#wasm-module-args';
+import { compileWasm, fetchedWasmUrls } from '#wasm-module-args';
 import { LeadOutboxError, ErrorCodes } from './errors.js';
 import { memoryFiles } from './files.js';
 import { wrapCoreModule, FLAVORS } from './coreModule.js';
@@ -39,6 +39,17 @@ export function loadCore(options = {}) {
  */
 export function preloadCore(options = {}) {
   loadCore({ ...options, flavor: storeFlavor(options) }).catch(() => {});
+}
+
+/**
+ * The absolute URLs of the core wasm files this page has fetched (none in Node). A
+ * service worker that keeps the page for offline use keeps these too: a page's resource
+ * timing, which lists what it loaded, holds 250 entries by default, and the wasm loads
+ * late (lead-outbox/react's registerOfflineCache sends both).
+ * @returns {string[]}
+ */
+export function coreUrls() {
+  return fetchedWasmUrls();
 }
 
 /** The core flavor of a store opened with getStore's `options`: 'staff' or 'visitor'. */

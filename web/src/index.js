@@ -7,7 +7,7 @@ import { readVolume } from './volume.js';
 export { LeadOutboxError, ErrorCodes } from './errors.js';
 export { ResultStatuses, HttpErrorCodes, FeedStates, isTenantId } from './protocol.js';
 export { LeadStore, DEFAULTS, EMPTY_STATUS };
-export { preloadCore } from './core.js';
+export { preloadCore, coreUrls } from './core.js';
 export { createBotCheck, HONEYPOT_FIELD } from './botCheck.js';
 export { captureAttribution, pageEnvironment, ATTRIBUTION_KEY, UTM_KEYS } from './attribution.js';
 

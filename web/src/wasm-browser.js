@@ -9,6 +9,18 @@ const WASM_URL = {
   staff: () => new URL('../dist/lead-outbox-staff.wasm', import.meta.url).href,
 };
 
+// Where this page fetched each core's wasm from (absolute URLs), for fetchedWasmUrls().
+const fetched = new Set();
+
+/**
+ * The absolute URLs this page fetched a core's wasm from, oldest first. An offline cache
+ * keeps them: the page's resource timing may not list them (its buffer holds 250 entries
+ * by default, and the wasm loads late).
+ */
+export function fetchedWasmUrls() {
+  return [...fetched];
+}
+
 /**
  * Fetches and compiles the wasm; resolves with a WebAssembly.Module. Compiles the whole
  * body, not as it streams in: Chromium feeds a streaming compile on the page's main thread
@@ -33,6 +45,7 @@ export async function compileWasm(wasmUrl, flavor = 'core') {
     const hint = response.status === 404 ? ` (is lead-outbox-${flavor}.wasm served there? see wasmUrl)` : '';
     throw new LeadOutboxError(ErrorCodes.SERVER_ERROR, `Could not load ${url}: HTTP ${response.status}${hint}.`, { status: response.status });
   }
+  fetched.add(new URL(url, globalThis.location?.href).href);
   let bytes;
   try {
     // Through a Blob: the browser fills it without the page's main thread, and reads it back

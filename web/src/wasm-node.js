@@ -8,6 +8,11 @@ const WASM_URL = {
   staff: () => new URL('../dist/lead-outbox-staff.wasm', import.meta.url),
 };
 
+/** Node fetches no wasm (the browser loader's list of fetched URLs): always empty. */
+export function fetchedWasmUrls() {
+  return [];
+}
+
 /**
  * Reads and compiles the wasm of `flavor` (web/src/coreModule.js FLAVORS). The browser
  * loader's wasmUrl does not apply: Node reads the package's file.
