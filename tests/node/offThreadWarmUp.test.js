@@ -48,7 +48,11 @@ test('the warm-up script runs the form, open, submit and reopen on each browser 
   for (const flavor of ['visitor', 'staff']) {
     const record = {};
     globalThis.Worker = scriptRunningWorker(record);
-    const { opened, done } = warmUpOffThread(await compile(flavor));
+    let compiled;
+    const { opened, done } = warmUpOffThread(new Promise((resolve) => { compiled = resolve; }));
+    // The Worker starts while the module is still on its way (its start-up overlaps the download).
+    assert.ok(record.url, `${flavor}: the Worker is started before the module is compiled`);
+    compiled(await compile(flavor));
     // A first visit's open waits only for the first stage: it answers before the rest ran.
     const order = [];
     opened.then((ok) => order.push(`opened ${ok}`));
@@ -62,7 +66,7 @@ test('the warm-up script runs the form, open, submit and reopen on each browser 
 });
 
 test('a Worker the page may not start, or one that fails, leaves the warm-up to the main thread', async () => {
-  const module = await compile('visitor');
+  const module = Promise.resolve(await compile('visitor'));
   assert.equal(await warmUpOffThread(module).opened, false, 'no Worker at all (Node)');
   globalThis.Worker = class {
     constructor() {
@@ -84,6 +88,14 @@ test('a Worker the page may not start, or one that fails, leaves the warm-up to 
   assert.equal(await failed.done, false, 'an error event');
   assert.equal(await failed.opened, false, 'an error event before the first stage');
   assert.ok(terminated);
+  // The wasm failed to download or compile: the Worker gets nothing and is ended.
+  const record = {};
+  globalThis.Worker = scriptRunningWorker(record);
+  const noModule = warmUpOffThread(Promise.reject(new Error('HTTP 404')));
+  assert.equal(await noModule.done, false, 'no module');
+  assert.equal(await noModule.opened, false);
+  assert.equal(record.terminated, true);
+  delete globalThis.Worker;
   // With the warm-up left to the main thread, a store opens as before.
   const store = await getStore('warm-up-refused', { autoSync: false });
   assert.equal(store.getStatus().pending, 0);
