@@ -14,12 +14,16 @@ before(async () => {
 });
 after(() => backend?.stop());
 
-/** Runs `body({page, context, site})` on a fresh profile with a site for `tenant`. */
-async function withSite(options, body) {
+/**
+ * Runs `body({page, context, site})` on a fresh profile with a site for `tenant`;
+ * `beforeOpen(context)` runs before the first visit.
+ */
+async function withSite({ beforeOpen, ...options }, body) {
   const site = await startTestSite(backend, options);
   const profile = newProfile();
   const context = await launch(profile.dir);
   try {
+    await beforeOpen?.(context);
     await body({ context, site, page: await openDemo(context, site.url) });
   } finally {
     await context.close();
@@ -41,28 +45,31 @@ function faultFirst(n, reply, times = []) {
   };
 }
 
+// `count` leads submitted offline, still pending after a reload while offline (the
+// service worker serves the page), then each stored once online.
+async function offlineReload({ context, page }, tenant, count, prefix) {
+  await context.setOffline(true);
+  await submitLeads(page, count, prefix);
+  await page.reload();
+  await page.waitForSelector('#submit:not([disabled])');
+  assert.equal((await status(page)).pending, count);
+  await context.setOffline(false);
+  await waitForStatus(page, () => window.leadOutboxStore.getStatus().pending === 0);
+  assert.equal(await backend.countLeads(tenant), count);
+}
+
 test('offline: 20 leads, a reload while offline, then online: exactly 20 rows', async () => {
-  await withSite({ tenant: 'f-offline' }, async ({ context, page }) => {
-    await waitForOfflineReady(page);
-    await context.setOffline(true);
-    await submitLeads(page, 20, 'Offline');
-    await page.reload();
-    await page.waitForSelector('#submit:not([disabled])');
-    assert.equal((await status(page)).pending, 20);
-    await context.setOffline(false);
-    await waitForStatus(page, () => window.leadOutboxStore.getStatus().pending === 0);
-    assert.equal(await backend.countLeads('f-offline'), 20);
+  await withSite({ tenant: 'f-offline' }, async (on) => {
+    await waitForOfflineReady(on.page);
+    await offlineReload(on, 'f-offline', 20, 'Offline');
   });
 });
 
 test('an offline reload opens the store when the page\'s resource timing did not list the wasm', async () => {
-  const site = await startTestSite(backend, { tenant: 'f-timing' });
-  const profile = newProfile();
-  const context = await launch(profile.dir);
-  try {
-    // A page whose resource-timing buffer filled up (250 entries by default) lists nothing it
-    // loads after that, and the wasm loads late. Here the buffer stops growing once the page's
-    // scripts ran, and the wasm's answer is held back until after that.
+  // A page whose resource-timing buffer filled up (250 entries by default) lists nothing it
+  // loads after that, and the wasm loads late. Here the buffer stops growing once the page's
+  // scripts ran, and the wasm's answer is held back until after that.
+  const beforeOpen = async (context) => {
     await context.addInitScript(() => document.addEventListener('DOMContentLoaded', () => {
       performance.setResourceTimingBufferSize(performance.getEntriesByType('resource').length);
     }));
@@ -70,24 +77,14 @@ test('an offline reload opens the store when the page\'s resource timing did not
       await new Promise((r) => setTimeout(r, 300));
       await route.continue();
     });
-    const page = await openDemo(context, site.url);
-    await waitForOfflineReady(page);
-    assert.equal(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('.wasm'))), false,
+  };
+  await withSite({ tenant: 'f-timing', beforeOpen }, async (on) => {
+    await waitForOfflineReady(on.page);
+    assert.equal(await on.page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('.wasm'))), false,
       'the wasm is not in the page\'s resource timing');
-    await context.unroute('**/*.wasm');
-    await context.setOffline(true);
-    await submitLeads(page, 2, 'Unlisted');
-    await page.reload();
-    await page.waitForSelector('#submit:not([disabled])');
-    assert.equal((await status(page)).pending, 2);
-    await context.setOffline(false);
-    await waitForStatus(page, () => window.leadOutboxStore.getStatus().pending === 0);
-    assert.equal(await backend.countLeads('f-timing'), 2);
-  } finally {
-    await context.close();
-    await site.close();
-    profile.remove();
-  }
+    await on.context.unroute('**/*.wasm');
+    await offlineReload(on, 'f-timing', 2, 'Unlisted');
+  });
 });
 
 test('500 to the first 3 batches, then 200: every lead once, retries spaced by backoff', async () => {
