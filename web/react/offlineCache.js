@@ -5,9 +5,9 @@ import { coreUrls } from '../src/index.js';
  * Registers the worker at `url` (scope: its folder, so '/lead-outbox-sw.js' covers the site)
  * and sends it every same-origin file this page loaded (the page, its scripts and styles,
  * the wasm) to keep: the first visit's files were loaded before the worker ran. The wasm is
- * named by the store (coreUrls), since resource timing keeps only the first 250 files. Sent again
- * once the core has loaded, since the wasm comes after the first paint. Resolves when the
- * worker has them (true) or without a worker (false); never rejects: a site without the
+ * named by the store (coreUrls), since resource timing keeps only the first 250 files. Sent
+ * again once the core has loaded, since the wasm comes after the first paint. Resolves when
+ * the worker has them (true) or without a worker (false); never rejects: a site without the
  * worker still works online.
  */
 export async function registerOfflineCache(url, { afterMs = 2000 } = {}) {
