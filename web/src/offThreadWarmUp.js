@@ -17,9 +17,9 @@ const GIVE_UP_MS = 10_000;
  * open of a new database and its counts (a first visit's open), then a submit where the
  * flavor takes leads, and a reopen of the now stored database (a reload's path). Returns
  * {opened, done}: `opened` resolves true once the first stage ran, so that a first visit need
- * not wait for the rest; `done` true once every stage did. Each resolves false where the Worker cannot run (no Worker, a
- * Content-Security-Policy without blob: workers), `wasmModule` rejects, or a call there did
- * not answer ok; neither rejects. Started before the module is compiled, the Worker's own
+ * not wait for the rest; `done` true once every stage did. Each resolves false where the
+ * Worker cannot run (no Worker, a Content-Security-Policy without blob: workers),
+ * `wasmModule` rejects, or a call there did not answer ok; neither rejects. Started before the module is compiled, the Worker's own
  * start (80-140 ms in a new browser profile) overlaps the download instead of following it.
  * The Worker's own copy of the module's memory goes with it.
  */
