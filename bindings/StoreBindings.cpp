@@ -105,6 +105,9 @@ LO_EXPORT const char* lo_versions() {
 LO_EXPORT const char* lo_store_submitLead(StoreApi* s, LO_STR(lead), LO_STR(id), double now) {
   return answer(s->submitLead(LO_TEXT(lead), LO_TEXT(id), now));
 }
+LO_EXPORT const char* lo_store_submitLeadWith(StoreApi* s, LO_STR(definition), LO_STR(lead), LO_STR(id), double now) {
+  return answer(s->submitLeadWith(LO_TEXT(definition), LO_TEXT(lead), LO_TEXT(id), now));
+}
 LO_EXPORT const char* lo_store_setForm(StoreApi* s, LO_STR(definition)) { return answer(s->setForm(LO_TEXT(definition))); }
 LO_EXPORT const char* lo_store_validateLead(StoreApi* s, LO_STR(lead), LO_STR(id), double createdAt) {
   return answer(s->validateLead(LO_TEXT(lead), LO_TEXT(id), createdAt));

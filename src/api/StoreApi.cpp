@@ -146,6 +146,16 @@ std::string StoreApi::submitLead(const std::string& leadJson, const std::string&
   return okJson(JsonValue::object({{"id", r.value().id}}));
 }
 
+std::string StoreApi::submitLeadWith(const std::string& definitionJson, const std::string& leadJson,
+                                     const std::string& id, double now) {
+  if (!store_) return errorJson(kClosed);
+  Result<FormDefinition> form = definitionOf(definitionJson);
+  if (!form.isOk()) return errorJson(form.status());
+  auto r = store_->submitLead(leadJson, id, ms(now), form.value());
+  if (!r.isOk()) return errorJson(r.status());
+  return okJson(JsonValue::object({{"id", r.value().id}}));
+}
+
 std::string StoreApi::setForm(const std::string& definitionJson) {
   // The built-in default is form_'s null, not a copy: a page that never sets a form links
   // no copy of a definition (wasm size).

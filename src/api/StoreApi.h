@@ -25,6 +25,11 @@ class StoreApi {
 
   // Validates against the form set with setForm (the built-in default until then).
   std::string submitLead(const std::string& leadJson, const std::string& id, double now);
+  // submitLead against `definitionJson` ("null" / "": the built-in default) instead of
+  // setForm's: a lead that was checked and written ahead under the form its page had
+  // (web/src/volume.js, "write-ahead records"), inserted later by whichever tab applies it.
+  std::string submitLeadWith(const std::string& definitionJson, const std::string& leadJson, const std::string& id,
+                             double now);
 
   // The form definition submitLead and validateLead check against, kept across open and
   // close. definitionJson: a definition, or "null" / "" for the built-in default. value:

@@ -49,6 +49,25 @@ TEST_CASE("a custom-form lead is stored and listed with its form, custom values,
   CHECK(lead["phone"].asString() == "");  // a column field the form leaves out is empty
 }
 
+TEST_CASE("submitLeadWith checks and stores a lead under the form it names, not setForm's", "[form-store]") {
+  testing::TempDb dir;
+  StoreApi api;
+  REQUIRE(parse(api.open(dir.path(), "acme", 1, ""))["ok"].asBool());  // setForm's: the built-in default
+  // The default form would refuse this lead (no message); the definition it names takes it.
+  REQUIRE(parse(api.submitLead(kLead, testing::uuid(1), 5))["code"].asString() == "invalid_lead");
+  REQUIRE(parse(api.submitLeadWith(kDefinition, kLead, testing::uuid(1), 5))["ok"].asBool());
+  const JsonValue lead = parse(api.listLeads())["value"][0];
+  CHECK(writeJson(lead["form"]) == R"({"id":"contact","version":3})");
+  CHECK(writeJson(lead["custom"]) == R"({"budget":"lt10k","company":"Acme"})");
+  CHECK(lead["createdAt"].asInt64() == 5);
+  // "null": the built-in default; a bad definition and a stored id are refused with their codes.
+  CHECK(parse(api.submitLeadWith("null", kLead, testing::uuid(2), 5))["code"].asString() == "invalid_lead");
+  CHECK(parse(api.submitLeadWith("null", testing::kValidLead, testing::uuid(2), 6))["ok"].asBool());
+  CHECK(parse(api.submitLeadWith(R"({"id":"x"})", kLead, testing::uuid(3), 5))["code"].asString() == "invalid_form");
+  CHECK(parse(api.submitLeadWith(kDefinition, kLead, testing::uuid(1), 7))["code"].asString() == "duplicate_lead");
+  CHECK(parse(api.listLeads())["value"].size() == 2);
+}
+
 TEST_CASE("the upload payload carries form, custom, consent and attribution; a default lead's is as before", "[form-store]") {
   testing::TempDb dir;
   StoreApi api;
