@@ -2,8 +2,10 @@
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LeadStore } from '../../web/src/index.js';
 import { loadCore, unloadCore } from '../../web/src/core.js';
+import { Volume } from '../../web/src/volume.js';
+import { unwrap } from '../../web/src/errors.js';
+import { timeOrderedUuid } from '../../web/src/uuid.js';
 import { lead } from './helpers.js';
 import { fakeLocks } from './feed-fakes.js';
 
@@ -15,12 +17,37 @@ function countingLocks() {
 }
 
 // A tab with the given locks and no cross-tab channel: it hears of the other tab's
-// commits only when its own round finds the stamp changed.
-async function openTab(tenant, locks, now = Date.now) {
-  unloadCore();
-  const tab = await new LeadStore(await loadCore(), tenant, { autoSync: false, environment: { locks, now, channel: () => null } }).open();
-  unloadCore();
-  return tab;
+// commits only when its own round finds the stamp changed. Its own wasm instance
+// (`core`) and Volume; submitLead(lead) inserts a lead in a commit round of its own, as
+// the store's rounds do (a store's submit writes ahead first: write-ahead.test.js).
+async function openTab(tenant, locks, now = Date.now, core = null) {
+  if (!core) {
+    unloadCore();
+    core = await loadCore();
+    unloadCore();
+  }
+  const volume = new Volume(core, tenant, { locks, now });
+  const api = new core.CoreStore();
+  await volume.open();
+  const openDb = () => unwrap(api.open(volume.dbPath, tenant, now(), '{}'));
+  await volume.commit(openDb);
+  volume.onReload((reload) => {
+    api.close();
+    reload();
+    openDb();
+  });
+  return {
+    submitLead(l) {
+      const id = timeOrderedUuid();
+      return volume.commit(() => unwrap(api.submitLead(JSON.stringify(l), id, now()))).then(() => id);
+    },
+    listLeads: () => unwrap(api.listLeads()),
+    async close() {
+      await volume.close();
+      api.close();
+      api.delete();
+    },
+  };
 }
 
 test('a tab whose commits are the last stored takes no Web Lock; a round lost to another tab takes it', async () => {
@@ -53,7 +80,7 @@ test('a tab overtaken again after reloading under the lock marks contention: the
   unloadCore();
   const coreB = await loadCore();
   unloadCore();
-  const b = await new LeadStore(coreB, tenant, { autoSync: false, environment: { locks, channel: () => null } }).open();
+  const b = await openTab(tenant, locks, Date.now, coreB);
   const ids = [await a.submitLead(lead(0))];
   // Each time b reopens on reloaded files, a submits: its transaction is created first, so
   // it commits before b's retry. After b's first reload, a's round is lock-free and wins

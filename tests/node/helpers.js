@@ -154,3 +154,34 @@ export async function damageStoredData(storeName) {
   });
   db.close();
 }
+
+/**
+ * Resolves once every lead `store` took is a row saved in IndexedDB and no write-ahead
+ * record of it is left (web/src/store.js, submitLead and #applySoon): for tests that read
+ * the stored database itself, or count its commit rounds.
+ */
+export async function inserted(store, timeoutMs = 10000) {
+  store.listLeads(); // inserts them in memory and schedules the round that saves them
+  const end = Date.now() + timeoutMs;
+  while ((await storedKeys(`/lead-outbox/${store.tenantId}`)).some((k) => k.includes('/.lead.'))) {
+    if (Date.now() > end) throw new Error(`write-ahead records of ${store.tenantId} still stored after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Every key of the IndexedDB database `name`'s FILE_DATA store. */
+export function storedKeys(name) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(name);
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      const keys = db.transaction('FILE_DATA').objectStore('FILE_DATA').getAllKeys();
+      keys.onsuccess = () => {
+        db.close();
+        resolve(keys.result);
+      };
+      keys.onerror = () => reject(keys.error);
+    };
+  });
+}

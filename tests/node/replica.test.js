@@ -3,13 +3,18 @@ import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, ErrorCodes } from '../../web/src/index.js';
-import { acceptAll, lead, waitUntil } from './helpers.js';
+import { acceptAll, lead, waitUntil, inserted } from './helpers.js';
 import { fakeFeed } from './feed-fakes.js';
 
 const follow = (store, feed) => store.startFeed({ url: 'https://example.test/api/leads/feed', getToken: () => 'staff-token', fetch: feed.fetch });
 const count = (store) => store.query('SELECT count(*) AS n FROM replica_leads')[0].n;
 // A staff store takes no leads: a visitor store of the same tenant (the page's form, another tab) leaves one pending.
-const leavePending = async (tenantId, n) => (await getStore(tenantId, { autoSync: false })).submitLead(lead(n));
+// A visitor store of the tenant takes a lead and inserts it (a staff core inserts no write-ahead record).
+const leavePending = async (tenantId, n) => {
+  const visitor = await getStore(tenantId, { autoSync: false });
+  await visitor.submitLead(lead(n));
+  await inserted(visitor);
+};
 
 test('feed pages fill the replica, and a reload resumes from the stored cursor', async () => {
   const feed = fakeFeed();

@@ -4,7 +4,7 @@
 // b = boolean. Mirrors bindings/StoreBindings.cpp's lo_store_<name>; a method whose export
 // returns a string returns it here, one returning nothing returns undefined.
 const STORE_METHODS = {
-  open: 'ssds', close: '', submitLead: 'ssd', counts: 'd', listLeads: '',
+  open: 'ssds', close: '', submitLead: 'ssd', submitLeadWith: 'sssd', counts: 'd', listLeads: '',
   beginBatch: 'didb', completeBatch: 'ssdd', failBatch: 'sddd', batchTooLarge: 'sd',
   retryRejected: 'sd', discardRejected: 's', integrityCheck: '',
   applyPage: 'sdd', resetReplica: '', feedState: '', query: 'ss',
@@ -29,7 +29,7 @@ const PARTS = {
     functions: ['changedFiles', 'versions', 'fileList'],
   },
   // Taking leads: the form and its validation.
-  leads: { store: ['submitLead', 'setForm', 'validateLead'], functions: [] },
+  leads: { store: ['submitLead', 'submitLeadWith', 'setForm', 'validateLead'], functions: [] },
   // A staff device: the feed's replica, query and staff edits.
   replica: {
     store: ['applyPage', 'resetReplica', 'feedState', 'query', 'submitEdit', 'editCounts', 'beginEditBatch',

@@ -29,6 +29,14 @@ export const DEFAULTS = Object.freeze({
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+// How long the store waits after a submit's write-ahead record before inserting its row
+// (#applySoon): submits that follow within it are inserted in the same commit round, and
+// none of them waits behind that round's transaction. A sync or a listLeads() inserts at once.
+const APPLY_AFTER_MS = 50;
+// How long a store leaves write-ahead records another tab wrote to that tab (#caughtUp).
+const ADOPT_AFTER_MS = 2000;
+// The write-ahead record's format (#submitLead, #applyAhead): JSON {v, id, at, form, lead}.
+const AHEAD_VERSION = 1;
 // The staff-only sync code, a chunk of its own in the browser bundle (scripts/bundle.mjs):
 // loaded once, by the first store whose core has the replica (or getStore's early start).
 let staffCode = null;
@@ -40,8 +48,6 @@ export const loadStaffCode = () => (staffCode ??= import('./sync/staff.js').catc
 
 // Commits that erase personal data: saved as whole groups, so no stored record keeps it (Volume#commit).
 const SCRUB = { scrub: true };
-// Commits a person is told are saved (a submit): flushed to disk before they resolve (Volume#commit).
-const FLUSH = { flush: true };
 // Options a later getStore() may change on an open store (LeadStore#configure).
 // (requestTimeoutMs is not among them: the in-flight timeout the core got at open follows from it.)
 const LIVE_OPTIONS = ['endpoint', 'token', 'fetch', 'batchMaxCount', 'batchMaxBytes', 'staffId'];
@@ -96,6 +102,9 @@ export class LeadStore {
   #takesLeads; // the core has submitLead and the form (not the staff core)
   #hasReplica; // the core has the replica, query and edits (not the visitor core)
   #telling = null; // the follow-up #tellSoon scheduled: {submitted}
+  #formJson = 'null'; // the form definition as the core took it (#setForm), for write-ahead records
+  #opened = false; // the core's database is open (open(): write-ahead records can be inserted)
+  #applyTimer = null; // #applySoon's
   // The replica, live queries, edits and the feed (sync/staffStore.js, in the staff chunk):
   // made by open() when the core has the replica; null in a visitor's store.
   #staff = null;
@@ -224,18 +233,24 @@ export class LeadStore {
         // Nothing stored yet: the open only creates an empty schema, which no crash can
         // lose. It goes out with the first commit instead of delaying a first visit.
         openCore({});
+        this.#opened = true;
         await nextTask(); // creating the schema is the longest step of a first visit's open
       } else {
         // Opening may import an earlier layout, migrate, and put a crash's in-flight
         // leads back to pending: all of it is durable before the store is used.
         await this.#commit(() => {
+          let opened;
           try {
-            return openCore({ importFrom: this.#volume.legacyPath });
+            opened = openCore({ importFrom: this.#volume.legacyPath });
           } catch (err) {
             // The records stay as found, for setAside: nothing a failed open changed is saved.
             if (damageOf(err) && !(err instanceof WebAssembly.RuntimeError)) this.#volume.discardChanges();
             throw err;
           }
+          // Leads a tab wrote ahead and closed before inserting go in with the open.
+          this.#opened = true;
+          this.#applyAhead();
+          return opened;
         }, SCRUB); // may erase expired leads
       }
     } catch (err) {
@@ -335,22 +350,31 @@ export class LeadStore {
     }
     const id = timeOrderedUuid();
     // The write in a task of its own: a submit usually starts in a click or keypress handler,
-    // and the core write with its puts (about 10 ms, 30-40 at 4x CPU throttle) would hold that
-    // event's next paint and make one long task with it (bench/REPORT.md, "Where a durable
-    // submit's time goes"). Durability is unchanged: this still resolves only once the strict
-    // transaction has completed; a store closed meanwhile refuses the lead (closedError).
+    // and the write would hold that event's next paint and make one long task with it
+    // (bench/REPORT.md, "Where a durable submit's time goes"). A store closed meanwhile
+    // refuses the lead (closedError).
     // A plain task, not a scheduler.yield() continuation: that ran before the click's paint.
     await nextPlainTask();
     this.#checkOpen();
+    // Checked as the row's insert will check it (invalid_lead stores nothing), then made
+    // durable as one write-ahead record (durability 'strict'), not as database pages: the
+    // row is inserted a moment later (#applySoon), by this tab or by whichever tab of the
+    // site commits next, and the record goes in the transaction that saves the row
+    // (Volume#writeAhead; docs/storage.md, "Write-ahead records"). The record carries the
+    // form this page checked the lead against, so another page's form does not decide it.
+    const leadJson = JSON.stringify(lead);
+    const at = this.#env.now();
+    unwrap(this.#api.validateLead(leadJson, id, at));
+    const record = `{"v":${AHEAD_VERSION},"id":${JSON.stringify(id)},"at":${at},"form":${JSON.stringify(this.#formJson)},"lead":${JSON.stringify(leadJson)}}`;
     // Resolve first, then tell: the lead is durable, and the person waits on this promise.
     // The count goes up as the transaction completes (so status.pending counts the lead
     // once this resolves, and listeners have heard it); the recount, other tabs, live
     // queries and the sync kick follow in a task of their own (#tellSoon).
-    await this.#volume.commit(() => unwrap(this.#api.submitLead(JSON.stringify(lead), id, this.#env.now())), {
-      ...FLUSH,
+    await this.#volume.writeAhead(id, new TextEncoder().encode(record), {
       saved: () => this.#set({ pending: this.#status.pending + 1 }),
     });
     this.#tellSoon({ submitted: true });
+    this.#applySoon();
     return id;
   }
 
@@ -379,6 +403,12 @@ export class LeadStore {
   /** Every lead of this tenant, oldest first, with its outbox state. */
   listLeads() {
     this.#checkOpen();
+    // Leads written ahead and not inserted yet: inserted now, in memory (their records keep
+    // them durable until the next round saves the rows).
+    if (this.#volume.journalPending) {
+      this.#applyAhead();
+      this.#applySoon();
+    }
     return unwrap(this.#api.listLeads());
   }
 
@@ -508,9 +538,13 @@ export class LeadStore {
   async close() {
     if (this.#closed) return;
     await this.stopFeed();
+    // Leads written ahead go into the database first (their records would keep them for
+    // the next open anyway): what a closed store leaves is rows, as it always was.
+    if (this.#takesLeads && this.#opened && this.#volume.journalSize) await this.#commit(() => undefined).catch(() => {});
     this.#closed = true;
     this.#stopStorage();
     this.#env.clearTimeout(this.#sweepTimer);
+    clearTimeout(this.#applyTimer);
     this.#channel?.close();
     this.#staff?.close();
     await this.#engine.stop();
@@ -539,8 +573,13 @@ export class LeadStore {
   // The one commit path: a core call, its changes written to IndexedDB in one
   // transaction under the cross-tab lock, then announced to the site's other tabs so
   // that their status follows. REQUIRES: `write` is synchronous.
+  // Every such commit first inserts the rows of the leads written ahead (#applyAhead), so a
+  // batch to upload, a recount or another tab never misses one.
   async #commit(write, options, tables = OUTBOX_TABLES) {
-    const result = await this.#volume.commit(write, options);
+    const result = await this.#volume.commit(() => {
+      this.#applyAhead();
+      return write();
+    }, options);
     this.#post(COMMITTED);
     this.#changed(tables);
     return result;
@@ -574,12 +613,60 @@ export class LeadStore {
     this.#telling.submitted ||= submitted;
   }
 
+  // Inserts, in the core's memory, the rows of the write-ahead records the files do not hold
+  // yet (any tab's: records are the tenant's), each with the form its page checked it
+  // against. The round that saves the files deletes the records (Volume#applied). A record
+  // that cannot be read, or whose lead its own form refuses, was not written by this code
+  // as it is: set aside, never retried. A lead already stored (duplicate_lead) was inserted
+  // by another tab's round. Any other refusal leaves the record for the next round.
+  // A staff core does not insert: a visitor store of the site does.
+  #applyAhead() {
+    if (!this.#takesLeads || !this.#opened) return;
+    for (const { key, contents } of this.#volume.journal()) {
+      const record = decodeAhead(contents, key);
+      if (!record) {
+        this.#volume.applied(key, `${DAMAGED_PREFIX} write-ahead record ${key} cannot be read`);
+        continue;
+      }
+      try {
+        unwrap(this.#api.submitLeadWith(record.form, record.lead, record.id, record.at));
+        this.#volume.applied(key);
+      } catch (err) {
+        if (!(err instanceof LeadOutboxError)) throw err; // a trap: the round fails with it
+        if (err.code === ErrorCodes.DUPLICATE_LEAD) this.#volume.applied(key);
+        else if (err.code === ErrorCodes.INVALID_LEAD || err.code === ErrorCodes.INVALID_FORM || err.code === ErrorCodes.INVALID_ARGUMENT) {
+          this.#volume.applied(key, `${DAMAGED_PREFIX} write-ahead record ${key}: ${err.message}`);
+        }
+      }
+    }
+  }
+
+  // Inserts the rows of the write-ahead records once submits pause for `delay` ms (not while
+  // a write-ahead transaction runs or waits: it would queue behind the round).
+  #applySoon(delay = APPLY_AFTER_MS) {
+    // The global timer, not the environment's: this is no policy delay a test steps through.
+    clearTimeout(this.#applyTimer);
+    this.#applyTimer = setTimeout(() => {
+      this.#applyTimer = null;
+      if (this.#closed || !this.#volume.journalSize) return;
+      if (this.#volume.writingAhead) {
+        this.#applySoon();
+        return;
+      }
+      // The round may have loaded other tabs' commits and found their records: recount.
+      this.#commit(() => undefined).then(() => {
+        if (!this.#closed) this.#refresh();
+      }, () => {}); // failed: the records stay for the next round
+    }, delay);
+  }
+
   // Sets the definition the core checks leads against (null: the built-in default); throws
   // invalid_form, keeping the one before, when the core refuses it.
   #setForm(definition) {
     if (!this.#takesLeads) return;
     const json = typeof definition === 'string' ? definition : JSON.stringify(definition ?? null);
     this.#form = deepFreeze(unwrap(this.#api.setForm(json)));
+    this.#formJson = json || 'null';
   }
 
   #query(sql, params) {
@@ -632,6 +719,9 @@ export class LeadStore {
     } : {}));
     this.#engine.otherTabCommitted(counts);
     this.#staff?.kick(); // another tab may have queued an edit: this tab uploads them
+    // Another tab's write-ahead records, found by a round: that tab inserts them moments
+    // after its submit; if it closed first, this one does, a little later.
+    if (this.#takesLeads && this.#volume.journalPending && !this.#applyTimer) this.#applySoon(ADOPT_AFTER_MS);
   }
 
   #checkOpen() {
@@ -652,6 +742,8 @@ export class LeadStore {
     const e = this.#hasReplica ? unwrap(this.#api.editCounts()) : this.#status.edits;
     const edits = e.pending === this.#status.edits.pending && e.rejected === this.#status.edits.rejected
       ? this.#status.edits : Object.freeze({ pending: e.pending, rejected: e.rejected });
+    // Leads written ahead whose rows are not inserted yet are pending too.
+    c.pending += this.#volume.journalPending;
     this.#set({ ...patch, pending: c.pending + c.inFlight, rejected: c.rejected, synced: c.synced, edits });
     return c;
   }
@@ -671,6 +763,21 @@ export class LeadStore {
       }
     }
   }
+}
+
+// A write-ahead record's contents (bytes of the JSON #submitLead writes) as {id, at, form,
+// lead}, or null when they are not that: stored data is untrusted, and the id must be the
+// one its key names (the key is what is deleted once the row is in).
+function decodeAhead(contents, key) {
+  let r;
+  try {
+    r = JSON.parse(new TextDecoder().decode(contents));
+  } catch {
+    return null;
+  }
+  if (!r || r.v !== AHEAD_VERSION || typeof r.id !== 'string' || !key.endsWith(`/.lead.${r.id}`)
+    || !Number.isFinite(r.at) || typeof r.form !== 'string' || typeof r.lead !== 'string') return null;
+  return r;
 }
 
 function deepFreeze(value) {

@@ -33,6 +33,19 @@ const REMEMBERED_BLOCKS = 64;
 const MERGE_GAP = 32;
 // The 16 KiB page groups of the previous layout ("leads.db.g000000"), imported at open.
 const OLD_GROUP = /\/leads\.db\.g\d{6}$/;
+// Write-ahead records: "<dir>/.lead.<lead id>", one per submitted lead whose row is not
+// saved yet (Volume#writeAhead). Stored with a folder's mode: the loader of the release
+// before them (format 22, which they do not change) skips folders, so a tab of that
+// release still open on the site passes over them instead of taking them for a file.
+const AHEAD_KEY = '/.lead.';
+const AHEAD_MODE = 0o040755;
+// A write-ahead record's state in a tab (Volume#journal): STORED, its row not in the files;
+// APPLIED, its row is in the files and the next round that saves them deletes the record;
+// IN_ROUND, a running round deletes it; DAMAGED, the next round moves it aside.
+const STORED = 0;
+const APPLIED = 1;
+const IN_ROUND = 2;
+const DAMAGED = 3;
 
 /**
  * Starts reading what IndexedDB holds for `tenantId` (one transaction), so a page can
@@ -90,6 +103,9 @@ export class Volume {
   #commits = 0;
   #reopen = (reload) => reload(); // set by the store: closes the database around a reload (synchronous)
   #ahead = null; // while a round's writes are in the files and not (yet) in IndexedDB: {promise, resolve}
+  #journal = new Map(); // write-ahead record key → {contents, state, reason}: the records IndexedDB holds, as known here
+  #toWrite = []; // write-ahead records waiting for the next write-ahead transaction: {key, contents, saved, resolve, reject}
+  #writing = null; // the running write-ahead transaction's end, if any
 
   #locks; // a Web Locks manager, or null (then #queue)
   #now; // the clock, for the contention mark's age
@@ -146,6 +162,111 @@ export class Volume {
    */
   settled() {
     return this.#ahead?.promise ?? Promise.resolve();
+  }
+
+  /**
+   * Makes a lead durable without touching the database: puts its write-ahead record
+   * "<dir>/.lead.<id>" (`contents`, bytes the caller decodes again) in a transaction with
+   * durability 'strict' that reads nothing and takes no lock, and resolves once it
+   * completed. Records queued while one such transaction runs share the next. `saved()`
+   * is called in the task the transaction completed in, before the promise resolves.
+   *
+   * The record stays until a commit round inserts its row (the caller's write, through
+   * journal() and applied()) and deletes it in the same transaction: so a lead is always
+   * either a record or a row, whichever tab applies it, and a crash in between loses
+   * nothing (the next open or round applies it).
+   */
+  writeAhead(id, contents, { saved } = {}) {
+    if (this.#closed) return Promise.reject(closedError());
+    return new Promise((resolve, reject) => {
+      this.#toWrite.push({ key: `${this.dir}${AHEAD_KEY}${id}`, contents, saved, resolve, reject });
+      if (!this.#writing) this.#writeAheadNext();
+    });
+  }
+
+  /** True while a write-ahead transaction runs or records wait for one. */
+  get writingAhead() {
+    return this.#writing !== null || this.#toWrite.length > 0;
+  }
+
+  /** The write-ahead records whose rows the files do not hold: [{key, contents}], oldest first. */
+  journal() {
+    const out = [];
+    for (const [key, r] of this.#journal) if (r.state === STORED) out.push({ key, contents: r.contents });
+    return out;
+  }
+
+  /** How many write-ahead records the files do not hold the rows of (status.pending counts them). */
+  get journalPending() {
+    let n = 0;
+    for (const r of this.#journal.values()) if (r.state === STORED) n++;
+    return n;
+  }
+
+  /** How many write-ahead records IndexedDB holds, as known here (inserted in the files or not). */
+  get journalSize() {
+    return this.#journal.size;
+  }
+
+  /**
+   * The record `key` (from journal()) is in the files now, or is not to be (`damagedReason`:
+   * its contents cannot be inserted): the next round that saves the files deletes it, or
+   * moves it aside as setAside would (under the tenant's damaged copies, with its reason).
+   */
+  applied(key, damagedReason = null) {
+    const r = this.#journal.get(key);
+    if (!r || r.state !== STORED) return;
+    r.state = damagedReason ? DAMAGED : APPLIED;
+    r.reason = damagedReason;
+  }
+
+  // Starts one strict transaction for every record queued (writeAhead).
+  #writeAheadNext() {
+    const batch = this.#toWrite.splice(0);
+    const failAll = (err) => {
+      for (const w of batch) w.reject(err);
+    };
+    let tx;
+    try {
+      tx = this.#db.transaction([FILE_STORE], 'readwrite', { durability: 'strict' });
+      const store = tx.objectStore(FILE_STORE);
+      for (const w of batch) store.put({ mode: AHEAD_MODE, contents: w.contents }, w.key);
+    } catch (err) {
+      if (tx) abort(tx);
+      failAll(closedByAnotherPage.has(this.#db) ? anotherPageError(err) : toStorageError(err));
+      this.#writeAheadDone();
+      return;
+    }
+    let done;
+    this.#writing = new Promise((r) => { done = r; });
+    tx.oncomplete = () => {
+      // Known here from now on: unless a load since this transaction began already listed
+      // it (a load reads only what committed before it, so it may not have).
+      for (const w of batch) if (!this.#journal.has(w.key)) this.#journal.set(w.key, { contents: w.contents, state: STORED });
+      for (const w of batch) {
+        try {
+          w.saved?.();
+        } catch (err) {
+          console.error('[lead-outbox] write-ahead saved callback threw', err);
+        }
+      }
+      for (const w of batch) w.resolve();
+      done();
+      this.#writeAheadDone();
+    };
+    tx.onabort = () => {
+      failAll(toStorageError(tx.error ?? new Error('IndexedDB transaction aborted')));
+      done();
+      this.#writeAheadDone();
+    };
+  }
+
+  #writeAheadDone() {
+    this.#writing = null;
+    // In a microtask: the callers' continuations (a next submit) join the next transaction.
+    if (this.#toWrite.length) queueMicrotask(() => {
+      if (!this.#writing && this.#toWrite.length) this.#writeAheadNext();
+    });
   }
 
   /**
@@ -260,10 +381,7 @@ export class Volume {
       } catch (err) {
         // The connection is closing or closed: by another page's upgrade or delete, this
         // page holds no database any more, and only a reload opens the current one.
-        reject(closedByAnotherPage.has(this.#db)
-          ? new LeadOutboxError(ErrorCodes.STORAGE_ERROR,
-            "Another tab upgraded or deleted this site's stored leads: reload the page to go on.", { cause: err })
-          : toStorageError(err));
+        reject(closedByAnotherPage.has(this.#db) ? anotherPageError(err) : toStorageError(err));
         return;
       }
       const files = tx.objectStore(FILE_STORE);
@@ -271,6 +389,7 @@ export class Volume {
       let outcomes = null;
       let result = null;
       let keys;
+      let consumed = []; // the write-ahead records this round deletes (or moves aside)
       let saved = null;
       let discarded = false; // aborted on purpose: the writes ran on files another tab's commit made stale
       const fail = (err) => {
@@ -279,6 +398,10 @@ export class Volume {
       };
       const stampRead = files.get(this.stampPath);
       const markRead = files.get(this.contendedPath);
+      // Write-ahead records other tabs wrote since this tab loaded (they change no stamp).
+      const aheadRange = IDBKeyRange.bound(this.dir + AHEAD_KEY, `${this.dir}${AHEAD_KEY}\uffff`);
+      const aheadKeys = files.getAllKeys(aheadRange);
+      const aheadValues = files.getAll(aheadRange);
       // Runs the round's writes and queues their puts (none when nothing changed); a trap
       // or a refused put rejects the round and aborts the transaction.
       const run = () => {
@@ -303,10 +426,12 @@ export class Volume {
           return;
         }
         keys = this.#takeChanged();
+        consumed = this.#takeConsumed();
         const compact = round.some((w) => w.compact) && (this.#logs.size > 0 || this.#blocks.size > 0);
-        if (!keys.length && !compact) return;
+        if (!keys.length && !compact && !consumed.length) return;
         try {
           saved = this.#put(files, keys, { scrub: round.some((w) => w.scrub), compact });
+          this.#putConsumed(files, consumed);
           files.put({ mode: FILE_MODE, contents: new TextEncoder().encode(stamp) }, this.stampPath); // no timestamp: see #put
         } catch (err) {
           abort(tx);
@@ -350,6 +475,16 @@ export class Volume {
         if (saved) {
           this.#remember(saved);
           this.#stamp = stamp;
+          for (const key of consumed) this.#journal.delete(key);
+        }
+        // A round that ran on this tab's files as stored (not one that lost) learns of the
+        // records it did not know; the ones it deleted were read before the deletes.
+        if (result !== LOST && result !== YIELD) {
+          aheadKeys.result.forEach((key, i) => {
+            if (!this.#journal.has(key) && !consumed.includes(key)) {
+              this.#journal.set(key, { contents: aheadValues.result[i]?.contents, state: STORED });
+            }
+          });
         }
         if (outcomes) {
           round.forEach((w, i) => {
@@ -463,13 +598,47 @@ export class Volume {
     if (this.#closed) return;
     this.#closed = true;
     for (const w of this.#queued.splice(0)) w.reject(closedError());
+    for (const w of this.#toWrite.splice(0)) w.reject(closedError());
     await this.#draining;
+    await this.#writing;
     try {
       if (!trapped) this.#files.removeAll(this.dir);
     } catch {
       // already gone with its module
     }
     this.#db?.close();
+  }
+
+  // The records whose rows are in the files (or which are to go aside), now in this round.
+  // A round that does not commit leaves them so: the reload that follows it rebuilds the journal.
+  #takeConsumed() {
+    const keys = [];
+    for (const [key, r] of this.#journal) {
+      if (r.state === APPLIED || r.state === DAMAGED) {
+        if (r.state === DAMAGED) r.moveAside = true;
+        r.state = IN_ROUND;
+        keys.push(key);
+      }
+    }
+    return keys;
+  }
+
+  // Queues the deletes of the consumed records `keys`, and a copy of each damaged one under
+  // the tenant's set-aside copies ("<damaged>/<ISO time>/.lead.<id>" and about.json, as
+  // setAside writes them: deleteDamagedBefore ends them after the retention).
+  #putConsumed(files, keys) {
+    const at = this.#now();
+    for (const key of keys) {
+      const r = this.#journal.get(key);
+      if (r.moveAside) {
+        const keptAs = `${damagedDir(this.tenantId)}/${new Date(at).toISOString()}`;
+        files.put({ mode: FILE_MODE, contents: r.contents }, keptAs + key.slice(this.dir.length));
+        const about = JSON.stringify({ tenantId: this.tenantId, at, reason: r.reason, from: key });
+        files.put({ timestamp: new Date(at), mode: FILE_MODE, contents: new TextEncoder().encode(about) }, `${keptAs}/about.json`);
+        console.error(`[lead-outbox] ${r.reason} (set aside as ${keptAs})`);
+      }
+      files.delete(key);
+    }
   }
 
   #takeChanged() {
@@ -600,12 +769,17 @@ export class Volume {
     this.#nextLog = 0;
     this.#saved.clear();
     this.#stamp = this.#loadedStamp = null;
+    this.#journal = new Map();
     const old = [];
     const blocks = [];
     const logs = [];
     for (const [path, entry] of files) {
       if (path === this.stampPath) this.#stamp = this.#loadedStamp = decodeStamp(entry);
       if (path === this.contendedPath) continue; // about tabs, not a file
+      if (path.startsWith(this.dir + AHEAD_KEY)) {
+        this.#journal.set(path, { contents: entry?.contents, state: STORED });
+        continue;
+      }
       const block = parseBlockKey(path);
       if ((entry.mode & 0o170000) === 0o040000) continue; // a folder IDBFS itself once stored
       if (path.startsWith(this.dir + LOG_KEY)) logs.push([path, entry.contents]);
@@ -860,6 +1034,12 @@ function abort(tx) {
 
 // Connections closed because another page upgraded or deleted the database.
 const closedByAnotherPage = new WeakSet();
+
+// What a transaction on such a connection fails with.
+function anotherPageError(err) {
+  return new LeadOutboxError(ErrorCodes.STORAGE_ERROR,
+    "Another tab upgraded or deleted this site's stored leads: reload the page to go on.", { cause: err });
+}
 
 export function toStorageError(err) {
   const name = err?.name ?? err?.target?.error?.name;
