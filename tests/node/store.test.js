@@ -3,7 +3,8 @@ import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, LeadOutboxError } from '../../web/src/index.js';
-import { acceptAll, holdRequest, lead, waitUntil } from './helpers.js';
+import { loadCore } from '../../web/src/core.js';
+import { acceptAll, holdRequest, inserted, lead, waitUntil } from './helpers.js';
 
 test('a submitted lead is still there in a new module instance', async () => {
   const store = await getStore('persist', { autoSync: false });
@@ -172,24 +173,36 @@ test('a submit resolves before the store tells other tabs and recounts; both fol
   assert.equal(store.listLeads().length, 3);
 });
 
-test('a submit writes in a task after the one that called it, so the click that submitted can paint first', async () => {
+test("a submit puts its record in the caller's task and inserts its row in a later one, so a click's paint never waits for SQLite", async () => {
   const store = await getStore('write-later', { autoSync: false });
+  const core = await loadCore({ flavor: 'visitor' }); // the module the store uses
   const transaction = IDBDatabase.prototype.transaction;
+  const insert = core.CoreStore.prototype.submitLeadWith;
   let opened = 0;
+  let inserts = 0;
   IDBDatabase.prototype.transaction = function (...args) {
     opened += 1;
     return transaction.apply(this, args);
   };
+  core.CoreStore.prototype.submitLeadWith = function (...args) {
+    inserts += 1;
+    return insert.apply(this, args);
+  };
   try {
     const submitted = store.submitLead(lead(1));
-    await Promise.resolve(); // the caller's microtasks: still its task
-    assert.equal(opened, 0, 'no transaction in the caller\'s task');
+    assert.equal(opened, 1, "the record's transaction, in the caller's task");
+    await Promise.resolve();
     const id = await submitted;
-    assert.equal(opened, 1);
+    assert.equal(inserts, 0, 'no SQLite insert before the submit resolved');
     assert.equal(store.getStatus().pending, 1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(inserts, 0, 'nor in the tasks right after it');
+    await inserted(store);
+    assert.equal(inserts, 1);
     assert.deepEqual(store.listLeads().map((l) => l.id), [id]);
   } finally {
     IDBDatabase.prototype.transaction = transaction;
+    core.CoreStore.prototype.submitLeadWith = insert;
     await closeAllStores();
   }
 });

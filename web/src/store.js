@@ -349,13 +349,12 @@ export class LeadStore {
       if (attribution) lead = { ...lead, attribution };
     }
     const id = timeOrderedUuid();
-    // The write in a task of its own: a submit usually starts in a click or keypress handler,
-    // and the write would hold that event's next paint and make one long task with it
-    // (bench/REPORT.md, "Where a durable submit's time goes"). A store closed meanwhile
-    // refuses the lead (closedError).
-    // A plain task, not a scheduler.yield() continuation: that ran before the click's paint.
-    await nextPlainTask();
-    this.#checkOpen();
+    // In the caller's task (a click or keypress handler, usually): what runs before the
+    // record's transaction is the check and one put, about 0.5 ms. The SQLite insert, which
+    // once made this a long task, runs later in a round of its own (#applySoon). A task
+    // hop here cost more than it saved: about 1 ms of waiting behind the page's other tasks
+    // per submit (bench/REPORT.md, "Where a durable submit's time goes").
+    //
     // Checked as the row's insert will check it (invalid_lead stores nothing), then made
     // durable as one write-ahead record (durability 'strict'), not as database pages: the
     // row is inserted a moment later (#applySoon), by this tab or by whichever tab of the
