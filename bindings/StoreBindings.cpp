@@ -102,9 +102,7 @@ LO_EXPORT const char* lo_versions() {
 }
 
 #if LO_TAKES_LEADS
-LO_EXPORT const char* lo_store_submitLead(StoreApi* s, LO_STR(lead), LO_STR(id), double now) {
-  return answer(s->submitLead(LO_TEXT(lead), LO_TEXT(id), now));
-}
+// A page's store inserts leads through submitLeadWith only (a write-ahead record names its form).
 LO_EXPORT const char* lo_store_submitLeadWith(StoreApi* s, LO_STR(definition), LO_STR(lead), LO_STR(id), double now) {
   return answer(s->submitLeadWith(LO_TEXT(definition), LO_TEXT(lead), LO_TEXT(id), now));
 }
@@ -141,6 +139,9 @@ LO_EXPORT const char* lo_store_dismissEdit(StoreApi* s, double mutationId) { ret
 #if LO_SERVER
 // Node's only (tests, the server): no page calls them, so the page flavors leave them out.
 LO_EXPORT const char* lo_store_integrityCheck(StoreApi* s) { return answer(s->integrityCheck()); }
+LO_EXPORT const char* lo_store_submitLead(StoreApi* s, LO_STR(lead), LO_STR(id), double now) {
+  return answer(s->submitLead(LO_TEXT(lead), LO_TEXT(id), now));
+}
 LO_EXPORT const char* lo_defaults() { return answer(leadoutbox::coreDefaultsJson()); }
 // The merge rule for the server (docs/edits.md): the same compiled code the devices run.
 LO_EXPORT const char* lo_mergeEdits(LO_STR(state), LO_STR(edits), LO_STR(context)) {

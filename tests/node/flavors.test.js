@@ -26,10 +26,10 @@ for (const flavor of Object.keys(FLAVORS)) {
 test('the visitor and staff flavors leave out what the other needs, and only the full core has the server functions', () => {
   const visitor = new Set(flavorExports('visitor'));
   const staff = new Set(flavorExports('staff'));
-  for (const name of ['lo_store_applyPage', 'lo_store_query', 'lo_store_submitEdit', 'lo_store_feedState', 'lo_mergeEdits']) {
+  for (const name of ['lo_store_applyPage', 'lo_store_query', 'lo_store_submitEdit', 'lo_store_feedState', 'lo_mergeEdits', 'lo_store_submitLead']) {
     assert.ok(!visitor.has(name), `visitor has ${name}`);
   }
-  for (const name of ['lo_store_submitLead', 'lo_store_setForm', 'lo_store_validateLead', 'lo_validateLead', 'lo_validateLeadForm', 'lo_parseForm', 'lo_mergeEdits']) {
+  for (const name of ['lo_store_submitLeadWith', 'lo_store_setForm', 'lo_store_validateLead', 'lo_validateLead', 'lo_validateLeadForm', 'lo_parseForm', 'lo_mergeEdits']) {
     assert.ok(!staff.has(name), `staff has ${name}`);
   }
   // A staff tab still uploads the leads other tabs left pending.

@@ -28,8 +28,8 @@ const PARTS = {
       'retryRejected', 'discardRejected'],
     functions: ['changedFiles', 'versions', 'fileList'],
   },
-  // Taking leads: the form and its validation.
-  leads: { store: ['submitLead', 'submitLeadWith', 'setForm', 'validateLead'], functions: [] },
+  // Taking leads: the form, its validation, and the insert of a write-ahead record's lead.
+  leads: { store: ['submitLeadWith', 'setForm', 'validateLead'], functions: [] },
   // A staff device: the feed's replica, query and staff edits.
   replica: {
     store: ['applyPage', 'resetReplica', 'feedState', 'query', 'submitEdit', 'editCounts', 'beginEditBatch',
@@ -37,8 +37,9 @@ const PARTS = {
     functions: [],
   },
   // The server's and Node's: validation against any form definition, the edits' merge rule,
-  // and what only tests and the server read (the integrity check, the defaults table).
-  server: { store: ['integrityCheck'], functions: ['validateLead', 'validateLeadForm', 'parseForm', 'mergeEdits', 'defaults'] },
+  // and what only tests and the server read (the integrity check, the defaults table, an
+  // insert against setForm's form).
+  server: { store: ['integrityCheck', 'submitLead'], functions: ['validateLead', 'validateLeadForm', 'parseForm', 'mergeEdits', 'defaults'] },
 };
 
 /**

@@ -116,7 +116,7 @@ export class LeadStore {
     this.#env = environment(options?.environment);
     this.#core = core;
     // A core from before flavors (or a test's) without has() has everything.
-    this.#takesLeads = core.has?.('submitLead') ?? true;
+    this.#takesLeads = core.has?.('submitLeadWith') ?? true;
     this.#hasReplica = core.has?.('applyPage') ?? true;
     this.#api = new core.CoreStore();
     this.#volume = new Volume(core, tenantId, { locks: this.#env.locks, now: this.#env.now });
@@ -404,7 +404,7 @@ export class LeadStore {
     this.#checkOpen();
     // Leads written ahead and not inserted yet: inserted now, in memory (their records keep
     // them durable until the next round saves the rows).
-    if (this.#volume.journalPending) {
+    if (this.#takesLeads && this.#volume.journalPending) {
       this.#applyAhead();
       this.#applySoon();
     }
