@@ -480,8 +480,9 @@ export class Volume {
         // A round that ran on this tab's files as stored (not one that lost) learns of the
         // records it did not know; the ones it deleted were read before the deletes.
         if (result !== LOST && result !== YIELD) {
+          const deleted = new Set(consumed);
           aheadKeys.result.forEach((key, i) => {
-            if (!this.#journal.has(key) && !consumed.includes(key)) {
+            if (!this.#journal.has(key) && !deleted.has(key)) {
               this.#journal.set(key, { contents: aheadValues.result[i]?.contents, state: STORED });
             }
           });
