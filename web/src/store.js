@@ -350,7 +350,7 @@ export class LeadStore {
     }
     const id = timeOrderedUuid();
     // In the caller's task (a click or keypress handler, usually): what runs before the
-    // record's transaction is the check and one put, about 0.5 ms. The SQLite insert, which
+    // record's transaction is the check and one put, under 1 ms. The SQLite insert, which
     // once made this a long task, runs later in a round of its own (#applySoon). A task
     // hop here cost more than it saved: about 1 ms of waiting behind the page's other tasks
     // per submit (bench/REPORT.md, "Where a durable submit's time goes").
