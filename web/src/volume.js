@@ -40,12 +40,11 @@ const OLD_GROUP = /\/leads\.db\.g\d{6}$/;
 const AHEAD_KEY = '/.lead.';
 const AHEAD_MODE = 0o040755;
 // A write-ahead record's state in a tab (Volume#journal): STORED, its row not in the files;
-// APPLIED, its row is in the files and the next round that saves them deletes the record;
-// IN_ROUND, a running round deletes it; DAMAGED, the next round moves it aside.
+// APPLIED, its row is in the files (or, with a `reason`, it is damaged and goes aside) and the
+// next round that saves them deletes the record; IN_ROUND, a running round deletes it.
 const STORED = 0;
 const APPLIED = 1;
 const IN_ROUND = 2;
-const DAMAGED = 3;
 
 /**
  * Starts reading what IndexedDB holds for `tenantId` (one transaction), so a page can
@@ -216,7 +215,7 @@ export class Volume {
   applied(key, damagedReason = null) {
     const r = this.#journal.get(key);
     if (!r || r.state !== STORED) return;
-    r.state = damagedReason ? DAMAGED : APPLIED;
+    r.state = APPLIED;
     r.reason = damagedReason;
   }
 
@@ -615,8 +614,7 @@ export class Volume {
   #takeConsumed() {
     const keys = [];
     for (const [key, r] of this.#journal) {
-      if (r.state === APPLIED || r.state === DAMAGED) {
-        if (r.state === DAMAGED) r.moveAside = true;
+      if (r.state === APPLIED) {
         r.state = IN_ROUND;
         keys.push(key);
       }
@@ -631,7 +629,7 @@ export class Volume {
     const at = this.#now();
     for (const key of keys) {
       const r = this.#journal.get(key);
-      if (r.moveAside) {
+      if (r.reason) {
         const keptAs = `${damagedDir(this.tenantId)}/${new Date(at).toISOString()}`;
         files.put({ mode: FILE_MODE, contents: r.contents }, keptAs + key.slice(this.dir.length));
         const about = JSON.stringify({ tenantId: this.tenantId, at, reason: r.reason, from: key });
