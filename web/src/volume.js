@@ -232,7 +232,7 @@ export class Volume {
       for (const w of batch) store.put({ mode: AHEAD_MODE, contents: w.contents }, w.key);
     } catch (err) {
       if (tx) abort(tx);
-      failAll(closedByAnotherPage.has(this.#db) ? anotherPageError(err) : toStorageError(err));
+      failAll(transactionError(this.#db, err));
       this.#writeAheadDone();
       return;
     }
@@ -380,7 +380,7 @@ export class Volume {
       } catch (err) {
         // The connection is closing or closed: by another page's upgrade or delete, this
         // page holds no database any more, and only a reload opens the current one.
-        reject(closedByAnotherPage.has(this.#db) ? anotherPageError(err) : toStorageError(err));
+        reject(transactionError(this.#db, err));
         return;
       }
       const files = tx.objectStore(FILE_STORE);
@@ -1034,8 +1034,10 @@ function abort(tx) {
 // Connections closed because another page upgraded or deleted the database.
 const closedByAnotherPage = new WeakSet();
 
-// What a transaction on such a connection fails with.
-function anotherPageError(err) {
+// What a transaction that `db` refused to start fails with: on a connection another page's
+// upgrade or delete closed, only a reload opens the current database.
+function transactionError(db, err) {
+  if (!closedByAnotherPage.has(db)) return toStorageError(err);
   return new LeadOutboxError(ErrorCodes.STORAGE_ERROR,
     "Another tab upgraded or deleted this site's stored leads: reload the page to go on.", { cause: err });
 }
