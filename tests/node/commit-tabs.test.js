@@ -6,7 +6,7 @@ import { loadCore, unloadCore } from '../../web/src/core.js';
 import { Volume } from '../../web/src/volume.js';
 import { unwrap } from '../../web/src/errors.js';
 import { timeOrderedUuid } from '../../web/src/uuid.js';
-import { lead } from './helpers.js';
+import { lead, putRecords } from './helpers.js';
 import { fakeLocks } from './feed-fakes.js';
 
 // fakeLocks that records the name of every request.
@@ -112,7 +112,7 @@ test('a stale contention mark (a tab that died contending) is ignored', async ()
   let clock = Date.now();
   const a = await openTab(tenant, locks, () => clock);
   await a.submitLead(lead(0));
-  await putRecord(tenant, '.contended', `another-tab ${clock}`);
+  await putRecords(tenant, [[`/lead-outbox/${tenant}/.contended`, { mode: 0o100644, contents: new TextEncoder().encode(`another-tab ${clock}`) }]]);
   await a.submitLead(lead(1));
   assert.equal(locks.requests.length, 1, 'a fresh mark: the round waits for the lock');
   clock += 11_000;
@@ -121,21 +121,3 @@ test('a stale contention mark (a tab that died contending) is ignored', async ()
   assert.equal(a.listLeads().length, 3);
   await a.close();
 });
-
-// Puts a record "<dir>/<name>" with `text` as its contents into the tenant's IndexedDB database.
-function putRecord(tenant, name, text) {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(`/lead-outbox/${tenant}`);
-    req.onsuccess = () => {
-      const db = req.result;
-      const tx = db.transaction('FILE_DATA', 'readwrite');
-      tx.objectStore('FILE_DATA').put({ mode: 0o100644, contents: new TextEncoder().encode(text) }, `/lead-outbox/${tenant}/${name}`);
-      tx.oncomplete = () => {
-        db.close();
-        resolve();
-      };
-      tx.onabort = () => reject(tx.error);
-    };
-    req.onerror = () => reject(req.error);
-  });
-}

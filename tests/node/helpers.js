@@ -185,3 +185,39 @@ export function storedKeys(name) {
     };
   });
 }
+
+/** Every record of the tenant's IndexedDB database, as a Map key → value. */
+export function storedRecords(tenant) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(`/lead-outbox/${tenant}`);
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      const s = db.transaction('FILE_DATA').objectStore('FILE_DATA');
+      const keys = s.getAllKeys();
+      const values = s.getAll();
+      values.onsuccess = () => {
+        db.close();
+        resolve(new Map(keys.result.map((k, i) => [k, values.result[i]])));
+      };
+    };
+  });
+}
+
+/** Puts `records` ([key, value]) into the tenant's IndexedDB database (as another tab, or a tab that died, left them). */
+export function putRecords(tenant, records) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(`/lead-outbox/${tenant}`);
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      const tx = db.transaction('FILE_DATA', 'readwrite');
+      for (const [key, value] of records) tx.objectStore('FILE_DATA').put(value, key);
+      tx.oncomplete = () => {
+        db.close();
+        resolve();
+      };
+      tx.onabort = () => reject(tx.error);
+    };
+  });
+}
