@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, LeadStore } from '../../web/src/index.js';
 import { loadCore, unloadCore } from '../../web/src/core.js';
-import { inserted, lead, storedKeys, waitUntil } from './helpers.js';
+import { inserted, lead, putRecords, storedKeys, storedRecords, waitUntil } from './helpers.js';
 
 const FORM = {
   id: 'demo-request', version: 2,
@@ -22,42 +22,6 @@ async function openTab(tenant, options = {}) {
   const core = await loadCore();
   unloadCore();
   return new LeadStore(core, tenant, { autoSync: false, ...options, environment: { channel: () => null } }).open();
-}
-
-// Every record of the tenant's IndexedDB database, as a Map key → value.
-function storedRecords(tenant) {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(`/lead-outbox/${tenant}`);
-    req.onerror = () => reject(req.error);
-    req.onsuccess = () => {
-      const db = req.result;
-      const s = db.transaction('FILE_DATA').objectStore('FILE_DATA');
-      const keys = s.getAllKeys();
-      const values = s.getAll();
-      values.onsuccess = () => {
-        db.close();
-        resolve(new Map(keys.result.map((k, i) => [k, values.result[i]])));
-      };
-    };
-  });
-}
-
-// Puts `records` ([key, value]) into the tenant's IndexedDB database, as a tab that died would have left them.
-function putRecords(tenant, records) {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(`/lead-outbox/${tenant}`);
-    req.onerror = () => reject(req.error);
-    req.onsuccess = () => {
-      const db = req.result;
-      const tx = db.transaction('FILE_DATA', 'readwrite');
-      for (const [key, value] of records) tx.objectStore('FILE_DATA').put(value, key);
-      tx.oncomplete = () => {
-        db.close();
-        resolve();
-      };
-      tx.onabort = () => reject(tx.error);
-    };
-  });
 }
 
 const aheadKeys = async (tenant) => (await storedKeys(`/lead-outbox/${tenant}`)).filter((k) => k.includes('/.lead.'));
@@ -149,6 +113,22 @@ test('two tabs: a record one tab wrote ahead is inserted by the other, and each 
   assert.equal(listed.length, 27);
   assert.deepEqual([...listed].sort(), [...ids].sort());
   await fresh.close();
+});
+
+test("a tab's round finds a record another tab wrote and left (no stamp changed), counts it, and its next round inserts it", async () => {
+  const tenant = 'ahead-found';
+  const b = await openTab(tenant);
+  const id = '01a23000-0000-7000-8000-000000000004';
+  const contents = new TextEncoder().encode(JSON.stringify({ v: 1, id, at: 5, form: 'null', lead: JSON.stringify(lead(8)) }));
+  await putRecords(tenant, [[`/lead-outbox/${tenant}/.lead.${id}`, { mode: 0o040755, contents }]]);
+  const own = await b.submitLead(lead(9));
+  // b's round inserting its own lead reads the record keys beside the stamp.
+  await waitUntil(() => b.getStatus().pending === 2);
+  const next = await b.submitLead(lead(10));
+  await inserted(b);
+  assert.deepEqual(b.listLeads().map((l) => l.id).sort(), [own, next, id].sort());
+  assert.equal(b.getStatus().pending, 3);
+  await b.close();
 });
 
 test('a record that cannot be read or inserted is set aside, not retried; the others are inserted', async () => {

@@ -397,10 +397,15 @@ export class Volume {
       };
       const stampRead = files.get(this.stampPath);
       const markRead = files.get(this.contendedPath);
-      // Write-ahead records other tabs wrote since this tab loaded (they change no stamp).
-      const aheadRange = IDBKeyRange.bound(this.dir + AHEAD_KEY, `${this.dir}${AHEAD_KEY}\uffff`);
-      const aheadKeys = files.getAllKeys(aheadRange);
-      const aheadValues = files.getAll(aheadRange);
+      // Write-ahead records other tabs wrote since this tab loaded (they change no stamp):
+      // their keys, then the values of those this tab does not know. By then the round's
+      // writes have run (eagerly, or in the mark's answer before this one), so the records
+      // it deletes are known (IN_ROUND) and not read back.
+      const unknown = new Map(); // key → its get request
+      const aheadKeys = files.getAllKeys(IDBKeyRange.bound(this.dir + AHEAD_KEY, `${this.dir}${AHEAD_KEY}\uffff`));
+      aheadKeys.onsuccess = () => {
+        for (const key of aheadKeys.result) if (!this.#journal.has(key)) unknown.set(key, files.get(key));
+      };
       // Runs the round's writes and queues their puts (none when nothing changed); a trap
       // or a refused put rejects the round and aborts the transaction.
       const run = () => {
@@ -477,14 +482,11 @@ export class Volume {
           for (const key of consumed) this.#journal.delete(key);
         }
         // A round that ran on this tab's files as stored (not one that lost) learns of the
-        // records it did not know; the ones it deleted were read before the deletes.
+        // records it did not know.
         if (result !== LOST && result !== YIELD) {
-          const deleted = new Set(consumed);
-          aheadKeys.result.forEach((key, i) => {
-            if (!this.#journal.has(key) && !deleted.has(key)) {
-              this.#journal.set(key, { contents: aheadValues.result[i]?.contents, state: STORED });
-            }
-          });
+          for (const [key, read] of unknown) {
+            if (read.result && !this.#journal.has(key)) this.#journal.set(key, { contents: read.result.contents, state: STORED });
+          }
         }
         if (outcomes) {
           round.forEach((w, i) => {
