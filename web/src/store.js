@@ -1,7 +1,7 @@
 // LeadStore: a tenant's durable leads and feed replica in the browser, its status, and what the site's tabs tell each other.
 import { LeadOutboxError, ErrorCodes, unwrap } from './errors.js';
 import { randomUuid, timeOrderedUuid } from './uuid.js';
-import { Volume, closedError, DAMAGED_PREFIX } from './volume.js';
+import { Volume, closedError, DAMAGED_PREFIX, AHEAD_KEY } from './volume.js';
 import { environment } from './environment.js';
 import { FeedStates } from './protocol.js';
 import { SyncEngine } from './sync/engine.js';
@@ -774,7 +774,7 @@ function decodeAhead(contents, key) {
   } catch {
     return null;
   }
-  if (!r || r.v !== AHEAD_VERSION || typeof r.id !== 'string' || !key.endsWith(`/.lead.${r.id}`)
+  if (!r || r.v !== AHEAD_VERSION || typeof r.id !== 'string' || !key.endsWith(AHEAD_KEY + r.id)
     || !Number.isFinite(r.at) || typeof r.form !== 'string' || typeof r.lead !== 'string') return null;
   return r;
 }

@@ -37,7 +37,7 @@ const OLD_GROUP = /\/leads\.db\.g\d{6}$/;
 // saved yet (Volume#writeAhead). Stored with a folder's mode: the loader of the release
 // before them (format 22, which they do not change) skips folders, so a tab of that
 // release still open on the site passes over them instead of taking them for a file.
-const AHEAD_KEY = '/.lead.';
+export const AHEAD_KEY = '/.lead.';
 const AHEAD_MODE = 0o040755;
 // A write-ahead record's state in a tab (Volume#journal): STORED, its row not in the files;
 // APPLIED, its row is in the files (or, with a `reason`, it is damaged and goes aside) and the
