@@ -19,9 +19,10 @@ const GIVE_UP_MS = 10_000;
  * {opened, done}: `opened` resolves true once the first stage ran, so that a first visit need
  * not wait for the rest; `done` true once every stage did. Each resolves false where the
  * Worker cannot run (no Worker, a Content-Security-Policy without blob: workers),
- * `wasmModule` rejects, or a call there did not answer ok; neither rejects. Started before the module is compiled, the Worker's own
- * start (80-140 ms in a new browser profile) overlaps the download instead of following it.
- * The Worker's own copy of the module's memory goes with it.
+ * `wasmModule` rejects, or a call there did not answer ok; neither rejects. Started before
+ * the module is compiled, the Worker's own start (80-140 ms in a new browser profile)
+ * overlaps the download instead of following it. The Worker's own copy of the module's
+ * memory goes with it.
  */
 export function warmUpOffThread(wasmModule) {
   const refused = { opened: Promise.resolve(false), done: Promise.resolve(false) };
