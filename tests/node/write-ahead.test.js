@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getStore, closeAllStores, LeadStore } from '../../web/src/index.js';
 import { loadCore, unloadCore } from '../../web/src/core.js';
-import { inserted, lead, putRecords, storedKeys, storedRecords, waitUntil } from './helpers.js';
+import { memoryFiles } from '../../web/src/files.js';
+import { nextPlainTask } from '../../web/src/nextTask.js';
+import { holdRequest, inserted, lead, putRecords, storedKeys, storedRecords, waitUntil } from './helpers.js';
 
 const FORM = {
   id: 'demo-request', version: 2,
@@ -17,11 +19,27 @@ const FORM = {
 
 // A visitor store on a wasm instance of its own and no cross-tab channel (another tab, as
 // far as IndexedDB goes): it hears of other tabs' commits only when its own round loses.
-async function openTab(tenant, options = {}) {
+// `channel`: hears other tabs' commits as a tab of the same site does (BroadcastChannel).
+async function openTab(tenant, options = {}, { warmedUp, core, channel = false } = {}) {
+  if (!core) {
+    unloadCore();
+    core = await loadCore();
+    unloadCore();
+  }
+  const environment = channel ? {} : { channel: () => null };
+  return new LeadStore(core, tenant, { autoSync: false, ...options, environment }).open(undefined, { warmedUp });
+}
+
+// A first visit's visitor store (nothing stored) on a core of its own whose warm-up ends when the
+// test calls warm(): the store and the names of the files in that core's memory.
+async function firstVisit(tenant, { channel = false } = {}) {
   unloadCore();
-  const core = await loadCore();
+  const core = await loadCore({ flavor: 'visitor' });
   unloadCore();
-  return new LeadStore(core, tenant, { autoSync: false, ...options, environment: { channel: () => null } }).open();
+  let warm;
+  const warmedUp = new Promise((resolve) => (warm = resolve));
+  const store = await openTab(tenant, {}, { warmedUp, core, channel });
+  return { store, warm, files: () => memoryFiles(core).list(`/lead-outbox/${tenant}`) };
 }
 
 const aheadKeys = async (tenant) => (await storedKeys(`/lead-outbox/${tenant}`)).filter((k) => k.includes('/.lead.'));
@@ -189,3 +207,78 @@ test("a staff store counts a visitor's record as pending and leaves it for a vis
   assert.equal(later.listLeads()[0].id, id);
   await closeAllStores();
 });
+
+test("a first visit's store is ready before its empty database is made; the database follows the warm-up", async () => {
+  const { store, warm, files } = await firstVisit('ahead-first');
+  assert.deepEqual(files(), [], 'no database before the warm-up');
+  assert.equal(store.getStatus().pending, 0);
+  await nextPlainTask();
+  assert.deepEqual(files(), [], 'the open does not make it in a later task by itself');
+  warm(true);
+  await waitUntil(() => files().length > 0);
+  assert.deepEqual(store.listLeads(), []);
+  const id = await store.submitLead(lead(1));
+  await inserted(store);
+  assert.deepEqual(store.listLeads().map((l) => l.id), [id]);
+  await store.close();
+});
+
+test("a first visit's submit before the warm-up ends is stored, counted and inserted; listLeads makes the database", async () => {
+  const { store, files } = await firstVisit('ahead-first-submit');
+  const id = await store.submitLead(lead(1));
+  assert.equal(store.getStatus().pending, 1);
+  assert.deepEqual(store.listLeads().map((l) => l.id), [id], 'listed: the call made the database');
+  assert.ok(files().length > 0);
+  await inserted(store);
+  assert.equal(store.getStatus().pending, 1);
+  await store.close();
+  const again = await openTab('ahead-first-submit');
+  assert.deepEqual(again.listLeads().map((l) => l.id), [id]);
+  await again.close();
+});
+
+test("a first visit's submit before the warm-up ends: its own round makes the database to insert it", async () => {
+  const tenant = 'ahead-first-round';
+  const { store, files } = await firstVisit(tenant);
+  const id = await store.submitLead(lead(1));
+  await waitForNoRecords(tenant); // the round 50 ms on, not listLeads
+  assert.ok(files().length > 0);
+  await store.close();
+  const again = await openTab(tenant);
+  assert.deepEqual(again.listLeads().map((l) => l.id), [id]);
+  await again.close();
+});
+
+test("a first visit that hears of another tab's database before making its own takes that one as it is", async () => {
+  const tenant = 'ahead-first-other';
+  const { store: a, warm } = await firstVisit(tenant, { channel: true });
+  const { held, release } = holdRequest();
+  const b = await openTab(tenant, { endpoint: 'http://lead-outbox.invalid/sync', fetch: () => held }, { channel: true });
+  const fromB = await b.submitLead(lead(2));
+  const run = b.syncPending(); // its lead goes out: in flight, and b's commit is announced
+  await waitUntil(() => a.getStatus().pending === 1); // a has loaded b's database
+  const fromA = await a.submitLead(lead(3));
+  await waitForNoRecords(tenant);
+  warm(true);
+  await nextPlainTask();
+  await nextPlainTask();
+  // Not opened a second time: that would have put b's request back to pending.
+  const states = Object.fromEntries(a.listLeads().map((l) => [l.id, l.status]));
+  assert.deepEqual(states, { [fromA]: 'pending', [fromB]: 'in_flight' });
+  await a.close();
+  release();
+  await run.catch(() => {});
+  await b.close();
+  const fresh = await openTab(tenant);
+  assert.deepEqual(fresh.listLeads().map((l) => l.id).sort(), [fromA, fromB].sort());
+  await fresh.close();
+});
+
+// Waits until no write-ahead record of `tenant` is stored (their rows are in).
+async function waitForNoRecords(tenant) {
+  const end = Date.now() + 10000;
+  while ((await aheadKeys(tenant)).length) {
+    if (Date.now() > end) throw new Error(`write-ahead records of ${tenant} still stored`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -42,17 +42,20 @@ export function getStore(tenantId, options = {}) {
   let read = false;
   files.then(() => (read = true), () => (read = true)); // errors are handled by open()
   const store = loadCore({ ...options, flavor }).then(async (core) => {
-    // The open waits for the Worker warm-up only as far as it needs: a first visit
-    // (nothing stored) for the new database's open, not for the submit and reopen after it.
-    if (!(await warmedUpOffThread(core, { stored: false }))) {
-      // No Worker. A first visit creates the IndexedDB database, which can take longer
-      // than the wasm: spend that wait compiling the open path (see warmUpCore).
+    // The open waits for the Worker warm-up only as far as it needs: a reload (stored data)
+    // for every stage, since opening it runs much of SQLite for the first time; a first
+    // visit (nothing stored) not at all, since its store creates its empty database after
+    // the first stage (LeadStore#open's warmedUp).
+    const warmedUp = warmedUpOffThread(core, { stored: false });
+    if (!(await Promise.race([warmedUp, files.then(() => true, () => true)]))) {
+      // No Worker (or it failed). A first visit creates the IndexedDB database, which can take
+      // longer than the wasm: spend that wait compiling the open path (see warmUpCore).
       if (!read) warmUpCore(core);
     } else if (await files.then(({ files: stored }) => stored.length > 0, () => false)) {
       await warmedUpOffThread(core, { stored: true });
     }
     try {
-      return await new LeadStore(core, tenantId, options).open(files);
+      return await new LeadStore(core, tenantId, options).open(files, { warmedUp });
     } catch (err) {
       if (!err?.setAside) throw err;
       return openAfterSetAside(tenantId, { ...options, flavor }, err.setAside);

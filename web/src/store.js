@@ -104,6 +104,9 @@ export class LeadStore {
   #telling = null; // the follow-up #tellSoon scheduled: {submitted}
   #formJson = 'null'; // the form definition as the core took it (#setForm), for write-ahead records
   #opened = false; // the core's database is open (open(): write-ahead records can be inserted)
+  // A first visit's empty database, created at the first use of the core's database or once
+  // the warm-up has compiled its path (open); null once created, or when there is none to create.
+  #openLater = null;
   #applyTimer = null; // #applySoon's
   // The replica, live queries, edits and the feed (sync/staffStore.js, in the staff chunk):
   // made by open() when the core has the replica; null in a visitor's store.
@@ -168,8 +171,13 @@ export class LeadStore {
    * Stored data that cannot be opened (see damageOf) is moved aside (Volume#setAside),
    * this store closes, and open rejects with a storage_error whose `setAside` property
    * ({at, reason, keptAs, trapped}) tells getStore to open a fresh store.
+   *
+   * `warmedUp`: resolves once the core's open path is compiled (core.js warmedUpOffThread).
+   * A visitor store with nothing stored resolves without waiting for it: what it needs
+   * for a submit is the check and the volume; its empty database is created after the
+   * warm-up, in a task of its own, or at the first call that needs it (#openNow).
    */
-  async open(files, { recovered = null } = {}) {
+  async open(files, { recovered = null, warmedUp = Promise.resolve() } = {}) {
     // A task apart from the store's construction, which compiles this class on a first visit.
     await nextTask();
     // Answered by the time the open needs it, below. Asked in a task of its own: a page's first
@@ -229,9 +237,20 @@ export class LeadStore {
     try {
       await this.#volume.open(files);
       await nextTask(); // the files' load and the database's open: separate tasks, each shorter
-      if (this.#volume.isEmpty) {
+      if (this.#volume.isEmpty && !this.#hasReplica) {
         // Nothing stored yet: the open only creates an empty schema, which no crash can
-        // lose. It goes out with the first commit instead of delaying a first visit.
+        // lose and no submit needs (a submit is a write-ahead record). It is created once
+        // the warm-up has compiled that path, off the way to a ready store, and goes out
+        // with the first commit. (In a tab without the warm-up, that task compiles it.)
+        this.#openLater = () => openCore({});
+        this.#opened = true;
+        warmedUp.then(() => nextPlainTask()).then(() => {
+          if (!this.#closed) this.#openNow();
+        }).catch(() => {}); // the next call that needs the database tries again and says why
+      } else if (this.#volume.isEmpty) {
+        // A staff store's status needs its database at once (edits, the feed): made once the
+        // warm-up has compiled that path, which would otherwise be one long main-thread task.
+        await warmedUp;
         openCore({});
         this.#opened = true;
         await nextTask(); // creating the schema is the longest step of a first visit's open
@@ -288,6 +307,9 @@ export class LeadStore {
     this.#volume.onReload((reload) => {
       this.#api.close();
       reload();
+      // Another tab's database, loaded: nothing to create (a first visit's deferred open would
+      // open it a second time, and put that tab's requests out back to pending).
+      this.#openLater = null;
       // The files are another tab's commit, checked when that tab opened them: the full
       // stored-data check (35–50 ms at 10,000 leads) would otherwise run on every one.
       openCore({ recoverInFlight: false, importFrom: this.#volume.legacyPath, checkStoredData: false });
@@ -402,6 +424,7 @@ export class LeadStore {
   /** Every lead of this tenant, oldest first, with its outbox state. */
   listLeads() {
     this.#checkOpen();
+    this.#openNow();
     // Leads written ahead and not inserted yet: inserted now, in memory (their records keep
     // them durable until the next round saves the rows).
     if (this.#takesLeads && this.#volume.journalPending) {
@@ -576,6 +599,7 @@ export class LeadStore {
   // batch to upload, a recount or another tab never misses one.
   async #commit(write, options, tables = OUTBOX_TABLES) {
     const result = await this.#volume.commit(() => {
+      this.#openNow();
       this.#applyAhead();
       return write();
     }, options);
@@ -638,6 +662,14 @@ export class LeadStore {
         }
       }
     }
+  }
+
+  // Creates a first visit's empty database now if open() deferred it. A failure throws and
+  // leaves it deferred: the next call that needs the database tries again.
+  #openNow() {
+    if (!this.#openLater) return;
+    this.#openLater();
+    this.#openLater = null;
   }
 
   // Inserts the rows of the write-ahead records once submits pause for `delay` ms (not while
@@ -736,7 +768,10 @@ export class LeadStore {
   // The core's counts into the status, with `patch` (or patch(counts)) in the same
   // update; returns the counts.
   #refresh(patch) {
-    const c = unwrap(this.#api.counts(this.#env.now()));
+    // A database not created yet is an empty one (open: deferred; another tab's commit would
+    // have loaded that tab's database instead).
+    const c = this.#openLater ? { pending: 0, inFlight: 0, synced: 0, rejected: 0, nextAttemptAt: 0 }
+      : unwrap(this.#api.counts(this.#env.now()));
     if (typeof patch === 'function') patch = patch(c);
     const e = this.#hasReplica ? unwrap(this.#api.editCounts()) : this.#status.edits;
     const edits = e.pending === this.#status.edits.pending && e.rejected === this.#status.edits.rejected
