@@ -174,17 +174,19 @@ finish_suite() {
   spec_suite "$name" "$(cat "$log/$name.secs" 2>/dev/null || echo 0)"
 }
 
-background_suite engines tests/engines # the same scenarios in Chromium, Firefox and WebKit
-node_suite node tests/node
-finish_suite engines
+# Two lanes, so that two suites run at a time throughout: the node suite, then the browser
+# suite (about 190 + 310 s on CI); beside them, one after another, the engines (the same
+# scenarios in Chromium, Firefox and WebKit), the quick benchmark and the adoption suite
+# (about 105 + 245 + 175 s). Before, the second lane started over at the browser suite, and
+# its benchmark + adoption outlasted that suite by about 110 s (whole run 1206 s).
 # The adoption suite: the README's Next.js recipe in a fresh create-next-app (standalone,
-# Turbopack and webpack), the CLI, the packed package. It runs after the quick benchmark,
-# beside the browser suite (which outlasts the benchmark by about 90 s on CI), so two suites
-# run at a time throughout, as with the benchmark alone. A failed preparation of the app is
+# Turbopack and webpack), the CLI, the packed package. A failed preparation of the app is
 # shown, and the recipe test then makes its own app (and says why it fails).
 if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
-background_suite bench bench/quick.test.js adoption tests/adoption
+background_suite engines tests/engines bench bench/quick.test.js adoption tests/adoption
+node_suite node tests/node
 node_suite browser tests/browser
+finish_suite engines
 finish_suite bench
 cat "$recipe_work.log"
 finish_suite adoption
