@@ -104,28 +104,6 @@ echo "== fuzz (tests/fuzz)"
 FUZZ_SKIP_BUILD=1 FUZZ_SECONDS=${FUZZ_SECONDS:-10} timeout --kill-after=10 900 bash scripts/fuzz.sh 2>&1 | tee "$log/fuzz.txt"
 suite fuzz "$(grep -cE '^fuzz [a-z]+: ok' "$log/fuzz.txt")" "$(grep -cE '^fuzz [a-z]+: FAILED|^fuzz: ' "$log/fuzz.txt")"
 
-# The demo site's production build (scripts/build-demo.sh: npm pack of web/ and bin/, then
-# next build) fills the core the mutation run leaves idle once fuzzing is done (about a
-# minute on CI); the mutation run edits only src/, which neither reads. Only the browser
-# suite needs the site. A failure stops the run once the mutation run has restored src/.
-echo "== demo site build (beside the end of the mutation run)"
-demo_start=$SECONDS
-demo_ok=0
-wait "$demo_deps_pid" || demo_ok=$?
-cat "$demo_deps"; rm -f "$demo_deps"
-if [ "$demo_ok" -ne 0 ]; then echo "demo site npm ci failed"
-elif ! bash scripts/build-demo.sh; then demo_ok=1; echo "demo site build failed"; fi
-echo "demo site build: $((SECONDS - demo_start)) s"
-mark=$SECONDS
-
-echo "== mutation (breaks of the core the native tests must catch; ran beside sanitizers, fuzz and the demo build)"
-wait "$mutation"
-cat "$log/mutation.txt"
-suite mutation "$(sed -nE 's/^mutation run: ([0-9]+) killed.*/\1/p' "$log/mutation.txt")" \
-               "$(sed -nE 's/^mutation run: [0-9]+ killed, ([0-9]+) survived.*/\1/p' "$log/mutation.txt")" \
-               "$(cat "$log/mutation.seconds" 2>/dev/null || echo "?")"
-[ "$demo_ok" -eq 0 ] || { echo "$passed passed, $((failed + 1)) failed"; exit 1; }
-
 # spec_suite NAME [SECONDS]: adds the counts of a Node test run's spec-reporter log, $log/NAME.txt,
 # which closes with "ℹ pass N" and "ℹ fail N".
 spec_suite() {
@@ -149,8 +127,6 @@ node_suite() {
   timeout --kill-after=10 900 node --test $force_exit --test-concurrency=2 --test-reporter=spec "$dir" 2>&1 | tee "$log/$name.txt"
   spec_suite "$name"
 }
-echo "== types (tsc against the hand-written .d.ts)"
-if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0 1; fi
 
 # background_suite NAME DIR [NAME DIR…]: starts folders like node_suite, one after another,
 # beside what follows; each log is printed whole, and its counts added, by finish_suite NAME
@@ -174,16 +150,46 @@ finish_suite() {
   spec_suite "$name" "$(cat "$log/$name.secs" 2>/dev/null || echo 0)"
 }
 
-# Two lanes, so that two suites run at a time throughout: the node suite, then the browser
-# suite (about 190 + 310 s on CI); beside them, one after another, the engines (the same
-# scenarios in Chromium, Firefox and WebKit), the quick benchmark and the adoption suite
-# (about 105 + 245 + 175 s). Before, the second lane started over at the browser suite, and
-# its benchmark + adoption outlasted that suite by about 110 s (whole run 1206 s).
-# The adoption suite: the README's Next.js recipe in a fresh create-next-app (standalone,
-# Turbopack and webpack), the CLI, the packed package. A failed preparation of the app is
-# shown, and the recipe test then makes its own app (and says why it fails).
-if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
-background_suite engines tests/engines bench bench/quick.test.js adoption tests/adoption
+# The demo site's production build (scripts/build-demo.sh: npm pack of web/ and bin/, then
+# next build) fills the core the mutation run leaves idle once fuzzing is done (about a
+# minute on CI); the mutation run edits only src/, which neither reads. Only the browser
+# suite needs the site. A failure stops the run once the mutation run has restored src/.
+echo "== demo site build (beside the end of the mutation run)"
+demo_start=$SECONDS
+demo_ok=0
+wait "$demo_deps_pid" || demo_ok=$?
+cat "$demo_deps"; rm -f "$demo_deps"
+if [ "$demo_ok" -ne 0 ]; then echo "demo site npm ci failed"
+elif ! bash scripts/build-demo.sh; then demo_ok=1; echo "demo site build failed"; fi
+echo "demo site build: $((SECONDS - demo_start)) s"
+
+# Two lanes from here, so that two suites run at a time throughout. This one starts now, beside
+# the end of the mutation run, which leaves a core idle for about 100 s once fuzzing and the
+# demo build are done; none of its suites reads src/, which the mutation run edits: the engines
+# (the same scenarios in Chromium, Firefox and WebKit), the quick benchmark, then the adoption
+# suite (the README's Next.js recipe in a fresh create-next-app: standalone, Turbopack and
+# webpack; the CLI; the packed package). The other lane, once the mutation run is counted: the
+# node suite (which reads src/ headers for its mirror checks), then the browser suite. (The
+# whole run took 1206 s with this lane started at the browser suite, 1166 s at the node suite.)
+# A failed preparation of the recipe app is shown, and the recipe test then makes its own app
+# (and says why it fails).
+if [ "$demo_ok" -eq 0 ]; then
+  if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
+  background_suite engines tests/engines bench bench/quick.test.js adoption tests/adoption
+fi
+mark=$SECONDS
+
+echo "== mutation (breaks of the core the native tests must catch; ran beside sanitizers, fuzz and the demo build)"
+wait "$mutation"
+cat "$log/mutation.txt"
+suite mutation "$(sed -nE 's/^mutation run: ([0-9]+) killed.*/\1/p' "$log/mutation.txt")" \
+               "$(sed -nE 's/^mutation run: [0-9]+ killed, ([0-9]+) survived.*/\1/p' "$log/mutation.txt")" \
+               "$(cat "$log/mutation.seconds" 2>/dev/null || echo "?")"
+[ "$demo_ok" -eq 0 ] || { echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+
+echo "== types (tsc against the hand-written .d.ts)"
+if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0 1; fi
+
 node_suite node tests/node
 node_suite browser tests/browser
 finish_suite engines
