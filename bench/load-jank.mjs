@@ -5,7 +5,7 @@
 // click → paint; --frames lists every long frame's scripts; --reload also measures a reload
 // after the submits (a returning visitor, its leads stored). --base=DIR[,DIR…] adds the engine
 // 'base' (then 'base1', …): the same page over another build's bundle, DIR holding a copy of that build's
-// web/dist/ as DIR/dist/, for a before/after in one run. --trace instead records one
+// web/dist/ as DIR/dist/, for a before/after in one run (DIR:preload: its page preloads the wasm). --trace instead records one
 // Chromium trace of the first engine's throttled load (to F with --out) and prints what each
 // long main-thread task is made of.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -50,14 +50,18 @@ function printFrames(frames, marks = []) {
 
 // lead-outbox's bench page over the bundle in `dir`/dist/, served at /base<i>/; engine id 'base<i>'
 // (i omitted for the first).
-function baseEngine(dir, i) {
+// A DIR written DIR:preload gets a page whose HTML preloads the visitor wasm (`<link
+// rel="preload" as="fetch" crossorigin>`), so its download starts before the page's scripts run.
+function baseEngine(spec, i) {
+  const [dir, preload] = spec.split(':');
   const id = `base${i || ''}`;
   MOUNTS[`/${id}/`] = dir;
   const script = readFileSync(fileURLToPath(new URL('./pages/lead-outbox.js', import.meta.url)), 'utf8')
     .replace("'/web/dist/lead-outbox.mjs'", `'/${id}/dist/lead-outbox.mjs'`)
     .replace("'./harness.js'", "'/bench/pages/harness.js'");
   writeFileSync(`${dir}/page.js`, script);
-  writeFileSync(`${dir}/page.html`, `<!doctype html><meta charset="utf-8"><script type="module" src="/${id}/page.js"></script>\n`);
+  const hint = preload === 'preload' ? `<link rel="preload" href="/${id}/dist/lead-outbox-visitor.wasm" as="fetch" crossorigin>` : '';
+  writeFileSync(`${dir}/page.html`, `<!doctype html><meta charset="utf-8">${hint}<script type="module" src="/${id}/page.js"></script>\n`);
   return { id, label: `lead-outbox at ${dir}`, page: `/${id}/page.html` };
 }
 
