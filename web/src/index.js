@@ -43,9 +43,9 @@ export function getStore(tenantId, options = {}) {
   files.then(() => (read = true), () => (read = true)); // errors are handled by open()
   const store = loadCore({ ...options, flavor }).then(async (core) => {
     // The open waits for the Worker warm-up only as far as it needs: a reload (stored data)
-    // for every stage, since opening it runs much of SQLite for the first time; a first
-    // visit (nothing stored) not at all, since its store creates its empty database after
-    // the first stage (LeadStore#open's warmedUp).
+    // for every stage here, since opening it runs much of SQLite for the first time; a first
+    // visit (nothing stored) not here: its store creates its empty database after the first
+    // stage (LeadStore#open's warmedUp; a visitor store resolves before that).
     const warmedUp = warmedUpOffThread(core, { stored: false });
     if (!(await Promise.race([warmedUp, files.then(() => true, () => true)]))) {
       // No Worker (or it failed). A first visit creates the IndexedDB database, which can take
