@@ -160,8 +160,10 @@ export async function damageStoredData(storeName) {
  * record of it is left (web/src/store.js, submitLead and #applySoon): for tests that read
  * the stored database itself, or count its commit rounds.
  */
-export async function inserted(store, timeoutMs = 10000) {
-  store.listLeads(); // inserts them in memory and schedules the round that saves them
+// `listFirst` false: only waits, for the store's own round (listLeads would also make a first
+// visit's database at once).
+export async function inserted(store, { timeoutMs = 10000, listFirst = true } = {}) {
+  if (listFirst) store.listLeads(); // inserts them in memory and schedules the round that saves them
   const end = Date.now() + timeoutMs;
   while ((await storedKeys(`/lead-outbox/${store.tenantId}`)).some((k) => k.includes('/.lead.'))) {
     if (Date.now() > end) throw new Error(`write-ahead records of ${store.tenantId} still stored after ${timeoutMs} ms`);

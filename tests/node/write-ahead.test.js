@@ -241,7 +241,7 @@ test("a first visit's submit before the warm-up ends: its own round makes the da
   const tenant = 'ahead-first-round';
   const { store, files } = await firstVisit(tenant);
   const id = await store.submitLead(lead(1));
-  await waitForNoRecords(tenant); // the round 50 ms on, not listLeads
+  await inserted(store, { listFirst: false }); // the round 50 ms on, not listLeads
   assert.ok(files().length > 0);
   await store.close();
   const again = await openTab(tenant);
@@ -258,7 +258,7 @@ test("a first visit that hears of another tab's database before making its own t
   const run = b.syncPending(); // its lead goes out: in flight, and b's commit is announced
   await waitUntil(() => a.getStatus().pending === 1); // a has loaded b's database
   const fromA = await a.submitLead(lead(3));
-  await waitForNoRecords(tenant);
+  await inserted(a, { listFirst: false });
   warm(true);
   await nextPlainTask();
   await nextPlainTask();
@@ -273,12 +273,3 @@ test("a first visit that hears of another tab's database before making its own t
   assert.deepEqual(fresh.listLeads().map((l) => l.id).sort(), [fromA, fromB].sort());
   await fresh.close();
 });
-
-// Waits until no write-ahead record of `tenant` is stored (their rows are in).
-async function waitForNoRecords(tenant) {
-  const end = Date.now() + 10000;
-  while ((await aheadKeys(tenant)).length) {
-    if (Date.now() > end) throw new Error(`write-ahead records of ${tenant} still stored`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
