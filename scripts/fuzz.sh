@@ -6,8 +6,8 @@
 #   scripts/fuzz.sh sanitizers      build, then run core_tests under ASan + UBSan
 #   scripts/fuzz.sh TARGET…         build, then only those targets (json validate outbox open edits form)
 #
-# FUZZ_SKIP_BUILD=1 uses build/fuzz as it is: scripts/test.sh builds it
-# first, then runs these beside the mutation run, which edits sources a rebuild would pick up.
+# FUZZ_SKIP_BUILD=1 uses build/fuzz as it is: scripts/test.sh builds it beside the other
+# builds, then runs the sanitizers and each target without another make pass.
 # FUZZ_SECONDS (default 20) is each target's fuzzing time; a longer run is, for example,
 #   FUZZ_SECONDS=3600 scripts/fuzz.sh open
 # New inputs found go to build/fuzz/corpus/<target> (kept between runs, never committed);

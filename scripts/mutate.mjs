@@ -1,22 +1,28 @@
 // Mutation run: applies small breaks to the core one at a time and checks that the native tests catch each.
 //
 // Each mutation replaces one exact snippet of a source file (it must occur exactly once,
-// so the list fails loudly when the code it names moves). The core is rebuilt
-// incrementally in build/native and ./build/native/core_tests must fail (or crash);
-// a mutation the tests let through is a survivor. The sources are restored after each
-// mutation and on any exit (a backup in build/mutate-backup.json also survives a kill
-// and is put back by the next run). Prints "mutation run: N killed, M survived"; exits
-// non-zero on a survivor or a mutation that no longer applies or builds.
+// so the list fails loudly when the code it names moves). The sources are never written:
+// the mutated text is compiled to a private object with the file's own command from
+// build/native/compile_commands.json, that object replaces the file's member in a copy of
+// the core library, and core_tests is linked again from CMake's own link line into
+// build/mutate/. That binary must fail (or crash); a mutation the tests let through is a
+// survivor. One compile and one link per mutation, and src/ and build/native stay as they
+// are, so the run may go on beside anything that reads or builds them. Before the
+// mutations, the unmutated text of one file goes through the same steps and its tests must
+// pass: a broken pipeline would otherwise count every mutation as killed.
+// Prints "mutation run: N killed, M survived"; exits non-zero on a survivor or a mutation
+// that no longer applies or builds.
 //
-// Usage: node scripts/mutate.mjs [text]   (after the native build; about 1.5 minutes on
-// 2 cores). With `text`, only the mutations whose name contains it.
+// Usage: node scripts/mutate.mjs [text]   (after the native build; about a minute of one
+// core). With `text`, only the mutations whose name contains it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, unlinkSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const backupPath = join(root, 'build/mutate-backup.json');
+const native = join(root, 'build/native');
+const work = join(root, 'build/mutate');
 
 // What each guards is in `name`; `from` is replaced by `to` in `file`.
 const MUTATIONS = [
@@ -220,37 +226,86 @@ const MUTATIONS = [
   },
 ];
 
-function run(cmd, args, timeoutMs) {
-  return spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, encoding: 'utf8' });
+function run(cmd, args, options = {}) {
+  return spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], timeout: 5 * 60 * 1000, encoding: 'utf8', ...options });
 }
 
-// Puts back every file a mutation changed (from the backup, so also after a kill).
-function restore() {
-  if (!existsSync(backupPath)) return;
-  const originals = JSON.parse(readFileSync(backupPath, 'utf8'));
-  for (const [file, text] of Object.entries(originals)) {
-    if (readFileSync(join(root, file), 'utf8') !== text) writeFileSync(join(root, file), text);
+// CMake's commands are shell command lines (compile_commands.json escapes the SQLite
+// version's quotes); they run through sh with only paths swapped in. A path this run puts
+// in a command must need no quoting.
+function plainPath(path) {
+  if (!/^[\w./+-]+$/.test(path)) throw new Error(`${path} would need shell quoting; move the checkout to a plain path`);
+  return path;
+}
+
+// How build/native compiles each core file and links core_tests, from CMake's own files.
+function nativeRecipe() {
+  const commandsPath = join(native, 'compile_commands.json');
+  const linkPath = join(native, 'CMakeFiles/core_tests.dir/link.txt');
+  if (!existsSync(commandsPath) || !existsSync(linkPath)) {
+    throw new Error('build/native has no compile_commands.json or core_tests link line: run scripts/build.sh first');
   }
-  unlinkSync(backupPath);
+  const compile = new Map();
+  for (const entry of JSON.parse(readFileSync(commandsPath, 'utf8'))) {
+    compile.set(resolve(entry.directory, entry.file), { directory: entry.directory, command: entry.command });
+  }
+  const link = readFileSync(linkPath, 'utf8').trim().split(/\s+/);
+  const output = link.indexOf('-o');
+  const library = link.indexOf('liblead_outbox_core.a');
+  if (output < 0 || link[output + 1] !== 'core_tests' || library < 0 || link.lastIndexOf('liblead_outbox_core.a') !== library) {
+    throw new Error(`the core_tests link line is not the shape this run rewrites: ${link.join(' ')}`);
+  }
+  link[output + 1] = plainPath(join(work, 'core_tests'));
+  link[library] = plainPath(join(work, 'liblead_outbox_core.a'));
+  const ar = /^CMAKE_AR:FILEPATH=(.*)$/m.exec(readFileSync(join(native, 'CMakeCache.txt'), 'utf8'))?.[1] || 'ar';
+  return { compile, link: link.join(' '), ar: plainPath(ar) };
 }
 
-function build() {
-  return run('cmake', ['--build', 'build/native', '-j2', '--target', 'core_tests'], 10 * 60 * 1000);
+// Builds build/mutate/core_tests with `file` (under src/) compiled from `text` instead of
+// what it holds. Returns the failing step's output, or null once the binary is linked.
+function buildWith(recipe, file, text) {
+  const source = join(root, file);
+  const step = recipe.compile.get(source);
+  if (!step) return `${file} is not compiled into build/native's core (compile_commands.json)`;
+  // "… -o OBJECT -c SOURCE", as CMake writes every compile of this tree.
+  const shape = / -o (\S+) -c (\S+)$/.exec(step.command);
+  if (!shape || resolve(step.directory, shape[2]) !== source) return `the compile command of ${file} does not end in -o OBJECT -c ${file}`;
+  // The archive's member is named after the object's file name, so the private object keeps it.
+  const object = plainPath(join(work, basename(shape[1])));
+  const mutated = plainPath(join(work, basename(file)));
+  writeFileSync(mutated, text);
+  // The file's own folder first for its quoted includes, as if it were compiled where it lives.
+  const compile = `${step.command.slice(0, shape.index)} -iquote ${plainPath(dirname(source))} -o ${object} -c ${mutated}`;
+  copyFileSync(join(native, 'liblead_outbox_core.a'), join(work, 'liblead_outbox_core.a'));
+  rmSync(join(work, 'core_tests'), { force: true });
+  for (const [command, cwd] of [
+    [compile, step.directory],
+    [`${recipe.ar} rs liblead_outbox_core.a ${object}`, work],
+    [recipe.link, native],
+  ]) {
+    const r = run('sh', ['-c', command], { cwd });
+    if (r.status !== 0) return `${command}\n${r.stdout}${r.stderr}${r.error ?? ''}`;
+  }
+  return null;
 }
 
-// True when the native tests pass. -a stops at the first failure; a crash is a failure too.
-function testsPass() {
-  return run('./build/native/core_tests', ['-a'], 5 * 60 * 1000).status === 0;
+// The tests named after a source file (src/edits/EditQueue.cpp: tests/core/edit_queue_test.cpp,
+// Catch2's filename tag [#edit_queue_test]) when core_tests has them. They run first: most
+// mutations fail there within a second, and the rest of the suite runs only if they pass.
+const fileTags = new Set((run(join(native, 'core_tests'), ['-#', '--list-tags']).stdout ?? '').match(/\[#\w+\]/g) ?? []);
+function ownTests(file) {
+  const tag = `[#${basename(file, '.cpp').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()}_test]`;
+  return fileTags.has(tag) ? tag : null;
 }
 
-restore(); // a run killed earlier left its backup
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    restore();
-    process.exit(130);
-  });
+// True when the private core_tests pass: the file's own tests, then all. -a stops at the first
+// failure; a crash is a failure too.
+function testsPass(file) {
+  const binary = join(work, 'core_tests');
+  const own = ownTests(file);
+  if (own && run(binary, ['-a', '-#', own]).status !== 0) return false;
+  return run(binary, ['-a']).status === 0;
 }
-process.on('exit', restore);
 
 const only = process.argv[2];
 const selected = only ? MUTATIONS.filter((m) => m.name.includes(only)) : MUTATIONS;
@@ -266,8 +321,14 @@ if (problems.length) {
   console.log(`mutation run: 0 killed, 0 survived, ${problems.length} not applicable`);
   process.exit(2);
 }
-if (build().status !== 0 || !testsPass()) {
-  console.error('mutation run: the unmutated core does not build or its tests fail; fix that first');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const recipe = nativeRecipe();
+// The pipeline itself, on an unmutated file: its tests must pass, or every kill below is false.
+const control = selected[0] ?? MUTATIONS[0];
+const controlFailure = buildWith(recipe, control.file, readFileSync(join(root, control.file), 'utf8'));
+if (controlFailure || !testsPass(control.file)) {
+  console.error(`mutation run: core_tests rebuilt with the unmutated ${control.file} ${controlFailure ? `does not build:\n${controlFailure}` : 'fails'}; fix that first`);
   process.exit(2);
 }
 
@@ -275,27 +336,19 @@ let killed = 0;
 const survivors = [];
 const broken = [];
 for (const m of selected) {
-  const path = join(root, m.file);
-  const original = readFileSync(path, 'utf8');
-  mkdirSync(dirname(backupPath), { recursive: true });
-  writeFileSync(backupPath, JSON.stringify({ [m.file]: original }));
-  writeFileSync(path, original.replace(m.from, m.to));
-  const built = build();
-  if (built.status !== 0) {
+  const failure = buildWith(recipe, m.file, readFileSync(join(root, m.file), 'utf8').replace(m.from, () => m.to));
+  if (failure) {
     broken.push(m.name);
-    console.log(`  did not build: ${m.name}\n${(built.stdout + built.stderr).split('\n').filter((l) => /error/.test(l)).slice(0, 3).join('\n')}`);
-  } else if (testsPass()) {
+    console.log(`  did not build: ${m.name}\n${failure.split('\n').filter((l) => /error/.test(l)).slice(0, 3).join('\n')}`);
+  } else if (testsPass(m.file)) {
     survivors.push(m.name);
     console.log(`  SURVIVED: ${m.name} (${m.file})`);
   } else {
     killed += 1;
     console.log(`  killed: ${m.name}`);
   }
-  restore();
 }
-// Leave build/native built from the real sources.
-const rebuilt = build().status === 0;
+rmSync(work, { recursive: true, force: true });
 console.log(`(${Math.round((Date.now() - started) / 1000)} s)`);
 console.log(`mutation run: ${killed} killed, ${survivors.length + broken.length} survived`);
-if (!rebuilt) console.error('mutation run: rebuilding the unmutated core failed');
-process.exit(survivors.length || broken.length || !rebuilt ? 1 : 0);
+process.exit(survivors.length || broken.length ? 1 : 0);
