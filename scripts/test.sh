@@ -41,6 +41,17 @@ passed=0
 failed=0
 log=$(mktemp -d)
 
+# Mutation run (scripts/mutate.mjs, about 100 s of one core): each listed break of the core
+# must make the native tests fail; a killed mutation counts as passed, a survivor as failed.
+# It needs only build/native and writes only build/mutate (src/ is never edited), so it starts
+# now, beside the rest of the sanitizer build, and every suite after it; it is counted at the end.
+(
+  started=$SECONDS
+  node scripts/mutate.mjs >"$log/mutation.txt" 2>&1
+  echo $((SECONDS - started)) >"$log/mutation.seconds"
+) &
+mutation=$!
+
 # suite NAME PASSED FAILED [SECONDS]: adds one suite's counts; a suite that ran nothing counts
 # as a failure. SECONDS is for a suite that ran beside others (default: the time since the last).
 suite() {
@@ -81,19 +92,6 @@ renice -n 0 -g "$sanitize_build_pid" >/dev/null 2>&1
 wait "$sanitize_build_pid"
 tee "$log/sanitizers.txt" <"$sanitize_build"
 echo "sanitizer and fuzz builds: done $((SECONDS - sanitize_build_start)) s after they started"
-
-# Mutation run (scripts/mutate.mjs, about 1.5 minutes): each listed break of the core must
-# make the native tests fail; a killed mutation counts as passed, a survivor as failed. It
-# uses one core (one file recompiled, then core_tests), as do the sanitized core_tests and
-# each fuzz target after it, so it runs beside those two suites; its output is printed
-# whole when they are done. They do not rebuild (FUZZ_SKIP_BUILD=1): a rebuild would pick
-# up the file being mutated.
-(
-  started=$SECONDS
-  node scripts/mutate.mjs >"$log/mutation.txt" 2>&1
-  echo $((SECONDS - started)) >"$log/mutation.seconds"
-) &
-mutation=$!
 
 FUZZ_SKIP_BUILD=1 timeout --kill-after=10 900 bash scripts/fuzz.sh sanitizers 2>&1 | tee -a "$log/sanitizers.txt"
 catch2_suite sanitizers "$log/sanitizers.txt"
@@ -151,10 +149,9 @@ finish_suite() {
 }
 
 # The demo site's production build (scripts/build-demo.sh: npm pack of web/ and bin/, then
-# next build) fills the core the mutation run leaves idle once fuzzing is done (about a
-# minute on CI); the mutation run edits only src/, which neither reads. Only the browser
-# suite needs the site. A failure stops the run once the mutation run has restored src/.
-echo "== demo site build (beside the end of the mutation run)"
+# next build), once fuzzing is done. Only the browser suite needs the site, but the background
+# lane below starts after it, so a failed build stops the run before any browser starts.
+echo "== demo site build"
 demo_start=$SECONDS
 demo_ok=0
 wait "$demo_deps_pid" || demo_ok=$?
@@ -163,35 +160,32 @@ if [ "$demo_ok" -ne 0 ]; then echo "demo site npm ci failed"
 elif ! bash scripts/build-demo.sh; then demo_ok=1; echo "demo site build failed"; fi
 echo "demo site build: $((SECONDS - demo_start)) s"
 
-# Two lanes from here, so that two suites run at a time throughout. This one starts now, beside
-# the end of the mutation run, which leaves a core idle for about 100 s once fuzzing and the
-# demo build are done; none of its suites reads src/, which the mutation run edits: the engines
-# (the same scenarios in Chromium, Firefox and WebKit), the quick benchmark, then the adoption
-# suite (the README's Next.js recipe in a fresh create-next-app: standalone, Turbopack and
-# webpack; the CLI; the packed package). The other lane, once the mutation run is counted: the
-# node suite (which reads src/ headers for its mirror checks), then the browser suite. (The
-# whole run took 1206 s with this lane started at the browser suite, 1166 s at the node suite.)
-# A failed preparation of the recipe app is shown, and the recipe test then makes its own app
-# (and says why it fails).
+# Two lanes from here, so that two suites run at a time throughout (three while the mutation
+# run is not done). This one: the engines (the same scenarios in Chromium, Firefox and WebKit),
+# the quick benchmark, then the adoption suite (the README's Next.js recipe in a fresh
+# create-next-app: standalone, Turbopack and webpack; the CLI; the packed package). The other:
+# the node suite, then the browser suite. A failed preparation of the recipe app is shown, and
+# the recipe test then makes its own app (and says why it fails).
 if [ "$demo_ok" -eq 0 ]; then
   if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
   background_suite engines tests/engines bench bench/quick.test.js adoption tests/adoption
 fi
 mark=$SECONDS
 
-echo "== mutation (breaks of the core the native tests must catch; ran beside sanitizers, fuzz and the demo build)"
-wait "$mutation"
-cat "$log/mutation.txt"
-suite mutation "$(sed -nE 's/^mutation run: ([0-9]+) killed.*/\1/p' "$log/mutation.txt")" \
-               "$(sed -nE 's/^mutation run: [0-9]+ killed, ([0-9]+) survived.*/\1/p' "$log/mutation.txt")" \
-               "$(cat "$log/mutation.seconds" 2>/dev/null || echo "?")"
-[ "$demo_ok" -eq 0 ] || { echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+[ "$demo_ok" -eq 0 ] || { wait "$mutation"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
 
 echo "== types (tsc against the hand-written .d.ts)"
 if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0 1; fi
 
 node_suite node tests/node
 node_suite browser tests/browser
+mark=$SECONDS
+echo "== mutation (breaks of the core the native tests must catch; ran beside the suites above)"
+wait "$mutation"
+cat "$log/mutation.txt"
+suite mutation "$(sed -nE 's/^mutation run: ([0-9]+) killed.*/\1/p' "$log/mutation.txt")" \
+               "$(sed -nE 's/^mutation run: [0-9]+ killed, ([0-9]+) survived.*/\1/p' "$log/mutation.txt")" \
+               "$(cat "$log/mutation.seconds" 2>/dev/null || echo "?")"
 finish_suite engines
 finish_suite bench
 cat "$recipe_work.log"
