@@ -28,9 +28,11 @@ cc=$(command -v clang-14 || command -v clang)
 
 configure() {  # DIR OPTION…
   local dir=$1; shift
-  # -O1 -g: fast enough to fuzz, readable stack traces, and assert() left on in the core.
+  # -O1 -gline-tables-only: fast enough to fuzz, stack traces with file:line, and assert() left
+  # on in the core. Line tables only: full -g took the build from 163 to 227 s of CPU, and
+  # sanitizer reports need no more (a debugger session can configure its own tree with -g).
   cmake -S . -B "$dir" -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" "${@/#/-D}" >/dev/null
+    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" "${@/#/-D}" >/dev/null
 }
 
 # One build directory for both: the fuzz targets and core_tests under ASan + UBSan share the
