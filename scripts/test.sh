@@ -36,6 +36,11 @@ bash scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 
 # the browser suite needs it.
 
 echo "set-up and builds: $((SECONDS - start)) s"
+# The rest of the sanitizer build at normal priority from now on, beside the suites: timeout
+# itself (children it starts later inherit that), then the process group it makes for the
+# build. Raising priority needs root, as on CI; else a no-op.
+renice -n 0 -p "$sanitize_build_pid" >/dev/null 2>&1
+renice -n 0 -g "$sanitize_build_pid" >/dev/null 2>&1
 mark=$SECONDS
 passed=0
 failed=0
@@ -79,28 +84,6 @@ catch2_suite core "$log/core.txt"
 echo "== visitor SQLite (Catch2, native: the core's tests on the visitor flavor's SQLite)"
 ./build/native/visitor_sqlite_tests | tee "$log/visitor-sqlite.txt"
 catch2_suite visitor-sqlite "$log/visitor-sqlite.txt"
-
-# The core tests again under ASan + UBSan (clang; build/fuzz was started
-# beside build.sh, and what is left of them is counted in this suite's time). A sanitizer
-# report aborts the run, so Catch2 prints no summary and the suite counts as failed.
-echo "== sanitizers (core tests under AddressSanitizer + UndefinedBehaviorSanitizer)"
-# A failed build has printed its log's end; the runs below then find no binaries and fail.
-# The rest at normal priority: timeout itself (children it starts later inherit that), then
-# the process group it makes for the build. Raising priority needs root, as on CI; else a no-op.
-renice -n 0 -p "$sanitize_build_pid" >/dev/null 2>&1
-renice -n 0 -g "$sanitize_build_pid" >/dev/null 2>&1
-wait "$sanitize_build_pid"
-tee "$log/sanitizers.txt" <"$sanitize_build"
-echo "sanitizer and fuzz builds: done $((SECONDS - sanitize_build_start)) s after they started"
-
-FUZZ_SKIP_BUILD=1 timeout --kill-after=10 900 bash scripts/fuzz.sh sanitizers 2>&1 | tee -a "$log/sanitizers.txt"
-catch2_suite sanitizers "$log/sanitizers.txt"
-
-# Each libFuzzer target: its regression inputs, then FUZZ_SECONDS (10 here, to keep CI short;
-# scripts/fuzz.sh alone defaults to 20) of fuzzing; one result each.
-echo "== fuzz (tests/fuzz)"
-FUZZ_SKIP_BUILD=1 FUZZ_SECONDS=${FUZZ_SECONDS:-10} timeout --kill-after=10 900 bash scripts/fuzz.sh 2>&1 | tee "$log/fuzz.txt"
-suite fuzz "$(grep -cE '^fuzz [a-z]+: ok' "$log/fuzz.txt")" "$(grep -cE '^fuzz [a-z]+: FAILED|^fuzz: ' "$log/fuzz.txt")"
 
 # spec_suite NAME [SECONDS]: adds the counts of a Node test run's spec-reporter log, $log/NAME.txt,
 # which closes with "ℹ pass N" and "ℹ fail N".
@@ -149,8 +132,8 @@ finish_suite() {
 }
 
 # The demo site's production build (scripts/build-demo.sh: npm pack of web/ and bin/, then
-# next build), once fuzzing is done. Only the browser suite needs the site, but the background
-# lane below starts after it, so a failed build stops the run before any browser starts.
+# next build). Only the browser suite needs the site, but the background lane below starts
+# after it, so a failed build stops the run before any browser starts.
 echo "== demo site build"
 demo_start=$SECONDS
 demo_ok=0
@@ -160,19 +143,38 @@ if [ "$demo_ok" -ne 0 ]; then echo "demo site npm ci failed"
 elif ! bash scripts/build-demo.sh; then demo_ok=1; echo "demo site build failed"; fi
 echo "demo site build: $((SECONDS - demo_start)) s"
 
-# Two lanes from here, so that two suites run at a time throughout (three while the mutation
-# run is not done). This one: the engines (the same scenarios in Chromium, Firefox and WebKit),
-# the quick benchmark, then the adoption suite (the README's Next.js recipe in a fresh
-# create-next-app: standalone, Turbopack and webpack; the CLI; the packed package). The other:
-# the node suite, then the browser suite. A failed preparation of the recipe app is shown, and
-# the recipe test then makes its own app (and says why it fails).
+# Two lanes from here, so that two suites run at a time throughout (more while the sanitizer
+# build and the mutation run are not done). This one: the engines (the same scenarios in
+# Chromium, Firefox and WebKit), the quick benchmark, then the adoption suite (the README's
+# Next.js recipe in a fresh create-next-app: standalone, Turbopack and webpack; the CLI; the
+# packed package). The other: the sanitizers, fuzz, node and browser suites. This lane starts
+# before the sanitizers and fuzz suites, which use one core: started after them, it left a
+# core idle for about 100 s. A failed preparation of the recipe app is shown, and the recipe
+# test then makes its own app (and says why it fails).
 if [ "$demo_ok" -eq 0 ]; then
   if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
   background_suite engines tests/engines bench bench/quick.test.js adoption tests/adoption
 fi
 mark=$SECONDS
-
 [ "$demo_ok" -eq 0 ] || { wait "$mutation"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+
+# The core tests again under ASan + UBSan (clang; build/fuzz was started beside build.sh, and
+# what is left of its build is counted in this suite's time). A sanitizer
+# report aborts the run, so Catch2 prints no summary and the suite counts as failed.
+echo "== sanitizers (core tests under AddressSanitizer + UndefinedBehaviorSanitizer)"
+# A failed build has printed its log's end; the runs below then find no binaries and fail.
+wait "$sanitize_build_pid"
+tee "$log/sanitizers.txt" <"$sanitize_build"
+echo "sanitizer and fuzz builds: done $((SECONDS - sanitize_build_start)) s after they started"
+
+FUZZ_SKIP_BUILD=1 timeout --kill-after=10 900 bash scripts/fuzz.sh sanitizers 2>&1 | tee -a "$log/sanitizers.txt"
+catch2_suite sanitizers "$log/sanitizers.txt"
+
+# Each libFuzzer target: its regression inputs, then FUZZ_SECONDS (10 here, to keep CI short;
+# scripts/fuzz.sh alone defaults to 20) of fuzzing; one result each.
+echo "== fuzz (tests/fuzz)"
+FUZZ_SKIP_BUILD=1 FUZZ_SECONDS=${FUZZ_SECONDS:-10} timeout --kill-after=10 900 bash scripts/fuzz.sh 2>&1 | tee "$log/fuzz.txt"
+suite fuzz "$(grep -cE '^fuzz [a-z]+: ok' "$log/fuzz.txt")" "$(grep -cE '^fuzz [a-z]+: FAILED|^fuzz: ' "$log/fuzz.txt")"
 
 echo "== types (tsc against the hand-written .d.ts)"
 if npx --no-install tsc -p tests/types; then suite types 1 0; else suite types 0 1; fi
