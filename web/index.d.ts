@@ -355,6 +355,8 @@ export interface Environment {
   channel(name: string): { postMessage(message: unknown): void; onmessage: ((event: { data: unknown }) => void) | null; close(): void } | null;
   /** The session's attribution for a submit (default: captureAttribution on this page), or null. */
   captureAttribution(settings: StoreOptions['attribution'] | undefined): LeadAttribution | null;
+  /** Steps run at open, each in a task of its own, before the first captureAttribution (default: reaching sessionStorage, then reading the session's record). */
+  prepareAttribution: ReadonlyArray<() => void>;
 }
 
 export interface SyncResult {

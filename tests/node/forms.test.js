@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { getStore, closeAllStores, LeadOutboxError } from '../../web/src/index.js';
 import { createLeadSyncHandler, mintTenantToken, setFormDefinition } from '../../web/server/index.js';
-import { startMigratedPostgres, asTenant } from './helpers.js';
+import { startMigratedPostgres, asTenant, waitUntil } from './helpers.js';
 
 const SECRET = 'test-secret-0123456789';
 const CONTACT_V1 = {
@@ -178,6 +178,19 @@ test('getStore refuses an invalid form with invalid_form; the attribution hook r
   await off.submitLead({ name: 'Ada Lovelace', email: 'ada@example.com', message: 'Hello, a demo please.' });
   assert.equal(off.listLeads()[0].attribution, undefined);
   assert.equal(captured.length, 2, 'the open and the submit of the store with attribution; none without');
+});
+
+test("the open runs the environment's prepareAttribution steps in order once it has resolved, then the capture", async () => {
+  const log = [];
+  const environment = {
+    prepareAttribution: [() => log.push('reach'), () => log.push('read')],
+    captureAttribution: (settings) => (log.push('capture'), null),
+  };
+  await getStore('forms-p', { autoSync: false, environment });
+  assert.deepEqual(log, [], 'none of them is part of the open');
+  await waitUntil(() => log.length >= 3);
+  assert.deepEqual(log, ['reach', 'read', 'capture']);
+  await closeAllStores();
 });
 
 test('`lead-outbox forms set` stores a definition from a file, and says so', async () => {

@@ -1,5 +1,5 @@
 // The store's environment (clock, timers, randomness, online signal, Web Locks, cross-tab channel, attribution) as one injectable object.
-import { captureAttribution, pageEnvironment } from './attribution.js';
+import { ATTRIBUTION_PREPARE, captureAttribution, pageEnvironment } from './attribution.js';
 
 /**
  * What a LeadStore and its feed take from the page, in the spirit of TanStack Query's
@@ -16,6 +16,8 @@ import { captureAttribution, pageEnvironment } from './attribution.js';
  *   channel(name): a BroadcastChannel-like object ({postMessage, onmessage, close}) or null;
  *   captureAttribution(settings) → the session's attribution record or null (attribution.js;
  *     `settings` is getStore's `attribution` option).
+ *   prepareAttribution: steps (functions) the store runs at open, each in a task of its own,
+ *     before its first captureAttribution, so that none of them is a long task (attribution.js).
  */
 export function defaultEnvironment() {
   return {
@@ -47,6 +49,7 @@ export function defaultEnvironment() {
       return channel;
     },
     captureAttribution: (settings) => captureAttribution({ ...pageEnvironment(), settings }),
+    prepareAttribution: ATTRIBUTION_PREPARE,
   };
 }
 

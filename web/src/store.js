@@ -322,14 +322,17 @@ export class LeadStore {
     const [expected] = await Promise.all([marker, nextTask()]);
     if (this.#closed) return this;
     // The landing page's attribution is recorded once the store is open, as the form does
-    // when it first shows (attribution.js), in a task of its own that the open does not wait
+    // when it first shows (attribution.js), in tasks of their own that the open does not wait
     // for: the session's record is then in place, and the first submit's click no longer
     // pays for the first sessionStorage read and the first run of that code (about 10 ms at
-    // 4x CPU throttle; bench/REPORT.md, "The first click").
+    // 4x CPU throttle; bench/REPORT.md, "The first click"). The environment's preparing
+    // steps come first, a task each: in one task with the capture, the page's first
+    // sessionStorage use was a long task at 4x in 2 loads of 4.
     if (this.#takesLeads && o.attribution !== false) {
-      nextPlainTask().then(() => {
-        if (!this.#closed) this.#env.captureAttribution(o.attribution);
-      }).catch(() => {}); // a lead captures it again: nothing depends on this one
+      const steps = [...(this.#env.prepareAttribution ?? []), () => this.#env.captureAttribution(o.attribution)];
+      steps.reduce((done, step) => done.then(nextPlainTask).then(() => {
+        if (!this.#closed) step();
+      }), Promise.resolve()).catch(() => {}); // a lead captures it again: nothing depends on this one
     }
     // status.storage and the pending-count marker outside IndexedDB (web/src/storage.js).
     this.#stopStorage = watchStorage(this.tenantId, {
