@@ -13,7 +13,7 @@
 // Prints "mutation run: N killed, M survived"; exits non-zero on a survivor or a mutation
 // that no longer applies or builds.
 //
-// Usage: node scripts/mutate.mjs [text]   (after the native build; about a minute of one
+// Usage: node scripts/mutate.mjs [text]   (after the native build; about two minutes of one
 // core). With `text`, only the mutations whose name contains it.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
