@@ -32,8 +32,8 @@ nice -n 19 timeout --kill-after=10 1500 bash scripts/fuzz.sh build >"$sanitize_b
 sanitize_build_pid=$!
 trap 'kill "$recipe_pid" "$sanitize_build_pid" 2>/dev/null; rm -rf "$recipe_work" "$recipe_work.log" "$sanitize_build"' EXIT
 bash scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-# The demo site itself is built later, beside the end of the mutation run (see there): only
-# the browser suite needs it.
+# The demo site itself is built after the native tests (see there): only the browser suite
+# needs it.
 
 echo "set-up and builds: $((SECONDS - start)) s"
 # The rest of the sanitizer build at normal priority from now on, beside the suites: timeout
@@ -46,7 +46,7 @@ passed=0
 failed=0
 log=$(mktemp -d)
 
-# Mutation run (scripts/mutate.mjs, about 100 s of one core): each listed break of the core
+# Mutation run (scripts/mutate.mjs, about two minutes of one core): each listed break of the core
 # must make the native tests fail; a killed mutation counts as passed, a survivor as failed.
 # It needs only build/native and writes only build/mutate (src/ is never edited), so it starts
 # now, beside the rest of the sanitizer build, and every suite after it; it is counted at the end.
