@@ -152,8 +152,8 @@ function cut(s, max) {
 /**
  * What makes a page's first captureAttribution short, as steps for tasks of their own before
  * it: reaching window.sessionStorage, then reading the session's record. Each is a synchronous
- * call into the browser on the page's first use of sessionStorage (2–14 ms each at 4x CPU
- * throttle, 20–68 ms with the capture in one task: bench/REPORT.md, "The landing page's
+ * call into the browser on the page's first use of sessionStorage (3–14 ms each at 4x CPU
+ * throttle; 19–85 ms with the capture in one task: bench/REPORT.md, "The landing page's
  * attribution in three tasks"). Never throw; a page without sessionStorage skips them.
  */
 export const ATTRIBUTION_PREPARE = Object.freeze([
