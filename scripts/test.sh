@@ -147,12 +147,12 @@ echo "demo site build: $((SECONDS - demo_start)) s"
 # build and the mutation run are not done). This one: the quick benchmark, the adoption suite
 # (the README's Next.js recipe in a fresh create-next-app: standalone, Turbopack and webpack;
 # the CLI; the packed package), then the engines (the same scenarios in Chromium, Firefox and
-# WebKit), last: beside the sanitizer build and the mutation run, Firefox's two-tab scenario
-# hung in 1 of 3 runs (a WebDriver BiDi evaluate that never answered; 2 of 16 runs alone
-# under three busy loops). The other: the sanitizers, fuzz, node and browser suites. This
-# lane starts before the sanitizers and fuzz suites, which use one core: started after them,
-# it left a core idle for about 100 s. A failed preparation of the recipe app is shown, and the recipe
-# test then makes its own app (and says why it fails).
+# WebKit), last, once the sanitizer build and the mutation run are done: beside them,
+# Firefox's two-tab scenario failed in 1 of 3 runs (alone under three busy loops, 3 of 9;
+# none of 3 without). The other: the sanitizers, fuzz, node and browser suites. This lane
+# starts before the sanitizers and fuzz suites, which use one core: started after them, it
+# left a core idle for about 100 s. A failed preparation of the recipe app is shown, and the
+# recipe test then makes its own app (and says why it fails).
 if [ "$demo_ok" -eq 0 ]; then
   if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
   background_suite bench bench/quick.test.js adoption tests/adoption engines tests/engines
