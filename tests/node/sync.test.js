@@ -406,3 +406,43 @@ test('issue 11: once another tab has sent everything, this tab shows no error, o
     }
   });
 });
+
+test('"Try again" while another tab\'s request holds every lead: once that request fails, this tab tries itself and shows its error', async () => {
+  const endpoint = 'http://lead-outbox.invalid/sync';
+  const { held, release } = holdRequest();
+  let othersRequests = 0;
+  let ownRequests = 0;
+  // Two tabs: each its own wasm instance, one IndexedDB; they hear each other over BroadcastChannel.
+  unloadCore();
+  const other = await new LeadStore(await loadCore(), 'sync-try-while-other-sends', {
+    endpoint, autoSync: false, fetch: async () => { othersRequests++; await held; throw new TypeError('fetch failed'); },
+  }).open();
+  unloadCore();
+  const asks = await new LeadStore(await loadCore(), 'sync-try-while-other-sends', {
+    endpoint, autoSync: false, fetch: async () => { ownRequests++; throw new TypeError('fetch failed'); },
+  }).open();
+  unloadCore();
+  try {
+    await other.submitLead(lead(1));
+    const othersRun = other.syncPending(); // its request stays out until release()
+    await waitUntil(() => othersRequests === 1 && asks.getStatus().pending === 1);
+    const tried = await asks.syncPending(); // the lead is in the other tab's request
+    assert.equal(tried.sent, 0);
+    assert.equal(ownRequests, 0);
+    assert.equal(asks.getStatus().lastError, null);
+    release(); // the other tab's request fails: the lead is pending again
+    assert.equal((await othersRun).error.code, 'network_error');
+    await waitUntil(() => ownRequests === 1 && !asks.getStatus().syncing);
+    const status = asks.getStatus();
+    assert.equal(status.lastError?.code, 'network_error');
+    assert.equal(status.online, false);
+    assert.equal(status.pending, 1);
+    // One try per "Try again": later commits of the other tab start none.
+    await other.syncPending();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(ownRequests, 1);
+  } finally {
+    await asks.close();
+    await other.close();
+  }
+});

@@ -32,6 +32,9 @@ export class SyncEngine {
   #syncing = null;
   #timer = null;
   #authBlocked = false;
+  // A "Try again" found the leads only in another tab's request (SyncEngine#run): when that
+  // tab's commit puts them back, this tab tries once itself (otherTabCommitted).
+  #tryWhenBack = false;
   #stopped = false;
   #detach = () => {};
 
@@ -82,8 +85,21 @@ export class SyncEngine {
    * Another tab's commit was loaded. Nothing waits but another tab's request: if that tab
    * closes before it hears back, this one sends the leads once they count as abandoned.
    * Nothing at all: no retry is due.
+   * After a "Try again" that found every lead in another tab's request: once leads are
+   * pending again (that request failed), this tab tries at once, so the person who asked
+   * sees a try of their own (its error, or its success) instead of the other tab's silence
+   * (leads the other tab sent are shown by the store's catch-up).
    */
   otherTabCommitted(counts) {
+    if (this.#tryWhenBack && counts.pending > 0) {
+      this.#tryWhenBack = false;
+      const after = this.#syncing ?? Promise.resolve();
+      after.then(() => {
+        if (!this.#stopped && !this.#authBlocked) this.#kick(NOW);
+      }).catch(() => {});
+      return;
+    }
+    if (counts.pending === 0 && counts.inFlight === 0) this.#tryWhenBack = false;
     if (this.#settings().autoSync && !this.#syncing && counts.pending === 0) this.#scheduleFromCore(counts);
   }
 
@@ -124,6 +140,7 @@ export class SyncEngine {
         // in_flight is durable before the request leaves
         const batch = await outbox.beginBatch(o.batchMaxCount, o.batchMaxBytes, evenIfBackingOff);
         if (batch.ids.length === 0) break;
+        this.#tryWhenBack = false; // this tab's own request: its outcome is shown
         const ids = JSON.stringify(batch.ids); // what follows the request applies to this batch only
         const outcome = await uploadBatch({
           endpoint: o.endpoint,
@@ -176,6 +193,7 @@ export class SyncEngine {
     } finally {
       if (!this.#stopped) {
         const counts = status.refresh({ syncing: false });
+        if (timing === NOW && summary.sent === 0 && !summary.error && counts.inFlight > 0) this.#tryWhenBack = true;
         if (o.autoSync) this.#scheduleFromCore(counts, storageFailed ? o.retryBaseMs : 0);
       }
     }
