@@ -76,13 +76,24 @@ export function newProfile(engine) {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+// One poll's eval gets this long: a page that stops answering one call (seen under CPU
+// load) fails the wait with its last status instead of hanging past the wait's timeout.
+const POLL_MS = 10000;
+
+// `page.eval(fn, arg)`, rejected after `ms`.
+function evalWithin(page, fn, arg, ms) {
+  let timer;
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms); });
+  return Promise.race([page.eval(fn, arg), late]).finally(() => clearTimeout(timer));
+}
+
 /** Polls `page.eval(fn, arg)` until it returns a truthy value; the error says what was awaited. */
 export async function waitFor(page, fn, arg, { timeout = 30000, what = String(fn) } = {}) {
   const end = Date.now() + timeout;
   let last;
   for (;;) {
     try {
-      last = await page.eval(fn, arg);
+      last = await evalWithin(page, fn, arg, POLL_MS);
       if (last) return last;
     } catch (err) {
       last = err; // the page may be between documents (a reload)
@@ -120,14 +131,18 @@ export function status(page) {
 export async function waitForStatus(page, predicate, what = String(predicate), timeout = 30000) {
   const end = Date.now() + timeout;
   let last;
+  let failed = null; // the last poll's error (between documents, or no answer), if it failed
   for (;;) {
     try {
-      last = await status(page);
+      last = await evalWithin(page, () => window.leadOutboxStore.getStatus(), undefined, POLL_MS);
+      failed = null;
       if (predicate(last)) return last;
     } catch (err) {
-      last = err.message; // between documents (a reload)
+      failed = err.message;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last)}`);
+    if (Date.now() > end) {
+      throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last)}${failed ? `; last poll: ${failed}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
