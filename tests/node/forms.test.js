@@ -184,7 +184,7 @@ test("the open runs the environment's prepareAttribution steps in order once it 
   const log = [];
   const environment = {
     prepareAttribution: [() => log.push('reach'), () => log.push('read')],
-    captureAttribution: (settings) => (log.push('capture'), null),
+    captureAttribution: () => (log.push('capture'), null),
   };
   await getStore('forms-p', { autoSync: false, environment });
   assert.deepEqual(log, [], 'none of them is part of the open');

@@ -330,9 +330,13 @@ export class LeadStore {
     // sessionStorage use was a long task at 4x in 2 loads of 4.
     if (this.#takesLeads && o.attribution !== false) {
       const steps = [...(this.#env.prepareAttribution ?? []), () => this.#env.captureAttribution(o.attribution)];
-      steps.reduce((done, step) => done.then(nextPlainTask).then(() => {
-        if (!this.#closed) step();
-      }), Promise.resolve()).catch(() => {}); // a lead captures it again: nothing depends on this one
+      (async () => {
+        for (const step of steps) {
+          await nextPlainTask();
+          if (this.#closed) return;
+          step();
+        }
+      })().catch(() => {}); // a lead captures it again: nothing depends on this one
     }
     // status.storage and the pending-count marker outside IndexedDB (web/src/storage.js).
     this.#stopStorage = watchStorage(this.tenantId, {
