@@ -2,7 +2,7 @@
 // Runs bench/responsiveness.mjs for a few engines, alternating, and prints each load's long
 // tasks, the longest script of the engine's own files in a long animation frame (what is
 // attributable to it, not to the harness or Playwright), the submits' longest task and
-// click → paint; --frames lists every long frame's scripts; --reload also measures a reload
+// click → paint; --frames lists every long frame's scripts (the load's, then the submits'); --reload also measures a reload
 // after the submits (a returning visitor, its leads stored). --base=DIR[,DIR…] adds the engine
 // 'base' (then 'base1', …): the same page over another build's bundle, DIR holding a copy of that build's
 // web/dist/ as DIR/dist/, for a before/after in one run (DIR:preload: its page preloads the wasm). --trace instead records one
@@ -78,6 +78,10 @@ try {
         const longest = Math.max(0, ...r.load.tasks.map((t) => t.duration));
         rows[engine.id].push({ longest, tbt: r.load.tbtMs, ready: r.opened.readyMs, submitLongest: Math.max(0, ...r.submit.tasks.map((t) => t.duration)), paint: r.clickToPaintMs });
         if (args.frames) printFrames(r.load.frames, r.load.marks);
+        if (args.frames && (r.submit.frames.length || r.submit.marks.length)) {
+          console.log('  during the submits:');
+          printFrames(r.submit.frames, r.submit.marks);
+        }
         const ours = ownScripts(r.load.frames, engine);
         rows[engine.id].at(-1).ownLongest = Math.max(0, ...ours.map((x) => x.duration));
         if (r.reload) {

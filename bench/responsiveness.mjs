@@ -13,12 +13,14 @@ const blocking = (tasks) => tasks.reduce((sum, t) => sum + Math.max(0, t.duratio
 /**
  * Loads `engine`'s page in a fresh profile with CDP Emulation.setCPUThrottlingRate(`rate`),
  * then clicks its submit button `submits` times, each after the previous submit is durable.
- * Returns {rate, opened, load: {tasks, tbtMs, frames, marks}, submit: {tasks, tbtMs, frames}, clickToPaintMs[]};
+ * Returns {rate, opened, load: {tasks, tbtMs, frames, marks, until}, submit: {tasks, tbtMs, frames, marks},
+ * clickToPaintMs[]};
  * tasks are the main thread's long tasks ({start, duration} in ms from navigation start);
  * frames the long animation frames ({start, duration, blockingDuration, scripts: [{start,
  * duration, invoker, invokerType, sourceURL, sourceFunctionName}]}), which say whose script
  * made a frame long (empty where the browser has no Long Animation Frames API); marks the
- * page's performance marks ({name, start}) by the end of the load.
+ * page's performance marks ({name, start}) by the end of the load (`until`, ms from navigation
+ * start), and the submits' marks those after it.
  * Load is navigation start → first count + SETTLE_MS; TBT sums each long task's time over 50 ms.
  * With `reload`, the page is then reloaded (its data stored: a returning visitor) and
  * `reload` holds that load's {opened, tasks, tbtMs, frames, marks}.
@@ -40,6 +42,8 @@ export async function measureResponsiveness({ engine, server, submits, rate = 4,
     await page.waitForTimeout(300); // the last click's paint, and its Event Timing entries
     const submitTasks = await page.evaluate(() => window.__longTasks.take());
     const submitFrames = await page.evaluate(() => window.__longTasks.takeFrames());
+    const submitMarks = await page.evaluate((after) => performance.getEntriesByType('mark')
+      .filter((m) => m.startTime > after).map((m) => ({ name: m.name, start: m.startTime })), load.until);
     const clickToPaintMs = await page.evaluate(() => window.bench.clickToPaintMs());
     let reloaded;
     if (reload) {
@@ -50,7 +54,7 @@ export async function measureResponsiveness({ engine, server, submits, rate = 4,
       rate,
       opened,
       load,
-      submit: { tasks: submitTasks, tbtMs: blocking(submitTasks), frames: submitFrames },
+      submit: { tasks: submitTasks, tbtMs: blocking(submitTasks), frames: submitFrames, marks: submitMarks },
       clickToPaintMs,
       ...(reload ? { reload: reloaded } : {}),
     };
@@ -75,6 +79,7 @@ async function measureLoad(page) {
   const tasks = await page.evaluate(() => window.__longTasks.take());
   const frames = await page.evaluate(() => window.__longTasks.takeFrames());
   // The page's performance.mark()s (a diagnostic build may mark its phases), to place its frames.
-  const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => ({ name: m.name, start: m.startTime })));
-  return { opened, tasks, tbtMs: blocking(tasks), frames, marks };
+  const [marks, until] = await page.evaluate(() => [performance.getEntriesByType('mark').map((m) => ({ name: m.name, start: m.startTime })),
+    performance.now()]);
+  return { opened, tasks, tbtMs: blocking(tasks), frames, marks, until };
 }
