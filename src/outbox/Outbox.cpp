@@ -76,6 +76,8 @@ Result<std::int64_t> Outbox::meta(const char* key) {
 }
 
 Result<OutboxCounts> Outbox::counts() {
+  const std::int64_t changes = db_.totalChanges();
+  if (counted_ && countedAt_ == changes) return *counted_;
   Statement st = db_.prepare("SELECT status, count(*) FROM leads GROUP BY status");
   OutboxCounts c;
   while (st.step()) {
@@ -90,6 +92,11 @@ Result<OutboxCounts> Outbox::counts() {
     }
   }
   if (!st.status().isOk()) return st.status();
+  // Not inside a transaction: its rollback would take rows back without a change counted.
+  if (!db_.inTransaction()) {
+    counted_ = c;
+    countedAt_ = changes;
+  }
   return c;
 }
 

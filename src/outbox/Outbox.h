@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,9 @@ class Outbox {
  public:
   Outbox(Database& db, RetryPolicy retry, RetentionPolicy retention);
 
+  // How many leads are in each state. Kept while no row changes (Database::totalChanges):
+  // counting scans every lead, and the store asks after every commit and submit, most of
+  // which leave the leads as they were (a write-ahead submit, an edit, a feed page).
   Result<OutboxCounts> counts();
   // The earliest time the next batch may be taken: 0 when not backing off, and 0 when
   // the stored time is further ahead of `now` than RetryPolicy::longestWaitMs (the
@@ -138,6 +142,9 @@ class Outbox {
   RetryPolicy retry_;
   RetentionPolicy retention_;
   TransitionSql sql_;
+  // counts() as of the connection's totalChanges() `countedAt_`.
+  std::optional<OutboxCounts> counted_;
+  std::int64_t countedAt_ = 0;
 };
 
 }  // namespace leadoutbox

@@ -186,6 +186,10 @@ Statement Database::prepareReadOnly(std::string_view sql, std::vector<std::strin
 
 std::int64_t Database::changes() const { return sqlite3_changes(db_); }
 
+std::int64_t Database::totalChanges() const { return sqlite3_total_changes64(db_); }
+
+bool Database::inTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 Status Database::lastError(std::string_view context) const {
   return sqliteStatus(db_, sqlite3_extended_errcode(db_), context);
 }

@@ -70,6 +70,11 @@ class Database {
   // every table it reads to `tablesRead` (sorted, once each). Other prepare errors: kInvalidArgument.
   Statement prepareReadOnly(std::string_view sql, std::vector<std::string>& tablesRead);
   std::int64_t changes() const;
+  // Rows inserted, updated or deleted through this connection since it opened (triggers'
+  // included; a rollback takes none back): unchanged means no statement changed a row.
+  std::int64_t totalChanges() const;
+  // True between BEGIN and COMMIT or ROLLBACK.
+  bool inTransaction() const;
 
   // Maps the connection's last error to a Status (kQuotaExceeded for a full disk).
   Status lastError(std::string_view context) const;

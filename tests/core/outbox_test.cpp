@@ -520,3 +520,26 @@ TEST_CASE("reopening without recovery leaves another tab's batch in flight", "[o
   CHECK(store->outbox().counts().value().inFlight == 1);
   CHECK(store->outbox().counts().value().pending == 0);
 }
+
+TEST_CASE("counts follow every change of the leads, a rolled-back one too", "[outbox]") {
+  Fixture f(3);
+  CHECK(f.counts().pending == 3);
+  CHECK(f.counts().pending == 3);  // asked again with nothing changed
+  REQUIRE(f.store->submitLead(testing::kValidLead, testing::uuid(3), f.now + 10).isOk());  // the newest
+  CHECK(f.counts().pending == 4);
+  REQUIRE(f.begin(f.now, BatchLimits{2, 1 << 20}).isOk());
+  CHECK(f.counts().pending == 2);
+  CHECK(f.counts().inFlight == 2);
+  Database& db = f.store->database();
+  REQUIRE(db.exec("DELETE FROM leads WHERE id = '" + testing::uuid(3) + "'").isOk());
+  CHECK(f.counts().pending == 1);
+  // Counted inside a transaction that is then rolled back: the row it counted is gone again.
+  const Status undone = db.transaction([&] {
+    if (Status s = db.exec("INSERT INTO leads(id, created_at, updated_at) VALUES('extra', 1, 1)"); !s.isOk()) return s;
+    CHECK(f.counts().pending == 2);
+    return Status(ErrorCode::kStorage, "roll back");
+  });
+  CHECK_FALSE(undone.isOk());
+  CHECK(f.counts().pending == 1);
+  CHECK(f.counts().inFlight == 2);
+}
