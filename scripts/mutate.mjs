@@ -51,6 +51,18 @@ const MUTATIONS = [
     to: '"UPDATE leads SET status = \'pending\', attempts = attempts + ?3, updated_at = ?2 WHERE id = ?1"',
   },
   {
+    name: 'the kept counts stay after rows changed',
+    file: 'src/outbox/Outbox.cpp',
+    from: 'if (counted_ && countedAt_ == changes) return *counted_;',
+    to: 'if (counted_) return *counted_;',
+  },
+  {
+    name: 'the kept counts are taken inside a transaction (a rollback leaves them wrong)',
+    file: 'src/outbox/Outbox.cpp',
+    from: 'if (!db_.inTransaction()) {',
+    to: 'if (true) {',
+  },
+  {
     name: 'crash recovery moves every lead, not only those in flight',
     file: 'src/outbox/Outbox.cpp',
     from: 'transitionUpdate(LeadEvent::kReturn, ", updated_at = ?1", "1")',
