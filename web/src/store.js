@@ -103,7 +103,9 @@ export class LeadStore {
   #hasReplica; // the core has the replica, query and edits (not the visitor core)
   #telling = null; // the follow-up #tellSoon scheduled: {submitted}
   #formJson = 'null'; // the form definition as the core took it (#setForm), for write-ahead records
-  #opened = false; // the core's database is open (open(): write-ahead records can be inserted)
+  // open() has the core's database open, or deferred to #openNow (#openLater): write-ahead
+  // records can be inserted from here on (a commit opens a deferred one first).
+  #opened = false;
   // A first visit's empty database, created at the first use of the core's database or once
   // the warm-up has compiled its path (open); null once created, or when there is none to create.
   #openLater = null;
