@@ -208,17 +208,17 @@ test("a staff store counts a visitor's record as pending and leaves it for a vis
   await closeAllStores();
 });
 
-test("a first visit's store is ready before its empty database is made; the database follows the warm-up", async () => {
+test("a first visit's store makes its empty database only for a call that needs it, not after the warm-up", async () => {
   const { store, warm, files } = await firstVisit('ahead-first');
-  assert.deepEqual(files(), [], 'no database before the warm-up');
+  assert.deepEqual(files(), [], 'no database when the store is ready');
   assert.equal(store.getStatus().pending, 0);
-  await nextPlainTask();
-  assert.deepEqual(files(), [], 'the open does not make it in a later task by itself');
   warm(true);
-  await waitUntil(() => files().length > 0);
-  assert.deepEqual(store.listLeads(), []);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(files(), [], 'nor after the warm-up: a visitor who never submits never makes it');
   const id = await store.submitLead(lead(1));
-  await inserted(store);
+  assert.deepEqual(files(), [], 'a submit is a record');
+  await inserted(store, { listFirst: false }); // the round 50 ms on makes it, then inserts the row
+  assert.ok(files().length > 0);
   assert.deepEqual(store.listLeads().map((l) => l.id), [id]);
   await store.close();
 });

@@ -175,9 +175,9 @@ export class LeadStore {
    * ({at, reason, keptAs, trapped}) tells getStore to open a fresh store.
    *
    * `warmedUp`: resolves once the core's open path is compiled (core.js warmedUpOffThread).
-   * A visitor store with nothing stored resolves without waiting for it: what it needs
-   * for a submit is the check and the volume; its empty database is created after the
-   * warm-up, in a task of its own, or at the first call that needs it (#openNow).
+   * A visitor store with nothing stored does not wait for it: what it needs for a submit
+   * is the check and the volume; its empty database is created by the first call that
+   * needs it (#openNow), which the warm-up has usually compiled by then.
    */
   async open(files, { recovered = null, warmedUp = Promise.resolve() } = {}) {
     // A task apart from the store's construction, which compiles this class on a first visit.
@@ -241,14 +241,12 @@ export class LeadStore {
       await nextTask(); // the files' load and the database's open: separate tasks, each shorter
       if (this.#volume.isEmpty && !this.#hasReplica) {
         // Nothing stored yet: the open only creates an empty schema, which no crash can
-        // lose and no submit needs (a submit is a write-ahead record). It is created once
-        // the warm-up has compiled that path, off the way to a ready store, and goes out
-        // with the first commit. (In a tab without the warm-up, that task compiles it.)
+        // lose and no submit needs (a submit is a write-ahead record). It is created by the
+        // first call that needs the database (#openNow: the first submit's round, in a task
+        // of its own, or listLeads, a sync) and goes out with that commit: a visitor who
+        // never submits never pays for it (at 4x CPU throttle, 5-169 ms of the load).
         this.#openLater = () => openCore({});
         this.#opened = true;
-        warmedUp.then(() => nextPlainTask()).then(() => {
-          if (!this.#closed) this.#openNow();
-        }).catch(() => {}); // the next call that needs the database tries again and says why
       } else if (this.#volume.isEmpty) {
         // A staff store's status needs its database at once (edits, the feed): made once the
         // warm-up has compiled that path, which would otherwise be one long main-thread task.
@@ -692,6 +690,21 @@ export class LeadStore {
       if (this.#volume.writingAhead) {
         this.#applySoon();
         return;
+      }
+      if (this.#openLater) {
+        // A first visit's first round: the empty database in this task, the round in the
+        // next. If it cannot be made, the round below tries again and fails with the reason
+        // (the records stay for a later round).
+        let made = true;
+        try {
+          this.#openNow();
+        } catch {
+          made = false;
+        }
+        if (made) {
+          this.#applySoon(0);
+          return;
+        }
       }
       // The round may have loaded other tabs' commits and found their records: recount.
       this.#commit(() => undefined).then(() => {
