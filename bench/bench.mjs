@@ -88,8 +88,17 @@ export async function runBench(plan, { log = () => {} } = {}) {
       log(`ingest, ${r.clients} clients × ${r.batches} batches of ${r.batchSize}, ${tenants} tenant(s): ${r.leadsPerSecond.toFixed(0)} leads/s, batch p50 ${r.batchMs.p50.toFixed(1)} ms, p99 ${r.batchMs.p99.toFixed(1)} ms`);
     }
     if (plan.subscriptions) {
-      measured.subscriptions = await measureIdleSubscriptions({ databaseUrl: cluster.appUrl, ...plan.subscriptions });
-      log(`${plan.subscriptions.count} idle live subscriptions: ${(measured.subscriptions.rssPerSubscriptionBytes / 1024).toFixed(1)} KiB RSS each`);
+      // A process's RSS per subscription moves by a few KiB from one process to the next (46.6 to
+      // 51.0 KiB in five of them on 2026-12-02): each sample is a feed process of its own, and the
+      // median one is reported (of two, the higher), with every sample's RSS.
+      const { samples = 1, ...options } = plan.subscriptions;
+      const runs = [];
+      for (let i = 0; i < samples; i++) {
+        runs.push(await measureIdleSubscriptions({ databaseUrl: cluster.appUrl, tenantPrefix: `idle${i}-`, ...options }));
+        log(`${options.count} idle live subscriptions, process ${i + 1}: ${(runs[i].rssPerSubscriptionBytes / 1024).toFixed(1)} KiB RSS each`);
+      }
+      const byRss = [...runs].sort((a, b) => a.rssPerSubscriptionBytes - b.rssPerSubscriptionBytes);
+      measured.subscriptions = { ...byRss[byRss.length >> 1], rssSamples: runs.map((r) => r.rssPerSubscriptionBytes) };
     }
     return { plan, machine: machine(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, engines, server: measured };
   } finally {

@@ -85,7 +85,10 @@ function serverFigures({ plan, server }) {
   }
   if (plan.subscriptions) {
     const r = server?.subscriptions;
-    out.subscription = { rssBytes: r?.rssPerSubscriptionBytes ?? NaN, heapBytes: r?.heapPerSubscriptionBytes ?? NaN, idleCpuPercent: r?.idleCpuPercent ?? NaN };
+    out.subscription = {
+      rssBytes: r?.rssPerSubscriptionBytes ?? NaN, heapBytes: r?.heapPerSubscriptionBytes ?? NaN, idleCpuPercent: r?.idleCpuPercent ?? NaN,
+      rssSamples: r?.rssSamples ?? [], // each feed process's RSS per subscription; rssBytes is their median's
+    };
   }
   return Object.keys(out).length ? out : null;
 }
