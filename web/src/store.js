@@ -106,8 +106,8 @@ export class LeadStore {
   // open() has the core's database open, or deferred to #openNow (#openLater): write-ahead
   // records can be inserted from here on (a commit opens a deferred one first).
   #opened = false;
-  // A first visit's empty database, created at the first use of the core's database or once
-  // the warm-up has compiled its path (open); null once created, or when there is none to create.
+  // A first visit's empty database, created at the first use of the core's database (#openNow);
+  // null once created, or when there is none to create.
   #openLater = null;
   #applyTimer = null; // #applySoon's
   // The replica, live queries, edits and the feed (sync/staffStore.js, in the staff chunk):
