@@ -80,11 +80,11 @@ export function newProfile(engine) {
 // load) fails the wait with its last status instead of hanging past the wait's timeout.
 const POLL_MS = 10000;
 
-// `page.eval(fn, arg)`, rejected after `ms`.
-function evalWithin(page, fn, arg, ms) {
+/** Rejects with `what` after `ms`, else settles as `promise` does. */
+export function deadline(promise, ms, what) {
   let timer;
-  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms); });
-  return Promise.race([page.eval(fn, arg), late]).finally(() => clearTimeout(timer));
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Polls `page.eval(fn, arg)` until it returns a truthy value; the error says what was awaited. */
@@ -93,7 +93,7 @@ export async function waitFor(page, fn, arg, { timeout = 30000, what = String(fn
   let last;
   for (;;) {
     try {
-      last = await evalWithin(page, fn, arg, POLL_MS);
+      last = await deadline(page.eval(fn, arg), POLL_MS, 'a poll');
       if (last) return last;
     } catch (err) {
       last = err; // the page may be between documents (a reload)
@@ -134,7 +134,7 @@ export async function waitForStatus(page, predicate, what = String(predicate), t
   let failed = null; // the last poll's error (between documents, or no answer), if it failed
   for (;;) {
     try {
-      last = await evalWithin(page, () => window.leadOutboxStore.getStatus(), undefined, POLL_MS);
+      last = await deadline(status(page), POLL_MS, 'a status poll');
       failed = null;
       if (predicate(last)) return last;
     } catch (err) {

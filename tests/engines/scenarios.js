@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestBackend } from '../browser/site.js';
 import {
-  newProfile, openDemo, reload, startFaultySite, status, submitLeads, syncNow, waitFor, waitForStatus,
+  deadline, newProfile, openDemo, reload, startFaultySite, status, submitLeads, syncNow, waitFor, waitForStatus,
 } from './harness.js';
 
 // A scenario that hangs (a driver call that never returns) fails on its own instead of
@@ -22,13 +22,6 @@ const LIMIT = { timeout: 120000 };
 // before node:test gives up on it; closing a browser that stopped answering gets this long.
 const BODY_MS = LIMIT.timeout - 20000;
 const CLOSE_MS = 15000;
-
-// Rejects with `what` after `ms`, else settles as `promise` does.
-function deadline(promise, ms, what) {
-  let timer;
-  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 /** Registers every scenario for `driver`. One backend (PostgreSQL + handler) serves them all. */
 export function runScenarios(driver) {
