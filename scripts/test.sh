@@ -150,10 +150,10 @@ echo "demo site build: $((SECONDS - demo_start)) s"
 # WebKit), last, once the sanitizer build and the mutation run are done: beside them,
 # Firefox's two-tab scenario failed in 1 of 3 runs (a "Try again" that found the leads in the
 # other tab's request showed nothing; fixed in the sync engine since, and the lane order kept).
-# The other: the sanitizers, fuzz, node and browser suites. This lane
-# starts before the sanitizers and fuzz suites, which use one core: started after them, it
-# left a core idle for about 100 s. A failed preparation of the recipe app is shown, and the
-# recipe test then makes its own app (and says why it fails).
+# The other: the sanitizers, fuzz, node and browser suites. This lane starts before the
+# sanitizers and fuzz suites, which use one core: started after them, it left a core idle for
+# about 100 s. A failed preparation of the recipe app is shown, and the recipe test then makes
+# its own app (and says why it fails).
 if [ "$demo_ok" -eq 0 ]; then
   if wait "$recipe_pid"; then export LEAD_OUTBOX_RECIPE_WORK=$recipe_work; fi
   background_suite bench bench/quick.test.js adoption tests/adoption engines tests/engines
