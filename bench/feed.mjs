@@ -111,7 +111,8 @@ try {
   const overHttp = await measureIdleSubscriptions({ databaseUrl: cluster.appUrl, count: n, tenantPrefix: 'http-' });
   const http = {
     heapPerWaiterKB: +(overHttp.heapPerSubscriptionBytes / 1024).toFixed(2),
-    rssPerWaiterKB: +(overHttp.rssPerSubscriptionBytes / 1024).toFixed(2),
+    rssPerWaiterKB: +(overHttp.rssPerSubscriptionBytes / 1024).toFixed(2), // one more on a process holding n
+    firstRssPerWaiterKB: +(overHttp.firstRssPerSubscriptionBytes / 1024).toFixed(2), // the first n, young generation included
     idleCpuPercent: +overHttp.idleCpuPercent.toFixed(2),
   };
 

@@ -86,8 +86,12 @@ function serverFigures({ plan, server }) {
   if (plan.subscriptions) {
     const r = server?.subscriptions;
     out.subscription = {
+      // One more held request on a process that holds plan.subscriptions.count already.
       rssBytes: r?.rssPerSubscriptionBytes ?? NaN, heapBytes: r?.heapPerSubscriptionBytes ?? NaN, idleCpuPercent: r?.idleCpuPercent ?? NaN,
       rssSamples: r?.rssSamples ?? [], // each feed process's RSS per subscription; rssBytes is their median's
+      // The first count held, each, and V8's young generation's one-time growth within it (bench/subscriptions.mjs).
+      firstRssBytes: r?.firstRssPerSubscriptionBytes ?? NaN, firstHeapBytes: r?.firstHeapPerSubscriptionBytes ?? NaN,
+      youngGrowthBytes: r?.youngGrowthBytes ?? NaN, held: r?.held ?? NaN,
     };
   }
   return Object.keys(out).length ? out : null;
