@@ -3,7 +3,8 @@
 // --profile also records a CDP CPU profile over lead-outbox's submits and lists self time by function.
 // `--fresh[=N] [--wait=0,5000] [--submits=20]` instead repeats bench/run.mjs's 0-lead workload N times
 // (3 by default): a new browser and profile per engine, `submits` back-to-back submits right after the
-// page opened (or `wait` ms later; several values alternate), and prints each sample's medians.
+// page opened (or `wait` ms later; several values alternate), and prints each sample's medians, with
+// the floor's put also as it is with an explicit IDBTransaction.commit() (floor.html?commit).
 // `--clicks[=N]` clicks the page's submit button N times (10) at 4x CPU throttle under a trace, as
 // bench/responsiveness.mjs does, and prints each click task's main-thread CPU and whether it held the
 // submit's transaction (for a before/after, run it once over each build's web/dist/lead-outbox.mjs).
@@ -127,10 +128,12 @@ async function freshRuns() {
   for (let i = 0; i < samples; i++) {
     for (const wait of i % 2 ? [...waits].reverse() : waits) {
       const floorMs = median(await freshSample(pages.floor, wait, submits).then((rs) => rs.map((r) => r.end - r.t0)));
+      const committedMs = median(await freshSample(`${pages.floor}?commit`, wait, submits).then((rs) => rs.map((r) => r.end - r.t0)));
       const phases = (await freshSample(pages['lead-outbox'], wait, submits)).map(split);
       const cells = Object.keys(phases[0]).map((k) => `${k.split(' (')[0]} ${median(phases.map((p) => p[k])).toFixed(1)}`);
       const total = median(phases.map((p) => p.total));
-      console.log(`  sample ${i + 1}, wait ${wait} ms: ${cells.join(', ')}; floor ${floorMs.toFixed(1)}; ratio ${(total / floorMs).toFixed(2)}×`);
+      console.log(`  sample ${i + 1}, wait ${wait} ms: ${cells.join(', ')}; floor ${floorMs.toFixed(1)}; ratio ${(total / floorMs).toFixed(2)}×; `
+        + `floor with commit() ${committedMs.toFixed(1)}, ratio ${(total / committedMs).toFixed(2)}×`);
     }
   }
   console.log(`  load average after: ${readLoad()}`);

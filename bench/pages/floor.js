@@ -16,10 +16,15 @@ const committed = (tx) => new Promise((resolve, reject) => {
 // The record lead-outbox keeps per lead: the lead, its id and time, and its outbox state.
 const record = (lead) => ({ id: crypto.randomUUID(), ...lead, createdAt: Date.now(), status: 'pending', attempts: 0 });
 
+// floor.html?commit: the transaction asks for its commit once its puts are queued (commit(),
+// as lead-outbox's submit does), for bench/submit-phases.mjs; bench/run.mjs's floor is the plain put.
+const explicitCommit = new URLSearchParams(location.search).has('commit');
+
 async function put(leads) {
   const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
   const store = tx.objectStore(STORE);
   for (const lead of leads) store.put(record(lead));
+  if (explicitCommit) tx.commit();
   await committed(tx);
 }
 
