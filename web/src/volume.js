@@ -233,7 +233,7 @@ export class Volume {
       // Nothing more goes in: ask for the commit now rather than after the puts' success
       // events come back (0.2-0.5 ms of a submit in Chromium; bench/REPORT.md, "The
       // explicit commit"). Where commit() is missing, the transaction commits as before.
-      tx.commit?.();
+      commit(tx);
     } catch (err) {
       if (tx) abort(tx);
       failAll(transactionError(this.#db, err));
@@ -409,6 +409,9 @@ export class Volume {
       const aheadKeys = files.getAllKeys(IDBKeyRange.bound(this.dir + AHEAD_KEY, `${this.dir}${AHEAD_KEY}\uffff`));
       aheadKeys.onsuccess = () => {
         for (const key of aheadKeys.result) if (!this.#journal.has(key)) unknown.set(key, files.get(key));
+        // The last request is made (the reads before this one were answered first, and with
+        // them the puts were queued): commit without waiting for the answers to come back.
+        commit(tx);
       };
       // Runs the round's writes and queues their puts (none when nothing changed); a trap
       // or a refused put rejects the round and aborts the transaction.
@@ -1027,6 +1030,16 @@ export function closedError() {
 
 function decodeStamp(entry) {
   return entry ? new TextDecoder().decode(entry.contents) : null;
+}
+
+// Asks for the commit now, where the browser has commit(); a transaction already aborted
+// (a lost round, a refused put) stays so.
+function commit(tx) {
+  try {
+    tx.commit?.();
+  } catch {
+    // aborted or finished
+  }
 }
 
 function abort(tx) {
