@@ -69,7 +69,7 @@ export function targets(summary, plan) {
     }) : [['Server ingest: leads/s into PostgreSQL, 50 concurrent clients sending batches of 10; p50 and p99 per batch (not measured in this run)', 'n/a', false]]),
     [`Memory per open live subscription ≤ 50 KB RSS (issue 10's goal; the feed in a process of its own)${sub ? '' : ' (not measured in this run)'}`,
       sub ? `${bytes(sub.rssBytes)} RSS (${bytes(sub.heapBytes)} JS heap) per subscription beyond the first ${n(plan.subscriptions.count)}; `
-        + `the first ${n(plan.subscriptions.count)} ${bytes(sub.firstRssBytes)} each, ${bytes(sub.youngGrowthBytes)} in all of it V8's young generation growing once` : 'n/a',
+        + `the first ${n(plan.subscriptions.count)}: ${bytes(sub.firstRssBytes)} each, of which ${bytes(sub.youngGrowthBytes)} in all is V8's young generation growing once` : 'n/a',
       sub?.rssBytes <= 50 * KB],
   ];
   return rows.map(([target, measured, met]) => ({ target, measured, met: met === null ? null : Boolean(met) }));
