@@ -171,7 +171,7 @@ std::string StoreApi::setForm(const std::string& definitionJson) {
 
 std::string StoreApi::validateLead(const std::string& leadJson, const std::string& id, double createdAt) {
   auto r = leadoutbox::validateLead(leadJson, id, ms(createdAt), form());
-  return r.isOk() ? okJson(normalizedLeadJson(r.value())) : errorJson(r.status());
+  return r.isOk() ? okJson() : errorJson(r.status());
 }
 
 std::string StoreApi::counts(double now) {

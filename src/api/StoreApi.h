@@ -35,7 +35,10 @@ class StoreApi {
   // close. definitionJson: a definition, or "null" / "" for the built-in default. value:
   // the definition as parsed (formDefinitionJson); "invalid_form" leaves the form as it was.
   std::string setForm(const std::string& definitionJson);
-  // validateLeadJson against the form set with setForm; needs no open store.
+  // validateLeadJson against the form set with setForm, as a check only: value null (the
+  // page asks before it writes a lead ahead and never reads the normalized lead, which the
+  // row's insert makes again; building it cost a submit time in wasm and in JSON.parse).
+  // Needs no open store.
   std::string validateLead(const std::string& leadJson, const std::string& id, double createdAt);
   // value: {"pending","inFlight","synced","rejected","nextAttemptAt"}
   std::string counts(double now);

@@ -177,3 +177,15 @@ TEST_CASE("query() refuses anything but a read, enforced by SQLite, and changes 
   // The authorizer is gone after query(): the store's own writes still work.
   CHECK(parse(api.submitLead(testing::kValidLead, testing::uuid(2), 6))["ok"].asBool());
 }
+
+TEST_CASE("the store's lead check answers ok with no value, or the fields at fault", "[api]") {
+  StoreApi api;
+  JsonValue ok = parse(api.validateLead(R"({"name":" Ada ","email":"ada@EXAMPLE.com","message":"0123456789"})",
+                                        testing::uuid(3), 7));
+  CHECK(ok["ok"].asBool());
+  CHECK(ok["value"].isNull());
+  JsonValue bad = parse(api.validateLead(R"({"name":"A","email":"ada@example.com","message":"0123456789"})",
+                                         testing::uuid(3), 7));
+  CHECK_FALSE(bad["ok"].asBool());
+  CHECK(bad["fields"]["name"].asString() == "Name must be at least 2 characters.");
+}
