@@ -88,3 +88,76 @@ test('watchStorage works in a document that refuses cookies', (t) => {
   assert.deepEqual(log, ['read', 'write lead-outbox.pending.acme=1']);
   assert.equal(statuses.at(-1).lostPending, 0);
 });
+
+// Timers a test steps through by hand: {now, setTimeout, clearTimeout, advance(ms)}.
+function manualTimers() {
+  let now = 0;
+  let next = 1;
+  const due = new Map(); // handle → {at, fn}
+  return {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      due.set(next, { at: now + ms, fn });
+      return next++;
+    },
+    clearTimeout: (handle) => due.delete(handle),
+    advance(ms) {
+      const end = now + ms;
+      for (;;) {
+        const [handle, t] = [...due].filter(([, x]) => x.at <= end).sort((a, b) => a[1].at - b[1].at)[0] ?? [];
+        if (!t) break;
+        due.delete(handle);
+        now = t.at;
+        t.fn();
+      }
+      now = end;
+    },
+  };
+}
+
+test('watchStorage writes a burst of pending counts as one cookie write after the first, and at once when the page is hidden', (t) => {
+  const log = fakeDocument();
+  const events = new Map();
+  const on = (target) => Object.assign(target, {
+    addEventListener: (type, fn) => events.set(type, fn),
+    removeEventListener: (type) => events.delete(type),
+  });
+  on(globalThis.document).visibilityState = 'visible';
+  globalThis.window = on({});
+  t.after(() => {
+    delete globalThis.document;
+    delete globalThis.window;
+  });
+  const timers = manualTimers();
+  let tell;
+  const stop = watchStorage('acme', {
+    persistentStorage: 'never', counts: () => ({ pending: 0, stored: 0 }), set: () => {}, expected: 0, timers,
+    onStatus: (listener) => { tell = listener; return () => {}; },
+  });
+  tell({ pending: 1 });
+  assert.deepEqual(log, [], 'never in the submit\'s own task');
+  timers.advance(0);
+  assert.deepEqual(log, ['write lead-outbox.pending.acme=1'], 'the first change: one task later');
+  for (const pending of [2, 3, 4]) {
+    timers.advance(2);
+    tell({ pending });
+    timers.advance(0);
+  }
+  assert.deepEqual(log, ['write lead-outbox.pending.acme=1'], 'the burst waits: no write beside its submits');
+  timers.advance(500);
+  assert.deepEqual(log.slice(1), ['write lead-outbox.pending.acme=4'], 'then one write, with the last count');
+  timers.advance(100);
+  tell({ pending: 5 });
+  globalThis.document.visibilityState = 'hidden';
+  events.get('visibilitychange')();
+  assert.deepEqual(log.slice(2), ['write lead-outbox.pending.acme=5'], 'hidden: written at once');
+  timers.advance(1000);
+  assert.equal(log.length, 3, 'and not again');
+  tell({ pending: 4 });
+  events.get('pagehide')();
+  assert.deepEqual(log.slice(3), ['write lead-outbox.pending.acme=4'], 'left: written at once');
+  tell({ pending: 3 });
+  stop();
+  assert.deepEqual(log.slice(4), ['write lead-outbox.pending.acme=3'], 'closed: written at once');
+  assert.deepEqual([...events.keys()], [], 'and its page listeners are gone');
+});

@@ -8,6 +8,8 @@
 // store opening empty can say that leads it should have had are gone.
 
 const DAY_S = 24 * 60 * 60;
+// After a marker write, later changes wait this long and go as one write (see watchStorage).
+const MARKER_COALESCE_MS = 500;
 // Browsers cap cookie lifetimes at 400 days; Safari caps cookies set from script at 7.
 const MARKER_MAX_AGE_S = 400 * DAY_S;
 
@@ -39,9 +41,11 @@ export async function readMarker(tenantId) {
  * 'ask' calls it anyway (Firefox then shows its prompt); 'never' does not.
  * `counts()`: {pending, stored} now (stored: every lead the outbox holds). `onStatus(l)`
  * follows the store; `set(storage)` puts status.storage. `expected`: the marker as
- * readMarker() read it (null or absent: it is read here, from document.cookie). Returns stop().
+ * readMarker() read it (null or absent: it is read here, from document.cookie). `timers`:
+ * {now, setTimeout, clearTimeout} for the marker's writes (tests; the globals by default).
+ * Returns stop().
  */
-export function watchStorage(tenantId, { persistentStorage = 'if-granted', counts, onStatus, set, expected }) {
+export function watchStorage(tenantId, { persistentStorage = 'if-granted', counts, onStatus, set, expected, timers = GLOBAL_TIMERS }) {
   const marker = cookieMarker(tenantId);
   const { pending, stored } = counts();
   expected ??= marker.read();
@@ -53,18 +57,29 @@ export function watchStorage(tenantId, { persistentStorage = 'if-granted', count
   // The count the marker holds: written again only when the pending count moves away from it
   // (a first visit, with nothing pending and no marker, writes no cookie).
   let written = expected;
-  let writeSoon = false;
+  // A cookie write goes to the browser process: never on a submit's path (listeners hear the
+  // count before the submit resolves), so one task later, with the count by then. And not
+  // once per submit of a burst either: a write beside the next submit's strict commit slowed
+  // that commit by about 0.3 ms (bench/REPORT.md, "The marker's cookie between submits").
+  // So the first change after a quiet spell is written one task later, as a single submit's
+  // always was, and changes within MARKER_COALESCE_MS of a write go as one write at its end,
+  // or at once when the page is hidden or left (a visitor's next page reads the marker).
+  let lastWriteAt = -Infinity;
+  let timer = null;
+  const writeNow = () => {
+    if (timer !== null) timers.clearTimeout(timer);
+    timer = null;
+    lastWriteAt = timers.now();
+    marker.write(written);
+  };
   const unsubscribe = onStatus((status) => {
     if (status.pending === written) return;
     written = status.pending;
-    // A cookie write goes to the browser process: not on a submit's path (listeners hear
-    // the count before the submit resolves). One task later, with the count by then.
-    if (writeSoon) return;
-    writeSoon = true;
-    setTimeout(() => {
-      writeSoon = false;
-      marker.write(written);
-    }, 0);
+    if (timer !== null) return;
+    timer = timers.setTimeout(writeNow, Math.max(0, lastWriteAt + MARKER_COALESCE_MS - timers.now()));
+  });
+  const stopLeaving = onLeaving(() => {
+    if (timer !== null) writeNow();
   });
   if (pending !== written) marker.write((written = pending));
 
@@ -95,6 +110,30 @@ export function watchStorage(tenantId, { persistentStorage = 'if-granted', count
   return () => {
     stopped = true;
     unsubscribe();
+    stopLeaving();
+    if (timer !== null) writeNow();
+  };
+}
+
+const GLOBAL_TIMERS = Object.freeze({
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle),
+});
+
+// Calls `listener` when the page is hidden or left (where there is a page); returns the unsubscribe.
+function onLeaving(listener) {
+  const win = globalThis.window;
+  const doc = globalThis.document;
+  if (!win?.addEventListener || !doc?.addEventListener) return () => {};
+  const hidden = () => {
+    if (doc.visibilityState === 'hidden') listener();
+  };
+  win.addEventListener('pagehide', listener);
+  doc.addEventListener('visibilitychange', hidden);
+  return () => {
+    win.removeEventListener('pagehide', listener);
+    doc.removeEventListener('visibilitychange', hidden);
   };
 }
 
