@@ -42,7 +42,8 @@ export async function readMarker(tenantId) {
  * `counts()`: {pending, stored} now (stored: every lead the outbox holds). `onStatus(l)`
  * follows the store; `set(storage)` puts status.storage. `expected`: the marker as
  * readMarker() read it (null or absent: it is read here, from document.cookie). `timers`:
- * {now, setTimeout, clearTimeout} for the marker's writes (tests; the globals by default).
+ * {now, setTimeout, clearTimeout} for the marker's writes (tests; by default the globals, not
+ * the store's environment: no policy delay a test steps through, as the store's apply timer).
  * Returns stop().
  */
 export function watchStorage(tenantId, { persistentStorage = 'if-granted', counts, onStatus, set, expected, timers = GLOBAL_TIMERS }) {
@@ -73,7 +74,7 @@ export function watchStorage(tenantId, { persistentStorage = 'if-granted', count
     marker.write(written);
   };
   const unsubscribe = onStatus((status) => {
-    if (status.pending === written) return;
+    if (status.pending === written || !marker.usable) return; // no document (Node): no timer either
     written = status.pending;
     if (timer !== null) return;
     timer = timers.setTimeout(writeNow, Math.max(0, lastWriteAt + MARKER_COALESCE_MS - timers.now()));
@@ -164,6 +165,7 @@ function cookieMarker(tenantId) {
   // Not `typeof doc.cookie`: that is a read, which can wait on the browser (readMarker).
   const usable = doc != null && 'cookie' in doc;
   return {
+    usable,
     read() {
       if (!usable) return 0;
       try {
