@@ -85,3 +85,20 @@ export async function measureEngine({ engine, server, plan, backend, staff, run,
     profile.remove();
   }
 }
+
+/**
+ * One first visit of the page at `path` in a browser of its own with a fresh profile: its
+ * window.bench.opened ({htmlMs, scriptMs, readyMs, countMs, count}).
+ */
+export async function measureFirstVisit({ server, path }) {
+  const profile = newProfile();
+  const context = await launch(profile.dir);
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(server.url + path);
+    return await page.evaluate(() => window.bench.opened);
+  } finally {
+    await context.close();
+    profile.remove();
+  }
+}

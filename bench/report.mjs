@@ -42,7 +42,9 @@ export function targets(summary, plan) {
   const rows = [
     ['Download ≤ 250 KiB gzip (issue 10)', bytes(s.weight.gzip), s.weight.gzip <= 250 * KB],
     ['Download ≤ 200 KiB gzip (issue 14)', bytes(s.weight.gzip), s.weight.gzip <= 200 * KB],
-    ['First-visit ready ≤ 150 ms (median)', ms(s.firstVisit.readyMs.median), s.firstVisit.readyMs.median <= 150],
+    ['First-visit ready ≤ 150 ms (median)', `${ms(s.firstVisit.readyMs.median)} (the floor's page: ${ms(f.firstVisit.readyMs.median)}`
+      + `${f.withWasm ? `; the floor's page also fetching and compiling lead-outbox's wasm: ${ms(f.withWasm.firstVisitReadyMs.median)}` : ''})`,
+    s.firstVisit.readyMs.median <= 150],
     [`Reload (${n(big + plan.submitsPerSize)} leads) ready ≤ the floor's read + 30 ms (${ms(f.reload.countMs.median + 30)})`,
       ms(s.reload.countMs.median), s.reload.countMs.median <= f.reload.countMs.median + 30],
     ...plan.sizes.filter((size) => size === 0 || size === big).map((size) => [
@@ -223,6 +225,7 @@ export function renderReport({ results, summary, command, quick }) {
   push(
     '## Cold start, in parts (medians, ms from navigation start)',
     '',
+    ...(results.floorWithWasm?.length ? [`The floor's page "also fetching and compiling lead-outbox's wasm" (\`floor.html?wasm\`) fetches \`lead-outbox-visitor.wasm\` and compiles it (\`WebAssembly.compile\`, no instance) while its database opens, and is ready once both are done: no engine shipped as that wasm can be ready sooner on a first visit. ${plan.floorWithWasm} such loads per run, each in a fresh profile, right before lead-outbox's run.`, ''] : []),
     '| Engine | Visit | HTML received | Page scripts running | Ready | First count |',
     '|---|---|---|---|---|---|',
   );
@@ -231,6 +234,10 @@ export function renderReport({ results, summary, command, quick }) {
       const runs = results.engines[id].runs.map((r) => r[visit]);
       const med = (k) => ms(median(runs.map((r) => r[k])));
       push(`| ${label(id)} | ${visit === 'firstVisit' ? 'first visit' : 'reload'} | ${med('htmlMs')} | ${med('scriptMs')} | ${med('readyMs')} | ${med('countMs')} |`);
+    }
+    if (id === floor && results.floorWithWasm?.length) {
+      const med = (k) => ms(median(results.floorWithWasm.map((r) => r[k])));
+      push(`| ${label(id)}, also fetching and compiling lead-outbox's wasm (${results.floorWithWasm.length} loads) | first visit | ${med('htmlMs')} | ${med('scriptMs')} | ${med('readyMs')} | ${med('countMs')} |`);
     }
   }
   push(

@@ -65,6 +65,10 @@ export function summarize(results) {
     }
     out[id] = s;
   }
+  // The floor's page that also fetched and compiled lead-outbox's wasm (bench.mjs): its first visits.
+  if (results.plan.floorWithWasm && out.floor) {
+    out.floor.withWasm = { firstVisitReadyMs: spread((results.floorWithWasm ?? []).map((o) => o.readyMs)) };
+  }
   const server = serverFigures(results);
   if (server && out['lead-outbox']) out['lead-outbox'].server = server;
   return out;

@@ -20,6 +20,18 @@ const record = (lead) => ({ id: crypto.randomUUID(), ...lead, createdAt: Date.no
 // as lead-outbox's submit does), for bench/submit-phases.mjs; bench/run.mjs's floor is the plain put.
 const explicitCommit = new URLSearchParams(location.search).has('commit');
 
+// floor.html?wasm: the floor's page that also fetches and compiles lead-outbox's visitor wasm
+// while its database opens, ready once both are done: what no engine shipped as that wasm can
+// beat on a first visit (bench/bench.mjs measures it beside lead-outbox's). Read as
+// web/src/wasm-browser.js's compileWasm reads it: the response through a Blob, then
+// WebAssembly.compile; no instance, no store, no other script.
+const withWasm = new URLSearchParams(location.search).has('wasm');
+async function compileVisitorWasm() {
+  const response = await fetch('/web/dist/lead-outbox-visitor.wasm', { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`the visitor wasm: HTTP ${response.status}`);
+  return WebAssembly.compile(await (await response.blob()).arrayBuffer());
+}
+
 async function put(leads) {
   const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
   const store = tx.objectStore(STORE);
@@ -31,8 +43,10 @@ async function put(leads) {
 expose({
   async open() {
     const open = indexedDB.open('bench-floor', 1);
+    const wasm = withWasm ? compileVisitorWasm() : null; // after the open, as getStore() orders them
     open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: 'id' });
     db = await request(open);
+    await wasm;
     const readyMs = performance.now();
     // A reload's cost: read back every stored record (what an engine must load to be ready).
     const all = await request(db.transaction(STORE, 'readonly').objectStore(STORE).getAll());
