@@ -43,6 +43,7 @@
 
 #include "api/StoreApi.h"
 #include "edits/MergeEdits.h"
+#include "store/StoredData.h"
 #include "vfs/MemoryFiles.h"
 
 namespace {
@@ -68,7 +69,13 @@ std::string text(const char* data, std::size_t length) { return std::string(data
 // Byte length of the last string result (lo_file_view: of the view).
 LO_EXPORT std::size_t lo_result_length() { return resultLength; }
 
-LO_EXPORT StoreApi* lo_store_new() { return new StoreApi(); }
+LO_EXPORT StoreApi* lo_store_new() {
+#if LO_HAS_REPLICA
+  // Its stores read replica and edit rows: their open checks them (the visitor's links no such check).
+  leadoutbox::registerStaffTablesCheck(&leadoutbox::checkStaffTables);
+#endif
+  return new StoreApi();
+}
 LO_EXPORT void lo_store_delete(StoreApi* s) { delete s; }
 
 LO_EXPORT const char* lo_store_open(StoreApi* s, LO_STR(path), LO_STR(tenantId), double now, LO_STR(options)) {

@@ -1,4 +1,4 @@
-// checkStoredData: quick_check, then the shape, the lead rows and the meta values the core reads back.
+// checkStoredData: quick_check, then the shape, the lead rows, the staff tables (where registered) and the meta values the core reads back.
 #include "store/StoredData.h"
 
 #include "core/JsonParser.h"
@@ -62,7 +62,30 @@ constexpr const char* kBadMeta =
     "           WHEN 'edit_mutation_id' THEN CAST(value AS INTEGER) BETWEEN 0 AND 9007199254740991 "
     "           ELSE CAST(value AS INTEGER) BETWEEN 0 AND 2147483647 END))";
 
+Status (*staffTablesCheck)(Database&, const std::string&, int, const std::string&) = nullptr;
+
 }  // namespace
+
+void registerStaffTablesCheck(Status (*check)(Database&, const std::string&, int, const std::string&)) {
+  staffTablesCheck = check;
+}
+
+Status checkStaffTables(Database& db, const std::string& schema, int version, const std::string& name) {
+  if (version >= 3) {
+    Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".replica_leads WHERE NOT (" +
+                               kValidReplicaLead + (version >= 4 ? kValidReplicaLeadV4 : "") +
+                               (version >= 5 ? kValidReplicaLeadV5 : "") + (version >= 7 ? kValidReplicaLeadV7 : "") +
+                               ") LIMIT 1");
+    if (bad.step()) return damagedData(name + " holds a replica row out of range (id " + bad.columnText(0) + ")");
+    if (!bad.status().isOk()) return bad.status();
+  }
+  if (version >= 4) {
+    Statement bad = db.prepare("SELECT quote(mutation_id) FROM " + schema + ".edits WHERE NOT (" + kValidEdit + ") LIMIT 1");
+    if (bad.step()) return damagedData(name + " holds an edit row out of range (mutation " + bad.columnText(0) + ")");
+    if (!bad.status().isOk()) return bad.status();
+  }
+  return Status::ok();
+}
 
 Status checkStoredData(Database& db, const std::string& schema, int version, std::string_view what) {
   const std::string name(what);
@@ -99,18 +122,8 @@ Status checkStoredData(Database& db, const std::string& schema, int version, std
     }
     if (!rows.status().isOk()) return rows.status();
   }
-  if (version >= 3) {
-    Statement bad = db.prepare("SELECT substr(quote(id), 1, 40) FROM " + schema + ".replica_leads WHERE NOT (" +
-                               kValidReplicaLead + (version >= 4 ? kValidReplicaLeadV4 : "") +
-                               (version >= 5 ? kValidReplicaLeadV5 : "") + (version >= 7 ? kValidReplicaLeadV7 : "") +
-                               ") LIMIT 1");
-    if (bad.step()) return damagedData(name + " holds a replica row out of range (id " + bad.columnText(0) + ")");
-    if (!bad.status().isOk()) return bad.status();
-  }
-  if (version >= 4) {
-    Statement bad = db.prepare("SELECT quote(mutation_id) FROM " + schema + ".edits WHERE NOT (" + kValidEdit + ") LIMIT 1");
-    if (bad.step()) return damagedData(name + " holds an edit row out of range (mutation " + bad.columnText(0) + ")");
-    if (!bad.status().isOk()) return bad.status();
+  if (staffTablesCheck) {
+    if (Status s = staffTablesCheck(db, schema, version, name); !s.isOk()) return s;
   }
   Statement meta = db.prepare("SELECT key FROM " + schema + ".meta WHERE " + kBadMeta + " LIMIT 1");
   if (meta.step()) return damagedData(name + " holds a malformed or out-of-range meta value \"" + meta.columnText(0) + "\"");
