@@ -44,6 +44,7 @@
 #include "api/StoreApi.h"
 #include "edits/MergeEdits.h"
 #include "store/StoredData.h"
+#include "vfs/FileDigest.h"
 #include "vfs/MemoryFiles.h"
 
 namespace {
@@ -196,6 +197,10 @@ LO_EXPORT double lo_file_size(LO_STR(path)) {
 }
 
 LO_EXPORT bool lo_file_remove(LO_STR(path)) { return MemoryFiles::remove(LO_TEXT(path)); }
+
+// The digest of `path` (path and bytes; 52 bits), -1 when there is no such file: the
+// persistence layer saves the digest of a commit's files with it (web/src/volume.js).
+LO_EXPORT double lo_file_digest(LO_STR(path)) { return leadoutbox::fileDigest52(LO_TEXT(path)); }
 
 // The paths of the files in folder `dir`, one per line (paths never contain one).
 LO_EXPORT const char* lo_file_list(LO_STR(dir)) {

@@ -440,6 +440,71 @@ for (const [damage, { change, add }] of Object.entries(DAMAGE)) {
   });
 }
 
+// Every open of a tenant's database on `core` in this test, as the options it passed: the spy stays on
+// that module only (closeAllStores drops it; the next getStore loads another).
+function openOptions(core) {
+  const seen = [];
+  const open = core.CoreStore.prototype.open;
+  core.CoreStore.prototype.open = function (path, tenant, now, options) {
+    if (path.startsWith('/lead-outbox/')) seen.push(JSON.parse(options)); // not the warm-up's
+    return open.call(this, path, tenant, now, options);
+  };
+  return seen;
+}
+
+// Each stored bytes "pending" in a record of the tenant's groups or logs, as "pendinX".
+const misspellPending = (key, value) => {
+  const edit = (bytes) => {
+    const text = new TextDecoder('latin1').decode(bytes);
+    let changed = false;
+    for (let at = text.indexOf('pending'); at >= 0; at = text.indexOf('pending', at + 1)) {
+      bytes[at + 6] = 'X'.charCodeAt(0);
+      changed = true;
+    }
+    return changed;
+  };
+  if (/\/\.log\.\d+$/.test(key)) {
+    const entries = decodeLog(value.contents).map((e) => ({ ...e, bytes: e.bytes.slice() }));
+    return entries.map((e) => edit(e.bytes)).some(Boolean) ? { ...value, contents: encodeLog(entries) } : undefined;
+  }
+  if (!/\/leads\.v2\.db\.g\d{6}$/.test(key)) return undefined;
+  const contents = value.contents.slice();
+  return edit(contents) ? { ...value, contents } : undefined;
+};
+
+test('a reopen skips the full check of the stored data only for the files a commit saved, byte for byte', async () => {
+  const tenant = 'digest-reopen';
+  const store = await getStore(tenant, { autoSync: false });
+  const ids = [];
+  for (let i = 0; i < 30; i++) ids.push(await store.submitLead(lead(i)));
+  await closeAllStores(); // inserts their rows: a commit round saves the files with their digest
+
+  let seen = openOptions(await loadCore({ flavor: 'visitor' }));
+  const again = await getStore(tenant, { autoSync: false });
+  assert.deepEqual(seen.map((o) => o.checkStoredData), [false], 'the files as saved: no full check');
+  assert.equal(again.listLeads().length, 30);
+  await closeAllStores();
+
+  // A stamp record without a digest (an earlier release's commit): checked.
+  await rewrite(tenant, (key, value) => (key.endsWith('/.commit-stamp') ? { mode: value.mode, contents: value.contents } : undefined));
+  seen = openOptions(await loadCore({ flavor: 'visitor' }));
+  const upgraded = await getStore(tenant, { autoSync: false });
+  assert.deepEqual(seen.map((o) => o.checkStoredData), [true], 'no digest saved: the full check');
+  ids.push(await upgraded.submitLead(lead(30)));
+  await closeAllStores(); // its round saves the digest
+
+  // A byte of a group changed in IndexedDB: checked, and the damage is found at open.
+  const before = await rewrite(tenant);
+  assert.equal(typeof before.get(`/lead-outbox/${tenant}/.commit-stamp`)?.digest, 'number', 'the next commit saved a digest');
+  await rewrite(tenant, misspellPending);
+  seen = openOptions(await loadCore({ flavor: 'visitor' }));
+  const fresh = await getStore(tenant, { autoSync: false });
+  assert.deepEqual(seen.map((o) => o.checkStoredData).slice(0, 1), [true]);
+  assert.match(fresh.getStatus().recovered?.reason ?? '', /^damaged stored data: /);
+  assert.deepEqual(fresh.listLeads(), []);
+  await closeAllStores();
+});
+
 test('an IndexedDB failure while opening moves nothing aside: the next open has every lead', async () => {
   const tenant = 'open-idb-failure';
   // A tab whose request is out: its leads are stored in flight, so an open has a change to save (back to pending).

@@ -68,7 +68,7 @@ export function flavorMembers(flavor) {
 export function flavorExports(flavor) {
   const { store, functions } = flavorMembers(flavor);
   return [
-    'lo_result_length', 'lo_store_new', 'lo_store_delete', 'lo_file_view', 'lo_file_size', 'lo_file_remove',
+    'lo_result_length', 'lo_store_new', 'lo_store_delete', 'lo_file_view', 'lo_file_size', 'lo_file_remove', 'lo_file_digest',
     ...[...store].map((name) => `lo_store_${name}`),
     ...[...functions].map((name) => `lo_${FUNCTIONS[name][0]}`),
   ].sort();
@@ -173,6 +173,8 @@ export function wrapCoreModule(m, flavor = 'core') {
     ...functions,
     fileSize: (path) => call(m._lo_file_size, 's', [path]),
     fileRemove: (path) => Boolean(call(m._lo_file_remove, 's', [path])),
+    /** The digest of the file (its path and bytes): an integer below 2^52, or -1 when there is none. */
+    fileDigest: (path) => call(m._lo_file_digest, 's', [path]),
     /** A Uint8Array view into wasm memory, valid until the next call into the module; null when refused. */
     fileView(path, offset, length, grow) {
       const ptr = call(m._lo_file_view, 'sddb', [path, offset, length, grow]);

@@ -257,10 +257,15 @@ export class LeadStore {
       } else {
         // Opening may import an earlier layout, migrate, and put a crash's in-flight
         // leads back to pending: all of it is durable before the store is used.
+        // The full check of the stored data (35-70 ms at 10,000 leads in the browser) runs
+        // unless the files are exactly those a commit of this code saved: their digest is
+        // the one saved with that commit (Volume#unchangedSinceSaved). A damaged, lost or
+        // foreign record, or data an earlier release saved, changes it or has none.
+        const checkStoredData = !this.#volume.unchangedSinceSaved;
         await this.#commit(() => {
           let opened;
           try {
-            opened = openCore({ importFrom: this.#volume.legacyPath });
+            opened = openCore({ importFrom: this.#volume.legacyPath, checkStoredData });
           } catch (err) {
             // The records stay as found, for setAside: nothing a failed open changed is saved.
             if (damageOf(err) && !(err instanceof WebAssembly.RuntimeError)) this.#volume.discardChanges();

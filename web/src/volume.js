@@ -4,6 +4,8 @@ import { randomUuid } from './uuid.js';
 import { memoryFiles } from './files.js';
 
 const ROOT = '/lead-outbox';
+// Digests of files (core fileDigest) and of a folder (their sum) are integers below this.
+const DIGEST_MOD = 2 ** 52;
 // Where records that could not be opened are kept (Volume#setAside): outside every tenant's key range.
 const DAMAGED_ROOT = '/lead-outbox-damaged';
 // How a storage_error about the stored bytes themselves begins, from the core or from here.
@@ -97,6 +99,9 @@ export class Volume {
   #closed = false;
   #stamp = null; // the commit stamp this tab last wrote or loaded
   #loadedStamp = null; // the stamp of the files as last loaded from IndexedDB (setAside checks it)
+  #digests = new Map(); // path → the digest of each file in memory, as #rehash last took it
+  #digest = 0; // their sum modulo 2^52: the digest of every file in memory, saved with each stamp
+  #loadedDigest = null; // the digest the loaded stamp record was saved with, or null
   #damaged = new Map(); // keptAs → at (ms): the set-aside copies IndexedDB held at open
   #tab = randomUuid();
   #commits = 0;
@@ -443,7 +448,10 @@ export class Volume {
         try {
           saved = this.#put(files, keys, { scrub: round.some((w) => w.scrub), compact });
           this.#putConsumed(files, consumed);
-          files.put({ mode: FILE_MODE, contents: new TextEncoder().encode(stamp) }, this.stampPath); // no timestamp: see #put
+          this.#rehash(keys.map((key) => parseBlockKey(key)?.group ?? key));
+          // The digest of the files this round stores: a load that finds the same one knows
+          // they are exactly what this code saved (LeadStore#open skips the full check).
+          files.put({ mode: FILE_MODE, contents: new TextEncoder().encode(stamp), digest: this.#digest }, this.stampPath); // no timestamp: see #put
         } catch (err) {
           abort(tx);
           fail(err);
@@ -776,13 +784,16 @@ export class Volume {
     this.#logs = new Map();
     this.#nextLog = 0;
     this.#saved.clear();
-    this.#stamp = this.#loadedStamp = null;
+    this.#stamp = this.#loadedStamp = this.#loadedDigest = null;
     this.#journal = new Map();
     const old = [];
     const blocks = [];
     const logs = [];
     for (const [path, entry] of files) {
-      if (path === this.stampPath) this.#stamp = this.#loadedStamp = decodeStamp(entry);
+      if (path === this.stampPath) {
+        this.#stamp = this.#loadedStamp = decodeStamp(entry);
+        this.#loadedDigest = entry?.digest ?? null;
+      }
       if (path === this.contendedPath) continue; // about tabs, not a file
       if (path.startsWith(this.dir + AHEAD_KEY)) {
         this.#journal.set(path, { contents: entry?.contents, state: STORED });
@@ -840,6 +851,30 @@ export class Volume {
       mem.replace(this.legacyPath, joined);
     }
     this.#core.changedFiles(this.dir); // what was just loaded is not a change to save
+    this.#digests.clear();
+    this.#digest = 0;
+    this.#rehash(mem.list(this.dir).filter((path) => path !== this.stampPath)); // the stamp is loaded as a file too
+  }
+
+  /**
+   * True when the files as loaded are, byte for byte, those the loaded stamp's commit saved:
+   * their digest is the one saved with it. False for stamps saved without one (an earlier
+   * release's), after any change since the load, and for damaged or foreign records.
+   */
+  get unchangedSinceSaved() {
+    return this.#loadedDigest === this.#digest;
+  }
+
+  // Takes the digests of `paths` (files of this folder) as they are in memory now, and of a
+  // path with no file any more, none: #digest follows, one file at a time.
+  #rehash(paths) {
+    for (const path of new Set(paths)) {
+      const now = this.#core.fileDigest(path);
+      // Integers below 2^52: every sum here is exact.
+      this.#digest = (this.#digest - (this.#digests.get(path) ?? 0) + Math.max(now, 0) + DIGEST_MOD) % DIGEST_MOD;
+      if (now < 0) this.#digests.delete(path);
+      else this.#digests.set(path, now);
+    }
   }
 
   // Runs `fn` holding this tenant's lock: a Web Lock shared by the site's tabs where
