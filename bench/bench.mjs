@@ -22,10 +22,11 @@ const STAFF_TENANT = 'bench';
 
 /**
  * Measures every engine `plan.runs` times, alternating the engines' order from run to run so
- * that background load on the machine hits all alike, with `plan.floorWithWasm` first visits of
- * the floor's page with lead-outbox's wasm per run; then, once, the server's ingest and
+ * that background load on the machine hits all alike, with `plan.firstVisits` more first visits of
+ * each engine's page (engines[id].firstVisits) and `plan.floorWithWasm` of the floor's page with
+ * lead-outbox's wasm per run; then, once, the server's ingest and
  * its memory per live subscription (no browser open meanwhile). Returns
- * {plan, machine, startedAt, durationMs, engines: {[id]: {label, weight, runs: [...]}},
+ * {plan, machine, startedAt, durationMs, engines: {[id]: {label, weight, runs: [...], firstVisits?: [...]}},
  *  floorWithWasm: [{htmlMs, scriptMs, readyMs, countMs, count}], server: {ingest: [...], subscriptions}}.
  */
 export async function runBench(plan, { log = () => {} } = {}) {
@@ -70,6 +71,11 @@ export async function runBench(plan, { log = () => {} } = {}) {
       for (const engine of order) {
         for (let i = 0; engine.id === 'lead-outbox' && floorPage && i < (plan.floorWithWasm ?? 0); i++) {
           floorWithWasm.push(await measureFirstVisit({ server, path: `${floorPage}?wasm` }));
+        }
+        // A first visit is one page load in a fresh browser, at the mercy of what the machine
+        // does that second: more of them than runs, so that one slow start moves no median.
+        for (let i = 0; i < (plan.firstVisits ?? 0); i++) {
+          (engines[engine.id].firstVisits ??= []).push(await measureFirstVisit({ server, path: engine.page }));
         }
         engines[engine.id].runs.push(await measureEngine({ engine, server, plan, backend, staff, run, log }));
       }

@@ -12,6 +12,9 @@ export const PLANS = {
     // First visits per run of the floor's page that also fetches and compiles lead-outbox's
     // wasm (bench/pages/floor.js, ?wasm): the first visit's lower bound for that wasm.
     floorWithWasm: 2,
+    // More first visits per run and engine (bench/bench.mjs), beside each run's own: a first
+    // visit is one sample of a fresh browser's start, whose spread dwarfs an engine's part.
+    firstVisits: 2,
     syncLeads: 10000,
     // Separate page loads with the CPU throttled 4× (bench/responsiveness.mjs), per engine.
     responsiveness: { runs: 3, submits: 10, rate: 4 },
@@ -31,6 +34,7 @@ export const PLANS = {
     submitsPerSize: 3,
     settleMs: 0,
     floorWithWasm: 1,
+    firstVisits: 1, // the path runs in the test command (PGlite's page load is most of its cost)
     syncLeads: 200,
     // Not throttled (rate 1: the throttling call is still made): at 2× PGlite's page load alone
     // took a quarter of the quick run in the test command (59 of 233 s, beside the browser suite).

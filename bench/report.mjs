@@ -225,13 +225,14 @@ export function renderReport({ results, summary, command, quick }) {
   push(
     '## Cold start, in parts (medians, ms from navigation start)',
     '',
+    ...(plan.firstVisits ? [`A first visit's figures pool each run's first visit with ${plan.firstVisits} more per run and engine, each a page load in a fresh browser (${plan.runs * (plan.firstVisits + 1)} per engine): one load is one sample of a fresh browser's start, whose spread is larger than an engine's part of it. The per-run table shows each run's own.`, ''] : []),
     ...(results.floorWithWasm?.length ? [`The floor's page "also fetching and compiling lead-outbox's wasm" (\`floor.html?wasm\`) fetches \`lead-outbox-visitor.wasm\` and compiles it (\`WebAssembly.compile\`, no instance) while its database opens, and is ready once both are done: no engine shipped as that wasm can be ready sooner on a first visit. ${plan.floorWithWasm} such loads per run, each in a fresh profile, right before lead-outbox's run.`, ''] : []),
     '| Engine | Visit | HTML received | Page scripts running | Ready | First count |',
     '|---|---|---|---|---|---|',
   );
   for (const id of ids) {
     for (const visit of ['firstVisit', 'reload']) {
-      const runs = results.engines[id].runs.map((r) => r[visit]);
+      const runs = [...results.engines[id].runs.map((r) => r[visit]), ...(visit === 'firstVisit' ? results.engines[id].firstVisits ?? [] : [])];
       const med = (k) => ms(median(runs.map((r) => r[k])));
       push(`| ${label(id)} | ${visit === 'firstVisit' ? 'first visit' : 'reload'} | ${med('htmlMs')} | ${med('scriptMs')} | ${med('readyMs')} | ${med('countMs')} |`);
     }
