@@ -7,15 +7,10 @@
 
 #include "core/JsonParser.h"
 #include "core/JsonValue.h"
-#include "store/StoredData.h"
 #include "vfs/ChangedFiles.h"
 #include "vfs/MemoryFiles.h"
 
 namespace leadoutbox::fuzz {
-
-// The targets open stores as the full core does (bindings/StoreBindings.cpp): with the
-// staff tables' rows checked too.
-inline const bool kStaffTablesChecked = (registerStaffTablesCheck(&checkStaffTables), true);
 
 // A broken invariant: prints what and where, then aborts, which libFuzzer reports as a
 // crash and saves the input. Never compiled out (unlike assert).

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "FullCore.h"
 #include "FuzzSupport.h"
 #include "OpenInput.h"
 #include "api/StoreApi.h"

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "FullCore.h"
 #include "FuzzSupport.h"
 #include "api/StoreApi.h"
 #include "core/JsonWriter.h"

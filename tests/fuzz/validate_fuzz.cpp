@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "FullCore.h"
 #include "FuzzSupport.h"
 #include "api/StoreApi.h"
 #include "core/JsonWriter.h"
