@@ -99,7 +99,7 @@ export class Volume {
   #closed = false;
   #stamp = null; // the commit stamp this tab last wrote or loaded
   #loadedStamp = null; // the stamp of the files as last loaded from IndexedDB (setAside checks it)
-  #digests = new Map(); // path → the digest of each file in memory, as #rehash last took it
+  #digests = null; // path → the digest of each file in memory, as #rehash last took it; null: none taken since a load
   #digest = 0; // their sum modulo 2^52: the digest of every file in memory, saved with each stamp
   #loadedDigest = null; // the digest the loaded stamp record was saved with, or null
   #damaged = new Map(); // keptAs → at (ms): the set-aside copies IndexedDB held at open
@@ -851,9 +851,9 @@ export class Volume {
       mem.replace(this.legacyPath, joined);
     }
     this.#core.changedFiles(this.dir); // what was just loaded is not a change to save
-    this.#digests.clear();
-    this.#digest = 0;
-    this.#rehash(mem.list(this.dir).filter((path) => path !== this.stampPath)); // the stamp is loaded as a file too
+    // Taken when first needed (#rehash): files another tab's commit loaded may never be
+    // committed over, nor opened, by this tab.
+    this.#digests = null;
   }
 
   /**
@@ -862,12 +862,19 @@ export class Volume {
    * release's), after any change since the load, and for damaged or foreign records.
    */
   get unchangedSinceSaved() {
+    this.#rehash([]);
     return this.#loadedDigest === this.#digest;
   }
 
   // Takes the digests of `paths` (files of this folder) as they are in memory now, and of a
-  // path with no file any more, none: #digest follows, one file at a time.
+  // path with no file any more, none: #digest follows, one file at a time. The first call
+  // after a load takes every file's.
   #rehash(paths) {
+    if (!this.#digests) {
+      this.#digests = new Map();
+      this.#digest = 0;
+      paths = this.#files.list(this.dir).filter((path) => path !== this.stampPath); // the stamp is loaded as a file too
+    }
     for (const path of new Set(paths)) {
       const now = this.#core.fileDigest(path);
       // Integers below 2^52: every sum here is exact.
