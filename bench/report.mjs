@@ -2,6 +2,7 @@
 
 import { median } from './stats.mjs';
 import { SETTLE_MS } from './responsiveness.mjs';
+import { visitSamples } from './summary.mjs';
 
 const KB = 1024;
 const MiB = 1024 * 1024;
@@ -230,15 +231,17 @@ export function renderReport({ results, summary, command, quick }) {
     '| Engine | Visit | HTML received | Page scripts running | Ready | First count |',
     '|---|---|---|---|---|---|',
   );
+  // One row: the medians of `samples` ({htmlMs, scriptMs, readyMs, countMs} each).
+  const coldRow = (name, visit, samples) => {
+    const med = (k) => ms(median(samples.map((r) => r[k])));
+    return `| ${name} | ${visit} | ${med('htmlMs')} | ${med('scriptMs')} | ${med('readyMs')} | ${med('countMs')} |`;
+  };
   for (const id of ids) {
     for (const visit of ['firstVisit', 'reload']) {
-      const runs = [...results.engines[id].runs.map((r) => r[visit]), ...(visit === 'firstVisit' ? results.engines[id].firstVisits ?? [] : [])];
-      const med = (k) => ms(median(runs.map((r) => r[k])));
-      push(`| ${label(id)} | ${visit === 'firstVisit' ? 'first visit' : 'reload'} | ${med('htmlMs')} | ${med('scriptMs')} | ${med('readyMs')} | ${med('countMs')} |`);
+      push(coldRow(label(id), visit === 'firstVisit' ? 'first visit' : 'reload', visitSamples(results.engines[id], visit)));
     }
     if (id === floor && results.floorWithWasm?.length) {
-      const med = (k) => ms(median(results.floorWithWasm.map((r) => r[k])));
-      push(`| ${label(id)}, also fetching and compiling lead-outbox's wasm (${results.floorWithWasm.length} loads) | first visit | ${med('htmlMs')} | ${med('scriptMs')} | ${med('readyMs')} | ${med('countMs')} |`);
+      push(coldRow(`${label(id)}, also fetching and compiling lead-outbox's wasm (${results.floorWithWasm.length} loads)`, 'first visit', results.floorWithWasm));
     }
   }
   push(

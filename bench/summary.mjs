@@ -4,6 +4,14 @@ import { median, p95 } from './stats.mjs';
 const spread = (xs) => ({ median: median(xs), p95: p95(xs) });
 
 /**
+ * The samples of `engine`'s `visit` ('firstVisit' or 'reload'): one per run, the first
+ * visit's pooled with the plan's extra first visits (bench.mjs).
+ */
+export function visitSamples(engine, visit) {
+  return [...engine.runs.map((r) => r[visit]), ...(visit === 'firstVisit' ? engine.firstVisits ?? [] : [])];
+}
+
+/**
  * Per engine: weight totals, cold-start phases (one sample per run, the first visit's with the
  * plan's extra first visits), durable submit latency
  * and bytes per submit at each size (all submits of all runs pooled), memory at the largest
@@ -16,10 +24,8 @@ export function summarize(results) {
   const out = {};
   for (const [id, engine] of Object.entries(results.engines)) {
     const runs = engine.runs;
-    // A first visit's figures pool each run's own with the extra first visits (bench.mjs).
-    const visits = (key) => [...runs.map((r) => r[key]), ...(key === 'firstVisit' ? engine.firstVisits ?? [] : [])];
     const visit = (key) => Object.fromEntries(
-      ['readyMs', 'countMs'].map((m) => [m, spread(visits(key).map((v) => v[m]))]),
+      ['readyMs', 'countMs'].map((m) => [m, spread(visitSamples(engine, key).map((v) => v[m]))]),
     );
     const s = {
       // A page that loaded none of its engine's files would weigh 0: that is a harness fault,
