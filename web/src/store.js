@@ -5,7 +5,7 @@ import { Volume, closedError, DAMAGED_PREFIX, AHEAD_KEY } from './volume.js';
 import { environment } from './environment.js';
 import { FeedStates } from './protocol.js';
 import { SyncEngine } from './sync/engine.js';
-import { UNKNOWN_STORAGE, readMarker, watchStorage } from './storage.js';
+import { UNKNOWN_STORAGE, readMarkerSoon, watchStorage } from './storage.js';
 import { nextTask, nextPlainTask } from './nextTask.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
@@ -174,17 +174,17 @@ export class LeadStore {
    * this store closes, and open rejects with a storage_error whose `setAside` property
    * ({at, reason, keptAs, trapped}) tells getStore to open a fresh store.
    *
+   * `marker`: readMarker(tenantId) when the caller started it early (getStore, beside the
+   * storage's read); else it is read here.
+   *
    * `warmedUp`: resolves once the core's open path is compiled (core.js warmedUpOffThread).
    * A visitor store with nothing stored does not wait for it: what it needs for a submit
    * is the check and the volume; its empty database is created by the first call that
    * needs it (#openNow), which the warm-up has usually compiled by then.
    */
-  async open(files, { recovered = null, warmedUp = Promise.resolve() } = {}) {
+  async open(files, { recovered = null, warmedUp = Promise.resolve(), marker = readMarkerSoon(this.tenantId) } = {}) {
     // A task apart from the store's construction, which compiles this class on a first visit.
     await nextTask();
-    // Answered by the time the open needs it, below. Asked in a task of its own: a page's first
-    // use of the Cookie Store API takes 2-36 ms at 4x CPU throttle, which made this step long.
-    const marker = nextPlainTask().then(() => readMarker(this.tenantId));
     if (this.#hasReplica) {
       const { StaffStore } = await loadStaffCode().catch((err) => {
         this.#closed = true;

@@ -58,7 +58,12 @@ export function readVolume(tenantId) {
     return Promise.reject(new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'IndexedDB is not available here.'));
   }
   const dir = tenantDir(tenantId);
-  return openDatabase(dir).then((db) => readAll(db, dir, damagedDir(tenantId)).then(({ files, damaged }) => ({ db, files, damaged })));
+  // A database this open created holds nothing yet: a first visit skips the read's transaction
+  // (a few ms on its critical path). Another tab that writes meanwhile changes the stamp, and
+  // the first round reloads, as it would after any read.
+  return openDatabase(dir).then(({ db, created }) => (created
+    ? { db, files: [], damaged: [] }
+    : readAll(db, dir, damagedDir(tenantId)).then(({ files, damaged }) => ({ db, files, damaged }))));
 }
 
 /**
@@ -993,11 +998,14 @@ export function decodeLog(contents) {
 // mount point `dir`, at STORAGE_FORMAT. Rejects with storage_error when it is at a later
 // format (a newer release's: this code cannot read it, and must not write it), or when a
 // tab that does not close on versionchange (a release before 0960e4d) blocks the upgrade.
+// Resolves {db, created}: created is true when this open made the database (it was none).
 function openDatabase(dir) {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(dir, STORAGE_FORMAT);
+    let created = false;
     // From 21 (or nothing) to 22 nothing changes in the store: the version is the marker.
-    req.onupgradeneeded = () => {
+    req.onupgradeneeded = (event) => {
+      created = event.oldVersion === 0;
       const db = req.result;
       const files = db.objectStoreNames.contains(FILE_STORE)
         ? req.transaction.objectStore(FILE_STORE)
@@ -1011,7 +1019,7 @@ function openDatabase(dir) {
         closedByAnotherPage.add(req.result);
         req.result.close();
       };
-      resolve(req.result);
+      resolve({ db: req.result, created });
     };
     req.onerror = () => {
       reject(req.error?.name === 'VersionError'
