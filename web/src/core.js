@@ -41,16 +41,11 @@ export function preloadCore(options = {}) {
   loadCore({ ...options, flavor: storeFlavor(options) }).catch(() => {});
 }
 
-/**
- * The absolute URLs of the core wasm files this page has fetched (none in Node). A
- * service worker that keeps the page for offline use keeps these too: a page's resource
- * timing, which lists what it loaded, holds 250 entries by default, and the wasm loads
- * late (lead-outbox/react's registerOfflineCache sends both).
- * @returns {string[]}
- */
-export function coreUrls() {
-  return fetchedWasmUrls();
-}
+// coreUrls(): the absolute URLs of the core wasm files this page has fetched (none in
+// Node). A service worker that keeps the page for offline use keeps these too: a page's
+// resource timing, which lists what it loaded, holds 250 entries by default, and the wasm
+// loads late (lead-outbox/react's registerOfflineCache sends both).
+export { fetchedWasmUrls as coreUrls };
 
 /** The core flavor of a store opened with getStore's `options`: 'staff' or 'visitor'. */
 export function storeFlavor(options) {
@@ -60,7 +55,7 @@ export function storeFlavor(options) {
 /** Bytes in the wasm heaps of the loaded cores (0 when none is loaded): for memory measurements. */
 export async function coreHeapBytes() {
   const loaded = await Promise.all([...instances.values()].map((p) => p.catch(() => null)));
-  return loaded.reduce((sum, core) => sum + (core ? core.HEAP8.byteLength : 0), 0);
+  return loaded.reduce((sum, core) => sum + (core ? core.heapBytes : 0), 0);
 }
 
 /**

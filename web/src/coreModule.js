@@ -180,9 +180,9 @@ export function wrapCoreModule(m, flavor = 'core') {
       const ptr = call(m._lo_file_view, 'sddb', [path, offset, length, grow]);
       return ptr ? new Uint8Array(heap().buffer, ptr, m._lo_result_length()) : null;
     },
-    /** The module's memory (coreHeapBytes reads its size). */
-    get HEAP8() {
-      return m.HEAP8;
+    /** The size of the module's memory, in bytes (coreHeapBytes). */
+    get heapBytes() {
+      return heap().byteLength;
     },
   };
 }

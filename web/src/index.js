@@ -3,7 +3,7 @@ import { checkTenantId } from './tenant.js';
 import { loadCore, unloadCore, warmUpCore, warmedUpOffThread, storeFlavor } from './core.js';
 import { LeadStore, DEFAULTS, EMPTY_STATUS, loadStaffCode } from './store.js';
 import { readVolume } from './volume.js';
-import { readMarkerSoon } from './storage.js';
+import { readMarker } from './storage.js';
 
 export { LeadOutboxError, ErrorCodes } from './errors.js';
 export { ResultStatuses, HttpErrorCodes, FeedStates, isTenantId } from './protocol.js';
@@ -39,7 +39,7 @@ export function getStore(tenantId, options = {}) {
   // Storage is read while the wasm module loads: a reload waits for the slower of the
   // two, not for both in turn.
   const files = readVolume(tenantId);
-  const marker = readMarkerSoon(tenantId);
+  const marker = readMarker(tenantId);
   if (flavor === 'staff') loadStaffCode().catch(() => {}); // its download beside the wasm's; open() awaits it
   let read = false;
   files.then(() => (read = true), () => (read = true)); // errors are handled by open()

@@ -24,9 +24,13 @@ export const UNKNOWN_STORAGE = Object.freeze({ persisted: null, quota: null, usa
  * waits on its main thread until the browser has its cookies loaded (a long task on a new
  * profile; bench/REPORT.md, "The open's steps"). null where that API is missing or refuses:
  * watchStorage then reads document.cookie itself. Never rejects.
+ * Asked in a task of its own: a page's first use of the Cookie Store API takes 2-36 ms at
+ * 4x CPU throttle. getStore starts it beside the storage's read, so that a first visit has
+ * the answer before its IndexedDB database is made (it followed the read: 2-9 ms more).
  * @returns {Promise<number | null>}
  */
 export async function readMarker(tenantId) {
+  await nextPlainTask();
   const cookies = globalThis.cookieStore;
   if (typeof cookies?.get !== 'function') return null;
   try {
@@ -34,16 +38,6 @@ export async function readMarker(tenantId) {
   } catch {
     return null; // a refused read (an opaque origin, say)
   }
-}
-
-/**
- * readMarker(tenantId), asked in a task of its own (a page's first use of the Cookie Store
- * API takes 2-36 ms at 4x CPU throttle). getStore starts it beside the storage's read, so
- * that a first visit's answer is in before the IndexedDB database is made (it followed
- * the read, 2-9 ms on the first visit's critical path).
- */
-export function readMarkerSoon(tenantId) {
-  return nextPlainTask().then(() => readMarker(tenantId));
 }
 
 /**

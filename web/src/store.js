@@ -5,7 +5,7 @@ import { Volume, closedError, DAMAGED_PREFIX, AHEAD_KEY } from './volume.js';
 import { environment } from './environment.js';
 import { FeedStates } from './protocol.js';
 import { SyncEngine } from './sync/engine.js';
-import { UNKNOWN_STORAGE, readMarkerSoon, watchStorage } from './storage.js';
+import { UNKNOWN_STORAGE, readMarker, watchStorage } from './storage.js';
 import { nextTask, nextPlainTask } from './nextTask.js';
 
 // The sync values mirror the core's one defaults table (src/outbox/Defaults.h, read with
@@ -182,7 +182,7 @@ export class LeadStore {
    * is the check and the volume; its empty database is created by the first call that
    * needs it (#openNow), which the warm-up has usually compiled by then.
    */
-  async open(files, { recovered = null, warmedUp = Promise.resolve(), marker = readMarkerSoon(this.tenantId) } = {}) {
+  async open(files, { recovered = null, warmedUp = Promise.resolve(), marker = readMarker(this.tenantId) } = {}) {
     // A task apart from the store's construction, which compiles this class on a first visit.
     await nextTask();
     if (this.#hasReplica) {

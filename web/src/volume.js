@@ -61,9 +61,9 @@ export function readVolume(tenantId) {
   // A database this open created holds nothing yet: a first visit skips the read's transaction
   // (a few ms on its critical path). Another tab that writes meanwhile changes the stamp, and
   // the first round reloads, as it would after any read.
-  return openDatabase(dir).then(({ db, created }) => (created
-    ? { db, files: [], damaged: [] }
-    : readAll(db, dir, damagedDir(tenantId)).then(({ files, damaged }) => ({ db, files, damaged }))));
+  return openDatabase(dir).then(([db, created]) => (created
+    ? { db, files: [] }
+    : readAll(db, dir, damagedDir(tenantId))));
 }
 
 /**
@@ -998,14 +998,14 @@ export function decodeLog(contents) {
 // mount point `dir`, at STORAGE_FORMAT. Rejects with storage_error when it is at a later
 // format (a newer release's: this code cannot read it, and must not write it), or when a
 // tab that does not close on versionchange (a release before 0960e4d) blocks the upgrade.
-// Resolves {db, created}: created is true when this open made the database (it was none).
+// Resolves [db, created]: created is true when this open made the database (it was none).
 function openDatabase(dir) {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(dir, STORAGE_FORMAT);
     let created = false;
     // From 21 (or nothing) to 22 nothing changes in the store: the version is the marker.
     req.onupgradeneeded = (event) => {
-      created = event.oldVersion === 0;
+      created = !event.oldVersion;
       const db = req.result;
       const files = db.objectStoreNames.contains(FILE_STORE)
         ? req.transaction.objectStore(FILE_STORE)
@@ -1019,7 +1019,7 @@ function openDatabase(dir) {
         closedByAnotherPage.add(req.result);
         req.result.close();
       };
-      resolve({ db: req.result, created });
+      resolve([req.result, created]);
     };
     req.onerror = () => {
       reject(req.error?.name === 'VersionError'
@@ -1032,7 +1032,8 @@ function openDatabase(dir) {
 }
 
 // Every record under `dir`, as [path, value] pairs in key order (`files`), and the keys
-// of the records under `damaged` if given (the tenant's set-aside copies, usually none), read in one transaction.
+// of the records under `damaged` if given (the tenant's set-aside copies, usually none;
+// `damaged` is undefined when not asked), read in one transaction; with `db`, as readVolume answers.
 function readAll(db, dir, damaged) {
   return new Promise((resolve, reject) => {
     const range = IDBKeyRange.bound(`${dir}/`, `${dir}/\uffff`);
@@ -1047,7 +1048,7 @@ function readAll(db, dir, damaged) {
     const k = store.getAllKeys(range);
     const v = store.getAll(range);
     const d = damaged ? store.getAllKeys(IDBKeyRange.bound(`${damaged}/`, `${damaged}/\uffff`)) : null;
-    tx.oncomplete = () => resolve({ files: k.result.map((key, i) => [key, v.result[i]]), damaged: d?.result ?? [] });
+    tx.oncomplete = () => resolve({ db, files: k.result.map((key, i) => [key, v.result[i]]), damaged: d?.result });
     tx.onabort = () => reject(toStorageError(tx.error));
   });
 }

@@ -4,8 +4,8 @@
  * Instantiates `wasmModule` (a compiled web/dist/lead-outbox-<flavor>.wasm) and runs its
  * static constructors. Resolves with the object wrapCoreModule (coreModule.js) takes: each
  * function export under its name with a leading underscore (`_lo_store_open`, `_malloc`,
- * `_free`, …), and HEAPU8 / HEAP8, views of the module's memory as it is now (a view taken
- * before a call that grew the memory is detached after it: read them again after each call).
+ * `_free`, …), and HEAPU8, a view of the module's memory as it is now (a view taken before
+ * a call that grew the memory is detached after it: read it again after each call).
  * The module imports only what wasm/wasm.cmake's link leaves it: `env.abort` (C's abort(),
  * std::terminate) and `env.emscripten_resize_heap` (malloc asking for more memory); a module
  * that imports anything else fails to instantiate with a LinkError naming it.
@@ -46,9 +46,6 @@ export async function instantiateCore(wasmModule) {
     get HEAPU8() {
       if (u8?.buffer !== memory.buffer) u8 = new Uint8Array(memory.buffer);
       return u8;
-    },
-    get HEAP8() {
-      return new Int8Array(memory.buffer);
     },
   };
   for (const [name, value] of Object.entries(exports)) {
