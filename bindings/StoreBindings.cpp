@@ -103,11 +103,6 @@ LO_EXPORT const char* lo_store_retryRejected(StoreApi* s, LO_STR(id), double now
 }
 LO_EXPORT const char* lo_store_discardRejected(StoreApi* s, LO_STR(id)) { return answer(s->discardRejected(LO_TEXT(id))); }
 LO_EXPORT const char* lo_changedFiles(LO_STR(dir)) { return answer(leadoutbox::changedFilesJson(LO_TEXT(dir))); }
-LO_EXPORT const char* lo_versions() {
-  std::string v = leadoutbox::coreVersionsJson();
-  v.pop_back();  // append the toolchain to the core's object
-  return answer(v + ",\"emscripten\":\"" LEAD_OUTBOX_EMSCRIPTEN_VERSION "\"}");
-}
 
 #if LO_TAKES_LEADS
 // A page's store inserts leads through submitLeadWith only (a write-ahead record names its form).
@@ -151,6 +146,11 @@ LO_EXPORT const char* lo_store_submitLead(StoreApi* s, LO_STR(lead), LO_STR(id),
   return answer(s->submitLead(LO_TEXT(lead), LO_TEXT(id), now));
 }
 LO_EXPORT const char* lo_defaults() { return answer(leadoutbox::coreDefaultsJson()); }
+LO_EXPORT const char* lo_versions() {
+  std::string v = leadoutbox::coreVersionsJson();
+  v.pop_back();  // append the toolchain to the core's object
+  return answer(v + ",\"emscripten\":\"" LEAD_OUTBOX_EMSCRIPTEN_VERSION "\"}");
+}
 // The merge rule for the server (docs/edits.md): the same compiled code the devices run.
 LO_EXPORT const char* lo_mergeEdits(LO_STR(state), LO_STR(edits), LO_STR(context)) {
   return answer(leadoutbox::mergeEditsJson(LO_TEXT(state), LO_TEXT(edits), LO_TEXT(context)));

@@ -26,7 +26,7 @@ const PARTS = {
   outbox: {
     store: ['open', 'close', 'counts', 'listLeads', 'beginBatch', 'completeBatch', 'failBatch', 'batchTooLarge',
       'retryRejected', 'discardRejected'],
-    functions: ['changedFiles', 'versions', 'fileList'],
+    functions: ['changedFiles', 'fileList'],
   },
   // Taking leads: the form, its validation, and the insert of a write-ahead record's lead.
   leads: { store: ['submitLeadWith', 'setForm', 'validateLead'], functions: [] },
@@ -38,8 +38,8 @@ const PARTS = {
   },
   // The server's and Node's: validation against any form definition, the edits' merge rule,
   // and what only tests and the server read (the integrity check, the defaults table, an
-  // insert against setForm's form).
-  server: { store: ['integrityCheck', 'submitLead'], functions: ['validateLead', 'validateLeadForm', 'parseForm', 'mergeEdits', 'defaults'] },
+  // insert against setForm's form, the versions of the core and its toolchain).
+  server: { store: ['integrityCheck', 'submitLead'], functions: ['validateLead', 'validateLeadForm', 'parseForm', 'mergeEdits', 'defaults', 'versions'] },
 };
 
 /**
