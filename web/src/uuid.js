@@ -2,12 +2,7 @@
 
 /** A random (version 4) UUID. */
 export function randomUuid() {
-  const c = globalThis.crypto;
-  if (typeof c?.randomUUID === 'function') return c.randomUUID();
-  const b = c.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  return format(b);
+  return uuid(globalThis.crypto.getRandomValues(new Uint8Array(16)), 0x40);
 }
 
 /**
@@ -23,12 +18,13 @@ export function timeOrderedUuid(now = Date.now()) {
     b[i] = ms % 256;
     ms = Math.floor(ms / 256);
   }
-  b[6] = (b[6] & 0x0f) | 0x70;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  return format(b);
+  return uuid(b, 0x70);
 }
 
-function format(b) {
+// The UUID of random bytes `b` with its `version` (high nibble of byte 6) and RFC 9562 variant bits set.
+function uuid(b, version) {
+  b[6] = (b[6] & 0x0f) | version;
+  b[8] = (b[8] & 0x3f) | 0x80;
   const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
