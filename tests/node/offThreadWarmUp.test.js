@@ -104,3 +104,28 @@ test('a Worker the page may not start, or one that fails, leaves the warm-up to 
   assert.equal(store.getStatus().pending, 0);
   await closeAllStores();
 });
+
+test("a first visit's warm-up Worker starts once its store is open; a reload's and a staff store's before theirs", async () => {
+  // The test before closed a first visit's store: its warm-up starts a task after that.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const record = {};
+  globalThis.Worker = scriptRunningWorker(record);
+  // A first visit: the open needs no warm-up, and the Worker's start would slow it.
+  const store = await getStore('warm-up-later', { autoSync: false });
+  assert.equal(record.url, undefined, 'no Worker yet when the first visit is ready');
+  while (record.terminated !== true) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(record.ran, ['form', 'open', 'submit', 'reopen'], 'then it warms up the path of the first submit');
+  await store.submitLead({ name: 'Ada Lovelace', email: 'ada@example.com', message: 'Please call me back.' });
+  await closeAllStores();
+  // A reload (stored data): its open waits for every stage, so the Worker starts before it is ready.
+  for (const key of Object.keys(record)) delete record[key];
+  const reloaded = await getStore('warm-up-later', { autoSync: false });
+  assert.ok(record.url, 'the reload started the Worker before it was ready');
+  assert.equal(reloaded.getStatus().pending, 1);
+  await closeAllStores();
+  // A staff store makes its empty database at open, once the Worker has run that path.
+  for (const key of Object.keys(record)) delete record[key];
+  await getStore('warm-up-staff', { staff: true, autoSync: false });
+  assert.ok(record.url, 'the staff store started the Worker before it was ready');
+  await closeAllStores();
+});

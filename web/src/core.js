@@ -14,7 +14,9 @@ const instances = new Map(); // flavor → Promise of its wrapped module
  * asks for 'visitor' or 'staff'): CoreStore and the file functions of
  * bindings/StoreBindings.cpp, wrapped by coreModule.js, created on first use, once per flavor.
  * `wasmUrl`: where that flavor's .wasm is served, if not beside this package's dist/.
- * @param {{wasmUrl?: string, flavor?: 'core' | 'visitor' | 'staff'}} [options]
+ * `warmUpAfter`: the Worker warm-up (warmedUpOffThread) starts once it resolves (by default
+ * at once); only the call that creates the instance sets it.
+ * @param {{wasmUrl?: string, flavor?: 'core' | 'visitor' | 'staff', warmUpAfter?: Promise<unknown>}} [options]
  */
 export function loadCore(options = {}) {
   const flavor = options.flavor ?? 'core';
@@ -75,10 +77,10 @@ const offThread = new WeakMap(); // wrapped core → Promise of {opened, done}, 
 /**
  * Opens and drops a throwaway database once per module. V8 compiles wasm functions on
  * their first call, and a store's first open runs much of SQLite for the first time (a
- * new schema: parser, code generator, b-tree writes); done while storage is still being
- * read, that compiling is off the path to a ready store. Does nothing for a module whose
- * open path was already run in a Worker (offThreadWarmUp.js): this is the fallback, one
- * long task on the main thread.
+ * new schema: parser, code generator, b-tree writes); done before a store needs it, that
+ * compiling is off the path to a ready store and to the first submit. Does nothing for a
+ * module whose open path was already run in a Worker (offThreadWarmUp.js): this is the
+ * fallback where no Worker runs (instantiate), one long task on the main thread.
  */
 export function warmUpCore(core) {
   if (warmedUp.has(core)) return;
@@ -106,25 +108,27 @@ export function unloadCore(flavor) {
   else instances.delete(flavor);
 }
 
-async function instantiate(flavor, { wasmUrl }) {
+async function instantiate(flavor, { wasmUrl, warmUpAfter }) {
   if (typeof WebAssembly !== 'object') {
     throw new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'WebAssembly is not available here.');
   }
   const compiled = compileWasm(wasmUrl, flavor);
   // A Worker runs the open path as soon as the module is compiled; a store's open waits for
   // the stage it needs (warmedUpOffThread), then finds that code compiled instead of
-  // compiling it in one long main-thread task. The Worker starts while the wasm downloads,
-  // in a task of its own (not the caller's: creating it takes 20-45 ms at 4x CPU throttle).
-  const warm = nextPlainTask().then(() => warmUpOffThread(compiled));
+  // compiling it in one long main-thread task. The Worker starts once `warmUpAfter` resolves
+  // (for a reload, while the wasm downloads), in a task of its own (not the caller's:
+  // creating it takes 20-45 ms at 4x CPU throttle).
+  const warm = Promise.resolve(warmUpAfter).then(nextPlainTask).then(() => warmUpOffThread(compiled));
   const wasmModule = await compiled;
   // Steps in tasks of their own (the instance with its start-up, the caller's open): none
   // is long enough to hold up the page's input and paint.
   await nextTask();
   const wrapped = wrapCoreModule(await instantiateCore(wasmModule), flavor);
   offThread.set(wrapped, warm);
-  warm.then((w) => w.opened).then((ok) => {
-    if (ok) warmedUp.add(wrapped);
-  });
+  // No Worker (or it failed): the open path is compiled on the main thread instead, in a
+  // task of its own, before the first submit or open needs it.
+  warm.then((w) => w.opened).then((ok) => (ok ? warmedUp.add(wrapped) : nextPlainTask().then(() => warmUpCore(wrapped))))
+    .catch(() => {}); // a core that cannot open says so to the store's own open
   await nextTask();
   return wrapped;
 }

@@ -1,6 +1,6 @@
 // lead-outbox: never lose a lead. The public entry point; importing it touches no browser global.
 import { checkTenantId } from './tenant.js';
-import { loadCore, unloadCore, warmUpCore, warmedUpOffThread, storeFlavor } from './core.js';
+import { loadCore, unloadCore, warmedUpOffThread, storeFlavor } from './core.js';
 import { LeadStore, DEFAULTS, EMPTY_STATUS, loadStaffCode } from './store.js';
 import { readVolume } from './volume.js';
 import { readMarker } from './storage.js';
@@ -37,23 +37,24 @@ export function getStore(tenantId, options = {}) {
   const existing = stores.get(key);
   if (existing) return existing.then((s) => s.configure(options));
   // Storage is read while the wasm module loads: a reload waits for the slower of the
-  // two, not for both in turn.
-  const files = readVolume(tenantId);
+  // two, not for both in turn. The Worker warm-up (core.js) starts once the database is open
+  // where it existed (a reload: its open needs the warm-up), at once for a staff store (its
+  // empty database is made at open), and otherwise once this store is open: a first visit
+  // has nothing to open with it, and the Worker's start, beside the database's creation and
+  // the wasm's compile, made it 20 ms later at 1x on 2 cores. Its first submit, seconds later,
+  // finds the open path compiled.
+  let warmUp;
+  const warmUpAfter = flavor === 'staff' ? null : new Promise((resolve) => (warmUp = resolve));
+  const files = readVolume(tenantId, (created) => created || warmUp?.());
+  files.catch(() => {}); // its errors are the open's to report
   const marker = readMarker(tenantId);
   if (flavor === 'staff') loadStaffCode().catch(() => {}); // its download beside the wasm's; open() awaits it
-  let read = false;
-  files.then(() => (read = true), () => (read = true)); // errors are handled by open()
-  const store = loadCore({ ...options, flavor }).then(async (core) => {
-    // The open waits for the Worker warm-up only as far as it needs: a reload (stored data)
-    // for every stage here, since opening it runs much of SQLite for the first time; a first
-    // visit (nothing stored) not here: its store creates its empty database after the first
-    // stage (LeadStore#open's warmedUp; a visitor store resolves before that).
+  const store = loadCore({ ...options, flavor, warmUpAfter }).then(async (core) => {
+    // The open waits for the warm-up only as far as it needs: a reload (stored data) for every
+    // stage, since opening it runs much of SQLite for the first time; a first visit (nothing
+    // stored) not here: its store creates its empty database later (LeadStore#open's warmedUp).
     const warmedUp = warmedUpOffThread(core, { stored: false });
-    if (!(await Promise.race([warmedUp, files.then(() => true, () => true)]))) {
-      // No Worker (or it failed). A first visit creates the IndexedDB database, which can take
-      // longer than the wasm: spend that wait compiling the open path (see warmUpCore).
-      if (!read) warmUpCore(core);
-    } else if (await files.then(({ files: stored }) => stored.length > 0, () => false)) {
+    if (await files.then(({ files: stored }) => stored.length > 0, () => false)) {
       await warmedUpOffThread(core, { stored: true });
     }
     try {
@@ -61,6 +62,8 @@ export function getStore(tenantId, options = {}) {
     } catch (err) {
       if (!err?.setAside) throw err;
       return openAfterSetAside(tenantId, { ...options, flavor }, err.setAside);
+    } finally {
+      warmUp?.();
     }
   });
   store.catch(() => {

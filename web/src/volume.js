@@ -52,8 +52,10 @@ const IN_ROUND = 2;
  * Starts reading what IndexedDB holds for `tenantId` (one transaction), so a page can
  * read storage while the wasm module is still loading. Resolves with the snapshot
  * Volume#open takes; rejects with unsupported_environment where there is no IndexedDB.
+ * `opened(created)`, if given, is called once the database is open, before the read:
+ * `created` is true when this open made it (there was none, so nothing to read).
  */
-export function readVolume(tenantId) {
+export function readVolume(tenantId, opened) {
   if (typeof indexedDB === 'undefined') {
     return Promise.reject(new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'IndexedDB is not available here.'));
   }
@@ -61,7 +63,7 @@ export function readVolume(tenantId) {
   // A database this open created holds nothing yet: a first visit skips the read's transaction
   // (a few ms on its critical path). Another tab that writes meanwhile changes the stamp, and
   // the first round reloads, as it would after any read.
-  return openDatabase(dir).then(([db, created]) => (created
+  return openDatabase(dir).then(([db, created]) => (opened?.(created), created
     ? { db, files: [] }
     : readAll(db, dir, damagedDir(tenantId))));
 }
