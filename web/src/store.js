@@ -382,7 +382,8 @@ export class LeadStore {
       const attribution = this.#env.captureAttribution(this.#options.attribution);
       if (attribution) lead = { ...lead, attribution };
     }
-    const id = timeOrderedUuid();
+    const at = this.#env.now();
+    const id = timeOrderedUuid(at); // its time is the lead's createdAt, from the store's clock
     // In the caller's task (a click or keypress handler, usually): what runs before the
     // record's transaction is the check and one put, under 1 ms. The SQLite insert, which
     // once made this a long task, runs later in a round of its own (#applySoon). A task
@@ -396,7 +397,6 @@ export class LeadStore {
     // (Volume#writeAhead; docs/storage.md, "Write-ahead records"). The record carries the
     // form this page checked the lead against, so another page's form does not decide it.
     const leadJson = JSON.stringify(lead);
-    const at = this.#env.now();
     unwrap(this.#api.validateLead(leadJson, id, at));
     const record = `{"v":${AHEAD_VERSION},"id":${JSON.stringify(id)},"at":${at},"form":${JSON.stringify(this.#formJson)},"lead":${JSON.stringify(leadJson)}}`;
     // Resolve first, then tell: the lead is durable, and the person waits on this promise.
