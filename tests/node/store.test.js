@@ -206,3 +206,12 @@ test("a submit puts its record in the caller's task and inserts its row in a lat
     await closeAllStores();
   }
 });
+
+test("a lead's id carries the time of its createdAt, both from the store's clock", async () => {
+  const at = Date.UTC(2026, 11, 3, 8, 0, 0, 321); // not now: the id must not take Date.now()
+  const store = await getStore('id-time', { autoSync: false, environment: { now: () => at } });
+  const id = await store.submitLead(lead(1));
+  assert.equal(parseInt(id.replace(/-/g, '').slice(0, 12), 16), at);
+  assert.equal(store.listLeads()[0].createdAt, at);
+  await closeAllStores();
+});
