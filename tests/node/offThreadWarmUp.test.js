@@ -105,7 +105,7 @@ test('a Worker the page may not start, or one that fails, leaves the warm-up to 
   await closeAllStores();
 });
 
-test("a first visit's warm-up Worker starts once its store is open; a reload's and a staff store's before theirs", async () => {
+test("a warm-up Worker starts once a store with nothing stored is open; a reload's and a staff store's before theirs", async () => {
   // The test before closed a first visit's store: its warm-up starts a task after that.
   await new Promise((resolve) => setTimeout(resolve, 50));
   const record = {};
@@ -123,6 +123,15 @@ test("a first visit's warm-up Worker starts once its store is open; a reload's a
   assert.ok(record.url, 'the reload started the Worker before it was ready');
   assert.equal(reloaded.getStatus().pending, 1);
   await closeAllStores();
+  // A return visit with nothing stored (the visitor never submitted): nothing to open with it either.
+  await getStore('warm-up-return', { autoSync: false });
+  await closeAllStores();
+  await new Promise((resolve) => setTimeout(resolve, 50)); // that visit's own warm-up
+  for (const key of Object.keys(record)) delete record[key];
+  await getStore('warm-up-return', { autoSync: false });
+  assert.equal(record.url, undefined, 'no Worker yet when a return visit with nothing stored is ready');
+  await closeAllStores();
+  await new Promise((resolve) => setTimeout(resolve, 50));
   // A staff store makes its empty database at open, once the Worker has run that path.
   for (const key of Object.keys(record)) delete record[key];
   await getStore('warm-up-staff', { staff: true, autoSync: false });

@@ -37,15 +37,16 @@ export function getStore(tenantId, options = {}) {
   const existing = stores.get(key);
   if (existing) return existing.then((s) => s.configure(options));
   // Storage is read while the wasm module loads: a reload waits for the slower of the
-  // two, not for both in turn. The Worker warm-up (core.js) starts once the database is open
-  // where it existed (a reload: its open needs the warm-up), at once for a staff store (its
-  // empty database is made at open), and otherwise once this store is open: a first visit
-  // has nothing to open with it, and the Worker's start, beside the database's creation and
-  // the wasm's compile, made it 20 ms later at 1x on 2 cores. Its first submit, seconds later,
-  // finds the open path compiled.
+  // two, not for both in turn. The Worker warm-up (core.js) starts once IndexedDB has listed
+  // stored records (a reload: its open needs the warm-up), at once for a staff store (its
+  // empty database is made at open), and otherwise once this store is open: a visit with
+  // nothing stored (a first visit, or a visitor's return who never submitted) opens nothing
+  // with it, and the Worker's start, beside the database's creation and the wasm's compile,
+  // made a first visit 20 ms later at 1x on 2 cores. Its first submit, seconds later, finds
+  // the open path compiled.
   let warmUp;
   const warmUpAfter = flavor === 'staff' ? null : new Promise((resolve) => (warmUp = resolve));
-  const files = readVolume(tenantId, (created) => created || warmUp?.());
+  const files = readVolume(tenantId, (stored) => stored && warmUp?.());
   files.catch(() => {}); // its errors are the open's to report
   const marker = readMarker(tenantId);
   if (flavor === 'staff') loadStaffCode().catch(() => {}); // its download beside the wasm's; open() awaits it

@@ -52,10 +52,11 @@ const IN_ROUND = 2;
  * Starts reading what IndexedDB holds for `tenantId` (one transaction), so a page can
  * read storage while the wasm module is still loading. Resolves with the snapshot
  * Volume#open takes; rejects with unsupported_environment where there is no IndexedDB.
- * `opened(created)`, if given, is called once the database is open, before the read:
- * `created` is true when this open made it (there was none, so nothing to read).
+ * `listed(stored)`, if given, is called as soon as it is known whether IndexedDB holds
+ * records of the tenant (`stored`), before the records' contents are read: at once for a
+ * database this open made.
  */
-export function readVolume(tenantId, opened) {
+export function readVolume(tenantId, listed) {
   if (typeof indexedDB === 'undefined') {
     return Promise.reject(new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'IndexedDB is not available here.'));
   }
@@ -63,9 +64,9 @@ export function readVolume(tenantId, opened) {
   // A database this open created holds nothing yet: a first visit skips the read's transaction
   // (a few ms on its critical path). Another tab that writes meanwhile changes the stamp, and
   // the first round reloads, as it would after any read.
-  return openDatabase(dir).then(([db, created]) => (opened?.(created), created
-    ? { db, files: [] }
-    : readAll(db, dir, damagedDir(tenantId))));
+  return openDatabase(dir).then(([db, created]) => (created
+    ? (listed?.(false), { db, files: [] })
+    : readAll(db, dir, damagedDir(tenantId), listed)));
 }
 
 /**
@@ -1036,7 +1037,8 @@ function openDatabase(dir) {
 // Every record under `dir`, as [path, value] pairs in key order (`files`), and the keys
 // of the records under `damaged` if given (the tenant's set-aside copies, usually none;
 // `damaged` is undefined when not asked), read in one transaction; with `db`, as readVolume answers.
-function readAll(db, dir, damaged) {
+// `listed(stored)`: called once the keys are in, before the contents (readVolume).
+function readAll(db, dir, damaged, listed) {
   return new Promise((resolve, reject) => {
     const range = IDBKeyRange.bound(`${dir}/`, `${dir}/\uffff`);
     let tx;
@@ -1048,6 +1050,7 @@ function readAll(db, dir, damaged) {
     }
     const store = tx.objectStore(FILE_STORE);
     const k = store.getAllKeys(range);
+    if (listed) k.onsuccess = () => listed(k.result.length > 0);
     const v = store.getAll(range);
     const d = damaged ? store.getAllKeys(IDBKeyRange.bound(`${damaged}/`, `${damaged}/\uffff`)) : null;
     tx.oncomplete = () => resolve({ db, files: k.result.map((key, i) => [key, v.result[i]]), damaged: d?.result });
