@@ -885,8 +885,11 @@ export class Volume {
     }
     for (const path of new Set(paths)) {
       const now = this.#core.fileDigest(path);
-      // Integers below 2^52: every sum here is exact.
-      this.#digest = (this.#digest - (this.#digests.get(path) ?? 0) + Math.max(now, 0) + DIGEST_MOD) % DIGEST_MOD;
+      // Integers below 2^52, and each step's sum below 2^53 (the doubles' exact integers):
+      // the old digest out, then the new one in. One sum of the three could reach 1.5 × 2^53
+      // and round, so that a reload's digest missed the saved one and ran the full check.
+      const without = (this.#digest - (this.#digests.get(path) ?? 0) + DIGEST_MOD) % DIGEST_MOD;
+      this.#digest = (without + Math.max(now, 0)) % DIGEST_MOD;
       if (now < 0) this.#digests.delete(path);
       else this.#digests.set(path, now);
     }
