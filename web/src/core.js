@@ -80,7 +80,7 @@ const offThread = new WeakMap(); // wrapped core → Promise of {opened, done}, 
  * new schema: parser, code generator, b-tree writes); done before a store needs it, that
  * compiling is off the path to a ready store and to the first submit. Does nothing for a
  * module whose open path was already run in a Worker (offThreadWarmUp.js): this is the
- * fallback where no Worker runs (instantiate), one long task on the main thread.
+ * fallback where no Worker runs (getStore), one long task on the main thread.
  */
 export function warmUpCore(core) {
   if (warmedUp.has(core)) return;
@@ -125,10 +125,9 @@ async function instantiate(flavor, { wasmUrl, warmUpAfter }) {
   await nextTask();
   const wrapped = wrapCoreModule(await instantiateCore(wasmModule), flavor);
   offThread.set(wrapped, warm);
-  // No Worker (or it failed): the open path is compiled on the main thread instead, in a
-  // task of its own, before the first submit or open needs it.
-  warm.then((w) => w.opened).then((ok) => (ok ? warmedUp.add(wrapped) : nextPlainTask().then(() => warmUpCore(wrapped))))
-    .catch(() => {}); // a core that cannot open says so to the store's own open
+  warm.then((w) => w.opened).then((ok) => {
+    if (ok) warmedUp.add(wrapped);
+  });
   await nextTask();
   return wrapped;
 }

@@ -1,6 +1,7 @@
 // lead-outbox: never lose a lead. The public entry point; importing it touches no browser global.
 import { checkTenantId } from './tenant.js';
-import { loadCore, unloadCore, warmedUpOffThread, storeFlavor } from './core.js';
+import { loadCore, unloadCore, warmUpCore, warmedUpOffThread, storeFlavor } from './core.js';
+import { nextPlainTask } from './nextTask.js';
 import { LeadStore, DEFAULTS, EMPTY_STATUS, loadStaffCode } from './store.js';
 import { readVolume } from './volume.js';
 import { readMarker } from './storage.js';
@@ -55,6 +56,10 @@ export function getStore(tenantId, options = {}) {
     // stage, since opening it runs much of SQLite for the first time; a first visit (nothing
     // stored) not here: its store creates its empty database later (LeadStore#open's warmedUp).
     const warmedUp = warmedUpOffThread(core, { stored: false });
+    // No Worker (or it failed): the open path is compiled on the main thread instead, in a
+    // task of its own, before the first submit or a reload's open needs it.
+    warmedUp.then((ok) => ok || nextPlainTask().then(() => warmUpCore(core)))
+      .catch(() => {}); // a core that cannot open says so to the store's own open
     if (await files.then(({ files: stored }) => stored.length > 0, () => false)) {
       await warmedUpOffThread(core, { stored: true });
     }
