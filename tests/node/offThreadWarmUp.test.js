@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolveObjectURL } from 'node:buffer';
 import { warmUpOffThread } from '../../web/src/offThreadWarmUp.js';
+import { loadCore } from '../../web/src/core.js';
 import { getStore, closeAllStores } from '../../web/src/index.js';
 
 const compile = async (flavor) => WebAssembly.compile(await readFile(new URL(`../../web/dist/lead-outbox-${flavor}.wasm`, import.meta.url)));
@@ -137,4 +138,28 @@ test("a warm-up Worker starts once a store with nothing stored is open; a reload
   await getStore('warm-up-staff', { staff: true, autoSync: false });
   assert.ok(record.url, 'the staff store started the Worker before it was ready');
   await closeAllStores();
+});
+
+test('without a Worker (Node has none) a store warms its core up on the main thread instead, once', async () => {
+  await closeAllStores(); // a fresh core, never warmed up
+  const core = await loadCore({ flavor: 'visitor' });
+  const opened = [];
+  const open = core.CoreStore.prototype.open;
+  core.CoreStore.prototype.open = function (path, ...rest) {
+    opened.push(path);
+    return open.call(this, path, ...rest);
+  };
+  try {
+    const store = await getStore('warm-up-main-thread', { autoSync: false });
+    const warmUps = () => opened.filter((p) => p.startsWith('/.warm-up/')).length;
+    for (const end = Date.now() + 2000; warmUps() === 0 && Date.now() < end;) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(warmUps(), 1, "the open path ran on a throwaway database, before the first submit needs it");
+    await store.submitLead({ name: 'Ada Lovelace', email: 'ada@example.com', message: 'Please call me back.' });
+    await getStore('warm-up-main-thread-2', { autoSync: false });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(warmUps(), 1, 'once per core, not per store');
+  } finally {
+    core.CoreStore.prototype.open = open;
+    await closeAllStores();
+  }
 });
