@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startBenchServer, MOUNTS } from './server.mjs';
 import { ENGINES } from './engines.mjs';
-import { measureResponsiveness } from './responsiveness.mjs';
+import { measureResponsiveness, ownScripts } from './responsiveness.mjs';
 import { launch, newProfile } from '../tests/browser/chromium.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => {
@@ -30,14 +30,6 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function fail(message) {
   throw new Error(message);
-}
-
-// The scripts of long animation frames that ran the engine's own files (its page's
-// directory, the package's /web/ or a base's /base…/ files), not the harness's or Playwright's.
-function ownScripts(frames, engine) {
-  const dir = engine.page.slice(0, engine.page.lastIndexOf('/') + 1);
-  const own = (url) => url && (url.includes('/web/') || url.includes('/base') || (url.includes(dir) && !url.endsWith('/harness.js')));
-  return frames.flatMap((f) => f.scripts).filter((x) => own(x.sourceURL));
 }
 
 function printFrames(frames, marks = []) {
@@ -82,14 +74,14 @@ try {
           console.log('  during the submits:');
           printFrames(r.submit.frames, r.submit.marks);
         }
-        const ours = ownScripts(r.load.frames, engine);
+        const ours = ownScripts(r.load.frames);
         rows[engine.id].at(-1).ownLongest = Math.max(0, ...ours.map((x) => x.duration));
         if (r.reload) {
           if (args.frames) printFrames(r.reload.frames, r.reload.marks);
           const row = rows[engine.id].at(-1);
           row.reloadLongest = Math.max(0, ...r.reload.tasks.map((t) => t.duration));
           row.reloadTbt = r.reload.tbtMs;
-          row.reloadOwn = Math.max(0, ...ownScripts(r.reload.frames, engine).map((x) => x.duration));
+          row.reloadOwn = Math.max(0, ...ownScripts(r.reload.frames).map((x) => x.duration));
           console.log(`${engine.id} run ${run} reload: ready ${r.reload.opened.readyMs.toFixed(0)} ms, long tasks [${r.reload.tasks.map((t) => `${t.start.toFixed(0)}+${t.duration.toFixed(0)}`).join(' ')}] longest ${row.reloadLongest.toFixed(0)} TBT ${row.reloadTbt.toFixed(0)}, its own longest script ${row.reloadOwn.toFixed(0)}`);
         }
         console.log(`${engine.id} run ${run}: ready ${r.opened.readyMs.toFixed(0)} ms, load long tasks [${tasks}] longest ${longest.toFixed(0)} TBT ${r.load.tbtMs.toFixed(0)}, its own longest script ${rows[engine.id].at(-1).ownLongest.toFixed(0)}; submits longest ${rows[engine.id].at(-1).submitLongest.toFixed(0)}, click→paint ${r.clickToPaintMs.map((x) => x.toFixed(0)).join(',')} (load ${load()})`);

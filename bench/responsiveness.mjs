@@ -11,6 +11,17 @@ export const SETTLE_MS = 2000;
 const blocking = (tasks) => tasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0);
 
 /**
+ * The scripts of long animation frames (measureResponsiveness's `frames`) that ran the page's
+ * own files (its script, the engine's module or library), not the harness's (harness.js:
+ * the bench's button, its observers) nor the automation's (scripts without a URL). A page's
+ * module script counts whole: Chromium names the graph's entry, so the harness's evaluation
+ * inside it, a few ms, is counted too, on every engine's page alike.
+ */
+export function ownScripts(frames) {
+  return frames.flatMap((f) => f.scripts).filter((x) => /^https?:/.test(x.sourceURL ?? '') && !x.sourceURL.endsWith('/harness.js'));
+}
+
+/**
  * Loads `engine`'s page in a fresh profile with CDP Emulation.setCPUThrottlingRate(`rate`),
  * then clicks its submit button `submits` times, each after the previous submit is durable.
  * Returns {rate, opened, load: {tasks, tbtMs, frames, marks, until}, submit: {tasks, tbtMs, frames, marks},

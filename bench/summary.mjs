@@ -1,5 +1,6 @@
 // Turns raw samples (every run of every engine) into the figures the report shows: medians and p95s.
 import { median, p95 } from './stats.mjs';
+import { ownScripts } from './responsiveness.mjs';
 
 const spread = (xs) => ({ median: median(xs), p95: p95(xs) });
 
@@ -66,6 +67,8 @@ export function summarize(results) {
         loadLongTasks: median(rs.map((x) => x.load.tasks.length)),
         loadLongestMs: median(rs.map((x) => longest(x.load.tasks))),
         loadTbtMs: median(rs.map((x) => x.load.tbtMs)),
+        // The page's own longest script in a long frame (responsiveness.mjs ownScripts): what of a long task is the page's.
+        loadOwnScriptMs: median(rs.map((x) => longest(ownScripts(x.load.frames ?? [])))),
         readyMs: median(rs.map((x) => x.opened.readyMs)),
         submitLongTasks: median(rs.map((x) => x.submit.tasks.length)),
         submitLongestMs: median(rs.map((x) => longest(x.submit.tasks))),
