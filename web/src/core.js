@@ -112,12 +112,13 @@ async function instantiate(flavor, { wasmUrl, warmUpAfter }) {
   if (typeof WebAssembly !== 'object') {
     throw new LeadOutboxError(ErrorCodes.UNSUPPORTED, 'WebAssembly is not available here.');
   }
-  // The download starts in a task of its own, not in the caller's (getStore's, often the
-  // page's script or an input handler): a fetch() costs the calling task 1-3 ms at 1x under
-  // automation (the request, and the initiator's stack with source positions for each of its
-  // functions), and the page's script task is long enough at 4x CPU throttle without it
-  // (bench/REPORT.md, "The page's script task"). A first visit at 1x is no later.
-  const compiled = nextTask().then(() => compileWasm(wasmUrl, flavor));
+  // The download starts from a microtask: in the caller's task (a first visit's critical path
+  // starts with it: a task later put it 13 ms later at 1x), but not inside the caller's call.
+  // Where requests are recorded with their initiator's stack (DevTools open, automation), V8
+  // finds the source positions of every function on that stack, parsing each again: from the
+  // page's script down to compileWasm 5-12 ms of a page's script task at 4x CPU throttle
+  // (bench/REPORT.md, "The page's script task").
+  const compiled = Promise.resolve().then(() => compileWasm(wasmUrl, flavor));
   // A Worker runs the open path as soon as the module is compiled; a store's open waits for
   // the stage it needs (warmedUpOffThread), then finds that code compiled instead of
   // compiling it in one long main-thread task. The Worker starts once `warmUpAfter` resolves
