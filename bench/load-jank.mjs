@@ -41,7 +41,7 @@ function printFrames(frames, marks = []) {
 }
 
 // lead-outbox's bench page over the bundle in `dir`/dist/, served at /base<i>/; engine id 'base<i>'
-// (i omitted for the first).
+// (i omitted for the first); its HTML as bench/pages/lead-outbox.html's (modules preloaded, the script async).
 // A DIR written DIR:preload gets a page whose HTML preloads the visitor wasm (`<link
 // rel="preload" as="fetch" crossorigin>`), so its download starts before the page's scripts run.
 function baseEngine(spec, i) {
@@ -53,7 +53,8 @@ function baseEngine(spec, i) {
     .replace("'./harness.js'", "'/bench/pages/harness.js'");
   writeFileSync(`${dir}/page.js`, script);
   const hint = preload === 'preload' ? `<link rel="preload" href="/${id}/dist/lead-outbox-visitor.wasm" as="fetch" crossorigin>` : '';
-  writeFileSync(`${dir}/page.html`, `<!doctype html><meta charset="utf-8">${hint}<script type="module" src="/${id}/page.js"></script>\n`);
+  const preloads = `<link rel="modulepreload" href="/${id}/dist/lead-outbox.mjs"><link rel="modulepreload" href="/bench/pages/harness.js">`;
+  writeFileSync(`${dir}/page.html`, `<!doctype html><meta charset="utf-8">${preloads}${hint}<script type="module" async src="/${id}/page.js"></script>\n`);
   return { id, label: `lead-outbox at ${dir}`, page: `/${id}/page.html` };
 }
 

@@ -226,7 +226,7 @@ export function renderReport({ results, summary, command, quick }) {
   push(
     '## Cold start, in parts (medians, ms from navigation start)',
     '',
-    'Each page\'s HTML preloads the modules its script imports (`<link rel="modulepreload">`: the engine\'s module and the harness), as the README advises a site without a bundler to do: the browser fetches and compiles them beside the page\'s script, not after it.',
+    'Each page\'s HTML preloads the modules its script imports (`<link rel="modulepreload">`: the engine\'s module and the harness) and loads its script with `<script type="module" async>`, as the README advises a site without a bundler to do: the browser fetches and compiles the modules beside the page\'s script, not after it, and runs the script in a task of its own once they are in, as Next.js runs its chunks, not in the task where the browser finishes the document.',
     '',
     ...(plan.firstVisits ? [`A first visit's figures pool each run's first visit with ${plan.firstVisits} more per run and engine, each a page load in a fresh browser (${plan.runs * (plan.firstVisits + 1)} per engine): one load is one sample of a fresh browser's start, whose spread is larger than an engine's part of it. The per-run table shows each run's own.`, ''] : []),
     ...(results.floorWithWasm?.length ? [`The floor's page "also fetching and compiling lead-outbox's wasm" (\`floor.html?wasm\`) fetches \`lead-outbox-visitor.wasm\` and compiles it (\`WebAssembly.compile\`, no instance) while its database opens, and is ready once both are done: no engine shipped as that wasm can be ready sooner on a first visit. ${plan.floorWithWasm} such loads per run, each in a fresh profile, right before lead-outbox's run.`, ''] : []),

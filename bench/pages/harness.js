@@ -45,7 +45,9 @@ function addSubmitButton(submitNext) {
     window.bench.lastSubmit = submitNext();
     clicks.push(event.timeStamp);
   });
-  document.body.append(button);
+  // The page's script is async (it may run before the parser has made <body>).
+  if (document.body) document.body.append(button);
+  else document.addEventListener('DOMContentLoaded', () => document.body.append(button), { once: true });
   // Per click, in order: its interaction's duration (its events start after the previous
   // click's and at the latest at this one's).
   return () => clicks.map((at, i) => {
