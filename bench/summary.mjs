@@ -77,9 +77,11 @@ export function summarize(results) {
     }
     out[id] = s;
   }
-  // The floor's page that also fetched and compiled lead-outbox's wasm (bench.mjs): its first visits.
+  // The floor's page that also fetched and compiled lead-outbox's wasm (bench.mjs), and the one that also
+  // loaded its bundle: their first visits.
   if (results.plan.floorWithWasm && out.floor) {
     out.floor.withWasm = { firstVisitReadyMs: spread((results.floorWithWasm ?? []).map((o) => o.readyMs)) };
+    out.floor.withBundle = { firstVisitReadyMs: spread((results.floorWithBundle ?? []).map((o) => o.readyMs)) };
   }
   const server = serverFigures(results);
   if (server && out['lead-outbox']) out['lead-outbox'].server = server;
