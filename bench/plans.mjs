@@ -10,7 +10,8 @@ export const PLANS = {
     // wait on its own start-up (the floor's strict commits too: bench/REPORT.md, "0 leads").
     settleMs: 2000,
     // First visits per run of the floor's page that also fetches and compiles lead-outbox's
-    // wasm (bench/pages/floor.js, ?wasm): the first visit's lower bound for that wasm.
+    // wasm (bench/pages/floor.js, ?wasm): the first visit's lower bound for that wasm; and as
+    // many of that page also loading lead-outbox's bundle (bench/pages/floor-bundle.html?wasm).
     floorWithWasm: 2,
     // More first visits per run and engine (bench/bench.mjs), beside each run's own: a first
     // visit is one sample of a fresh browser's start, whose spread dwarfs an engine's part.
